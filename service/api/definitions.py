@@ -1,0 +1,29 @@
+"""`/v1/definitions`: the shared entry routes plus criteria evaluation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Request, Router, post
+
+from service.api.entries import entry_context, entry_router
+from service.domain.kinds import DEFINITION
+from service.domain.model import Principal
+from service.domain.operations import Evaluate
+from service.usecases import reads
+
+
+@post(
+    "/{slug:str}/evaluate",
+    operation_id="evaluate_definition",
+    status_code=200,
+    summary="Does a record (e.g. a lead) meet this definition's criteria? Which rules passed and failed?",
+)
+async def evaluate(
+    request: Request[Any, Any, Any], principal: Principal, slug: str, data: Evaluate
+) -> reads.EvaluationResult:
+    return await reads.evaluate(entry_context(request, DEFINITION), principal, slug, data.version, data.record)
+
+
+def definitions_router() -> Router:
+    return entry_router(DEFINITION, extra=[evaluate])

@@ -1,0 +1,37 @@
+"""Dependencies injected by parameter name: `principal` (the caller) and `pool`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Request
+from litestar.datastructures import State
+from litestar.di import Provide
+from litestar.exceptions import NotAuthorizedException
+
+from service.domain.model import Principal
+from service.store.database import Pool
+from service.usecases.keys import KeyResolver
+
+
+async def provide_principal(request: Request[Any, Any, Any]) -> Principal:
+    header = request.headers.get("authorization")
+    scheme, _, token = (header or "").partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise NotAuthorizedException("send an API key as 'Authorization: Bearer <key>'")
+    resolver: KeyResolver = request.app.state.key_resolver
+    principal = await resolver.resolve(token.strip())
+    if principal is None:
+        raise NotAuthorizedException("the API key is unknown or revoked")
+    return principal
+
+
+def provide_pool(state: State) -> Pool:
+    pool: Pool = state.pool
+    return pool
+
+
+DEPENDENCIES = {
+    "principal": Provide(provide_principal),
+    "pool": Provide(provide_pool, sync_to_thread=False),
+}

@@ -1,0 +1,278 @@
+"""HTTP routes shared by every kind of entry: `entry_router(spec)` builds `/v1/{kind}s` for one kind.
+
+Handlers are thin: parse, call one use case, shape the response. The request and response types of a kind are
+only known at runtime (they embed the kind's content Struct), so each handler is written once with `Any` and its
+annotations are set to the kind's types before Litestar reads them for validation and OpenAPI.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Annotated, Any, Literal
+
+import msgspec
+from litestar import Request, Response, Router, get, patch, post
+from litestar.params import Parameter
+
+from service.api.schemas import entry_list_out, entry_out, version_list_out
+from service.domain.concurrency import etag, none_match
+from service.domain.diff import VersionDiff
+from service.domain.errors import FieldError, Invalid
+from service.domain.kinds import KindSpec
+from service.domain.model import Principal
+from service.domain.operations import Approve, EntryUpdate, Reject, entry_create_type, version_create_type
+from service.store.entry_views import EntryView
+from service.usecases import entries as writes
+from service.usecases import reads
+from service.usecases.entries import EntryContext
+
+Limit = Annotated[int, Parameter(ge=1, le=200, description="Page size (1 to 200).")]
+Cursor = Annotated[str | None, Parameter(description="`next_cursor` of the previous page.", max_length=512)]
+IfMatch = Annotated[str | None, Parameter(header="If-Match", description="The ETag this write is based on.")]
+IfNoneMatch = Annotated[str | None, Parameter(header="If-None-Match")]
+VersionQuery = Annotated[int | None, Parameter(ge=1, le=1_000_000, description="A version number.")]
+AsOf = Annotated[
+    str | None,
+    Parameter(description="A date (end of that day, UTC) or RFC 3339 time: the version in effect then.", max_length=64),
+]
+StatusFilter = Literal["published", "retired", "draft", "in_review", "approved", "any"]
+TextFilter = Annotated[str | None, Parameter(min_length=1, max_length=200)]
+JSON_TYPE = "application/json"
+
+
+def entry_context(request: Request[Any, Any, Any], spec: KindSpec) -> EntryContext:
+    context: EntryContext = request.app.state.entry_contexts[spec.name]
+    return context
+
+
+def entry_response(view: EntryView, status_code: int = 200, location: str | None = None) -> Response[Any]:
+    """The rendered JSON as it came from PostgreSQL, with its ETag."""
+    headers = {"ETag": etag(view.revision)}
+    if location:
+        headers["Location"] = location
+    return Response(msgspec.Raw(view.body), status_code=status_code, media_type=JSON_TYPE, headers=headers)
+
+
+def _page_response(page: reads.Page) -> Response[Any]:
+    body = b'{"items":[' + b",".join(page.items) + b'],"next_cursor":' + msgspec.json.encode(page.next_cursor) + b"}"
+    return Response(msgspec.Raw(body), media_type=JSON_TYPE)
+
+
+def parse_as_of(value: str | None) -> dt.datetime | None:
+    """A date means the end of that day (UTC); a time without an offset is taken as UTC."""
+    if value is None:
+        return None
+    try:
+        if len(value) == 10:
+            day = dt.date.fromisoformat(value)
+            return dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC)
+        moment = dt.datetime.fromisoformat(value)
+    except ValueError:
+        raise Invalid(
+            "as_of must be a date or an RFC 3339 time",
+            [FieldError("as_of", "expected YYYY-MM-DD or an RFC 3339 time", "query")],
+        ) from None
+    # A time names the versions in effect at that instant, so include versions that took effect exactly then.
+    moment = moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+    return moment + dt.timedelta(microseconds=1)
+
+
+def _typed(handler: Callable[..., Any], *, returns: object, data: object = None) -> Callable[..., Any]:
+    handler.__annotations__["return"] = returns
+    if data is not None:
+        handler.__annotations__["data"] = data
+    return handler
+
+
+def _response_of(body_type: type[msgspec.Struct]) -> object:
+    return Response[body_type]  # type: ignore[valid-type]
+
+
+def entry_router(spec: KindSpec, extra: list[Any] | None = None) -> Router:  # noqa: C901  # a flat list of routes
+    """Every route of one kind: create, list, read, edit, versions, review, publish, retire, diff."""
+    create_type = entry_create_type(spec)
+    version_type = version_create_type(spec)
+    out = _response_of(entry_out(spec))
+    name = spec.name
+    tags = [spec.plural.capitalize()]
+
+    async def create(request: Request[Any, Any, Any], principal: Principal, data: Any) -> Response[Any]:
+        view = await writes.create(entry_context(request, spec), principal, data)
+        return entry_response(view, 201, location=f"{spec.path}/{data.slug}")
+
+    async def list_entries(
+        request: Request[Any, Any, Any],
+        principal: Principal,
+        status: StatusFilter | None = None,
+        tag: TextFilter = None,
+        team: TextFilter = None,
+        q: TextFilter = None,
+        cursor: Cursor = None,
+        limit: Limit = 50,
+    ) -> Response[Any]:
+        page = await reads.entry_page(
+            entry_context(request, spec),
+            principal,
+            status=status,
+            tag=tag,
+            team=team,
+            prefix=q,
+            cursor=cursor,
+            limit=limit,
+        )
+        return _page_response(page)
+
+    async def read(
+        request: Request[Any, Any, Any],
+        principal: Principal,
+        slug: str,
+        version: VersionQuery = None,
+        as_of: AsOf = None,
+        if_none_match: IfNoneMatch = None,
+    ) -> Response[Any]:
+        view = await reads.entry(
+            entry_context(request, spec), principal, slug, version=version, as_of=parse_as_of(as_of)
+        )
+        if none_match(if_none_match, view.revision):
+            return Response(b"", status_code=304, headers={"ETag": etag(view.revision)})
+        return entry_response(view)
+
+    async def update(
+        request: Request[Any, Any, Any], principal: Principal, slug: str, data: EntryUpdate, if_match: IfMatch = None
+    ) -> Response[Any]:
+        return entry_response(await writes.update(entry_context(request, spec), principal, slug, if_match, data))
+
+    async def list_versions(
+        request: Request[Any, Any, Any], principal: Principal, slug: str, cursor: Cursor = None, limit: Limit = 50
+    ) -> Response[Any]:
+        page = await reads.version_page(entry_context(request, spec), principal, slug, cursor=cursor, limit=limit)
+        return _page_response(page)
+
+    async def new_version(
+        request: Request[Any, Any, Any], principal: Principal, slug: str, data: Any, if_match: IfMatch = None
+    ) -> Response[Any]:
+        view = await writes.new_version(entry_context(request, spec), principal, slug, if_match, data)
+        return entry_response(view, 201)
+
+    async def edit_draft(
+        request: Request[Any, Any, Any],
+        principal: Principal,
+        slug: str,
+        number: int,
+        data: Any,
+        if_match: IfMatch = None,
+    ) -> Response[Any]:
+        view = await writes.edit_draft(entry_context(request, spec), principal, slug, number, if_match, data)
+        return entry_response(view)
+
+    async def submit(
+        request: Request[Any, Any, Any], principal: Principal, slug: str, number: int, if_match: IfMatch = None
+    ) -> Response[Any]:
+        return entry_response(await writes.submit(entry_context(request, spec), principal, slug, number, if_match))
+
+    async def approve(
+        request: Request[Any, Any, Any],
+        principal: Principal,
+        slug: str,
+        number: int,
+        data: Approve | None = None,
+        if_match: IfMatch = None,
+    ) -> Response[Any]:
+        comment = data.comment if data else None
+        view = await writes.approve(entry_context(request, spec), principal, slug, number, if_match, comment)
+        return entry_response(view)
+
+    async def reject(
+        request: Request[Any, Any, Any],
+        principal: Principal,
+        slug: str,
+        number: int,
+        data: Reject,
+        if_match: IfMatch = None,
+    ) -> Response[Any]:
+        view = await writes.reject(entry_context(request, spec), principal, slug, number, if_match, data.comment)
+        return entry_response(view)
+
+    async def publish(
+        request: Request[Any, Any, Any], principal: Principal, slug: str, number: int, if_match: IfMatch = None
+    ) -> Response[Any]:
+        return entry_response(await writes.publish(entry_context(request, spec), principal, slug, number, if_match))
+
+    async def retire(
+        request: Request[Any, Any, Any], principal: Principal, slug: str, if_match: IfMatch = None
+    ) -> Response[Any]:
+        return entry_response(await writes.retire(entry_context(request, spec), principal, slug, if_match))
+
+    async def restore(
+        request: Request[Any, Any, Any], principal: Principal, slug: str, if_match: IfMatch = None
+    ) -> Response[Any]:
+        return entry_response(await writes.restore(entry_context(request, spec), principal, slug, if_match))
+
+    async def diff(
+        request: Request[Any, Any, Any],
+        principal: Principal,
+        slug: str,
+        from_version: Annotated[int, Parameter(query="from", ge=1, le=1_000_000)],
+        to_version: Annotated[int, Parameter(query="to", ge=1, le=1_000_000)],
+    ) -> VersionDiff:
+        return await reads.diff(entry_context(request, spec), principal, slug, from_version, to_version)
+
+    one = "/{slug:str}"
+    version_path = one + "/versions/{number:int}"
+    handlers = [
+        post("/", operation_id=f"create_{name}", summary=f"Create a {name} and its first draft", status_code=201)(
+            _typed(create, data=create_type, returns=out)
+        ),
+        get("/", operation_id=f"list_{spec.plural}", summary=f"List {spec.plural}")(
+            _typed(list_entries, returns=_response_of(entry_list_out(spec)))
+        ),
+        get(one, operation_id=f"get_{name}", summary=f"Read a {name}: current, ?version=N or ?as_of=")(
+            _typed(read, returns=out)
+        ),
+        patch(one, operation_id=f"update_{name}", summary=f"Edit a {name}'s title, tags or teams (If-Match)")(
+            _typed(update, returns=out)
+        ),
+        get(one + "/versions", operation_id=f"list_{name}_versions", summary="List versions, newest first")(
+            _typed(list_versions, returns=_response_of(version_list_out(spec)))
+        ),
+        post(
+            one + "/versions",
+            operation_id=f"create_{name}_version",
+            status_code=201,
+            summary="Start a new draft (copy of the current version, of from_version for a rollback, or new content)",
+        )(_typed(new_version, data=version_type, returns=out)),
+        patch(version_path, operation_id=f"edit_{name}_draft", summary="Edit a draft (If-Match)")(
+            _typed(edit_draft, data=spec.patch_type, returns=out)
+        ),
+        post(version_path + "/submit", operation_id=f"submit_{name}", status_code=200, summary="Submit for review")(
+            _typed(submit, returns=out)
+        ),
+        post(
+            version_path + "/approve",
+            operation_id=f"approve_{name}",
+            status_code=200,
+            summary="Approve for the caller's team",
+        )(_typed(approve, returns=out)),
+        post(
+            version_path + "/reject",
+            operation_id=f"reject_{name}",
+            status_code=200,
+            summary="Send back to draft with a comment",
+        )(_typed(reject, returns=out)),
+        post(
+            version_path + "/publish",
+            operation_id=f"publish_{name}",
+            status_code=200,
+            summary="Publish an approved version",
+        )(_typed(publish, returns=out)),
+        post(one + "/retire", operation_id=f"retire_{name}", status_code=200, summary="Retire (admin)")(
+            _typed(retire, returns=out)
+        ),
+        post(one + "/restore", operation_id=f"restore_{name}", status_code=200, summary="Restore (admin)")(
+            _typed(restore, returns=out)
+        ),
+        get(one + "/diff", operation_id=f"diff_{name}", summary="Field and line changes between two versions")(diff),
+        *(extra or []),
+    ]
+    return Router(path=spec.path, route_handlers=handlers, tags=tags)

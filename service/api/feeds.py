@@ -1,0 +1,50 @@
+"""`/v1/events` (the durable change feed) and `/v1/audit` (who did what)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from litestar import get
+from litestar.params import Parameter
+
+from service.api.entries import Cursor, Limit
+from service.domain.model import Principal
+from service.store.database import Pool
+from service.usecases import reads
+
+
+@get(
+    "/v1/events",
+    operation_id="list_events",
+    tags=["Events"],
+    summary="The change feed: page with ?after=<next_cursor>; never misses an event",
+)
+async def list_events(
+    pool: Pool,
+    principal: Principal,
+    after: Annotated[
+        str | None,
+        Parameter(description="`next_cursor` of the previous page, or `now` to start at the head.", max_length=512),
+    ] = None,
+    type: Annotated[  # the contract names the parameter `type`
+        list[str] | None, Parameter(description="Event types, wildcards allowed: `definition.*`.", max_items=20)
+    ] = None,
+    limit: Limit = 100,
+) -> reads.EventPage:
+    return await reads.event_page(pool, after=after, types=type or [], limit=limit)
+
+
+@get("/v1/audit", operation_id="list_audit", tags=["Audit"], summary="The audit log, newest first (admin)")
+async def list_audit(
+    pool: Pool,
+    principal: Principal,
+    actor: Annotated[str | None, Parameter(max_length=200)] = None,
+    kind: Annotated[str | None, Parameter(max_length=50)] = None,
+    slug: Annotated[str | None, Parameter(max_length=200)] = None,
+    action: Annotated[str | None, Parameter(max_length=100)] = None,
+    cursor: Cursor = None,
+    limit: Limit = 50,
+) -> reads.AuditPage:
+    return await reads.audit_page(
+        pool, principal, cursor=cursor, actor=actor, kind=kind, slug=slug, action=action, limit=limit
+    )

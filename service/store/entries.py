@@ -1,0 +1,231 @@
+"""SQL for the entry aggregate: entries, their versions and approvals. The only module that writes those tables."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+from uuid import UUID
+
+import asyncpg
+import msgspec
+
+from service.domain.errors import Conflict, NotFound
+from service.store.database import Connection
+
+
+class EntryRecord(msgspec.Struct, frozen=True):
+    id: UUID
+    kind: str
+    slug: str
+    title: str
+    tags: list[str]
+    owners: list[str]
+    required_teams: list[str]
+    retired_at: dt.datetime | None
+    current_version: int | None
+    latest_version: int
+    revision: int
+    created_by: str
+
+    @property
+    def retired(self) -> bool:
+        return self.retired_at is not None
+
+
+class VersionRecord(msgspec.Struct, frozen=True):
+    number: int
+    status: str
+    content: dict[str, Any]
+    author: str
+    author_key: UUID | None
+    based_on: int | None
+
+
+_ENTRY_COLUMNS = (
+    "id, kind, slug, title, tags, owners, required_teams, retired_at, current_version, latest_version, "
+    "revision, created_by"
+)
+_VERSION_COLUMNS = "number, status, content, author, author_key, based_on"
+
+
+def _entry(row: asyncpg.Record) -> EntryRecord:
+    return EntryRecord(**dict(row))
+
+
+def _version(row: asyncpg.Record) -> VersionRecord:
+    return VersionRecord(**dict(row))
+
+
+async def insert_entry(
+    conn: Connection,
+    *,
+    entry_id: UUID,
+    kind: str,
+    slug: str,
+    title: str,
+    tags: list[str],
+    owners: list[str],
+    required_teams: list[str],
+    created_by: str,
+) -> EntryRecord:
+    try:
+        row = await conn.fetchrow(
+            f"""INSERT INTO entries (id, kind, slug, title, tags, owners, required_teams, created_by, latest_version)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1) RETURNING {_ENTRY_COLUMNS}""",
+            entry_id,
+            kind,
+            slug,
+            title,
+            tags,
+            owners,
+            required_teams,
+            created_by,
+        )
+    except asyncpg.UniqueViolationError:
+        raise Conflict(f"a {kind} with slug {slug!r} already exists") from None
+    assert row is not None
+    return _entry(row)
+
+
+async def lock_entry(conn: Connection, kind: str, slug: str) -> EntryRecord:
+    """The entry, row-locked until the transaction ends: every write to an entry or its versions goes through here."""
+    row = await conn.fetchrow(
+        f"SELECT {_ENTRY_COLUMNS} FROM entries WHERE kind = $1 AND slug = $2 FOR UPDATE", kind, slug
+    )
+    if row is None:
+        raise NotFound(f"no {kind} with slug {slug!r}")
+    return _entry(row)
+
+
+async def find_entry(conn: Connection, kind: str, slug: str) -> EntryRecord:
+    row = await conn.fetchrow(f"SELECT {_ENTRY_COLUMNS} FROM entries WHERE kind = $1 AND slug = $2", kind, slug)
+    if row is None:
+        raise NotFound(f"no {kind} with slug {slug!r}")
+    return _entry(row)
+
+
+async def update_entry(conn: Connection, entry_id: UUID, **fields: object) -> EntryRecord:
+    """Set the given columns, bump the revision (so every ETag changes) and return the new row."""
+    assignments = [f"{name} = ${index}" for index, name in enumerate(fields, start=2)]
+    assignments += ["revision = revision + 1", "updated_at = now()"]
+    row = await conn.fetchrow(
+        f"UPDATE entries SET {', '.join(assignments)} WHERE id = $1 RETURNING {_ENTRY_COLUMNS}",
+        entry_id,
+        *fields.values(),
+    )
+    assert row is not None
+    return _entry(row)
+
+
+async def get_version(conn: Connection, entry: EntryRecord, number: int) -> VersionRecord:
+    row = await conn.fetchrow(
+        f"SELECT {_VERSION_COLUMNS} FROM versions WHERE entry_id = $1 AND number = $2", entry.id, number
+    )
+    if row is None:
+        raise NotFound(f"{entry.kind} {entry.slug!r} has no version {number}")
+    return _version(row)
+
+
+async def open_version(conn: Connection, entry_id: UUID) -> VersionRecord | None:
+    row = await conn.fetchrow(
+        f"SELECT {_VERSION_COLUMNS} FROM versions WHERE entry_id = $1 AND status IN ('draft', 'in_review', 'approved')",
+        entry_id,
+    )
+    return None if row is None else _version(row)
+
+
+async def insert_version(
+    conn: Connection,
+    *,
+    entry_id: UUID,
+    number: int,
+    content: dict[str, Any],
+    author: str,
+    author_key: UUID | None,
+    based_on: int | None,
+) -> None:
+    await conn.execute(
+        """INSERT INTO versions (entry_id, number, status, content, author, author_key, based_on)
+           VALUES ($1, $2, 'draft', $3, $4, $5, $6)""",
+        entry_id,
+        number,
+        content,
+        author,
+        author_key,
+        based_on,
+    )
+
+
+async def set_content(conn: Connection, entry_id: UUID, number: int, content: dict[str, Any]) -> None:
+    await conn.execute(
+        "UPDATE versions SET content = $3, updated_at = now() WHERE entry_id = $1 AND number = $2",
+        entry_id,
+        number,
+        content,
+    )
+
+
+async def set_status(
+    conn: Connection, entry_id: UUID, number: int, status: str, *, review_comment: str | None = None
+) -> None:
+    """Move a version to `status`, stamping the time of the step it takes."""
+    await conn.execute(
+        """UPDATE versions SET status = $3, updated_at = now(),
+                  review_comment = CASE WHEN $3 = 'draft' THEN $4 ELSE review_comment END,
+                  submitted_at = CASE WHEN $3 IN ('in_review', 'approved') AND submitted_at IS NULL
+                                      THEN now() ELSE submitted_at END
+           WHERE entry_id = $1 AND number = $2""",
+        entry_id,
+        number,
+        status,
+        review_comment,
+    )
+
+
+async def publish(conn: Connection, entry: EntryRecord, number: int, effective_date: dt.date | None) -> EntryRecord:
+    """Make `number` the current version and supersede the previous one, in the caller's transaction."""
+    await conn.execute(
+        """UPDATE versions SET status = 'superseded', superseded_at = now(), updated_at = now()
+           WHERE entry_id = $1 AND status = 'published'""",
+        entry.id,
+    )
+    await conn.execute(
+        """UPDATE versions SET status = 'published', published_at = now(), updated_at = now(),
+                  effective_from = greatest(now(), $3::date::timestamptz)
+           WHERE entry_id = $1 AND number = $2""",
+        entry.id,
+        number,
+        effective_date,
+    )
+    return await update_entry(conn, entry.id, current_version=number)
+
+
+async def approved_teams(conn: Connection, entry_id: UUID, number: int) -> list[str]:
+    rows = await conn.fetch("SELECT team FROM approvals WHERE entry_id = $1 AND number = $2", entry_id, number)
+    return [r["team"] for r in rows]
+
+
+async def add_approval(
+    conn: Connection, entry_id: UUID, number: int, *, team: str, approver: str, key: UUID | None, comment: str | None
+) -> None:
+    await conn.execute(
+        """INSERT INTO approvals (entry_id, number, team, approver, approver_key, comment)
+           VALUES ($1, $2, $3, $4, $5, $6)""",
+        entry_id,
+        number,
+        team,
+        approver,
+        key,
+        comment,
+    )
+
+
+async def clear_approvals(conn: Connection, entry_id: UUID, number: int) -> None:
+    await conn.execute("DELETE FROM approvals WHERE entry_id = $1 AND number = $2", entry_id, number)
+
+
+async def version_rows(conn: Connection, entry_id: UUID, numbers: list[int]) -> dict[int, VersionRecord]:
+    rows = await conn.fetch(
+        f"SELECT {_VERSION_COLUMNS} FROM versions WHERE entry_id = $1 AND number = ANY($2::int[])", entry_id, numbers
+    )
+    return {r["number"]: _version(r) for r in rows}

@@ -1,0 +1,134 @@
+"""Read models of entries, rendered to JSON by PostgreSQL.
+
+Published versions never change, so the hot read path does no decoding or re-encoding in Python: one indexed
+query returns the finished response body and the revision that becomes its ETag. `tests/integration` decode
+every shape here with the response Structs in `service/api/schemas.py`, so the two cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import msgspec
+
+from service.domain.errors import NotFound
+from service.store.database import Connection
+
+_APPROVALS = """coalesce((SELECT json_agg(json_build_object('team', a.team, 'approver', a.approver,
+        'comment', a.comment, 'approved_at', a.approved_at) ORDER BY a.team)
+    FROM approvals a WHERE a.entry_id = v.entry_id AND a.number = v.number), '[]'::json)"""
+
+_PENDING = """coalesce((SELECT json_agg(t ORDER BY t) FROM unnest(e.required_teams) t
+    WHERE v.status IN ('in_review', 'approved')
+      AND NOT EXISTS (SELECT 1 FROM approvals a WHERE a.entry_id = v.entry_id AND a.number = v.number
+                      AND a.team = t)), '[]'::json)"""
+
+VERSION_JSON = f"""json_build_object('number', v.number, 'status', v.status, 'author', v.author,
+    'based_on', v.based_on, 'review_comment', v.review_comment, 'effective_from', v.effective_from,
+    'created_at', v.created_at, 'updated_at', v.updated_at, 'submitted_at', v.submitted_at,
+    'published_at', v.published_at, 'superseded_at', v.superseded_at,
+    'approvals', {_APPROVALS}, 'pending_teams', {_PENDING}, 'content', v.content)"""
+
+ENTRY_FIELDS_JSON = """'id', e.id, 'kind', e.kind, 'slug', e.slug, 'title', e.title, 'tags', e.tags,
+    'owners', e.owners, 'required_teams', e.required_teams, 'retired', e.retired_at IS NOT NULL,
+    'retired_at', e.retired_at, 'current_version', e.current_version, 'latest_version', e.latest_version,
+    'created_by', e.created_by, 'created_at', e.created_at, 'updated_at', e.updated_at"""
+
+_ENTRY_VIEW = f"""
+SELECT e.revision, v.status, json_build_object({ENTRY_FIELDS_JSON}, 'version', {VERSION_JSON})::text AS body
+FROM entries e
+LEFT JOIN versions v ON v.entry_id = e.id AND v.number = CASE
+    WHEN $3::int IS NOT NULL THEN $3::int
+    WHEN $4::timestamptz IS NOT NULL THEN (
+        SELECT x.number FROM versions x
+        WHERE x.entry_id = e.id AND x.status IN ('published', 'superseded') AND x.effective_from < $4::timestamptz
+        ORDER BY x.effective_from DESC, x.number DESC LIMIT 1)
+    ELSE e.current_version END
+WHERE e.kind = $1 AND e.slug = $2"""
+
+
+class EntryView(msgspec.Struct, frozen=True):
+    """A rendered entry: `body` is the JSON response, `revision` its ETag source."""
+
+    body: bytes
+    revision: int
+    status: str
+
+
+async def entry_view(
+    conn: Connection,
+    kind: str,
+    slug: str,
+    *,
+    version: int | None = None,
+    before: dt.datetime | None = None,
+    released_only: bool,
+) -> EntryView:
+    """The entry with one of its versions: `version`, else the one in effect just before `before`, else current.
+
+    `released_only` hides drafts and reviews (readers see published and superseded versions only).
+    """
+    row = await conn.fetchrow(_ENTRY_VIEW, kind, slug, version, before)
+    if row is None:
+        raise NotFound(f"no {kind} with slug {slug!r}")
+    status = row["status"]
+    if status is None or (released_only and status not in ("published", "superseded")):
+        raise NotFound(_missing_version(kind, slug, version, before))
+    return EntryView(body=row["body"].encode(), revision=row["revision"], status=status)
+
+
+def _missing_version(kind: str, slug: str, version: int | None, before: dt.datetime | None) -> str:
+    if version is not None:
+        return f"{kind} {slug!r} has no version {version} visible to this key"
+    if before is not None:
+        return f"{kind} {slug!r} had no published version in effect before {before.isoformat()}"
+    return f"{kind} {slug!r} has no published version yet; ask for a specific ?version=N"
+
+
+_VERSION_LIST = f"""
+SELECT v.number, {VERSION_JSON}::text AS body FROM versions v JOIN entries e ON e.id = v.entry_id
+WHERE v.entry_id = $1 AND v.number < $2 AND (NOT $3 OR v.status IN ('published', 'superseded'))
+ORDER BY v.number DESC LIMIT $4"""
+
+
+async def version_list(
+    conn: Connection, entry_id: object, *, below: int, released_only: bool, limit: int
+) -> list[tuple[int, bytes]]:
+    """Versions newest first, below number `below` (keyset pagination)."""
+    rows = await conn.fetch(_VERSION_LIST, entry_id, below, released_only, limit)
+    return [(r["number"], r["body"].encode()) for r in rows]
+
+
+_OPEN_JSON = """(SELECT json_build_object('number', o.number, 'status', o.status) FROM versions o
+    WHERE o.entry_id = e.id AND o.status IN ('draft', 'in_review', 'approved'))"""
+
+_ENTRY_LIST = f"""
+SELECT e.slug, json_build_object({ENTRY_FIELDS_JSON}, 'open_version', {_OPEN_JSON})::text AS body
+FROM entries e
+WHERE e.kind = $1 AND e.slug > $2
+  AND ($3::text IS NULL OR $3 = ANY(e.tags))
+  AND ($4::text IS NULL OR $4 = ANY(e.owners) OR $4 = ANY(e.required_teams))
+  AND ($5::text IS NULL OR e.slug LIKE $5 || '%' OR lower(e.title) LIKE lower($5) || '%')
+  AND CASE $6::text
+      WHEN 'published' THEN e.current_version IS NOT NULL AND e.retired_at IS NULL
+      WHEN 'retired' THEN e.retired_at IS NOT NULL
+      WHEN 'any' THEN true
+      ELSE EXISTS (SELECT 1 FROM versions o WHERE o.entry_id = e.id AND o.status = $6)
+  END
+ORDER BY e.slug LIMIT $7"""
+
+
+async def entry_list(
+    conn: Connection,
+    kind: str,
+    *,
+    after_slug: str,
+    tag: str | None,
+    team: str | None,
+    prefix: str | None,
+    status: str,
+    limit: int,
+) -> list[tuple[str, bytes]]:
+    like_prefix = None if prefix is None else prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    rows = await conn.fetch(_ENTRY_LIST, kind, after_slug, tag, team, like_prefix, status, limit)
+    return [(r["slug"], r["body"].encode()) for r in rows]

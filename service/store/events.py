@@ -1,0 +1,73 @@
+"""SQL for the event log (the transactional outbox) and its gap-free feed."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+from uuid import UUID
+
+import msgspec
+
+from service.store.database import Connection
+
+_to_builtins = msgspec.to_builtins
+
+
+async def append(
+    conn: Connection,
+    *,
+    event_type: str,
+    kind: str,
+    entry_id: UUID | None,
+    slug: str | None,
+    version: int | None,
+    data: msgspec.Struct,
+) -> int:
+    """Add an event in the caller's transaction: it becomes visible exactly when the change it describes does."""
+    event_id: int = await conn.fetchval(
+        """INSERT INTO events (type, kind, entry_id, slug, version, data)
+           VALUES ($1, $2, $3, $4, $5, $6) RETURNING id""",
+        event_type,
+        kind,
+        entry_id,
+        slug,
+        version,
+        _to_builtins(data),
+    )
+    return event_id
+
+
+class StoredEvent(msgspec.Struct, frozen=True):
+    id: int
+    txid: int
+    type: str
+    occurred_at: dt.datetime
+    data: dict[str, Any]
+
+
+# Only rows of transactions older than every transaction still running are shown. A transaction that commits
+# late has a txid below the snapshot's xmin only once it has finished, so a row never appears behind a cursor
+# that already passed its position: the feed has no gaps even when transactions commit out of order.
+_FEED = """
+SELECT id, txid::text::bigint AS txid, type, occurred_at, data FROM events
+WHERE (txid, id) > ($1::text::xid8, $2::bigint)
+  AND txid < pg_snapshot_xmin(pg_current_snapshot())
+  AND ($3::text[] IS NULL OR type LIKE ANY($3::text[]))
+ORDER BY txid, id
+LIMIT $4"""
+
+
+async def feed(
+    conn: Connection, *, after_txid: int, after_id: int, type_patterns: list[str] | None, limit: int
+) -> list[StoredEvent]:
+    rows = await conn.fetch(_FEED, str(after_txid), after_id, type_patterns, limit)
+    return [StoredEvent(**dict(r)) for r in rows]
+
+
+async def head(conn: Connection) -> tuple[int, int]:
+    """The position after the newest visible event: where a new consumer that wants only the future starts."""
+    row = await conn.fetchrow(
+        """SELECT txid::text::bigint AS txid, id FROM events
+           WHERE txid < pg_snapshot_xmin(pg_current_snapshot()) ORDER BY txid DESC, id DESC LIMIT 1"""
+    )
+    return (0, 0) if row is None else (row["txid"], row["id"])

@@ -1,0 +1,218 @@
+"""Reads: entries, versions, diffs, criteria evaluation, the event feed and the audit log."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+from uuid import UUID
+
+import msgspec
+
+from service.domain import criteria, lifecycle
+from service.domain.cursors import decode_cursor, encode_cursor
+from service.domain.diff import VersionDiff, diff_content
+from service.domain.errors import Conflict, FieldError, Forbidden, Invalid, NotFound
+from service.domain.events import Event, event_type_to_sql_like, valid_type_pattern
+from service.domain.model import RELEASED_STATUSES, Principal, Role
+from service.store import audit, entries, entry_views, events, keys
+from service.store.database import Pool
+from service.usecases.entries import EntryContext
+
+ENTRY_STATUSES = ("published", "retired", "draft", "in_review", "approved", "any")
+
+
+async def entry(
+    ctx: EntryContext, principal: Principal, slug: str, *, version: int | None, as_of: dt.datetime | None
+) -> entry_views.EntryView:
+    if version is not None and as_of is not None:
+        raise Invalid(
+            "give either version or as_of, not both", [FieldError("as_of", "conflicts with version", "query")]
+        )
+    async with ctx.pool.acquire() as conn:
+        return await entry_views.entry_view(
+            conn, ctx.spec.name, slug, version=version, before=as_of, released_only=not principal.sees_unreleased()
+        )
+
+
+class Page(msgspec.Struct, frozen=True):
+    """Rendered items (JSON each) and the cursor of the next page, if any."""
+
+    items: list[bytes]
+    next_cursor: str | None
+
+
+T = TypeVar("T")
+
+
+def _split_page(rows: Sequence[T], limit: int, cursor_of: Callable[[T], str]) -> tuple[list[T], str | None]:
+    """Callers fetch `limit + 1` rows: the extra one only tells whether another page exists."""
+    page = list(rows[:limit])
+    return page, cursor_of(page[-1]) if len(rows) > limit else None
+
+
+async def entry_page(
+    ctx: EntryContext,
+    principal: Principal,
+    *,
+    status: str | None,
+    tag: str | None,
+    team: str | None,
+    prefix: str | None,
+    cursor: str | None,
+    limit: int,
+) -> Page:
+    chosen = status or ("any" if principal.sees_unreleased() else "published")
+    if chosen not in ("published", "retired") and not principal.sees_unreleased():
+        raise Forbidden(f"listing {chosen} {ctx.spec.plural} needs the editor role")
+    after = str(decode_cursor(cursor, 1)[0]) if cursor else ""
+    async with ctx.pool.acquire() as conn:
+        rows = await entry_views.entry_list(
+            conn, ctx.spec.name, after_slug=after, tag=tag, team=team, prefix=prefix, status=chosen, limit=limit + 1
+        )
+    page, next_cursor = _split_page(rows, limit, lambda row: encode_cursor(row[0]))
+    return Page(items=[body for _, body in page], next_cursor=next_cursor)
+
+
+async def version_page(ctx: EntryContext, principal: Principal, slug: str, *, cursor: str | None, limit: int) -> Page:
+    below = int(decode_cursor(cursor, 1)[0]) if cursor else 2**31 - 1
+    async with ctx.pool.acquire() as conn:
+        found = await entries.find_entry(conn, ctx.spec.name, slug)
+        rows = await entry_views.version_list(
+            conn, found.id, below=below, released_only=not principal.sees_unreleased(), limit=limit + 1
+        )
+    page, next_cursor = _split_page(rows, limit, lambda row: encode_cursor(row[0]))
+    return Page(items=[body for _, body in page], next_cursor=next_cursor)
+
+
+async def _visible_contents(
+    ctx: EntryContext, principal: Principal, slug: str, numbers: list[int]
+) -> dict[int, dict[str, Any]]:
+    async with ctx.pool.acquire() as conn:
+        found = await entries.find_entry(conn, ctx.spec.name, slug)
+        rows = await entries.version_rows(conn, found.id, numbers)
+    visible = {
+        number: row.content
+        for number, row in rows.items()
+        if principal.sees_unreleased() or row.status in RELEASED_STATUSES
+    }
+    for number in numbers:
+        if number not in visible:
+            raise NotFound(f"{ctx.spec.name} {slug!r} has no version {number} visible to this key")
+    return visible
+
+
+async def diff(ctx: EntryContext, principal: Principal, slug: str, from_version: int, to_version: int) -> VersionDiff:
+    contents = await _visible_contents(ctx, principal, slug, [from_version, to_version])
+    return diff_content(contents[from_version], contents[to_version], from_version=from_version, to_version=to_version)
+
+
+class EvaluationResult(msgspec.Struct, frozen=True):
+    slug: str
+    version: int
+    matched: bool
+    outcomes: list[criteria.RuleOutcome]
+
+
+async def evaluate(
+    ctx: EntryContext, principal: Principal, slug: str, version: int | None, record: dict[str, Any]
+) -> EvaluationResult:
+    async with ctx.pool.acquire() as conn:
+        found = await entries.find_entry(conn, ctx.spec.name, slug)
+    number = version or found.current_version
+    if number is None:
+        raise NotFound(f"{ctx.spec.name} {slug!r} has no published version yet; give a version to evaluate")
+    content = (await _visible_contents(ctx, principal, slug, [number]))[number]
+    tree = content.get("criteria")
+    if tree is None:
+        raise Conflict(f"version {number} of {slug!r} has no criteria to evaluate")
+    result = criteria.evaluate(tree, record)
+    return EvaluationResult(slug=slug, version=number, matched=result.matched, outcomes=result.outcomes)
+
+
+class EventPage(msgspec.Struct, frozen=True):
+    """A page of the change feed. `next_cursor` is always set: pass it as `after` to continue, now or later."""
+
+    items: list[Event]
+    next_cursor: str
+
+
+def _type_patterns(types: list[str]) -> list[str] | None:
+    bad = [
+        FieldError("type", f"{t!r} is not an event type pattern", "query") for t in types if not valid_type_pattern(t)
+    ]
+    if bad:
+        raise Invalid("unknown event type pattern", bad)
+    return [event_type_to_sql_like(t) for t in types] or None
+
+
+async def event_page(pool: Pool, *, after: str | None, types: list[str], limit: int) -> EventPage:
+    patterns = _type_patterns(types)
+    position = (0, 0)
+    if after:
+        txid, event_id = decode_cursor(after, 2, "after")
+        position = (int(txid), int(event_id))
+    async with pool.acquire() as conn:
+        if after == "now":
+            position = await events.head(conn)
+        rows = await events.feed(
+            conn, after_txid=position[0], after_id=position[1], type_patterns=patterns, limit=limit
+        )
+    items = [
+        Event(
+            id=f"evt_{row.id}",
+            type=row.type,
+            timestamp=row.occurred_at,
+            data=row.data,
+            cursor=encode_cursor(row.txid, row.id),
+        )
+        for row in rows
+    ]
+    next_cursor = items[-1].cursor if items else encode_cursor(*position)
+    return EventPage(items=items, next_cursor=next_cursor)
+
+
+class AuditPage(msgspec.Struct, frozen=True):
+    items: list[audit.AuditRecord]
+    next_cursor: str | None
+
+
+async def audit_page(
+    pool: Pool,
+    principal: Principal,
+    *,
+    cursor: str | None,
+    actor: str | None,
+    kind: str | None,
+    slug: str | None,
+    action: str | None,
+    limit: int,
+) -> AuditPage:
+    lifecycle.require_role(principal, Role.admin)
+    before = int(decode_cursor(cursor, 1)[0]) if cursor else None
+    async with pool.acquire() as conn:
+        rows = await audit.page(
+            conn, before_id=before, actor=actor, kind=kind, slug=slug, action=action, limit=limit + 1
+        )
+    page, next_cursor = _split_page(rows, limit, lambda row: encode_cursor(row.id))
+    return AuditPage(items=page, next_cursor=next_cursor)
+
+
+class KeyPage(msgspec.Struct, frozen=True):
+    items: list[keys.KeyRecord]
+    next_cursor: str | None
+
+
+async def key_page(pool: Pool, principal: Principal, *, cursor: str | None, limit: int) -> KeyPage:
+    lifecycle.require_role(principal, Role.admin)
+    after = None
+    if cursor:
+        created, key_id = decode_cursor(cursor, 2)
+        try:
+            after = (dt.datetime.fromisoformat(str(created)), UUID(str(key_id)))
+        except ValueError:
+            raise Invalid("malformed cursor", [FieldError("cursor", "malformed cursor", "query")]) from None
+    async with pool.acquire() as conn:
+        rows = await keys.page(conn, after=after, limit=limit + 1)
+    page, next_cursor = _split_page(rows, limit, lambda row: encode_cursor(row.created_at.isoformat(), str(row.id)))
+    return KeyPage(items=page, next_cursor=next_cursor)

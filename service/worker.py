@@ -1,0 +1,125 @@
+"""The background worker: feeds the event log to its consumers (webhook fan-out, search sync).
+
+Woken by LISTEN/NOTIFY as soon as a change commits, with a periodic sweep for any notification lost while the
+connection was down. Each consumer's position is row-locked while a batch is handled, in the same transaction
+that moves it, so several workers can run side by side and a crash replays the batch instead of losing it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import socket
+from collections.abc import Sequence
+from typing import Any, Protocol
+
+from service.store import events
+from service.store.database import Connection, Pool, transaction
+
+log = logging.getLogger(__name__)
+
+CHANNEL = "canon_events"
+BATCH = 500
+
+
+class Consumer(Protocol):
+    """Handles events at least once, in feed order, inside the transaction that advances its position."""
+
+    name: str
+
+    async def handle(self, conn: Connection, batch: Sequence[events.StoredEvent]) -> None: ...
+
+
+async def drain(pool: Pool, consumer: Consumer) -> int:
+    """Hand every pending event to `consumer`; return how many it handled. Skips if another worker holds it."""
+    handled = 0
+    while True:
+        async with transaction(pool) as conn:
+            await conn.execute("INSERT INTO consumer_offsets (name) VALUES ($1) ON CONFLICT DO NOTHING", consumer.name)
+            row = await conn.fetchrow(
+                """SELECT txid::text::bigint AS txid, event_id FROM consumer_offsets WHERE name = $1
+                   FOR UPDATE SKIP LOCKED""",
+                consumer.name,
+            )
+            if row is None:
+                return handled
+            batch = await events.feed(
+                conn, after_txid=row["txid"], after_id=row["event_id"], type_patterns=None, limit=BATCH
+            )
+            if not batch:
+                return handled
+            await consumer.handle(conn, batch)
+            await conn.execute(
+                """UPDATE consumer_offsets SET txid = $2::text::xid8, event_id = $3, updated_at = now()
+                   WHERE name = $1""",
+                consumer.name,
+                str(batch[-1].txid),
+                batch[-1].id,
+            )
+        handled += len(batch)
+
+
+class Worker:
+    def __init__(self, pool: Pool, consumers: Sequence[Consumer], *, sweep_seconds: float = 5.0) -> None:
+        self._pool = pool
+        self._consumers = list(consumers)
+        self._sweep = sweep_seconds
+        self._wake = asyncio.Event()
+        self.worker_id = f"{socket.gethostname()}:{os.getpid()}:{id(self):x}"
+
+    def _notified(self, *_: Any) -> None:
+        self._wake.set()
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Work until `stop` is set; database outages are logged and retried with backoff, never fatal."""
+        backoff = 0.5
+        while not stop.is_set():
+            try:
+                await self._listen_and_work(stop)
+                backoff = 0.5
+            except (TimeoutError, OSError, Exception) as exc:  # keep the worker alive
+                log.warning("worker loop failed (%s: %s); retrying in %.1fs", type(exc).__name__, exc, backoff)
+                await _sleep_unless(stop, backoff)
+                backoff = min(backoff * 2, 30.0)
+
+    async def _listen_and_work(self, stop: asyncio.Event) -> None:
+        async with self._pool.acquire() as listener:
+            await listener.add_listener(CHANNEL, self._notified)
+            try:
+                while not stop.is_set():
+                    self._wake.clear()
+                    await self._heartbeat()
+                    for consumer in self._consumers:
+                        await drain(self._pool, consumer)
+                    await _wait_any(self._wake, stop, self._sweep)
+            finally:
+                await listener.remove_listener(CHANNEL, self._notified)
+
+    async def _heartbeat(self) -> None:
+        async with self._pool.acquire() as conn:
+            await conn.execute(
+                """INSERT INTO worker_heartbeats (worker_id) VALUES ($1)
+                   ON CONFLICT (worker_id) DO UPDATE SET seen_at = now()""",
+                self.worker_id,
+            )
+
+
+async def _wait_any(wake: asyncio.Event, stop: asyncio.Event, seconds: float) -> None:
+    waiters = [asyncio.ensure_future(wake.wait()), asyncio.ensure_future(stop.wait())]
+    try:
+        await asyncio.wait(waiters, timeout=seconds, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for waiter in waiters:
+            waiter.cancel()
+
+
+async def _sleep_unless(stop: asyncio.Event, seconds: float) -> None:
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(stop.wait(), seconds)
+
+
+def default_consumers() -> list[Consumer]:
+    """The consumers every worker runs. Webhook delivery and search sync register here."""
+    return []
