@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from litestar import Router, post
+from litestar.params import JSONBody
 
-from litestar import Request, Router, post
-
+from service.api.deps import Caller, HttpRequest, SlugPath
 from service.api.entries import entry_context, entry_router
 from service.domain.kinds import DEFINITION
-from service.domain.model import Principal
 from service.domain.operations import Evaluate
 from service.usecases import reads
 
@@ -20,7 +19,7 @@ from service.usecases import reads
     summary="Does a record (e.g. a lead) meet this definition's criteria? Which rules passed and failed?",
 )
 async def evaluate(
-    request: Request[Any, Any, Any], principal: Principal, slug: str, data: Evaluate
+    request: HttpRequest, principal: Caller, slug: SlugPath, data: JSONBody[Evaluate]
 ) -> reads.EvaluationResult:
     return await reads.evaluate(entry_context(request, DEFINITION), principal, slug, data.version, data.record)
 

@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeAlias
 
 from litestar import Request
 from litestar.datastructures import State
-from litestar.di import Provide
+from litestar.di import NamedDependency, Provide
 from litestar.exceptions import NotAuthorizedException
+from litestar.params import FromPath
 
 from service.domain.model import Principal
 from service.store.database import Pool
 from service.usecases.keys import KeyResolver
+
+# Handler parameters named `principal` and `pool` are injected: these aliases say so explicitly.
+Caller: TypeAlias = NamedDependency[Principal]
+DbPool: TypeAlias = NamedDependency[Pool]
+SlugPath: TypeAlias = FromPath[str]
+HttpRequest: TypeAlias = Request[Any, Any, Any]
+VersionPath: TypeAlias = FromPath[int]
 
 
 async def provide_principal(request: Request[Any, Any, Any]) -> Principal:

@@ -12,36 +12,38 @@ from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
 import msgspec
-from litestar import Request, Response, Router, get, patch, post
-from litestar.params import Parameter
+from litestar import Response, Router, get, patch, post
+from litestar.params import FromQuery, HeaderParameter, JSONBody, QueryParameter
 
+from service.api.deps import Caller, HttpRequest, SlugPath, VersionPath
 from service.api.schemas import entry_list_out, entry_out, version_list_out
 from service.domain.concurrency import etag, none_match
 from service.domain.diff import VersionDiff
 from service.domain.errors import FieldError, Invalid
 from service.domain.kinds import KindSpec
-from service.domain.model import Principal
 from service.domain.operations import Approve, EntryUpdate, Reject, entry_create_type, version_create_type
 from service.store.entry_views import EntryView
 from service.usecases import entries as writes
 from service.usecases import reads
 from service.usecases.entries import EntryContext
 
-Limit = Annotated[int, Parameter(ge=1, le=200, description="Page size (1 to 200).")]
-Cursor = Annotated[str | None, Parameter(description="`next_cursor` of the previous page.", max_length=512)]
-IfMatch = Annotated[str | None, Parameter(header="If-Match", description="The ETag this write is based on.")]
-IfNoneMatch = Annotated[str | None, Parameter(header="If-None-Match")]
-VersionQuery = Annotated[int | None, Parameter(ge=1, le=1_000_000, description="A version number.")]
+Limit = Annotated[int, QueryParameter(ge=1, le=200, description="Page size (1 to 200).")]
+Cursor = Annotated[str | None, QueryParameter(description="`next_cursor` of the previous page.", max_length=512)]
+IfMatch = Annotated[str | None, HeaderParameter(name="If-Match", description="The ETag this write is based on.")]
+IfNoneMatch = Annotated[str | None, HeaderParameter(name="If-None-Match")]
+VersionQuery = Annotated[int | None, QueryParameter(ge=1, le=1_000_000, description="A version number.")]
 AsOf = Annotated[
     str | None,
-    Parameter(description="A date (end of that day, UTC) or RFC 3339 time: the version in effect then.", max_length=64),
+    QueryParameter(
+        description="A date (end of that day, UTC) or RFC 3339 time: the version in effect then.", max_length=64
+    ),
 ]
-StatusFilter = Literal["published", "retired", "draft", "in_review", "approved", "any"]
-TextFilter = Annotated[str | None, Parameter(min_length=1, max_length=200)]
+StatusFilter = FromQuery[Literal["published", "retired", "draft", "in_review", "approved", "any"] | None]
+TextFilter = Annotated[str | None, QueryParameter(min_length=1, max_length=200)]
 JSON_TYPE = "application/json"
 
 
-def entry_context(request: Request[Any, Any, Any], spec: KindSpec) -> EntryContext:
+def entry_context(request: HttpRequest, spec: KindSpec) -> EntryContext:
     context: EntryContext = request.app.state.entry_contexts[spec.name]
     return context
 
@@ -81,7 +83,7 @@ def parse_as_of(value: str | None) -> dt.datetime | None:
 def _typed(handler: Callable[..., Any], *, returns: object, data: object = None) -> Callable[..., Any]:
     handler.__annotations__["return"] = returns
     if data is not None:
-        handler.__annotations__["data"] = data
+        handler.__annotations__["data"] = JSONBody[data]  # type: ignore[valid-type,misc]
     return handler
 
 
@@ -97,14 +99,14 @@ def entry_router(spec: KindSpec, extra: list[Any] | None = None) -> Router:  # n
     name = spec.name
     tags = [spec.plural.capitalize()]
 
-    async def create(request: Request[Any, Any, Any], principal: Principal, data: Any) -> Response[Any]:
+    async def create(request: HttpRequest, principal: Caller, data: Any) -> Response[Any]:
         view = await writes.create(entry_context(request, spec), principal, data)
         return entry_response(view, 201, location=f"{spec.path}/{data.slug}")
 
     async def list_entries(
-        request: Request[Any, Any, Any],
-        principal: Principal,
-        status: StatusFilter | None = None,
+        request: HttpRequest,
+        principal: Caller,
+        status: StatusFilter = None,
         tag: TextFilter = None,
         team: TextFilter = None,
         q: TextFilter = None,
@@ -124,9 +126,9 @@ def entry_router(spec: KindSpec, extra: list[Any] | None = None) -> Router:  # n
         return _page_response(page)
 
     async def read(
-        request: Request[Any, Any, Any],
-        principal: Principal,
-        slug: str,
+        request: HttpRequest,
+        principal: Caller,
+        slug: SlugPath,
         version: VersionQuery = None,
         as_of: AsOf = None,
         if_none_match: IfNoneMatch = None,
@@ -139,27 +141,31 @@ def entry_router(spec: KindSpec, extra: list[Any] | None = None) -> Router:  # n
         return entry_response(view)
 
     async def update(
-        request: Request[Any, Any, Any], principal: Principal, slug: str, data: EntryUpdate, if_match: IfMatch = None
+        request: HttpRequest,
+        principal: Caller,
+        slug: SlugPath,
+        data: JSONBody[EntryUpdate],
+        if_match: IfMatch = None,
     ) -> Response[Any]:
         return entry_response(await writes.update(entry_context(request, spec), principal, slug, if_match, data))
 
     async def list_versions(
-        request: Request[Any, Any, Any], principal: Principal, slug: str, cursor: Cursor = None, limit: Limit = 50
+        request: HttpRequest, principal: Caller, slug: SlugPath, cursor: Cursor = None, limit: Limit = 50
     ) -> Response[Any]:
         page = await reads.version_page(entry_context(request, spec), principal, slug, cursor=cursor, limit=limit)
         return _page_response(page)
 
     async def new_version(
-        request: Request[Any, Any, Any], principal: Principal, slug: str, data: Any, if_match: IfMatch = None
+        request: HttpRequest, principal: Caller, slug: SlugPath, data: Any, if_match: IfMatch = None
     ) -> Response[Any]:
         view = await writes.new_version(entry_context(request, spec), principal, slug, if_match, data)
         return entry_response(view, 201)
 
     async def edit_draft(
-        request: Request[Any, Any, Any],
-        principal: Principal,
-        slug: str,
-        number: int,
+        request: HttpRequest,
+        principal: Caller,
+        slug: SlugPath,
+        number: VersionPath,
         data: Any,
         if_match: IfMatch = None,
     ) -> Response[Any]:
@@ -167,16 +173,20 @@ def entry_router(spec: KindSpec, extra: list[Any] | None = None) -> Router:  # n
         return entry_response(view)
 
     async def submit(
-        request: Request[Any, Any, Any], principal: Principal, slug: str, number: int, if_match: IfMatch = None
+        request: HttpRequest,
+        principal: Caller,
+        slug: SlugPath,
+        number: VersionPath,
+        if_match: IfMatch = None,
     ) -> Response[Any]:
         return entry_response(await writes.submit(entry_context(request, spec), principal, slug, number, if_match))
 
     async def approve(
-        request: Request[Any, Any, Any],
-        principal: Principal,
-        slug: str,
-        number: int,
-        data: Approve | None = None,
+        request: HttpRequest,
+        principal: Caller,
+        slug: SlugPath,
+        number: VersionPath,
+        data: JSONBody[Approve | None] = None,
         if_match: IfMatch = None,
     ) -> Response[Any]:
         comment = data.comment if data else None
@@ -184,37 +194,41 @@ def entry_router(spec: KindSpec, extra: list[Any] | None = None) -> Router:  # n
         return entry_response(view)
 
     async def reject(
-        request: Request[Any, Any, Any],
-        principal: Principal,
-        slug: str,
-        number: int,
-        data: Reject,
+        request: HttpRequest,
+        principal: Caller,
+        slug: SlugPath,
+        number: VersionPath,
+        data: JSONBody[Reject],
         if_match: IfMatch = None,
     ) -> Response[Any]:
         view = await writes.reject(entry_context(request, spec), principal, slug, number, if_match, data.comment)
         return entry_response(view)
 
     async def publish(
-        request: Request[Any, Any, Any], principal: Principal, slug: str, number: int, if_match: IfMatch = None
+        request: HttpRequest,
+        principal: Caller,
+        slug: SlugPath,
+        number: VersionPath,
+        if_match: IfMatch = None,
     ) -> Response[Any]:
         return entry_response(await writes.publish(entry_context(request, spec), principal, slug, number, if_match))
 
     async def retire(
-        request: Request[Any, Any, Any], principal: Principal, slug: str, if_match: IfMatch = None
+        request: HttpRequest, principal: Caller, slug: SlugPath, if_match: IfMatch = None
     ) -> Response[Any]:
         return entry_response(await writes.retire(entry_context(request, spec), principal, slug, if_match))
 
     async def restore(
-        request: Request[Any, Any, Any], principal: Principal, slug: str, if_match: IfMatch = None
+        request: HttpRequest, principal: Caller, slug: SlugPath, if_match: IfMatch = None
     ) -> Response[Any]:
         return entry_response(await writes.restore(entry_context(request, spec), principal, slug, if_match))
 
     async def diff(
-        request: Request[Any, Any, Any],
-        principal: Principal,
-        slug: str,
-        from_version: Annotated[int, Parameter(query="from", ge=1, le=1_000_000)],
-        to_version: Annotated[int, Parameter(query="to", ge=1, le=1_000_000)],
+        request: HttpRequest,
+        principal: Caller,
+        slug: SlugPath,
+        from_version: Annotated[int, QueryParameter(name="from", ge=1, le=1_000_000)],
+        to_version: Annotated[int, QueryParameter(name="to", ge=1, le=1_000_000)],
     ) -> VersionDiff:
         return await reads.diff(entry_context(request, spec), principal, slug, from_version, to_version)
 

@@ -5,11 +5,10 @@ from __future__ import annotations
 from typing import Annotated
 
 from litestar import get
-from litestar.params import Parameter
+from litestar.params import QueryParameter
 
+from service.api.deps import Caller, DbPool
 from service.api.entries import Cursor, Limit
-from service.domain.model import Principal
-from service.store.database import Pool
 from service.usecases import reads
 
 
@@ -20,14 +19,16 @@ from service.usecases import reads
     summary="The change feed: page with ?after=<next_cursor>; never misses an event",
 )
 async def list_events(
-    pool: Pool,
-    principal: Principal,
+    pool: DbPool,
+    principal: Caller,
     after: Annotated[
         str | None,
-        Parameter(description="`next_cursor` of the previous page, or `now` to start at the head.", max_length=512),
+        QueryParameter(
+            description="`next_cursor` of the previous page, or `now` to start at the head.", max_length=512
+        ),
     ] = None,
     type: Annotated[  # the contract names the parameter `type`
-        list[str] | None, Parameter(description="Event types, wildcards allowed: `definition.*`.", max_items=20)
+        list[str] | None, QueryParameter(description="Event types, wildcards allowed: `definition.*`.", max_items=20)
     ] = None,
     limit: Limit = 100,
 ) -> reads.EventPage:
@@ -36,12 +37,12 @@ async def list_events(
 
 @get("/v1/audit", operation_id="list_audit", tags=["Audit"], summary="The audit log, newest first (admin)")
 async def list_audit(
-    pool: Pool,
-    principal: Principal,
-    actor: Annotated[str | None, Parameter(max_length=200)] = None,
-    kind: Annotated[str | None, Parameter(max_length=50)] = None,
-    slug: Annotated[str | None, Parameter(max_length=200)] = None,
-    action: Annotated[str | None, Parameter(max_length=100)] = None,
+    pool: DbPool,
+    principal: Caller,
+    actor: Annotated[str | None, QueryParameter(max_length=200)] = None,
+    kind: Annotated[str | None, QueryParameter(max_length=50)] = None,
+    slug: Annotated[str | None, QueryParameter(max_length=200)] = None,
+    action: Annotated[str | None, QueryParameter(max_length=100)] = None,
     cursor: Cursor = None,
     limit: Limit = 50,
 ) -> reads.AuditPage:

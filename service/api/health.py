@@ -7,6 +7,7 @@ import asyncio
 import msgspec
 from litestar import Response, get
 
+from service.api.deps import DbPool
 from service.store import migrations
 from service.store.database import Pool
 
@@ -37,7 +38,7 @@ async def _database(pool: Pool) -> list[Check]:
 
 
 @get("/readyz", operation_id="readyz", tags=["Health"], summary="Dependencies reachable and schema current")
-async def readyz(pool: Pool) -> Response[Health]:
+async def readyz(pool: DbPool) -> Response[Health]:
     try:
         checks = await asyncio.wait_for(_database(pool), PROBE_SECONDS)
     except (TimeoutError, OSError, Exception) as exc:  # any failure means "not ready", with the reason

@@ -2,33 +2,32 @@
 
 from __future__ import annotations
 
-from typing import Any
 from uuid import UUID
 
-from litestar import Request, delete, get, post
+from litestar import delete, get, post
+from litestar.params import FromPath, JSONBody
 
+from service.api.deps import Caller, DbPool, HttpRequest
 from service.api.entries import Cursor, Limit
-from service.domain.model import Principal
 from service.domain.operations import KeyCreate
-from service.store.database import Pool
 from service.store.keys import KeyRecord
 from service.usecases import keys, reads
 
 
 @post("/v1/keys", operation_id="create_key", tags=["Keys"], summary="Issue an API key; the secret is shown once")
-async def create_key(pool: Pool, principal: Principal, data: KeyCreate) -> keys.IssuedKey:
+async def create_key(pool: DbPool, principal: Caller, data: JSONBody[KeyCreate]) -> keys.IssuedKey:
     return await keys.create(pool, principal, data)
 
 
 @get("/v1/keys", operation_id="list_keys", tags=["Keys"], summary="List API keys (never their secrets)")
-async def list_keys(pool: Pool, principal: Principal, cursor: Cursor = None, limit: Limit = 50) -> reads.KeyPage:
+async def list_keys(pool: DbPool, principal: Caller, cursor: Cursor = None, limit: Limit = 50) -> reads.KeyPage:
     return await reads.key_page(pool, principal, cursor=cursor, limit=limit)
 
 
 @delete(
     "/v1/keys/{key_id:uuid}", operation_id="revoke_key", tags=["Keys"], summary="Revoke an API key", status_code=200
 )
-async def revoke_key(request: Request[Any, Any, Any], pool: Pool, principal: Principal, key_id: UUID) -> KeyRecord:
+async def revoke_key(request: HttpRequest, pool: DbPool, principal: Caller, key_id: FromPath[UUID]) -> KeyRecord:
     record = await keys.revoke(pool, principal, key_id)
     request.app.state.key_resolver.forget()
     return record
