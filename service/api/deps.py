@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any, TypeAlias
+from typing import Annotated, Any, TypeAlias
 
 from litestar import Request
 from litestar.datastructures import State
 from litestar.di import NamedDependency, Provide
 from litestar.exceptions import NotAuthorizedException
-from litestar.params import FromPath
+from litestar.params import FromPath, PathParameter
 
 from service.domain.model import Principal
 from service.store.database import Pool
@@ -19,7 +19,8 @@ Caller: TypeAlias = NamedDependency[Principal]
 DbPool: TypeAlias = NamedDependency[Pool]
 SlugPath: TypeAlias = FromPath[str]
 HttpRequest: TypeAlias = Request[Any, Any, Any]
-VersionPath: TypeAlias = FromPath[int]
+# Bounded like every version number, so an absurd one is a 422 rather than an int32 overflow in the database.
+VersionPath: TypeAlias = Annotated[int, PathParameter(ge=1, le=1_000_000)]
 
 
 async def provide_principal(request: Request[Any, Any, Any]) -> Principal:

@@ -6,6 +6,7 @@ import logging
 import re
 from typing import Any
 
+import asyncpg
 import msgspec
 from litestar import Request, Response
 from litestar.exceptions import (
@@ -117,7 +118,8 @@ def _validation_errors(exc: ValidationException) -> list[errors.FieldError]:
     extra = exc.extra if isinstance(exc.extra, list) else []
     for item in extra:
         if isinstance(item, dict):
-            source = str(item.get("source") or "body")
+            raw_source = item.get("source") or "body"
+            source = str(getattr(raw_source, "value", raw_source))  # Litestar gives a ParamType enum
             key = str(item.get("key") or "")
             pointer = "/" + key if source == "body" and key and key != "data" else ("" if source == "body" else key)
             found.append(errors.FieldError(pointer, str(item.get("message", "invalid value")), source))
@@ -153,6 +155,19 @@ def _is_malformed_body(exc: ClientException) -> bool:
     return isinstance(exc.__cause__, SerializationException)
 
 
+def unavailable_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[Problem]:
+    """The database is unreachable or restarting: the client may retry; nothing was half-written."""
+    log.warning("database unavailable on %s %s: %s: %s", request.method, request.url.path, type(exc).__name__, exc)
+    return problem_response(
+        request,
+        503,
+        slug="unavailable",
+        title="Service unavailable",
+        detail="the database is unavailable right now; retry shortly",
+        headers={"Retry-After": "2"},
+    )
+
+
 def unexpected_error_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[Problem]:
     log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     return problem_response(
@@ -164,8 +179,22 @@ def unexpected_error_handler(request: Request[Any, Any, Any], exc: Exception) ->
     )
 
 
+# Errors that mean "the database could not be reached or gave up the transaction", never "the request was bad".
+_UNAVAILABLE: tuple[type[Exception], ...] = (
+    OSError,
+    TimeoutError,
+    asyncpg.PostgresConnectionError,
+    asyncpg.InterfaceError,
+    asyncpg.CannotConnectNowError,
+    asyncpg.TooManyConnectionsError,
+    asyncpg.AdminShutdownError,
+    asyncpg.SerializationError,
+    asyncpg.DeadlockDetectedError,
+)
+
 EXCEPTION_HANDLERS = {
     errors.DomainError: domain_error_handler,
     HTTPException: http_error_handler,
+    **dict.fromkeys(_UNAVAILABLE, unavailable_handler),
     Exception: unexpected_error_handler,
 }

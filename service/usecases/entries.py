@@ -141,6 +141,8 @@ async def update(
             for name in data.__struct_fields__
             if (value := getattr(data, name)) is not msgspec.UNSET and value != getattr(entry, name)
         }
+        if not fields:
+            return await _render_current(conn, ctx, entry)
         entry = await entries.update_entry(conn, entry.id, **fields)
         open_version = await entries.open_version(conn, entry.id)
         if open_version is not None and open_version.status in ("in_review", "approved"):
