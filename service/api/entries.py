@@ -8,6 +8,7 @@ annotations are set to the kind's types before Litestar reads them for validatio
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
@@ -16,6 +17,7 @@ from litestar import Response, Router, get, patch, post
 from litestar.params import FromQuery, HeaderParameter, JSONBody, QueryParameter
 
 from service.api.deps import Caller, HttpRequest, SlugPath, VersionPath
+from service.api.problems import READ_PROBLEMS, problem_responses
 from service.api.schemas import entry_list_out, entry_out, version_list_out
 from service.domain.concurrency import etag, none_match
 from service.domain.diff import VersionDiff
@@ -41,6 +43,8 @@ AsOf = Annotated[
 StatusFilter = FromQuery[Literal["published", "retired", "draft", "in_review", "approved", "any"] | None]
 TextFilter = Annotated[str | None, QueryParameter(min_length=1, max_length=200)]
 JSON_TYPE = "application/json"
+READS = problem_responses(READ_PROBLEMS)
+WRITES = problem_responses()
 
 
 def entry_context(request: HttpRequest, spec: KindSpec) -> EntryContext:
@@ -61,23 +65,28 @@ def _page_response(page: reads.Page) -> Response[Any]:
     return Response(msgspec.Raw(body), media_type=JSON_TYPE)
 
 
+_AS_OF = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[Tt ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?(?:[Zz]|[+-]\d{2}:\d{2})?)?$")
+
+
 def parse_as_of(value: str | None) -> dt.datetime | None:
     """A date means the end of that day (UTC); a time without an offset is taken as UTC."""
     if value is None:
         return None
     try:
+        if not _AS_OF.match(value):
+            raise ValueError(value)
         if len(value) == 10:
             day = dt.date.fromisoformat(value)
             return dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC)
         moment = dt.datetime.fromisoformat(value)
-    except ValueError:
+        # A time names the versions in effect at that instant, so include versions that took effect exactly then.
+        moment = moment.astimezone(dt.UTC) if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+        return moment + dt.timedelta(microseconds=1)
+    except (ValueError, OverflowError):  # OverflowError: beyond the years 1 to 9999 in UTC
         raise Invalid(
             "as_of must be a date or an RFC 3339 time",
             [FieldError("as_of", "expected YYYY-MM-DD or an RFC 3339 time", "query")],
         ) from None
-    # A time names the versions in effect at that instant, so include versions that took effect exactly then.
-    moment = moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
-    return moment + dt.timedelta(microseconds=1)
 
 
 def _typed(handler: Callable[..., Any], *, returns: object, data: object = None) -> Callable[..., Any]:
@@ -235,58 +244,85 @@ def entry_router(spec: KindSpec, extra: list[Any] | None = None) -> Router:  # n
     one = "/{slug:str}"
     version_path = one + "/versions/{number:int}"
     handlers = [
-        post("/", operation_id=f"create_{name}", summary=f"Create a {name} and its first draft", status_code=201)(
-            _typed(create, data=create_type, returns=out)
-        ),
-        get("/", operation_id=f"list_{spec.plural}", summary=f"List {spec.plural}")(
+        post(
+            "/",
+            responses=WRITES,
+            operation_id=f"create_{name}",
+            summary=f"Create a {name} and its first draft",
+            status_code=201,
+        )(_typed(create, data=create_type, returns=out)),
+        get("/", responses=READS, operation_id=f"list_{spec.plural}", summary=f"List {spec.plural}")(
             _typed(list_entries, returns=_response_of(entry_list_out(spec)))
         ),
-        get(one, operation_id=f"get_{name}", summary=f"Read a {name}: current, ?version=N or ?as_of=")(
+        get(one, responses=READS, operation_id=f"get_{name}", summary=f"Read a {name}: current, ?version=N or ?as_of=")(
             _typed(read, returns=out)
         ),
-        patch(one, operation_id=f"update_{name}", summary=f"Edit a {name}'s title, tags or teams (If-Match)")(
-            _typed(update, returns=out)
-        ),
-        get(one + "/versions", operation_id=f"list_{name}_versions", summary="List versions, newest first")(
-            _typed(list_versions, returns=_response_of(version_list_out(spec)))
-        ),
+        patch(
+            one,
+            responses=WRITES,
+            operation_id=f"update_{name}",
+            summary=f"Edit a {name}'s title, tags or teams (If-Match)",
+        )(_typed(update, returns=out)),
+        get(
+            one + "/versions",
+            responses=READS,
+            operation_id=f"list_{name}_versions",
+            summary="List versions, newest first",
+        )(_typed(list_versions, returns=_response_of(version_list_out(spec)))),
         post(
             one + "/versions",
+            responses=WRITES,
             operation_id=f"create_{name}_version",
             status_code=201,
             summary="Start a new draft (copy of the current version, of from_version for a rollback, or new content)",
         )(_typed(new_version, data=version_type, returns=out)),
-        patch(version_path, operation_id=f"edit_{name}_draft", summary="Edit a draft (If-Match)")(
+        patch(version_path, responses=WRITES, operation_id=f"edit_{name}_draft", summary="Edit a draft (If-Match)")(
             _typed(edit_draft, data=spec.patch_type, returns=out)
         ),
-        post(version_path + "/submit", operation_id=f"submit_{name}", status_code=200, summary="Submit for review")(
-            _typed(submit, returns=out)
-        ),
+        post(
+            version_path + "/submit",
+            responses=WRITES,
+            operation_id=f"submit_{name}",
+            status_code=200,
+            summary="Submit for review",
+        )(_typed(submit, returns=out)),
         post(
             version_path + "/approve",
+            responses=WRITES,
             operation_id=f"approve_{name}",
             status_code=200,
             summary="Approve for the caller's team",
         )(_typed(approve, returns=out)),
         post(
             version_path + "/reject",
+            responses=WRITES,
             operation_id=f"reject_{name}",
             status_code=200,
             summary="Send back to draft with a comment",
         )(_typed(reject, returns=out)),
         post(
             version_path + "/publish",
+            responses=WRITES,
             operation_id=f"publish_{name}",
             status_code=200,
             summary="Publish an approved version",
         )(_typed(publish, returns=out)),
-        post(one + "/retire", operation_id=f"retire_{name}", status_code=200, summary="Retire (admin)")(
-            _typed(retire, returns=out)
-        ),
-        post(one + "/restore", operation_id=f"restore_{name}", status_code=200, summary="Restore (admin)")(
-            _typed(restore, returns=out)
-        ),
-        get(one + "/diff", operation_id=f"diff_{name}", summary="Field and line changes between two versions")(diff),
+        post(
+            one + "/retire", responses=WRITES, operation_id=f"retire_{name}", status_code=200, summary="Retire (admin)"
+        )(_typed(retire, returns=out)),
+        post(
+            one + "/restore",
+            responses=WRITES,
+            operation_id=f"restore_{name}",
+            status_code=200,
+            summary="Restore (admin)",
+        )(_typed(restore, returns=out)),
+        get(
+            one + "/diff",
+            responses=READS,
+            operation_id=f"diff_{name}",
+            summary="Field and line changes between two versions",
+        )(diff),
         *(extra or []),
     ]
     return Router(path=spec.path, route_handlers=handlers, tags=tags)

@@ -8,12 +8,13 @@ from litestar import get
 from litestar.params import QueryParameter
 
 from service.api.deps import Caller, DbPool
-from service.api.entries import Cursor, Limit
+from service.api.entries import READS, Cursor, Limit
 from service.usecases import reads
 
 
 @get(
     "/v1/events",
+    responses=READS,
     operation_id="list_events",
     tags=["Events"],
     summary="The change feed: page with ?after=<next_cursor>; never misses an event",
@@ -35,7 +36,13 @@ async def list_events(
     return await reads.event_page(pool, after=after, types=type or [], limit=limit)
 
 
-@get("/v1/audit", operation_id="list_audit", tags=["Audit"], summary="The audit log, newest first (admin)")
+@get(
+    "/v1/audit",
+    responses=READS,
+    operation_id="list_audit",
+    tags=["Audit"],
+    summary="The audit log, newest first (admin)",
+)
 async def list_audit(
     pool: DbPool,
     principal: Caller,

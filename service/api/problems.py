@@ -8,6 +8,7 @@ from typing import Any
 
 import asyncpg
 import msgspec
+from asyncpg.exceptions import CharacterNotInRepertoireError, UntranslatableCharacterError
 from litestar import Request, Response
 from litestar.exceptions import (
     ClientException,
@@ -19,6 +20,7 @@ from litestar.exceptions import (
 from litestar.exceptions import (
     NotFoundException as LitestarNotFound,
 )
+from litestar.openapi import ResponseSpec
 from litestar.status_codes import HTTP_422_UNPROCESSABLE_ENTITY, HTTP_500_INTERNAL_SERVER_ERROR
 
 from service.domain import errors
@@ -96,6 +98,7 @@ def domain_error_handler(request: Request[Any, Any, Any], exc: Exception) -> Res
     )
 
 
+_MISSING_PARAMETER = re.compile(r"^Missing required (?P<source>[a-z]+) parameter '(?P<name>[^']+)'")
 _MSGSPEC_PATH = re.compile(r"^(?P<message>.*?)(?: - at `\$(?P<path>[^`]*)`)?$", re.DOTALL)
 
 
@@ -107,13 +110,28 @@ def _pointer(path: str) -> str:
     return "".join("/" + p.replace("~", "~0").replace("/", "~1") for p in parts)
 
 
-def _validation_errors(exc: ValidationException) -> list[errors.FieldError]:
+def _wire_name(request: Request[Any, Any, Any], key: str) -> str:
+    """The name a client sent for the handler parameter `key`: `from` for `from_version`, `If-Match` for `if_match`."""
+    handler = request.scope.get("route_handler")
+    parameter = handler.parsed_fn_signature.parameters.get(key) if handler is not None else None
+    definition = getattr(parameter, "kwarg_definition", None)
+    aliases = (getattr(definition, name, None) for name in ("name", "query", "header", "cookie"))
+    return next((alias for alias in aliases if isinstance(alias, str) and alias), key)
+
+
+def _validation_errors(request: Request[Any, Any, Any], exc: ValidationException) -> list[errors.FieldError]:
     cause = exc.__cause__
     if isinstance(cause, msgspec.ValidationError):
         match = _MSGSPEC_PATH.match(str(cause))
         assert match is not None
         if (match.group("path") or "").startswith(".data") or match.group("path") in (None, ""):
-            return [errors.FieldError(_pointer(match.group("path") or ""), match.group("message"))]
+            message = match.group("message")
+            if message == "Object missing required field `data`":  # no body at all: `data` is the handler's name
+                message = "a JSON body is required"
+            return [errors.FieldError(_pointer(match.group("path") or ""), message)]
+    missing = _MISSING_PARAMETER.match(str(exc.detail))
+    if missing is not None:  # Litestar names a missing query/header/path parameter only in its message
+        return [errors.FieldError(missing["name"], "missing required parameter", missing["source"])]
     found: list[errors.FieldError] = []
     extra = exc.extra if isinstance(exc.extra, list) else []
     for item in extra:
@@ -122,6 +140,7 @@ def _validation_errors(exc: ValidationException) -> list[errors.FieldError]:
             source = str(getattr(raw_source, "value", raw_source))  # Litestar gives a ParamType enum
             key = str(item.get("key") or "")
             pointer = "/" + key if source == "body" and key and key != "data" else ("" if source == "body" else key)
+            pointer = pointer if source == "body" else _wire_name(request, pointer)
             found.append(errors.FieldError(pointer, str(item.get("message", "invalid value")), source))
     return found
 
@@ -134,7 +153,7 @@ def http_error_handler(request: Request[Any, Any, Any], exc: Exception) -> Respo
             request,
             HTTP_422_UNPROCESSABLE_ENTITY,
             detail="the request does not match the schema",
-            field_errors=_validation_errors(exc) or None,
+            field_errors=_validation_errors(request, exc) or None,
         )
     detail = exc.detail
     if isinstance(exc, ClientException) and status == 400 and _is_malformed_body(exc):
@@ -192,9 +211,49 @@ _UNAVAILABLE: tuple[type[Exception], ...] = (
     asyncpg.DeadlockDetectedError,
 )
 
+
+def nul_character_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[Problem]:
+    """PostgreSQL text and jsonb cannot hold U+0000; a caller who sends it (in a path, query or body) gets a 422."""
+    return problem_response(
+        request, HTTP_422_UNPROCESSABLE_ENTITY, detail="text must not contain the NUL character (U+0000)"
+    )
+
+
 EXCEPTION_HANDLERS = {
     errors.DomainError: domain_error_handler,
+    CharacterNotInRepertoireError: nul_character_handler,
+    UntranslatableCharacterError: nul_character_handler,
     HTTPException: http_error_handler,
     **dict.fromkeys(_UNAVAILABLE, unavailable_handler),
     Exception: unexpected_error_handler,
 }
+
+
+_DESCRIPTIONS = {
+    400: "The body is not valid JSON",
+    401: "No valid API key",
+    403: "The key lacks the role (or team) this needs",
+    404: "No such resource, or not visible to this key",
+    409: "Conflicts with the current state (duplicate slug, wrong lifecycle step)",
+    412: "If-Match names a stale ETag",
+    413: "The body is larger than allowed",
+    415: "The body is not application/json",
+    422: "Invalid input; `errors` names each field",
+    428: "This write needs If-Match",
+    503: "The database is unavailable; retry",
+}
+READ_PROBLEMS = (400, 401, 403, 404, 422, 503)
+WRITE_PROBLEMS = (*READ_PROBLEMS, 409, 412, 413, 415, 428)
+
+
+def problem_responses(statuses: tuple[int, ...] = WRITE_PROBLEMS) -> dict[int, ResponseSpec]:
+    """OpenAPI documentation of the problem+json answers a route can give."""
+    return {
+        status: ResponseSpec(
+            data_container=Problem,
+            description=_DESCRIPTIONS[status],
+            media_type=PROBLEM_MEDIA_TYPE,
+            generate_examples=False,
+        )
+        for status in statuses
+    }

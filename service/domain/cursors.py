@@ -27,3 +27,13 @@ def decode_cursor(cursor: str, arity: int, parameter: str = "cursor") -> list[st
     if len(values) != arity:
         raise Invalid("the cursor is not one this service issued", [FieldError(parameter, "malformed cursor", "query")])
     return values
+
+
+def decode_int_cursor(cursor: str, arity: int, parameter: str = "cursor", *, maximum: int = 2**63 - 1) -> list[int]:
+    """Like `decode_cursor` for keysets of non-negative integers: a value of another type or out of the column's
+    range (a cursor this service did not issue) is a 422, never a database error."""
+    values = decode_cursor(cursor, arity, parameter)
+    numbers = [v for v in values if isinstance(v, int) and 0 <= v <= maximum]
+    if len(numbers) != arity:
+        raise Invalid("the cursor is not one this service issued", [FieldError(parameter, "malformed cursor", "query")])
+    return numbers

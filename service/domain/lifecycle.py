@@ -51,13 +51,7 @@ def check_approval(
     require_role(principal, Role.approver)
     if status not in ("in_review", "approved"):
         raise Conflict(f"version {number} is {status}; only a version in review can be approved")
-    team = principal.team
-    if team is None:
-        raise Forbidden(f"the key {principal.name!r} belongs to no team, so its approval cannot count for one")
-    if team not in required_teams:
-        raise Forbidden(
-            f"team {team!r} is not among the teams whose approval this entry needs ({', '.join(required_teams)})"
-        )
+    team = _reviewing_team(principal, required_teams)
     if is_author:
         raise Forbidden("the author of a version cannot approve it")
     if team in approved_teams:
@@ -65,10 +59,24 @@ def check_approval(
     return team
 
 
-def check_reject(principal: Principal, status: str, number: int) -> None:
+def check_reject(principal: Principal, status: str, number: int, required_teams: Collection[str]) -> None:
+    """A reviewer of one of the required teams may send a version back; others have no say in its review."""
     require_role(principal, Role.approver)
+    _reviewing_team(principal, required_teams)
     if status not in ("in_review", "approved"):
         raise Conflict(f"version {number} is {status}; only a version in review can be rejected")
+
+
+def _reviewing_team(principal: Principal, required_teams: Collection[str]) -> str:
+    """The caller's team, which must be one whose approval the entry needs."""
+    team = principal.team
+    if team is None:
+        raise Forbidden(f"the key {principal.name!r} belongs to no team, so it cannot review for one")
+    if team not in required_teams:
+        raise Forbidden(
+            f"team {team!r} is not among the teams whose approval this entry needs ({', '.join(required_teams)})"
+        )
+    return team
 
 
 def check_publish(status: str, number: int, required_teams: Collection[str], approved_teams: Iterable[str]) -> None:

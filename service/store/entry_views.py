@@ -103,7 +103,7 @@ _OPEN_JSON = """(SELECT json_build_object('number', o.number, 'status', o.status
     WHERE o.entry_id = e.id AND o.status IN ('draft', 'in_review', 'approved'))"""
 
 _ENTRY_LIST = f"""
-SELECT e.slug, json_build_object({ENTRY_FIELDS_JSON}, 'open_version', {_OPEN_JSON})::text AS body
+SELECT e.slug, json_build_object({ENTRY_FIELDS_JSON}, 'open_version', CASE WHEN $8 THEN {_OPEN_JSON} END)::text AS body
 FROM entries e
 WHERE e.kind = $1 AND e.slug > $2
   AND ($3::text IS NULL OR $3 = ANY(e.tags))
@@ -128,7 +128,9 @@ async def entry_list(
     prefix: str | None,
     status: str,
     limit: int,
+    show_open_version: bool,
 ) -> list[tuple[str, bytes]]:
+    """Entries by slug; `show_open_version` tells editors which version is in progress (readers never see it)."""
     like_prefix = None if prefix is None else prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    rows = await conn.fetch(_ENTRY_LIST, kind, after_slug, tag, team, like_prefix, status, limit)
+    rows = await conn.fetch(_ENTRY_LIST, kind, after_slug, tag, team, like_prefix, status, limit, show_open_version)
     return [(r["slug"], r["body"].encode()) for r in rows]

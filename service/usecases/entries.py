@@ -13,7 +13,7 @@ import msgspec
 from service.domain import lifecycle
 from service.domain.concurrency import check_if_match
 from service.domain.diff import changed_fields
-from service.domain.errors import Conflict, Invalid
+from service.domain.errors import Conflict, FieldError, Invalid
 from service.domain.events import EntryEventData, Review
 from service.domain.kinds import KindSpec, apply_patch
 from service.domain.model import Principal, Role
@@ -166,7 +166,9 @@ async def new_version(
     """A new draft: a copy of `from_version` (rollback), the given content, or a copy of the current version."""
     lifecycle.require_role(principal, Role.editor)
     if data.from_version is not None and data.content is not None:
-        raise Invalid("give either from_version or content, not both", [])
+        raise Invalid(
+            "give either from_version or content, not both", [FieldError("/content", "conflicts with from_version")]
+        )
     async with transaction(ctx.pool) as conn:
         entry = await entries.lock_entry(conn, ctx.spec.name, slug)
         check_if_match(if_match, entry.revision, required=False)
@@ -269,7 +271,7 @@ async def reject(
         entry = await entries.lock_entry(conn, ctx.spec.name, slug)
         check_if_match(if_match, entry.revision, required=False)
         version = await entries.get_version(conn, entry, number)
-        lifecycle.check_reject(principal, version.status, number)
+        lifecycle.check_reject(principal, version.status, number, entry.required_teams)
         await entries.clear_approvals(conn, entry.id, number)
         await entries.set_status(conn, entry.id, number, "draft", review_comment=comment)
         entry = await entries.update_entry(conn, entry.id)

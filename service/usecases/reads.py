@@ -10,7 +10,7 @@ from uuid import UUID
 import msgspec
 
 from service.domain import criteria, lifecycle
-from service.domain.cursors import decode_cursor, encode_cursor
+from service.domain.cursors import decode_cursor, decode_int_cursor, encode_cursor
 from service.domain.diff import VersionDiff, diff_content
 from service.domain.errors import Conflict, FieldError, Forbidden, Invalid, NotFound
 from service.domain.events import Event, event_type_to_sql_like, valid_type_pattern
@@ -68,14 +68,22 @@ async def entry_page(
     after = str(decode_cursor(cursor, 1)[0]) if cursor else ""
     async with ctx.pool.acquire() as conn:
         rows = await entry_views.entry_list(
-            conn, ctx.spec.name, after_slug=after, tag=tag, team=team, prefix=prefix, status=chosen, limit=limit + 1
+            conn,
+            ctx.spec.name,
+            after_slug=after,
+            tag=tag,
+            team=team,
+            prefix=prefix,
+            status=chosen,
+            limit=limit + 1,
+            show_open_version=principal.sees_unreleased(),
         )
     page, next_cursor = _split_page(rows, limit, lambda row: encode_cursor(row[0]))
     return Page(items=[body for _, body in page], next_cursor=next_cursor)
 
 
 async def version_page(ctx: EntryContext, principal: Principal, slug: str, *, cursor: str | None, limit: int) -> Page:
-    below = int(decode_cursor(cursor, 1)[0]) if cursor else 2**31 - 1
+    below = decode_int_cursor(cursor, 1, maximum=2**31 - 1)[0] if cursor else 2**31 - 1
     async with ctx.pool.acquire() as conn:
         found = await entries.find_entry(conn, ctx.spec.name, slug)
         rows = await entry_views.version_list(
@@ -149,9 +157,9 @@ def _type_patterns(types: list[str]) -> list[str] | None:
 async def event_page(pool: Pool, *, after: str | None, types: list[str], limit: int) -> EventPage:
     patterns = _type_patterns(types)
     position = (0, 0)
-    if after:
-        txid, event_id = decode_cursor(after, 2, "after")
-        position = (int(txid), int(event_id))
+    if after and after != "now":
+        txid, event_id = decode_int_cursor(after, 2, "after")
+        position = (txid, event_id)
     async with pool.acquire() as conn:
         if after == "now":
             position = await events.head(conn)
@@ -189,7 +197,7 @@ async def audit_page(
     limit: int,
 ) -> AuditPage:
     lifecycle.require_role(principal, Role.admin)
-    before = int(decode_cursor(cursor, 1)[0]) if cursor else None
+    before = decode_int_cursor(cursor, 1)[0] if cursor else None
     async with pool.acquire() as conn:
         rows = await audit.page(
             conn, before_id=before, actor=actor, kind=kind, slug=slug, action=action, limit=limit + 1

@@ -97,12 +97,14 @@ def test_only_drafts_are_editable() -> None:
             lifecycle.ensure_editable(status, 1)
 
 
-def test_reject_needs_an_approver_and_a_version_in_review() -> None:
-    lifecycle.check_reject(SALES_APPROVER, "approved", 1)
+def test_reject_needs_an_approver_of_a_required_team_and_a_version_in_review() -> None:
+    lifecycle.check_reject(SALES_APPROVER, "approved", 1, REQUIRED)
     with pytest.raises(Conflict):
-        lifecycle.check_reject(SALES_APPROVER, "draft", 1)
-    with pytest.raises(Forbidden):
-        lifecycle.check_reject(Principal(name="r", role=Role.reader), "in_review", 1)
+        lifecycle.check_reject(SALES_APPROVER, "draft", 1, REQUIRED)
+    with pytest.raises(Forbidden, match="approver role"):
+        lifecycle.check_reject(Principal(name="r", role=Role.reader), "in_review", 1, REQUIRED)
+    with pytest.raises(Forbidden, match="team 'legal' is not among"):
+        lifecycle.check_reject(Principal(name="l", role=Role.approver, team="legal"), "in_review", 1, REQUIRED)
 
 
 def test_retire_restore_and_new_versions_check_the_current_state() -> None:

