@@ -76,7 +76,9 @@ class Api:
         assert response.status_code == 201, response.text
         return response
 
-    async def publish_through_review(self, slug: str, number: int, teams: tuple[str, ...] = ("marketing", "sales")) -> httpx.Response:
+    async def publish_through_review(
+        self, slug: str, number: int, teams: tuple[str, ...] = ("marketing", "sales")
+    ) -> httpx.Response:
         editor = await self.key("editor", "revops", "author")
         response = await self.client.post(f"/v1/definitions/{slug}/versions/{number}/submit", headers=editor)
         assert response.status_code == 200, response.text

@@ -99,6 +99,7 @@ def domain_error_handler(request: Request[Any, Any, Any], exc: Exception) -> Res
 
 
 _MISSING_PARAMETER = re.compile(r"^Missing required (?P<source>[a-z]+) parameter '(?P<name>[^']+)'")
+_UNKNOWN_FIELD = re.compile(r"^Object contains unknown field `(?P<name>.*)`$", re.DOTALL)
 _MSGSPEC_PATH = re.compile(r"^(?P<message>.*?)(?: - at `\$(?P<path>[^`]*)`)?$", re.DOTALL)
 
 
@@ -128,7 +129,11 @@ def _validation_errors(request: Request[Any, Any, Any], exc: ValidationException
             message = match.group("message")
             if message == "Object missing required field `data`":  # no body at all: `data` is the handler's name
                 message = "a JSON body is required"
-            return [errors.FieldError(_pointer(match.group("path") or ""), message)]
+            pointer = _pointer(match.group("path") or "")
+            unknown = _UNKNOWN_FIELD.match(message)
+            if unknown is not None:  # point at the unknown field itself, not at the object holding it
+                pointer += "/" + unknown["name"].replace("~", "~0").replace("/", "~1")
+            return [errors.FieldError(pointer, message)]
     missing = _MISSING_PARAMETER.match(str(exc.detail))
     if missing is not None:  # Litestar names a missing query/header/path parameter only in its message
         return [errors.FieldError(missing["name"], "missing required parameter", missing["source"])]

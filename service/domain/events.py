@@ -24,7 +24,8 @@ ENTRY_ACTIONS = (
 )
 EVENT_TYPES: tuple[str, ...] = tuple(f"{kind}.{action}" for kind in ENTRY_KINDS for action in ENTRY_ACTIONS)
 
-_TYPE_PATTERN = re.compile(r"^(\*|[a-z]+)(\.(\*|[a-z_]+))?$")
+# `*`, or `kind.action` where either part may be `*`: a bare `definition` would silently match nothing.
+_TYPE_PATTERN = re.compile(r"^(\*|(\*|[a-z]+)\.(\*|[a-z_]+))$")
 
 
 class Review(msgspec.Struct, frozen=True, omit_defaults=True):

@@ -7,7 +7,6 @@ import datetime as dt
 import re
 from typing import Any
 
-import pytest
 from litestar.testing import AsyncTestClient
 
 from tests.support import (

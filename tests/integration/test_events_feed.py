@@ -370,7 +370,7 @@ async def test_concurrent_writes_are_each_seen_exactly_once_by_a_poller(client: 
     assert ids(everything) == ids(seen)
 
 
-async def test_uuid_sanity_of_event_entry_ids(client: AsyncTestClient[Any], history: list[Any]) -> None:
+async def test_each_event_names_its_entry_by_its_id(client: AsyncTestClient[Any], history: list[Any]) -> None:
     """Every event names its entry by the entry's id; one entry's events share it."""
     by_slug: dict[str, set[str]] = {}
     for item in history:

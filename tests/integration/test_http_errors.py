@@ -145,13 +145,13 @@ async def test_body_of_the_wrong_json_type_is_422(shared: AsyncTestClient[Any]) 
 async def test_unknown_top_level_field_is_422(shared: AsyncTestClient[Any]) -> None:
     response = await shared.post("/v1/definitions", json=definition_body("extra", colour="blue"))
     found = full_problem(response, 422, "invalid")
-    assert found.errors == [FieldError("", "Object contains unknown field `colour`", "body")]
+    assert found.errors == [FieldError("/colour", "Object contains unknown field `colour`", "body")]
 
 
 async def test_unknown_nested_field_is_422_pointing_at_its_object(shared: AsyncTestClient[Any]) -> None:
     response = await shared.post("/v1/definitions", json=definition_body("extra", content={"colour": "blue"}))
     found = full_problem(response, 422, "invalid")
-    assert found.errors == [FieldError("/content", "Object contains unknown field `colour`", "body")]
+    assert found.errors == [FieldError("/content/colour", "Object contains unknown field `colour`", "body")]
 
 
 async def test_rule_violations_in_valid_json_are_422_with_pointers(shared: AsyncTestClient[Any]) -> None:

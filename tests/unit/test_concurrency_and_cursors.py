@@ -44,5 +44,7 @@ def test_event_type_patterns() -> None:
     assert not matches_type("message.published", ["definition.*"])
     assert valid_type_pattern("definition.draft_updated")
     assert not valid_type_pattern("definition.%")
+    assert not valid_type_pattern("definition")
+    assert valid_type_pattern("*")
     assert event_type_to_sql_like("definition.*") == "definition.%"
     assert event_type_to_sql_like("definition.draft_updated") == "definition.draft\\_updated"
