@@ -16,15 +16,17 @@ from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 
 from service.api import feeds, health, keys
+from service.api.assets import assets_router
 from service.api.definitions import definitions_router
 from service.api.deps import DEPENDENCIES
+from service.api.entries import entry_router
 from service.api.problems import EXCEPTION_HANDLERS
 from service.config import Settings
-from service.domain.kinds import KINDS
+from service.domain.kinds import MESSAGE
 from service.store import migrations
 from service.store.database import create_pool, start_embedded
-from service.usecases.entries import EntryContext
 from service.usecases.keys import KeyResolver
+from service.wiring import build_services
 
 API_VERSION = "1.0.0"
 _BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
@@ -48,11 +50,13 @@ def _lifespan(settings: Settings, *, migrate: bool, background: Background | Non
             if migrate:
                 async with pool.acquire() as conn:
                     await migrations.migrate(conn)
+            services = build_services(pool, settings)
+            app.state.services = services
             app.state.pool = pool
             app.state.settings = settings
-            app.state.entry_contexts = {
-                name: EntryContext(pool=pool, spec=spec, base_url=settings.public_url) for name, spec in KINDS.items()
-            }
+            app.state.entry_contexts = services.entry_contexts
+            app.state.asset_context = services.assets
+            app.state.blobs = services.blobs
             app.state.key_resolver = KeyResolver(
                 pool, bootstrap_key=settings.bootstrap_admin_key, ttl=settings.key_cache_seconds
             )
@@ -79,7 +83,7 @@ async def _running(background: Background | None, app: Litestar) -> AsyncIterato
 
 async def _require_json(request: Request[Any, Any, Any]) -> None:
     """Bodies are JSON: anything else is 415 before a handler sees it."""
-    if request.method not in _BODY_METHODS:
+    if request.method not in _BODY_METHODS or request.route_handler.opt.get("raw_body"):
         return
     has_body = request.headers.get("content-length", "0") != "0" or "transfer-encoding" in request.headers
     if not has_body:
@@ -117,6 +121,8 @@ def create_app(settings: Settings, *, migrate: bool = False, background: Backgro
     return Litestar(
         route_handlers=[
             definitions_router(),
+            entry_router(MESSAGE),
+            assets_router(),
             feeds.list_events,
             feeds.list_audit,
             keys.create_key,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import datetime as dt
 import getpass
 import logging
 import signal
@@ -25,8 +26,8 @@ from service.domain.model import Principal, Role
 from service.domain.operations import KeyCreate
 from service.store import migrations
 from service.store.database import Pool, create_pool
-from service.usecases import keys, reads
-from service.worker import Worker, default_consumers
+from service.usecases import blob_gc, keys, reads
+from service.wiring import build_services, build_worker
 
 log = logging.getLogger("canon")
 
@@ -83,9 +84,17 @@ async def _run_worker(settings: Settings) -> None:
         loop.add_signal_handler(sig, stop.set)
     async with _pool(settings) as pool:
         await _ensure_migrated(pool)
-        worker = Worker(pool, default_consumers())
+        worker = build_worker(build_services(pool, settings))
         log.info("worker %s started", worker.worker_id)
         await worker.run(stop)
+
+
+async def _gc(settings: Settings) -> None:
+    async with _pool(settings) as pool:
+        await _ensure_migrated(pool)
+        services = build_services(pool, settings)
+        report = await blob_gc.collect(pool, services.blobs, dt.timedelta(hours=settings.blob_gc_grace_hours))
+    print(msgspec.json.encode(report).decode())
 
 
 async def _serve(app: Litestar, host: str, port: int) -> None:
@@ -113,6 +122,7 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--workers", type=int, default=1, help="HTTP worker processes")
     sub.add_parser("worker", help="run background work (webhook delivery, search sync)")
     sub.add_parser("migrate", help="apply pending database migrations")
+    sub.add_parser("gc", help="delete asset files no version uses (after CANON_BLOB_GC_GRACE_HOURS)")
     openapi = sub.add_parser("openapi", help="write openapi/openapi.json and schemas/")
     openapi.add_argument("--root", type=Path, default=Path())
     key = sub.add_parser("keys", help="manage API keys")
@@ -160,6 +170,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         "dev": lambda: asyncio.run(_dev(settings, args.host, args.port)),
         "worker": lambda: asyncio.run(_run_worker(settings)),
         "migrate": lambda: asyncio.run(_migrate(settings)),
+        "gc": lambda: asyncio.run(_gc(settings)),
         "openapi": lambda: print("\n".join(str(p) for p in write_contracts(args.root))),
         "keys": lambda: asyncio.run(_keys(settings, args)),
     }

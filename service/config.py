@@ -20,6 +20,14 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     key_cache_seconds: float = 5.0
     log_level: str = "info"
     cors_origins: tuple[str, ...] = ()
+    s3_bucket: str | None = None
+    s3_endpoint_url: str | None = None
+    s3_region: str | None = None
+    blob_dir: Path | None = None  # the local store's directory; default: data_dir/blobs
+    asset_max_bytes: int = 512 * 1024 * 1024
+    presign_seconds: int = 300
+    asset_expiring_days: int = 7
+    blob_gc_grace_hours: float = 24.0
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: object) -> Settings:

@@ -18,7 +18,7 @@ from service.store import keys as key_store
 from service.store.database import Pool
 from service.usecases import keys
 from service.usecases.entries import EntryContext
-from service.worker import Worker, default_consumers
+from service.wiring import build_worker
 
 log = logging.getLogger("canon.dev")
 
@@ -56,6 +56,6 @@ async def dev_background(app: Litestar, settings: Settings, base_url: str) -> No
     )
     stop = asyncio.Event()
     try:
-        await Worker(pool, default_consumers()).run(stop)
+        await build_worker(app.state.services).run(stop)
     finally:
         stop.set()

@@ -12,7 +12,9 @@ import contextlib
 import logging
 import os
 import socket
-from collections.abc import Sequence
+import time
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from service.store import events
@@ -61,10 +63,28 @@ async def drain(pool: Pool, consumer: Consumer) -> int:
         handled += len(batch)
 
 
+@dataclass
+class Periodic:
+    """Work that runs on a clock (expiry notices, garbage collection); must be safe with several workers."""
+
+    name: str
+    every_seconds: float
+    run: Callable[[], Awaitable[None]]
+    due_at: float = 0.0
+
+
 class Worker:
-    def __init__(self, pool: Pool, consumers: Sequence[Consumer], *, sweep_seconds: float = 5.0) -> None:
+    def __init__(
+        self,
+        pool: Pool,
+        consumers: Sequence[Consumer],
+        *,
+        periodic: Sequence[Periodic] = (),
+        sweep_seconds: float = 5.0,
+    ) -> None:
         self._pool = pool
         self._consumers = list(consumers)
+        self._periodic = list(periodic)
         self._sweep = sweep_seconds
         self._wake = asyncio.Event()
         self.worker_id = f"{socket.gethostname()}:{os.getpid()}:{id(self):x}"
@@ -93,9 +113,25 @@ class Worker:
                     await self._heartbeat()
                     for consumer in self._consumers:
                         await drain(self._pool, consumer)
-                    await _wait_any(self._wake, stop, self._sweep)
+                    await self._run_due()
+                    await _wait_any(self._wake, stop, self._next_wait())
             finally:
                 await listener.remove_listener(CHANNEL, self._notified)
+
+    async def _run_due(self) -> None:
+        now = time.monotonic()
+        for task in self._periodic:
+            if task.due_at > now:
+                continue
+            task.due_at = now + task.every_seconds
+            try:
+                await task.run()
+            except Exception as exc:  # one failing task must not stop the others
+                log.warning("periodic task %s failed: %s: %s", task.name, type(exc).__name__, exc)
+
+    def _next_wait(self) -> float:
+        now = time.monotonic()
+        return max(0.0, min([self._sweep, *(task.due_at - now for task in self._periodic)]))
 
     async def _heartbeat(self) -> None:
         async with self._pool.acquire() as conn:

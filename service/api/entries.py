@@ -241,6 +241,9 @@ def entry_router(spec: KindSpec, extra: list[Any] | None = None) -> Router:  # n
     ) -> VersionDiff:
         return await reads.diff(entry_context(request, spec), principal, slug, from_version, to_version)
 
+    async def dependents(request: HttpRequest, principal: Caller, slug: SlugPath) -> reads.DependentsOut:
+        return await reads.dependents(entry_context(request, spec), principal, slug)
+
     one = "/{slug:str}"
     version_path = one + "/versions/{number:int}"
     handlers = [
@@ -323,6 +326,12 @@ def entry_router(spec: KindSpec, extra: list[Any] | None = None) -> Router:  # n
             operation_id=f"diff_{name}",
             summary="Field and line changes between two versions",
         )(diff),
+        get(
+            one + "/dependents",
+            responses=READS,
+            operation_id=f"list_{name}_dependents",
+            summary="Messages and assets citing this entry, and whether they cite its current version",
+        )(dependents),
         *(extra or []),
     ]
     return Router(path=spec.path, route_handlers=handlers, tags=tags)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable
 
 import msgspec
 from litestar import Response, get
 
-from service.api.deps import DbPool
+from service.api.deps import DbPool, HttpRequest
+from service.blobs.base import BlobStore
 from service.store import migrations
 from service.store.database import Pool
 
@@ -37,11 +39,24 @@ async def _database(pool: Pool) -> list[Check]:
     return [Check("database", True), schema]
 
 
-@get("/readyz", operation_id="readyz", tags=["Health"], summary="Dependencies reachable and schema current")
-async def readyz(pool: DbPool) -> Response[Health]:
+async def _blob_store(blobs: BlobStore) -> list[Check]:
+    await blobs.check()
+    return [Check(f"blobs:{blobs.name}", True)]
+
+
+async def _probe(name: str, probe: Awaitable[list[Check]]) -> list[Check]:
     try:
-        checks = await asyncio.wait_for(_database(pool), PROBE_SECONDS)
-    except (TimeoutError, OSError, Exception) as exc:  # any failure means "not ready", with the reason
-        checks = [Check("database", False, f"{type(exc).__name__}: {exc}"[:300])]
+        return await asyncio.wait_for(probe, PROBE_SECONDS)
+    except Exception as exc:  # any failure means "not ready", with the reason
+        return [Check(name, False, f"{type(exc).__name__}: {exc}"[:300])]
+
+
+@get("/readyz", operation_id="readyz", tags=["Health"], summary="Dependencies reachable and schema current")
+async def readyz(request: HttpRequest, pool: DbPool) -> Response[Health]:
+    blobs: BlobStore = request.app.state.blobs
+    results = await asyncio.gather(
+        _probe("database", _database(pool)), _probe(f"blobs:{blobs.name}", _blob_store(blobs))
+    )
+    checks = [check for found in results for check in found]
     ready = all(c.ok for c in checks)
     return Response(Health("ready" if ready else "unavailable", checks), status_code=200 if ready else 503)

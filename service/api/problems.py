@@ -50,6 +50,9 @@ _STATUS = {
     errors.PreconditionRequired: 428,
     errors.Forbidden: 403,
     errors.Invalid: 422,
+    errors.TooLarge: 413,
+    errors.UnsupportedMediaType: 415,
+    errors.Unavailable: 503,
 }
 
 _GENERIC = {
@@ -240,6 +243,7 @@ _DESCRIPTIONS = {
     403: "The key lacks the role (or team) this needs",
     404: "No such resource, or not visible to this key",
     409: "Conflicts with the current state (duplicate slug, wrong lifecycle step)",
+    410: "Expired: the problem's detail names when",
     412: "If-Match names a stale ETag",
     413: "The body is larger than allowed",
     415: "The body is not application/json",

@@ -53,6 +53,8 @@ _VERSION_FIELDS: list[tuple[str, object]] = [
     ("submitted_at", dt.datetime | None),
     ("published_at", dt.datetime | None),
     ("superseded_at", dt.datetime | None),
+    ("expires_at", dt.datetime | None),
+    ("expired", bool),
     ("approvals", list[ApprovalOut]),
     ("pending_teams", list[str]),
 ]

@@ -71,3 +71,20 @@ class Invalid(DomainError):
     def __init__(self, detail: str, errors: Sequence[FieldError] = ()) -> None:
         super().__init__(detail)
         self.errors = list(errors)
+
+
+class TooLarge(DomainError):
+    title = "Content too large"
+    slug = "too-large"
+
+
+class UnsupportedMediaType(DomainError):
+    title = "Unsupported media type"
+    slug = "unsupported-media-type"
+
+
+class Unavailable(DomainError):
+    """A dependency (object storage, search) cannot be reached; the caller may retry. Nothing was half-written."""
+
+    title = "Service unavailable"
+    slug = "unavailable"

@@ -20,6 +20,7 @@ ENTRY_ACTIONS = (
     "published",
     "retired",
     "restored",
+    "expiring",
     "expired",
 )
 EVENT_TYPES: tuple[str, ...] = tuple(f"{kind}.{action}" for kind in ENTRY_KINDS for action in ENTRY_ACTIONS)
@@ -38,6 +39,14 @@ class Review(msgspec.Struct, frozen=True, omit_defaults=True):
     missing_teams: list[str] | None = None
 
 
+class StaleDependent(msgspec.Struct, frozen=True):
+    """A message or asset that cites an older version of the entry just published: its owners should refresh it."""
+
+    kind: str
+    slug: str
+    cited_version: int
+
+
 class EntryEventData(msgspec.Struct, frozen=True, omit_defaults=True):
     """`data` of every entry event. Small by design: `url` links to the full content."""
 
@@ -53,6 +62,7 @@ class EntryEventData(msgspec.Struct, frozen=True, omit_defaults=True):
     changes: list[str] = msgspec.field(default_factory=list)
     tags: list[str] = msgspec.field(default_factory=list)
     review: Review | None = None
+    stale_dependents: list[StaleDependent] | None = None
 
 
 class Event(msgspec.Struct, frozen=True):

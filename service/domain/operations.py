@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from functools import cache
 from typing import Annotated, Any
+from uuid import UUID
 
 import msgspec
 
-from service.domain.kinds import KindSpec
+from service.domain.kinds import FileName, KindSpec
 from service.domain.model import Comment, KeyName, Role, Slug, Tags, Team, Teams, Title, VersionNumber
 
 Owners = Annotated[list[Team], msgspec.Meta(min_length=1, max_length=20)]
@@ -54,7 +55,7 @@ def entry_create_type(spec: KindSpec) -> type[msgspec.Struct]:
             ("owners", Owners),
             ("tags", Tags, msgspec.field(default_factory=list)),
             ("required_teams", Teams | None, None),
-            ("content", spec.content_type, msgspec.field(default_factory=spec.content_type)),
+            ("content", spec.input_type, msgspec.field(default_factory=spec.input_type)),
         ],
         kw_only=True,
         forbid_unknown_fields=True,
@@ -70,9 +71,22 @@ def version_create_type(spec: KindSpec) -> type[msgspec.Struct]:
         f"{spec.name.capitalize()}VersionCreate",
         [
             ("from_version", VersionNumber | None, None),
-            ("content", spec.content_type | None, None),
+            ("content", spec.input_type | None, None),
         ],
         kw_only=True,
         forbid_unknown_fields=True,
         module=__name__,
     )
+
+
+class DirectUploadStart(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    """Announce a file to upload straight to object storage: its checksum and size are verified on completion."""
+
+    file_name: FileName
+    content_type: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+    size: Annotated[int, msgspec.Meta(ge=1)]
+    sha256: Annotated[str, msgspec.Meta(pattern=r"^[0-9a-f]{64}$", description="Lower-case hex SHA-256 of the file")]
+
+
+class DirectUploadComplete(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    upload_id: UUID

@@ -145,8 +145,8 @@ async def insert_version(
     based_on: int | None,
 ) -> None:
     await conn.execute(
-        """INSERT INTO versions (entry_id, number, status, content, author, author_key, based_on)
-           VALUES ($1, $2, 'draft', $3, $4, $5, $6)""",
+        """INSERT INTO versions (entry_id, number, status, content, author, author_key, based_on, expires_at)
+           VALUES ($1, $2, 'draft', $3, $4, $5, $6, ($3::jsonb ->> 'expires_at')::timestamptz)""",
         entry_id,
         number,
         content,
@@ -158,7 +158,8 @@ async def insert_version(
 
 async def set_content(conn: Connection, entry_id: UUID, number: int, content: dict[str, Any]) -> None:
     await conn.execute(
-        "UPDATE versions SET content = $3, updated_at = now() WHERE entry_id = $1 AND number = $2",
+        """UPDATE versions SET content = $3, updated_at = now(), expires_at = ($3::jsonb ->> 'expires_at')::timestamptz
+           WHERE entry_id = $1 AND number = $2""",
         entry_id,
         number,
         content,
@@ -229,3 +230,58 @@ async def version_rows(conn: Connection, entry_id: UUID, numbers: list[int]) -> 
         f"SELECT {_VERSION_COLUMNS} FROM versions WHERE entry_id = $1 AND number = ANY($2::int[])", entry_id, numbers
     )
     return {r["number"]: _version(r) for r in rows}
+
+
+class CitedVersion(msgspec.Struct, frozen=True):
+    """What a citation resolves to: `version` None means the entry does not exist or has nothing to cite."""
+
+    kind: str
+    slug: str
+    exists: bool
+    version: int | None
+    status: str | None
+
+
+async def resolve_citations(conn: Connection, citations: list[tuple[str, str, int | None]]) -> list[CitedVersion]:
+    """For each (kind, slug, version or None for current), the version it names, in order."""
+    rows = await conn.fetch(
+        """SELECT r.kind, r.slug, e.id IS NOT NULL AS exists, v.number AS version, v.status
+           FROM unnest($1::text[], $2::text[], $3::int[]) WITH ORDINALITY AS r(kind, slug, version, ord)
+           LEFT JOIN entries e ON e.kind = r.kind AND e.slug = r.slug
+           LEFT JOIN versions v ON v.entry_id = e.id AND v.number = coalesce(r.version, e.current_version)
+           ORDER BY r.ord""",
+        [c[0] for c in citations],
+        [c[1] for c in citations],
+        [c[2] for c in citations],
+    )
+    return [CitedVersion(**dict(r)) for r in rows]
+
+
+class Dependent(msgspec.Struct, frozen=True):
+    """An entry whose version cites another entry's version."""
+
+    kind: str
+    slug: str
+    title: str
+    version: int
+    status: str
+    cited_version: int
+
+
+async def dependents(conn: Connection, kind: str, slug: str, *, limit: int) -> list[Dependent]:
+    """Entries whose current version (or latest, if never published) cites `kind`/`slug`, oldest citation first."""
+    rows = await conn.fetch(
+        """SELECT e.kind, e.slug, e.title, v.number AS version, v.status, (ref ->> 'version')::int AS cited_version
+           FROM entries e
+           JOIN versions v ON v.entry_id = e.id AND v.number = coalesce(e.current_version, e.latest_version)
+           CROSS JOIN LATERAL jsonb_array_elements(v.content -> 'references') ref
+           WHERE (v.content -> 'references')
+                 @> jsonb_build_array(jsonb_build_object('kind', $1::text, 'slug', $2::text))
+             AND ref ->> 'kind' = $1 AND ref ->> 'slug' = $2 AND e.retired_at IS NULL
+           ORDER BY (ref ->> 'version')::int, e.kind, e.slug
+           LIMIT $3""",
+        kind,
+        slug,
+        limit,
+    )
+    return [Dependent(**dict(r)) for r in rows]

@@ -27,6 +27,7 @@ VERSION_JSON = f"""json_build_object('number', v.number, 'status', v.status, 'au
     'based_on', v.based_on, 'review_comment', v.review_comment, 'effective_from', v.effective_from,
     'created_at', v.created_at, 'updated_at', v.updated_at, 'submitted_at', v.submitted_at,
     'published_at', v.published_at, 'superseded_at', v.superseded_at,
+    'expires_at', v.expires_at, 'expired', coalesce(v.expires_at <= now(), false),
     'approvals', {_APPROVALS}, 'pending_teams', {_PENDING}, 'content', v.content)"""
 
 ENTRY_FIELDS_JSON = """'id', e.id, 'kind', e.kind, 'slug', e.slug, 'title', e.title, 'tags', e.tags,
@@ -111,6 +112,8 @@ WHERE e.kind = $1 AND e.slug > $2
   AND ($5::text IS NULL OR e.slug LIKE $5 || '%' OR lower(e.title) LIKE lower($5) || '%')
   AND CASE $6::text
       WHEN 'published' THEN e.current_version IS NOT NULL AND e.retired_at IS NULL
+          AND NOT ($9 AND EXISTS (SELECT 1 FROM versions c WHERE c.entry_id = e.id AND c.number = e.current_version
+                                   AND c.expires_at <= now()))
       WHEN 'retired' THEN e.retired_at IS NOT NULL
       WHEN 'any' THEN true
       ELSE EXISTS (SELECT 1 FROM versions o WHERE o.entry_id = e.id AND o.status = $6)
@@ -129,8 +132,11 @@ async def entry_list(
     status: str,
     limit: int,
     show_open_version: bool,
+    hide_expired: bool,
 ) -> list[tuple[str, bytes]]:
     """Entries by slug; `show_open_version` tells editors which version is in progress (readers never see it)."""
     like_prefix = None if prefix is None else prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    rows = await conn.fetch(_ENTRY_LIST, kind, after_slug, tag, team, like_prefix, status, limit, show_open_version)
+    rows = await conn.fetch(
+        _ENTRY_LIST, kind, after_slug, tag, team, like_prefix, status, limit, show_open_version, hide_expired
+    )
     return [(r["slug"], r["body"].encode()) for r in rows]

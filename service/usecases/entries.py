@@ -14,13 +14,17 @@ from service.domain import lifecycle
 from service.domain.concurrency import check_if_match
 from service.domain.diff import changed_fields
 from service.domain.errors import Conflict, FieldError, Invalid
-from service.domain.events import EntryEventData, Review
-from service.domain.kinds import KindSpec, apply_patch
+from service.domain.events import EntryEventData, Review, StaleDependent
+from service.domain.kinds import KindSpec, Reference, apply_patch
 from service.domain.model import Principal, Role
 from service.domain.operations import EntryUpdate
 from service.store import audit, entries, entry_views, events
 from service.store.database import Connection, Pool, transaction
 from service.store.entries import EntryRecord
+from service.usecases import citations
+
+# A published event names at most this many dependents citing an older version; the API lists them all.
+STALE_IN_EVENT = 100
 
 
 @dataclass(frozen=True)
@@ -36,15 +40,28 @@ class EntryContext:
         return f"{self.base_url}{self.spec.path}/{slug}{suffix}"
 
 
-def _validated_content(ctx: EntryContext, content: msgspec.Struct, pointer: str) -> dict[str, Any]:
-    errors = ctx.spec.validate(content, pointer)
+async def _prepared_content(
+    conn: Connection, ctx: EntryContext, slug: str, given: msgspec.Struct, pointer: str
+) -> dict[str, Any]:
+    """The content as stored: validated, in the kind's content Struct, with citations pinned to versions."""
+    spec = ctx.spec
+    content = (
+        given
+        if isinstance(given, spec.content_type)
+        else msgspec.convert(msgspec.to_builtins(given), spec.content_type)
+    )
+    errors = spec.validate(content, pointer)
     if errors:
-        raise Invalid(f"the {ctx.spec.name} content is invalid", errors)
+        raise Invalid(f"the {spec.name} content is invalid", errors)
+    if spec.cites:
+        cited: list[Reference] = getattr(content, "references")  # noqa: B009  # every citing kind has the field
+        references = await citations.resolve(conn, (spec.name, slug), cited, f"{pointer}/references")
+        content = msgspec.structs.replace(content, references=references)
     builtins: dict[str, Any] = msgspec.to_builtins(content)
     return builtins
 
 
-async def _log(
+async def log_change(
     conn: Connection,
     ctx: EntryContext,
     principal: Principal,
@@ -56,6 +73,7 @@ async def _log(
     previous: int | None = None,
     changes: list[str] | None = None,
     review: Review | None = None,
+    stale: list[entries.Dependent] | None = None,
 ) -> None:
     """Append the event and the audit record of a change, in the change's own transaction."""
     event_type = f"{entry.kind}.{action}"
@@ -72,6 +90,7 @@ async def _log(
         changes=changes or [],
         tags=entry.tags,
         review=review,
+        stale_dependents=[StaleDependent(d.kind, d.slug, d.cited_version) for d in stale] if stale else None,
     )
     await events.append(
         conn, event_type=event_type, kind=entry.kind, entry_id=entry.id, slug=entry.slug, version=version, data=data
@@ -98,9 +117,9 @@ async def _render(conn: Connection, ctx: EntryContext, slug: str, version: int) 
 
 async def create(ctx: EntryContext, principal: Principal, data: Any) -> entry_views.EntryView:
     lifecycle.require_role(principal, Role.editor)
-    content = _validated_content(ctx, data.content, "/content")
     required = data.owners if data.required_teams is None else data.required_teams
     async with transaction(ctx.pool) as conn:
+        content = await _prepared_content(conn, ctx, data.slug, data.content, "/content")
         entry = await entries.insert_entry(
             conn,
             entry_id=uuid4(),
@@ -121,7 +140,7 @@ async def create(ctx: EntryContext, principal: Principal, data: Any) -> entry_vi
             author_key=principal.key_id,
             based_on=None,
         )
-        await _log(conn, ctx, principal, entry, "created", version=1, status="draft")
+        await log_change(conn, ctx, principal, entry, "created", version=1, status="draft")
         return await _render(conn, ctx, entry.slug, 1)
 
 
@@ -151,7 +170,7 @@ async def update(
             await entries.set_status(
                 conn, entry.id, open_version.number, lifecycle.review_status(entry.required_teams, teams)
             )
-        await _log(conn, ctx, principal, entry, "updated", version=entry.current_version, changes=sorted(fields))
+        await log_change(conn, ctx, principal, entry, "updated", version=entry.current_version, changes=sorted(fields))
         return await _render_current(conn, ctx, entry)
 
 
@@ -176,7 +195,7 @@ async def new_version(
         lifecycle.check_new_version(None if current is None else current.number, slug)
         base = data.from_version or (None if data.content is not None else entry.current_version)
         if data.content is not None:
-            content = _validated_content(ctx, data.content, "/content")
+            content = await _prepared_content(conn, ctx, slug, data.content, "/content")
         else:
             source = await entries.get_version(conn, entry, base or entry.latest_version)
             content = source.content
@@ -191,7 +210,7 @@ async def new_version(
             based_on=base,
         )
         entry = await entries.update_entry(conn, entry.id, latest_version=number)
-        await _log(conn, ctx, principal, entry, "draft_updated", version=number, status="draft", previous=base)
+        await log_change(conn, ctx, principal, entry, "draft_updated", version=number, status="draft", previous=base)
         return await _render(conn, ctx, slug, number)
 
 
@@ -205,12 +224,14 @@ async def edit_draft(
         version = await entries.get_version(conn, entry, number)
         lifecycle.ensure_editable(version.status, number)
         before = msgspec.convert(version.content, ctx.spec.content_type)
-        content = _validated_content(ctx, apply_patch(before, patch), "")
+        content = await _prepared_content(conn, ctx, slug, apply_patch(before, patch), "")
         changes = changed_fields(version.content, content)
         if changes:
             await entries.set_content(conn, entry.id, number, content)
             entry = await entries.update_entry(conn, entry.id)
-            await _log(conn, ctx, principal, entry, "draft_updated", version=number, status="draft", changes=changes)
+            await log_change(
+                conn, ctx, principal, entry, "draft_updated", version=number, status="draft", changes=changes
+            )
         return await _render(conn, ctx, slug, number)
 
 
@@ -225,7 +246,7 @@ async def submit(
         status = lifecycle.status_after_submit(version.status, number, entry.required_teams)
         await entries.set_status(conn, entry.id, number, status)
         entry = await entries.update_entry(conn, entry.id)
-        await _log(conn, ctx, principal, entry, "submitted", version=number, status=status)
+        await log_change(conn, ctx, principal, entry, "submitted", version=number, status=status)
         return await _render(conn, ctx, slug, number)
 
 
@@ -253,7 +274,7 @@ async def approve(
         entry = await entries.update_entry(conn, entry.id)
         missing = lifecycle.missing_approvals(entry.required_teams, [*teams, team])
         review = Review(outcome="approved", by=principal.name, team=team, comment=comment, missing_teams=missing)
-        await _log(conn, ctx, principal, entry, "approved", version=number, status=status, review=review)
+        await log_change(conn, ctx, principal, entry, "approved", version=number, status=status, review=review)
         return await _render(conn, ctx, slug, number)
 
 
@@ -276,7 +297,7 @@ async def reject(
         await entries.set_status(conn, entry.id, number, "draft", review_comment=comment)
         entry = await entries.update_entry(conn, entry.id)
         review = Review(outcome="rejected", by=principal.name, team=principal.team, comment=comment)
-        await _log(conn, ctx, principal, entry, "draft_updated", version=number, status="draft", review=review)
+        await log_change(conn, ctx, principal, entry, "draft_updated", version=number, status="draft", review=review)
         return await _render(conn, ctx, slug, number)
 
 
@@ -293,10 +314,18 @@ async def publish(
         lifecycle.check_publish(
             version.status, number, entry.required_teams, await entries.approved_teams(conn, entry.id, number)
         )
+        blocker = ctx.spec.unpublishable(version.content)
+        if blocker is not None:
+            raise Conflict(f"version {number} cannot be published yet: {blocker}")
         previous = entry.current_version
         changes = await _changes_since(conn, entry, previous, version)
         entry = await entries.publish(conn, entry, number, _effective_date(ctx, version.content))
-        await _log(
+        stale = [
+            d
+            for d in await entries.dependents(conn, entry.kind, slug, limit=STALE_IN_EVENT)
+            if d.cited_version < number
+        ]
+        await log_change(
             conn,
             ctx,
             principal,
@@ -306,6 +335,7 @@ async def publish(
             status="published",
             previous=previous,
             changes=changes,
+            stale=stale,
         )
         return await _render(conn, ctx, slug, number)
 
@@ -346,5 +376,5 @@ async def _set_retired(
             lifecycle.check_restore(entry.retired, slug)
         entry = await entries.update_entry(conn, entry.id, retired_at=dt.datetime.now(dt.UTC) if retire else None)
         action = "retired" if retire else "restored"
-        await _log(conn, ctx, principal, entry, action, version=entry.current_version)
+        await log_change(conn, ctx, principal, entry, action, version=entry.current_version)
         return await _render_current(conn, ctx, entry)

@@ -77,6 +77,7 @@ async def entry_page(
             status=chosen,
             limit=limit + 1,
             show_open_version=principal.sees_unreleased(),
+            hide_expired=not principal.sees_unreleased(),
         )
     page, next_cursor = _split_page(rows, limit, lambda row: encode_cursor(row[0]))
     return Page(items=[body for _, body in page], next_cursor=next_cursor)
@@ -224,3 +225,45 @@ async def key_page(pool: Pool, principal: Principal, *, cursor: str | None, limi
         rows = await keys.page(conn, after=after, limit=limit + 1)
     page, next_cursor = _split_page(rows, limit, lambda row: encode_cursor(row.created_at.isoformat(), str(row.id)))
     return KeyPage(items=page, next_cursor=next_cursor)
+
+
+class DependentOut(msgspec.Struct, frozen=True):
+    kind: str
+    slug: str
+    title: str
+    version: int
+    status: str
+    cited_version: int
+    stale: bool  # cites an older version than the current one: its owners should refresh it
+
+
+class DependentsOut(msgspec.Struct, frozen=True):
+    kind: str
+    slug: str
+    current_version: int | None
+    items: list[DependentOut]
+
+
+MAX_DEPENDENTS = 1000
+
+
+async def dependents(ctx: EntryContext, principal: Principal, slug: str) -> DependentsOut:
+    """The messages and assets citing this entry, and whether each cites its current version."""
+    async with ctx.pool.acquire() as conn:
+        found = await entries.find_entry(conn, ctx.spec.name, slug)
+        rows = await entries.dependents(conn, ctx.spec.name, slug, limit=MAX_DEPENDENTS)
+    current = found.current_version
+    items = [
+        DependentOut(
+            kind=row.kind,
+            slug=row.slug,
+            title=row.title,
+            version=row.version,
+            status=row.status,
+            cited_version=row.cited_version,
+            stale=current is not None and row.cited_version < current,
+        )
+        for row in rows
+        if principal.sees_unreleased() or row.status in RELEASED_STATUSES
+    ]
+    return DependentsOut(kind=found.kind, slug=found.slug, current_version=current, items=items)

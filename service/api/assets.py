@@ -1,0 +1,193 @@
+"""`/v1/assets`: the shared entry routes plus file upload (streamed or direct to S3) and download."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any
+from urllib.parse import unquote
+
+from litestar import Response, Router, get, post, put
+from litestar.params import JSONBody, QueryParameter
+from litestar.response import Redirect, Stream
+
+from service.api.deps import Caller, HttpRequest, SlugPath, VersionPath
+from service.api.entries import WRITES, IfMatch, IfNoneMatch, VersionQuery, entry_response, entry_router
+from service.api.problems import READ_PROBLEMS, problem_responses
+from service.blobs.base import content_disposition
+from service.domain.kinds import ASSET
+from service.domain.operations import DirectUploadComplete, DirectUploadStart
+from service.usecases import assets
+from service.usecases.assets import AssetContext, DirectUpload, Download
+
+FileNameQuery = Annotated[
+    str | None,
+    QueryParameter(min_length=1, max_length=255, description="The file's name (else Content-Disposition's)."),
+]
+_RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
+_FILENAME = re.compile(r"filename\*=UTF-8''([^;]+)|filename=\"([^\"]*)\"|filename=([^;\s]+)", re.IGNORECASE)
+
+
+def asset_context(request: HttpRequest) -> AssetContext:
+    context: AssetContext = request.app.state.asset_context
+    return context
+
+
+def _declared_file_name(request: HttpRequest, query: str | None) -> str | None:
+    if query:
+        return query
+    match = _FILENAME.search(request.headers.get("content-disposition", ""))
+    if match is None:
+        return None
+    encoded, quoted, bare = match.groups()
+    return unquote(encoded) if encoded else (quoted or bare)
+
+
+def _declared_size(request: HttpRequest) -> int | None:
+    raw = request.headers.get("content-length")
+    return int(raw) if raw and raw.isdigit() else None
+
+
+@put(
+    "/{slug:str}/versions/{number:int}/content",
+    operation_id="upload_asset_content",
+    summary="Upload a draft's file: the body is streamed to storage (If-Match; Content-Type must match the bytes)",
+    responses=WRITES,
+    request_max_body_size=None,  # streamed in constant memory; the asset limit applies instead
+    opt={"raw_body": True},
+    status_code=200,
+)
+async def upload_content(
+    request: HttpRequest,
+    principal: Caller,
+    slug: SlugPath,
+    number: VersionPath,
+    file_name: FileNameQuery = None,
+    if_match: IfMatch = None,
+) -> Response[Any]:
+    view = await assets.upload(
+        asset_context(request),
+        principal,
+        slug,
+        number,
+        if_match,
+        content_type=request.headers.get("content-type"),
+        file_name=_declared_file_name(request, file_name),
+        declared_size=_declared_size(request),
+        chunks=request.stream(),
+    )
+    return entry_response(view)
+
+
+@post(
+    "/{slug:str}/versions/{number:int}/upload-url",
+    operation_id="start_asset_direct_upload",
+    summary="For large files: a presigned URL to PUT the file straight to object storage",
+    responses=WRITES,
+    status_code=201,
+)
+async def start_direct_upload(
+    request: HttpRequest, principal: Caller, slug: SlugPath, number: VersionPath, data: JSONBody[DirectUploadStart]
+) -> DirectUpload:
+    return await assets.start_direct_upload(
+        asset_context(request),
+        principal,
+        slug,
+        number,
+        file_name=data.file_name,
+        content_type=data.content_type,
+        size=data.size,
+        sha256=data.sha256,
+    )
+
+
+@post(
+    "/{slug:str}/versions/{number:int}/upload-complete",
+    operation_id="complete_asset_direct_upload",
+    summary="Verify a direct upload's size and SHA-256 and attach it to the draft (If-Match)",
+    responses=WRITES,
+    status_code=200,
+)
+async def complete_direct_upload(
+    request: HttpRequest,
+    principal: Caller,
+    slug: SlugPath,
+    number: VersionPath,
+    data: JSONBody[DirectUploadComplete],
+    if_match: IfMatch = None,
+) -> Response[Any]:
+    view = await assets.complete_direct_upload(
+        asset_context(request), principal, slug, number, if_match, data.upload_id
+    )
+    return entry_response(view)
+
+
+@get(
+    "/{slug:str}/content",
+    operation_id="download_asset_content",
+    summary="The file of the current published version (?version=N for another): 307 to storage, or the bytes",
+    responses=problem_responses((*READ_PROBLEMS, 410)),
+)
+async def download_content(
+    request: HttpRequest,
+    principal: Caller,
+    slug: SlugPath,
+    version: VersionQuery = None,
+    if_none_match: IfNoneMatch = None,
+) -> Response[Any]:
+    context = asset_context(request)
+    found = await assets.download(context, principal, slug, version)
+    if found.redirect is not None:
+        return Redirect(found.redirect, status_code=307, headers={"Cache-Control": "no-store"})
+    return _stream(context, found, request.headers.get("range"), if_none_match)
+
+
+def _stream(
+    context: AssetContext, found: Download, range_header: str | None, if_none_match: str | None
+) -> Response[Any]:
+    """The bytes from the local store, honouring one `Range` and `If-None-Match` (the ETag is the SHA-256)."""
+    tag = f'"{found.sha256}"'
+    headers = {
+        "ETag": tag,
+        "Accept-Ranges": "bytes",
+        "Content-Disposition": content_disposition(found.file_name),
+        "Cache-Control": "private, max-age=60",
+    }
+    if _matches(if_none_match, tag):
+        return Response(b"", status_code=304, headers=headers)
+    start, end = 0, found.size
+    status = 200
+    if range_header:
+        parsed = _parse_range(range_header, found.size)
+        if parsed is None:
+            return Response(b"", status_code=416, headers={**headers, "Content-Range": f"bytes */{found.size}"})
+        start, end = parsed
+        status = 206
+        headers["Content-Range"] = f"bytes {start}-{end - 1}/{found.size}"
+    headers["Content-Length"] = str(end - start)
+    return Stream(
+        context.blobs.read(found.sha256, start, end), status_code=status, media_type=found.content_type, headers=headers
+    )
+
+
+def _matches(if_none_match: str | None, tag: str) -> bool:
+    if not if_none_match:
+        return False
+    return any(t.strip() in ("*", tag, f"W/{tag}") for t in if_none_match.split(","))
+
+
+def _parse_range(header: str, size: int) -> tuple[int, int] | None:
+    """One `bytes=a-b`, `bytes=a-` or `bytes=-n` range as [start, end); None when it cannot be satisfied."""
+    match = _RANGE.match(header.strip())
+    if match is None or match.group(1) == match.group(2) == "":
+        return None
+    first, last = match.group(1), match.group(2)
+    if first == "":
+        length = int(last)
+        return None if length == 0 else (max(size - length, 0), size)
+    start = int(first)
+    end = size if last == "" else min(int(last) + 1, size)
+    return None if start >= size or end <= start else (start, end)
+
+
+def assets_router() -> Router:
+    return entry_router(ASSET, extra=[upload_content, start_direct_upload, complete_direct_upload, download_content])

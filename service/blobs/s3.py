@@ -1,0 +1,660 @@
+"""A BlobStore on Amazon S3 or any S3-compatible store (MinIO, Ceph, R2, moto), through boto3.
+
+Keys: `blobs/sha256/ab/<sha256>` for blobs and `uploads/<id>` for staged bytes. The digest, hence the final key, is
+known only once every byte went by, so a streamed upload (`put_stream`) is staged under a random id first; a direct
+upload (presigned PUT) is staged under the caller's id. A staged object is verified, copied server-side to its content
+address and deleted. A failed or refused upload is aborted and its staged object deleted; whatever a crash leaves
+behind, `delete_stale_uploads` removes.
+
+boto3 is blocking: every call runs in a worker thread (`asyncio.to_thread`), never on the event loop, and every
+botocore failure becomes `BlobUnavailable` (503), with the botocore exception chained for the logs.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import datetime as dt
+import hashlib
+import logging
+import re
+import unicodedata
+import uuid
+from collections.abc import AsyncIterator, Callable, Iterator
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
+from urllib.parse import quote
+
+import boto3
+from botocore.config import Config
+from botocore.exceptions import (
+    BotoCoreError,
+    ClientError,
+    ConnectionClosedError,
+    EndpointConnectionError,
+    NoCredentialsError,
+    PartialCredentialsError,
+    ReadTimeoutError,
+    ResponseStreamingError,
+)
+from botocore.response import StreamingBody
+
+from service.blobs.base import (
+    SNIFF_BYTES,
+    BlobInfo,
+    BlobMissing,
+    BlobTooLarge,
+    BlobUnavailable,
+    ChecksumMismatch,
+    PresignedUpload,
+    Sniffer,
+    StoredBlob,
+    blob_key,
+    upload_key,
+)
+
+if TYPE_CHECKING:
+    from mypy_boto3_s3 import S3Client
+    from mypy_boto3_s3.type_defs import HeadObjectOutputTypeDef
+
+log = logging.getLogger(__name__)
+
+MiB = 1024 * 1024
+GiB = 1024 * MiB
+DEFAULT_PART_SIZE = 8 * MiB
+MIN_PART_SIZE = 5 * MiB  # S3: every part but the last is at least 5 MiB
+MAX_PARTS = 10_000  # S3: parts per multipart upload
+MAX_COPY_OBJECT_SIZE = 5 * GiB  # S3: the largest object one CopyObject call copies
+COPY_PART_SIZE = 512 * MiB  # ranges copied server-side per UploadPartCopy above that size
+READ_CHUNK = 256 * 1024
+VERIFY_CHUNK = 1 * MiB
+MAX_PRESIGN_SECONDS = 7 * 24 * 3600  # SigV4 limit
+
+BLOB_PREFIX = "blobs/sha256/"
+UPLOAD_PREFIX = "uploads/"
+_DIGEST = re.compile(r"[0-9a-f]{64}")
+_UPLOAD_ID = re.compile(r"[A-Za-z0-9_-]{1,200}")
+# RFC 6266 `filename=` fallback: printable ASCII without `"`, `\` and `%` (which some browsers percent-decode).
+_UNSAFE_FALLBACK = re.compile(r"[^A-Za-z0-9 !#$&'()*+,\-.;=@\[\]^_`{}~]")
+
+P = ParamSpec("P")
+R = TypeVar("R")
+T = TypeVar("T")
+
+
+def make_client(
+    *,
+    endpoint_url: str | None,
+    region: str | None,
+    max_pool_connections: int = 10,
+    connect_timeout: float = 5.0,
+    read_timeout: float = 60.0,
+    max_attempts: int = 3,
+) -> S3Client:
+    """A boto3 S3 client; credentials come from boto3's standard chain (environment, profile, IAM role)."""
+    config = Config(
+        region_name=region,
+        signature_version="s3v4",
+        connect_timeout=connect_timeout,
+        read_timeout=read_timeout,
+        retries={"mode": "standard", "max_attempts": max_attempts},
+        max_pool_connections=max_pool_connections,
+        # S3-compatible stores are addressed by path; AWS itself picks virtual-host style.
+        s3={"addressing_style": "path" if endpoint_url else "auto"},
+        # boto3 >= 1.36 adds CRC checksums to every upload by default, which several S3-compatible stores refuse;
+        # integrity is ours anyway: every blob is verified against its SHA-256.
+        request_checksum_calculation="when_required",
+        response_checksum_validation="when_required",
+    )
+    return boto3.session.Session().client("s3", endpoint_url=endpoint_url, config=config)
+
+
+def content_disposition(file_name: str) -> str:
+    """`attachment` with an ASCII `filename` fallback and the exact name as UTF-8 `filename*` (RFC 6266, RFC 8187)."""
+    name = "".join(ch for ch in file_name if unicodedata.category(ch)[0] != "C").strip() or "download"
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    fallback = _UNSAFE_FALLBACK.sub("_", ascii_name).strip()
+    stem, dot, extension = fallback.rpartition(".")
+    if not any(ch.isalnum() for ch in (stem if dot else fallback)):
+        fallback = f"download.{extension}" if dot and extension else "download"
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='!#$&+^`|')}"
+
+
+class _NoSuchObject(BlobUnavailable):
+    """404 for a key, bucket or multipart upload. A BlobUnavailable, so one a caller does not expect still maps
+    to 503; callers that expect it catch it."""
+
+
+class _Changed(BlobUnavailable):
+    """412: the object no longer matches the ETag a request was conditioned on."""
+
+
+class _NotSatisfiable(BlobUnavailable):
+    """416: a range starting past the end of the object."""
+
+
+def _unavailable(action: str, exc: BotoCoreError | ClientError) -> BlobUnavailable:
+    if isinstance(exc, ClientError):
+        code = exc.response.get("Error", {}).get("Code", "unknown")
+        status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0)
+        if code in {"NoSuchKey", "NoSuchUpload", "NotFound", "404"}:
+            return _NoSuchObject(f"Object storage has no such object ({action}).")
+        if status == 412:
+            return _Changed(f"The object changed while it was being read ({action}).")
+        if status == 416:
+            return _NotSatisfiable(f"The range starts past the end of the object ({action}).")
+        reason = f"it answered {status} {code}"
+    elif isinstance(exc, NoCredentialsError | PartialCredentialsError):
+        reason = "no credentials are configured"
+    elif isinstance(exc, EndpointConnectionError):  # includes ConnectTimeoutError
+        reason = "it cannot be reached"
+    elif isinstance(exc, ReadTimeoutError | ConnectionClosedError | ResponseStreamingError):
+        reason = "the connection was lost or timed out"
+    else:
+        reason = type(exc).__name__
+    return BlobUnavailable(f"Object storage is unavailable: {reason} ({action}).")
+
+
+def _next_page(pages: Iterator[T]) -> T | None:
+    return next(pages, None)
+
+
+def _read_and_hash(body: StreamingBody, digest: hashlib._Hash, size: int) -> bytes:
+    chunk = body.read(size)
+    digest.update(chunk)
+    return chunk
+
+
+class S3BlobStore:
+    """Blobs in one bucket. Memory per upload stays near `(max_concurrency + 1) * part_size`."""
+
+    name: str = "s3"
+
+    def __init__(
+        self,
+        bucket: str,
+        *,
+        endpoint_url: str | None,
+        region: str | None,
+        part_size: int = DEFAULT_PART_SIZE,
+        max_concurrency: int = 4,
+        client: S3Client | None = None,
+    ) -> None:
+        """`client` replaces the one built by `make_client` (tests use it for short timeouts)."""
+        if part_size < MIN_PART_SIZE:
+            raise ValueError(f"part_size must be at least {MIN_PART_SIZE} bytes (an S3 rule), not {part_size}")
+        if max_concurrency < 1:
+            raise ValueError("max_concurrency must be at least 1")
+        self.bucket = bucket
+        self.part_size = part_size
+        self.max_concurrency = max_concurrency
+        self.copy_threshold = MAX_COPY_OBJECT_SIZE  # larger objects are copied part by part
+        self.copy_part_size = COPY_PART_SIZE
+        self.check_timeout = 3.0
+        self._client = client or make_client(
+            endpoint_url=endpoint_url, region=region, max_pool_connections=max_concurrency + 4
+        )
+
+    async def _call(self, action: str, function: Callable[P, R], /, *args: P.args, **kwargs: P.kwargs) -> R:
+        """Run a blocking boto3 call in a worker thread; any botocore failure becomes BlobUnavailable."""
+        try:
+            return await asyncio.to_thread(function, *args, **kwargs)
+        except (BotoCoreError, ClientError) as exc:
+            raise _unavailable(action, exc) from exc
+
+    async def _head(self, key: str) -> HeadObjectOutputTypeDef | None:
+        try:
+            return await self._call("head_object", self._client.head_object, Bucket=self.bucket, Key=key)
+        except _NoSuchObject:
+            return None
+
+    async def _discard(self, key: str) -> None:
+        """Delete a staged object, best effort: whatever survives, `delete_stale_uploads` removes later."""
+        try:
+            await self._call("delete_object", self._client.delete_object, Bucket=self.bucket, Key=key)
+        except BlobUnavailable as exc:
+            log.warning("could not delete staged object %s: %s", key, exc.detail)
+
+    # ---- streamed uploads -------------------------------------------------------------------------------------
+
+    async def put_stream(
+        self, chunks: AsyncIterator[bytes], *, content_type: str, max_size: int, sniff: Sniffer | None = None
+    ) -> StoredBlob:
+        """Store a stream (see `BlobStore.put_stream`). A body that fits in one part is one PutObject; a larger one
+        is a multipart upload with at most `max_concurrency` parts in flight."""
+        staged = upload_key(uuid.uuid4().hex)
+        # S3 allows 10 000 parts: a limit beyond 10 000 parts needs larger parts.
+        part_size = max(self.part_size, -(-max_size // MAX_PARTS))
+        multipart = _MultipartUpload(self, staged, content_type)
+        digest = hashlib.sha256()
+        size = 0
+        pending = bytearray()
+        head_checked = sniff is None
+        maybe_staged = False  # a PutObject that failed (a timeout, say) may still have landed
+        try:
+            async for chunk in chunks:
+                size += len(chunk)
+                if size > max_size:
+                    raise BlobTooLarge(f"The file is larger than the limit of {max_size} bytes.")
+                pending += chunk
+                if sniff is not None and not head_checked and len(pending) >= SNIFF_BYTES:
+                    sniff(bytes(pending[:SNIFF_BYTES]))
+                    head_checked = True
+                # Strictly more than a part: the last part is sent only when the stream ends, so a body of exactly
+                # one part goes as a single PutObject.
+                while len(pending) > part_size:
+                    part = bytes(pending[:part_size])
+                    del pending[:part_size]
+                    await asyncio.to_thread(digest.update, part)
+                    await multipart.add_part(part)
+            if sniff is not None and not head_checked:
+                sniff(bytes(pending))
+            last = bytes(pending)
+            pending.clear()
+            await asyncio.to_thread(digest.update, last)
+            maybe_staged = True
+            if multipart.started:
+                await multipart.add_part(last)
+                etag = await multipart.complete()
+            else:
+                response = await self._call(
+                    "put_object",
+                    self._client.put_object,
+                    Bucket=self.bucket,
+                    Key=staged,
+                    Body=last,
+                    ContentType=content_type,
+                )
+                etag = response["ETag"]
+            deduplicated = await self._promote(staged, etag, digest.hexdigest(), size, content_type)
+        except BaseException:
+            await multipart.abort()
+            if maybe_staged:
+                await self._discard(staged)
+            raise
+        await self._discard(staged)
+        return StoredBlob(sha256=digest.hexdigest(), size=size, deduplicated=deduplicated)
+
+    async def _promote(self, staged: str, etag: str, sha256: str, size: int, content_type: str) -> bool:
+        """Copy a verified staged object to its content address, unless the blob exists; True when it did.
+
+        The copy is conditioned on the ETag that was verified, so bytes replaced in the meantime are never adopted.
+        The caller deletes the staged object.
+        """
+        key = blob_key(sha256)
+        if await self._head(key) is not None:
+            return True
+        if size <= self.copy_threshold:
+            await self._call(
+                "copy_object",
+                self._client.copy_object,
+                Bucket=self.bucket,
+                Key=key,
+                CopySource={"Bucket": self.bucket, "Key": staged},
+                CopySourceIfMatch=etag,
+                ContentType=content_type,
+                MetadataDirective="REPLACE",
+            )
+            return False
+        copy = _MultipartUpload(self, key, content_type)
+        try:
+            part_size = max(self.copy_part_size, -(-size // MAX_PARTS))
+            for first in range(0, size, part_size):
+                await copy.copy_part(staged, etag, first, min(first + part_size, size) - 1)
+            await copy.complete()
+        except BaseException:
+            await copy.abort()
+            raise
+        return False
+
+    # ---- reads ------------------------------------------------------------------------------------------------
+
+    async def stat(self, sha256: str) -> BlobInfo | None:
+        if not _DIGEST.fullmatch(sha256):
+            return None
+        head = await self._head(blob_key(sha256))
+        if head is None:
+            return None
+        return BlobInfo(sha256=sha256, size=head["ContentLength"], modified=head["LastModified"])
+
+    async def read(self, sha256: str, start: int = 0, end: int | None = None) -> AsyncIterator[bytes]:
+        """The bytes `[start, end)` (one ranged GetObject), streamed in chunks; `end` past the size is clamped."""
+        start = max(start, 0)
+        if (end is not None and end <= start) or not _DIGEST.fullmatch(sha256):
+            if await self.stat(sha256) is None:
+                raise BlobMissing(f"No blob with SHA-256 {sha256}.")
+            return
+        key = blob_key(sha256)
+        try:
+            if start == 0 and end is None:  # no Range: `bytes=0-` on an empty object is a 416
+                response = await self._call("get_object", self._client.get_object, Bucket=self.bucket, Key=key)
+            else:
+                byte_range = f"bytes={start}-{'' if end is None else end - 1}"
+                response = await self._call(
+                    "get_object", self._client.get_object, Bucket=self.bucket, Key=key, Range=byte_range
+                )
+        except _NoSuchObject as exc:
+            raise BlobMissing(f"No blob with SHA-256 {sha256}.") from exc
+        except _NotSatisfiable:
+            return
+        body = response["Body"]
+        try:
+            while chunk := await self._call("get_object", body.read, READ_CHUNK):
+                yield chunk
+        finally:
+            await asyncio.to_thread(body.close)
+
+    async def presigned_get(
+        self, sha256: str, *, file_name: str, content_type: str, expires_in: dt.timedelta
+    ) -> str | None:
+        """A GET URL answering with `Content-Disposition: attachment` (the file name) and `content_type`.
+
+        Presigning is local computation: the blob's existence is not checked.
+        """
+        return await self._call(
+            "presign",
+            self._client.generate_presigned_url,
+            "get_object",
+            Params={
+                "Bucket": self.bucket,
+                "Key": blob_key(sha256),
+                "ResponseContentDisposition": content_disposition(file_name),
+                "ResponseContentType": content_type,
+            },
+            ExpiresIn=_seconds(expires_in),
+        )
+
+    # ---- direct uploads ---------------------------------------------------------------------------------------
+
+    async def presigned_put(
+        self, upload_id: str, *, content_type: str, size: int, sha256: str, expires_in: dt.timedelta
+    ) -> PresignedUpload | None:
+        """A PUT URL for `upload_key(upload_id)`. Content-Type, Content-Length (the body's own length, which HTTP
+        clients set) and `x-amz-checksum-sha256` are signed: S3 refuses a body of another length or digest."""
+        _check_upload_id(upload_id)
+        sha256 = sha256.lower()
+        if not _DIGEST.fullmatch(sha256):
+            raise ValueError("sha256 must be 64 hexadecimal digits")
+        checksum = base64.b64encode(bytes.fromhex(sha256)).decode("ascii")
+        expires_at = dt.datetime.now(dt.UTC) + expires_in
+        url = await self._call(
+            "presign",
+            self._client.generate_presigned_url,
+            "put_object",
+            Params={
+                "Bucket": self.bucket,
+                "Key": upload_key(upload_id),
+                "ContentType": content_type,
+                "ContentLength": size,
+                "ChecksumSHA256": checksum,
+            },
+            ExpiresIn=_seconds(expires_in),
+        )
+        headers = {"Content-Type": content_type, "x-amz-checksum-sha256": checksum}
+        return PresignedUpload(url=url, headers=headers, expires_at=expires_at)
+
+    async def adopt_upload(self, upload_id: str, *, sha256: str, size: int, sniff: Sniffer | None = None) -> StoredBlob:
+        """Verify a staged direct upload by streaming it (constant memory) and move it to its content address.
+
+        The staged object is deleted once examined, whatever the verdict; when the store fails midway it is kept, so
+        the call can be retried.
+        """
+        staged = upload_key(upload_id) if _UPLOAD_ID.fullmatch(upload_id) else None
+        head = None if staged is None else await self._head(staged)
+        if staged is None or head is None:
+            raise BlobMissing(f"Nothing was uploaded for upload {upload_id}.")
+        sha256 = sha256.lower()
+        try:
+            if head["ContentLength"] != size:
+                raise ChecksumMismatch(f"The upload has {head['ContentLength']} bytes, not the {size} declared.")
+            actual = await self._verify(staged, head["ETag"], sniff)
+            if actual != sha256:
+                raise ChecksumMismatch(f"The upload's SHA-256 is {actual}, not the {sha256} declared.")
+            deduplicated = await self._promote(
+                staged, head["ETag"], sha256, size, head.get("ContentType", "application/octet-stream")
+            )
+        except _Changed as exc:
+            await self._discard(staged)
+            raise ChecksumMismatch("The upload was replaced while it was being verified.") from exc
+        except (BlobUnavailable, asyncio.CancelledError):
+            raise  # not examined: keep it for a retry
+        except BaseException:
+            await self._discard(staged)
+            raise
+        await self._discard(staged)
+        return StoredBlob(sha256=sha256, size=size, deduplicated=deduplicated)
+
+    async def _verify(self, staged: str, etag: str, sniff: Sniffer | None) -> str:
+        """Stream the staged object (the version with `etag`), sniffing its head; return its SHA-256."""
+        response = await self._call("get_object", self._client.get_object, Bucket=self.bucket, Key=staged, IfMatch=etag)
+        body = response["Body"]
+        digest = hashlib.sha256()
+        head = b""
+        try:
+            while chunk := await self._call("get_object", _read_and_hash, body, digest, VERIFY_CHUNK):
+                if sniff is not None and len(head) < SNIFF_BYTES:
+                    head += chunk[: SNIFF_BYTES - len(head)]
+                    if len(head) == SNIFF_BYTES:
+                        sniff(head)
+        finally:
+            await asyncio.to_thread(body.close)
+        if sniff is not None and len(head) < SNIFF_BYTES:
+            sniff(head)
+        return digest.hexdigest()
+
+    # ---- maintenance ------------------------------------------------------------------------------------------
+
+    async def delete(self, sha256: str) -> None:
+        if _DIGEST.fullmatch(sha256):
+            await self._call("delete_object", self._client.delete_object, Bucket=self.bucket, Key=blob_key(sha256))
+
+    async def list_blobs(self) -> AsyncIterator[BlobInfo]:
+        paginator = self._client.get_paginator("list_objects_v2")
+        pages = iter(paginator.paginate(Bucket=self.bucket, Prefix=BLOB_PREFIX))
+        while page := await self._call("list_objects_v2", _next_page, pages):
+            for item in page.get("Contents", []):
+                sha256 = item["Key"].rpartition("/")[2]
+                if _DIGEST.fullmatch(sha256) and item["Key"] == blob_key(sha256):
+                    yield BlobInfo(sha256=sha256, size=item["Size"], modified=item["LastModified"])
+
+    async def delete_stale_uploads(self, older_than: dt.datetime) -> int:
+        """Delete staged objects and abort multipart uploads under `uploads/` started before `older_than`
+        (naive: UTC); return how many of both."""
+        if older_than.tzinfo is None:
+            older_than = older_than.replace(tzinfo=dt.UTC)
+        removed = 0
+        objects = iter(self._client.get_paginator("list_objects_v2").paginate(Bucket=self.bucket, Prefix=UPLOAD_PREFIX))
+        while page := await self._call("list_objects_v2", _next_page, objects):
+            for item in page.get("Contents", []):
+                if item["LastModified"] < older_than:
+                    await self._call("delete_object", self._client.delete_object, Bucket=self.bucket, Key=item["Key"])
+                    removed += 1
+        uploads = iter(
+            self._client.get_paginator("list_multipart_uploads").paginate(Bucket=self.bucket, Prefix=UPLOAD_PREFIX)
+        )
+        while listing := await self._call("list_multipart_uploads", _next_page, uploads):
+            for upload in listing.get("Uploads", []):
+                if upload["Initiated"] < older_than:
+                    try:
+                        await self._call(
+                            "abort_multipart_upload",
+                            self._client.abort_multipart_upload,
+                            Bucket=self.bucket,
+                            Key=upload["Key"],
+                            UploadId=upload["UploadId"],
+                        )
+                    except _NoSuchObject:
+                        continue  # finished or aborted meanwhile
+                    removed += 1
+        return removed
+
+    async def check(self) -> None:
+        """HeadBucket within `check_timeout` seconds, else BlobUnavailable."""
+        try:
+            await asyncio.wait_for(
+                self._call("head_bucket", self._client.head_bucket, Bucket=self.bucket), timeout=self.check_timeout
+            )
+        except _NoSuchObject as exc:
+            raise BlobUnavailable(f"The object storage bucket '{self.bucket}' does not exist.") from exc
+        except TimeoutError as exc:
+            raise BlobUnavailable(f"Object storage did not answer within {self.check_timeout:g} s.") from exc
+
+    async def ensure_bucket(self) -> None:
+        """Create the bucket unless it exists (development and tests; production buckets are provisioned)."""
+        try:
+            await self._call("head_bucket", self._client.head_bucket, Bucket=self.bucket)
+        except _NoSuchObject:
+            pass
+        else:
+            return
+        region = self._client.meta.region_name
+        try:
+            if region and region != "us-east-1":
+                await self._call(
+                    "create_bucket",
+                    self._client.create_bucket,
+                    Bucket=self.bucket,
+                    CreateBucketConfiguration={"LocationConstraint": region},  # type: ignore[typeddict-item]
+                )
+            else:
+                await self._call("create_bucket", self._client.create_bucket, Bucket=self.bucket)
+        except BlobUnavailable as exc:
+            if not _is_code(exc, "BucketAlreadyOwnedByYou"):
+                raise
+
+
+class _MultipartUpload:
+    """One multipart upload with at most `max_concurrency` parts in flight; `abort()` leaves nothing behind."""
+
+    def __init__(self, store: S3BlobStore, key: str, content_type: str) -> None:
+        self._store = store
+        self._key = key
+        self._content_type = content_type
+        self._upload_id: str | None = None
+        self._tasks: list[asyncio.Task[None]] = []
+        self._in_flight: set[asyncio.Task[None]] = set()
+        self._etags: dict[int, str] = {}
+
+    @property
+    def started(self) -> bool:
+        return self._upload_id is not None
+
+    async def _start(self) -> str:
+        if self._upload_id is None:
+            store = self._store
+            response = await store._call(
+                "create_multipart_upload",
+                store._client.create_multipart_upload,
+                Bucket=store.bucket,
+                Key=self._key,
+                ContentType=self._content_type,
+            )
+            self._upload_id = response["UploadId"]
+        return self._upload_id
+
+    async def _wait(self, until: str) -> None:
+        done, self._in_flight = await asyncio.wait(self._in_flight, return_when=until)
+        for task in done:
+            task.result()  # the first failure ends the upload
+
+    async def _submit(self, number: int, send: Callable[[str], Any]) -> None:
+        upload_id = await self._start()
+        while len(self._in_flight) >= self._store.max_concurrency:
+            await self._wait(asyncio.FIRST_COMPLETED)
+
+        async def run() -> None:
+            self._etags[number] = await send(upload_id)
+
+        task = asyncio.create_task(run())
+        self._tasks.append(task)
+        self._in_flight.add(task)
+
+    async def add_part(self, data: bytes) -> None:
+        store = self._store
+        number = len(self._tasks) + 1
+
+        async def send(upload_id: str) -> str:
+            response = await store._call(
+                "upload_part",
+                store._client.upload_part,
+                Bucket=store.bucket,
+                Key=self._key,
+                UploadId=upload_id,
+                PartNumber=number,
+                Body=data,
+            )
+            return response["ETag"]
+
+        await self._submit(number, send)
+
+    async def copy_part(self, source: str, etag: str, first: int, last: int) -> None:
+        store = self._store
+        number = len(self._tasks) + 1
+
+        async def send(upload_id: str) -> str:
+            response = await store._call(
+                "upload_part_copy",
+                store._client.upload_part_copy,
+                Bucket=store.bucket,
+                Key=self._key,
+                UploadId=upload_id,
+                PartNumber=number,
+                CopySource={"Bucket": store.bucket, "Key": source},
+                CopySourceIfMatch=etag,
+                CopySourceRange=f"bytes={first}-{last}",
+            )
+            return response["CopyPartResult"]["ETag"]
+
+        await self._submit(number, send)
+
+    async def complete(self) -> str:
+        """Wait for every part, then complete; return the object's ETag."""
+        upload_id = await self._start()
+        while self._in_flight:
+            await self._wait(asyncio.ALL_COMPLETED)
+        store = self._store
+        response = await store._call(
+            "complete_multipart_upload",
+            store._client.complete_multipart_upload,
+            Bucket=store.bucket,
+            Key=self._key,
+            UploadId=upload_id,
+            MultipartUpload={"Parts": [{"PartNumber": n, "ETag": etag} for n, etag in sorted(self._etags.items())]},
+        )
+        self._upload_id = None  # completed: nothing left to abort
+        return response["ETag"]
+
+    async def abort(self) -> None:
+        """Abort the upload (if one was started) once no part is still being sent: a part that lands after the
+        abort would linger, invisible but billed."""
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        if self._upload_id is None:
+            return
+        store = self._store
+        try:
+            await store._call(
+                "abort_multipart_upload",
+                store._client.abort_multipart_upload,
+                Bucket=store.bucket,
+                Key=self._key,
+                UploadId=self._upload_id,
+            )
+        except BlobUnavailable as exc:
+            log.warning("could not abort multipart upload of %s: %s", self._key, exc.detail)
+        self._upload_id = None
+
+
+def _is_code(exc: BaseException, code: str) -> bool:
+    cause = exc.__cause__
+    return isinstance(cause, ClientError) and cause.response.get("Error", {}).get("Code") == code
+
+
+def _seconds(expires_in: dt.timedelta) -> int:
+    seconds = int(expires_in.total_seconds())
+    if not 1 <= seconds <= MAX_PRESIGN_SECONDS:
+        raise ValueError(f"expires_in must be between 1 second and 7 days, not {expires_in}")
+    return seconds
+
+
+def _check_upload_id(upload_id: str) -> None:
+    if not _UPLOAD_ID.fullmatch(upload_id):
+        raise ValueError("upload_id must be 1 to 200 letters, digits, '-' or '_'")

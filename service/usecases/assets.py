@@ -1,0 +1,251 @@
+"""Asset files: streamed or direct uploads into the blob store, downloads, and the version facts they set.
+
+Bytes are stored before the database learns of them, and a version only ever names a blob that is stored: the
+attach transaction re-checks the blob while holding its row, the same row garbage collection locks to delete it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID, uuid4
+
+import msgspec
+
+from service.blobs import sniff
+from service.blobs.base import BlobStore, ChecksumMismatch, PresignedUpload, Sniffer, StoredBlob
+from service.domain import lifecycle
+from service.domain.concurrency import check_if_match
+from service.domain.diff import changed_fields
+from service.domain.errors import Conflict, FieldError, Gone, Invalid, NotFound, TooLarge, Unavailable
+from service.domain.model import RELEASED_STATUSES, Principal, Role
+from service.store import assets as asset_store
+from service.store import entries, entry_views
+from service.store.database import transaction
+from service.usecases.entries import EntryContext, log_change
+
+SHA256_HEX = r"^[0-9a-f]{64}$"
+
+
+@dataclass(frozen=True)
+class AssetContext:
+    entries: EntryContext
+    blobs: BlobStore
+    max_bytes: int
+    presign_for: dt.timedelta
+
+
+class FileFacts(msgspec.Struct, frozen=True):
+    file_name: str
+    content_type: str
+
+
+def _checked_type(content_type: str | None) -> tuple[str, Sniffer]:
+    declared = sniff.normalise(content_type or "")
+    return declared, sniff.sniffer_for(declared)
+
+
+def _check_size(size: int | None, limit: int) -> None:
+    if size is not None and size > limit:
+        raise TooLarge(f"the file is {size} bytes; assets may be at most {limit} bytes")
+    if size == 0:
+        raise Invalid("the file is empty", [FieldError("", "an asset file needs at least one byte")])
+
+
+async def _editable_version(ctx: AssetContext, slug: str, number: int, if_match: str | None) -> None:
+    """Refuse early, before any byte is stored, what the attach step would refuse anyway."""
+    async with ctx.entries.pool.acquire() as conn:
+        entry = await entries.find_entry(conn, ctx.entries.spec.name, slug)
+        check_if_match(if_match, entry.revision, required=True)
+        version = await entries.get_version(conn, entry, number)
+        lifecycle.ensure_editable(version.status, number)
+
+
+async def _non_empty(chunks: AsyncIterator[bytes]) -> AsyncIterator[bytes]:
+    size = 0
+    async for chunk in chunks:
+        size += len(chunk)
+        if chunk:
+            yield chunk
+    if size == 0:
+        raise Invalid("the request body is empty", [FieldError("", "upload the file's bytes as the body")])
+
+
+async def upload(
+    ctx: AssetContext,
+    principal: Principal,
+    slug: str,
+    number: int,
+    if_match: str | None,
+    *,
+    content_type: str | None,
+    file_name: str | None,
+    declared_size: int | None,
+    chunks: AsyncIterator[bytes],
+) -> entry_views.EntryView:
+    """Stream the body into the blob store and make it the draft's file."""
+    lifecycle.require_role(principal, Role.editor)
+    declared, sniffer = _checked_type(content_type)
+    _check_size(declared_size, ctx.max_bytes)
+    await _editable_version(ctx, slug, number, if_match)
+    stored = await ctx.blobs.put_stream(
+        _non_empty(chunks), content_type=declared, max_size=ctx.max_bytes, sniff=sniffer
+    )
+    return await _attach(ctx, principal, slug, number, if_match, stored, declared, file_name)
+
+
+async def _attach(
+    ctx: AssetContext,
+    principal: Principal,
+    slug: str,
+    number: int,
+    if_match: str | None,
+    stored: StoredBlob,
+    content_type: str,
+    file_name: str | None,
+) -> entry_views.EntryView:
+    econtext = ctx.entries
+    async with transaction(econtext.pool) as conn:
+        entry = await entries.lock_entry(conn, econtext.spec.name, slug)
+        check_if_match(if_match, entry.revision, required=True)
+        version = await entries.get_version(conn, entry, number)
+        lifecycle.ensure_editable(version.status, number)
+        await asset_store.hold_blob(conn, stored.sha256, stored.size)
+        if await ctx.blobs.stat(stored.sha256) is None:
+            raise Unavailable("the stored file vanished before it could be attached (garbage collected); upload again")
+        name = file_name or version.content.get("file_name")
+        if not name:
+            raise Invalid(
+                "name the file", [FieldError("file_name", "give ?file_name= or Content-Disposition", "query")]
+            )
+        content: dict[str, Any] = {
+            **version.content,
+            "file_name": name,
+            "content_type": content_type,
+            "size": stored.size,
+            "sha256": stored.sha256,
+        }
+        changes = changed_fields(version.content, content)
+        await entries.set_content(conn, entry.id, number, content)
+        entry = await entries.update_entry(conn, entry.id)
+        await log_change(
+            conn, econtext, principal, entry, "draft_updated", version=number, status="draft", changes=changes
+        )
+        return await entry_views.entry_view(conn, entry.kind, slug, version=number, released_only=False)
+
+
+class DirectUpload(msgspec.Struct, frozen=True):
+    """Send the file with `PUT url` and exactly `headers`, then call the completion endpoint with `upload_id`."""
+
+    upload_id: UUID
+    url: str
+    method: str
+    headers: dict[str, str]
+    expires_at: dt.datetime
+
+
+async def start_direct_upload(
+    ctx: AssetContext,
+    principal: Principal,
+    slug: str,
+    number: int,
+    *,
+    file_name: str,
+    content_type: str,
+    size: int,
+    sha256: str,
+) -> DirectUpload:
+    lifecycle.require_role(principal, Role.editor)
+    declared, _ = _checked_type(content_type)
+    _check_size(size, ctx.max_bytes)
+    upload_id = uuid4()
+    presigned: PresignedUpload | None = await ctx.blobs.presigned_put(
+        str(upload_id), content_type=declared, size=size, sha256=sha256, expires_in=ctx.presign_for
+    )
+    if presigned is None:
+        raise Conflict(f"the {ctx.blobs.name} blob store takes no direct uploads; PUT the file to the content URL")
+    async with transaction(ctx.entries.pool) as conn:
+        entry = await entries.lock_entry(conn, ctx.entries.spec.name, slug)
+        version = await entries.get_version(conn, entry, number)
+        lifecycle.ensure_editable(version.status, number)
+        await asset_store.insert_upload(
+            conn,
+            upload_id=upload_id,
+            entry_id=entry.id,
+            number=number,
+            file_name=file_name,
+            content_type=declared,
+            size=size,
+            sha256=sha256,
+            created_by=principal.name,
+        )
+    return DirectUpload(
+        upload_id=upload_id,
+        url=presigned.url,
+        method="PUT",
+        headers=presigned.headers,
+        expires_at=presigned.expires_at,
+    )
+
+
+async def complete_direct_upload(
+    ctx: AssetContext, principal: Principal, slug: str, number: int, if_match: str | None, upload_id: UUID
+) -> entry_views.EntryView:
+    """Verify what the client uploaded (size and SHA-256) and make it the draft's file."""
+    lifecycle.require_role(principal, Role.editor)
+    async with ctx.entries.pool.acquire() as conn:
+        pending = await asset_store.pending_upload(conn, upload_id)
+        entry = await entries.find_entry(conn, ctx.entries.spec.name, slug)
+    if pending is None or pending.entry_id != entry.id or pending.number != number:
+        raise NotFound(f"no pending upload {upload_id} for version {number} of {slug!r}")
+    await _editable_version(ctx, slug, number, if_match)
+    try:
+        stored = await ctx.blobs.adopt_upload(
+            str(upload_id), sha256=pending.sha256, size=pending.size, sniff=sniff.sniffer_for(pending.content_type)
+        )
+    except ChecksumMismatch as exc:
+        raise Invalid("the uploaded bytes differ from what was announced", [FieldError("", str(exc))]) from None
+    view = await _attach(ctx, principal, slug, number, if_match, stored, pending.content_type, pending.file_name)
+    async with ctx.entries.pool.acquire() as conn:
+        await asset_store.complete_upload(conn, upload_id)
+    return view
+
+
+class Download(msgspec.Struct, frozen=True):
+    """How to serve a version's file: a presigned `redirect`, or stream `sha256` from the local store."""
+
+    sha256: str
+    size: int
+    file_name: str
+    content_type: str
+    redirect: str | None
+
+
+async def download(ctx: AssetContext, principal: Principal, slug: str, version: int | None) -> Download:
+    async with ctx.entries.pool.acquire() as conn:
+        entry = await entries.find_entry(conn, ctx.entries.spec.name, slug)
+        number = version or entry.current_version
+        if number is None:
+            raise NotFound(f"asset {slug!r} has no published version yet; ask for a specific ?version=N")
+        row = await entries.get_version(conn, entry, number)
+    if not principal.sees_unreleased() and row.status not in RELEASED_STATUSES:
+        raise NotFound(f"asset {slug!r} has no version {number} visible to this key")
+    content = row.content
+    expires_at = content.get("expires_at")
+    if expires_at and dt.datetime.fromisoformat(expires_at) <= dt.datetime.now(dt.UTC):
+        raise Gone(f"version {number} of asset {slug!r} expired at {expires_at}")
+    sha256 = content.get("sha256")
+    if not sha256:
+        raise NotFound(f"version {number} of asset {slug!r} has no file yet")
+    redirect = await ctx.blobs.presigned_get(
+        sha256, file_name=content["file_name"], content_type=content["content_type"], expires_in=ctx.presign_for
+    )
+    return Download(
+        sha256=sha256,
+        size=content["size"],
+        file_name=content["file_name"],
+        content_type=content["content_type"],
+        redirect=redirect,
+    )

@@ -1,0 +1,69 @@
+"""Builds the adapters and contexts once; the HTTP app, the worker and the CLI all get theirs from here."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from service.blobs.base import BlobStore
+from service.blobs.local import LocalBlobStore
+from service.config import Settings
+from service.domain.kinds import ASSET, KINDS
+from service.store.database import Pool
+from service.usecases import blob_gc, expiry
+from service.usecases.assets import AssetContext
+from service.usecases.entries import EntryContext
+from service.worker import Periodic, Worker, default_consumers
+
+
+def build_blob_store(settings: Settings) -> BlobStore:
+    """S3 when a bucket is configured, else a local directory (the embedded default)."""
+    if settings.s3_bucket:
+        from service.blobs.s3 import S3BlobStore  # noqa: PLC0415  # boto3 loads only when S3 is used
+
+        return S3BlobStore(settings.s3_bucket, endpoint_url=settings.s3_endpoint_url, region=settings.s3_region)
+    return LocalBlobStore(settings.blob_dir or settings.data_dir / "blobs")
+
+
+@dataclass(frozen=True)
+class Services:
+    pool: Pool
+    settings: Settings
+    blobs: BlobStore
+    entry_contexts: dict[str, EntryContext]
+    assets: AssetContext
+
+
+def build_services(pool: Pool, settings: Settings, blobs: BlobStore | None = None) -> Services:
+    contexts = {name: EntryContext(pool=pool, spec=spec, base_url=settings.public_url) for name, spec in KINDS.items()}
+    store = blobs or build_blob_store(settings)
+    return Services(
+        pool=pool,
+        settings=settings,
+        blobs=store,
+        entry_contexts=contexts,
+        assets=AssetContext(
+            entries=contexts[ASSET.name],
+            blobs=store,
+            max_bytes=settings.asset_max_bytes,
+            presign_for=dt.timedelta(seconds=settings.presign_seconds),
+        ),
+    )
+
+
+def build_worker(services: Services) -> Worker:
+    settings = services.settings
+    warn_before = dt.timedelta(days=settings.asset_expiring_days)
+    grace = dt.timedelta(hours=settings.blob_gc_grace_hours)
+
+    async def notify_expiry() -> None:
+        await expiry.send_due_notices(services.entry_contexts[ASSET.name], warn_before)
+
+    async def collect_garbage() -> None:
+        await blob_gc.collect(services.pool, services.blobs, grace)
+
+    return Worker(
+        services.pool,
+        default_consumers(),
+        periodic=[Periodic("asset-expiry", 30.0, notify_expiry), Periodic("blob-gc", 3600.0, collect_garbage)],
+    )
