@@ -25,8 +25,9 @@ from service.config import Settings
 from service.domain.kinds import MESSAGE
 from service.store import migrations
 from service.store.database import create_pool, start_embedded
+from service.store.view_cache import keep_listening
 from service.usecases.keys import KeyResolver
-from service.wiring import build_services
+from service.wiring import build_services, install_io_threads
 
 API_VERSION = "1.0.0"
 _BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
@@ -44,6 +45,7 @@ Background = Callable[[Litestar], Coroutine[Any, Any, None]]
 def _lifespan(settings: Settings, *, migrate: bool, background: Background | None) -> Any:
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        install_io_threads()
         url = await resolve_database_url(settings)
         pool = await create_pool(url, min_size=settings.db_pool_min, max_size=settings.db_pool_max)
         try:
@@ -60,8 +62,14 @@ def _lifespan(settings: Settings, *, migrate: bool, background: Background | Non
             app.state.key_resolver = KeyResolver(
                 pool, bootstrap_key=settings.bootstrap_admin_key, ttl=settings.key_cache_seconds
             )
-            async with _running(background, app):
-                yield
+            stop_listening = asyncio.Event()
+            listener = asyncio.create_task(keep_listening(services.views, url, stop_listening))
+            try:
+                async with _running(background, app):
+                    yield
+            finally:
+                stop_listening.set()
+                await listener
         finally:
             await pool.close()
 

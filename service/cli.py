@@ -27,13 +27,14 @@ from service.domain.operations import KeyCreate
 from service.store import migrations
 from service.store.database import Pool, create_pool
 from service.usecases import blob_gc, keys, reads
-from service.wiring import build_services, build_worker
+from service.wiring import build_services, build_worker, install_io_threads
 
 log = logging.getLogger("canon")
 
 
 @contextlib.asynccontextmanager
 async def _pool(settings: Settings) -> AsyncIterator[Pool]:
+    install_io_threads()
     pool = await create_pool(await resolve_database_url(settings), min_size=1, max_size=4)
     try:
         yield pool

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from service.blobs.base import BlobStore
@@ -10,10 +12,21 @@ from service.blobs.local import LocalBlobStore
 from service.config import Settings
 from service.domain.kinds import ASSET, KINDS
 from service.store.database import Pool
+from service.store.view_cache import ViewCache
 from service.usecases import blob_gc, expiry
 from service.usecases.assets import AssetContext
 from service.usecases.entries import EntryContext
 from service.worker import Periodic, Worker, default_consumers
+
+IO_THREADS = 32
+
+
+def install_io_threads() -> None:
+    """Blob I/O (boto3, files) runs in the default executor; its stock size (cores + 4) would let one large
+    upload's parts starve every other request's file or S3 call."""
+    asyncio.get_running_loop().set_default_executor(
+        ThreadPoolExecutor(max_workers=IO_THREADS, thread_name_prefix="canon-io")
+    )
 
 
 def build_blob_store(settings: Settings) -> BlobStore:
@@ -32,16 +45,22 @@ class Services:
     blobs: BlobStore
     entry_contexts: dict[str, EntryContext]
     assets: AssetContext
+    views: ViewCache
 
 
 def build_services(pool: Pool, settings: Settings, blobs: BlobStore | None = None) -> Services:
-    contexts = {name: EntryContext(pool=pool, spec=spec, base_url=settings.public_url) for name, spec in KINDS.items()}
+    views = ViewCache()
+    contexts = {
+        name: EntryContext(pool=pool, spec=spec, base_url=settings.public_url, views=views)
+        for name, spec in KINDS.items()
+    }
     store = blobs or build_blob_store(settings)
     return Services(
         pool=pool,
         settings=settings,
         blobs=store,
         entry_contexts=contexts,
+        views=views,
         assets=AssetContext(
             entries=contexts[ASSET.name],
             blobs=store,

@@ -8,6 +8,8 @@ S3-compatible store) and `local.py` (a directory, the embedded default).
 from __future__ import annotations
 
 import datetime as dt
+import re
+import unicodedata
 from collections.abc import AsyncIterator, Callable
 from typing import Protocol
 from urllib.parse import quote
@@ -15,6 +17,9 @@ from urllib.parse import quote
 import msgspec
 
 from service.domain.errors import NotFound, TooLarge, Unavailable
+
+# Characters replaced by "_" in the ASCII fallback of a Content-Disposition file name.
+_UNSAFE_FALLBACK = re.compile(r"[^A-Za-z0-9 !#$&'()*+,\-.;=@\[\]^_`{}~]", re.ASCII)
 
 # The first bytes of a file are handed to a `Sniffer` before anything is stored; it raises to refuse the file.
 Sniffer = Callable[[bytes], None]
@@ -58,9 +63,18 @@ class ChecksumMismatch(Exception):
 
 
 def content_disposition(file_name: str) -> str:
-    """`attachment` with the name for every client: an ASCII fallback and the exact UTF-8 name (RFC 6266/8187)."""
-    fallback = "".join(c if 32 <= ord(c) < 127 and c not in '"\\' else "_" for c in file_name) or "download"
-    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(file_name, safe='')}"
+    """`attachment` with an ASCII `filename` fallback and the exact name as UTF-8 `filename*` (RFC 6266, RFC 8187)."""
+    name = "".join(ch for ch in file_name if unicodedata.category(ch)[0] != "C").strip() or "download"
+    # The fallback keeps ASCII letters (accents dropped: "ä" is "a" plus a combining mark) and replaces the rest.
+    fallback = "".join(
+        "_" if _UNSAFE_FALLBACK.match(ch) else ch
+        for ch in unicodedata.normalize("NFKD", name)
+        if not unicodedata.combining(ch)
+    )
+    stem, dot, extension = fallback.rpartition(".")
+    if not any(ch.isalnum() for ch in (stem if dot else fallback)):
+        fallback = f"download.{extension}" if dot and extension.isalnum() else "download"
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='!#$&+^`|')}"
 
 
 def blob_key(sha256: str) -> str:

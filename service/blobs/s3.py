@@ -18,11 +18,9 @@ import datetime as dt
 import hashlib
 import logging
 import re
-import unicodedata
 import uuid
-from collections.abc import AsyncIterator, Callable, Iterator
-from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
-from urllib.parse import quote
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
 import boto3
 from botocore.config import Config
@@ -49,6 +47,7 @@ from service.blobs.base import (
     Sniffer,
     StoredBlob,
     blob_key,
+    content_disposition,
     upload_key,
 )
 
@@ -74,7 +73,6 @@ UPLOAD_PREFIX = "uploads/"
 _DIGEST = re.compile(r"[0-9a-f]{64}")
 _UPLOAD_ID = re.compile(r"[A-Za-z0-9_-]{1,200}")
 # RFC 6266 `filename=` fallback: printable ASCII without `"`, `\` and `%` (which some browsers percent-decode).
-_UNSAFE_FALLBACK = re.compile(r"[^A-Za-z0-9 !#$&'()*+,\-.;=@\[\]^_`{}~]")
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -106,17 +104,6 @@ def make_client(
         response_checksum_validation="when_required",
     )
     return boto3.session.Session().client("s3", endpoint_url=endpoint_url, config=config)
-
-
-def content_disposition(file_name: str) -> str:
-    """`attachment` with an ASCII `filename` fallback and the exact name as UTF-8 `filename*` (RFC 6266, RFC 8187)."""
-    name = "".join(ch for ch in file_name if unicodedata.category(ch)[0] != "C").strip() or "download"
-    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
-    fallback = _UNSAFE_FALLBACK.sub("_", ascii_name).strip()
-    stem, dot, extension = fallback.rpartition(".")
-    if not any(ch.isalnum() for ch in (stem if dot else fallback)):
-        fallback = f"download.{extension}" if dot and extension else "download"
-    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='!#$&+^`|')}"
 
 
 class _NoSuchObject(BlobUnavailable):
@@ -219,17 +206,19 @@ class S3BlobStore:
     async def put_stream(
         self, chunks: AsyncIterator[bytes], *, content_type: str, max_size: int, sniff: Sniffer | None = None
     ) -> StoredBlob:
-        """Store a stream (see `BlobStore.put_stream`). A body that fits in one part is one PutObject; a larger one
-        is a multipart upload with at most `max_concurrency` parts in flight."""
-        staged = upload_key(uuid.uuid4().hex)
+        """Store a stream (see `BlobStore.put_stream`).
+
+        A body that fits in one part is held in memory, so its digest is known before it is sent: it goes straight to
+        its content address in one PutObject (atomic: the key holds all the bytes or none). A larger body is a
+        multipart upload to a staging key, at most `max_concurrency` parts in flight, then copied server-side.
+        """
         # S3 allows 10 000 parts: a limit beyond 10 000 parts needs larger parts.
         part_size = max(self.part_size, -(-max_size // MAX_PARTS))
-        multipart = _MultipartUpload(self, staged, content_type)
+        multipart = _MultipartUpload(self, upload_key(uuid.uuid4().hex), content_type)
         digest = hashlib.sha256()
         size = 0
         pending = bytearray()
         head_checked = sniff is None
-        maybe_staged = False  # a PutObject that failed (a timeout, say) may still have landed
         try:
             async for chunk in chunks:
                 size += len(chunk)
@@ -239,9 +228,11 @@ class S3BlobStore:
                 if sniff is not None and not head_checked and len(pending) >= SNIFF_BYTES:
                     sniff(bytes(pending[:SNIFF_BYTES]))
                     head_checked = True
-                # Strictly more than a part: the last part is sent only when the stream ends, so a body of exactly
-                # one part goes as a single PutObject.
+                # Strictly more than a part: a part is sent only once more bytes follow it, so a body of exactly one
+                # part stays a single PutObject.
                 while len(pending) > part_size:
+                    # Room first, then cut the part: memory stays at the parts in flight plus this buffer.
+                    await multipart.wait_for_room()
                     part = bytes(pending[:part_size])
                     del pending[:part_size]
                     await asyncio.to_thread(digest.update, part)
@@ -251,28 +242,31 @@ class S3BlobStore:
             last = bytes(pending)
             pending.clear()
             await asyncio.to_thread(digest.update, last)
-            maybe_staged = True
-            if multipart.started:
+            sha256 = digest.hexdigest()
+            if not multipart.started:
+                deduplicated = await self._put_whole(sha256, last, content_type)
+            else:
                 await multipart.add_part(last)
                 etag = await multipart.complete()
-            else:
-                response = await self._call(
-                    "put_object",
-                    self._client.put_object,
-                    Bucket=self.bucket,
-                    Key=staged,
-                    Body=last,
-                    ContentType=content_type,
-                )
-                etag = response["ETag"]
-            deduplicated = await self._promote(staged, etag, digest.hexdigest(), size, content_type)
+                deduplicated = await self._promote(multipart.key, etag, sha256, size, content_type)
         except BaseException:
             await multipart.abort()
-            if maybe_staged:
-                await self._discard(staged)
+            if multipart.completing:  # a completion that failed (a timeout, say) may still have happened
+                await self._discard(multipart.key)
             raise
-        await self._discard(staged)
-        return StoredBlob(sha256=digest.hexdigest(), size=size, deduplicated=deduplicated)
+        if multipart.completing:
+            await self._discard(multipart.key)
+        return StoredBlob(sha256=sha256, size=size, deduplicated=deduplicated)
+
+    async def _put_whole(self, sha256: str, data: bytes, content_type: str) -> bool:
+        """PutObject to the content address unless the blob exists; True when it did."""
+        key = blob_key(sha256)
+        if await self._head(key) is not None:
+            return True
+        await self._call(
+            "put_object", self._client.put_object, Bucket=self.bucket, Key=key, Body=data, ContentType=content_type
+        )
+        return False
 
     async def _promote(self, staged: str, etag: str, sha256: str, size: int, content_type: str) -> bool:
         """Copy a verified staged object to its content address, unless the blob exists; True when it did.
@@ -371,6 +365,8 @@ class S3BlobStore:
         """A PUT URL for `upload_key(upload_id)`. Content-Type, Content-Length (the body's own length, which HTTP
         clients set) and `x-amz-checksum-sha256` are signed: S3 refuses a body of another length or digest."""
         _check_upload_id(upload_id)
+        if size < 0:
+            raise ValueError("size must not be negative")
         sha256 = sha256.lower()
         if not _DIGEST.fullmatch(sha256):
             raise ValueError("sha256 must be 64 hexadecimal digits")
@@ -415,6 +411,8 @@ class S3BlobStore:
         except _Changed as exc:
             await self._discard(staged)
             raise ChecksumMismatch("The upload was replaced while it was being verified.") from exc
+        except _NoSuchObject as exc:
+            raise BlobMissing(f"The upload {upload_id} disappeared while it was being verified.") from exc
         except (BlobUnavailable, asyncio.CancelledError):
             raise  # not examined: keep it for a retry
         except BaseException:
@@ -527,7 +525,8 @@ class _MultipartUpload:
 
     def __init__(self, store: S3BlobStore, key: str, content_type: str) -> None:
         self._store = store
-        self._key = key
+        self.key = key
+        self.completing = False  # CompleteMultipartUpload was sent: the object may exist
         self._content_type = content_type
         self._upload_id: str | None = None
         self._tasks: list[asyncio.Task[None]] = []
@@ -545,7 +544,7 @@ class _MultipartUpload:
                 "create_multipart_upload",
                 store._client.create_multipart_upload,
                 Bucket=store.bucket,
-                Key=self._key,
+                Key=self.key,
                 ContentType=self._content_type,
             )
             self._upload_id = response["UploadId"]
@@ -556,10 +555,14 @@ class _MultipartUpload:
         for task in done:
             task.result()  # the first failure ends the upload
 
-    async def _submit(self, number: int, send: Callable[[str], Any]) -> None:
-        upload_id = await self._start()
+    async def wait_for_room(self) -> None:
+        """Return once fewer than `max_concurrency` parts are in flight (raising the first failure)."""
         while len(self._in_flight) >= self._store.max_concurrency:
             await self._wait(asyncio.FIRST_COMPLETED)
+
+    async def _submit(self, number: int, send: Callable[[str], Awaitable[str]]) -> None:
+        upload_id = await self._start()
+        await self.wait_for_room()
 
         async def run() -> None:
             self._etags[number] = await send(upload_id)
@@ -577,7 +580,7 @@ class _MultipartUpload:
                 "upload_part",
                 store._client.upload_part,
                 Bucket=store.bucket,
-                Key=self._key,
+                Key=self.key,
                 UploadId=upload_id,
                 PartNumber=number,
                 Body=data,
@@ -595,7 +598,7 @@ class _MultipartUpload:
                 "upload_part_copy",
                 store._client.upload_part_copy,
                 Bucket=store.bucket,
-                Key=self._key,
+                Key=self.key,
                 UploadId=upload_id,
                 PartNumber=number,
                 CopySource={"Bucket": store.bucket, "Key": source},
@@ -612,11 +615,12 @@ class _MultipartUpload:
         while self._in_flight:
             await self._wait(asyncio.ALL_COMPLETED)
         store = self._store
+        self.completing = True
         response = await store._call(
             "complete_multipart_upload",
             store._client.complete_multipart_upload,
             Bucket=store.bucket,
-            Key=self._key,
+            Key=self.key,
             UploadId=upload_id,
             MultipartUpload={"Parts": [{"PartNumber": n, "ETag": etag} for n, etag in sorted(self._etags.items())]},
         )
@@ -626,7 +630,11 @@ class _MultipartUpload:
     async def abort(self) -> None:
         """Abort the upload (if one was started) once no part is still being sent: a part that lands after the
         abort would linger, invisible but billed."""
-        await asyncio.gather(*self._tasks, return_exceptions=True)
+        if self._tasks:
+            await asyncio.wait(self._tasks)  # unlike gather, a cancellation here leaves the parts running
+            for task in self._tasks:
+                if not task.cancelled():
+                    task.exception()  # retrieved: the first failure was raised already
         if self._upload_id is None:
             return
         store = self._store
@@ -635,11 +643,11 @@ class _MultipartUpload:
                 "abort_multipart_upload",
                 store._client.abort_multipart_upload,
                 Bucket=store.bucket,
-                Key=self._key,
+                Key=self.key,
                 UploadId=self._upload_id,
             )
         except BlobUnavailable as exc:
-            log.warning("could not abort multipart upload of %s: %s", self._key, exc.detail)
+            log.warning("could not abort multipart upload of %s: %s", self.key, exc.detail)
         self._upload_id = None
 
 

@@ -36,7 +36,8 @@ ENTRY_FIELDS_JSON = """'id', e.id, 'kind', e.kind, 'slug', e.slug, 'title', e.ti
     'created_by', e.created_by, 'created_at', e.created_at, 'updated_at', e.updated_at"""
 
 _ENTRY_VIEW = f"""
-SELECT e.revision, v.status, json_build_object({ENTRY_FIELDS_JSON}, 'version', {VERSION_JSON})::text AS body
+SELECT e.revision, v.status, v.expires_at,
+       json_build_object({ENTRY_FIELDS_JSON}, 'version', {VERSION_JSON})::text AS body
 FROM entries e
 LEFT JOIN versions v ON v.entry_id = e.id AND v.number = CASE
     WHEN $3::int IS NOT NULL THEN $3::int
@@ -54,6 +55,7 @@ class EntryView(msgspec.Struct, frozen=True):
     body: bytes
     revision: int
     status: str
+    expires_at: dt.datetime | None = None
 
 
 async def entry_view(
@@ -75,7 +77,7 @@ async def entry_view(
     status = row["status"]
     if status is None or (released_only and status not in ("published", "superseded")):
         raise NotFound(_missing_version(kind, slug, version, before))
-    return EntryView(body=row["body"].encode(), revision=row["revision"], status=status)
+    return EntryView(body=row["body"].encode(), revision=row["revision"], status=status, expires_at=row["expires_at"])
 
 
 def _missing_version(kind: str, slug: str, version: int | None, before: dt.datetime | None) -> str:

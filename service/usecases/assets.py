@@ -23,7 +23,6 @@ from service.domain.errors import Conflict, FieldError, Gone, Invalid, NotFound,
 from service.domain.model import RELEASED_STATUSES, Principal, Role
 from service.store import assets as asset_store
 from service.store import entries, entry_views
-from service.store.database import transaction
 from service.usecases.entries import EntryContext, log_change
 
 SHA256_HEX = r"^[0-9a-f]{64}$"
@@ -107,7 +106,7 @@ async def _attach(
     file_name: str | None,
 ) -> entry_views.EntryView:
     econtext = ctx.entries
-    async with transaction(econtext.pool) as conn:
+    async with econtext.writing(slug) as conn:
         entry = await entries.lock_entry(conn, econtext.spec.name, slug)
         check_if_match(if_match, entry.revision, required=True)
         version = await entries.get_version(conn, entry, number)
@@ -166,7 +165,7 @@ async def start_direct_upload(
     )
     if presigned is None:
         raise Conflict(f"the {ctx.blobs.name} blob store takes no direct uploads; PUT the file to the content URL")
-    async with transaction(ctx.entries.pool) as conn:
+    async with ctx.entries.writing(slug) as conn:
         entry = await entries.lock_entry(conn, ctx.entries.spec.name, slug)
         version = await entries.get_version(conn, entry, number)
         lifecycle.ensure_editable(version.status, number)

@@ -4,7 +4,9 @@ write the change, its event and its audit record together, and return the render
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
 from typing import Any
 from uuid import uuid4
 
@@ -21,6 +23,7 @@ from service.domain.operations import EntryUpdate
 from service.store import audit, entries, entry_views, events
 from service.store.database import Connection, Pool, transaction
 from service.store.entries import EntryRecord
+from service.store.view_cache import ViewCache
 from service.usecases import citations
 
 # A published event names at most this many dependents citing an older version; the API lists them all.
@@ -34,6 +37,15 @@ class EntryContext:
     pool: Pool
     spec: KindSpec
     base_url: str
+    views: ViewCache = field(default_factory=ViewCache)  # rendered released views, shared by all kinds
+
+    @asynccontextmanager
+    async def writing(self, slug: str) -> AsyncIterator[Connection]:
+        """A transaction that changes entry `slug`; once it commits, this process's cached views of it are dropped
+        at once (other processes hear of it through PostgreSQL's notification)."""
+        async with transaction(self.pool) as conn:
+            yield conn
+        self.views.invalidate(self.spec.name, slug)
 
     def url(self, slug: str, version: int | None) -> str:
         suffix = "" if version is None else f"?version={version}"
@@ -118,7 +130,7 @@ async def _render(conn: Connection, ctx: EntryContext, slug: str, version: int) 
 async def create(ctx: EntryContext, principal: Principal, data: Any) -> entry_views.EntryView:
     lifecycle.require_role(principal, Role.editor)
     required = data.owners if data.required_teams is None else data.required_teams
-    async with transaction(ctx.pool) as conn:
+    async with ctx.writing(data.slug) as conn:
         content = await _prepared_content(conn, ctx, data.slug, data.content, "/content")
         entry = await entries.insert_entry(
             conn,
@@ -152,7 +164,7 @@ async def update(
     ctx: EntryContext, principal: Principal, slug: str, if_match: str | None, data: EntryUpdate
 ) -> entry_views.EntryView:
     lifecycle.require_role(principal, Role.editor)
-    async with transaction(ctx.pool) as conn:
+    async with ctx.writing(slug) as conn:
         entry = await entries.lock_entry(conn, ctx.spec.name, slug)
         check_if_match(if_match, entry.revision, required=True)
         fields = {
@@ -188,7 +200,7 @@ async def new_version(
         raise Invalid(
             "give either from_version or content, not both", [FieldError("/content", "conflicts with from_version")]
         )
-    async with transaction(ctx.pool) as conn:
+    async with ctx.writing(slug) as conn:
         entry = await entries.lock_entry(conn, ctx.spec.name, slug)
         check_if_match(if_match, entry.revision, required=False)
         current = await entries.open_version(conn, entry.id)
@@ -218,7 +230,7 @@ async def edit_draft(
     ctx: EntryContext, principal: Principal, slug: str, number: int, if_match: str | None, patch: msgspec.Struct
 ) -> entry_views.EntryView:
     lifecycle.require_role(principal, Role.editor)
-    async with transaction(ctx.pool) as conn:
+    async with ctx.writing(slug) as conn:
         entry = await entries.lock_entry(conn, ctx.spec.name, slug)
         check_if_match(if_match, entry.revision, required=True)
         version = await entries.get_version(conn, entry, number)
@@ -239,7 +251,7 @@ async def submit(
     ctx: EntryContext, principal: Principal, slug: str, number: int, if_match: str | None
 ) -> entry_views.EntryView:
     lifecycle.require_role(principal, Role.editor)
-    async with transaction(ctx.pool) as conn:
+    async with ctx.writing(slug) as conn:
         entry = await entries.lock_entry(conn, ctx.spec.name, slug)
         check_if_match(if_match, entry.revision, required=False)
         version = await entries.get_version(conn, entry, number)
@@ -253,7 +265,7 @@ async def submit(
 async def approve(
     ctx: EntryContext, principal: Principal, slug: str, number: int, if_match: str | None, comment: str | None
 ) -> entry_views.EntryView:
-    async with transaction(ctx.pool) as conn:
+    async with ctx.writing(slug) as conn:
         entry = await entries.lock_entry(conn, ctx.spec.name, slug)
         check_if_match(if_match, entry.revision, required=False)
         version = await entries.get_version(conn, entry, number)
@@ -288,7 +300,7 @@ async def reject(
     ctx: EntryContext, principal: Principal, slug: str, number: int, if_match: str | None, comment: str
 ) -> entry_views.EntryView:
     """Send a version in review back to draft with the reviewer's comment; its approvals are withdrawn."""
-    async with transaction(ctx.pool) as conn:
+    async with ctx.writing(slug) as conn:
         entry = await entries.lock_entry(conn, ctx.spec.name, slug)
         check_if_match(if_match, entry.revision, required=False)
         version = await entries.get_version(conn, entry, number)
@@ -305,7 +317,7 @@ async def publish(
     ctx: EntryContext, principal: Principal, slug: str, number: int, if_match: str | None
 ) -> entry_views.EntryView:
     lifecycle.require_role(principal, Role.editor)
-    async with transaction(ctx.pool) as conn:
+    async with ctx.writing(slug) as conn:
         entry = await entries.lock_entry(conn, ctx.spec.name, slug)
         check_if_match(if_match, entry.revision, required=False)
         if entry.retired:
@@ -367,7 +379,7 @@ async def _set_retired(
     ctx: EntryContext, principal: Principal, slug: str, if_match: str | None, *, retire: bool
 ) -> entry_views.EntryView:
     lifecycle.require_role(principal, Role.admin)
-    async with transaction(ctx.pool) as conn:
+    async with ctx.writing(slug) as conn:
         entry = await entries.lock_entry(conn, ctx.spec.name, slug)
         check_if_match(if_match, entry.revision, required=False)
         if retire:

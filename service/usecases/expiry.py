@@ -8,7 +8,6 @@ import datetime as dt
 from service.domain.model import Principal, Role
 from service.store import assets as asset_store
 from service.store import entries
-from service.store.database import transaction
 from service.usecases.entries import EntryContext, log_change
 
 WORKER = Principal(name="canon-worker", role=Role.admin)
@@ -21,7 +20,7 @@ async def send_due_notices(ctx: EntryContext, warn_before: dt.timedelta) -> int:
         due = await asset_store.due_expiry_notices(conn, ctx.spec.name, warn_before, BATCH)
     sent = 0
     for notice in due:
-        async with transaction(ctx.pool) as conn:
+        async with ctx.writing(notice.slug) as conn:
             if not await asset_store.claim_notice(conn, notice.entry_id, notice.number, notice.notice):
                 continue
             entry = await entries.find_entry(conn, ctx.spec.name, notice.slug)

@@ -29,10 +29,19 @@ async def entry(
         raise Invalid(
             "give either version or as_of, not both", [FieldError("as_of", "conflicts with version", "query")]
         )
+    cacheable = as_of is None
+    key = (ctx.spec.name, slug, version)
+    if cacheable and (cached := ctx.views.get(key)) is not None:
+        return cached
+    generation = ctx.views.generation(ctx.spec.name, slug)
     async with ctx.pool.acquire() as conn:
-        return await entry_views.entry_view(
+        view = await entry_views.entry_view(
             conn, ctx.spec.name, slug, version=version, before=as_of, released_only=not principal.sees_unreleased()
         )
+    # Released views read the same for every role; drafts and reviews are never cached.
+    if cacheable and view.status in RELEASED_STATUSES:
+        ctx.views.put(key, view, generation, view.expires_at)
+    return view
 
 
 class Page(msgspec.Struct, frozen=True):

@@ -1,0 +1,550 @@
+"""Both BlobStores against real peers: a directory, and a moto S3 server.
+
+One behavioural suite runs against both stores; S3-only tests cover presigned URLs, direct uploads, outages and
+cleanup; local-only tests cover the atomic rename.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import hashlib
+import os
+import random
+import re
+import threading
+import time
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
+
+import httpx
+import pytest
+from botocore.exceptions import EndpointConnectionError
+
+from service.blobs.base import (
+    SNIFF_BYTES,
+    BlobMissing,
+    BlobStore,
+    BlobTooLarge,
+    BlobUnavailable,
+    ChecksumMismatch,
+    blob_key,
+    content_disposition,
+    upload_key,
+)
+from service.blobs.local import WRITE_BATCH, LocalBlobStore
+from service.blobs.s3 import MIN_PART_SIZE, S3BlobStore, make_client
+from service.blobs.sniff import sniffer_for
+from service.domain.errors import UnsupportedMediaType
+from tests.blob_fixtures import REGION, MotoServer, empty_bucket, local_leftovers, s3_leftovers
+
+if TYPE_CHECKING:
+    from mypy_boto3_s3 import S3Client
+
+MiB = 1024 * 1024
+PDF = b"%PDF-1.7\n" + random.Random(1).randbytes(200_000)  # spans several 64 KiB read chunks
+BIG = b"%PDF-1.7\n" + random.Random(2).randbytes(12 * MiB)  # three 5 MiB parts: 5 + 5 + 2
+PNG = b"\x89PNG\r\n\x1a\n" + bytes(100)
+
+
+async def chunked(data: bytes, size: int = 7_001) -> AsyncIterator[bytes]:
+    for offset in range(0, len(data), size):
+        yield data[offset : offset + size]
+
+
+async def nothing() -> AsyncIterator[bytes]:
+    return
+    yield b""
+
+
+async def read_all(chunks: AsyncIterator[bytes]) -> bytes:
+    return b"".join([chunk async for chunk in chunks])
+
+
+def sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+@dataclass
+class Subject:
+    store: BlobStore
+    leftovers: Callable[[], list[str]]  # every object, file or pending upload the store holds
+
+
+@pytest.fixture(params=["local", "s3"])
+def subject(request: pytest.FixtureRequest) -> Subject:
+    if request.param == "local":
+        local: LocalBlobStore = request.getfixturevalue("local_store")
+        return Subject(local, lambda: local_leftovers(local.root))
+    s3: S3BlobStore = request.getfixturevalue("s3_store")
+    client: S3Client = request.getfixturevalue("moto_client")
+    return Subject(s3, lambda: s3_leftovers(client, s3.bucket))
+
+
+# ---- the shared suite ------------------------------------------------------------------------------------------
+
+
+async def test_round_trip(subject: Subject) -> None:
+    store = subject.store
+    stored = await store.put_stream(
+        chunked(PDF), content_type="application/pdf", max_size=len(PDF), sniff=sniffer_for("application/pdf")
+    )
+    assert (stored.sha256, stored.size, stored.deduplicated) == (sha(PDF), len(PDF), False)
+    info = await store.stat(stored.sha256)
+    assert info is not None
+    assert (info.sha256, info.size) == (sha(PDF), len(PDF))
+    assert abs(info.modified - dt.datetime.now(dt.UTC)) < dt.timedelta(minutes=1)
+    assert await read_all(store.read(stored.sha256)) == PDF
+    assert [blob.sha256 async for blob in store.list_blobs()] == [sha(PDF)]
+    assert subject.leftovers() == [blob_key(sha(PDF))]
+
+
+RANGES = [(0, None), (0, 1), (0, 10), (10, 20), (5, None), (len(PDF) - 3, None), (65_000, 140_000), (10, 10), (20, 10)]
+RANGES += [(len(PDF) - 1, len(PDF)), (len(PDF), None), (len(PDF) + 5, None), (0, len(PDF) + 100), (-5, 3)]
+
+
+async def test_ranges(subject: Subject) -> None:
+    stored = await subject.store.put_stream(chunked(PDF), content_type="application/pdf", max_size=len(PDF))
+    for start, end in RANGES:
+        got = await read_all(subject.store.read(stored.sha256, start, end))
+        assert got == PDF[max(start, 0) : end], (start, end)
+
+
+async def test_the_same_bytes_are_stored_once(subject: Subject) -> None:
+    first = await subject.store.put_stream(chunked(PDF), content_type="application/pdf", max_size=len(PDF))
+    second = await subject.store.put_stream(chunked(PDF, 4096), content_type="application/pdf", max_size=len(PDF))
+    assert (first.deduplicated, second.deduplicated) == (False, True)
+    assert (second.sha256, second.size) == (first.sha256, first.size)
+    assert [blob.sha256 async for blob in subject.store.list_blobs()] == [sha(PDF)]
+    assert subject.leftovers() == [blob_key(sha(PDF))]
+
+
+@pytest.mark.parametrize(("body", "max_size"), [(PDF, 100_000), (BIG, 7 * MiB)], ids=["one-part", "multipart"])
+async def test_too_large_stops_early_and_leaves_nothing(subject: Subject, body: bytes, max_size: int) -> None:
+    sent = 0
+
+    async def counted() -> AsyncIterator[bytes]:
+        nonlocal sent
+        async for chunk in chunked(body, 64 * 1024):
+            sent += len(chunk)
+            yield chunk
+
+    with pytest.raises(BlobTooLarge) as refused:
+        await subject.store.put_stream(counted(), content_type="application/pdf", max_size=max_size)
+    assert refused.value.detail == f"The file is larger than the limit of {max_size} bytes."
+    assert sent <= max_size + 64 * 1024  # stopped at the first chunk past the limit
+    assert subject.leftovers() == []
+    assert [blob async for blob in subject.store.list_blobs()] == []
+
+
+@pytest.mark.parametrize(
+    "body", [PNG, PNG + bytes(3 * SNIFF_BYTES), PNG + bytes(6 * MiB)], ids=["short", "long", "big"]
+)
+async def test_a_sniff_refusal_leaves_nothing(subject: Subject, body: bytes) -> None:
+    with pytest.raises(UnsupportedMediaType, match="it looks like a PNG image"):
+        await subject.store.put_stream(
+            chunked(body, 1000), content_type="application/pdf", max_size=10 * MiB, sniff=sniffer_for("application/pdf")
+        )
+    assert subject.leftovers() == []
+
+
+async def test_a_failing_stream_leaves_nothing(subject: Subject) -> None:
+    async def broken() -> AsyncIterator[bytes]:
+        async for chunk in chunked(BIG, 1 * MiB):
+            yield chunk
+        raise ConnectionResetError("client went away")
+
+    with pytest.raises(ConnectionResetError):
+        await subject.store.put_stream(broken(), content_type="application/pdf", max_size=len(BIG))
+    assert subject.leftovers() == []
+
+
+async def test_a_cancelled_upload_leaves_nothing(subject: Subject) -> None:
+    halfway = asyncio.Event()
+
+    async def stalled() -> AsyncIterator[bytes]:
+        async for chunk in chunked(BIG[: 11 * MiB], MiB):
+            yield chunk
+        halfway.set()
+        await asyncio.Event().wait()  # the client stops sending
+        yield b""
+
+    upload = asyncio.create_task(subject.store.put_stream(stalled(), content_type="application/pdf", max_size=len(BIG)))
+    await asyncio.wait_for(halfway.wait(), timeout=10)
+    upload.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await upload
+    assert subject.leftovers() == []
+
+
+async def test_multipart_round_trip_in_odd_chunks(subject: Subject) -> None:
+    stored = await subject.store.put_stream(
+        chunked(BIG, 777_777), content_type="application/pdf", max_size=len(BIG), sniff=sniffer_for("application/pdf")
+    )
+    assert (stored.sha256, stored.size) == (sha(BIG), len(BIG))
+    assert sha(await read_all(subject.store.read(stored.sha256))) == sha(BIG)
+    assert await read_all(subject.store.read(stored.sha256, 5 * MiB - 3, 5 * MiB + 3)) == BIG[5 * MiB - 3 : 5 * MiB + 3]
+    assert subject.leftovers() == [blob_key(sha(BIG))]
+
+
+async def test_one_chunk_larger_than_several_parts(subject: Subject) -> None:
+    stored = await subject.store.put_stream(chunked(BIG, len(BIG)), content_type="application/pdf", max_size=len(BIG))
+    assert stored.sha256 == sha(BIG)
+    assert sha(await read_all(subject.store.read(stored.sha256))) == sha(BIG)
+
+
+async def test_an_empty_stream_is_stored(subject: Subject) -> None:
+    stored = await subject.store.put_stream(
+        nothing(), content_type="text/plain", max_size=10, sniff=sniffer_for("text/plain")
+    )
+    assert (stored.sha256, stored.size, stored.deduplicated) == (sha(b""), 0, False)
+    info = await subject.store.stat(sha(b""))
+    assert info is not None
+    assert info.size == 0
+    assert await read_all(subject.store.read(sha(b""))) == b""
+    assert await read_all(subject.store.read(sha(b""), 0, 10)) == b""
+
+
+async def test_delete(subject: Subject) -> None:
+    stored = await subject.store.put_stream(chunked(PDF), content_type="application/pdf", max_size=len(PDF))
+    await subject.store.delete(stored.sha256)
+    assert await subject.store.stat(stored.sha256) is None
+    with pytest.raises(BlobMissing):
+        await read_all(subject.store.read(stored.sha256))
+    await subject.store.delete(stored.sha256)  # again: not an error
+    assert [blob async for blob in subject.store.list_blobs()] == []
+    assert subject.leftovers() == []
+
+
+@pytest.mark.parametrize("digest", ["0" * 64, "../../../etc/passwd", "", "A" * 64])
+async def test_missing_blobs(subject: Subject, digest: str) -> None:
+    assert await subject.store.stat(digest) is None
+    with pytest.raises(BlobMissing):
+        await read_all(subject.store.read(digest))
+    with pytest.raises(BlobMissing):
+        await read_all(subject.store.read(digest, 5, 5))
+    await subject.store.delete(digest)
+
+
+async def test_check_passes_on_a_healthy_store(subject: Subject) -> None:
+    await subject.store.check()
+    assert subject.leftovers() == []
+
+
+# ---- S3 only -------------------------------------------------------------------------------------------------------
+
+NAME = "Präsentation Q3 — “final” 50%.pdf"
+
+
+def test_content_disposition_has_an_ascii_fallback_and_the_exact_name() -> None:
+    assert content_disposition(NAME) == (
+        'attachment; filename="Prasentation Q3 _ _final_ 50_.pdf"; '
+        "filename*=UTF-8''Pr%C3%A4sentation%20Q3%20%E2%80%94%20%E2%80%9Cfinal%E2%80%9D%2050%25.pdf"
+    )
+    assert content_disposition("deck.pdf") == "attachment; filename=\"deck.pdf\"; filename*=UTF-8''deck.pdf"
+    assert content_disposition("年度計画.pdf").startswith('attachment; filename="download.pdf"; ')
+    assert content_disposition('a"b\\c\r\n.pdf') == "attachment; filename=\"a_b_c.pdf\"; filename*=UTF-8''a%22b%5Cc.pdf"
+    assert content_disposition("") == "attachment; filename=\"download\"; filename*=UTF-8''download"
+
+
+async def test_presigned_get_serves_the_bytes_under_their_name(s3_store: S3BlobStore) -> None:
+    stored = await s3_store.put_stream(chunked(PDF), content_type="application/pdf", max_size=len(PDF))
+    url = await s3_store.presigned_get(
+        stored.sha256, file_name=NAME, content_type="application/pdf", expires_in=dt.timedelta(minutes=5)
+    )
+    assert url is not None
+    async with httpx.AsyncClient() as http:
+        response = await http.get(url)
+    assert response.status_code == 200
+    assert response.content == PDF
+    assert response.headers["content-type"] == "application/pdf"
+    assert response.headers["content-disposition"] == content_disposition(NAME)
+
+
+async def test_presigned_put_then_adopt(s3_store: S3BlobStore, moto_client: S3Client) -> None:
+    upload = await s3_store.presigned_put(
+        "up-1", content_type="application/pdf", size=len(PDF), sha256=sha(PDF), expires_in=dt.timedelta(minutes=5)
+    )
+    assert upload is not None
+    assert upload.headers["Content-Type"] == "application/pdf"
+    assert "content-length%3Bcontent-type%3Bhost%3Bx-amz-checksum-sha256" in upload.url  # signed headers
+    assert dt.timedelta(minutes=4) < upload.expires_at - dt.datetime.now(dt.UTC) <= dt.timedelta(minutes=5)
+    async with httpx.AsyncClient() as http:
+        response = await http.put(upload.url, headers=upload.headers, content=PDF)
+    assert response.status_code == 200, response.text
+    assert s3_leftovers(moto_client, s3_store.bucket) == [upload_key("up-1")]
+
+    stored = await s3_store.adopt_upload("up-1", sha256=sha(PDF), size=len(PDF), sniff=sniffer_for("application/pdf"))
+
+    assert (stored.sha256, stored.size, stored.deduplicated) == (sha(PDF), len(PDF), False)
+    assert await read_all(s3_store.read(stored.sha256)) == PDF
+    assert s3_leftovers(moto_client, s3_store.bucket) == [blob_key(sha(PDF))]
+    head = moto_client.head_object(Bucket=s3_store.bucket, Key=blob_key(sha(PDF)))
+    assert head["ContentType"] == "application/pdf"
+    # the same bytes uploaded again are recognised
+    moto_client.put_object(Bucket=s3_store.bucket, Key=upload_key("up-2"), Body=PDF, ContentType="application/pdf")
+    again = await s3_store.adopt_upload("up-2", sha256=sha(PDF).upper(), size=len(PDF))
+    assert again.deduplicated
+    assert s3_leftovers(moto_client, s3_store.bucket) == [blob_key(sha(PDF))]
+
+
+@pytest.mark.parametrize(
+    ("declared_sha", "declared_size", "message"),
+    [
+        ("0" * 64, len(PDF), f"The upload's SHA-256 is {sha(PDF)}, not the {'0' * 64} declared."),
+        (sha(PDF), len(PDF) + 1, f"The upload has {len(PDF)} bytes, not the {len(PDF) + 1} declared."),
+    ],
+)
+async def test_adopting_other_bytes_than_declared_fails_and_removes_them(
+    s3_store: S3BlobStore, moto_client: S3Client, declared_sha: str, declared_size: int, message: str
+) -> None:
+    moto_client.put_object(Bucket=s3_store.bucket, Key=upload_key("bad"), Body=PDF)
+    with pytest.raises(ChecksumMismatch, match=message):
+        await s3_store.adopt_upload("bad", sha256=declared_sha, size=declared_size)
+    assert s3_leftovers(moto_client, s3_store.bucket) == []
+
+
+async def test_adopting_a_refused_file_removes_it(s3_store: S3BlobStore, moto_client: S3Client) -> None:
+    moto_client.put_object(Bucket=s3_store.bucket, Key=upload_key("png"), Body=PNG)
+    with pytest.raises(UnsupportedMediaType, match="it looks like a PNG image"):
+        await s3_store.adopt_upload("png", sha256=sha(PNG), size=len(PNG), sniff=sniffer_for("application/pdf"))
+    assert s3_leftovers(moto_client, s3_store.bucket) == []
+
+
+@pytest.mark.parametrize("upload_id", ["never-uploaded", "../blobs", ""])
+async def test_adopting_nothing_is_missing(s3_store: S3BlobStore, upload_id: str) -> None:
+    with pytest.raises(BlobMissing):
+        await s3_store.adopt_upload(upload_id, sha256=sha(PDF), size=len(PDF))
+
+
+async def test_blobs_over_the_copy_limit_are_copied_part_by_part(s3_store: S3BlobStore, moto_client: S3Client) -> None:
+    s3_store.copy_threshold = 6 * MiB  # stands for S3's 5 GiB
+    s3_store.copy_part_size = MIN_PART_SIZE
+    stored = await s3_store.put_stream(chunked(BIG, MiB), content_type="application/pdf", max_size=len(BIG))
+    assert sha(await read_all(s3_store.read(stored.sha256))) == sha(BIG)
+    assert s3_leftovers(moto_client, s3_store.bucket) == [blob_key(sha(BIG))]
+    head = moto_client.head_object(Bucket=s3_store.bucket, Key=blob_key(sha(BIG)))
+    assert (head["ContentLength"], head["ContentType"]) == (len(BIG), "application/pdf")
+
+
+@pytest.mark.parametrize("body", [PDF, BIG], ids=["one-part", "multipart"])
+async def test_blobs_keep_their_content_type(s3_store: S3BlobStore, moto_client: S3Client, body: bytes) -> None:
+    stored = await s3_store.put_stream(chunked(body, MiB), content_type="application/pdf", max_size=len(body))
+    head = moto_client.head_object(Bucket=s3_store.bucket, Key=blob_key(stored.sha256))
+    assert (head["ContentLength"], head["ContentType"]) == (len(body), "application/pdf")
+
+
+class CountingClient:
+    """Delegates to a real client, recording how many part uploads run at once."""
+
+    def __init__(self, inner: S3Client) -> None:
+        self._inner = inner
+        self._lock = threading.Lock()
+        self.in_flight = 0
+        self.peak = 0
+
+    def upload_part(self, **kwargs: Any) -> Any:
+        with self._lock:
+            self.in_flight += 1
+            self.peak = max(self.peak, self.in_flight)
+        try:
+            time.sleep(0.05)  # long enough for the next parts to queue up
+            return self._inner.upload_part(**kwargs)
+        finally:
+            with self._lock:
+                self.in_flight -= 1
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._inner, name)
+
+
+async def test_parts_upload_concurrently_but_bounded(s3_store: S3BlobStore, moto_client: S3Client) -> None:
+    counting = CountingClient(moto_client)
+    store = S3BlobStore(
+        s3_store.bucket,
+        endpoint_url=None,
+        region=REGION,
+        part_size=MIN_PART_SIZE,
+        max_concurrency=2,
+        client=cast("S3Client", counting),
+    )
+    body = BIG * 2  # five parts
+    stored = await store.put_stream(chunked(body, MiB), content_type="application/pdf", max_size=len(body))
+    assert stored.sha256 == sha(body)
+    assert counting.peak == 2
+
+
+class FailingClient:
+    """Delegates to a real client, but the second part upload fails as if the connection dropped."""
+
+    def __init__(self, inner: S3Client) -> None:
+        self._inner = inner
+
+    def upload_part(self, **kwargs: Any) -> Any:
+        if kwargs["PartNumber"] == 2:
+            raise EndpointConnectionError(endpoint_url="http://s3.test")
+        return self._inner.upload_part(**kwargs)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._inner, name)
+
+
+async def test_a_failed_part_aborts_the_upload(s3_store: S3BlobStore, moto_client: S3Client) -> None:
+    failing = cast("S3Client", FailingClient(moto_client))
+    store = S3BlobStore(s3_store.bucket, endpoint_url=None, region=REGION, part_size=MIN_PART_SIZE, client=failing)
+    with pytest.raises(
+        BlobUnavailable, match=re.escape("Object storage is unavailable: it cannot be reached (upload_part).")
+    ):
+        await store.put_stream(chunked(BIG, MiB), content_type="application/pdf", max_size=len(BIG))
+    assert s3_leftovers(moto_client, s3_store.bucket) == []
+
+
+async def test_delete_stale_uploads(s3_store: S3BlobStore, moto_client: S3Client) -> None:
+    bucket = s3_store.bucket
+    stored = await s3_store.put_stream(chunked(PDF), content_type="application/pdf", max_size=len(PDF))
+    moto_client.put_object(Bucket=bucket, Key=upload_key("abandoned"), Body=b"%PDF-")
+    moto_client.create_multipart_upload(Bucket=bucket, Key=upload_key("crashed"))
+    past = dt.datetime.now(dt.UTC) - dt.timedelta(hours=1)
+    # moto dates every multipart upload 2010-11-10, so only the fresh object is sure to survive this cutoff.
+    removed = await s3_store.delete_stale_uploads(past)
+    assert upload_key("abandoned") in s3_leftovers(moto_client, bucket)
+    future = dt.datetime.now(dt.UTC) + dt.timedelta(minutes=1)
+    removed += await s3_store.delete_stale_uploads(future)
+    assert removed == 2
+    assert s3_leftovers(moto_client, bucket) == [blob_key(stored.sha256)]
+
+
+async def test_ensure_bucket_creates_it_once(moto_url: str, moto_client: S3Client) -> None:
+    store = S3BlobStore("canon-ensure-bucket", endpoint_url=moto_url, region=REGION)
+    with pytest.raises(
+        BlobUnavailable, match=re.escape("The object storage bucket 'canon-ensure-bucket' does not exist.")
+    ):
+        await store.check()
+    try:
+        await store.ensure_bucket()
+        await store.ensure_bucket()
+        await store.check()
+    finally:
+        empty_bucket(moto_client, store.bucket)
+        moto_client.delete_bucket(Bucket=store.bucket)
+
+
+async def test_without_credentials_the_store_is_unavailable(
+    s3_store: S3BlobStore, moto_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("AWS_ACCESS_KEY_ID")
+    monkeypatch.delenv("AWS_SECRET_ACCESS_KEY")
+    store = S3BlobStore(s3_store.bucket, endpoint_url=moto_url, region=REGION)
+    with pytest.raises(BlobUnavailable, match=r"no credentials are configured \(head_object\)"):
+        await store.stat(sha(PDF))
+
+
+async def test_an_outage_is_reported_quickly(moto_server: MotoServer) -> None:
+    client = make_client(endpoint_url=moto_server.url, region=REGION, connect_timeout=1, read_timeout=2, max_attempts=1)
+    store = S3BlobStore("canon-outage", endpoint_url=moto_server.url, region=REGION, client=client)
+    await store.ensure_bucket()
+    stored = await store.put_stream(chunked(PDF), content_type="application/pdf", max_size=len(PDF))
+    await store.check()
+
+    moto_server.stop()
+
+    started = time.monotonic()
+    unreachable = r"Object storage is unavailable: it cannot be reached \({}\)\."
+    with pytest.raises(BlobUnavailable, match=unreachable.format("head_object")):
+        await store.put_stream(chunked(PDF), content_type="application/pdf", max_size=len(PDF))
+    with pytest.raises(BlobUnavailable, match=unreachable.format("create_multipart_upload")):
+        await store.put_stream(chunked(BIG, MiB), content_type="application/pdf", max_size=len(BIG))
+    with pytest.raises(BlobUnavailable, match=unreachable.format("head_object")):
+        await store.stat(stored.sha256)
+    with pytest.raises(BlobUnavailable, match=unreachable.format("get_object")):
+        await read_all(store.read(stored.sha256))
+    with pytest.raises(BlobUnavailable, match=unreachable.format("head_bucket")):
+        await store.check()
+    with pytest.raises(BlobUnavailable, match=unreachable.format("list_objects_v2")):
+        await anext(store.list_blobs())
+    assert time.monotonic() - started < 10
+
+
+async def test_check_gives_up_after_its_timeout(s3_store: S3BlobStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    def hanging(**kwargs: Any) -> None:
+        time.sleep(1)
+
+    monkeypatch.setattr(s3_store, "_client", type("Hanging", (), {"head_bucket": staticmethod(hanging)})())
+    s3_store.check_timeout = 0.1
+    started = time.monotonic()
+    with pytest.raises(BlobUnavailable, match=r"Object storage did not answer within 0.1 s\."):
+        await s3_store.check()
+    assert time.monotonic() - started < 0.5
+
+
+# ---- local only ----------------------------------------------------------------------------------------------------
+
+
+async def test_local_blobs_appear_only_once_complete(local_store: LocalBlobStore) -> None:
+    root = local_store.root
+    seen: list[list[str]] = []
+
+    async def observed() -> AsyncIterator[bytes]:
+        async for chunk in chunked(BIG, 256 * 1024):
+            yield chunk
+            seen.append(local_leftovers(root))
+
+    stored = await local_store.put_stream(observed(), content_type="application/pdf", max_size=len(BIG))
+    midway = seen[len(seen) // 2]
+    assert len(midway) == 1
+    assert midway[0].startswith("tmp/")  # being written: in tmp/, nothing under blobs/
+    assert all(not path.startswith("blobs/") for snapshot in seen for path in snapshot)
+    assert local_leftovers(root) == [blob_key(stored.sha256)]
+    assert os.listdir(root / "tmp") == []
+
+
+async def test_local_refusals_after_a_write_leave_tmp_empty(local_store: LocalBlobStore) -> None:
+    body = PDF * 20  # several write batches
+    with pytest.raises(BlobTooLarge):
+        await local_store.put_stream(chunked(body, 100_000), content_type="application/pdf", max_size=3 * WRITE_BATCH)
+    assert os.listdir(local_store.root / "tmp") == []
+    assert local_leftovers(local_store.root) == []
+
+
+async def test_local_stale_temporary_files_are_removed(local_store: LocalBlobStore) -> None:
+    await local_store.check()
+    stale = local_store.root / "tmp" / "crashed.part"
+    stale.write_bytes(b"partial")
+    hour_ago = time.time() - 3600
+    os.utime(stale, (hour_ago, hour_ago))
+    fresh = local_store.root / "tmp" / "writing.part"
+    fresh.write_bytes(b"in progress")
+    assert await local_store.delete_stale_uploads(dt.datetime.now(dt.UTC) - dt.timedelta(minutes=10)) == 1
+    assert os.listdir(local_store.root / "tmp") == ["writing.part"]
+
+
+async def test_local_store_has_no_presigned_urls(local_store: LocalBlobStore) -> None:
+    stored = await local_store.put_stream(chunked(PDF), content_type="application/pdf", max_size=len(PDF))
+    week = dt.timedelta(days=7)
+    assert (
+        await local_store.presigned_get(stored.sha256, file_name="a.pdf", content_type="x/y", expires_in=week) is None
+    )
+    assert await local_store.presigned_put("u", content_type="x/y", size=1, sha256=sha(b""), expires_in=week) is None
+    with pytest.raises(BlobMissing):
+        await local_store.adopt_upload("u", sha256=stored.sha256, size=stored.size)
+
+
+async def test_an_unwritable_local_root_is_unavailable(tmp_path: Path) -> None:
+    blocker = tmp_path / "not-a-directory"
+    blocker.write_bytes(b"")
+    store = LocalBlobStore(blocker)
+    with pytest.raises(BlobUnavailable, match="is not writable"):
+        await store.check()
+    with pytest.raises(BlobUnavailable, match="The local blob store could not write a file"):
+        await store.put_stream(chunked(PDF), content_type="application/pdf", max_size=len(PDF))
+
+
+async def test_reads_can_stop_early(subject: Subject) -> None:
+    stored = await subject.store.put_stream(chunked(BIG, MiB), content_type="application/pdf", max_size=len(BIG))
+    reader = subject.store.read(stored.sha256)
+    first = await anext(reader)
+    assert BIG.startswith(first)
+    await cast("Any", reader).aclose()
+    await asyncio.sleep(0)
