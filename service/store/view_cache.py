@@ -31,11 +31,12 @@ class ViewCache:
     def __init__(self, max_views: int = 10_000) -> None:
         self._views: OrderedDict[ViewKey, tuple[EntryView, float]] = OrderedDict()
         self._generations: dict[tuple[str, str], int] = {}
+        self._epoch = 0  # bumped by every reset: views read before it are never stored
         self._max = max_views
         self.enabled = False
 
-    def generation(self, kind: str, slug: str) -> int:
-        return self._generations.get((kind, slug), 0)
+    def generation(self, kind: str, slug: str) -> tuple[int, int]:
+        return self._epoch, self._generations.get((kind, slug), 0)
 
     def get(self, key: ViewKey) -> EntryView | None:
         if not self.enabled:
@@ -50,7 +51,7 @@ class ViewCache:
         self._views.move_to_end(key)
         return view
 
-    def put(self, key: ViewKey, view: EntryView, generation: int, expires_at: dt.datetime | None) -> None:
+    def put(self, key: ViewKey, view: EntryView, generation: tuple[int, int], expires_at: dt.datetime | None) -> None:
         """Keep a released view unless its entry changed since `generation` was read; a version that expires is
         kept only until then (its `expired` flag flips without any write)."""
         if not self.enabled or self.generation(key[0], key[1]) != generation:
@@ -64,13 +65,14 @@ class ViewCache:
             self._views.popitem(last=False)
 
     def invalidate(self, kind: str, slug: str) -> None:
-        self._generations[(kind, slug)] = self.generation(kind, slug) + 1
+        self._generations[(kind, slug)] = self._generations.get((kind, slug), 0) + 1
         for key in [k for k in self._views if k[0] == kind and k[1] == slug]:
             del self._views[key]
 
     def reset(self, *, enabled: bool) -> None:
         self._views.clear()
-        self._generations = {key: value + 1 for key, value in self._generations.items()}
+        self._generations.clear()
+        self._epoch += 1
         self.enabled = enabled
 
     def on_notify(self, _conn: Any, _pid: int, _channel: str, payload: object) -> None:
@@ -82,25 +84,45 @@ async def keep_listening(cache: ViewCache, url: str, stop: asyncio.Event) -> Non
     """Hold a LISTEN connection for the cache's lifetime, switching the cache off whenever it is down."""
     backoff = 0.5
     while not stop.is_set():
-        conn = None
         try:
-            conn = await asyncpg.connect(url, server_settings={"application_name": "canon-view-cache"})
-            await conn.add_listener(CHANNEL, cache.on_notify)
-            conn.add_termination_listener(lambda _conn: cache.reset(enabled=False))
-            cache.reset(enabled=True)
+            await _listen_once(cache, url, stop)
             backoff = 0.5
-            while not stop.is_set() and not conn.is_closed():
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(stop.wait(), 5.0)
-                if not stop.is_set():
-                    await conn.execute("SELECT 1")  # a dead connection shows up here, not silently
         except Exception as exc:  # any failure: cache off, reconnect
             log.warning("view cache listener down (%s: %s); cache off", type(exc).__name__, exc)
         finally:
             cache.reset(enabled=False)
-            if conn is not None and not conn.is_closed():
-                await conn.close()
         if not stop.is_set():
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), backoff)
             backoff = min(backoff * 2, 10.0)
+
+
+async def _listen_once(cache: ViewCache, url: str, stop: asyncio.Event) -> None:
+    """Serve the cache from one connection until it is lost or `stop` is set."""
+    lost = asyncio.Event()
+
+    def on_lost(_conn: object) -> None:
+        cache.reset(enabled=False)
+        lost.set()
+
+    conn = await asyncpg.connect(url, server_settings={"application_name": "canon-view-cache"})
+    try:
+        conn.add_termination_listener(on_lost)
+        await conn.add_listener(CHANNEL, cache.on_notify)
+        cache.reset(enabled=True)
+        while not stop.is_set() and not lost.is_set():
+            await _first_of(stop, lost, seconds=5.0)
+            if not stop.is_set() and not lost.is_set():
+                await conn.execute("SELECT 1")  # a silently dead connection shows up here
+    finally:
+        if not conn.is_closed():
+            await conn.close()
+
+
+async def _first_of(*events: asyncio.Event, seconds: float) -> None:
+    waiters = [asyncio.ensure_future(event.wait()) for event in events]
+    try:
+        await asyncio.wait(waiters, timeout=seconds, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for waiter in waiters:
+            waiter.cancel()
