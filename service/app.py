@@ -21,6 +21,7 @@ from service.api.definitions import definitions_router
 from service.api.deps import DEPENDENCIES
 from service.api.entries import entry_router
 from service.api.problems import EXCEPTION_HANDLERS
+from service.api.webhooks import webhooks_router
 from service.config import Settings
 from service.domain.kinds import MESSAGE
 from service.store import migrations
@@ -59,6 +60,7 @@ def _lifespan(settings: Settings, *, migrate: bool, background: Background | Non
             app.state.entry_contexts = services.entry_contexts
             app.state.asset_context = services.assets
             app.state.blobs = services.blobs
+            app.state.webhook_context = services.webhooks
             app.state.key_resolver = KeyResolver(
                 pool, bootstrap_key=settings.bootstrap_admin_key, ttl=settings.key_cache_seconds
             )
@@ -131,6 +133,7 @@ def create_app(settings: Settings, *, migrate: bool = False, background: Backgro
             definitions_router(),
             entry_router(MESSAGE),
             assets_router(),
+            webhooks_router(),
             feeds.list_events,
             feeds.list_audit,
             keys.create_key,

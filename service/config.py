@@ -28,6 +28,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     presign_seconds: int = 300
     asset_expiring_days: int = 7
     blob_gc_grace_hours: float = 24.0
+    webhook_allow_networks: str | None = None  # CIDRs webhook targets may be in despite being private
+    webhook_require_https: bool = True
+    webhook_timeout_seconds: float = 15.0
+    webhook_disable_after_hours: float = 120.0
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: object) -> Settings:

@@ -12,7 +12,7 @@ from typing import Any
 import msgspec
 
 from service.config import Settings
-from service.domain.events import EVENT_TYPES, EntryEventData
+from service.domain.events import EVENT_TYPES, data_type
 
 _pretty = msgspec.json.Encoder(order="sorted")
 
@@ -34,7 +34,7 @@ def event_schemas() -> dict[str, dict[str, Any]]:
     for event_type in EVENT_TYPES:
         envelope = msgspec.defstruct(
             "Event",
-            [("timestamp", dt.datetime), ("data", EntryEventData)],
+            [("timestamp", dt.datetime), ("data", data_type(event_type))],
             tag_field="type",
             tag=event_type,
             forbid_unknown_fields=False,

@@ -16,6 +16,10 @@ from service.store.view_cache import ViewCache
 from service.usecases import blob_gc, expiry
 from service.usecases.assets import AssetContext
 from service.usecases.entries import EntryContext
+from service.usecases.webhooks import WebhookContext
+from service.webhooks.dispatcher import Dispatcher, DispatchSettings, FanOut
+from service.webhooks.network import Networks
+from service.webhooks.sender import HttpSender
 from service.worker import Periodic, Worker, default_consumers
 
 IO_THREADS = 32
@@ -46,6 +50,7 @@ class Services:
     entry_contexts: dict[str, EntryContext]
     assets: AssetContext
     views: ViewCache
+    webhooks: WebhookContext
 
 
 def build_services(pool: Pool, settings: Settings, blobs: BlobStore | None = None) -> Services:
@@ -61,6 +66,11 @@ def build_services(pool: Pool, settings: Settings, blobs: BlobStore | None = Non
         blobs=store,
         entry_contexts=contexts,
         views=views,
+        webhooks=WebhookContext(
+            pool=pool,
+            allow=Networks.parse(settings.webhook_allow_networks),
+            require_https=settings.webhook_require_https,
+        ),
         assets=AssetContext(
             entries=contexts[ASSET.name],
             blobs=store,
@@ -81,8 +91,20 @@ def build_worker(services: Services) -> Worker:
     async def collect_garbage() -> None:
         await blob_gc.collect(services.pool, services.blobs, grace)
 
+    dispatcher = Dispatcher(
+        services.pool,
+        HttpSender(
+            allow=services.webhooks.allow,
+            timeout=settings.webhook_timeout_seconds,
+        ),
+        DispatchSettings(
+            timeout=dt.timedelta(seconds=settings.webhook_timeout_seconds),
+            disable_after=dt.timedelta(hours=settings.webhook_disable_after_hours),
+        ),
+    )
     return Worker(
         services.pool,
-        default_consumers(),
+        [*default_consumers(), FanOut()],
         periodic=[Periodic("asset-expiry", 30.0, notify_expiry), Periodic("blob-gc", 3600.0, collect_garbage)],
+        alongside=[dispatcher.run],
     )

@@ -80,8 +80,10 @@ class Worker:
         consumers: Sequence[Consumer],
         *,
         periodic: Sequence[Periodic] = (),
+        alongside: Sequence[Callable[[asyncio.Event], Awaitable[None]]] = (),
         sweep_seconds: float = 5.0,
     ) -> None:
+        self._alongside = list(alongside)
         self._pool = pool
         self._consumers = list(consumers)
         self._periodic = list(periodic)
@@ -93,7 +95,11 @@ class Worker:
         self._wake.set()
 
     async def run(self, stop: asyncio.Event) -> None:
-        """Work until `stop` is set; database outages are logged and retried with backoff, never fatal."""
+        """Work until `stop` is set, with the loops that run alongside (the webhook dispatcher)."""
+        await asyncio.gather(self._consume(stop), *(loop(stop) for loop in self._alongside))
+
+    async def _consume(self, stop: asyncio.Event) -> None:
+        """Feed consumers and periodic tasks; database outages are logged and retried with backoff, never fatal."""
         backoff = 0.5
         while not stop.is_set():
             try:

@@ -35,11 +35,12 @@ def asset_context(request: HttpRequest) -> AssetContext:
 def _declared_file_name(request: HttpRequest, query: str | None) -> str | None:
     if query:
         return query
-    match = _FILENAME.search(request.headers.get("content-disposition", ""))
-    if match is None:
-        return None
-    encoded, quoted, bare = match.groups()
-    return unquote(encoded) if encoded else (quoted or bare)
+    found = [match.groups() for match in _FILENAME.finditer(request.headers.get("content-disposition", ""))]
+    # `filename*` (the exact name) wins over the ASCII `filename` fallback, whichever comes first (RFC 6266 4.3).
+    encoded = next((groups[0] for groups in found if groups[0]), None)
+    if encoded:
+        return unquote(encoded)
+    return next((quoted or bare for _, quoted, bare in found), None)
 
 
 def _declared_size(request: HttpRequest) -> int | None:

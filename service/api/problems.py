@@ -94,7 +94,8 @@ def problem_response(
 
 def domain_error_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[Problem]:
     assert isinstance(exc, errors.DomainError)
-    status = _STATUS.get(type(exc), 400)
+    # The closest mapped class: subclasses (BlobUnavailable, BlobTooLarge, BlobMissing) keep their parent's status.
+    status = next((_STATUS[cls] for cls in type(exc).__mro__ if cls in _STATUS), 400)
     field_errors = exc.errors if isinstance(exc, errors.Invalid) and exc.errors else None
     return problem_response(
         request, status, slug=exc.slug, title=exc.title, detail=exc.detail, field_errors=field_errors

@@ -23,7 +23,10 @@ ENTRY_ACTIONS = (
     "expiring",
     "expired",
 )
-EVENT_TYPES: tuple[str, ...] = tuple(f"{kind}.{action}" for kind in ENTRY_KINDS for action in ENTRY_ACTIONS)
+ENTRY_EVENT_TYPES: tuple[str, ...] = tuple(f"{kind}.{action}" for kind in ENTRY_KINDS for action in ENTRY_ACTIONS)
+# `webhook.test` is sent to one endpoint on request; `webhook.disabled` is in the feed like any change.
+WEBHOOK_EVENT_TYPES = ("webhook.disabled", "webhook.test")
+EVENT_TYPES: tuple[str, ...] = ENTRY_EVENT_TYPES + WEBHOOK_EVENT_TYPES
 
 # `*`, or `kind.action` where either part may be `*`: a bare `definition` would silently match nothing.
 _TYPE_PATTERN = re.compile(r"^(\*|(\*|[a-z]+)\.(\*|[a-z_]+))$")
@@ -63,6 +66,28 @@ class EntryEventData(msgspec.Struct, frozen=True, omit_defaults=True):
     tags: list[str] = msgspec.field(default_factory=list)
     review: Review | None = None
     stale_dependents: list[StaleDependent] | None = None
+
+
+class WebhookEventData(msgspec.Struct, frozen=True, omit_defaults=True):
+    """`data` of `webhook.disabled`: which endpoint Canon stopped sending to, and why."""
+
+    id: UUID
+    url: str
+    reason: str
+    failing_since: dt.datetime | None = None
+
+
+class WebhookTestData(msgspec.Struct, frozen=True):
+    """`data` of `webhook.test`."""
+
+    id: UUID
+    message: str
+
+
+def data_type(event_type: str) -> type[msgspec.Struct]:
+    """The Struct of an event type's `data` (for its JSON Schema)."""
+    special: dict[str, type[msgspec.Struct]] = {"webhook.disabled": WebhookEventData, "webhook.test": WebhookTestData}
+    return special.get(event_type, EntryEventData)
 
 
 class Event(msgspec.Struct, frozen=True):

@@ -20,6 +20,7 @@ from service.domain import lifecycle
 from service.domain.concurrency import check_if_match
 from service.domain.diff import changed_fields
 from service.domain.errors import Conflict, FieldError, Gone, Invalid, NotFound, TooLarge, Unavailable
+from service.domain.kinds import FileName
 from service.domain.model import RELEASED_STATUSES, Principal, Role
 from service.store import assets as asset_store
 from service.store import entries, entry_views
@@ -36,14 +37,13 @@ class AssetContext:
     presign_for: dt.timedelta
 
 
-class FileFacts(msgspec.Struct, frozen=True):
-    file_name: str
-    content_type: str
-
-
 def _checked_type(content_type: str | None) -> tuple[str, Sniffer]:
+    """The bare declared type and its sniffer; a type Canon does not accept is refused (415) before any byte."""
     declared = sniff.normalise(content_type or "")
-    return declared, sniff.sniffer_for(declared)
+    sniffer = sniff.sniffer_for(declared)
+    if declared not in sniff.ACCEPTED_TYPES:
+        sniffer(b"")  # raises UnsupportedMediaType naming the accepted types
+    return declared, sniffer
 
 
 def _check_size(size: int | None, limit: int) -> None:
@@ -51,6 +51,19 @@ def _check_size(size: int | None, limit: int) -> None:
         raise TooLarge(f"the file is {size} bytes; assets may be at most {limit} bytes")
     if size == 0:
         raise Invalid("the file is empty", [FieldError("", "an asset file needs at least one byte")])
+
+
+def _checked_name(file_name: str | None) -> str | None:
+    """A name given with the upload (query or Content-Disposition) obeys the same rule as one in the content."""
+    if file_name is None:
+        return None
+    try:
+        return msgspec.convert(file_name, FileName)
+    except msgspec.ValidationError:
+        raise Invalid(
+            "the file name is not valid",
+            [FieldError("file_name", "1 to 255 characters, without '/', '\\' or control characters", "query")],
+        ) from None
 
 
 async def _editable_version(ctx: AssetContext, slug: str, number: int, if_match: str | None) -> None:
@@ -88,6 +101,7 @@ async def upload(
     lifecycle.require_role(principal, Role.editor)
     declared, sniffer = _checked_type(content_type)
     _check_size(declared_size, ctx.max_bytes)
+    file_name = _checked_name(file_name)
     await _editable_version(ctx, slug, number, if_match)
     stored = await ctx.blobs.put_stream(
         _non_empty(chunks), content_type=declared, max_size=ctx.max_bytes, sniff=sniffer
@@ -238,6 +252,9 @@ async def download(ctx: AssetContext, principal: Principal, slug: str, version: 
     sha256 = content.get("sha256")
     if not sha256:
         raise NotFound(f"version {number} of asset {slug!r} has no file yet")
+    # Presigning is local arithmetic; asking the store first means an outage is a 503 here, not a dead link later.
+    if await ctx.blobs.stat(sha256) is None:
+        raise Unavailable(f"the file of version {number} of asset {slug!r} is missing from storage")
     redirect = await ctx.blobs.presigned_get(
         sha256, file_name=content["file_name"], content_type=content["content_type"], expires_in=ctx.presign_for
     )

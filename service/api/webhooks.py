@@ -1,0 +1,186 @@
+"""`/v1/webhooks`: subscriptions (admin), their deliveries, manual retry, replay and test pings."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+from uuid import UUID
+
+from litestar import Response, Router, delete, get, patch, post
+from litestar.params import FromPath, JSONBody, QueryParameter
+
+from service.api.deps import Caller, HttpRequest
+from service.api.entries import READS, WRITES, Cursor, IfMatch, Limit
+from service.domain.concurrency import etag
+from service.store.webhooks import Subscription
+from service.usecases import webhooks
+from service.usecases.webhooks import (
+    DeliveryDetail,
+    DeliveryPage,
+    Queued,
+    Replay,
+    RotateSecret,
+    WebhookContext,
+    WebhookCreate,
+    WebhookOut,
+    WebhookPage,
+    WebhookUpdate,
+    WebhookWithSecret,
+)
+
+WebhookId = FromPath[UUID]
+StatusFilter = Annotated[Literal["pending", "succeeded", "failed"] | None, QueryParameter()]
+TypeFilter = Annotated[str | None, QueryParameter(max_length=100)]
+
+
+def _context(request: HttpRequest) -> WebhookContext:
+    context: WebhookContext = request.app.state.webhook_context
+    return context
+
+
+def _with_etag(subscription: Subscription) -> Response[WebhookOut]:
+    return Response(webhooks.out(subscription), headers={"ETag": etag(subscription.revision)})
+
+
+@post(
+    "/",
+    operation_id="create_webhook",
+    summary="Subscribe an endpoint; the signing secret is shown once",
+    responses=WRITES,
+)
+async def create_webhook(request: HttpRequest, principal: Caller, data: JSONBody[WebhookCreate]) -> WebhookWithSecret:
+    return await webhooks.create(_context(request), principal, data)
+
+
+@get("/", operation_id="list_webhooks", summary="List subscriptions", responses=READS)
+async def list_webhooks(
+    request: HttpRequest, principal: Caller, cursor: Cursor = None, limit: Limit = 50
+) -> WebhookPage:
+    return await webhooks.page(_context(request), principal, cursor=cursor, limit=limit)
+
+
+@get("/{webhook_id:uuid}", operation_id="get_webhook", summary="A subscription (never its secret)", responses=READS)
+async def get_webhook(request: HttpRequest, principal: Caller, webhook_id: WebhookId) -> Response[WebhookOut]:
+    return _with_etag(await webhooks.read(_context(request), principal, webhook_id))
+
+
+@patch(
+    "/{webhook_id:uuid}",
+    operation_id="update_webhook",
+    summary="Change a subscription; enabling clears a disable",
+    responses=WRITES,
+)
+async def update_webhook(
+    request: HttpRequest,
+    principal: Caller,
+    webhook_id: WebhookId,
+    data: JSONBody[WebhookUpdate],
+    if_match: IfMatch = None,
+) -> Response[WebhookOut]:
+    return _with_etag(await webhooks.update(_context(request), principal, webhook_id, if_match, data))
+
+
+@delete("/{webhook_id:uuid}", operation_id="delete_webhook", summary="Unsubscribe", responses=WRITES, status_code=204)
+async def delete_webhook(request: HttpRequest, principal: Caller, webhook_id: WebhookId) -> None:
+    await webhooks.delete(_context(request), principal, webhook_id)
+
+
+@post(
+    "/{webhook_id:uuid}/rotate-secret",
+    operation_id="rotate_webhook_secret",
+    status_code=200,
+    responses=WRITES,
+    summary="A new secret; the old one keeps signing alongside until the overlap ends",
+)
+async def rotate_secret(
+    request: HttpRequest, principal: Caller, webhook_id: WebhookId, data: JSONBody[RotateSecret | None] = None
+) -> WebhookWithSecret:
+    return await webhooks.rotate_secret(_context(request), principal, webhook_id, data or RotateSecret())
+
+
+@post(
+    "/{webhook_id:uuid}/test",
+    operation_id="test_webhook",
+    status_code=202,
+    responses=WRITES,
+    summary="Send a webhook.test event to this endpoint",
+)
+async def test_webhook(request: HttpRequest, principal: Caller, webhook_id: WebhookId) -> Queued:
+    return await webhooks.send_test(_context(request), principal, webhook_id)
+
+
+@post(
+    "/{webhook_id:uuid}/replay",
+    operation_id="replay_webhook",
+    status_code=202,
+    responses=WRITES,
+    summary="Send again every matching event since a time or after a feed cursor",
+)
+async def replay_webhook(
+    request: HttpRequest, principal: Caller, webhook_id: WebhookId, data: JSONBody[Replay]
+) -> Queued:
+    return await webhooks.replay(_context(request), principal, webhook_id, data)
+
+
+@get(
+    "/{webhook_id:uuid}/deliveries",
+    operation_id="list_webhook_deliveries",
+    responses=READS,
+    summary="Deliveries to this endpoint, newest first",
+)
+async def list_deliveries(
+    request: HttpRequest,
+    principal: Caller,
+    webhook_id: WebhookId,
+    status: StatusFilter = None,
+    event_type: TypeFilter = None,
+    cursor: Cursor = None,
+    limit: Limit = 50,
+) -> DeliveryPage:
+    return await webhooks.delivery_page(
+        _context(request), principal, webhook_id, status=status, event_type=event_type, cursor=cursor, limit=limit
+    )
+
+
+@get(
+    "/{webhook_id:uuid}/deliveries/{delivery_id:int}",
+    operation_id="get_webhook_delivery",
+    responses=READS,
+    summary="One delivery with every attempt (time, status, latency, error, response excerpt)",
+)
+async def get_delivery(
+    request: HttpRequest, principal: Caller, webhook_id: WebhookId, delivery_id: FromPath[int]
+) -> DeliveryDetail:
+    return await webhooks.delivery_detail(_context(request), principal, webhook_id, delivery_id)
+
+
+@post(
+    "/{webhook_id:uuid}/deliveries/{delivery_id:int}/retry",
+    operation_id="retry_webhook_delivery",
+    status_code=202,
+    responses=WRITES,
+    summary="Send a delivery again now (same webhook-id)",
+)
+async def retry_delivery(
+    request: HttpRequest, principal: Caller, webhook_id: WebhookId, delivery_id: FromPath[int]
+) -> Queued:
+    return await webhooks.retry(_context(request), principal, webhook_id, delivery_id)
+
+
+def webhooks_router() -> Router:
+    return Router(
+        path="/v1/webhooks",
+        tags=["Webhooks"],
+        route_handlers=[
+            create_webhook,
+            list_webhooks,
+            get_webhook,
+            update_webhook,
+            delete_webhook,
+            rotate_secret,
+            test_webhook,
+            replay_webhook,
+            list_deliveries,
+            get_delivery,
+            retry_delivery,
+        ],
+    )

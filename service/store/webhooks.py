@@ -1,0 +1,346 @@
+"""SQL for webhooks: subscriptions, fan-out of events into deliveries, claiming, outcomes and attempts."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+from uuid import UUID
+
+import msgspec
+
+from service.domain.errors import NotFound
+from service.store.database import Connection
+
+
+class Subscription(msgspec.Struct, frozen=True):
+    id: UUID
+    url: str
+    description: str
+    event_types: list[str]
+    tags: list[str]
+    slugs: list[str]
+    enabled: bool
+    failing_since: dt.datetime | None
+    disabled_at: dt.datetime | None
+    disabled_reason: str | None
+    previous_secret_until: dt.datetime | None
+    revision: int
+    created_by: str
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+
+_COLUMNS = (
+    "id, url, description, event_types, tags, slugs, enabled, failing_since, disabled_at, disabled_reason, "
+    "previous_secret_until, revision, created_by, created_at, updated_at"
+)
+
+
+def _subscription(row: Any) -> Subscription:
+    return Subscription(**dict(row))
+
+
+async def insert(
+    conn: Connection,
+    *,
+    subscription_id: UUID,
+    url: str,
+    description: str,
+    event_types: list[str],
+    type_likes: list[str],
+    tags: list[str],
+    slugs: list[str],
+    enabled: bool,
+    secret: str,
+    created_by: str,
+) -> Subscription:
+    row = await conn.fetchrow(
+        f"""INSERT INTO webhook_subscriptions
+                (id, url, description, event_types, type_likes, tags, slugs, enabled, secret, created_by)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING {_COLUMNS}""",
+        subscription_id,
+        url,
+        description,
+        event_types,
+        type_likes,
+        tags,
+        slugs,
+        enabled,
+        secret,
+        created_by,
+    )
+    return _subscription(row)
+
+
+async def get(conn: Connection, subscription_id: UUID, *, lock: bool = False) -> Subscription:
+    row = await conn.fetchrow(
+        f"SELECT {_COLUMNS} FROM webhook_subscriptions WHERE id = $1{' FOR UPDATE' if lock else ''}",
+        subscription_id,
+    )
+    if row is None:
+        raise NotFound(f"no webhook subscription {subscription_id}")
+    return _subscription(row)
+
+
+async def page(conn: Connection, *, after: UUID | None, limit: int) -> list[Subscription]:
+    rows = await conn.fetch(
+        f"""SELECT {_COLUMNS} FROM webhook_subscriptions WHERE $1::uuid IS NULL OR id > $1
+            ORDER BY id LIMIT $2""",
+        after,
+        limit,
+    )
+    return [_subscription(r) for r in rows]
+
+
+async def update(conn: Connection, subscription_id: UUID, **fields: object) -> Subscription:
+    """Set the given columns and bump the revision."""
+    assignments = [f"{name} = ${index}" for index, name in enumerate(fields, start=2)]
+    assignments += ["revision = revision + 1", "updated_at = now()"]
+    row = await conn.fetchrow(
+        f"UPDATE webhook_subscriptions SET {', '.join(assignments)} WHERE id = $1 RETURNING {_COLUMNS}",
+        subscription_id,
+        *fields.values(),
+    )
+    if row is None:
+        raise NotFound(f"no webhook subscription {subscription_id}")
+    return _subscription(row)
+
+
+async def delete(conn: Connection, subscription_id: UUID) -> None:
+    deleted = await conn.fetchval("DELETE FROM webhook_subscriptions WHERE id = $1 RETURNING true", subscription_id)
+    if not deleted:
+        raise NotFound(f"no webhook subscription {subscription_id}")
+
+
+# One delivery per (event, enabled subscription whose filters match). A disabled endpoint is not told that it was
+# disabled; everyone else subscribed to `webhook.*` is.
+_FAN_OUT = """
+INSERT INTO webhook_deliveries (subscription_id, event_id, event_type, scope, payload)
+SELECT s.id, e.id, e.type, e.kind || ':' || coalesce(e.slug, e.entry_id::text, ''),
+       jsonb_build_object('type', e.type, 'timestamp', e.occurred_at, 'data', e.data)
+FROM unnest($1::bigint[]) WITH ORDINALITY AS b(event_id, ord)
+JOIN events e ON e.id = b.event_id
+JOIN webhook_subscriptions s ON s.enabled
+     AND (cardinality(s.type_likes) = 0 OR e.type LIKE ANY (s.type_likes))
+     AND (cardinality(s.tags) = 0
+          OR s.tags && ARRAY(SELECT jsonb_array_elements_text(coalesce(e.data -> 'tags', '[]'))))
+     AND (cardinality(s.slugs) = 0 OR e.slug = ANY (s.slugs))
+     AND NOT (e.kind = 'webhook' AND e.entry_id = s.id)
+     AND ($2::uuid IS NULL OR s.id = $2)
+ORDER BY b.ord, s.id"""
+
+
+async def fan_out(conn: Connection, event_ids: list[int], only: UUID | None = None) -> int:
+    """Queue deliveries for these events (in this order) to every matching subscription, or only to `only`."""
+    status: str = await conn.execute(_FAN_OUT, event_ids, only)
+    return int(status.rsplit(" ", 1)[-1])
+
+
+async def insert_direct(conn: Connection, subscription_id: UUID, event_type: str, payload: dict[str, Any]) -> int:
+    """A delivery that is not from the event log (a test ping)."""
+    delivery_id: int = await conn.fetchval(
+        """INSERT INTO webhook_deliveries (subscription_id, event_type, scope, payload)
+           VALUES ($1, $2, 'test:' || $1::text, $3) RETURNING id""",
+        subscription_id,
+        event_type,
+        payload,
+    )
+    return delivery_id
+
+
+class Claimed(msgspec.Struct, frozen=True):
+    id: int
+    subscription_id: UUID
+    url: str
+    secrets: list[str]
+    payload: str
+    attempts: int
+
+
+# Due, not leased, subscription enabled, and no earlier pending delivery in the same scope (per-entry order).
+_CLAIM = """
+WITH candidates AS (
+    SELECT d.id FROM webhook_deliveries d
+    JOIN webhook_subscriptions s ON s.id = d.subscription_id AND s.enabled
+    WHERE d.status = 'pending' AND d.next_attempt_at <= now()
+      AND (d.lease_until IS NULL OR d.lease_until < now())
+      AND NOT EXISTS (SELECT 1 FROM webhook_deliveries p
+                      WHERE p.subscription_id = d.subscription_id AND p.scope = d.scope
+                        AND p.status = 'pending' AND p.id < d.id)
+      AND NOT (d.subscription_id = ANY ($3::uuid[]))
+    ORDER BY d.next_attempt_at, d.id
+    LIMIT $1
+    FOR UPDATE OF d SKIP LOCKED)
+UPDATE webhook_deliveries d
+SET lease_until = now() + $2::interval, attempts = d.attempts + 1
+FROM candidates c, webhook_subscriptions s
+WHERE d.id = c.id AND s.id = d.subscription_id
+RETURNING d.id, d.subscription_id, s.url, d.payload::text AS payload, d.attempts,
+          array_remove(ARRAY[s.secret, CASE WHEN s.previous_secret_until > now() THEN s.previous_secret END], NULL)
+              AS secrets"""
+
+
+async def claim(conn: Connection, limit: int, lease: dt.timedelta, busy: list[UUID]) -> list[Claimed]:
+    """Lease up to `limit` due deliveries, skipping subscriptions in `busy` (already at their concurrency)."""
+    rows = await conn.fetch(_CLAIM, limit, lease, busy)
+    return [Claimed(**dict(r)) for r in rows]
+
+
+async def record_attempt(
+    conn: Connection,
+    delivery_id: int,
+    *,
+    status_code: int | None,
+    latency_ms: float,
+    error: str | None,
+    response_excerpt: str,
+) -> None:
+    await conn.execute(
+        """INSERT INTO webhook_attempts (delivery_id, status_code, latency_ms, error, response_excerpt)
+           VALUES ($1, $2, $3, $4, $5)""",
+        delivery_id,
+        status_code,
+        latency_ms,
+        error,
+        response_excerpt,
+    )
+
+
+async def finish(
+    conn: Connection, delivery_id: int, *, status: str, last_status: int | None, last_error: str | None
+) -> None:
+    await conn.execute(
+        """UPDATE webhook_deliveries SET status = $2, completed_at = now(), lease_until = NULL,
+                  last_status = $3, last_error = $4
+           WHERE id = $1""",
+        delivery_id,
+        status,
+        last_status,
+        last_error,
+    )
+
+
+async def reschedule(
+    conn: Connection, delivery_id: int, *, at: dt.datetime, last_status: int | None, last_error: str | None
+) -> None:
+    await conn.execute(
+        """UPDATE webhook_deliveries SET next_attempt_at = $2, lease_until = NULL, last_status = $3, last_error = $4
+           WHERE id = $1""",
+        delivery_id,
+        at,
+        last_status,
+        last_error,
+    )
+
+
+async def mark_healthy(conn: Connection, subscription_id: UUID) -> None:
+    await conn.execute(
+        "UPDATE webhook_subscriptions SET failing_since = NULL WHERE id = $1 AND failing_since IS NOT NULL",
+        subscription_id,
+    )
+
+
+async def mark_failing(conn: Connection, subscription_id: UUID) -> dt.datetime:
+    """Record a failure; return since when the endpoint has been failing without a success."""
+    since: dt.datetime = await conn.fetchval(
+        """UPDATE webhook_subscriptions SET failing_since = coalesce(failing_since, now()) WHERE id = $1
+           RETURNING failing_since""",
+        subscription_id,
+    )
+    return since
+
+
+class DeliveryRow(msgspec.Struct, frozen=True):
+    id: int
+    event_id: int | None
+    event_type: str
+    status: str
+    attempts: int
+    next_attempt_at: dt.datetime
+    last_status: int | None
+    last_error: str | None
+    created_at: dt.datetime
+    completed_at: dt.datetime | None
+
+
+_DELIVERY_COLUMNS = (
+    "id, event_id, event_type, status, attempts, next_attempt_at, last_status, last_error, created_at, completed_at"
+)
+
+
+async def deliveries(
+    conn: Connection,
+    subscription_id: UUID,
+    *,
+    status: str | None,
+    event_type: str | None,
+    before: int | None,
+    limit: int,
+) -> list[DeliveryRow]:
+    rows = await conn.fetch(
+        f"""SELECT {_DELIVERY_COLUMNS} FROM webhook_deliveries
+            WHERE subscription_id = $1 AND ($2::text IS NULL OR status = $2) AND ($3::text IS NULL OR event_type = $3)
+              AND ($4::bigint IS NULL OR id < $4)
+            ORDER BY id DESC LIMIT $5""",
+        subscription_id,
+        status,
+        event_type,
+        before,
+        limit,
+    )
+    return [DeliveryRow(**dict(r)) for r in rows]
+
+
+async def delivery(conn: Connection, subscription_id: UUID, delivery_id: int) -> DeliveryRow:
+    row = await conn.fetchrow(
+        f"SELECT {_DELIVERY_COLUMNS} FROM webhook_deliveries WHERE id = $1 AND subscription_id = $2",
+        delivery_id,
+        subscription_id,
+    )
+    if row is None:
+        raise NotFound(f"subscription {subscription_id} has no delivery {delivery_id}")
+    return DeliveryRow(**dict(row))
+
+
+class AttemptRow(msgspec.Struct, frozen=True):
+    attempted_at: dt.datetime
+    status_code: int | None
+    latency_ms: float
+    error: str | None
+    response_excerpt: str
+
+
+async def attempts(conn: Connection, delivery_id: int) -> list[AttemptRow]:
+    rows = await conn.fetch(
+        """SELECT attempted_at, status_code, latency_ms, error, response_excerpt FROM webhook_attempts
+           WHERE delivery_id = $1 ORDER BY id""",
+        delivery_id,
+    )
+    return [AttemptRow(**dict(r)) for r in rows]
+
+
+async def requeue(conn: Connection, delivery_id: int) -> None:
+    """Send a delivery again now (manual retry), keeping its id: receivers see the same webhook-id."""
+    await conn.execute(
+        """UPDATE webhook_deliveries SET status = 'pending', next_attempt_at = now(), lease_until = NULL,
+                  completed_at = NULL
+           WHERE id = $1""",
+        delivery_id,
+    )
+
+
+async def event_ids_since(
+    conn: Connection, *, after_txid: int, after_id: int, since: dt.datetime | None, limit: int
+) -> list[int]:
+    """Committed events after a feed position (and at or after `since`), in feed order, for a replay."""
+    rows = await conn.fetch(
+        """SELECT id FROM events
+           WHERE (txid, id) > ($1::text::xid8, $2::bigint) AND txid < pg_snapshot_xmin(pg_current_snapshot())
+             AND ($3::timestamptz IS NULL OR occurred_at >= $3)
+           ORDER BY txid, id LIMIT $4""",
+        str(after_txid),
+        after_id,
+        since,
+        limit,
+    )
+    return [r["id"] for r in rows]
