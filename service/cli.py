@@ -107,7 +107,13 @@ async def _dev(settings: Settings, host: str, port: int) -> None:
     from service.dev import dev_background  # noqa: PLC0415  # dev-only wiring
 
     base = f"http://{host}:{port}"
-    settings = msgspec.structs.replace(settings, public_url=settings.public_url or base)
+    # A developer's receivers listen on localhost over plain HTTP; production keeps HTTPS-only, public targets.
+    settings = msgspec.structs.replace(
+        settings,
+        public_url=settings.public_url or base,
+        webhook_require_https=False,
+        webhook_allow_networks=settings.webhook_allow_networks or "127.0.0.0/8,::1/128",
+    )
     app = create_app(settings, migrate=True, background=lambda app: dev_background(app, settings, base))
     await _serve(app, host, port)
 

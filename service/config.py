@@ -32,6 +32,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     webhook_require_https: bool = True
     webhook_timeout_seconds: float = 15.0
     webhook_disable_after_hours: float = 120.0
+    # Seconds between attempts (default 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h); tests shorten it.
+    webhook_retry_seconds: tuple[float, ...] = ()
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: object) -> Settings:
@@ -46,7 +48,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         return msgspec.convert(values, cls, strict=False, dec_hook=_decode_path)
 
 
-_LISTS = frozenset({"cors_origins"})
+_LISTS = frozenset({"cors_origins", "webhook_retry_seconds"})
 
 
 def _decode_path(tp: type, obj: object) -> object:

@@ -17,6 +17,7 @@ from service.usecases import blob_gc, expiry
 from service.usecases.assets import AssetContext
 from service.usecases.entries import EntryContext
 from service.usecases.webhooks import WebhookContext
+from service.webhooks import policy
 from service.webhooks.dispatcher import Dispatcher, DispatchSettings, FanOut
 from service.webhooks.network import Networks
 from service.webhooks.sender import HttpSender
@@ -100,6 +101,7 @@ def build_worker(services: Services) -> Worker:
         DispatchSettings(
             timeout=dt.timedelta(seconds=settings.webhook_timeout_seconds),
             disable_after=dt.timedelta(hours=settings.webhook_disable_after_hours),
+            schedule=tuple(dt.timedelta(seconds=s) for s in settings.webhook_retry_seconds) or policy.RETRY_SCHEDULE,
         ),
     )
     return Worker(

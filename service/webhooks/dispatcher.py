@@ -48,6 +48,7 @@ class DispatchSettings:
     per_subscription: int = 8
     disable_after: dt.timedelta = policy.DISABLE_AFTER
     poll_seconds: float = 1.0  # retries come due without a notification
+    schedule: tuple[dt.timedelta, ...] = policy.RETRY_SCHEDULE
     rng: random.Random = field(default_factory=random.Random)
 
     @property
@@ -145,6 +146,7 @@ class Dispatcher:
             retry_after=result.retry_after,
             now=now,
             rng=self._settings.rng,
+            schedule=self._settings.schedule,
         )
         async with transaction(self._pool) as conn:
             await store.record_attempt(

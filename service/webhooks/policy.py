@@ -48,13 +48,15 @@ def classify(
     retry_after: str | None,
     now: datetime,
     rng: random.Random,
+    schedule: Sequence[timedelta] = RETRY_SCHEDULE,
 ) -> Outcome:
     """The outcome of attempt number `attempt` (1-based, counting this one).
 
     2xx is success and 410 is gone. Anything else (another status, a redirect, which is never followed, a timeout
     or a network error) is retried after `RETRY_SCHEDULE[attempt - 1]` with ±`JITTER`, or, for 429 and 503 with a
     `Retry-After` (seconds or HTTP-date) between 1 s and 24 h, at the time the receiver asked for. Once the schedule
-    is used up (after `MAX_ATTEMPTS` attempts) the delivery has failed. `now` must be timezone-aware.
+    is used up (after `len(schedule) + 1` attempts; `MAX_ATTEMPTS` by default) the delivery has failed.
+    `now` must be timezone-aware.
     """
     if attempt < 1:
         raise ValueError("attempt counts from 1")
@@ -65,13 +67,13 @@ def classify(
     if status == 410:
         return Outcome("gone", None, "HTTP 410: the endpoint asked to be removed")
     reason = _failure_reason(status, error)
-    if attempt >= MAX_ATTEMPTS:
+    if attempt > len(schedule):
         return Outcome("failed", None, f"{reason}; gave up after {attempt} attempts")
     if status in (429, 503):
         asked = parse_retry_after(retry_after, now)
         if asked is not None and RETRY_AFTER_MIN <= asked <= RETRY_AFTER_MAX:
             return Outcome("retry", now + asked, f"{reason}; Retry-After honoured")
-    delay = RETRY_SCHEDULE[attempt - 1] * rng.uniform(1 - JITTER, 1 + JITTER)
+    delay = schedule[attempt - 1] * rng.uniform(1 - JITTER, 1 + JITTER)
     return Outcome("retry", now + delay, reason)
 
 
