@@ -34,6 +34,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     webhook_disable_after_hours: float = 120.0
     # Seconds between attempts (default 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h); tests shorten it.
     webhook_retry_seconds: tuple[float, ...] = ()
+    # A delivery's lease is the timeout plus this: how long a dead worker's sends wait before another worker retries.
+    webhook_lease_margin_seconds: float = 30.0
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: object) -> Settings:

@@ -102,6 +102,7 @@ def build_worker(services: Services) -> Worker:
             timeout=dt.timedelta(seconds=settings.webhook_timeout_seconds),
             disable_after=dt.timedelta(hours=settings.webhook_disable_after_hours),
             schedule=tuple(dt.timedelta(seconds=s) for s in settings.webhook_retry_seconds) or policy.RETRY_SCHEDULE,
+            lease_margin=dt.timedelta(seconds=settings.webhook_lease_margin_seconds),
         ),
     )
     return Worker(

@@ -49,12 +49,13 @@ class DispatchSettings:
     disable_after: dt.timedelta = policy.DISABLE_AFTER
     poll_seconds: float = 1.0  # retries come due without a notification
     schedule: tuple[dt.timedelta, ...] = policy.RETRY_SCHEDULE
+    lease_margin: dt.timedelta = dt.timedelta(seconds=30)
     rng: random.Random = field(default_factory=random.Random)
 
     @property
     def lease(self) -> dt.timedelta:
         # Long enough to cover a send that runs into its timeout, short enough to recover from a dead worker.
-        return self.timeout + dt.timedelta(seconds=30)
+        return self.timeout + self.lease_margin
 
 
 class Dispatcher:
