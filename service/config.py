@@ -36,6 +36,22 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     webhook_retry_seconds: tuple[float, ...] = ()
     # A delivery's lease is the timeout plus this: how long a dead worker's sends wait before another worker retries.
     webhook_lease_margin_seconds: float = 30.0
+    meilisearch_url: str | None = None  # unset: PostgreSQL full-text search
+    meilisearch_api_key: str | None = None
+    # HMAC key of search tokens. Unset: a random key per process, so set it when more than one API replica runs.
+    search_token_secret: str | None = None
+    search_cache_size: int = 2000  # answers each API process keeps (PostgreSQL search); 0 turns the cache off
+    # How long a process trusts its cache before asking whether the index changed: adds at most this much to the
+    # time a publish, retire or expiry takes to show in search, and saves that question on nearly every request.
+    search_cache_recheck_seconds: float = 0.1
+    # Operations (docs/operations.md): logs, metrics, readiness and shutdown.
+    log_format: str | None = None  # json | text; unset: json for `canon serve` and `canon worker`, text otherwise
+    metrics_token: str | None = None  # if set, /metrics wants `Authorization: Bearer <this>`
+    worker_metrics_port: int | None = None  # if set, `canon worker` serves /metrics and /healthz on this port
+    worker_metrics_host: str = "0.0.0.0"  # noqa: S104 - a pod's metrics port must be reachable by the scraper
+    worker_fresh_seconds: float = 60.0  # a worker heartbeat younger than this means the worker is alive
+    ready_require_worker: bool = False  # whether /readyz fails without a fresh worker heartbeat
+    shutdown_grace_seconds: float = 25.0  # on SIGTERM: how long in-flight requests and deliveries may take
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: object) -> Settings:

@@ -56,6 +56,6 @@ async def dev_background(app: Litestar, settings: Settings, base_url: str) -> No
     )
     stop = asyncio.Event()
     try:
-        await build_worker(app.state.services).run(stop)
+        await build_worker(app.state.services, app.state.metrics).run(stop)
     finally:
         stop.set()

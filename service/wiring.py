@@ -11,7 +11,13 @@ from service.blobs.base import BlobStore
 from service.blobs.local import LocalBlobStore
 from service.config import Settings
 from service.domain.kinds import ASSET, KINDS
-from service.store.database import Pool
+from service.extract.task import AssetTextExtraction
+from service.observability.metrics import CanonMetrics
+from service.search import tokens
+from service.search.base import SearchIndex
+from service.search.postgres import PostgresSearchIndex
+from service.search.sync import SearchSync, refresh_blob
+from service.store.database import Connection, Pool
 from service.store.view_cache import ViewCache
 from service.usecases import blob_gc, expiry
 from service.usecases.assets import AssetContext
@@ -43,6 +49,17 @@ def build_blob_store(settings: Settings) -> BlobStore:
     return LocalBlobStore(settings.blob_dir or settings.data_dir / "blobs")
 
 
+def build_search_index(pool: Pool, settings: Settings) -> SearchIndex:
+    """Meilisearch when `CANON_MEILISEARCH_URL` is set, else full-text search in PostgreSQL (the default)."""
+    if settings.meilisearch_url:
+        from service.search.meilisearch import MeilisearchIndex  # noqa: PLC0415  # its client loads only when used
+
+        return MeilisearchIndex(settings.meilisearch_url, settings.meilisearch_api_key)
+    return PostgresSearchIndex(
+        pool, cache_size=settings.search_cache_size, recheck_seconds=settings.search_cache_recheck_seconds
+    )
+
+
 @dataclass(frozen=True)
 class Services:
     pool: Pool
@@ -52,6 +69,8 @@ class Services:
     assets: AssetContext
     views: ViewCache
     webhooks: WebhookContext
+    search: SearchIndex
+    search_token_key: bytes  # signs search tokens; random per process unless CANON_SEARCH_TOKEN_SECRET is set
 
 
 def build_services(pool: Pool, settings: Settings, blobs: BlobStore | None = None) -> Services:
@@ -78,10 +97,13 @@ def build_services(pool: Pool, settings: Settings, blobs: BlobStore | None = Non
             max_bytes=settings.asset_max_bytes,
             presign_for=dt.timedelta(seconds=settings.presign_seconds),
         ),
+        search=build_search_index(pool, settings),
+        search_token_key=tokens.secret_key(settings.search_token_secret),
     )
 
 
-def build_worker(services: Services) -> Worker:
+def build_worker(services: Services, metrics: CanonMetrics | None = None) -> Worker:
+    """The background worker; `metrics` (if given) counts its webhook deliveries."""
     settings = services.settings
     warn_before = dt.timedelta(days=settings.asset_expiring_days)
     grace = dt.timedelta(hours=settings.blob_gc_grace_hours)
@@ -91,6 +113,9 @@ def build_worker(services: Services) -> Worker:
 
     async def collect_garbage() -> None:
         await blob_gc.collect(services.pool, services.blobs, grace)
+
+    async def index_extracted(conn: Connection, sha256: str) -> None:
+        await refresh_blob(conn, services.search, sha256, settings.public_url)
 
     dispatcher = Dispatcher(
         services.pool,
@@ -103,11 +128,16 @@ def build_worker(services: Services) -> Worker:
             disable_after=dt.timedelta(hours=settings.webhook_disable_after_hours),
             schedule=tuple(dt.timedelta(seconds=s) for s in settings.webhook_retry_seconds) or policy.RETRY_SCHEDULE,
             lease_margin=dt.timedelta(seconds=settings.webhook_lease_margin_seconds),
+            # Leave a little of the shutdown grace for releasing unfinished sends and closing the pool.
+            shutdown_wait=dt.timedelta(seconds=max(settings.shutdown_grace_seconds - 2.0, 0.0)),
         ),
+        observe=None if metrics is None else metrics.observe_delivery,
     )
+    extraction = AssetTextExtraction(services.pool, services.blobs, on_extracted=index_extracted)
     return Worker(
         services.pool,
-        [*default_consumers(), FanOut()],
+        [*default_consumers(), FanOut(), SearchSync(services.search, settings.public_url)],
         periodic=[Periodic("asset-expiry", 30.0, notify_expiry), Periodic("blob-gc", 3600.0, collect_garbage)],
-        alongside=[dispatcher.run],
+        # Text extraction runs beside the consumers, not between their batches: one slow file must not delay sync.
+        alongside=[dispatcher.run, extraction.run],
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 import logging
 import os
 import socket
@@ -17,8 +18,8 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from service.store import events
-from service.store.database import Connection, Pool, transaction
+from service.store import events, ops
+from service.store.database import Connection, Pool, is_open, transaction
 
 log = logging.getLogger(__name__)
 
@@ -113,8 +114,11 @@ class Worker:
     async def _listen_and_work(self, stop: asyncio.Event) -> None:
         async with self._pool.acquire() as listener:
             await listener.add_listener(CHANNEL, self._notified)
+            # A LISTEN on a lost connection hears nothing, and the pool hands out fresh connections for everything
+            # else: without this, a database restart would leave the worker on its sweep for good.
+            listener.add_termination_listener(self._notified)
             try:
-                while not stop.is_set():
+                while not stop.is_set() and is_open(listener):
                     self._wake.clear()
                     await self._heartbeat()
                     for consumer in self._consumers:
@@ -122,7 +126,9 @@ class Worker:
                     await self._run_due()
                     await _wait_any(self._wake, stop, self._next_wait())
             finally:
-                await listener.remove_listener(CHANNEL, self._notified)
+                if is_open(listener):
+                    listener.remove_termination_listener(self._notified)
+                    await listener.remove_listener(CHANNEL, self._notified)
 
     async def _run_due(self) -> None:
         now = time.monotonic()
@@ -160,6 +166,31 @@ async def _wait_any(wake: asyncio.Event, stop: asyncio.Event, seconds: float) ->
 async def _sleep_unless(stop: asyncio.Event, seconds: float) -> None:
     with contextlib.suppress(TimeoutError):
         await asyncio.wait_for(stop.wait(), seconds)
+
+
+async def prune_heartbeats(pool: Pool, older_than: dt.timedelta = dt.timedelta(days=1)) -> None:
+    """Forget workers long gone: every worker start adds a heartbeat row."""
+    async with pool.acquire() as conn:
+        await ops.prune_heartbeats(conn, older_than)
+
+
+async def run_until_stopped(work: Awaitable[None], stop: asyncio.Event, grace_seconds: float) -> None:
+    """Await `work`; once `stop` is set it has `grace_seconds` to return by itself before it is cancelled."""
+    task = asyncio.ensure_future(work)
+    stopped = asyncio.ensure_future(stop.wait())
+    try:
+        await asyncio.wait({task, stopped}, return_when=asyncio.FIRST_COMPLETED)
+        if not task.done():
+            finished, _ = await asyncio.wait({task}, timeout=grace_seconds)
+            if not finished:
+                log.warning("still busy %.0f s after the stop signal: cancelling what is left", grace_seconds)
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+                return
+        await task
+    finally:
+        stopped.cancel()
 
 
 def default_consumers() -> list[Consumer]:

@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 from uuid import UUID
 
 from litestar import Response, Router, delete, get, patch, post
-from litestar.params import FromPath, JSONBody, QueryParameter
+from litestar.params import FromPath, JSONBody, PathParameter, QueryParameter
 
 from service.api.deps import Caller, HttpRequest
 from service.api.entries import READS, WRITES, Cursor, IfMatch, Limit
@@ -28,6 +28,7 @@ from service.usecases.webhooks import (
 )
 
 WebhookId = FromPath[UUID]
+DeliveryPath = Annotated[int, PathParameter(ge=1, le=2**63 - 1)]
 StatusFilter = Annotated[Literal["pending", "succeeded", "failed"] | None, QueryParameter()]
 TypeFilter = Annotated[str | None, QueryParameter(max_length=100)]
 
@@ -148,7 +149,7 @@ async def list_deliveries(
     summary="One delivery with every attempt (time, status, latency, error, response excerpt)",
 )
 async def get_delivery(
-    request: HttpRequest, principal: Caller, webhook_id: WebhookId, delivery_id: FromPath[int]
+    request: HttpRequest, principal: Caller, webhook_id: WebhookId, delivery_id: DeliveryPath
 ) -> DeliveryDetail:
     return await webhooks.delivery_detail(_context(request), principal, webhook_id, delivery_id)
 
@@ -161,7 +162,7 @@ async def get_delivery(
     summary="Send a delivery again now (same webhook-id)",
 )
 async def retry_delivery(
-    request: HttpRequest, principal: Caller, webhook_id: WebhookId, delivery_id: FromPath[int]
+    request: HttpRequest, principal: Caller, webhook_id: WebhookId, delivery_id: DeliveryPath
 ) -> Queued:
     return await webhooks.retry(_context(request), principal, webhook_id, delivery_id)
 

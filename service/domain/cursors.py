@@ -17,23 +17,26 @@ def encode_cursor(*values: str | int) -> str:
     return base64.urlsafe_b64encode(_encoder.encode(list(values))).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str, arity: int, parameter: str = "cursor") -> list[str | int]:
-    """The keyset values in `cursor`; a cursor this service did not issue is a 422 on `parameter`."""
+def decode_cursor(cursor: str, arity: int, parameter: str = "cursor", source: str = "query") -> list[str | int]:
+    """The keyset values in `cursor`; a cursor this service did not issue is a 422 on `parameter` (a query
+    parameter, or with `source="body"` a JSON Pointer into the body)."""
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         values = _decoder.decode(raw)
     except (binascii.Error, ValueError, msgspec.DecodeError):
         values = []
     if len(values) != arity:
-        raise Invalid("the cursor is not one this service issued", [FieldError(parameter, "malformed cursor", "query")])
+        raise Invalid("the cursor is not one this service issued", [FieldError(parameter, "malformed cursor", source)])
     return values
 
 
-def decode_int_cursor(cursor: str, arity: int, parameter: str = "cursor", *, maximum: int = 2**63 - 1) -> list[int]:
+def decode_int_cursor(
+    cursor: str, arity: int, parameter: str = "cursor", source: str = "query", *, maximum: int = 2**63 - 1
+) -> list[int]:
     """Like `decode_cursor` for keysets of non-negative integers: a value of another type or out of the column's
     range (a cursor this service did not issue) is a 422, never a database error."""
-    values = decode_cursor(cursor, arity, parameter)
+    values = decode_cursor(cursor, arity, parameter, source)
     numbers = [v for v in values if isinstance(v, int) and 0 <= v <= maximum]
     if len(numbers) != arity:
-        raise Invalid("the cursor is not one this service issued", [FieldError(parameter, "malformed cursor", "query")])
+        raise Invalid("the cursor is not one this service issued", [FieldError(parameter, "malformed cursor", source)])
     return numbers

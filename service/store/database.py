@@ -64,6 +64,15 @@ async def create_pool(url: str, *, min_size: int = 2, max_size: int = 10) -> Poo
     return pool
 
 
+def is_open(conn: Connection) -> bool:
+    """Whether `conn` can still be used. When its server goes away, the pool detaches a pooled connection from its
+    proxy, and after that even asking the proxy raises InterfaceError."""
+    try:
+        return not conn.is_closed()
+    except asyncpg.InterfaceError:
+        return False
+
+
 @asynccontextmanager
 async def transaction(pool: Pool) -> AsyncIterator[Connection]:
     """A connection inside a transaction that commits when the block ends and rolls back on any error."""

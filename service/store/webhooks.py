@@ -140,7 +140,7 @@ async def insert_direct(conn: Connection, subscription_id: UUID, event_type: str
     """A delivery that is not from the event log (a test ping)."""
     delivery_id: int = await conn.fetchval(
         """INSERT INTO webhook_deliveries (subscription_id, event_type, scope, payload)
-           VALUES ($1, $2, 'test:' || $1::text, $3) RETURNING id""",
+           VALUES ($1::uuid, $2, 'test:' || $1::uuid::text, $3) RETURNING id""",
         subscription_id,
         event_type,
         payload,
@@ -184,6 +184,17 @@ async def claim(conn: Connection, limit: int, lease: dt.timedelta, busy: list[UU
     """Lease up to `limit` due deliveries, skipping subscriptions in `busy` (already at their concurrency)."""
     rows = await conn.fetch(_CLAIM, limit, lease, busy)
     return [Claimed(**dict(r)) for r in rows]
+
+
+async def release(conn: Connection, delivery_ids: list[int]) -> int:
+    """Hand back leased deliveries whose send was abandoned unfinished (shutdown): claimable again at once, and the
+    abandoned attempt, never recorded, does not count. Rows already finished or rescheduled are left alone."""
+    status: str = await conn.execute(
+        """UPDATE webhook_deliveries SET lease_until = NULL, attempts = greatest(attempts - 1, 0)
+           WHERE id = ANY($1::bigint[]) AND status = 'pending' AND lease_until IS NOT NULL""",
+        delivery_ids,
+    )
+    return int(status.rsplit(" ", 1)[-1])
 
 
 async def record_attempt(
@@ -319,14 +330,21 @@ async def attempts(conn: Connection, delivery_id: int) -> list[AttemptRow]:
     return [AttemptRow(**dict(r)) for r in rows]
 
 
-async def requeue(conn: Connection, delivery_id: int) -> None:
-    """Send a delivery again now (manual retry), keeping its id: receivers see the same webhook-id."""
-    await conn.execute(
+async def requeue(conn: Connection, delivery_id: int) -> bool:
+    """Send a delivery again now (manual retry), keeping its id: receivers see the same webhook-id.
+
+    False while a worker is sending it (its lease is live): requeueing then could send it twice at once.
+    """
+    requeued = await conn.fetchval(
         """UPDATE webhook_deliveries SET status = 'pending', next_attempt_at = now(), lease_until = NULL,
                   completed_at = NULL
-           WHERE id = $1""",
+           WHERE id = $1 AND (lease_until IS NULL OR lease_until < now())
+           RETURNING true""",
         delivery_id,
     )
+    if requeued:
+        await conn.execute("SELECT pg_notify('canon_deliveries', '')")
+    return bool(requeued)
 
 
 async def event_ids_since(

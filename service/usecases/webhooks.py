@@ -13,7 +13,7 @@ import msgspec
 from service.domain import lifecycle
 from service.domain.concurrency import check_if_match
 from service.domain.cursors import decode_cursor, decode_int_cursor, encode_cursor
-from service.domain.errors import FieldError, Invalid
+from service.domain.errors import Conflict, FieldError, Invalid
 from service.domain.events import WebhookTestData, event_type_to_sql_like, valid_type_pattern
 from service.domain.model import Principal, Role, Slug, Tag
 from service.store import audit
@@ -250,7 +250,8 @@ async def retry(ctx: WebhookContext, principal: Principal, subscription_id: UUID
     lifecycle.require_role(principal, Role.admin)
     async with transaction(ctx.pool) as conn:
         await store.delivery(conn, subscription_id, delivery_id)
-        await store.requeue(conn, delivery_id)
+        if not await store.requeue(conn, delivery_id):
+            raise Conflict(f"delivery {delivery_id} is being sent right now; retry it once that attempt ends")
     return Queued(queued=1, delivery_id=delivery_id)
 
 
@@ -261,7 +262,7 @@ async def replay(ctx: WebhookContext, principal: Principal, subscription_id: UUI
         raise Invalid("say where to replay from", [FieldError("/since", "give since (a time) or after (a cursor)")])
     txid, event_id = (0, 0)
     if data.after is not None:
-        txid, event_id = decode_int_cursor(data.after, 2, "/after")
+        txid, event_id = decode_int_cursor(data.after, 2, "/after", "body")
     async with transaction(ctx.pool) as conn:
         await store.get(conn, subscription_id)
         ids = await store.event_ids_since(

@@ -16,14 +16,14 @@ import logging
 import random
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from uuid import UUID
 
 from service.domain.events import WebhookEventData
 from service.store import events
 from service.store import webhooks as store
-from service.store.database import Connection, Pool, transaction
+from service.store.database import Connection, Pool, is_open, transaction
 from service.webhooks import policy
 from service.webhooks.sender import Delivery, SendResult, WebhookSender
 
@@ -51,6 +51,9 @@ class DispatchSettings:
     schedule: tuple[dt.timedelta, ...] = policy.RETRY_SCHEDULE
     lease_margin: dt.timedelta = dt.timedelta(seconds=30)
     rng: random.Random = field(default_factory=random.Random)
+    # After `stop`, how long sends in flight may take before they are cancelled and their leases released;
+    # None: until they time out (the timeout plus 5 s).
+    shutdown_wait: dt.timedelta | None = None
 
     @property
     def lease(self) -> dt.timedelta:
@@ -58,19 +61,32 @@ class DispatchSettings:
         return self.timeout + self.lease_margin
 
 
+# Told the outcome of every attempt ("success", "retry", "failed", "gone", "released") and its latency in seconds.
+Observer = Callable[[str, float | None], None]
+
+
 class Dispatcher:
-    def __init__(self, pool: Pool, sender: WebhookSender, settings: DispatchSettings | None = None) -> None:
+    def __init__(
+        self,
+        pool: Pool,
+        sender: WebhookSender,
+        settings: DispatchSettings | None = None,
+        *,
+        observe: Observer | None = None,
+    ) -> None:
         self._pool = pool
         self._sender = sender
         self._settings = settings or DispatchSettings()
+        self._observe = observe
         self._wake = asyncio.Event()
-        self._in_flight: dict[asyncio.Task[None], UUID] = {}
+        self._in_flight: dict[asyncio.Task[None], store.Claimed] = {}
 
     def _notified(self, *_: object) -> None:
         self._wake.set()
 
     async def run(self, stop: asyncio.Event) -> None:
-        """Send until `stop`; then let sends in flight finish (their leases would expire otherwise)."""
+        """Send until `stop`; then let sends in flight finish within `shutdown_wait`, and hand back the leases of
+        any still unfinished (cancelled), so another worker sends them at once instead of after the lease."""
         backoff = 0.5
         try:
             while not stop.is_set():
@@ -83,32 +99,61 @@ class Dispatcher:
                         await asyncio.wait_for(stop.wait(), backoff)
                     backoff = min(backoff * 2, 30.0)
         finally:
-            if self._in_flight:
-                await asyncio.wait(list(self._in_flight), timeout=self._settings.timeout.total_seconds() + 5)
+            await self._finish_in_flight()
+
+    async def _finish_in_flight(self) -> None:
+        if not self._in_flight:
+            return
+        wait = self._settings.shutdown_wait
+        seconds = self._settings.timeout.total_seconds() + 5 if wait is None else wait.total_seconds()
+        await asyncio.wait(list(self._in_flight), timeout=max(seconds, 0.0))
+        unfinished = dict(self._in_flight)
+        if not unfinished:
+            return
+        for task in unfinished:
+            task.cancel()
+        await asyncio.wait(list(unfinished))
+        ids = [claimed.id for claimed in unfinished.values()]
+        try:
+            async with self._pool.acquire(timeout=5) as conn:
+                released = await store.release(conn, ids)
+        except Exception as exc:  # the leases run out by themselves; this only makes the hand-over faster
+            log.warning("could not release %d unfinished deliveries (%s: %s)", len(ids), type(exc).__name__, exc)
+            return
+        log.info("released %d unfinished deliveries at shutdown", released, extra={"deliveries": ids})
+        for _ in range(released):
+            self._notify("released", None)
+
+    def _notify(self, outcome: str, seconds: float | None) -> None:
+        if self._observe is not None:
+            self._observe(outcome, seconds)
 
     async def _listen_and_send(self, stop: asyncio.Event) -> None:
         async with self._pool.acquire() as listener:
             await listener.add_listener(CHANNEL, self._notified)
+            listener.add_termination_listener(self._notified)  # a lost connection: listen again (see worker.py)
             try:
-                while not stop.is_set():
+                while not stop.is_set() and is_open(listener):
                     self._wake.clear()
                     await self.dispatch_once()
                     await self._wait(stop)
             finally:
-                await listener.remove_listener(CHANNEL, self._notified)
+                if is_open(listener):
+                    listener.remove_termination_listener(self._notified)
+                    await listener.remove_listener(CHANNEL, self._notified)
 
     async def dispatch_once(self) -> int:
         """Lease as many due deliveries as there is room for and start sending them; return how many."""
         room = self._settings.max_in_flight - len(self._in_flight)
         if room <= 0:
             return 0
-        load = Counter(self._in_flight.values())
+        load = Counter(claimed.subscription_id for claimed in self._in_flight.values())
         busy = [sub for sub, count in load.items() if count >= self._settings.per_subscription]
         async with self._pool.acquire() as conn:
             claimed = await store.claim(conn, room, self._settings.lease, busy)
         for delivery in claimed:
             task = asyncio.create_task(self._deliver(delivery))
-            self._in_flight[task] = delivery.subscription_id
+            self._in_flight[task] = delivery
             task.add_done_callback(self._done)
         return len(claimed)
 
@@ -149,6 +194,7 @@ class Dispatcher:
             rng=self._settings.rng,
             schedule=self._settings.schedule,
         )
+        self._notify(outcome.kind, result.latency_ms / 1000)
         async with transaction(self._pool) as conn:
             await store.record_attempt(
                 conn,

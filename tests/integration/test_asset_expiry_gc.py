@@ -169,7 +169,7 @@ async def test_the_worker_sends_expiry_notices_on_its_clock(local_client: AsyncT
     await published_asset(api, "first", expires_at=_at(-dt.timedelta(minutes=5)))
     worker = build_worker(services(local_client))
     periodic = {task.name: task for task in worker._periodic}
-    assert set(periodic) == {"asset-expiry", "blob-gc"}
+    assert {"asset-expiry", "blob-gc"} <= set(periodic)
     assert periodic["asset-expiry"].every_seconds == 30.0
     periodic["asset-expiry"].every_seconds = 0.1
     stop = asyncio.Event()

@@ -1,0 +1,590 @@
+"""Search benchmark: `GET /v1/search` over a generated corpus, against `GET /v1/definitions/{slug}` in the same run,
+and the time from publish to searchable.
+
+    .venv/bin/python bench/search.py [--seconds 10] [--rounds 3] [--connections 8] [--entries 18000] [--assets 2000]
+
+One run:
+
+1. starts an embedded PostgreSQL in a temporary folder (deleted afterwards), unless `CANON_DATABASE_URL` is set,
+   and applies the migrations with `canon migrate`;
+2. generates the corpus straight into the tables (no events): `--entries` published definitions and messages
+   (a sales/marketing vocabulary with a long tail of rarer words; definitions with acronym aliases) and `--assets`
+   published assets whose files' extracted text (~600 words each) is in `asset_texts`;
+3. `canon reindex` builds the search index from PostgreSQL alone (timed);
+4. starts `canon serve` (1 worker) and `canon worker`;
+5. load-tests, with `wrk` (1 thread) at `--connections` keep-alive connections, closed loop, in rotating order:
+   search (a fixed mix of 240 queries: common and rare words, two- and three-word queries, glossary terms and
+   their acronyms, misspellings, prefixes, phrases, `OR`, exclusions, filters, facets) and the read path
+   `GET /v1/definitions/{slug}` (one slug, as `bench/read_path.py` does);
+6. publishes `--publishes` definitions through the whole review over HTTP, each with a word no other document has,
+   and polls `GET /v1/search` every 10 ms until it is found: publish → searchable, through the worker;
+7. writes `docs/benchmarks.md` between `<!-- search:start -->` and `<!-- search:end -->`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import secrets
+import signal
+import statistics
+import subprocess
+import tempfile
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlencode
+
+from _harness import (
+    HOST,
+    ROOT,
+    Processes,
+    call,
+    canon_command,
+    database,
+    exit_on_signal,
+    expect,
+    free_port,
+    load_average,
+    machine,
+    migrate,
+    wait_ready,
+    write_section,
+)
+
+DOC = ROOT / "docs" / "benchmarks.md"
+START_MARK = "<!-- search:start -->"
+END_MARK = "<!-- search:end -->"
+P95_TARGET_MS = 25.0
+RATIO_TARGET = 0.5
+PUBLISH_TARGET_S = 1.0
+
+DOMAIN = """lead leads qualified marketing sales pipeline opportunity account accounts customer customers churn renewal
+expansion upsell revenue recurring annual monthly contract contracts pricing price discount discounts budget
+authority need timing champion buyer buyers committee persona segment enterprise midmarket smallbusiness
+onboarding adoption usage trial product demo webinar event campaign campaigns inbound outbound prospect
+prospects prospecting quota forecast forecasting territory partner partners channel reseller integration
+security compliance procurement legal approval approvals deck playbook battlecard objection objections
+competitor competitors positioning messaging value proposition proof case study testimonial roi payback
+retention attrition conversion funnel stage stages velocity win loss cycle handoff routing scoring score
+engagement intent signal signals fit firmographic technographic industry region global regional vertical
+healthcare finance retail manufacturing education government analytics dashboard report reporting metric
+metrics kpi target targets plan plans seat seats license licenses subscription invoice billing renewal
+renewals success support ticket escalation sla uptime reliability migration implementation rollout training
+certification enablement content collateral asset assets brochure whitepaper ebook datasheet onepager email
+cadence sequence call calls meeting meetings discovery qualification negotiation closing signature order
+booking bookings margin cost acquisition lifetime payback""".split()  # noqa: SIM905  # a paragraph reads better than 180 quoted words
+
+ACRONYMS = [
+    "MQL",
+    "SQL",
+    "PQL",
+    "SAL",
+    "ARR",
+    "MRR",
+    "NRR",
+    "GRR",
+    "CAC",
+    "LTV",
+    "ACV",
+    "TCV",
+    "ICP",
+    "ABM",
+    "SLA",
+    "QBR",
+    "POC",
+    "RFP",
+    "NPS",
+    "CSAT",
+    "BANT",
+    "MEDDIC",
+    "SDR",
+    "BDR",
+    "AE",
+    "CSM",
+    "TAM",
+    "SAM",
+    "SOM",
+]
+
+
+def _tail_words(rng: random.Random, count: int) -> list[str]:
+    """Rarer words: pronounceable and unique, the long tail real corpora have (names, products, jargon)."""
+    consonants, vowels = "bcdfghklmnprstvz", "aeiou"
+    words: set[str] = set()
+    while len(words) < count:
+        words.add("".join(rng.choice(consonants) + rng.choice(vowels) for _ in range(rng.randint(2, 4))))
+    return sorted(words)
+
+
+STOPWORDS = """the and of to a in for with our your we that is are on by this it as be can will more when how what
+their they from at an or not all so if about into than who which has have"""
+
+
+class Text:
+    """Topical text: each document is about one or two of a dozen topics, so a domain word appears in a fraction
+    of the corpus (as in real collateral), with function words between (dropped by the index) and a long tail of
+    rare words (names, products, jargon)."""
+
+    def __init__(self, rng: random.Random, topics: int = 12) -> None:
+        self.rng = rng
+        self.stop = STOPWORDS.split()
+        self.tail = _tail_words(rng, 6000)
+        self.topics = []
+        for _ in range(topics):
+            words = rng.sample(DOMAIN, 45) + rng.sample(self.tail, 300)
+            self.topics.append((words, [1.0 / (rank + 1) for rank in range(len(words))]))
+        self.tail_weights = [1.0 / (rank + 1) ** 0.7 for rank in range(len(self.tail))]
+        self.focus = self.topics[0]
+
+    def about(self) -> None:
+        """Start a new document: pick its topic."""
+        self.focus = self.rng.choice(self.topics)
+
+    def words_of(self, count: int) -> list[str]:
+        words, weights = self.focus
+        out = []
+        for _ in range(count):
+            roll = self.rng.random()
+            if roll < 0.45:
+                out.append(self.rng.choice(self.stop))
+            elif roll < 0.9:
+                out.append(self.rng.choices(words, weights)[0])
+            else:
+                out.append(self.rng.choices(self.tail, self.tail_weights)[0])
+        return out
+
+    def title_words(self, count: int) -> list[str]:
+        words, weights = self.focus
+        return self.rng.choices(words, weights, k=count)
+
+    def sentence(self, count: int) -> str:
+        return " ".join(self.words_of(count)).capitalize() + "."
+
+    def paragraph(self, words: int) -> str:
+        out, left = [], words
+        while left > 0:
+            size = min(left, self.rng.randint(8, 18))
+            out.append(self.sentence(size))
+            left -= size
+        return " ".join(out)
+
+
+TAGS = [
+    "funnel",
+    "pricing",
+    "security",
+    "enterprise",
+    "onboarding",
+    "retention",
+    "competitive",
+    "partners",
+    "events",
+    "finance",
+    "product",
+    "brand",
+    "emea",
+    "apac",
+    "na",
+    "smb",
+]
+TEAMS = ["marketing", "sales", "product", "finance", "customer-success", "revops", "partnerships"]
+
+
+CORPUS_SEED = 7
+
+
+def generate(url: str, entries: int, assets: int, seed: int = CORPUS_SEED) -> tuple[list[str], list[tuple[str, str]]]:
+    """Insert the corpus; return the definition slugs and (title, acronym) glossary pairs for queries."""
+    import asyncpg  # noqa: PLC0415
+
+    rng = random.Random(seed)
+    text = Text(rng)
+    glossary: list[tuple[str, str]] = []
+    slugs: list[str] = []
+    entry_rows, version_rows, blob_rows, text_rows = [], [], [], []
+    for number in range(entries + assets):
+        entry_id = uuid.uuid4()
+        text.about()
+        tags = rng.sample(TAGS, rng.randint(1, 3))
+        owners = rng.sample(TEAMS, rng.randint(1, 2))
+        if number < entries // 3:
+            kind = "definition"
+            title = " ".join(w.capitalize() for w in text.title_words(rng.randint(2, 4)))
+            aliases = [f"{rng.choice(ACRONYMS)}{number}"] if rng.random() < 0.5 else []
+            if number < len(ACRONYMS):
+                aliases = [ACRONYMS[number]]
+                glossary.append((title, ACRONYMS[number]))
+            content = {
+                "summary": text.sentence(rng.randint(12, 25)),
+                "body": text.paragraph(rng.randint(60, 180)),
+                "aliases": aliases,
+                "examples": [text.sentence(10)],
+                "related": [],
+            }
+            slugs.append(f"d-{number}")
+        elif number < entries:
+            kind = "message"
+            title = text.sentence(rng.randint(3, 7)).rstrip(".")
+            content = {
+                "message_type": rng.choice(["positioning", "value_proposition", "talk_track", "other"]),
+                "body": text.paragraph(rng.randint(80, 220)),
+                "audience": rng.choice(TEAMS),
+                "locale": "en",
+                "references": [],
+            }
+        else:
+            kind = "asset"
+            title = " ".join(text.title_words(rng.randint(2, 5))).capitalize()
+            digest = secrets.token_hex(32)
+            content = {
+                "description": text.sentence(12),
+                "file_name": f"{title[:20].lower().replace(' ', '-')}.pdf",
+                "content_type": "application/pdf",
+                "size": 100_000,
+                "sha256": digest,
+                "references": [],
+            }
+            blob_rows.append((digest, 100_000))
+            text_rows.append((digest, text.paragraph(rng.randint(400, 800))))
+        slug = {"definition": "d", "message": "m", "asset": "a"}[kind] + f"-{number}"
+        entry_rows.append((entry_id, kind, slug, title, tags, owners, owners, 1, 1, "bench"))
+        version_rows.append((entry_id, 1, "published", json.dumps(content), "bench"))
+
+    async def insert() -> None:
+        conn = await asyncpg.connect(url)
+        try:
+            async with conn.transaction():
+                await conn.copy_records_to_table(
+                    "entries",
+                    records=entry_rows,
+                    columns=[
+                        "id",
+                        "kind",
+                        "slug",
+                        "title",
+                        "tags",
+                        "owners",
+                        "required_teams",
+                        "current_version",
+                        "latest_version",
+                        "created_by",
+                    ],
+                )
+                await conn.executemany(
+                    """INSERT INTO versions (entry_id, number, status, content, author, published_at, effective_from)
+                       VALUES ($1, $2, $3, $4::jsonb, $5, now(), now())""",
+                    version_rows,
+                )
+                await conn.copy_records_to_table("blobs", records=blob_rows, columns=["sha256", "size"])
+                await conn.copy_records_to_table("asset_texts", records=text_rows, columns=["sha256", "text"])
+            await conn.execute("ANALYZE")
+        finally:
+            await conn.close()
+
+    asyncio.run(insert())
+    return slugs, glossary
+
+
+def queries(rng: random.Random, glossary: list[tuple[str, str]]) -> list[str]:
+    """The query mix: what people type into a portal's search box, with the options the portal sends."""
+    text = Text(random.Random(CORPUS_SEED))  # the corpus's own topics and rare words
+    common = DOMAIN[:120]
+    out: list[dict[str, str]] = []
+    for _ in range(60):
+        out.append({"q": rng.choice(common)})
+        out.append({"q": " ".join(rng.sample(common, 2)), "facets": "kind,tags,teams"})
+    for _ in range(20):
+        text.about()
+        out.append({"q": " ".join(text.title_words(2))})
+        out.append({"q": rng.choice(text.tail[:2000])})
+    for title, acronym in glossary[:20]:
+        out.append({"q": acronym})
+        out.append({"q": title.lower()})
+    for _ in range(20):
+        word = rng.choice([w for w in common if len(w) > 5])
+        cut = rng.randint(1, len(word) - 2)
+        out.append({"q": word[:cut] + word[cut + 1 :]})  # a letter dropped
+        out.append({"q": f"{rng.choice(common)} {word[: rng.randint(3, 5)]}"})  # typing the second word
+    for _ in range(10):
+        a, b = rng.sample(common, 2)
+        out.append({"q": f'"{a} {b}"'})
+        out.append({"q": f"{a} OR {b}", "kind": "message"})
+        out.append({"q": f"{a} -{b}", "tag": rng.choice(TAGS)})
+        out.append({"q": "", "tag": rng.choice(TAGS), "facets": "kind,tags"})
+    rng.shuffle(out)
+    return ["/v1/search?" + urlencode(params) for params in out]
+
+
+LUA = """
+local paths = %s
+local i = 0
+request = function()
+  i = i + 1
+  return wrk.format("GET", paths[(i %% #paths) + 1])
+end
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format("RESULT {\\"p50\\": %%f, \\"p95\\": %%f, \\"p99\\": %%f, \\"requests\\": %%d, " ..
+    "\\"seconds\\": %%f, \\"errors\\": %%d}\\n", latency:percentile(50) / 1000, latency:percentile(95) / 1000,
+    latency:percentile(99) / 1000, summary.requests, summary.duration / 1e6,
+    e.connect + e.read + e.write + e.timeout + e.status))
+end
+"""
+
+
+@dataclass
+class Sample:
+    target: str
+    rps: float
+    p50: float
+    p95: float
+    p99: float
+    errors: int
+
+
+def run_wrk(port: int, paths: list[str], key: str, seconds: int, connections: int, folder: Path) -> Sample:
+    script = folder / f"paths-{len(paths)}-{paths[0].__hash__() & 0xFFFF}.lua"
+    script.write_text(LUA % ("{" + ", ".join(json.dumps(p) for p in paths) + "}"))
+    argv = [
+        "wrk",
+        "-t1",
+        f"-c{connections}",
+        f"-d{seconds}s",
+        "--timeout",
+        "10s",
+        "-s",
+        str(script),
+        "-H",
+        f"Authorization: Bearer {key}",
+        f"http://{HOST}:{port}/",
+    ]
+    out = subprocess.run(argv, capture_output=True, text=True, timeout=seconds + 60, check=True).stdout
+    line = next(line for line in out.splitlines() if line.startswith("RESULT "))
+    data = json.loads(line.removeprefix("RESULT "))
+    return Sample("", data["requests"] / data["seconds"], data["p50"], data["p95"], data["p99"], data["errors"])
+
+
+def publish_to_searchable(port: int, keys: dict[str, str], count: int) -> list[float]:
+    """Seconds from each publish's response to the first search that finds it (polling every 10 ms)."""
+    delays = []
+    for number in range(count):
+        word = f"zq{secrets.token_hex(4)}"
+        slug = f"bench-publish-{number}-{secrets.token_hex(3)}"
+        body = {
+            "slug": slug,
+            "title": f"Fresh {word} term",
+            "tags": ["funnel"],
+            "owners": ["marketing", "sales"],
+            "content": {"summary": "Published during the benchmark.", "aliases": []},
+        }
+        base = f"/v1/definitions/{slug}/versions/1"
+        expect(port, "POST", "/v1/definitions", 201, key=keys["editor"], body=body)
+        expect(port, "POST", f"{base}/submit", 200, key=keys["editor"])
+        for team in ("marketing", "sales"):
+            expect(port, "POST", f"{base}/approve", 200, key=keys[team], body={})
+        expect(port, "POST", f"{base}/publish", 200, key=keys["editor"])
+        published = time.monotonic()
+        while True:
+            _, _, found = call(port, "GET", f"/v1/search?q={word}", key=keys["reader"])
+            if json.loads(found)["hits"]:
+                delays.append(time.monotonic() - published)
+                break
+            if time.monotonic() - published > 30:
+                raise RuntimeError(f"{slug} not searchable after 30 s")
+            time.sleep(0.01)
+    return delays
+
+
+def _keys(port: int, admin: str) -> dict[str, str]:
+    keys = {}
+    for name, role, team in (
+        ("reader", "reader", None),
+        ("editor", "editor", "revops"),
+        ("marketing", "approver", "marketing"),
+        ("sales", "approver", "sales"),
+    ):
+        _, issued = expect(
+            port, "POST", "/v1/keys", 201, key=admin, body={"name": f"bench-{name}", "role": role, "team": team}
+        )
+        keys[name] = json.loads(issued)["key"]
+    return keys
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(p * len(ordered)) - 1))]
+
+
+def run(procs: Processes, args: argparse.Namespace, folder: Path) -> str:
+    admin = "bench-admin-" + secrets.token_urlsafe(24)
+    with database() as (url, _postmaster):
+        env = {
+            **os.environ,
+            "CANON_DATABASE_URL": url,
+            "CANON_BOOTSTRAP_ADMIN_KEY": admin,
+            "CANON_LOG_LEVEL": "warning",
+        }
+        migrate(env)
+        started = time.monotonic()
+        slugs, glossary = generate(url, args.entries, args.assets)
+        generated = time.monotonic() - started
+        print(f"generated {args.entries} entries and {args.assets} assets in {generated:.1f} s", flush=True)
+        started = time.monotonic()
+        reindexed = subprocess.run(
+            canon_command("reindex"), cwd=ROOT, env=env, capture_output=True, text=True, check=True
+        ).stdout.strip()
+        reindex_seconds = time.monotonic() - started
+        print(f"{reindexed} in {reindex_seconds:.1f} s", flush=True)
+
+        port, bare_port = free_port(), free_port()
+        canon = procs.start("canon", canon_command("serve", "--host", HOST, "--port", str(port)), env)
+        bare_env = {**env, "CANON_SEARCH_CACHE_SIZE": "0"}  # every search runs its query
+        bare = procs.start("canon-uncached", canon_command("serve", "--host", HOST, "--port", str(bare_port)), bare_env)
+        procs.start("worker", canon_command("worker"), env)
+        wait_ready(procs, "canon", canon, port, "/healthz")
+        wait_ready(procs, "canon-uncached", bare, bare_port, "/healthz")
+        keys = _keys(port, admin)
+        search_paths = queries(random.Random(11), glossary)
+        read_paths = [f"/v1/definitions/{slugs[0]}"]
+        stats = {}
+        for path in search_paths:  # every query answers 200 before it is measured
+            status, _, body = call(port, "GET", path, key=keys["reader"])
+            if status != 200:
+                raise RuntimeError(f"{path}: {status} {body[:300]!r}")
+            stats[path] = json.loads(body)["total"]
+        targets = {"search": (port, search_paths), "uncached": (bare_port, search_paths), "read": (port, read_paths)}
+        for target_port, paths in targets.values():
+            run_wrk(target_port, paths, keys["reader"], args.warmup, args.connections, folder)
+        samples: dict[str, list[Sample]] = {name: [] for name in targets}
+        order = list(targets)
+        for round_number in range(args.rounds):
+            shift = round_number % len(order)
+            for name in order[shift:] + order[:shift]:
+                target_port, paths = targets[name]
+                sample = run_wrk(target_port, paths, keys["reader"], args.seconds, args.connections, folder)
+                sample.target = name
+                samples[name].append(sample)
+                print(
+                    f"round {round_number + 1} {name}: {sample.rps:.0f} req/s, p50 {sample.p50:.1f} ms, "
+                    f"p95 {sample.p95:.1f} ms",
+                    flush=True,
+                )
+        delays = publish_to_searchable(port, keys, args.publishes)
+        totals = sorted(stats.values())
+        return render(args, samples, delays, generated, reindex_seconds, reindexed, totals, len(search_paths))
+
+
+def _median(samples: list[Sample], field: str) -> float:
+    return statistics.median(getattr(s, field) for s in samples)
+
+
+def render(
+    args: argparse.Namespace,
+    samples: dict[str, list[Sample]],
+    delays: list[float],
+    generated: float,
+    reindex_seconds: float,
+    reindexed: str,
+    totals: list[int],
+    query_count: int,
+) -> str:
+    info = machine()
+    read_rps = _median(samples["read"], "rps")
+    publish_p95 = percentile(delays, 0.95)
+    verdict = {True: "**meets** it", False: "**misses** it"}
+    now = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    lines = [
+        START_MARK,
+        "## Search: `GET /v1/search` (PostgreSQL backend) vs `GET /v1/definitions/{slug}`",
+        "",
+        f"_Written by `bench/search.py` on {now}; re-running the script replaces this section._",
+        "",
+        f"Command: `python bench/search.py --seconds {args.seconds} --rounds {args.rounds} "
+        f"--connections {args.connections} --entries {args.entries} --assets {args.assets}` (load generator: wrk)",
+        "",
+        f"- Machine: {info['nproc']} cores, {info['cpu']}, Linux {info['kernel']}, Python {info['python']}; "
+        "server, worker, PostgreSQL and wrk share the cores",
+        f"- Corpus: {args.entries} published definitions and messages + {args.assets} assets with ~600 words of "
+        f"extracted text each, generated in {generated:.0f} s; `canon reindex`: {reindexed} in {reindex_seconds:.0f} s",
+        f"- Queries: {query_count} in a fixed rotation (words, phrases, `OR`, `-`, misspellings, prefixes, acronyms, "
+        f"filters, facets); matches per query: median {statistics.median(totals):.0f}, max {max(totals)}",
+        f"- Load: `wrk` (1 thread), {args.connections} keep-alive connections, closed loop, {args.rounds} rounds x "
+        f"{args.seconds} s per target, in rotating order; reader key",
+        "- Two `canon serve` processes on the same database: one as configured by default (each process caches "
+        "answers until the index changes: after the warm-up every query of the fixed rotation is a hit), one with "
+        "`CANON_SEARCH_CACHE_SIZE=0`, where every request runs its query (word lookups and synonyms stay cached)",
+        "",
+        "| target | requests/s (median) | min-max | p50 ms | p95 ms | p99 ms | errors |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    labels = {
+        "search": "`GET /v1/search` (answer cache on: the default)",
+        "uncached": "`GET /v1/search` (answer cache off)",
+        "read": "`GET /v1/definitions/{slug}`",
+    }
+    for name, label in labels.items():
+        got = samples[name]
+        rps = [s.rps for s in got]
+        lines.append(
+            f"| {label} | **{_median(got, 'rps'):.0f}** | {min(rps):.0f}-{max(rps):.0f} | {_median(got, 'p50'):.1f} "
+            f"| {_median(got, 'p95'):.1f} | {_median(got, 'p99'):.1f} | {sum(s.errors for s in got)} |"
+        )
+    lines.append("")
+    for name in ("search", "uncached"):
+        p95, ratio = _median(samples[name], "p95"), _median(samples[name], "rps") / read_rps
+        lines.append(
+            f"- {labels[name]}: p95 **{p95:.1f} ms** "
+            f"(target ≤ {P95_TARGET_MS:.0f} ms: {verdict[p95 <= P95_TARGET_MS]}); "
+            f"requests/s **{ratio:.0%}** of the read path's (target ≥ {RATIO_TARGET:.0%}: "
+            f"{verdict[ratio >= RATIO_TARGET]})."
+        )
+    lines += [
+        f"- Publish → searchable over {len(delays)} publishes (HTTP publish response to the first search that finds "
+        f"it, polling every 10 ms): p50 {statistics.median(delays) * 1000:.0f} ms, p95 **{publish_p95 * 1000:.0f} "
+        f"ms**, max {max(delays) * 1000:.0f} ms; target p95 ≤ {PUBLISH_TARGET_S:.0f} s: "
+        f"{verdict[publish_p95 <= PUBLISH_TARGET_S]}.",
+        f"- Load average after the run: {load_average()}.",
+        END_MARK,
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description="Canon search benchmark.")
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--warmup", type=int, default=3)
+    parser.add_argument("--entries", type=int, default=18_000, help="definitions and messages")
+    parser.add_argument("--assets", type=int, default=2_000, help="assets with extracted text")
+    parser.add_argument("--publishes", type=int, default=20)
+    parser.add_argument("--output", type=Path, default=DOC)
+    parser.add_argument("--no-write", action="store_true")
+    return parser.parse_args()
+
+
+def main() -> None:
+    args = parse_args()
+    signal.signal(signal.SIGTERM, exit_on_signal)
+    signal.signal(signal.SIGHUP, exit_on_signal)
+    with tempfile.TemporaryDirectory(prefix="canon-bench-search-") as folder:
+        procs = Processes(Path(folder))
+        try:
+            section = run(procs, args, Path(folder))
+        finally:
+            procs.stop_all()
+    if args.no_write:
+        print(section)
+    else:
+        write_section(args.output, section, START_MARK, END_MARK)
+        print(f"wrote {args.output}")
+
+
+if __name__ == "__main__":
+    main()

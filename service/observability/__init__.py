@@ -1,0 +1,1 @@
+"""Operability: Prometheus metrics, structured logs with request ids, and the worker's own metrics endpoint."""

@@ -1,0 +1,1 @@
+"""Search: the SearchIndex protocol and its backends (PostgreSQL full-text search, Meilisearch)."""

@@ -1,0 +1,292 @@
+"""The default search backend: documents in a PostgreSQL table, found with full-text search.
+
+A query is planned in Python (`query.py`) with what the vocabulary says about its words (spelling corrections,
+completions of the word being typed) and the glossary synonyms, then one statement matches the weighted `tsvector`
+through its GIN index, ranks, counts facets over the whole filtered result and highlights only the page returned.
+
+Each process caches answers, word lookups and the synonyms, keyed by `search_generation`, which triggers bump on
+every change to the documents or synonyms: one tiny read proves the cache current, made at most every
+`recheck_seconds` (0: before every search). An answer is also dropped when the earliest expiry among its matches
+passes. Writes take the caller's transaction, so the worker's
+index sync is atomic with its feed position. See docs/decisions.md ("Search") for the reasoning.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections import OrderedDict
+from collections.abc import AsyncIterator, Hashable, Sequence
+from contextlib import asynccontextmanager
+from typing import Generic, TypeVar
+
+import asyncpg
+import msgspec
+
+from service.search import postgres_sql as sql
+from service.search import query as lang
+from service.search.base import MARK_CLOSE, MARK_OPEN, Layer, SearchDocument, SearchHit, SearchQuery, SearchResult
+from service.store.database import Connection, Pool
+
+REINDEX_BATCH = 500
+MAX_CACHE_AGE = dt.timedelta(minutes=5)
+
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
+
+
+class _Lru(Generic[K, V]):
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._items: OrderedDict[K, V] = OrderedDict()
+
+    def get(self, key: K) -> V | None:
+        value = self._items.get(key)
+        if value is not None:
+            self._items.move_to_end(key)
+        return value
+
+    def put(self, key: K, value: V) -> None:
+        self._items[key] = value
+        self._items.move_to_end(key)
+        while len(self._items) > self._size:
+            self._items.popitem(last=False)
+
+    def clear(self) -> None:
+        self._items.clear()
+
+
+class _WordInfo(msgspec.Struct, frozen=True):
+    word: str
+    folded: str
+    completions: list[str] | None = None
+    correction: str | None = None
+
+
+class _RawHit(msgspec.Struct, frozen=True):
+    kind: str
+    slug: str
+    title: str
+    version: int
+    status: str
+    snippet: str | None
+    score: float
+    api_url: str
+    content_url: str | None
+    tags: list[str]
+    teams: list[str]
+    expires_at: dt.datetime | None
+
+
+class _Cached(msgspec.Struct, frozen=True):
+    result: SearchResult
+    until: dt.datetime
+
+
+_hits_decoder = msgspec.json.Decoder(list[_RawHit])
+_facet_decoder = msgspec.json.Decoder(dict[str, int])
+
+
+def marked(snippet: str) -> str:
+    """The highlight sentinels of an (already escaped) snippet as <mark> tags."""
+    return snippet.replace(sql.OPEN, MARK_OPEN).replace(sql.CLOSE, MARK_CLOSE)
+
+
+def _cache_key(query: SearchQuery) -> tuple[object, ...]:
+    return (
+        " ".join(query.q.split()),
+        tuple(query.kinds),
+        tuple(query.tags),
+        tuple(query.teams),
+        query.include_drafts,
+        query.limit,
+        query.offset,
+        tuple(query.facets),
+        tuple(query.restrict_tags),
+        tuple(query.restrict_teams),
+    )
+
+
+class PostgresSearchIndex:
+    """`SearchIndex` over the `search_documents` table (migration 0005)."""
+
+    name = "postgres"
+
+    def __init__(self, pool: Pool, *, cache_size: int = 2000, recheck_seconds: float = 0.0) -> None:
+        self._pool = pool
+        self._cache_size = cache_size
+        self._recheck = recheck_seconds
+        self._checked_at = float("-inf")
+        self._results: _Lru[tuple[object, ...], _Cached] = _Lru(max(cache_size, 1))
+        self._words: _Lru[tuple[str, bool], _WordInfo] = _Lru(50_000)
+        self._synonyms: dict[str, tuple[str, ...]] | None = None
+        self._generation: tuple[int, int] = (-1, -1)
+
+    # --- writes -----------------------------------------------------------------------------------------------------
+
+    @asynccontextmanager
+    async def _writing(self, conn: Connection | None) -> AsyncIterator[Connection]:
+        if conn is not None:
+            yield conn
+            return
+        async with self._pool.acquire() as own, own.transaction():
+            yield own
+
+    async def upsert(self, docs: Sequence[SearchDocument], *, conn: Connection | None = None) -> None:
+        if not docs:
+            return
+        async with self._writing(conn) as db:
+            await db.execute(sql.UPSERT, list(docs))
+
+    async def delete(
+        self, kind: str, slug: str, *, layers: Sequence[Layer] | None = None, conn: Connection | None = None
+    ) -> None:
+        async with self._writing(conn) as db:
+            await db.execute(sql.DELETE, kind, slug, None if layers is None else list(layers))
+
+    async def set_synonyms(self, groups: list[list[str]], *, conn: Connection | None = None) -> None:
+        async with self._writing(conn) as db:
+            await db.execute("DELETE FROM search_synonyms")
+            await db.execute(sql.SET_SYNONYMS, [g for g in groups if len(g) > 1])
+
+    async def reindex(self, docs: AsyncIterator[SearchDocument], synonyms: list[list[str]]) -> int:
+        """Replace everything in one transaction: searches read the old documents until it commits (MVCC), so the
+        swap is atomic without a second table. Deletes (not TRUNCATE) keep readers from waiting on a lock."""
+        count = 0
+        async with self._pool.acquire() as conn:
+            async with conn.transaction():
+                await conn.execute("DELETE FROM search_documents")
+                await conn.execute("DELETE FROM search_terms")
+                batch: list[SearchDocument] = []
+                async for doc in docs:
+                    batch.append(doc)
+                    if len(batch) >= REINDEX_BATCH:
+                        await self.upsert(batch, conn=conn)
+                        count += len(batch)
+                        batch = []
+                await self.upsert(batch, conn=conn)
+                count += len(batch)
+                await self.set_synonyms(synonyms, conn=conn)
+            await conn.execute("ANALYZE search_documents, search_terms, search_synonyms")
+        return count
+
+    async def check(self) -> None:
+        async with self._pool.acquire() as conn:
+            await conn.fetchval("SELECT 1 FROM search_documents LIMIT 1")
+
+    async def close(self) -> None:
+        """The pool belongs to the application."""
+
+    # --- reads ------------------------------------------------------------------------------------------------------
+
+    async def _refresh(self, conn: Connection) -> None:
+        """Drop what a change to the documents or synonyms made stale (one read of a one-row table)."""
+        self._checked_at = time.monotonic()
+        row = await conn.fetchrow(sql.GENERATION)
+        generation = (row["documents"], row["synonyms"]) if row else (0, 0)
+        if generation == self._generation:
+            return
+        if generation[0] != self._generation[0]:
+            self._words.clear()
+        if generation[1] != self._generation[1]:
+            self._synonyms = None
+        self._results.clear()
+        self._generation = generation
+
+    async def _lexicon(self, conn: Connection, words: list[tuple[str, bool]]) -> lang.Lexicon:
+        keys = list(dict.fromkeys((word.lower(), prefix) for word, prefix in words))
+        found = {key: info for key in keys if (info := self._words.get(key)) is not None}
+        missing = [key for key in keys if key not in found]
+        if missing:
+            rows = await conn.fetch(sql.LEXICON, [w for w, _ in missing], [p for _, p in missing])
+            for key, row in zip(missing, rows, strict=True):
+                info = _WordInfo(row["word"], row["folded"], row["completions"], row["correction"])
+                self._words.put(key, info)
+                found[key] = info
+        if self._synonyms is None:
+            self._synonyms = lang.synonym_index(row["terms"] for row in await conn.fetch(sql.SYNONYM_GROUPS))
+        infos = [found[key] for key in keys]
+        return lang.Lexicon(
+            folded={word: found[(word.lower(), prefix)].folded for word, prefix in words},
+            corrections={i.folded: i.correction for i in infos if i.correction},
+            completions={i.folded: tuple(i.completions) for i in infos if i.completions},
+            synonyms=self._synonyms,
+        )
+
+    async def search(self, query: SearchQuery, *, now: dt.datetime | None = None) -> SearchResult:
+        moment = now or dt.datetime.now(dt.UTC)
+        key = _cache_key(query)
+        if now is None and time.monotonic() - self._checked_at < self._recheck:
+            cached = self._results.get(key)
+            if cached is not None and cached.until > moment:
+                return cached.result  # the index was unchanged a moment ago
+        parsed = lang.parse(query.q)
+        async with self._pool.acquire() as conn:
+            await self._refresh(conn)
+            generation = self._generation
+            cached = self._results.get(key)
+            if now is None and cached is not None and cached.until > moment:
+                return cached.result
+            async with conn.transaction():
+                row = await self._run(conn, query, parsed, moment)
+        assert row is not None
+        result = _result(row, query)
+        if now is None and self._cache_size and generation == self._generation:  # not from data a change replaced
+            changes_at: dt.datetime | None = row["changes_at"]
+            until = min(moment + MAX_CACHE_AGE, changes_at or moment + MAX_CACHE_AGE)
+            self._results.put(key, _Cached(result, until))
+        return result
+
+    async def _run(
+        self, conn: Connection, query: SearchQuery, parsed: lang.ParsedQuery, moment: dt.datetime
+    ) -> asyncpg.Record | None:
+        # The planner prices a sequential scan by its pages, not by decompressing every large `tsv` it must test,
+        # so for a common word it picks the scan that is several times slower than the GIN bitmap it rejected.
+        await conn.execute("SET LOCAL enable_seqscan = off")
+        tsquery = any_term = None
+        if not parsed.empty:
+            planned = lang.plan(parsed, await self._lexicon(conn, parsed.words()))
+            tsquery, any_term = lang.to_tsquery_text(planned), lang.to_any_tsquery_text(planned)
+        return await conn.fetchrow(
+            sql.LISTING if tsquery is None else sql.TEXT_SEARCH,
+            tsquery,
+            ["published", "draft"] if query.include_drafts else ["published"],
+            query.include_drafts,  # editors see expired documents too (hits say when they expired)
+            moment,
+            query.kinds,
+            query.tags,
+            query.teams,
+            query.restrict_tags,
+            query.restrict_teams,
+            query.limit,
+            query.offset,
+            list(query.facets),
+            None if tsquery is None else " ".join(query.q.split()),
+            None if tsquery is None else any_term,
+        )
+
+
+def _result(record: asyncpg.Record, query: SearchQuery) -> SearchResult:
+    hits = [
+        SearchHit(
+            kind=h.kind,
+            slug=h.slug,
+            title=h.title,
+            version=h.version,
+            status=h.status,
+            snippet=marked(h.snippet or ""),
+            score=round(h.score, 6),
+            api_url=h.api_url,
+            content_url=h.content_url,
+            tags=h.tags,
+            teams=h.teams,
+            expires_at=h.expires_at,
+        )
+        for h in _hits_decoder.decode(record["hits"])
+    ]
+    total: int = record["total"]
+    facets = {name: _facet_decoder.decode(record[name]) for name in ("kind", "tags", "teams") if record[name]}
+    following = query.offset + len(hits)
+    return SearchResult(
+        hits=hits, total=total, facets=facets, next_offset=following if following < total and hits else None
+    )

@@ -1,0 +1,158 @@
+"""The SQL of the PostgreSQL search backend (`postgres.py`), composed from constants only: every value is a $n."""
+
+from __future__ import annotations
+
+CONFIG = "canon_search"
+OPEN, CLOSE = "\u2983", "\u2984"  # highlight sentinels: the escaped snippet's marks, turned into <mark> in Python
+
+UPSERT = f"""
+WITH docs AS (
+    SELECT * FROM json_to_recordset($1::json) AS d(
+        kind text, slug text, status text, version integer, version_status text, title text, tags text[],
+        teams text[], aliases text[], summary text, body text, extracted_text text, expires_at timestamptz,
+        updated_at timestamptz, api_url text, content_url text)
+), stored AS (
+    INSERT INTO search_documents AS s (kind, slug, layer, version, version_status, title, tags, teams, aliases,
+        summary, body, extracted_text, expires_at, updated_at, api_url, content_url, title_key, tsv, names_tsv,
+        head_tsv)
+    SELECT kind, slug, status, version, version_status, title, tags, teams, aliases, summary, body, extracted_text,
+        expires_at, updated_at, api_url, content_url, canon_fold(title),
+        setweight(to_tsvector('{CONFIG}', title), 'A')
+            || setweight(to_tsvector('{CONFIG}', array_to_string(aliases, ' , ')), 'A')
+            || setweight(to_tsvector('{CONFIG}', summary), 'B') || setweight(to_tsvector('{CONFIG}', body), 'C')
+            || setweight(to_tsvector('{CONFIG}', extracted_text), 'D'),
+        to_tsvector('{CONFIG}', title || ' , ' || array_to_string(aliases, ' , ')),
+        setweight(to_tsvector('{CONFIG}', title || ' , ' || array_to_string(aliases, ' , ')), 'A')
+            || setweight(to_tsvector('{CONFIG}', summary), 'B')
+    FROM docs
+    ON CONFLICT (kind, slug, layer) DO UPDATE SET version = EXCLUDED.version,
+        version_status = EXCLUDED.version_status, title = EXCLUDED.title, tags = EXCLUDED.tags,
+        teams = EXCLUDED.teams, aliases = EXCLUDED.aliases, summary = EXCLUDED.summary, body = EXCLUDED.body,
+        extracted_text = EXCLUDED.extracted_text, expires_at = EXCLUDED.expires_at,
+        updated_at = EXCLUDED.updated_at, api_url = EXCLUDED.api_url, content_url = EXCLUDED.content_url,
+        title_key = EXCLUDED.title_key, tsv = EXCLUDED.tsv, names_tsv = EXCLUDED.names_tsv,
+        head_tsv = EXCLUDED.head_tsv
+)
+INSERT INTO search_terms AS t (term, hits)
+SELECT word, count(*) FROM docs, regexp_split_to_table(canon_fold(concat_ws(' ', title,
+    array_to_string(aliases, ' '), summary, body, extracted_text)), '[^[:alnum:]]+') AS word
+WHERE length(word) BETWEEN 2 AND 40
+GROUP BY word
+ON CONFLICT (term) DO UPDATE SET hits = t.hits + EXCLUDED.hits"""  # noqa: S608  # constants only
+
+DELETE = """DELETE FROM search_documents
+WHERE kind = $1 AND slug = $2 AND ($3::text[] IS NULL OR layer = ANY($3::text[]))"""
+
+# Terms are stored as their folded words joined by single spaces: exactly how a query's words are joined to match.
+SET_SYNONYMS = """
+INSERT INTO search_synonyms (group_id, term, words)
+SELECT g.ord, array_to_string(x.words, ' '), x.words
+FROM json_array_elements($1::json) WITH ORDINALITY AS g(terms, ord),
+     json_array_elements_text(g.terms) AS t(term),
+     LATERAL (SELECT array_remove(regexp_split_to_array(canon_fold(t.term), '[^[:alnum:]]+'), '') AS words) x
+WHERE cardinality(x.words) > 0
+ON CONFLICT DO NOTHING"""
+
+SYNONYM_GROUPS = "SELECT array_agg(term ORDER BY term) AS terms FROM search_synonyms GROUP BY group_id"
+
+GENERATION = "SELECT documents, synonyms FROM search_generation"
+
+# Spelling: of the 50 vocabulary words nearest by trigrams (a GiST index scan), the closest by edit distance
+# (1 for short words, 2 for longer), then the most frequent. Completions: the most frequent words the word being
+# typed begins (`~>=~`/`~<~` keep that on the text_pattern_ops index).
+LEXICON = """
+SELECT u.word, w.f AS folded,
+    CASE WHEN u.prefix AND length(w.f) >= 2 THEN ARRAY(
+        SELECT t.term FROM search_terms t WHERE t.term ~>=~ w.f AND t.term ~<~ (w.f || chr(1114111))
+        ORDER BY t.hits DESC, t.term LIMIT 3) END AS completions,
+    CASE WHEN length(w.f) BETWEEN 3 AND 40 AND NOT EXISTS (SELECT 1 FROM search_terms t WHERE t.term = w.f)
+        THEN (SELECT k.term FROM (
+                SELECT t.term, t.hits, t.term <-> w.f AS distance FROM search_terms t ORDER BY t.term <-> w.f LIMIT 50
+            ) k
+            WHERE levenshtein_less_equal(k.term, w.f, 2) <= CASE WHEN length(w.f) <= 4 THEN 1 ELSE 2 END
+            ORDER BY levenshtein(k.term, w.f), k.hits DESC, k.distance, k.term LIMIT 1) END AS correction
+FROM unnest($1::text[], $2::bool[]) AS u(word, prefix), LATERAL (SELECT canon_fold(u.word) AS f) w"""
+
+_FILTERS = """d.layer = ANY($2::text[])
+      AND ($3 OR d.expires_at IS NULL OR d.expires_at > $4)
+      AND (cardinality($5::text[]) = 0 OR d.kind = ANY($5::text[]))
+      AND (cardinality($6::text[]) = 0 OR d.tags && $6::text[])
+      AND (cardinality($7::text[]) = 0 OR d.teams && $7::text[])
+      AND (cardinality($8::text[]) = 0 OR d.tags && $8::text[])
+      AND (cardinality($9::text[]) = 0 OR d.teams && $9::text[])"""
+
+# Titles and aliases first: a match of the whole query there adds 1 (a query that is the whole title 1 more), more
+# than `ts_rank` (normalised below 1) can add. Only documents whose title, aliases or summary (`head_tsv`) hold at
+# least one of the query's terms ($14, found through its own GIN index) are scored at all, and ranking reads the
+# small `head_tsv` (weights {D, C, B, A}: summary B 0.4, title and aliases A 1.0), never the large `tsv`: a broad
+# word can match thousands of bodies, and scoring each of them was most of a query's cost. Matches only in bodies
+# or asset text score 0 and follow, ordered by title.
+# The query and the folded text are sub-selects: computed once per statement (InitPlans), where a function call in
+# the select list would parse and stem the query again for every matching row.
+_QUERY = f"(SELECT to_tsquery('{CONFIG}', $1))"
+_SCORE = f"""(CASE WHEN d.names_tsv @@ {_QUERY} THEN 1 ELSE 0 END
+    + CASE WHEN d.title_key = (SELECT canon_fold($13)) THEN 1 ELSE 0 END
+    + ts_rank('{{0.05, 0.2, 0.4, 1.0}}', d.head_tsv, (SELECT to_tsquery('{CONFIG}', $14)), 32))::float8"""
+
+
+def _escaped(text: str) -> str:
+    """SQL for `text` HTML-escaped, without the highlight sentinels. ts_headline would drop `<tag>`-like words as
+    markup; escaped first, they stay as text, and the snippet needs no escaping afterwards."""
+    bare = f"translate({text}, '{OPEN}{CLOSE}', '')"
+    return f"replace(replace(replace({bare}, '&', '&amp;'), '<', '&lt;'), '>', '&gt;')"
+
+
+_SNIPPET_SOURCE = """concat_ws(' … ', nullif(d.summary, ''), nullif(left(d.body, 10000), ''),
+    nullif(left(d.extracted_text, 20000), ''))"""
+
+_HEADLINE = f"""ts_headline('{CONFIG}', {_escaped(_SNIPPET_SOURCE)}, {_QUERY},
+    'StartSel={OPEN}, StopSel={CLOSE}, MaxWords=30, MinWords=12, MaxFragments=2, FragmentDelimiter=" … "')"""
+
+_EXCERPT = _escaped("left(coalesce(nullif(d.summary, ''), nullif(d.body, ''), d.extracted_text), 240)")
+
+_ORDER = "{p}score DESC, {p}title_key, {p}kind, {p}slug, {p}layer DESC"
+
+
+def _search_sql(*, text: bool) -> str:
+    """One statement: the filtered matches (materialised once), their count, the page with snippets, the facets
+    asked for, and the earliest future expiry among them (how long a cached copy of the answer stays true)."""
+    if text:
+        match = f"AND d.tsv @@ to_tsquery('{CONFIG}', $1)"
+        head = f"""SELECT d.kind, d.slug, d.layer, {_SCORE} AS score FROM search_documents d
+    WHERE {_FILTERS} AND d.head_tsv @@ to_tsquery('{CONFIG}', $14)"""  # noqa: S608  # constants only
+    else:
+        match = "AND $1::text IS NULL AND $13::text IS NULL AND $14::text IS NULL"
+        head = "SELECT NULL::text AS kind, NULL::text AS slug, NULL::text AS layer, 0::float8 AS score WHERE false"
+    snippet = _HEADLINE if text else _EXCERPT
+    return f"""
+WITH matched AS MATERIALIZED (
+    SELECT d.kind, d.slug, d.layer, d.tags, d.teams, d.expires_at, d.title_key
+    FROM search_documents d
+    WHERE {_FILTERS}
+      {match}
+), head AS (
+    {head}
+), page AS (
+    SELECT m.kind, m.slug, m.layer, m.title_key, coalesce(h.score, 0) AS score
+    FROM matched m LEFT JOIN head h USING (kind, slug, layer)
+    ORDER BY {_ORDER.format(p="")} LIMIT $10 OFFSET $11
+)
+SELECT (SELECT count(*) FROM matched) AS total,
+    (SELECT min(expires_at) FROM matched WHERE expires_at > $4) AS changes_at,
+    (SELECT coalesce(json_agg(json_build_object('kind', d.kind, 'slug', d.slug, 'title', d.title,
+        'version', d.version, 'status', d.version_status, 'snippet', {snippet}, 'score', p.score,
+        'api_url', d.api_url, 'content_url', d.content_url, 'tags', d.tags, 'teams', d.teams,
+        'expires_at', d.expires_at) ORDER BY {_ORDER.format(p="p.")}), '[]')
+     FROM page p JOIN search_documents d USING (kind, slug, layer))::text AS hits,
+    CASE WHEN 'kind' = ANY($12::text[]) THEN (SELECT coalesce(json_object_agg(f.kind, f.n), '{{}}') FROM (
+        SELECT kind, count(*) AS n FROM matched GROUP BY kind ORDER BY n DESC, kind) f)::text END AS kind,
+    CASE WHEN 'tags' = ANY($12::text[]) THEN (SELECT coalesce(json_object_agg(f.tag, f.n), '{{}}') FROM (
+        SELECT tag, count(*) AS n FROM (SELECT unnest(tags) AS tag FROM matched) t
+        GROUP BY tag ORDER BY n DESC, tag LIMIT 100) f)::text END AS tags,
+    CASE WHEN 'teams' = ANY($12::text[]) THEN (SELECT coalesce(json_object_agg(f.team, f.n), '{{}}') FROM (
+        SELECT team, count(*) AS n FROM (SELECT unnest(teams) AS team FROM matched) t
+        GROUP BY team ORDER BY n DESC, team LIMIT 100) f)::text END AS teams"""  # noqa: S608  # constants only
+
+
+TEXT_SEARCH = _search_sql(text=True)
+LISTING = _search_sql(text=False)

@@ -1,0 +1,169 @@
+"""What the container image does, without a container engine: build the wheel, install it with its runtime
+dependencies only into a fresh virtual environment, and run `canon migrate`, `canon serve` and `canon worker` from
+there against an empty database, from a directory outside the checkout.
+
+The dependencies' wheels are kept in a wheelhouse between runs (`CANON_TEST_WHEELHOUSE`, default
+`~/.cache/canon/test-wheelhouse`), so only the first run downloads them from the package index; later runs install
+offline in a few seconds. The Dockerfile runs the same two steps (build the wheel, `pip install` it).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+import zipfile
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import asyncpg
+import httpx
+import pytest
+
+from tests.conftest import with_database
+from tests.webhook_fixtures import free_port
+
+pytestmark = pytest.mark.e2e
+
+ROOT = Path(__file__).resolve().parents[2]
+DEV_ONLY = ("pytest", "mypy", "ruff", "hypothesis", "schemathesis", "moto", "helm-python-sdk")
+
+
+def _wheelhouse() -> Path:
+    configured = os.environ.get("CANON_TEST_WHEELHOUSE")
+    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    folder = Path(configured) if configured else cache / "canon" / "test-wheelhouse"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _run(*args: str | Path, timeout: float = 120, cwd: Path | None = None, env: dict[str, str] | None = None) -> str:
+    result = subprocess.run(
+        [str(a) for a in args], capture_output=True, text=True, timeout=timeout, cwd=cwd, env=env, check=False
+    )
+    assert result.returncode == 0, (
+        f"{' '.join(map(str, args))} -> {result.returncode}\n{result.stdout}\n{result.stderr}"
+    )
+    return result.stdout
+
+
+def _pip(*args: str | Path, timeout: float = 300) -> str:
+    return _run(sys.executable, "-m", "pip", "--disable-pip-version-check", *args, timeout=timeout)
+
+
+@pytest.fixture(scope="module")
+def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A fresh virtual environment with the built wheel and its runtime dependencies; returns its `bin/`."""
+    work = tmp_path_factory.mktemp("packaging")
+    _pip("wheel", ROOT, "--no-deps", "--wheel-dir", work / "dist", "--quiet")
+    [wheel] = (work / "dist").glob("canon-*.whl")
+    venv = work / "venv"
+    _run(sys.executable, "-m", "venv", "--without-pip", venv)
+    python = venv / "bin" / "python"
+    house = _wheelhouse()
+    offline = ("--python", python, "install", "--quiet", "--no-compile", "--no-index", "--find-links", house, wheel)
+    try:
+        _pip(*offline)
+    except AssertionError:  # a dependency is not in the wheelhouse yet: fetch it from the index once
+        _pip("wheel", "--quiet", "--wheel-dir", house, "--find-links", house, wheel)
+        for stale in house.glob("canon-*.whl"):
+            stale.unlink()
+        _pip(*offline)
+    return venv / "bin"
+
+
+def test_the_wheel_holds_the_package_and_its_migrations_and_nothing_else(installed: Path) -> None:
+    [wheel] = (installed.parent.parent / "dist").glob("canon-*.whl")
+    names = zipfile.ZipFile(wheel).namelist()
+    assert any(n.startswith("service/_migrations/0001_") for n in names)
+    assert not [n for n in names if n.startswith(("tests/", "bench/", "helm/"))]
+    listed = json.loads(_pip("--python", installed / "python", "list", "--format", "json"))
+    present = {item["name"].lower() for item in listed}
+    assert "canon" in present
+    assert not present & set(DEV_ONLY), f"dev dependencies installed: {present & set(DEV_ONLY)}"
+
+
+@pytest.fixture
+async def empty_database(pg_url: str) -> AsyncIterator[str]:
+    name = f"canon_pkg_{uuid.uuid4().hex[:12]}"
+    admin = await asyncpg.connect(pg_url)
+    try:
+        await admin.execute(f"CREATE DATABASE {name}")
+    finally:
+        await admin.close()
+    yield with_database(pg_url, name)
+    admin = await asyncpg.connect(pg_url)
+    try:
+        await admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    finally:
+        await admin.close()
+
+
+def _env(database_url: str, folder: Path, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("CANON_", "PYTHON", "VIRTUAL_ENV"))}
+    env.update(CANON_DATABASE_URL=database_url, CANON_DATA_DIR=str(folder / "data"), **extra)
+    return env
+
+
+@contextlib.contextmanager
+def _process(args: list[str], env: dict[str, str], folder: Path, log_name: str) -> Iterator[subprocess.Popen[bytes]]:
+    log = folder / log_name
+    with log.open("wb") as out:
+        proc = subprocess.Popen(args, env=env, cwd=folder, stdout=out, stderr=subprocess.STDOUT)
+    try:
+        yield proc
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(10)
+
+
+async def test_the_installed_wheel_migrates_serves_and_works(
+    installed: Path, empty_database: str, tmp_path: Path
+) -> None:
+    canon = str(installed / "canon")
+    env = _env(empty_database, tmp_path)
+    where = _run(installed / "python", "-c", "import service; print(service.__file__)", cwd=tmp_path)
+    assert where.startswith(str(installed.parent)), f"imported from the checkout, not the wheel: {where}"
+
+    migrated = await asyncio.to_thread(_run, canon, "migrate", cwd=tmp_path, env=env)
+    assert migrated.startswith("applied ")
+    assert "0001_initial" in migrated
+
+    port = free_port()
+    with _process([canon, "serve", "--host", "127.0.0.1", "--port", str(port)], env, tmp_path, "serve.log") as serve:
+        deadline = time.monotonic() + 30
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=5) as http:
+            while True:
+                assert serve.poll() is None, (tmp_path / "serve.log").read_text()
+                with contextlib.suppress(httpx.TransportError):
+                    if (await http.get("/healthz")).status_code == 200:
+                        break
+                assert time.monotonic() < deadline, (tmp_path / "serve.log").read_text()
+                await asyncio.sleep(0.1)
+            ready = await http.get("/readyz")
+            assert ready.status_code == 200, ready.text
+            assert "canon_http_requests_total" in (await http.get("/metrics")).text
+        serve.send_signal(signal.SIGTERM)
+        assert serve.wait(15) in (0, 128 + signal.SIGTERM)
+    first = (tmp_path / "serve.log").read_text().splitlines()[0]
+    assert json.loads(first)["level"] in {"info", "warning"}, "canon serve logs JSON by default"
+
+    with _process([canon, "worker"], env, tmp_path, "worker.log") as worker:
+        conn = await asyncpg.connect(empty_database)
+        try:
+            deadline = time.monotonic() + 30
+            while not await conn.fetchval("SELECT count(*) FROM worker_heartbeats"):
+                assert worker.poll() is None, (tmp_path / "worker.log").read_text()
+                assert time.monotonic() < deadline, (tmp_path / "worker.log").read_text()
+                await asyncio.sleep(0.1)
+        finally:
+            await conn.close()
+        worker.send_signal(signal.SIGTERM)
+        assert worker.wait(15) == 0, (tmp_path / "worker.log").read_text()
