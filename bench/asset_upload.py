@@ -492,7 +492,7 @@ class Result:
     moto_lifetime_rss: int
     part_size: int
     max_bytes: int
-    copy_seconds: float
+    copy_seconds: float | None
     database_kind: str
     command: str
     load: tuple[str, str]
@@ -654,12 +654,17 @@ class Bench:
                 report(transfer)
         return transfers
 
-    def time_copy(self) -> float:
-        """How long moto takes to CopyObject the stored blob (what Canon's upload does after the last part)."""
+    def time_copy(self) -> float | None:
+        """How long moto takes to CopyObject the stored blob (what Canon's upload does after the last part); None
+        when the blob is not at its content address (a `--canon-env` experiment that stores it elsewhere)."""
         source = f"blobs/sha256/{self.sha256[:2]}/{self.sha256}"
         key = f"bench/copy-{uuid.uuid4().hex}"
         started = time.perf_counter()
-        self.s3.copy_object(Bucket=BUCKET, Key=key, CopySource={"Bucket": BUCKET, "Key": source})
+        try:
+            self.s3.copy_object(Bucket=BUCKET, Key=key, CopySource={"Bucket": BUCKET, "Key": source})
+        except self.s3.exceptions.ClientError as exc:
+            print(f"no CopyObject timing: {exc}", flush=True)
+            return None
         seconds = time.perf_counter() - started
         self.s3.delete_object(Bucket=BUCKET, Key=key)
         print(f"moto CopyObject of the {human(self.size)} blob: {seconds:.1f} s", flush=True)
@@ -717,36 +722,40 @@ def run(procs: Processes, work: Path, args: argparse.Namespace, command: str) ->
             "CANON_ASSET_MAX_BYTES": str(max_bytes),
             **dict(item.split("=", 1) for item in args.canon_env),
         }
-        migrate(canon_env)
-        canon_port = free_port()
-        canon = procs.start("canon", canon_command("serve", "--host", HOST, "--port", str(canon_port)), canon_env)
-        wait_ready(procs, "canon", canon, canon_port, "/healthz")
-        bench = Bench(args, endpoint, work / "bench.pdf", canon.pid, moto.pid)
-        bench.postmaster, bench.canon_port = postmaster, canon_port
-        bench.part_size = max(8 * MiB, -(-max_bytes // 10_000))  # as S3BlobStore.put_stream picks it
-        baseline_rss = rss(canon.pid)
-        bench.slug, bench.etag, bench.editor, approver, reader = seed(canon_port, admin)
-        print(f"writing a {human(args.size)} file", flush=True)
-        write_file(bench.file, args.size)
-        warm_up = None
-        if args.warmup:
-            print("warm-up: one upload each way", flush=True)
-            warm_up = bench.warm_up()
-            report(warm_up)
-        warm_rss = rss(canon.pid)
-        print(f"canon RSS: {baseline_rss / MB:.0f} MB at start, {warm_rss / MB:.0f} MB after the warm-up", flush=True)
+        try:
+            migrate(canon_env)
+            canon_port = free_port()
+            canon = procs.start("canon", canon_command("serve", "--host", HOST, "--port", str(canon_port)), canon_env)
+            wait_ready(procs, "canon", canon, canon_port, "/healthz")
+            bench = Bench(args, endpoint, work / "bench.pdf", canon.pid, moto.pid)
+            bench.postmaster, bench.canon_port = postmaster, canon_port
+            bench.part_size = max(8 * MiB, -(-max_bytes // 10_000))  # as S3BlobStore.put_stream picks it
+            baseline_rss = rss(canon.pid)
+            bench.slug, bench.etag, bench.editor, approver, reader = seed(canon_port, admin)
+            print(f"writing a {human(args.size)} file", flush=True)
+            write_file(bench.file, args.size)
+            warm_up = None
+            if args.warmup:
+                print("warm-up: one upload each way", flush=True)
+                warm_up = bench.warm_up()
+                report(warm_up)
+            warm_rss = rss(canon.pid)
+            print(
+                f"canon RSS: {baseline_rss / MB:.0f} MB at start, {warm_rss / MB:.0f} MB after the warm-up", flush=True
+            )
 
-        load_before = load_average()
-        transfers = bench.uploads()
-        load_after = load_average()
-        copy_seconds = bench.time_copy()
-        profile_transfer, profiles = bench.profile(procs, work) if args.profile else (None, [])
-        publish(canon_port, bench.slug, bench.etag, bench.editor, approver)
-        transfers += bench.downloads(reader)
+            load_before = load_average()
+            transfers = bench.uploads()
+            load_after = load_average()
+            copy_seconds = bench.time_copy()
+            profile_transfer, profiles = bench.profile(procs, work) if args.profile else (None, [])
+            publish(canon_port, bench.slug, bench.etag, bench.editor, approver)
+            transfers += bench.downloads(reader)
 
-        moto_lifetime_rss = high_water_mark(moto.pid) or 0
-        kind = "CANON_DATABASE_URL" if postmaster is None else "embedded PostgreSQL 18 (temporary folder, deleted)"
-        procs.stop_all()  # before the database goes away
+            moto_lifetime_rss = high_water_mark(moto.pid) or 0
+            kind = "CANON_DATABASE_URL" if postmaster is None else "embedded PostgreSQL 18 (temporary folder, deleted)"
+        finally:
+            procs.stop_all()  # before the database goes away
     return Result(
         size=args.size,
         rounds=args.rounds,
@@ -928,9 +937,13 @@ def render(result: Result) -> str:
         "",
         f"Canon upload timeline (median): the client had sent the body after {sent:.1f} s; the answer came "
         f"{tail:.1f} s later (the parts still in flight, CompleteMultipartUpload, the server-side CopyObject of the "
-        f"{size} staged object to its content address, the staged object's deletion, the database update). "
-        f"For scale: one CopyObject of the {size} blob, sent by this script with boto3 after the rounds, took moto "
-        f"{result.copy_seconds:.1f} s.",
+        f"{size} staged object to its content address, the staged object's deletion, the database update)."
+        + (
+            ""
+            if result.copy_seconds is None
+            else f" For scale: one CopyObject of the {size} blob, sent by this script with boto3 after the rounds, "
+            f"took moto {result.copy_seconds:.1f} s."
+        ),
         "",
         "CPU s/GiB: CPU seconds each process spent during the transfer, per GiB moved; client = this script's "
         "process (boto3's threads, or `http.client` for Canon, plus the RSS sampler); cores busy = all processes "

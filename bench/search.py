@@ -457,6 +457,7 @@ def run(procs: Processes, args: argparse.Namespace, folder: Path) -> str:
             if status != 200:
                 raise RuntimeError(f"{path}: {status} {body[:300]!r}")
             stats[path] = json.loads(body)["total"]
+        args.load_before = load_average()
         targets = {"search": (port, search_paths), "uncached": (bare_port, search_paths), "read": (port, read_paths)}
         for target_port, paths in targets.values():
             run_wrk(target_port, paths, keys["reader"], args.warmup, args.connections, folder)
@@ -548,7 +549,8 @@ def render(
         f"it, polling every 10 ms): p50 {statistics.median(delays) * 1000:.0f} ms, p95 **{publish_p95 * 1000:.0f} "
         f"ms**, max {max(delays) * 1000:.0f} ms; target p95 ≤ {PUBLISH_TARGET_S:.0f} s: "
         f"{verdict[publish_p95 <= PUBLISH_TARGET_S]}.",
-        f"- Load average after the run: {load_average()}.",
+        f"- Load average (1 min) before the measurements {args.load_before}, after {load_average()}: on a 2-core "
+        "machine anything well above 2 means other work took cores from these numbers; compare the ratios.",
         END_MARK,
         "",
     ]

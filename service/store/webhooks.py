@@ -159,15 +159,23 @@ class Claimed(msgspec.Struct, frozen=True):
 
 # Due, not leased, subscription enabled, and no earlier pending delivery in the same scope (per-entry order).
 _CLAIM = """
-WITH candidates AS (
-    SELECT d.id FROM webhook_deliveries d
+WITH due AS (
+    SELECT d.id,
+           row_number() OVER (PARTITION BY d.subscription_id ORDER BY d.next_attempt_at, d.id)
+               + coalesce(f.in_flight, 0) AS slot
+    FROM webhook_deliveries d
     JOIN webhook_subscriptions s ON s.id = d.subscription_id AND s.enabled
+    LEFT JOIN unnest($3::uuid[], $4::int[]) AS f(subscription_id, in_flight) ON f.subscription_id = d.subscription_id
     WHERE d.status = 'pending' AND d.next_attempt_at <= now()
       AND (d.lease_until IS NULL OR d.lease_until < now())
       AND NOT EXISTS (SELECT 1 FROM webhook_deliveries p
                       WHERE p.subscription_id = d.subscription_id AND p.scope = d.scope
-                        AND p.status = 'pending' AND p.id < d.id)
-      AND NOT (d.subscription_id = ANY ($3::uuid[]))
+                        AND p.status = 'pending' AND p.id < d.id)),
+candidates AS (
+    -- At most `per_subscription` in flight per endpoint, counting this worker's sends already under way: a claim
+    -- never leases more than can be sent before the leases run out.
+    SELECT d.id FROM webhook_deliveries d JOIN due ON due.id = d.id
+    WHERE due.slot <= $5
     ORDER BY d.next_attempt_at, d.id
     LIMIT $1
     FOR UPDATE OF d SKIP LOCKED)
@@ -180,9 +188,11 @@ RETURNING d.id, d.subscription_id, s.url, d.payload::text AS payload, d.attempts
               AS secrets"""
 
 
-async def claim(conn: Connection, limit: int, lease: dt.timedelta, busy: list[UUID]) -> list[Claimed]:
-    """Lease up to `limit` due deliveries, skipping subscriptions in `busy` (already at their concurrency)."""
-    rows = await conn.fetch(_CLAIM, limit, lease, busy)
+async def claim(
+    conn: Connection, limit: int, lease: dt.timedelta, in_flight: dict[UUID, int], per_subscription: int
+) -> list[Claimed]:
+    """Lease up to `limit` due deliveries, at most `per_subscription` per endpoint including `in_flight` ones."""
+    rows = await conn.fetch(_CLAIM, limit, lease, list(in_flight), list(in_flight.values()), per_subscription)
     return [Claimed(**dict(r)) for r in rows]
 
 

@@ -148,9 +148,8 @@ class Dispatcher:
         if room <= 0:
             return 0
         load = Counter(claimed.subscription_id for claimed in self._in_flight.values())
-        busy = [sub for sub, count in load.items() if count >= self._settings.per_subscription]
         async with self._pool.acquire() as conn:
-            claimed = await store.claim(conn, room, self._settings.lease, busy)
+            claimed = await store.claim(conn, room, self._settings.lease, dict(load), self._settings.per_subscription)
         for delivery in claimed:
             task = asyncio.create_task(self._deliver(delivery))
             self._in_flight[task] = delivery

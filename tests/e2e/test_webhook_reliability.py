@@ -619,11 +619,6 @@ async def test_the_worker_rides_out_a_postgresql_restart_without_losing_a_delive
     assert "retrying in" in worker.output, "the outage was noticed (and ridden out)"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known bug: a claim leases up to 128 deliveries without a per-subscription (or per-host) cap, so sends "
-    "queued behind the 8 per-host slots outlive their lease and the other worker sends them again",
-)
 async def test_two_workers_never_send_twice_when_sends_queue_behind_a_slow_endpoint(
     api: Api, database_url: str, receivers: Callable[..., Receiver], workers: Callable[..., WorkerProcess]
 ) -> None:
