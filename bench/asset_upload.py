@@ -1,7 +1,7 @@
 """Asset upload benchmark: a large file through Canon's streamed upload vs boto3's own `upload_file`, against moto.
 
-    .venv/bin/python bench/asset_upload.py [--size 1GiB] [--rounds 3] [--profile] [--no-write] [--json FILE]
-                                           [--logs DIR]
+    .venv/bin/python bench/asset_upload.py [--size 1GiB] [--rounds 3] [--profile] [--wait-idle SECONDS]
+        [--no-warmup] [--no-diagnostics] [--canon-env NAME=VALUE ...] [--no-write] [--json FILE] [--logs DIR]
 
 Targets (issue 3): uploading and downloading a 1 GiB file through the API keeps the service's peak RSS under 200 MB,
 and the upload runs at 70% or more of boto3's `upload_file` of the same file to the same server, in the same run.
@@ -12,18 +12,23 @@ One run:
    bucket with boto3;
 2. starts an embedded PostgreSQL in a temporary folder, unless `CANON_DATABASE_URL` is set; `canon migrate`;
 3. starts `canon serve` (uvicorn, 1 worker) with `CANON_S3_*` pointing at moto, `AWS_*` credentials `testing`, a
-   random `CANON_BOOTSTRAP_ADMIN_KEY` and `CANON_ASSET_MAX_BYTES` of twice the file;
+   random `CANON_BOOTSTRAP_ADMIN_KEY`, `CANON_ASSET_MAX_BYTES` of twice the file (at least 512 MiB, so the part
+   size stays 8 MiB) and any `--canon-env` (experiments: a `sitecustomize` on `PYTHONPATH`, malloc settings);
 4. over HTTP: editor, approver (team marketing) and reader keys, then one asset (draft version 1);
 5. writes a `--size` file of random bytes starting with `%PDF-1.7` (the PDF sniff) in the temporary folder;
-6. warms both paths up with one 32 MiB upload each (not measured);
-7. for `--rounds` rounds, in alternating order: (a) boto3 `upload_file` of the file to a fresh key (default client
-   and transfer settings; the object is deleted afterwards), (b) `PUT /v1/assets/{slug}/versions/1/content` of the
-   same file with `Content-Type`, `Content-Length` and `If-Match`, streamed from disk in 1 MiB blocks (http.client)
-   and timed until the JSON answer. Before each round 32 bytes of the file are rewritten (after the PDF header and
-   at the end), so every upload is a new blob: nothing is deduplicated; the answer's `sha256` is checked;
-8. submits, approves and publishes version 1, then `--rounds` times: `GET /v1/assets/{slug}/content` (reader) →
-   307 → the presigned moto URL, streamed and checked (size and SHA-256). The bytes come from moto, not through
-   Canon, by design;
+6. warms up with one full-size upload each way, boto3 and Canon (not measured: moto's first large upload costs it
+   about twice the CPU of the next ones);
+7. for `--rounds` rounds, the order rotating each round: (a) boto3 `upload_file` of the file to a fresh key (default
+   client and transfer settings; the object is deleted afterwards); (b) `PUT /v1/assets/{slug}/versions/1/content`
+   of the same file with `Content-Type`, `Content-Length` and `If-Match`, streamed from disk in 1 MiB blocks
+   (http.client) and timed until the JSON answer; unless `--no-diagnostics`, (c) `upload_file` through a client
+   built by Canon's own `make_client` and (d) the S3 requests Canon's store makes (multipart upload to a staging key,
+   8 MiB parts, 4 in flight, CopyObject, DeleteObject) sent by boto3 without Canon. Before each round 32 bytes of
+   the file are rewritten (after the PDF header and at the end), so every upload is a new blob: nothing is
+   deduplicated; Canon's answer (`sha256`, `size`) is checked against the file;
+8. times one CopyObject of the stored blob in moto, then submits, approves and publishes version 1, then `--rounds`
+   times: `GET /v1/assets/{slug}/content` (reader) → 307 → the presigned moto URL, streamed and checked (size and
+   SHA-256). The bytes come from moto, not through Canon, by design;
 9. with `--profile`: one more Canon upload (not measured) under `py-spy record` (Canon and moto), summarised;
 10. writes its section of `docs/benchmarks.md` between `<!-- asset_upload:start -->` and `<!-- asset_upload:end -->`,
     keeping the rest of the file and any notes between `<!-- asset_upload:notes:start -->` and
@@ -587,8 +592,8 @@ class Bench:
         self.s3.delete_object(Bucket=BUCKET, Key=key)
         sha256 = vary(self.file, self.size)
         with self.monitor() as monitor:
-            self.put(self.file, self.size, sha256)
-        return _transfer(monitor, 0, "warm-up", self.size)
+            put = self.put(self.file, self.size, sha256)
+        return _transfer(monitor, 0, "warm-up", self.size, put.sent_seconds)
 
     def upload_boto3(self, round_number: int, target: str) -> Transfer:
         key = f"bench/{target}-{round_number}-{uuid.uuid4().hex}"
@@ -1031,7 +1036,9 @@ def keep_notes(path: Path, section: str) -> str:
     if start < 0 or end < start:
         return section
     notes = text[start + len(NOTES_START) : end]
-    return section.replace(f"{NOTES_START}{NOTES_END}", f"{NOTES_START}{notes}{NOTES_END}", 1)
+    head, _, rest = section.partition(NOTES_START)
+    _, _, tail = rest.partition(NOTES_END)
+    return f"{head}{NOTES_START}{notes}{NOTES_END}{tail}"
 
 
 # --------------------------------------------------------------------------------------------------------------

@@ -174,8 +174,11 @@ WITH due AS (
 candidates AS (
     -- At most `per_subscription` in flight per endpoint, counting this worker's sends already under way: a claim
     -- never leases more than can be sent before the leases run out.
+    -- The row's own conditions are repeated here: a row another worker leased and committed meanwhile is
+    -- re-checked against them when locked (a condition only inside `due` would not be).
     SELECT d.id FROM webhook_deliveries d JOIN due ON due.id = d.id
-    WHERE due.slot <= $5
+    WHERE due.slot <= $5 AND d.status = 'pending' AND d.next_attempt_at <= now()
+      AND (d.lease_until IS NULL OR d.lease_until < now())
     ORDER BY d.next_attempt_at, d.id
     LIMIT $1
     FOR UPDATE OF d SKIP LOCKED)
