@@ -2,7 +2,10 @@
 
     .venv/bin/python bench/webhooks.py [--latency-events 1000] [--publish-rate 25] [--subscribers 100]
                                        [--hanging 10] [--fanout-rate 30] [--seconds 20] [--phases abcd]
-                                       [--profile] [--no-write] [--output FILE]
+                                       [--latency-kinds definition,message] [--no-split-worker]
+                                       [--profile] [--no-write] [--output FILE] [--logs DIR]
+
+A full run takes about 10 minutes.
 
 Targets (issue 4), on loopback with local receivers: (a) from a publish request's HTTP response to the receiver
 getting the webhook, p50 ≤ 25 ms and p99 ≤ 250 ms over at least 1,000 events; (b) sustained fan-out to 100
@@ -16,14 +19,17 @@ One run:
 2. starts the receivers: one process (`bench/webhooks.py _receivers …`), an asyncio server over raw sockets with one
    listening port per subscriber, answering `200` with an empty body and keeping connections alive, or (ports told
    to hang) reading the request and never answering; it counts every request, the distinct `webhook-id`s and, on
-   the latency port, parses the body to note when each `definition.published` arrived (`time.monotonic()`, the same
+   the latency port, parses the body to note when each `*.published` arrived (`time.monotonic()`, the same
    clock in every process on Linux). A control port answers `/stats`, `/arrivals` and `/hang`;
 3. starts `canon serve` (1 worker) and `canon worker` (1 process) with `CANON_WEBHOOK_ALLOW_NETWORKS=127.0.0.0/8`,
    `CANON_WEBHOOK_REQUIRE_HTTPS=false` and the default timeout (15 s) and retry schedule;
-4. (a) latency: one subscription to `definition.published` on the latency port; `--latency-events` definitions are
-   created, submitted and approved by marketing and sales over HTTP (4 threads, not measured), then published one at
-   a time at `--publish-rate` per second (open loop, one keep-alive connection). For each, the latency is the
-   receiver's arrival time minus the time the publish response had been read;
+4. (a) latency: one subscription to `*.published` on the latency port; for each of `--latency-kinds`,
+   `--latency-events` entries are created, submitted and approved by marketing and sales over HTTP (4 threads, not
+   measured), the worker is let catch up, then they are published one at a time at `--publish-rate` per second
+   (open loop, one keep-alive connection). For each, the latency is the receiver's arrival time minus the time the
+   publish response had been read; the database's timestamps split it into fan-out and send stages. Then (unless
+   `--no-split-worker`) definitions once more with a prototype worker (`webhooks.py _split_worker`: the consumers
+   `build_worker` makes, each in a loop of its own) instead of `canon worker`, which is restarted afterwards;
 5. (b) fan-out: `--subscribers` fresh subscriptions to `definition.*`, one per receiver port (those of an earlier
    phase are deleted first, with any backlog they still have); `definition.created` events
    are made at `--fanout-rate` per second (`POST /v1/definitions`, open loop) for `--seconds`, so that more
@@ -926,10 +932,41 @@ INSERT INTO webhook_attempts (delivery_id, status_code, latency_ms, error, respo
 SELECT * FROM unnest($1::bigint[], $2::int[], $3::real[], $4::text[], $5::text[])"""
 
 
+# The claim capped per subscription without ranking the whole backlog: one index probe per enabled subscription
+# (needs `PROTOTYPE_INDEX`), so its cost follows the number of subscriptions, not of pending deliveries.
+LATERAL_CLAIM = """
+WITH candidates AS (
+    SELECT d.id FROM webhook_subscriptions s
+    LEFT JOIN unnest($3::uuid[], $4::int[]) AS f(subscription_id, in_flight) ON f.subscription_id = s.id
+    CROSS JOIN LATERAL (
+        SELECT d.id, d.next_attempt_at FROM webhook_deliveries d
+        WHERE d.subscription_id = s.id AND d.status = 'pending' AND d.next_attempt_at <= now()
+          AND (d.lease_until IS NULL OR d.lease_until < now())
+          AND NOT EXISTS (SELECT 1 FROM webhook_deliveries p
+                          WHERE p.subscription_id = d.subscription_id AND p.scope = d.scope
+                            AND p.status = 'pending' AND p.id < d.id)
+        ORDER BY d.next_attempt_at, d.id
+        LIMIT greatest($5 - coalesce(f.in_flight, 0), 0)
+        FOR UPDATE OF d SKIP LOCKED) AS d
+    WHERE s.enabled
+    ORDER BY d.next_attempt_at, d.id
+    LIMIT $1)
+UPDATE webhook_deliveries d
+SET lease_until = now() + $2::interval, attempts = d.attempts + 1
+FROM candidates c, webhook_subscriptions s
+WHERE d.id = c.id AND s.id = d.subscription_id
+RETURNING d.id, d.subscription_id, s.url, d.payload::text AS payload, d.attempts,
+          array_remove(ARRAY[s.secret, CASE WHEN s.previous_secret_until > now() THEN s.previous_secret END], NULL)
+              AS secrets"""
+PROTOTYPE_INDEX = """CREATE INDEX IF NOT EXISTS webhook_deliveries_subscription_due
+    ON webhook_deliveries (subscription_id, next_attempt_at, id) WHERE status = 'pending'"""
+
+
 class BatchedDispatcher:
     """Prototype of a dispatcher with less database work per delivery: it claims only when a quarter of its slots
-    are free (or nothing is in flight), and records successes in batches (one transaction, three statements, for up
-    to 256 outcomes, flushed every 5 ms); anything else is recorded one by one (enough here: all succeed)."""
+    are free (or nothing is in flight), with `LATERAL_CLAIM` (at most 8 per subscription, counting those in
+    flight), and records successes in batches (one transaction, three statements, for up to 256 outcomes, flushed
+    every 5 ms); anything else is recorded one by one (enough here: all succeed)."""
 
     def __init__(self, pool: Any, sender: Any, max_in_flight: int = 128, per_subscription: int = 8) -> None:
         self.pool = pool
@@ -960,9 +997,10 @@ class BatchedDispatcher:
         from service.store import webhooks as store  # noqa: PLC0415
 
         load = Counter(c.subscription_id for c in self.in_flight.values())
-        busy = [sub for sub, n in load.items() if n >= self.per_subscription]
+        lease = dt.timedelta(seconds=45)
         async with self.pool.acquire() as conn:
-            claimed = await store.claim(conn, room, dt.timedelta(seconds=45), busy)
+            rows = await conn.fetch(LATERAL_CLAIM, room, lease, list(load), list(load.values()), self.per_subscription)
+        claimed = [store.Claimed(**dict(r)) for r in rows]
         for delivery in claimed:
             task = asyncio.create_task(self._deliver(delivery))
             self.in_flight[task] = delivery
@@ -1061,6 +1099,51 @@ async def sender_ceiling(label: str, name: str, sender: Any, ports: list[int], s
     return Component(name, label, counts["ok"] / elapsed, cpu / done * 1e6, None, counts["error"], elapsed)
 
 
+async def backlog_database(url: str, name: str, ports: list[int], events: int, prototype_index: bool) -> str:
+    """A fresh migrated database with one subscription per port and `events` deliveries to each; its URL."""
+    import asyncpg  # noqa: PLC0415
+
+    from service.store import migrations  # noqa: PLC0415
+    from service.webhooks import signing  # noqa: PLC0415
+
+    database_name = f"bench_{name.replace('-', '_')}_{secrets.token_hex(3)}"
+    admin = await asyncpg.connect(url)
+    try:
+        await admin.execute(f"CREATE DATABASE {database_name}")
+    finally:
+        await admin.close()
+    target = urlsplit(url)._replace(path=f"/{database_name}").geturl()
+    conn = await asyncpg.connect(target)
+    try:
+        await migrations.migrate(conn)
+        subscriptions = [
+            await conn.fetchval(
+                """INSERT INTO webhook_subscriptions (id, url, secret, created_by)
+                   VALUES (gen_random_uuid(), $1, $2, 'bench') RETURNING id""",
+                f"http://{HOST}:{port}/hook",
+                signing.new_secret(),
+            )
+            for port in ports
+        ]
+        payload = json.dumps(
+            {"type": "definition.created", "timestamp": "2026-01-01T00:00:00Z", "data": definition("x")}
+        )
+        await conn.execute(
+            """INSERT INTO webhook_deliveries (subscription_id, event_id, event_type, scope, payload)
+               SELECT s, e, 'definition.created', 'definition:bench-' || e, $2::jsonb
+               FROM generate_series(1, $1) AS e, unnest($3::uuid[]) AS s ORDER BY e, s""",
+            events,
+            payload,
+            subscriptions,
+        )
+        if prototype_index:
+            await conn.execute(PROTOTYPE_INDEX)
+        await conn.execute("VACUUM ANALYZE webhook_deliveries")
+    finally:
+        await conn.close()
+    return target
+
+
 async def dispatcher_ceiling(
     label: str,
     name: str,
@@ -1076,48 +1159,14 @@ async def dispatcher_ceiling(
     of this process and of PostgreSQL. `make(pool)` builds the dispatcher."""
     import asyncpg  # noqa: PLC0415
 
-    from service.store import migrations  # noqa: PLC0415
     from service.store.database import create_pool  # noqa: PLC0415
-    from service.webhooks import signing  # noqa: PLC0415
 
-    database_name = f"bench_{name.replace('-', '_')}_{secrets.token_hex(3)}"
-    admin = await asyncpg.connect(url)
-    try:
-        await admin.execute(f"CREATE DATABASE {database_name}")
-    finally:
-        await admin.close()
-    target = urlsplit(url)._replace(path=f"/{database_name}").geturl()
-    conn = await asyncpg.connect(target)
-    try:
-        await migrations.migrate(conn)
-        subscriptions = []
-        for port in ports:
-            subscription = await conn.fetchval(
-                """INSERT INTO webhook_subscriptions (id, url, secret, created_by)
-                   VALUES (gen_random_uuid(), $1, $2, 'bench') RETURNING id""",
-                f"http://{HOST}:{port}/hook",
-                signing.new_secret(),
-            )
-            subscriptions.append(subscription)
-        payload = json.dumps(
-            {"type": "definition.created", "timestamp": "2026-01-01T00:00:00Z", "data": definition("x")}
-        )
-        await conn.execute(
-            """INSERT INTO webhook_deliveries (subscription_id, event_id, event_type, scope, payload)
-               SELECT s, e, 'definition.created', 'definition:bench-' || e, $2::jsonb
-               FROM generate_series(1, $1) AS e, unnest($3::uuid[]) AS s ORDER BY e, s""",
-            events,
-            payload,
-            subscriptions,
-        )
-        await conn.execute("VACUUM ANALYZE webhook_deliveries")
-    finally:
-        await conn.close()
+    prototype = "proto" in name
+    target = await backlog_database(url, name, ports, events, prototype_index=prototype)
     pool = await create_pool(target, min_size=1, max_size=pool_max)
     counter = await asyncpg.connect(target)
     stop = asyncio.Event()
-    dispatcher = make(pool)
-    task = asyncio.create_task(dispatcher.run(stop))
+    task = asyncio.create_task(make(pool).run(stop))
     count = "SELECT count(*) FROM webhook_deliveries WHERE status = 'succeeded'"
     try:
         await asyncio.sleep(1.0)
