@@ -14,6 +14,7 @@ from typing import Annotated, Any, Literal
 
 import msgspec
 from litestar import Response, Router, get, patch, post
+from litestar.handlers import HTTPRouteHandler
 from litestar.params import FromQuery, HeaderParameter, JSONBody, QueryParameter
 
 from service.api.deps import Caller, HttpRequest, SlugPath, VersionPath
@@ -246,6 +247,13 @@ def entry_router(spec: KindSpec, extra: list[Any] | None = None) -> Router:  # n
 
     one = "/{slug:str}"
     version_path = one + "/versions/{number:int}"
+
+    def action(path: str, verb: str, summary: str, handler: Callable[..., Any]) -> HTTPRouteHandler:
+        """A lifecycle transition: POST, no body beyond an optional comment, answers the entry."""
+        return post(path, responses=WRITES, operation_id=f"{verb}_{name}", status_code=200, summary=summary)(
+            _typed(handler, returns=out)
+        )
+
     handlers = [
         post(
             "/",
@@ -282,44 +290,12 @@ def entry_router(spec: KindSpec, extra: list[Any] | None = None) -> Router:  # n
         patch(version_path, responses=WRITES, operation_id=f"edit_{name}_draft", summary="Edit a draft (If-Match)")(
             _typed(edit_draft, data=spec.patch_type, returns=out)
         ),
-        post(
-            version_path + "/submit",
-            responses=WRITES,
-            operation_id=f"submit_{name}",
-            status_code=200,
-            summary="Submit for review",
-        )(_typed(submit, returns=out)),
-        post(
-            version_path + "/approve",
-            responses=WRITES,
-            operation_id=f"approve_{name}",
-            status_code=200,
-            summary="Approve for the caller's team",
-        )(_typed(approve, returns=out)),
-        post(
-            version_path + "/reject",
-            responses=WRITES,
-            operation_id=f"reject_{name}",
-            status_code=200,
-            summary="Send back to draft with a comment",
-        )(_typed(reject, returns=out)),
-        post(
-            version_path + "/publish",
-            responses=WRITES,
-            operation_id=f"publish_{name}",
-            status_code=200,
-            summary="Publish an approved version",
-        )(_typed(publish, returns=out)),
-        post(
-            one + "/retire", responses=WRITES, operation_id=f"retire_{name}", status_code=200, summary="Retire (admin)"
-        )(_typed(retire, returns=out)),
-        post(
-            one + "/restore",
-            responses=WRITES,
-            operation_id=f"restore_{name}",
-            status_code=200,
-            summary="Restore (admin)",
-        )(_typed(restore, returns=out)),
+        action(version_path + "/submit", "submit", "Submit for review", submit),
+        action(version_path + "/approve", "approve", "Approve for the caller's team", approve),
+        action(version_path + "/reject", "reject", "Send back to draft with a comment", reject),
+        action(version_path + "/publish", "publish", "Publish an approved version", publish),
+        action(one + "/retire", "retire", "Retire (admin)", retire),
+        action(one + "/restore", "restore", "Restore (admin)", restore),
         get(
             one + "/diff",
             responses=READS,
