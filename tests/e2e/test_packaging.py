@@ -17,16 +17,14 @@ import signal
 import subprocess
 import sys
 import time
-import uuid
 import zipfile
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import asyncpg
 import httpx
 import pytest
 
-from tests.conftest import with_database
 from tests.webhook_fixtures import free_port
 
 pytestmark = pytest.mark.e2e
@@ -89,22 +87,6 @@ def test_the_wheel_holds_the_package_and_its_migrations_and_nothing_else(install
     assert not present & set(DEV_ONLY), f"dev dependencies installed: {present & set(DEV_ONLY)}"
 
 
-@pytest.fixture
-async def empty_database(pg_url: str) -> AsyncIterator[str]:
-    name = f"canon_pkg_{uuid.uuid4().hex[:12]}"
-    admin = await asyncpg.connect(pg_url)
-    try:
-        await admin.execute(f"CREATE DATABASE {name}")
-    finally:
-        await admin.close()
-    yield with_database(pg_url, name)
-    admin = await asyncpg.connect(pg_url)
-    try:
-        await admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-    finally:
-        await admin.close()
-
-
 def _env(database_url: str, folder: Path, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("CANON_", "PYTHON", "VIRTUAL_ENV"))}
     env.update(CANON_DATABASE_URL=database_url, CANON_DATA_DIR=str(folder / "data"), **extra)
@@ -125,10 +107,10 @@ def _process(args: list[str], env: dict[str, str], folder: Path, log_name: str) 
 
 
 async def test_the_installed_wheel_migrates_serves_and_works(
-    installed: Path, empty_database: str, tmp_path: Path
+    installed: Path, empty_database_url: str, tmp_path: Path
 ) -> None:
     canon = str(installed / "canon")
-    env = _env(empty_database, tmp_path)
+    env = _env(empty_database_url, tmp_path)
     where = _run(installed / "python", "-c", "import service; print(service.__file__)", cwd=tmp_path)
     assert where.startswith(str(installed.parent)), f"imported from the checkout, not the wheel: {where}"
 
@@ -156,7 +138,7 @@ async def test_the_installed_wheel_migrates_serves_and_works(
     assert json.loads(first)["level"] in {"info", "warning"}, "canon serve logs JSON by default"
 
     with _process([canon, "worker"], env, tmp_path, "worker.log") as worker:
-        conn = await asyncpg.connect(empty_database)
+        conn = await asyncpg.connect(empty_database_url)
         try:
             deadline = time.monotonic() + 30
             while not await conn.fetchval("SELECT count(*) FROM worker_heartbeats"):

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import shutil
-import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -15,31 +14,13 @@ import pytest
 
 from service.store import migrations
 from service.store.migrations import MigrationError
-from tests.conftest import with_database
 
 LOCK_KEY = 0x63616E6F6E
 
 
 @pytest.fixture
-async def empty_url(pg_url: str) -> AsyncIterator[str]:
-    """A brand-new database with no tables at all."""
-    name = f"canon_mig_{uuid.uuid4().hex[:12]}"
-    admin = await asyncpg.connect(pg_url)
-    try:
-        await admin.execute(f"CREATE DATABASE {name}")
-    finally:
-        await admin.close()
-    yield with_database(pg_url, name)
-    admin = await asyncpg.connect(pg_url)
-    try:
-        await admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-    finally:
-        await admin.close()
-
-
-@pytest.fixture
-async def conn(empty_url: str) -> AsyncIterator[asyncpg.Connection[Any]]:
-    connection = await asyncpg.connect(empty_url)
+async def conn(empty_database_url: str) -> AsyncIterator[asyncpg.Connection[Any]]:
+    connection = await asyncpg.connect(empty_database_url)
     try:
         yield connection
     finally:
@@ -116,21 +97,21 @@ async def test_a_second_run_applies_nothing(conn: asyncpg.Connection[Any]) -> No
 
 
 async def test_the_advisory_lock_is_held_during_a_run_and_released_after(
-    conn: asyncpg.Connection[Any], empty_url: str, folder: Path
+    conn: asyncpg.Connection[Any], empty_database_url: str, folder: Path
 ) -> None:
     (folder / "9000_slow.sql").write_text("SELECT pg_sleep(0.5);\n")
     run = asyncio.create_task(migrations.migrate(conn, folder))
     await asyncio.sleep(0.25)
-    assert await lock_is_free(empty_url) is False
+    assert await lock_is_free(empty_database_url) is False
     await run
-    assert await lock_is_free(empty_url) is True
+    assert await lock_is_free(empty_database_url) is True
 
 
-async def test_concurrent_runs_apply_each_migration_exactly_once(empty_url: str, folder: Path) -> None:
+async def test_concurrent_runs_apply_each_migration_exactly_once(empty_database_url: str, folder: Path) -> None:
     # A slow migration keeps the first runner inside the lock while the others arrive. Without the lock, they would
     # all run 0001 and fail on the tables that already exist.
     (folder / "9000_slow.sql").write_text("SELECT pg_sleep(0.5);\nCREATE TABLE slow_marker (id int);\n")
-    connections = [await asyncpg.connect(empty_url) for _ in range(3)]
+    connections = [await asyncpg.connect(empty_database_url) for _ in range(3)]
     try:
         results = await asyncio.gather(*(migrations.migrate(c, folder) for c in connections))
         everything = migrations.load(folder)
@@ -156,7 +137,7 @@ async def test_an_edited_migration_is_refused(conn: asyncpg.Connection[Any], fol
 
 
 async def test_an_edit_is_refused_before_newer_migrations_run(
-    conn: asyncpg.Connection[Any], empty_url: str, folder: Path
+    conn: asyncpg.Connection[Any], empty_database_url: str, folder: Path
 ) -> None:
     await migrations.migrate(conn, folder)
     first = initial_file(folder)
@@ -165,7 +146,7 @@ async def test_an_edit_is_refused_before_newer_migrations_run(
     with pytest.raises(MigrationError, match="was edited after it was applied"):
         await migrations.migrate(conn, folder)
     assert "later" not in await tables(conn)
-    assert await lock_is_free(empty_url) is True
+    assert await lock_is_free(empty_database_url) is True
 
 
 @pytest.mark.parametrize("name", ["1_short.sql", "0002-dashes.sql", "0002_Upper.sql", "0002_.sql", "abcd_name.sql"])
@@ -215,7 +196,7 @@ async def test_pending_reports_what_is_not_yet_applied(conn: asyncpg.Connection[
 
 
 async def test_a_failing_migration_is_rolled_back_and_stops_the_run(
-    conn: asyncpg.Connection[Any], empty_url: str, folder: Path
+    conn: asyncpg.Connection[Any], empty_database_url: str, folder: Path
 ) -> None:
     await migrations.migrate(conn, folder)
     (folder / "9006_broken.sql").write_text("CREATE TABLE half_done (id int);\nSELECT 1 / 0;\n")
@@ -224,7 +205,7 @@ async def test_a_failing_migration_is_rolled_back_and_stops_the_run(
         await migrations.migrate(conn, folder)
     assert not {"half_done", "after_broken"} & await tables(conn)
     assert [m.version for m in await migrations.pending(conn, folder)] == [9006, 9007]
-    assert await lock_is_free(empty_url) is True
+    assert await lock_is_free(empty_database_url) is True
     (folder / "9006_broken.sql").write_text("CREATE TABLE half_done (id int);\n")  # fixed before it ever landed
     assert [m.version for m in await migrations.migrate(conn, folder)] == [9006, 9007]
 
