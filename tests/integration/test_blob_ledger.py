@@ -30,9 +30,11 @@ from tests.asset_fixtures import (
     PDF,
     PDF_V2,
     asset_body,
+    author,
     blob_root,
     create_entry,
     decoded_asset,
+    etag_of,
     in_app,
     published_asset,
     services,
@@ -112,6 +114,41 @@ async def test_s3_identical_bytes_are_stored_once_and_the_duplicate_deleted(
         assert f"/{ledger[sha(PDF)]}?" in redirect.headers["Location"]
         async with httpx.AsyncClient() as http:
             assert (await http.get(redirect.headers["Location"])).content == PDF
+
+
+async def test_s3_concurrent_uploads_of_the_same_bytes_keep_one_copy(
+    s3_client: AsyncTestClient[Any], s3_settings: Settings, s3_bucket: str, moto_client: S3Client
+) -> None:
+    api = Api(s3_client)
+    slugs = [f"deck-{n}" for n in range(3)]
+    for slug in slugs:
+        await create_entry(api, "assets", asset_body(slug))
+    answers = await asyncio.gather(*(upload(api, slug, 1, PDF) for slug in slugs))
+    assert [a.status_code for a in answers] == [200, 200, 200]
+    assert s3_stored(moto_client, s3_bucket) == [sha(PDF)]
+    assert s3_leftovers(moto_client, s3_bucket) == [(await _ledger(s3_settings))[sha(PDF)]]
+
+
+async def test_s3_a_direct_upload_of_stored_bytes_names_the_stored_copy(
+    s3_client: AsyncTestClient[Any], s3_settings: Settings, s3_bucket: str, moto_client: S3Client
+) -> None:
+    api = Api(s3_client)
+    await published_asset(api, "streamed")
+    ledger = await _ledger(s3_settings)
+    await create_entry(api, "assets", asset_body("direct"))
+    announced = {"file_name": "direct.pdf", "content_type": "application/pdf", "size": len(PDF), "sha256": sha(PDF)}
+    editor = await author(api)
+    ticket = (await s3_client.post("/v1/assets/direct/versions/1/upload-url", json=announced, headers=editor)).json()
+    async with httpx.AsyncClient() as http:
+        assert (await http.put(ticket["url"], headers=ticket["headers"], content=PDF)).status_code == 200
+    done = await s3_client.post(
+        "/v1/assets/direct/versions/1/upload-complete",
+        json={"upload_id": ticket["upload_id"]},
+        headers={**editor, "If-Match": await etag_of(s3_client, "assets", "direct")},
+    )
+    assert decoded_asset(done).version.content.sha256 == sha(PDF)
+    assert await _ledger(s3_settings) == ledger
+    assert s3_leftovers(moto_client, s3_bucket) == [ledger[sha(PDF)]]  # staged upload and its copy both gone
 
 
 async def test_a_ledger_row_whose_copy_is_lost_adopts_the_new_upload(
