@@ -22,13 +22,13 @@ One run:
    client and transfer settings; the object is deleted afterwards); (b) `PUT /v1/assets/{slug}/versions/1/content`
    of the same file with `Content-Type`, `Content-Length` and `If-Match`, streamed from disk in 1 MiB blocks
    (http.client) and timed until the JSON answer; unless `--no-diagnostics`, (c) `upload_file` through a client
-   built by Canon's own `make_client` and (d) the S3 requests Canon's store makes (multipart upload to a staging key,
-   8 MiB parts, 4 in flight, CopyObject, DeleteObject) sent by boto3 without Canon. Before each round 32 bytes of
-   the file are rewritten (after the PDF header and at the end), so every upload is a new blob: nothing is
+   built by Canon's own `make_client` and (d) the S3 requests Canon's store makes (multipart upload straight to a
+   fresh key, 8 MiB parts, 4 in flight, Canon's client settings) sent by boto3 without Canon. Before each round 32
+   bytes of the file are rewritten (after the PDF header and at the end), so every upload is a new blob: nothing is
    deduplicated; Canon's answer (`sha256`, `size`) is checked against the file;
-8. times one CopyObject of the stored blob in moto, then submits, approves and publishes version 1, then `--rounds`
-   times: `GET /v1/assets/{slug}/content` (reader) → 307 → the presigned moto URL, streamed and checked (size and
-   SHA-256). The bytes come from moto, not through Canon, by design;
+8. submits, approves and publishes version 1, then `--rounds` times: `GET /v1/assets/{slug}/content` (reader) → 307
+   → the presigned moto URL, streamed and checked (size and SHA-256). The bytes come from moto, not through Canon,
+   by design;
 9. with `--profile`: one more Canon upload (not measured) under `py-spy record` (Canon and moto), summarised;
 10. writes its section of `docs/benchmarks.md` between `<!-- asset_upload:start -->` and `<!-- asset_upload:end -->`,
     keeping the rest of the file and any notes between `<!-- asset_upload:notes:start -->` and
@@ -327,7 +327,7 @@ def s3_client(endpoint: str) -> Any:
 
 
 def canon_s3_client(endpoint: str) -> Any:
-    """A client built as Canon's `S3BlobStore` builds its own (checksums only when required, 8 connections)."""
+    """A client built as Canon's `S3BlobStore` builds its own (CRC32 checksums, unsigned payloads, 8 connections)."""
     from service.blobs.s3 import make_client  # noqa: PLC0415  # the service's own settings, for the diagnostics
 
     return make_client(endpoint_url=endpoint, region=REGION, max_pool_connections=4 + 4)
@@ -497,7 +497,6 @@ class Result:
     moto_lifetime_rss: int
     part_size: int
     max_bytes: int
-    copy_seconds: float | None
     database_kind: str
     command: str
     load: tuple[str, str]
@@ -603,8 +602,8 @@ class Bench:
         return _transfer(monitor, round_number, target, self.size)
 
     def upload_boto3_canon_client(self, round_number: int, target: str) -> Transfer:
-        """`upload_file` through a client configured as Canon's (no CRC32 checksums): moto, given no checksum
-        algorithm, builds a full-object CRC64NVME and copies the object twice more in memory to do so."""
+        """`upload_file` through a client configured as Canon's (CRC32 checksums as boto3's default, but payloads not
+        hashed for SigV4, which botocore otherwise does over plain HTTP)."""
         key = f"bench/{target}-{round_number}-{uuid.uuid4().hex}"
         with self.monitor() as monitor:
             boto3_upload(self.canon_s3, self.file, key)
@@ -612,27 +611,16 @@ class Bench:
         return _transfer(monitor, round_number, target, self.size)
 
     def upload_boto3_canon_s3(self, round_number: int, target: str, sha256: str) -> Transfer:
-        """The S3 requests Canon's store sends for this file, from boto3 and without Canon: a multipart upload to a
-        staging key (Canon's client settings, 8 MiB parts, 4 in flight), HeadObject of the content address, CopyObject
-        to it, DeleteObject of the staged object. What Canon adds on top: the HTTP hop, hashing, its pipeline."""
-        staged = f"uploads/bench-{uuid.uuid4().hex}"
-        final = f"bench/blobs/{sha256}"
+        """The S3 requests Canon's store sends for this file, from boto3 and without Canon: one multipart upload
+        straight to a fresh key (Canon's client settings, 8 MiB parts, 4 in flight). What Canon adds on top: the HTTP
+        hop, hashing, its pipeline, the database update."""
+        key = f"bench/blobs/{sha256}-{uuid.uuid4().hex}"
         part = self.part_size
         config = TransferConfig(multipart_threshold=part, multipart_chunksize=part, max_concurrency=4)
         s3 = self.canon_s3
         with self.monitor() as monitor:
-            boto3_upload(s3, self.file, staged, config)
-            with contextlib.suppress(s3.exceptions.ClientError):
-                s3.head_object(Bucket=BUCKET, Key=final)
-            s3.copy_object(
-                Bucket=BUCKET,
-                Key=final,
-                CopySource={"Bucket": BUCKET, "Key": staged},
-                ContentType=CONTENT_TYPE,
-                MetadataDirective="REPLACE",
-            )
-            s3.delete_object(Bucket=BUCKET, Key=staged)
-        s3.delete_object(Bucket=BUCKET, Key=final)
+            boto3_upload(s3, self.file, key, config)
+        s3.delete_object(Bucket=BUCKET, Key=key)
         return _transfer(monitor, round_number, target, self.size)
 
     def upload_canon(self, round_number: int, sha256: str, target: str = "canon") -> Transfer:
@@ -658,22 +646,6 @@ class Bench:
                 transfers.append(transfer)
                 report(transfer)
         return transfers
-
-    def time_copy(self) -> float | None:
-        """How long moto takes to CopyObject the stored blob (what Canon's upload does after the last part); None
-        when the blob is not at its content address (a `--canon-env` experiment that stores it elsewhere)."""
-        source = f"blobs/sha256/{self.sha256[:2]}/{self.sha256}"
-        key = f"bench/copy-{uuid.uuid4().hex}"
-        started = time.perf_counter()
-        try:
-            self.s3.copy_object(Bucket=BUCKET, Key=key, CopySource={"Bucket": BUCKET, "Key": source})
-        except self.s3.exceptions.ClientError as exc:
-            print(f"no CopyObject timing: {exc}", flush=True)
-            return None
-        seconds = time.perf_counter() - started
-        self.s3.delete_object(Bucket=BUCKET, Key=key)
-        print(f"moto CopyObject of the {human(self.size)} blob: {seconds:.1f} s", flush=True)
-        return seconds
 
     def profile(self, procs: Processes, folder: Path) -> tuple[Transfer, list[Profile]]:
         sha256 = vary(self.file, self.size)
@@ -752,7 +724,6 @@ def run(procs: Processes, work: Path, args: argparse.Namespace, command: str) ->
             load_before = load_average()
             transfers = bench.uploads()
             load_after = load_average()
-            copy_seconds = bench.time_copy()
             profile_transfer, profiles = bench.profile(procs, work) if args.profile else (None, [])
             publish(canon_port, bench.slug, bench.etag, bench.editor, approver)
             transfers += bench.downloads(reader)
@@ -771,7 +742,6 @@ def run(procs: Processes, work: Path, args: argparse.Namespace, command: str) ->
         moto_lifetime_rss=moto_lifetime_rss,
         part_size=bench.part_size,
         max_bytes=max_bytes,
-        copy_seconds=copy_seconds,
         database_kind=kind,
         command=command,
         load=(load_before, load_after),
@@ -880,9 +850,10 @@ def render(result: Result) -> str:
         "- S3: `moto_server` (werkzeug, threaded) on 127.0.0.1; it spools objects above 5 MiB to temporary files "
         "(page cache)",
         f"- Database: {result.database_kind}, on the same machine",
-        f"- Canon: `canon serve` (1 worker) → `S3BlobStore`: multipart upload to a staging key, "
-        f"{human(result.part_size)} parts, 4 in flight, SHA-256 of the stream, then CopyObject to "
-        f"`blobs/sha256/…` and the staged object deleted; `CANON_ASSET_MAX_BYTES={result.max_bytes}`",
+        f"- Canon: `canon serve` (1 worker) → `S3BlobStore`: multipart upload straight to a fresh key "
+        f"(`blobs/id/…`, where the blob stays), {human(result.part_size)} parts, 4 in flight, CRC32 per part "
+        "(`CANON_S3_CHECKSUMS=when_supported`), unsigned payloads, SHA-256 of the stream, then the ledger row and "
+        f"the version in one transaction; `CANON_ASSET_MAX_BYTES={result.max_bytes}`",
         f"- File: {size} of random bytes starting with `%PDF-1.7`, on local disk and in the page cache (all "
         "clients read the same file); 32 bytes rewritten before each round, so every upload is a new blob (no "
         "deduplication; Canon's answer is checked against the file's SHA-256)",
@@ -891,7 +862,7 @@ def render(result: Result) -> str:
         "CRC32 per part)",
         "- Canon client: `http.client`, one `PUT` with `Content-Length`, `Content-Type: application/pdf` and "
         "`If-Match`, the body streamed from the file in 1 MiB blocks; timed until Canon's JSON answer, which comes "
-        "after the last part, CompleteMultipartUpload, the CopyObject and the database update",
+        "after the last part, CompleteMultipartUpload and the database update",
         "- Download: `GET /v1/assets/{slug}/content` (reader key) → 307 → the presigned moto URL, streamed and "
         "checked (size, SHA-256 computed by the client); the bytes go from moto to the client, not through Canon",
         f"- {result.rounds} rounds of {order}, their order rotating each round; {warm_up}; then "
@@ -930,7 +901,7 @@ def render(result: Result) -> str:
     if client is not None and s3_work is not None:
         lines += [
             "",
-            "Diagnostics (not targets): with Canon's client settings (no CRC32 checksums) boto3's `upload_file` runs "
+            "Diagnostics (not targets): with Canon's client settings (unsigned payloads) boto3's `upload_file` runs "
             f"at {client.mb_s / boto.mb_s:.0%} of its default (per round: "
             f"{_percentages(round_ratios(result.transfers, 'boto3-canon-client', 'boto3'))}); the S3 requests "
             f"Canon's store makes, sent by boto3 without Canon, at {s3_work.mb_s / boto.mb_s:.0%}; **Canon runs at "
@@ -941,14 +912,7 @@ def render(result: Result) -> str:
     lines += [
         "",
         f"Canon upload timeline (median): the client had sent the body after {sent:.1f} s; the answer came "
-        f"{tail:.1f} s later (the parts still in flight, CompleteMultipartUpload, the server-side CopyObject of the "
-        f"{size} staged object to its content address, the staged object's deletion, the database update)."
-        + (
-            ""
-            if result.copy_seconds is None
-            else f" For scale: one CopyObject of the {size} blob, sent by this script with boto3 after the rounds, "
-            f"took moto {result.copy_seconds:.1f} s."
-        ),
+        f"{tail:.1f} s later (the parts still in flight, CompleteMultipartUpload, the database update).",
         "",
         "CPU s/GiB: CPU seconds each process spent during the transfer, per GiB moved; client = this script's "
         "process (boto3's threads, or `http.client` for Canon, plus the RSS sampler); cores busy = all processes "
@@ -962,10 +926,7 @@ def render(result: Result) -> str:
         "werkzeug server that hashes every part, spools it to a temporary file and reassembles a multipart object "
         "in memory) is a much slower S3 than AWS or MinIO: the absolute MB/s are moto's, and every path pays for "
         "it. Canon's path moves every byte one more time than boto3's (client → Canon → moto instead of client → "
-        "moto) and has moto copy the object once more (staging key → content address), so on a CPU-bound machine "
-        "its ratio measures that extra work as much as Canon's own code. Given no checksum algorithm, moto also "
-        "computes a full-object checksum at completion, copying the object twice more in memory: an artifact of "
-        "moto that AWS does not have (see the diagnostic with Canon's client settings).",
+        "moto), so on a CPU-bound machine its ratio measures that extra work as much as Canon's own code.",
     ]
     if result.profiles:
         lines += render_profiles(result)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Literal
 
 import msgspec
 
@@ -23,6 +24,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     s3_bucket: str | None = None
     s3_endpoint_url: str | None = None
     s3_region: str | None = None
+    # CRC32 checksums on uploads (boto3's default, "when_supported"), or none ("when_required") for S3-compatible
+    # stores that refuse checksum headers.
+    s3_checksums: Literal["when_supported", "when_required"] = "when_supported"
     blob_dir: Path | None = None  # the local store's directory; default: data_dir/blobs
     asset_max_bytes: int = 512 * 1024 * 1024
     presign_seconds: int = 300

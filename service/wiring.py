@@ -45,7 +45,12 @@ def build_blob_store(settings: Settings) -> BlobStore:
     if settings.s3_bucket:
         from service.blobs.s3 import S3BlobStore  # noqa: PLC0415  # boto3 loads only when S3 is used
 
-        return S3BlobStore(settings.s3_bucket, endpoint_url=settings.s3_endpoint_url, region=settings.s3_region)
+        return S3BlobStore(
+            settings.s3_bucket,
+            endpoint_url=settings.s3_endpoint_url,
+            region=settings.s3_region,
+            checksums=settings.s3_checksums,
+        )
     return LocalBlobStore(settings.blob_dir or settings.data_dir / "blobs")
 
 

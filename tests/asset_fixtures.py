@@ -74,8 +74,10 @@ def blob_root(settings: Settings) -> Path:
 
 
 def stored_blobs(settings: Settings) -> list[str]:
-    """The SHA-256 of every blob file in the local store, sorted."""
-    return sorted(path.name for path in (blob_root(settings) / "blobs" / "sha256").rglob("*") if path.is_file())
+    """The SHA-256 of the bytes of every blob file in the local store (under either key layout), sorted: identical
+    bytes stored twice show twice."""
+    files = (path for path in (blob_root(settings) / "blobs").rglob("*") if path.is_file())
+    return sorted(hashlib.sha256(path.read_bytes()).hexdigest() for path in files)
 
 
 def temp_files(settings: Settings) -> list[str]:

@@ -6,6 +6,7 @@ no instance metadata) is set for the session only and restored afterwards.
 
 from __future__ import annotations
 
+import hashlib
 import socket
 import subprocess
 import sys
@@ -18,6 +19,7 @@ from typing import TYPE_CHECKING
 import httpx
 import pytest
 
+from service.blobs.base import is_blob_key
 from service.blobs.local import LocalBlobStore
 from service.blobs.s3 import MIN_PART_SIZE, S3BlobStore, make_client
 
@@ -134,6 +136,18 @@ def s3_leftovers(client: S3Client, bucket: str) -> list[str]:
         found += [item["Key"] for item in page.get("Contents", [])]
     for listing in client.get_paginator("list_multipart_uploads").paginate(Bucket=bucket):
         found += [f"multipart:{upload['Key']}" for upload in listing.get("Uploads", [])]
+    return sorted(found)
+
+
+def s3_stored(client: S3Client, bucket: str) -> list[str]:
+    """What the bucket holds, as the SHA-256 of every blob (under either key layout) and the key of anything else
+    (staged uploads, `multipart:<key>`), sorted: identical bytes stored twice show twice."""
+    found = []
+    for key in s3_leftovers(client, bucket):
+        if is_blob_key(key):
+            found.append(hashlib.sha256(client.get_object(Bucket=bucket, Key=key)["Body"].read()).hexdigest())
+        else:
+            found.append(key)
     return sorted(found)
 
 

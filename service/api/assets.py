@@ -166,7 +166,7 @@ def _stream(
         headers["Content-Range"] = f"bytes {start}-{end - 1}/{found.size}"
     headers["Content-Length"] = str(end - start)
     return Stream(
-        context.blobs.read(found.sha256, start, end), status_code=status, media_type=found.content_type, headers=headers
+        context.blobs.read(found.key, start, end), status_code=status, media_type=found.content_type, headers=headers
     )
 
 

@@ -184,16 +184,45 @@ def _is_malformed_body(exc: ClientException) -> bool:
 
 
 def unavailable_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[Problem]:
-    """The database is unreachable or restarting: the client may retry; nothing was half-written."""
-    log.warning("database unavailable on %s %s: %s: %s", request.method, request.url.path, type(exc).__name__, exc)
+    """The database (or, for a bare socket or file error, something else) is unreachable: the client may retry;
+    nothing was half-written."""
+    if _from_database(exc):
+        log.warning("database unavailable on %s %s: %s: %s", request.method, request.url.path, type(exc).__name__, exc)
+        detail = "the database is unavailable right now; retry shortly"
+    else:
+        # Not the database's: say so, and keep the stack, which is all there is to tell where it came from.
+        log.warning("I/O error on %s %s", request.method, request.url.path, exc_info=exc)
+        detail = f"a network or file operation failed ({type(exc).__name__}); retry shortly"
     return problem_response(
         request,
         503,
         slug="unavailable",
         title="Service unavailable",
-        detail="the database is unavailable right now; retry shortly",
+        detail=detail,
         headers={"Retry-After": "2"},
     )
+
+
+_DATABASE_MODULES = ("asyncpg", "service.store")
+
+
+def _from_database(exc: BaseException) -> bool:
+    """Whether the error is asyncpg's own, or was raised (or caused) inside asyncpg or Canon's SQL layer. Bare
+    `OSError`s and `TimeoutError`s also come from sockets and files that are not the database's."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, asyncpg.PostgresError | asyncpg.InterfaceError):
+            return True
+        frame = current.__traceback__
+        while frame is not None:
+            module = frame.tb_frame.f_globals.get("__name__", "")
+            if isinstance(module, str) and module.startswith(_DATABASE_MODULES):
+                return True
+            frame = frame.tb_next
+        current = current.__cause__ or current.__context__
+    return False
 
 
 def unexpected_error_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[Problem]:

@@ -1,8 +1,11 @@
-"""The BlobStore protocol: content-addressed object storage for asset files.
+"""The BlobStore protocol: object storage for asset files, addressed by a storage key.
 
-Blobs are stored under their SHA-256 (`blobs/sha256/ab/abcdef…`), so identical bytes are stored once. Bytes stream
-through in bounded memory; a failed or refused upload leaves nothing behind. Implementations: `s3.py` (boto3, any
-S3-compatible store) and `local.py` (a directory, the embedded default).
+Each upload is stored under a fresh key of its own (`blobs/id/ab/<random id>`) and stays there: its SHA-256 is
+known only once every byte went by, and moving the bytes to a content address afterwards would cost a server-side
+copy of the whole object. The `blobs` ledger in PostgreSQL maps each SHA-256 to the one key that holds it, so
+identical bytes are still stored once (see `service/usecases/assets.py`). Keys of the earlier content-addressed
+layout (`blobs/sha256/ab/<sha256>`) stay valid. Bytes stream through in bounded memory; a failed or refused upload
+leaves nothing behind. Implementations: `s3.py` (boto3, any S3-compatible store) and `local.py` (a directory).
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+import uuid
 from collections.abc import AsyncIterator, Callable
 from typing import Protocol
 from urllib.parse import quote
@@ -26,14 +30,21 @@ Sniffer = Callable[[bytes], None]
 SNIFF_BYTES = 4096
 
 
+# Every key a blob may be stored under: the content address of the first layout, or a random id.
+BLOB_PREFIX = "blobs/"
+_BLOB_KEY = re.compile(r"blobs/(?:sha256/[0-9a-f]{2}/[0-9a-f]{64}|id/[0-9a-f]{2}/[0-9a-f]{32})")
+
+
 class StoredBlob(msgspec.Struct, frozen=True):
+    """Bytes just stored under `key`, a key no other blob uses: the caller records it in the ledger, or deletes it."""
+
     sha256: str  # lower-case hex
     size: int
-    deduplicated: bool  # the same bytes were already stored
+    key: str
 
 
 class BlobInfo(msgspec.Struct, frozen=True):
-    sha256: str
+    key: str
     size: int
     modified: dt.datetime
 
@@ -77,8 +88,20 @@ def content_disposition(file_name: str) -> str:
     return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='!#$&+^`|')}"
 
 
-def blob_key(sha256: str) -> str:
+def legacy_blob_key(sha256: str) -> str:
+    """Where the first (content-addressed) layout stored a blob; migration 0007 records these keys in the ledger."""
     return f"blobs/sha256/{sha256[:2]}/{sha256}"
+
+
+def new_blob_key() -> str:
+    """A fresh key for one upload (random, so two uploads never share one)."""
+    name = uuid.uuid4().hex
+    return f"blobs/id/{name[:2]}/{name}"
+
+
+def is_blob_key(key: str) -> bool:
+    """Whether `key` is a blob key of either layout (never a path that could leave the store's root)."""
+    return _BLOB_KEY.fullmatch(key) is not None
 
 
 def upload_key(upload_id: str) -> str:
@@ -91,7 +114,8 @@ class BlobStore(Protocol):
     async def put_stream(
         self, chunks: AsyncIterator[bytes], *, content_type: str, max_size: int, sniff: Sniffer | None = None
     ) -> StoredBlob:
-        """Store a stream, computing SHA-256 and size on the way, in memory bounded by the part size.
+        """Store a stream under a fresh key (`new_blob_key`), computing SHA-256 and size on the way, in memory bounded
+        by the part size. Identical bytes stored twice are two blobs: deduplication is the ledger's job.
 
         `sniff` sees the first `SNIFF_BYTES` (or the whole body if shorter) before anything is kept and may raise to
         refuse it. Raises BlobTooLarge past `max_size`, stopping early; BlobUnavailable when the store fails.
@@ -99,14 +123,16 @@ class BlobStore(Protocol):
         """
         ...
 
-    async def stat(self, sha256: str) -> BlobInfo | None: ...
+    async def stat(self, key: str) -> BlobInfo | None:
+        """The blob under `key`, or None when there is none (or `key` is not a blob key)."""
+        ...
 
-    def read(self, sha256: str, start: int = 0, end: int | None = None) -> AsyncIterator[bytes]:
+    def read(self, key: str, start: int = 0, end: int | None = None) -> AsyncIterator[bytes]:
         """The bytes `[start, end)` (end None: to the end), streamed in chunks. Raises BlobMissing."""
         ...
 
     async def presigned_get(
-        self, sha256: str, *, file_name: str, content_type: str, expires_in: dt.timedelta
+        self, key: str, *, file_name: str, content_type: str, expires_in: dt.timedelta
     ) -> str | None:
         """A short-lived URL that serves the blob with that name and type, or None when the store cannot presign
         (the local store): the API then streams the bytes itself."""
@@ -119,19 +145,19 @@ class BlobStore(Protocol):
         ...
 
     async def adopt_upload(self, upload_id: str, *, sha256: str, size: int, sniff: Sniffer | None = None) -> StoredBlob:
-        """Verify a staged direct upload (size, then SHA-256 by streaming it) and move it to its content address.
+        """Verify a staged direct upload (size, then SHA-256 by streaming it) and store it under a fresh key.
 
         Raises BlobMissing when nothing was uploaded, ChecksumMismatch when the bytes differ from what was declared
         (the staged object is deleted either way once examined), and whatever `sniff` raises.
         """
         ...
 
-    async def delete(self, sha256: str) -> None:
+    async def delete(self, key: str) -> None:
         """Remove a blob; removing one that does not exist is not an error."""
         ...
 
     def list_blobs(self) -> AsyncIterator[BlobInfo]:
-        """Every stored blob (for garbage collection)."""
+        """Every stored blob, under keys of either layout (for garbage collection)."""
         ...
 
     async def delete_stale_uploads(self, older_than: dt.datetime) -> int:

@@ -1,8 +1,9 @@
 """A BlobStore on a local directory: the embedded default (`canon dev`, single-node installs).
 
-Layout under the root: `blobs/sha256/ab/<sha256>` (the blobs), `tmp/` (uploads in progress). A blob is written to a
-temporary file in `tmp/` (same filesystem), fsynced, then renamed into place, so a blob path either does not exist or
-holds the complete bytes. All blocking file I/O runs in worker threads, never on the event loop.
+Layout under the root: `blobs/id/ab/<random id>` (the blobs; `blobs/sha256/ab/<sha256>` for those of the first
+layout), `tmp/` (uploads in progress). A blob is written to a temporary file in `tmp/` (same filesystem), fsynced,
+then renamed to a fresh key, so a blob path either does not exist or holds the complete bytes. All blocking file
+I/O runs in worker threads, never on the event loop.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ import contextlib
 import datetime as dt
 import hashlib
 import os
-import re
 import uuid
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
@@ -27,12 +27,13 @@ from service.blobs.base import (
     PresignedUpload,
     Sniffer,
     StoredBlob,
-    blob_key,
+    is_blob_key,
+    new_blob_key,
 )
 
 READ_CHUNK = 64 * 1024
 WRITE_BATCH = 1024 * 1024  # bytes gathered before one write in a worker thread
-_DIGEST = re.compile(r"[0-9a-f]{64}")
+_LAYOUTS = ("sha256", "id")  # the folders under blobs/: the first layout's, and fresh keys'
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -82,12 +83,12 @@ class LocalBlobStore:
 
     def __init__(self, root: Path | str) -> None:
         self.root = Path(root)
-        self._blobs = self.root / "blobs" / "sha256"
+        self._blobs = self.root / "blobs"
         self._tmp = self.root / "tmp"
 
-    def _path(self, sha256: str) -> Path | None:
-        # The digest becomes a path: anything but 64 lower-case hex digits could climb out of the root.
-        return self.root / blob_key(sha256) if _DIGEST.fullmatch(sha256) else None
+    def _path(self, key: str) -> Path | None:
+        # The key becomes a path: anything but a blob key could climb out of the root.
+        return self.root / key if is_blob_key(key) else None
 
     def _ensure_dirs(self) -> None:
         self._blobs.mkdir(parents=True, exist_ok=True)
@@ -124,44 +125,39 @@ class LocalBlobStore:
             await _io("write", _write, file, digest, bytes(pending))
             await _io("write", _finish, file)
             file = None
-            sha256 = digest.hexdigest()
-            deduplicated = await _io("write", self._move_into_place, temp, sha256)
+            key = new_blob_key()
+            await _io("write", self._move_into_place, temp, key)
         except BaseException:
             await asyncio.to_thread(_discard, file, temp)
             raise
-        return StoredBlob(sha256=sha256, size=size, deduplicated=deduplicated)
+        return StoredBlob(sha256=digest.hexdigest(), size=size, key=key)
 
     def _open_temp(self, temp: Path) -> BinaryIO:
         self._ensure_dirs()
         return temp.open("xb")
 
-    def _move_into_place(self, temp: Path, sha256: str) -> bool:
-        """Rename the finished temporary file to the blob's path; True when the blob was already there."""
-        final = self.root / blob_key(sha256)
-        if final.exists():
-            temp.unlink()
-            return True
+    def _move_into_place(self, temp: Path, key: str) -> None:
+        """Rename the finished temporary file to the blob's path (a fresh key: nothing is there yet)."""
+        final = self.root / key
         final.parent.mkdir(parents=True, exist_ok=True)
-        # Two writers of the same bytes may both get here: the second rename replaces identical content.
-        temp.replace(final)
+        temp.rename(final)
         _fsync_dir(final.parent)
-        return False
 
-    async def stat(self, sha256: str) -> BlobInfo | None:
-        path = self._path(sha256)
+    async def stat(self, key: str) -> BlobInfo | None:
+        path = self._path(key)
         if path is None:
             return None
         info = await _io("read", _stat_or_none, path)
         if info is None:
             return None
-        return BlobInfo(sha256=sha256, size=info.st_size, modified=dt.datetime.fromtimestamp(info.st_mtime, dt.UTC))
+        return BlobInfo(key=key, size=info.st_size, modified=dt.datetime.fromtimestamp(info.st_mtime, dt.UTC))
 
-    async def read(self, sha256: str, start: int = 0, end: int | None = None) -> AsyncIterator[bytes]:
+    async def read(self, key: str, start: int = 0, end: int | None = None) -> AsyncIterator[bytes]:
         """The bytes `[start, end)` in chunks of 64 KiB; `end` past the size is clamped. Raises BlobMissing."""
-        path = self._path(sha256)
+        path = self._path(key)
         file = None if path is None else await _io("read", _open_or_none, path)
         if file is None:
-            raise BlobMissing(f"No blob with SHA-256 {sha256}.")
+            raise BlobMissing(f"No blob under {key!r}.")
         try:
             await _io("read", file.seek, max(start, 0))
             remaining = None if end is None else end - max(start, 0)
@@ -177,7 +173,7 @@ class LocalBlobStore:
             await asyncio.to_thread(file.close)
 
     async def presigned_get(
-        self, sha256: str, *, file_name: str, content_type: str, expires_in: dt.timedelta
+        self, key: str, *, file_name: str, content_type: str, expires_in: dt.timedelta
     ) -> str | None:
         return None
 
@@ -189,15 +185,16 @@ class LocalBlobStore:
     async def adopt_upload(self, upload_id: str, *, sha256: str, size: int, sniff: Sniffer | None = None) -> StoredBlob:
         raise BlobMissing("The local blob store takes no direct uploads: send the bytes through the API.")
 
-    async def delete(self, sha256: str) -> None:
-        path = self._path(sha256)
+    async def delete(self, key: str) -> None:
+        path = self._path(key)
         if path is not None:
             await _io("delete", path.unlink, missing_ok=True)
 
     async def list_blobs(self) -> AsyncIterator[BlobInfo]:
-        for prefix in await _io("list", _sorted_dirs, self._blobs):
-            for info in await _io("list", _blobs_in, prefix):
-                yield info
+        for layout in _LAYOUTS:
+            for prefix in await _io("list", _sorted_dirs, self._blobs / layout):
+                for info in await _io("list", _blobs_in, self.root, prefix):
+                    yield info
 
     async def delete_stale_uploads(self, older_than: dt.datetime) -> int:
         """Remove temporary files of uploads that never finished (a crash, a killed process) older than the cutoff."""
@@ -240,17 +237,18 @@ def _sorted_dirs(path: Path) -> list[Path]:
         return []
 
 
-def _blobs_in(prefix: Path) -> list[BlobInfo]:
+def _blobs_in(root: Path, prefix: Path) -> list[BlobInfo]:
     found = []
     for entry in _entries(prefix):
-        if not _DIGEST.fullmatch(entry.name):
+        key = entry.relative_to(root).as_posix()
+        if not is_blob_key(key):
             continue
         try:
             info = entry.stat()
         except FileNotFoundError:  # deleted meanwhile
             continue
         modified = dt.datetime.fromtimestamp(info.st_mtime, dt.UTC)
-        found.append(BlobInfo(sha256=entry.name, size=info.st_size, modified=modified))
+        found.append(BlobInfo(key=key, size=info.st_size, modified=modified))
     return found
 
 

@@ -1,10 +1,12 @@
 """A BlobStore on Amazon S3 or any S3-compatible store (MinIO, Ceph, R2, moto), through boto3.
 
-Keys: `blobs/sha256/ab/<sha256>` for blobs and `uploads/<id>` for staged bytes. The digest, hence the final key, is
-known only once every byte went by, so a streamed upload (`put_stream`) is staged under a random id first; a direct
-upload (presigned PUT) is staged under the caller's id. A staged object is verified, copied server-side to its content
-address and deleted. A failed or refused upload is aborted and its staged object deleted; whatever a crash leaves
-behind, `delete_stale_uploads` removes.
+Keys: `blobs/id/ab/<random id>` for blobs (and `blobs/sha256/ab/<sha256>` for those of the first layout) and
+`uploads/<id>` for direct uploads. A streamed upload (`put_stream`) goes straight to a fresh blob key, as one PutObject
+or a multipart upload, and stays there: no server-side copy, which on a slow store costs as much as the upload
+itself. A direct upload (presigned PUT) is staged under the caller's id, because the client can write there until
+its URL expires; once verified it is copied to a fresh blob key and the staged object deleted. A failed or refused
+upload is aborted and whatever it wrote deleted; what a crash leaves behind, `delete_stale_uploads` (staged uploads)
+and garbage collection (blobs no ledger row names) remove.
 
 boto3 is blocking: every call runs in a worker thread (`asyncio.to_thread`), never on the event loop, and every
 botocore failure becomes `BlobUnavailable` (503), with the botocore exception chained for the logs.
@@ -18,9 +20,9 @@ import datetime as dt
 import hashlib
 import logging
 import re
-import uuid
+from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-from typing import TYPE_CHECKING, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Literal, ParamSpec, TypedDict, TypeVar
 
 import boto3
 from botocore.config import Config
@@ -37,6 +39,7 @@ from botocore.exceptions import (
 from botocore.response import StreamingBody
 
 from service.blobs.base import (
+    BLOB_PREFIX,
     SNIFF_BYTES,
     BlobInfo,
     BlobMissing,
@@ -46,14 +49,15 @@ from service.blobs.base import (
     PresignedUpload,
     Sniffer,
     StoredBlob,
-    blob_key,
     content_disposition,
+    is_blob_key,
+    new_blob_key,
     upload_key,
 )
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
-    from mypy_boto3_s3.type_defs import HeadObjectOutputTypeDef
+    from mypy_boto3_s3.type_defs import CompletedPartTypeDef, HeadObjectOutputTypeDef
 
 log = logging.getLogger(__name__)
 
@@ -68,11 +72,13 @@ READ_CHUNK = 256 * 1024
 VERIFY_CHUNK = 1 * MiB
 MAX_PRESIGN_SECONDS = 7 * 24 * 3600  # SigV4 limit
 
-BLOB_PREFIX = "blobs/sha256/"
 UPLOAD_PREFIX = "uploads/"
 _DIGEST = re.compile(r"[0-9a-f]{64}")
 _UPLOAD_ID = re.compile(r"[A-Za-z0-9_-]{1,200}")
 # RFC 6266 `filename=` fallback: printable ASCII without `"`, `\` and `%` (which some browsers percent-decode).
+
+Checksums = Literal["when_supported", "when_required"]
+CHECKSUM_MODES: tuple[Checksums, ...] = ("when_supported", "when_required")
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -87,8 +93,16 @@ def make_client(
     connect_timeout: float = 5.0,
     read_timeout: float = 60.0,
     max_attempts: int = 3,
+    checksums: Checksums = "when_supported",
 ) -> S3Client:
-    """A boto3 S3 client; credentials come from boto3's standard chain (environment, profile, IAM role)."""
+    """A boto3 S3 client; credentials come from boto3's standard chain (environment, profile, IAM role).
+
+    `checksums` is botocore's `request_checksum_calculation`: "when_supported" (boto3's default) sends a CRC32 with
+    every part and object, which S3 checks; "when_required" sends none, for S3-compatible stores that refuse
+    checksum headers.
+    """
+    if checksums not in CHECKSUM_MODES:
+        raise ValueError(f"checksums must be one of {', '.join(CHECKSUM_MODES)}, not {checksums!r}")
     config = Config(
         region_name=region,
         signature_version="s3v4",
@@ -96,12 +110,15 @@ def make_client(
         read_timeout=read_timeout,
         retries={"mode": "standard", "max_attempts": max_attempts},
         max_pool_connections=max_pool_connections,
-        # S3-compatible stores are addressed by path; AWS itself picks virtual-host style.
-        s3={"addressing_style": "path" if endpoint_url else "auto"},
-        # boto3 >= 1.36 adds CRC checksums to every upload by default, which several S3-compatible stores refuse;
-        # integrity is ours anyway: every blob is verified against its SHA-256.
-        request_checksum_calculation="when_required",
-        response_checksum_validation="when_required",
+        s3={
+            # S3-compatible stores are addressed by path; AWS itself picks virtual-host style.
+            "addressing_style": "path" if endpoint_url else "auto",
+            # No SHA-256 of every payload for SigV4 (UNSIGNED-PAYLOAD): Canon hashes each byte once, for its own
+            # digest. Integrity in transit is TLS's and, with checksums, S3's CRC32 check of every part.
+            "payload_signing_enabled": False,
+        },
+        request_checksum_calculation=checksums,
+        response_checksum_validation=checksums,
     )
     return boto3.session.Session().client("s3", endpoint_url=endpoint_url, config=config)
 
@@ -164,6 +181,7 @@ class S3BlobStore:
         region: str | None,
         part_size: int = DEFAULT_PART_SIZE,
         max_concurrency: int = 4,
+        checksums: Checksums = "when_supported",
         client: S3Client | None = None,
     ) -> None:
         """`client` replaces the one built by `make_client` (tests use it for short timeouts)."""
@@ -172,13 +190,14 @@ class S3BlobStore:
         if max_concurrency < 1:
             raise ValueError("max_concurrency must be at least 1")
         self.bucket = bucket
+        self.checksums = checksums
         self.part_size = part_size
         self.max_concurrency = max_concurrency
         self.copy_threshold = MAX_COPY_OBJECT_SIZE  # larger objects are copied part by part
         self.copy_part_size = COPY_PART_SIZE
         self.check_timeout = 3.0
         self._client = client or make_client(
-            endpoint_url=endpoint_url, region=region, max_pool_connections=max_concurrency + 4
+            endpoint_url=endpoint_url, region=region, max_pool_connections=max_concurrency + 4, checksums=checksums
         )
 
     async def _call(self, action: str, function: Callable[P, R], /, *args: P.args, **kwargs: P.kwargs) -> R:
@@ -206,77 +225,66 @@ class S3BlobStore:
     async def put_stream(
         self, chunks: AsyncIterator[bytes], *, content_type: str, max_size: int, sniff: Sniffer | None = None
     ) -> StoredBlob:
-        """Store a stream (see `BlobStore.put_stream`).
+        """Store a stream under a fresh key (see `BlobStore.put_stream`).
 
-        A body that fits in one part is held in memory, so its digest is known before it is sent: it goes straight to
-        its content address in one PutObject (atomic: the key holds all the bytes or none). A larger body is a
-        multipart upload to a staging key, at most `max_concurrency` parts in flight, then copied server-side.
+        A body that fits in one part is held in memory and sent in one PutObject (atomic: the key holds all the bytes
+        or none). A larger body is a multipart upload, at most `max_concurrency` parts in flight; each part is cut
+        from the received chunks with one copy, and hashed in a worker thread while earlier parts are being sent.
         """
         # S3 allows 10 000 parts: a limit beyond 10 000 parts needs larger parts.
         part_size = max(self.part_size, -(-max_size // MAX_PARTS))
-        multipart = _MultipartUpload(self, upload_key(uuid.uuid4().hex), content_type)
+        key = new_blob_key()
+        multipart = _MultipartUpload(self, key, content_type)
         digest = hashlib.sha256()
         size = 0
-        pending = bytearray()
+        pending = _Parts()
         head_checked = sniff is None
         try:
             async for chunk in chunks:
                 size += len(chunk)
                 if size > max_size:
                     raise BlobTooLarge(f"The file is larger than the limit of {max_size} bytes.")
-                pending += chunk
-                if sniff is not None and not head_checked and len(pending) >= SNIFF_BYTES:
-                    sniff(bytes(pending[:SNIFF_BYTES]))
+                pending.add(chunk)
+                if sniff is not None and not head_checked and pending.size >= SNIFF_BYTES:
+                    sniff(pending.head(SNIFF_BYTES))
                     head_checked = True
                 # Strictly more than a part: a part is sent only once more bytes follow it, so a body of exactly one
                 # part stays a single PutObject.
-                while len(pending) > part_size:
+                while pending.size > part_size:
                     # Room first, then cut the part: memory stays at the parts in flight plus this buffer.
                     await multipart.wait_for_room()
-                    part = bytes(pending[:part_size])
-                    del pending[:part_size]
+                    part = pending.take(part_size)
                     await asyncio.to_thread(digest.update, part)
                     await multipart.add_part(part)
             if sniff is not None and not head_checked:
-                sniff(bytes(pending))
-            last = bytes(pending)
-            pending.clear()
+                sniff(pending.head(SNIFF_BYTES))
+            last = pending.take(pending.size)
             await asyncio.to_thread(digest.update, last)
-            sha256 = digest.hexdigest()
             if not multipart.started:
-                deduplicated = await self._put_whole(sha256, last, content_type)
+                await self._call(
+                    "put_object",
+                    self._client.put_object,
+                    Bucket=self.bucket,
+                    Key=key,
+                    Body=last,
+                    ContentType=content_type,
+                )
             else:
                 await multipart.add_part(last)
-                etag = await multipart.complete()
-                deduplicated = await self._promote(multipart.key, etag, sha256, size, content_type)
+                await multipart.complete()
         except BaseException:
             await multipart.abort()
             if multipart.completing:  # a completion that failed (a timeout, say) may still have happened
-                await self._discard(multipart.key)
+                await self._discard(key)
             raise
-        if multipart.completing:
-            await self._discard(multipart.key)
-        return StoredBlob(sha256=sha256, size=size, deduplicated=deduplicated)
+        return StoredBlob(sha256=digest.hexdigest(), size=size, key=key)
 
-    async def _put_whole(self, sha256: str, data: bytes, content_type: str) -> bool:
-        """PutObject to the content address unless the blob exists; True when it did."""
-        key = blob_key(sha256)
-        if await self._head(key) is not None:
-            return True
-        await self._call(
-            "put_object", self._client.put_object, Bucket=self.bucket, Key=key, Body=data, ContentType=content_type
-        )
-        return False
-
-    async def _promote(self, staged: str, etag: str, sha256: str, size: int, content_type: str) -> bool:
-        """Copy a verified staged object to its content address, unless the blob exists; True when it did.
+    async def _promote(self, staged: str, etag: str, key: str, size: int, content_type: str) -> None:
+        """Copy a verified staged object to the fresh blob key `key`.
 
         The copy is conditioned on the ETag that was verified, so bytes replaced in the meantime are never adopted.
         The caller deletes the staged object.
         """
-        key = blob_key(sha256)
-        if await self._head(key) is not None:
-            return True
         if size <= self.copy_threshold:
             await self._call(
                 "copy_object",
@@ -288,8 +296,8 @@ class S3BlobStore:
                 ContentType=content_type,
                 MetadataDirective="REPLACE",
             )
-            return False
-        copy = _MultipartUpload(self, key, content_type)
+            return
+        copy = _MultipartUpload(self, key, content_type, checksums=False)
         try:
             part_size = max(self.copy_part_size, -(-size // MAX_PARTS))
             for first in range(0, size, part_size):
@@ -297,27 +305,27 @@ class S3BlobStore:
             await copy.complete()
         except BaseException:
             await copy.abort()
+            if copy.completing:
+                await self._discard(key)
             raise
-        return False
 
     # ---- reads ------------------------------------------------------------------------------------------------
 
-    async def stat(self, sha256: str) -> BlobInfo | None:
-        if not _DIGEST.fullmatch(sha256):
+    async def stat(self, key: str) -> BlobInfo | None:
+        if not is_blob_key(key):
             return None
-        head = await self._head(blob_key(sha256))
+        head = await self._head(key)
         if head is None:
             return None
-        return BlobInfo(sha256=sha256, size=head["ContentLength"], modified=head["LastModified"])
+        return BlobInfo(key=key, size=head["ContentLength"], modified=head["LastModified"])
 
-    async def read(self, sha256: str, start: int = 0, end: int | None = None) -> AsyncIterator[bytes]:
+    async def read(self, key: str, start: int = 0, end: int | None = None) -> AsyncIterator[bytes]:
         """The bytes `[start, end)` (one ranged GetObject), streamed in chunks; `end` past the size is clamped."""
         start = max(start, 0)
-        if (end is not None and end <= start) or not _DIGEST.fullmatch(sha256):
-            if await self.stat(sha256) is None:
-                raise BlobMissing(f"No blob with SHA-256 {sha256}.")
+        if (end is not None and end <= start) or not is_blob_key(key):
+            if await self.stat(key) is None:
+                raise BlobMissing(f"No blob under {key!r}.")
             return
-        key = blob_key(sha256)
         try:
             if start == 0 and end is None:  # no Range: `bytes=0-` on an empty object is a 416
                 response = await self._call("get_object", self._client.get_object, Bucket=self.bucket, Key=key)
@@ -327,7 +335,7 @@ class S3BlobStore:
                     "get_object", self._client.get_object, Bucket=self.bucket, Key=key, Range=byte_range
                 )
         except _NoSuchObject as exc:
-            raise BlobMissing(f"No blob with SHA-256 {sha256}.") from exc
+            raise BlobMissing(f"No blob under {key!r}.") from exc
         except _NotSatisfiable:
             return
         body = response["Body"]
@@ -338,7 +346,7 @@ class S3BlobStore:
             await asyncio.to_thread(body.close)
 
     async def presigned_get(
-        self, sha256: str, *, file_name: str, content_type: str, expires_in: dt.timedelta
+        self, key: str, *, file_name: str, content_type: str, expires_in: dt.timedelta
     ) -> str | None:
         """A GET URL answering with `Content-Disposition: attachment` (the file name) and `content_type`.
 
@@ -350,7 +358,7 @@ class S3BlobStore:
             "get_object",
             Params={
                 "Bucket": self.bucket,
-                "Key": blob_key(sha256),
+                "Key": key,
                 "ResponseContentDisposition": content_disposition(file_name),
                 "ResponseContentType": content_type,
             },
@@ -389,7 +397,7 @@ class S3BlobStore:
         return PresignedUpload(url=url, headers=headers, expires_at=expires_at)
 
     async def adopt_upload(self, upload_id: str, *, sha256: str, size: int, sniff: Sniffer | None = None) -> StoredBlob:
-        """Verify a staged direct upload by streaming it (constant memory) and move it to its content address.
+        """Verify a staged direct upload by streaming it (constant memory) and copy it to a fresh blob key.
 
         The staged object is deleted once examined, whatever the verdict; when the store fails midway it is kept, so
         the call can be retried.
@@ -405,9 +413,8 @@ class S3BlobStore:
             actual = await self._verify(staged, head["ETag"], sniff)
             if actual != sha256:
                 raise ChecksumMismatch(f"The upload's SHA-256 is {actual}, not the {sha256} declared.")
-            deduplicated = await self._promote(
-                staged, head["ETag"], sha256, size, head.get("ContentType", "application/octet-stream")
-            )
+            key = new_blob_key()
+            await self._promote(staged, head["ETag"], key, size, head.get("ContentType", "application/octet-stream"))
         except _Changed as exc:
             await self._discard(staged)
             raise ChecksumMismatch("The upload was replaced while it was being verified.") from exc
@@ -419,7 +426,7 @@ class S3BlobStore:
             await self._discard(staged)
             raise
         await self._discard(staged)
-        return StoredBlob(sha256=sha256, size=size, deduplicated=deduplicated)
+        return StoredBlob(sha256=sha256, size=size, key=key)
 
     async def _verify(self, staged: str, etag: str, sniff: Sniffer | None) -> str:
         """Stream the staged object (the version with `etag`), sniffing its head; return its SHA-256."""
@@ -441,18 +448,17 @@ class S3BlobStore:
 
     # ---- maintenance ------------------------------------------------------------------------------------------
 
-    async def delete(self, sha256: str) -> None:
-        if _DIGEST.fullmatch(sha256):
-            await self._call("delete_object", self._client.delete_object, Bucket=self.bucket, Key=blob_key(sha256))
+    async def delete(self, key: str) -> None:
+        if is_blob_key(key):
+            await self._call("delete_object", self._client.delete_object, Bucket=self.bucket, Key=key)
 
     async def list_blobs(self) -> AsyncIterator[BlobInfo]:
         paginator = self._client.get_paginator("list_objects_v2")
         pages = iter(paginator.paginate(Bucket=self.bucket, Prefix=BLOB_PREFIX))
         while page := await self._call("list_objects_v2", _next_page, pages):
             for item in page.get("Contents", []):
-                sha256 = item["Key"].rpartition("/")[2]
-                if _DIGEST.fullmatch(sha256) and item["Key"] == blob_key(sha256):
-                    yield BlobInfo(sha256=sha256, size=item["Size"], modified=item["LastModified"])
+                if is_blob_key(item["Key"]):
+                    yield BlobInfo(key=item["Key"], size=item["Size"], modified=item["LastModified"])
 
     async def delete_stale_uploads(self, older_than: dt.datetime) -> int:
         """Delete staged objects and abort multipart uploads under `uploads/` started before `older_than`
@@ -520,18 +526,68 @@ class S3BlobStore:
                 raise
 
 
+class _ChecksumArgs(TypedDict, total=False):
+    ChecksumAlgorithm: Literal["CRC32"]
+
+
+class _Parts:
+    """Received chunks waiting to become parts. A part is cut with one copy (`bytes.join` of the chunks it spans),
+    not two (`bytes(bytearray[:n])` copies once into a new bytearray, then into bytes), and no growing buffer is
+    reallocated on the way: memory holds the chunks of at most one part plus the part being cut."""
+
+    def __init__(self) -> None:
+        self._chunks: deque[bytes] = deque()
+        self.size = 0
+
+    def add(self, chunk: bytes) -> None:
+        self._chunks.append(chunk)
+        self.size += len(chunk)
+
+    def head(self, n: int) -> bytes:
+        """The first `n` bytes (fewer if fewer are held), without taking them."""
+        head = b""
+        for chunk in self._chunks:
+            if len(head) >= n:
+                break
+            head += chunk[: n - len(head)]
+        return head
+
+    def take(self, n: int) -> bytes:
+        """Remove and return the first `n` bytes (`n` at most `size`)."""
+        taken: list[bytes] = []
+        wanted = n
+        while wanted:
+            chunk = self._chunks[0]
+            if len(chunk) <= wanted:
+                taken.append(self._chunks.popleft())
+                wanted -= len(chunk)
+            else:  # split the chunk that straddles the boundary (a chunk's worth of copying, not a part's)
+                view = memoryview(chunk)
+                taken.append(bytes(view[:wanted]))
+                self._chunks[0] = bytes(view[wanted:])
+                wanted = 0
+        self.size -= n
+        return taken[0] if len(taken) == 1 else b"".join(taken)  # b"" when nothing is taken
+
+
 class _MultipartUpload:
     """One multipart upload with at most `max_concurrency` parts in flight; `abort()` leaves nothing behind."""
 
-    def __init__(self, store: S3BlobStore, key: str, content_type: str) -> None:
+    def __init__(self, store: S3BlobStore, key: str, content_type: str, *, checksums: bool = True) -> None:
+        """`checksums`: a CRC32 per part when the store's setting asks for it (the copies of `_promote` carry none)."""
         self._store = store
+        # With checksums, S3 wants the algorithm named when the upload starts, with every part, and each part's
+        # checksum at completion; it then keeps a checksum of the object.
+        self._checksum: _ChecksumArgs = (
+            {"ChecksumAlgorithm": "CRC32"} if checksums and store.checksums == "when_supported" else {}
+        )
         self.key = key
         self.completing = False  # CompleteMultipartUpload was sent: the object may exist
         self._content_type = content_type
         self._upload_id: str | None = None
         self._tasks: list[asyncio.Task[None]] = []
         self._in_flight: set[asyncio.Task[None]] = set()
-        self._etags: dict[int, str] = {}
+        self._parts: dict[int, CompletedPartTypeDef] = {}
 
     @property
     def started(self) -> bool:
@@ -546,6 +602,7 @@ class _MultipartUpload:
                 Bucket=store.bucket,
                 Key=self.key,
                 ContentType=self._content_type,
+                **self._checksum,
             )
             self._upload_id = response["UploadId"]
         return self._upload_id
@@ -560,12 +617,12 @@ class _MultipartUpload:
         while len(self._in_flight) >= self._store.max_concurrency:
             await self._wait(asyncio.FIRST_COMPLETED)
 
-    async def _submit(self, number: int, send: Callable[[str], Awaitable[str]]) -> None:
+    async def _submit(self, number: int, send: Callable[[str], Awaitable[CompletedPartTypeDef]]) -> None:
         upload_id = await self._start()
         await self.wait_for_room()
 
         async def run() -> None:
-            self._etags[number] = await send(upload_id)
+            self._parts[number] = await send(upload_id)
 
         task = asyncio.create_task(run())
         self._tasks.append(task)
@@ -575,7 +632,7 @@ class _MultipartUpload:
         store = self._store
         number = len(self._tasks) + 1
 
-        async def send(upload_id: str) -> str:
+        async def send(upload_id: str) -> CompletedPartTypeDef:
             response = await store._call(
                 "upload_part",
                 store._client.upload_part,
@@ -584,8 +641,12 @@ class _MultipartUpload:
                 UploadId=upload_id,
                 PartNumber=number,
                 Body=data,
+                **self._checksum,
             )
-            return response["ETag"]
+            part: CompletedPartTypeDef = {"PartNumber": number, "ETag": response["ETag"]}
+            if "ChecksumCRC32" in response:
+                part["ChecksumCRC32"] = response["ChecksumCRC32"]
+            return part
 
         await self._submit(number, send)
 
@@ -593,7 +654,7 @@ class _MultipartUpload:
         store = self._store
         number = len(self._tasks) + 1
 
-        async def send(upload_id: str) -> str:
+        async def send(upload_id: str) -> CompletedPartTypeDef:
             response = await store._call(
                 "upload_part_copy",
                 store._client.upload_part_copy,
@@ -605,7 +666,7 @@ class _MultipartUpload:
                 CopySourceIfMatch=etag,
                 CopySourceRange=f"bytes={first}-{last}",
             )
-            return response["CopyPartResult"]["ETag"]
+            return {"PartNumber": number, "ETag": response["CopyPartResult"]["ETag"]}
 
         await self._submit(number, send)
 
@@ -622,7 +683,7 @@ class _MultipartUpload:
             Bucket=store.bucket,
             Key=self.key,
             UploadId=upload_id,
-            MultipartUpload={"Parts": [{"PartNumber": n, "ETag": etag} for n, etag in sorted(self._etags.items())]},
+            MultipartUpload={"Parts": [part for _, part in sorted(self._parts.items())]},
         )
         self._upload_id = None  # completed: nothing left to abort
         return response["ETag"]

@@ -83,7 +83,7 @@ class AssetTextExtraction:
             limits = self._limits
             result = await extraction.extract_text(
                 self._blobs,
-                file.sha256,
+                file.key,
                 file.content_type,
                 max_bytes=limits.max_bytes,
                 max_chars=limits.max_chars,

@@ -36,15 +36,15 @@ class _TooLarge(Exception):
     pass
 
 
-async def _read_capped(blobs: BlobStore, sha256: str, max_bytes: int) -> bytes:
+async def _read_capped(blobs: BlobStore, key: str, max_bytes: int) -> bytes:
     """The blob's bytes, refusing (before reading when the size is known) anything over `max_bytes`."""
-    info = await blobs.stat(sha256)
+    info = await blobs.stat(key)
     if info is None:
-        raise BlobMissing(f"no blob {sha256}")
+        raise BlobMissing(f"no blob under {key!r}")
     if info.size > max_bytes:
         raise _TooLarge(info.size)
     buffer = bytearray()
-    stream = blobs.read(sha256, 0, max_bytes + 1)
+    stream = blobs.read(key, 0, max_bytes + 1)
     try:
         async for chunk in stream:
             buffer += chunk
@@ -59,7 +59,7 @@ async def _read_capped(blobs: BlobStore, sha256: str, max_bytes: int) -> bytes:
 
 async def extract_text(
     blobs: BlobStore,
-    sha256: str,
+    key: str,
     content_type: str,
     *,
     max_bytes: int = MAX_BYTES,
@@ -68,7 +68,7 @@ async def extract_text(
     timeout: float = TIMEOUT,  # noqa: ASYNC109  # a deadline for the parsing process, which is killed past it
     extractor: Extractor | None = None,
 ) -> Extraction:
-    """The searchable text of blob `sha256` read as `content_type`.
+    """The searchable text of the blob stored under `key` (the ledger's key for its digest) read as `content_type`.
 
     Types without text (images, zips, video) give empty text and no error, without reading the blob. A file over
     `max_bytes` is not read: error "file too large to extract". Parsing runs in a worker process for at most
@@ -77,7 +77,7 @@ async def extract_text(
     if not has_text(content_type):
         return Extraction(text="")
     try:
-        data = await _read_capped(blobs, sha256, max_bytes)
+        data = await _read_capped(blobs, key, max_bytes)
     except _TooLarge as exc:
         return failed(f"{TOO_LARGE} ({exc.args[0]} bytes; the limit is {max_bytes})")
     except BlobMissing:
@@ -85,7 +85,7 @@ async def extract_text(
     except BlobUnavailable as exc:
         return failed(f"the blob store is unavailable: {exc}", retry=True)
     except Exception as exc:  # a store failing in a way of its own: not the file's fault, try later
-        log.warning("reading blob %s for text extraction failed: %s: %s", sha256, type(exc).__name__, exc)
+        log.warning("reading blob %s for text extraction failed: %s: %s", key, type(exc).__name__, exc)
         return failed(f"reading the file failed: {type(exc).__name__}: {exc}", retry=True)
     runner = extractor or shared_extractor()
     return await runner.run(data, content_type, max_chars=max_chars, max_pages=max_pages, time_limit=timeout)

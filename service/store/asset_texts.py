@@ -13,6 +13,7 @@ from service.store.database import Connection
 class PendingFile(msgspec.Struct, frozen=True):
     sha256: str
     content_type: str
+    key: str  # where the ledger says the bytes are stored
 
 
 class AssetText(msgspec.Struct, frozen=True):
@@ -27,7 +28,7 @@ class AssetText(msgspec.Struct, frozen=True):
 async def pending(conn: Connection, limit: int) -> list[PendingFile]:
     """Files some asset version names whose text was never recorded; the newest versions' files first."""
     rows = await conn.fetch(
-        """SELECT sha256, content_type FROM (
+        """SELECT files.sha256, files.content_type, b.storage_key FROM (
                SELECT DISTINCT ON (v.content ->> 'sha256')
                       v.content ->> 'sha256' AS sha256,
                       coalesce(v.content ->> 'content_type', '') AS content_type,
@@ -36,10 +37,11 @@ async def pending(conn: Connection, limit: int) -> list[PendingFile]:
                WHERE v.content ? 'sha256'
                  AND NOT EXISTS (SELECT 1 FROM asset_texts t WHERE t.sha256 = v.content ->> 'sha256')
                ORDER BY v.content ->> 'sha256', v.updated_at DESC) files
-           ORDER BY updated_at DESC LIMIT $1""",
+           JOIN blobs b ON b.sha256 = files.sha256
+           ORDER BY files.updated_at DESC LIMIT $1""",
         limit,
     )
-    return [PendingFile(r["sha256"], r["content_type"]) for r in rows]
+    return [PendingFile(r["sha256"], r["content_type"], r["storage_key"]) for r in rows]
 
 
 async def record(

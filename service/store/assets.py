@@ -10,14 +10,36 @@ import msgspec
 from service.store.database import Connection
 
 
-async def hold_blob(conn: Connection, sha256: str, size: int) -> None:
-    """Record (or touch) a blob and lock its row until the transaction ends, so collection cannot delete it."""
-    await conn.execute(
-        """INSERT INTO blobs (sha256, size) VALUES ($1, $2)
-           ON CONFLICT (sha256) DO UPDATE SET created_at = now()""",
+async def lock_key(conn: Connection, key: str) -> None:
+    """Serialise, until the transaction ends, with anyone recording or collecting the object under `key`: garbage
+    collection of objects no row names takes this lock before it re-checks and deletes (`unrecorded_keys`)."""
+    await conn.execute("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", key)
+
+
+async def hold_blob(conn: Connection, sha256: str, size: int, key: str) -> str:
+    """Record the blob `sha256` as stored under `key` unless the ledger already names a key for those bytes; touch
+    the row and lock it until the transaction ends, so collection cannot delete it. Return the key the ledger names
+    (`key`, or the earlier copy's: the caller then has a duplicate)."""
+    stored: str = await conn.fetchval(
+        """INSERT INTO blobs (sha256, size, storage_key) VALUES ($1, $2, $3)
+           ON CONFLICT (sha256) DO UPDATE SET created_at = now()
+           RETURNING storage_key""",
         sha256,
         size,
+        key,
     )
+    return stored
+
+
+async def move_blob(conn: Connection, sha256: str, key: str) -> None:
+    """Point the (locked) ledger row of `sha256` at another copy of the same bytes."""
+    await conn.execute("UPDATE blobs SET storage_key = $2 WHERE sha256 = $1", sha256, key)
+
+
+async def blob_key(conn: Connection, sha256: str) -> str | None:
+    """Where the bytes with this digest are stored, or None when the ledger does not know them."""
+    key: str | None = await conn.fetchval("SELECT storage_key FROM blobs WHERE sha256 = $1", sha256)
+    return key
 
 
 class PendingUpload(msgspec.Struct, frozen=True):
@@ -90,35 +112,29 @@ async def unreferenced_blobs(conn: Connection, older_than: dt.datetime, limit: i
     return [r["sha256"] for r in rows]
 
 
-async def lock_unreferenced_blob(conn: Connection, sha256: str, older_than: dt.datetime) -> bool:
-    """Lock the blob's row if it is still garbage; an attach of the same bytes then waits for the deletion."""
-    found = await conn.fetchval(
-        """SELECT true FROM blobs b WHERE b.sha256 = $1 AND b.created_at < $2
+async def lock_unreferenced_blob(conn: Connection, sha256: str, older_than: dt.datetime) -> str | None:
+    """Lock the blob's row if it is still garbage and return its storage key; an attach of the same bytes then waits
+    for the deletion."""
+    key: str | None = await conn.fetchval(
+        """SELECT b.storage_key FROM blobs b WHERE b.sha256 = $1 AND b.created_at < $2
              AND NOT EXISTS (SELECT 1 FROM versions v WHERE v.content ->> 'sha256' = b.sha256)
            FOR UPDATE""",
         sha256,
         older_than,
     )
-    return bool(found)
+    return key
 
 
 async def delete_blob_row(conn: Connection, sha256: str) -> None:
     await conn.execute("DELETE FROM blobs WHERE sha256 = $1", sha256)
 
 
-async def adopt_blobs(conn: Connection, found: list[tuple[str, int, dt.datetime]]) -> int:
-    """Record stored blobs the ledger does not know, dated when they were written; return how many were new."""
-    adopted: int = await conn.fetchval(
-        """WITH new AS (
-               INSERT INTO blobs (sha256, size, created_at)
-               SELECT * FROM unnest($1::text[], $2::bigint[], $3::timestamptz[])
-               ON CONFLICT (sha256) DO NOTHING RETURNING 1)
-           SELECT count(*) FROM new""",
-        [f[0] for f in found],
-        [f[1] for f in found],
-        [f[2] for f in found],
+async def unrecorded_keys(conn: Connection, keys: list[str]) -> list[str]:
+    """Those of `keys` that no ledger row names (bytes stored by an upload that failed or lost its race)."""
+    rows = await conn.fetch(
+        "SELECT k FROM unnest($1::text[]) k WHERE NOT EXISTS (SELECT 1 FROM blobs b WHERE b.storage_key = k)", keys
     )
-    return adopted
+    return [r["k"] for r in rows]
 
 
 class DueNotice(msgspec.Struct, frozen=True):

@@ -1,12 +1,15 @@
 """Asset files: streamed or direct uploads into the blob store, downloads, and the version facts they set.
 
-Bytes are stored before the database learns of them, and a version only ever names a blob that is stored: the
-attach transaction re-checks the blob while holding its row, the same row garbage collection locks to delete it.
+Bytes are stored (under a fresh key) before the database learns of them, and a version only ever names a blob that
+is stored: the attach transaction records the key in the `blobs` ledger and re-checks the bytes while holding the
+ledger row, the same row garbage collection locks to delete it. Identical bytes are stored once: when the ledger
+already has the digest, the version names the stored copy and the just-uploaded duplicate is deleted.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
@@ -15,7 +18,7 @@ from uuid import UUID, uuid4
 import msgspec
 
 from service.blobs import sniff
-from service.blobs.base import BlobStore, ChecksumMismatch, PresignedUpload, Sniffer, StoredBlob
+from service.blobs.base import BlobStore, BlobUnavailable, ChecksumMismatch, PresignedUpload, Sniffer, StoredBlob
 from service.domain import lifecycle
 from service.domain.concurrency import check_if_match
 from service.domain.diff import changed_fields
@@ -24,9 +27,12 @@ from service.domain.kinds import FileName
 from service.domain.model import RELEASED_STATUSES, Principal, Role
 from service.store import assets as asset_store
 from service.store import entries, entry_views
+from service.store.database import Connection
 from service.usecases.entries import EntryContext, log_change
 
 SHA256_HEX = r"^[0-9a-f]{64}$"
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -119,34 +125,82 @@ async def _attach(
     content_type: str,
     file_name: str | None,
 ) -> entry_views.EntryView:
-    econtext = ctx.entries
-    async with econtext.writing(slug) as conn:
-        entry = await entries.lock_entry(conn, econtext.spec.name, slug)
-        check_if_match(if_match, entry.revision, required=True)
-        version = await entries.get_version(conn, entry, number)
-        lifecycle.ensure_editable(version.status, number)
-        await asset_store.hold_blob(conn, stored.sha256, stored.size)
-        if await ctx.blobs.stat(stored.sha256) is None:
-            raise Unavailable("the stored file vanished before it could be attached (garbage collected); upload again")
-        name = file_name or version.content.get("file_name")
-        if not name:
-            raise Invalid(
-                "name the file", [FieldError("file_name", "give ?file_name= or Content-Disposition", "query")]
+    """Make the just-stored blob the draft's file, or delete it: whatever happens, `stored.key` ends up either named
+    by the ledger or removed (removed by garbage collection at worst, when even the deletion fails)."""
+    recorded = False  # the ledger names `stored.key` in the transaction
+    settled = False  # the transaction's body ran to its end: a failure now is the commit's
+    try:
+        async with ctx.entries.writing(slug) as conn:
+            view, recorded = await _attach_in(
+                conn, ctx, principal, slug, number, if_match, stored, content_type, file_name
             )
-        content: dict[str, Any] = {
-            **version.content,
-            "file_name": name,
-            "content_type": content_type,
-            "size": stored.size,
-            "sha256": stored.sha256,
-        }
-        changes = changed_fields(version.content, content)
-        await entries.set_content(conn, entry.id, number, content)
-        entry = await entries.update_entry(conn, entry.id)
-        await log_change(
-            conn, econtext, principal, entry, "draft_updated", version=number, status="draft", changes=changes
-        )
-        return await entry_views.entry_view(conn, entry.kind, slug, version=number, released_only=False)
+            settled = True
+    except BaseException:
+        # Rolled back: nothing names the upload. After a failed commit it may be recorded: leave it to collection.
+        if not (settled and recorded):
+            await _discard(ctx.blobs, stored.key)
+        raise
+    if not recorded:
+        await _discard(ctx.blobs, stored.key)  # a duplicate of bytes already stored
+    return view
+
+
+async def _discard(blobs: BlobStore, key: str) -> None:
+    """Delete an upload nothing names, best effort: what survives, garbage collection removes after the grace."""
+    try:
+        await blobs.delete(key)
+    except BlobUnavailable as exc:
+        log.warning("could not delete unrecorded blob %s: %s", key, exc.detail)
+
+
+async def _attach_in(
+    conn: Connection,
+    ctx: AssetContext,
+    principal: Principal,
+    slug: str,
+    number: int,
+    if_match: str | None,
+    stored: StoredBlob,
+    content_type: str,
+    file_name: str | None,
+) -> tuple[entry_views.EntryView, bool]:
+    econtext = ctx.entries
+    entry = await entries.lock_entry(conn, econtext.spec.name, slug)
+    check_if_match(if_match, entry.revision, required=True)
+    version = await entries.get_version(conn, entry, number)
+    lifecycle.ensure_editable(version.status, number)
+    name = file_name or version.content.get("file_name")
+    if not name:
+        raise Invalid("name the file", [FieldError("file_name", "give ?file_name= or Content-Disposition", "query")])
+    recorded = await _record_blob(conn, ctx.blobs, stored)
+    content: dict[str, Any] = {
+        **version.content,
+        "file_name": name,
+        "content_type": content_type,
+        "size": stored.size,
+        "sha256": stored.sha256,
+    }
+    changes = changed_fields(version.content, content)
+    await entries.set_content(conn, entry.id, number, content)
+    entry = await entries.update_entry(conn, entry.id)
+    await log_change(conn, econtext, principal, entry, "draft_updated", version=number, status="draft", changes=changes)
+    view = await entry_views.entry_view(conn, entry.kind, slug, version=number, released_only=False)
+    return view, recorded
+
+
+async def _record_blob(conn: Connection, blobs: BlobStore, stored: StoredBlob) -> bool:
+    """Hold the ledger row of `stored.sha256` (collection waits for it) with stored bytes behind it; True when the
+    row names `stored.key`, False when it names an earlier copy of the same bytes (`stored` is then a duplicate)."""
+    # Collection of unrecorded objects takes this lock too: our object cannot be deleted from here on.
+    await asset_store.lock_key(conn, stored.key)
+    key = await asset_store.hold_blob(conn, stored.sha256, stored.size, stored.key)
+    if key != stored.key:
+        if await blobs.stat(key) is not None:
+            return False
+        await asset_store.move_blob(conn, stored.sha256, stored.key)  # the earlier copy is lost: adopt ours
+    if await blobs.stat(stored.key) is None:
+        raise Unavailable("the stored file vanished before it could be attached (garbage collected); upload again")
+    return True
 
 
 class DirectUpload(msgspec.Struct, frozen=True):
@@ -227,9 +281,10 @@ async def complete_direct_upload(
 
 
 class Download(msgspec.Struct, frozen=True):
-    """How to serve a version's file: a presigned `redirect`, or stream `sha256` from the local store."""
+    """How to serve a version's file: a presigned `redirect`, or stream `key` from the local store."""
 
     sha256: str
+    key: str
     size: int
     file_name: str
     content_type: str
@@ -252,14 +307,17 @@ async def download(ctx: AssetContext, principal: Principal, slug: str, version: 
     sha256 = content.get("sha256")
     if not sha256:
         raise NotFound(f"version {number} of asset {slug!r} has no file yet")
+    async with ctx.entries.pool.acquire() as conn:
+        key = await asset_store.blob_key(conn, sha256)
     # Presigning is local arithmetic; asking the store first means an outage is a 503 here, not a dead link later.
-    if await ctx.blobs.stat(sha256) is None:
+    if key is None or await ctx.blobs.stat(key) is None:
         raise Unavailable(f"the file of version {number} of asset {slug!r} is missing from storage")
     redirect = await ctx.blobs.presigned_get(
-        sha256, file_name=content["file_name"], content_type=content["content_type"], expires_in=ctx.presign_for
+        key, file_name=content["file_name"], content_type=content["content_type"], expires_in=ctx.presign_for
     )
     return Download(
         sha256=sha256,
+        key=key,
         size=content["size"],
         file_name=content["file_name"],
         content_type=content["content_type"],

@@ -244,7 +244,7 @@ async def test_collection_removes_unreferenced_and_orphan_blobs_and_keeps_the_re
     assert temp_files(local_settings) == []
 
     report = await _collect(local_client, dt.timedelta(0))
-    assert report == GcReport(deleted_blobs=2, adopted_orphans=1, deleted_uploads=0)
+    assert report == GcReport(deleted_blobs=1, deleted_orphans=1, deleted_uploads=0)
     assert stored_blobs(local_settings) == sorted([sha(PDF_V2), sha(PDF_V3)])
     assert await _ledger(local_settings) == sorted([sha(PDF_V2), sha(PDF_V3)])
     assert await _collect(local_client, dt.timedelta(0)) == GcReport(0, 0, 0)

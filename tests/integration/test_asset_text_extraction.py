@@ -14,7 +14,7 @@ import pytest
 from litestar.testing import AsyncTestClient
 
 from service.blobs import sniff
-from service.blobs.base import BlobInfo, BlobUnavailable
+from service.blobs.base import BlobInfo, BlobUnavailable, legacy_blob_key
 from service.blobs.local import LocalBlobStore
 from service.config import Settings
 from service.extract import Extraction, extract_text
@@ -132,12 +132,12 @@ async def _stored(store: LocalBlobStore, data: bytes, content_type: str) -> str:
     async def chunks() -> AsyncIterator[bytes]:
         yield data
 
-    return (await store.put_stream(chunks(), content_type=content_type, max_size=len(data))).sha256
+    return (await store.put_stream(chunks(), content_type=content_type, max_size=len(data))).key
 
 
 async def test_extract_text_reads_the_blob_and_parses_it(local_store: LocalBlobStore, extractor: Extractor) -> None:
-    digest = await _stored(local_store, DECK, sniff.PPTX)
-    result = await extract_text(local_store, digest, sniff.PPTX, extractor=extractor)
+    key = await _stored(local_store, DECK, sniff.PPTX)
+    result = await extract_text(local_store, key, sniff.PPTX, extractor=extractor)
     assert result.text.split("\n") == [
         "Pricing deck",
         "Plan",
@@ -153,21 +153,21 @@ class CountingStore(LocalBlobStore):
 
     reads = 0
 
-    def read(self, sha256: str, start: int = 0, end: int | None = None) -> AsyncIterator[bytes]:
+    def read(self, key: str, start: int = 0, end: int | None = None) -> AsyncIterator[bytes]:
         self.reads += 1
-        return super().read(sha256, start, end)
+        return super().read(key, start, end)
 
 
 async def test_a_file_over_max_bytes_is_not_read(tmp_path: Any, extractor: Extractor) -> None:
     store = CountingStore(tmp_path / "blobs")
-    digest = await _stored(store, PITCH_PDF, sniff.PDF)
+    key = await _stored(store, PITCH_PDF, sniff.PDF)
 
-    result = await extract_text(store, digest, sniff.PDF, max_bytes=len(PITCH_PDF) - 1, extractor=extractor)
+    result = await extract_text(store, key, sniff.PDF, max_bytes=len(PITCH_PDF) - 1, extractor=extractor)
 
     assert result.error is not None
     assert result.error.startswith("file too large to extract")
     assert (result.text, result.retry, store.reads) == ("", False, 0)
-    exact = await extract_text(store, digest, sniff.PDF, max_bytes=len(PITCH_PDF), extractor=extractor)
+    exact = await extract_text(store, key, sniff.PDF, max_bytes=len(PITCH_PDF), extractor=extractor)
     assert exact.error is None
 
 
@@ -178,14 +178,14 @@ async def test_files_without_text_are_not_read(tmp_path: Any) -> None:
 
 
 async def test_a_missing_blob_is_an_error_and_an_unreachable_store_a_retry(local_store: LocalBlobStore) -> None:
-    missing = await extract_text(local_store, "0" * 64, sniff.PDF)
+    missing = await extract_text(local_store, legacy_blob_key("0" * 64), sniff.PDF)
     assert (missing.error, missing.retry) == ("the file is missing from the blob store", False)
 
     class DownStore(LocalBlobStore):
-        async def stat(self, sha256: str) -> BlobInfo | None:
+        async def stat(self, key: str) -> BlobInfo | None:
             raise BlobUnavailable("connection refused")
 
-    down = await extract_text(DownStore(local_store.root), "0" * 64, sniff.PDF)
+    down = await extract_text(DownStore(local_store.root), legacy_blob_key("0" * 64), sniff.PDF)
     assert down.retry
     assert down.error == "the blob store is unavailable: connection refused"
 
@@ -278,7 +278,7 @@ async def test_an_unreachable_store_leaves_files_for_a_later_round(
     found = services(local_client)
 
     class DownStore(LocalBlobStore):
-        async def stat(self, sha256: str) -> BlobInfo | None:
+        async def stat(self, key: str) -> BlobInfo | None:
             raise BlobUnavailable("connection refused")
 
     down = AssetTextExtraction(found.pool, DownStore(local_settings.data_dir / "blobs"))

@@ -7,6 +7,7 @@ cleanup; local-only tests cover the atomic rename.
 from __future__ import annotations
 
 import asyncio
+import base64
 import datetime as dt
 import hashlib
 import os
@@ -14,6 +15,7 @@ import random
 import re
 import threading
 import time
+import zlib
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,12 +32,13 @@ from service.blobs.base import (
     BlobTooLarge,
     BlobUnavailable,
     ChecksumMismatch,
-    blob_key,
     content_disposition,
+    is_blob_key,
+    legacy_blob_key,
     upload_key,
 )
 from service.blobs.local import WRITE_BATCH, LocalBlobStore
-from service.blobs.s3 import MIN_PART_SIZE, S3BlobStore, make_client
+from service.blobs.s3 import MIN_PART_SIZE, Checksums, S3BlobStore, make_client
 from service.blobs.sniff import sniffer_for
 from service.domain.errors import UnsupportedMediaType
 from tests.blob_fixtures import REGION, MotoServer, empty_bucket, local_leftovers, s3_leftovers
@@ -91,14 +94,15 @@ async def test_round_trip(subject: Subject) -> None:
     stored = await store.put_stream(
         chunked(PDF), content_type="application/pdf", max_size=len(PDF), sniff=sniffer_for("application/pdf")
     )
-    assert (stored.sha256, stored.size, stored.deduplicated) == (sha(PDF), len(PDF), False)
-    info = await store.stat(stored.sha256)
+    assert (stored.sha256, stored.size) == (sha(PDF), len(PDF))
+    assert re.fullmatch(r"blobs/id/([0-9a-f]{2})/\1[0-9a-f]{30}", stored.key)
+    info = await store.stat(stored.key)
     assert info is not None
-    assert (info.sha256, info.size) == (sha(PDF), len(PDF))
+    assert (info.key, info.size) == (stored.key, len(PDF))
     assert abs(info.modified - dt.datetime.now(dt.UTC)) < dt.timedelta(minutes=1)
-    assert await read_all(store.read(stored.sha256)) == PDF
-    assert [blob.sha256 async for blob in store.list_blobs()] == [sha(PDF)]
-    assert subject.leftovers() == [blob_key(sha(PDF))]
+    assert await read_all(store.read(stored.key)) == PDF
+    assert [blob.key async for blob in store.list_blobs()] == [stored.key]
+    assert subject.leftovers() == [stored.key]
 
 
 RANGES = [(0, None), (0, 1), (0, 10), (10, 20), (5, None), (len(PDF) - 3, None), (65_000, 140_000), (10, 10), (20, 10)]
@@ -108,17 +112,39 @@ RANGES += [(len(PDF) - 1, len(PDF)), (len(PDF), None), (len(PDF) + 5, None), (0,
 async def test_ranges(subject: Subject) -> None:
     stored = await subject.store.put_stream(chunked(PDF), content_type="application/pdf", max_size=len(PDF))
     for start, end in RANGES:
-        got = await read_all(subject.store.read(stored.sha256, start, end))
+        got = await read_all(subject.store.read(stored.key, start, end))
         assert got == PDF[max(start, 0) : end], (start, end)
 
 
-async def test_the_same_bytes_are_stored_once(subject: Subject) -> None:
+async def test_every_upload_gets_a_key_of_its_own(subject: Subject) -> None:
+    """The store does not deduplicate (the ledger does): a second upload of the same bytes never touches the first."""
     first = await subject.store.put_stream(chunked(PDF), content_type="application/pdf", max_size=len(PDF))
     second = await subject.store.put_stream(chunked(PDF, 4096), content_type="application/pdf", max_size=len(PDF))
-    assert (first.deduplicated, second.deduplicated) == (False, True)
     assert (second.sha256, second.size) == (first.sha256, first.size)
-    assert [blob.sha256 async for blob in subject.store.list_blobs()] == [sha(PDF)]
-    assert subject.leftovers() == [blob_key(sha(PDF))]
+    assert second.key != first.key
+    assert sorted([blob.key async for blob in subject.store.list_blobs()]) == sorted([first.key, second.key])
+    await subject.store.delete(second.key)
+    assert await read_all(subject.store.read(first.key)) == PDF
+    assert subject.leftovers() == [first.key]
+
+
+async def test_blobs_of_the_first_layout_are_read_listed_and_deleted(subject: Subject) -> None:
+    """Blobs stored at their content address before migration 0007 keep working under that key."""
+    key = legacy_blob_key(sha(PDF))
+    if isinstance(subject.store, LocalBlobStore):
+        path = subject.store.root / key
+        path.parent.mkdir(parents=True)
+        path.write_bytes(PDF)
+    else:
+        s3 = cast("S3BlobStore", subject.store)
+        s3._client.put_object(Bucket=s3.bucket, Key=key, Body=PDF, ContentType="application/pdf")
+    info = await subject.store.stat(key)
+    assert info is not None
+    assert (info.key, info.size) == (key, len(PDF))
+    assert await read_all(subject.store.read(key, 10, 20)) == PDF[10:20]
+    assert [blob.key async for blob in subject.store.list_blobs()] == [key]
+    await subject.store.delete(key)
+    assert subject.leftovers() == []
 
 
 @pytest.mark.parametrize(("body", "max_size"), [(PDF, 100_000), (BIG, 7 * MiB)], ids=["one-part", "multipart"])
@@ -184,48 +210,58 @@ async def test_multipart_round_trip_in_odd_chunks(subject: Subject) -> None:
         chunked(BIG, 777_777), content_type="application/pdf", max_size=len(BIG), sniff=sniffer_for("application/pdf")
     )
     assert (stored.sha256, stored.size) == (sha(BIG), len(BIG))
-    assert sha(await read_all(subject.store.read(stored.sha256))) == sha(BIG)
-    assert await read_all(subject.store.read(stored.sha256, 5 * MiB - 3, 5 * MiB + 3)) == BIG[5 * MiB - 3 : 5 * MiB + 3]
-    assert subject.leftovers() == [blob_key(sha(BIG))]
+    assert sha(await read_all(subject.store.read(stored.key))) == sha(BIG)
+    assert await read_all(subject.store.read(stored.key, 5 * MiB - 3, 5 * MiB + 3)) == BIG[5 * MiB - 3 : 5 * MiB + 3]
+    assert subject.leftovers() == [stored.key]
 
 
 async def test_one_chunk_larger_than_several_parts(subject: Subject) -> None:
     stored = await subject.store.put_stream(chunked(BIG, len(BIG)), content_type="application/pdf", max_size=len(BIG))
     assert stored.sha256 == sha(BIG)
-    assert sha(await read_all(subject.store.read(stored.sha256))) == sha(BIG)
+    assert sha(await read_all(subject.store.read(stored.key))) == sha(BIG)
 
 
 async def test_an_empty_stream_is_stored(subject: Subject) -> None:
     stored = await subject.store.put_stream(
         nothing(), content_type="text/plain", max_size=10, sniff=sniffer_for("text/plain")
     )
-    assert (stored.sha256, stored.size, stored.deduplicated) == (sha(b""), 0, False)
-    info = await subject.store.stat(sha(b""))
+    assert (stored.sha256, stored.size) == (sha(b""), 0)
+    info = await subject.store.stat(stored.key)
     assert info is not None
     assert info.size == 0
-    assert await read_all(subject.store.read(sha(b""))) == b""
-    assert await read_all(subject.store.read(sha(b""), 0, 10)) == b""
+    assert await read_all(subject.store.read(stored.key)) == b""
+    assert await read_all(subject.store.read(stored.key, 0, 10)) == b""
 
 
 async def test_delete(subject: Subject) -> None:
     stored = await subject.store.put_stream(chunked(PDF), content_type="application/pdf", max_size=len(PDF))
-    await subject.store.delete(stored.sha256)
-    assert await subject.store.stat(stored.sha256) is None
+    await subject.store.delete(stored.key)
+    assert await subject.store.stat(stored.key) is None
     with pytest.raises(BlobMissing):
-        await read_all(subject.store.read(stored.sha256))
-    await subject.store.delete(stored.sha256)  # again: not an error
+        await read_all(subject.store.read(stored.key))
+    await subject.store.delete(stored.key)  # again: not an error
     assert [blob async for blob in subject.store.list_blobs()] == []
     assert subject.leftovers() == []
 
 
-@pytest.mark.parametrize("digest", ["0" * 64, "../../../etc/passwd", "", "A" * 64])
-async def test_missing_blobs(subject: Subject, digest: str) -> None:
-    assert await subject.store.stat(digest) is None
+MISSING_KEYS = [legacy_blob_key("0" * 64), "blobs/id/00/" + "0" * 32, "../../../etc/passwd", "", "0" * 64]
+MISSING_KEYS += ["blobs/sha256/00/" + "A" * 64, "blobs/id/../../etc/passwd", "tmp/x.part", "uploads/up-1"]
+
+
+@pytest.mark.parametrize("key", MISSING_KEYS)
+async def test_missing_blobs(subject: Subject, key: str) -> None:
+    assert await subject.store.stat(key) is None
     with pytest.raises(BlobMissing):
-        await read_all(subject.store.read(digest))
+        await read_all(subject.store.read(key))
     with pytest.raises(BlobMissing):
-        await read_all(subject.store.read(digest, 5, 5))
-    await subject.store.delete(digest)
+        await read_all(subject.store.read(key, 5, 5))
+    await subject.store.delete(key)
+
+
+def test_blob_keys_are_only_those_of_the_two_layouts() -> None:
+    assert is_blob_key(legacy_blob_key(sha(PDF)))
+    assert is_blob_key("blobs/id/ab/ab" + "0" * 30)
+    assert not any(is_blob_key(key) for key in MISSING_KEYS[2:])
 
 
 async def test_check_passes_on_a_healthy_store(subject: Subject) -> None:
@@ -252,7 +288,7 @@ def test_content_disposition_has_an_ascii_fallback_and_the_exact_name() -> None:
 async def test_presigned_get_serves_the_bytes_under_their_name(s3_store: S3BlobStore) -> None:
     stored = await s3_store.put_stream(chunked(PDF), content_type="application/pdf", max_size=len(PDF))
     url = await s3_store.presigned_get(
-        stored.sha256, file_name=NAME, content_type="application/pdf", expires_in=dt.timedelta(minutes=5)
+        stored.key, file_name=NAME, content_type="application/pdf", expires_in=dt.timedelta(minutes=5)
     )
     assert url is not None
     async with httpx.AsyncClient() as http:
@@ -278,16 +314,17 @@ async def test_presigned_put_then_adopt(s3_store: S3BlobStore, moto_client: S3Cl
 
     stored = await s3_store.adopt_upload("up-1", sha256=sha(PDF), size=len(PDF), sniff=sniffer_for("application/pdf"))
 
-    assert (stored.sha256, stored.size, stored.deduplicated) == (sha(PDF), len(PDF), False)
-    assert await read_all(s3_store.read(stored.sha256)) == PDF
-    assert s3_leftovers(moto_client, s3_store.bucket) == [blob_key(sha(PDF))]
-    head = moto_client.head_object(Bucket=s3_store.bucket, Key=blob_key(sha(PDF)))
+    assert (stored.sha256, stored.size) == (sha(PDF), len(PDF))
+    assert is_blob_key(stored.key)
+    assert await read_all(s3_store.read(stored.key)) == PDF
+    assert s3_leftovers(moto_client, s3_store.bucket) == [stored.key]  # the staged upload is gone
+    head = moto_client.head_object(Bucket=s3_store.bucket, Key=stored.key)
     assert head["ContentType"] == "application/pdf"
-    # the same bytes uploaded again are recognised
+    # the same bytes uploaded again get a key of their own (the ledger deduplicates), the digest compared any case
     moto_client.put_object(Bucket=s3_store.bucket, Key=upload_key("up-2"), Body=PDF, ContentType="application/pdf")
     again = await s3_store.adopt_upload("up-2", sha256=sha(PDF).upper(), size=len(PDF))
-    assert again.deduplicated
-    assert s3_leftovers(moto_client, s3_store.bucket) == [blob_key(sha(PDF))]
+    assert (again.sha256, again.key != stored.key) == (sha(PDF), True)
+    assert sorted(s3_leftovers(moto_client, s3_store.bucket)) == sorted([stored.key, again.key])
 
 
 @pytest.mark.parametrize(
@@ -323,17 +360,43 @@ async def test_blobs_over_the_copy_limit_are_copied_part_by_part(s3_store: S3Blo
     s3_store.copy_threshold = 6 * MiB  # stands for S3's 5 GiB
     s3_store.copy_part_size = MIN_PART_SIZE
     stored = await s3_store.put_stream(chunked(BIG, MiB), content_type="application/pdf", max_size=len(BIG))
-    assert sha(await read_all(s3_store.read(stored.sha256))) == sha(BIG)
-    assert s3_leftovers(moto_client, s3_store.bucket) == [blob_key(sha(BIG))]
-    head = moto_client.head_object(Bucket=s3_store.bucket, Key=blob_key(sha(BIG)))
+    assert sha(await read_all(s3_store.read(stored.key))) == sha(BIG)
+    assert s3_leftovers(moto_client, s3_store.bucket) == [stored.key]
+    head = moto_client.head_object(Bucket=s3_store.bucket, Key=stored.key)
     assert (head["ContentLength"], head["ContentType"]) == (len(BIG), "application/pdf")
 
 
 @pytest.mark.parametrize("body", [PDF, BIG], ids=["one-part", "multipart"])
 async def test_blobs_keep_their_content_type(s3_store: S3BlobStore, moto_client: S3Client, body: bytes) -> None:
     stored = await s3_store.put_stream(chunked(body, MiB), content_type="application/pdf", max_size=len(body))
-    head = moto_client.head_object(Bucket=s3_store.bucket, Key=blob_key(stored.sha256))
+    head = moto_client.head_object(Bucket=s3_store.bucket, Key=stored.key)
     assert (head["ContentLength"], head["ContentType"]) == (len(body), "application/pdf")
+
+
+@pytest.mark.parametrize("checksums", ["when_supported", "when_required"])
+@pytest.mark.parametrize("body", [PDF, BIG], ids=["one-part", "multipart"])
+async def test_checksums_setting(
+    s3_store: S3BlobStore, moto_url: str, moto_client: S3Client, checksums: Checksums, body: bytes
+) -> None:
+    """`when_supported` sends a CRC32 with every part (and one-part object), which the server checks and keeps;
+    `when_required` sends none, for stores that refuse checksum headers."""
+    store = S3BlobStore(
+        s3_store.bucket, endpoint_url=moto_url, region=REGION, part_size=MIN_PART_SIZE, checksums=checksums
+    )
+    stored = await store.put_stream(chunked(body, MiB), content_type="application/pdf", max_size=len(body))
+    assert sha(await read_all(store.read(stored.key))) == sha(body)
+    head = moto_client.head_object(Bucket=s3_store.bucket, Key=stored.key, ChecksumMode="ENABLED")
+    if checksums == "when_supported":
+        assert head["ChecksumCRC32"]  # a multipart object's is a checksum of its parts' checksums
+        if body is PDF:
+            assert head["ChecksumCRC32"] == base64.b64encode(zlib.crc32(body).to_bytes(4, "big")).decode()
+    else:
+        assert "ChecksumCRC32" not in head
+
+
+def test_an_unknown_checksums_setting_is_refused() -> None:
+    with pytest.raises(ValueError, match="checksums must be one of when_supported, when_required"):
+        make_client(endpoint_url=None, region=REGION, checksums=cast("Checksums", "always"))
 
 
 class CountingClient:
@@ -413,7 +476,7 @@ async def test_delete_stale_uploads(s3_store: S3BlobStore, moto_client: S3Client
     future = dt.datetime.now(dt.UTC) + dt.timedelta(minutes=1)
     removed += await s3_store.delete_stale_uploads(future)
     assert removed == 2
-    assert s3_leftovers(moto_client, bucket) == [blob_key(stored.sha256)]
+    assert s3_leftovers(moto_client, bucket) == [stored.key]
 
 
 async def test_ensure_bucket_creates_it_once(moto_url: str, moto_client: S3Client) -> None:
@@ -438,7 +501,7 @@ async def test_without_credentials_the_store_is_unavailable(
     monkeypatch.delenv("AWS_SECRET_ACCESS_KEY")
     store = S3BlobStore(s3_store.bucket, endpoint_url=moto_url, region=REGION)
     with pytest.raises(BlobUnavailable, match=r"no credentials are configured \(head_object\)"):
-        await store.stat(sha(PDF))
+        await store.stat(legacy_blob_key(sha(PDF)))
 
 
 async def test_an_outage_is_reported_quickly(moto_server: MotoServer) -> None:
@@ -452,14 +515,14 @@ async def test_an_outage_is_reported_quickly(moto_server: MotoServer) -> None:
 
     started = time.monotonic()
     unreachable = r"Object storage is unavailable: it cannot be reached \({}\)\."
-    with pytest.raises(BlobUnavailable, match=unreachable.format("head_object")):
+    with pytest.raises(BlobUnavailable, match=unreachable.format("put_object")):
         await store.put_stream(chunked(PDF), content_type="application/pdf", max_size=len(PDF))
     with pytest.raises(BlobUnavailable, match=unreachable.format("create_multipart_upload")):
         await store.put_stream(chunked(BIG, MiB), content_type="application/pdf", max_size=len(BIG))
     with pytest.raises(BlobUnavailable, match=unreachable.format("head_object")):
-        await store.stat(stored.sha256)
+        await store.stat(stored.key)
     with pytest.raises(BlobUnavailable, match=unreachable.format("get_object")):
-        await read_all(store.read(stored.sha256))
+        await read_all(store.read(stored.key))
     with pytest.raises(BlobUnavailable, match=unreachable.format("head_bucket")):
         await store.check()
     with pytest.raises(BlobUnavailable, match=unreachable.format("list_objects_v2")):
@@ -496,7 +559,7 @@ async def test_local_blobs_appear_only_once_complete(local_store: LocalBlobStore
     assert len(midway) == 1
     assert midway[0].startswith("tmp/")  # being written: in tmp/, nothing under blobs/
     assert all(not path.startswith("blobs/") for snapshot in seen for path in snapshot)
-    assert local_leftovers(root) == [blob_key(stored.sha256)]
+    assert local_leftovers(root) == [stored.key]
     assert os.listdir(root / "tmp") == []
 
 
@@ -523,9 +586,7 @@ async def test_local_stale_temporary_files_are_removed(local_store: LocalBlobSto
 async def test_local_store_has_no_presigned_urls(local_store: LocalBlobStore) -> None:
     stored = await local_store.put_stream(chunked(PDF), content_type="application/pdf", max_size=len(PDF))
     week = dt.timedelta(days=7)
-    assert (
-        await local_store.presigned_get(stored.sha256, file_name="a.pdf", content_type="x/y", expires_in=week) is None
-    )
+    assert await local_store.presigned_get(stored.key, file_name="a.pdf", content_type="x/y", expires_in=week) is None
     assert await local_store.presigned_put("u", content_type="x/y", size=1, sha256=sha(b""), expires_in=week) is None
     with pytest.raises(BlobMissing):
         await local_store.adopt_upload("u", sha256=stored.sha256, size=stored.size)
@@ -543,7 +604,7 @@ async def test_an_unwritable_local_root_is_unavailable(tmp_path: Path) -> None:
 
 async def test_reads_can_stop_early(subject: Subject) -> None:
     stored = await subject.store.put_stream(chunked(BIG, MiB), content_type="application/pdf", max_size=len(BIG))
-    reader = subject.store.read(stored.sha256)
+    reader = subject.store.read(stored.key)
     first = await anext(reader)
     assert BIG.startswith(first)
     await cast("Any", reader).aclose()
