@@ -146,7 +146,6 @@ class PostgresSearchIndex:
 
     async def set_synonyms(self, groups: list[list[str]], *, conn: Connection | None = None) -> None:
         async with self._writing(conn) as db:
-            await db.execute("DELETE FROM search_synonyms")
             await db.execute(sql.SET_SYNONYMS, [g for g in groups if len(g) > 1])
 
     async def reindex(self, docs: AsyncIterator[SearchDocument], synonyms: list[list[str]]) -> int:
