@@ -118,16 +118,20 @@ _FILTERS = """d.layer = ANY($2::text[])
 
 # Titles and aliases first: a match of the whole query there adds 1 (a query that is the whole title 1 more), more
 # than `ts_rank` (normalised below 1) can add. Only documents whose title, aliases or summary (`head_tsv`) hold at
-# least one of the query's terms ($14, found through its own GIN index) are scored at all, and ranking reads the
-# small `head_tsv` (weights {D, C, B, A}: summary B 0.4, title and aliases A 1.0), never the large `tsv`: a broad
-# word can match thousands of bodies, and scoring each of them was most of a query's cost. Matches only in bodies
-# or asset text score 0 and follow, ordered by title.
+# least one of the query's terms ($14) are scored at all, and ranking reads the small `head_tsv` (weights
+# {D, C, B, A}: summary B 0.4, title and aliases A 1.0), never the large `tsv`: a broad word can match thousands of
+# bodies, and scoring each of them was most of a query's cost. Matches only in bodies or asset text score 0 and
+# follow, ordered by title. The small vectors ride along in the matched rows (stored inline, see migration 0009),
+# so ranking needs no second scan of the table.
 # The query and the folded text are sub-selects: computed once per statement (InitPlans), where a function call in
 # the select list would parse and stem the query again for every matching row.
 _QUERY = f"(SELECT to_tsquery('{CONFIG}', $1))"
-_SCORE = f"""(CASE WHEN d.names_tsv @@ {_QUERY} THEN 1 ELSE 0 END
-    + CASE WHEN d.title_key = (SELECT canon_fold($13)) THEN 1 ELSE 0 END
-    + ts_rank('{{0.05, 0.2, 0.4, 1.0}}', d.head_tsv, (SELECT to_tsquery('{CONFIG}', $14)), 32))::float8"""
+_ANY_QUERY = f"(SELECT to_tsquery('{CONFIG}', $14))"
+_SCORE = f"""(CASE WHEN m.head_tsv @@ {_ANY_QUERY} THEN
+        (CASE WHEN m.names_tsv @@ {_QUERY} THEN 1 ELSE 0 END
+        + CASE WHEN m.title_key = (SELECT canon_fold($13)) THEN 1 ELSE 0 END
+        + ts_rank('{{0.05, 0.2, 0.4, 1.0}}', m.head_tsv, {_ANY_QUERY}, 32))
+    ELSE 0 END)::float8"""
 
 
 def _escaped(text: str) -> str:
@@ -137,8 +141,10 @@ def _escaped(text: str) -> str:
     return f"replace(replace(replace({bare}, '&', '&amp;'), '<', '&lt;'), '>', '&gt;')"
 
 
-_SNIPPET_SOURCE = """concat_ws(' … ', nullif(d.summary, ''), nullif(left(d.body, 10000), ''),
-    nullif(left(d.extracted_text, 20000), ''))"""
+# Highlighting parses and stems its whole input for every hit of the page: the window is the summary and the
+# start of the body and of the file's text.
+_SNIPPET_SOURCE = """concat_ws(' … ', nullif(d.summary, ''), nullif(left(d.body, 3000), ''),
+    nullif(left(d.extracted_text, 5000), ''))"""
 
 _HEADLINE = f"""ts_headline('{CONFIG}', {_escaped(_SNIPPET_SOURCE)}, {_QUERY},
     'StartSel={OPEN}, StopSel={CLOSE}, MaxWords=30, MinWords=12, MaxFragments=2, FragmentDelimiter=" … "')"""
@@ -153,23 +159,20 @@ def _search_sql(*, text: bool) -> str:
     asked for, and the earliest future expiry among them (how long a cached copy of the answer stays true)."""
     if text:
         match = f"AND d.tsv @@ to_tsquery('{CONFIG}', $1)"
-        head = f"""SELECT d.kind, d.slug, d.layer, {_SCORE} AS score FROM search_documents d
-    WHERE {_FILTERS} AND d.head_tsv @@ to_tsquery('{CONFIG}', $14)"""  # noqa: S608  # constants only
+        score, vectors = _SCORE, ", d.head_tsv, d.names_tsv"
     else:
         match = "AND $1::text IS NULL AND $13::text IS NULL AND $14::text IS NULL"
-        head = "SELECT NULL::text AS kind, NULL::text AS slug, NULL::text AS layer, 0::float8 AS score WHERE false"
+        score, vectors = "0::float8", ""
     snippet = _HEADLINE if text else _EXCERPT
     return f"""
 WITH matched AS MATERIALIZED (
-    SELECT d.kind, d.slug, d.layer, d.tags, d.teams, d.expires_at, d.title_key
+    SELECT d.kind, d.slug, d.layer, d.tags, d.teams, d.expires_at, d.title_key{vectors}
     FROM search_documents d
     WHERE {_FILTERS}
       {match}
-), head AS (
-    {head}
 ), page AS (
-    SELECT m.kind, m.slug, m.layer, m.title_key, coalesce(h.score, 0) AS score
-    FROM matched m LEFT JOIN head h USING (kind, slug, layer)
+    SELECT m.kind, m.slug, m.layer, m.title_key, {score} AS score
+    FROM matched m
     ORDER BY {_ORDER.format(p="")} LIMIT $10 OFFSET $11
 )
 SELECT (SELECT count(*) FROM matched) AS total,
