@@ -13,8 +13,10 @@ One run:
 3. `canon reindex` builds the search index from PostgreSQL alone (timed);
 4. starts `canon serve` (1 worker) and `canon worker`;
 5. load-tests, with `wrk` (1 thread) at `--connections` keep-alive connections, closed loop, in rotating order:
-   search (a fixed mix of 240 queries: common and rare words, two- and three-word queries, glossary terms and
-   their acronyms, misspellings, prefixes, phrases, `OR`, exclusions, filters, facets) and the read path
+   search on a server with the answer cache (the default) and on one without it, both fed one stream drawn with
+   Zipf popularity from a pool of `--queries` distinct queries (common and rare words, two- and three-word
+   queries, glossary terms and their acronyms, misspellings, prefixes, phrases, `OR`, exclusions, filters,
+   facets), so the cache sees the hits and misses a portal would cause; and the read path
    `GET /v1/definitions/{slug}` (one slug, as `bench/read_path.py` does);
 6. publishes `--publishes` definitions through the whole review over HTTP, each with a word no other document has,
    and polls `GET /v1/search` every 10 ms until it is found: publish → searchable, through the worker;
@@ -35,6 +37,7 @@ import subprocess
 import tempfile
 import time
 import uuid
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlencode
@@ -290,39 +293,112 @@ def generate(url: str, entries: int, assets: int, seed: int = CORPUS_SEED) -> tu
     return slugs, glossary
 
 
-def queries(rng: random.Random, glossary: list[tuple[str, str]]) -> list[str]:
-    """The query mix: what people type into a portal's search box, with the options the portal sends."""
-    text = Text(random.Random(CORPUS_SEED))  # the corpus's own topics and rare words
-    common = DOMAIN[:120]
-    out: list[dict[str, str]] = []
-    for _ in range(60):
-        out.append({"q": rng.choice(common)})
-        out.append({"q": " ".join(rng.sample(common, 2)), "facets": "kind,tags,teams"})
-    for _ in range(20):
-        text.about()
-        out.append({"q": " ".join(text.title_words(2))})
-        out.append({"q": rng.choice(text.tail[:2000])})
-    for title, acronym in glossary[:20]:
-        out.append({"q": acronym})
-        out.append({"q": title.lower()})
-    for _ in range(20):
-        word = rng.choice([w for w in common if len(w) > 5])
-        cut = rng.randint(1, len(word) - 2)
-        out.append({"q": word[:cut] + word[cut + 1 :]})  # a letter dropped
-        out.append({"q": f"{rng.choice(common)} {word[: rng.randint(3, 5)]}"})  # typing the second word
-    for _ in range(10):
-        a, b = rng.sample(common, 2)
-        out.append({"q": f'"{a} {b}"'})
-        out.append({"q": f"{a} OR {b}", "kind": "message"})
-        out.append({"q": f"{a} -{b}", "tag": rng.choice(TAGS)})
-        out.append({"q": "", "tag": rng.choice(TAGS), "facets": "kind,tags"})
-    rng.shuffle(out)
-    return ["/v1/search?" + urlencode(params) for params in out]
+class QueryMaker:
+    """Queries as people type them into a portal's search box, with the options the portal sends, from the corpus's
+    own vocabulary: common and rare words, two- and three-word queries, glossary terms and their acronyms,
+    misspellings, prefixes (search-as-you-type), phrases, `OR`, exclusions, empty-query listings, bigger pages;
+    some with facets or a filter by kind, tag or team."""
+
+    def __init__(self, rng: random.Random, glossary: list[tuple[str, str]]) -> None:
+        self.rng = rng
+        self.glossary = glossary or [("lead", "lead")]
+        self.text = Text(random.Random(CORPUS_SEED))  # the corpus's own topics and rare words
+        self.common = DOMAIN[:120]
+        self.long = [w for w in self.common if len(w) > 5]
+        self.rare = self.text.tail[:3000]
+        self.shapes = [
+            (25, self.word),
+            (20, lambda: " ".join(rng.sample(self.common, 2))),
+            (7, self.title),
+            (6, lambda: rng.choice(rng.choice(self.glossary)).lower()),
+            (8, self.misspelt),
+            (10, self.typing),
+            (5, lambda: '"' + " ".join(rng.sample(self.common, 2)) + '"'),
+            (4, lambda: " OR ".join(rng.sample(self.common, 2))),
+            (4, lambda: " -".join(rng.sample(self.common, 2))),
+            (4, lambda: ""),
+            (7, self.word),
+        ]
+
+    def word(self) -> str:
+        return self.rng.choice(self.common) if self.rng.random() < 0.7 else self.rng.choice(self.rare)
+
+    def title(self) -> str:
+        self.text.about()
+        return " ".join(self.text.title_words(self.rng.randint(2, 3)))
+
+    def misspelt(self) -> str:
+        w = self.rng.choice(self.long)
+        cut = self.rng.randint(1, len(w) - 2)
+        return w[:cut] + w[cut + 1 :] if self.rng.random() < 0.5 else w[:cut] + w[cut + 1] + w[cut] + w[cut + 2 :]
+
+    def typing(self) -> str:
+        w = self.rng.choice(self.long)
+        return f"{self.rng.choice(self.common)} {w[: self.rng.randint(2, len(w) - 1)]}"
+
+    def make(self) -> dict[str, str]:
+        shape = self.rng.choices([f for _, f in self.shapes], [w for w, _ in self.shapes])[0]
+        params = {"q": shape()}
+        if shape == self.shapes[-1][1] and self.rng.random() < 0.5:
+            params["limit"] = "20"
+        options = [
+            ("facets", "kind,tags,teams"),
+            ("kind", self.rng.choice(["definition", "message", "asset"])),
+            ("tag", self.rng.choice(TAGS)),
+            ("team", self.rng.choice(TEAMS)),
+        ]
+        extra = self.rng.choices([*options, None], [25, 10, 8 + 30 * (not params["q"]), 5, 52])[0]
+        if extra is not None:
+            params[extra[0]] = extra[1]
+        return params
+
+
+def query_pool(rng: random.Random, glossary: list[tuple[str, str]], size: int) -> list[str]:
+    """`size` distinct queries (see `QueryMaker`), in the order made: the stream ranks them by that order."""
+    maker = QueryMaker(rng, glossary)
+    seen: dict[str, None] = {}
+    while len(seen) < size:
+        seen["/v1/search?" + urlencode(maker.make())] = None
+    return list(seen)
+
+
+def zipf_stream(rng: random.Random, pool: list[str], length: int, exponent: float) -> list[str]:
+    """`length` requests drawn from `pool` with a Zipf-like popularity (the query of rank r weighs 1 / r^s)."""
+    weights = [1.0 / (rank + 1) ** exponent for rank in range(len(pool))]
+    return rng.choices(pool, weights, k=length)
+
+
+class _LruModel:
+    """What one API process's answer cache (an LRU of `size` answers, kept while the index does not change) serves
+    of the requests a run made: wrk sends the stream in order, so replaying it gives the hit rate."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.items: OrderedDict[str, None] = OrderedDict()
+
+    def replay(self, stream: list[str], start: int, count: int) -> float:
+        hits = 0
+        for number in range(start, start + count):
+            path = stream[number % len(stream)]
+            if path in self.items:
+                hits += 1
+                self.items.move_to_end(path)
+            else:
+                self.items[path] = None
+                if len(self.items) > self.size:
+                    self.items.popitem(last=False)
+        return hits / count if count else 0.0
+
+
+def lru_hit_rate(stream: list[str], size: int) -> float:
+    """The hit rate of an LRU of `size` over the whole stream."""
+    return _LruModel(size).replay(stream, 0, len(stream))
 
 
 LUA = """
-local paths = %s
-local i = 0
+local paths = {}
+for line in io.lines(%s) do paths[#paths + 1] = line end
+local i = %d
 request = function()
   i = i + 1
   return wrk.format("GET", paths[(i %% #paths) + 1])
@@ -345,11 +421,19 @@ class Sample:
     p95: float
     p99: float
     errors: int
+    requests: int = 0
+    hit_rate: float | None = None
 
 
-def run_wrk(port: int, paths: list[str], key: str, seconds: int, connections: int, folder: Path) -> Sample:
-    script = folder / f"paths-{len(paths)}-{paths[0].__hash__() & 0xFFFF}.lua"
-    script.write_text(LUA % ("{" + ", ".join(json.dumps(p) for p in paths) + "}"))
+def run_wrk(
+    port: int, paths: list[str], key: str, seconds: int, connections: int, folder: Path, start: int = 0
+) -> Sample:
+    """One closed-loop `wrk` run that requests `paths` in order from `start` (wrapping round)."""
+    listing = folder / f"paths-{len(paths)}-{hash(tuple(paths[:50])) & 0xFFFFFF}.txt"
+    if not listing.exists():
+        listing.write_text("\n".join(paths) + "\n")
+    script = folder / "script.lua"
+    script.write_text(LUA % (json.dumps(str(listing)), start))
     argv = [
         "wrk",
         "-t1",
@@ -366,7 +450,9 @@ def run_wrk(port: int, paths: list[str], key: str, seconds: int, connections: in
     out = subprocess.run(argv, capture_output=True, text=True, timeout=seconds + 60, check=True).stdout
     line = next(line for line in out.splitlines() if line.startswith("RESULT "))
     data = json.loads(line.removeprefix("RESULT "))
-    return Sample("", data["requests"] / data["seconds"], data["p50"], data["p95"], data["p99"], data["errors"])
+    return Sample(
+        "", data["requests"] / data["seconds"], data["p50"], data["p95"], data["p99"], data["errors"], data["requests"]
+    )
 
 
 def publish_to_searchable(port: int, keys: dict[str, str], count: int) -> list[float]:
@@ -420,6 +506,40 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(p * len(ordered)) - 1))]
 
 
+def measure(
+    targets: dict[str, tuple[int, list[str]]], key: str, args: argparse.Namespace, folder: Path
+) -> tuple[dict[str, list[Sample]], int]:
+    """Warm each target up, then `args.rounds` rounds of each in rotating order; each continues its stream where the
+    last run stopped. Returns the samples and how many requests of its stream the cached search target sent."""
+    stream = targets["search"][1]
+    position = dict.fromkeys(targets, 0)  # where each target is in its stream: rounds continue it
+    cache = _LruModel(args.cache_size)
+    for name, (target_port, paths) in targets.items():
+        done = run_wrk(target_port, paths, key, args.warmup, args.connections, folder, position[name])
+        if name == "search":
+            cache.replay(stream, position[name], done.requests)
+        position[name] += done.requests
+    samples: dict[str, list[Sample]] = {name: [] for name in targets}
+    order = list(targets)
+    for round_number in range(args.rounds):
+        shift = round_number % len(order)
+        for name in order[shift:] + order[:shift]:
+            target_port, paths = targets[name]
+            sample = run_wrk(target_port, paths, key, args.seconds, args.connections, folder, position[name])
+            if name == "search":
+                sample.hit_rate = cache.replay(stream, position[name], sample.requests)
+            position[name] += sample.requests
+            sample.target = name
+            samples[name].append(sample)
+            print(
+                f"round {round_number + 1} {name}: {sample.rps:.0f} req/s, p50 {sample.p50:.1f} ms, "
+                f"p95 {sample.p95:.1f} ms, p99 {sample.p99:.1f} ms"
+                + ("" if sample.hit_rate is None else f", cache hits {sample.hit_rate:.0%}"),
+                flush=True,
+            )
+    return samples, position["search"]
+
+
 def run(procs: Processes, args: argparse.Namespace, folder: Path) -> str:
     admin = "bench-admin-" + secrets.token_urlsafe(24)
     with database() as (url, _postmaster):
@@ -442,42 +562,33 @@ def run(procs: Processes, args: argparse.Namespace, folder: Path) -> str:
         print(f"{reindexed} in {reindex_seconds:.1f} s", flush=True)
 
         port, bare_port = free_port(), free_port()
-        canon = procs.start("canon", canon_command("serve", "--host", HOST, "--port", str(port)), env)
+        cached_env = {**env, "CANON_SEARCH_CACHE_SIZE": str(args.cache_size)}
+        canon = procs.start("canon", canon_command("serve", "--host", HOST, "--port", str(port)), cached_env)
         bare_env = {**env, "CANON_SEARCH_CACHE_SIZE": "0"}  # every search runs its query
         bare = procs.start("canon-uncached", canon_command("serve", "--host", HOST, "--port", str(bare_port)), bare_env)
         procs.start("worker", canon_command("worker"), env)
         wait_ready(procs, "canon", canon, port, "/healthz")
         wait_ready(procs, "canon-uncached", bare, bare_port, "/healthz")
         keys = _keys(port, admin)
-        search_paths = queries(random.Random(11), glossary)
+        rng = random.Random(11)
+        pool = query_pool(rng, glossary, args.queries)
+        stream = zipf_stream(rng, pool, args.stream, args.zipf)
         read_paths = [f"/v1/definitions/{slugs[0]}"]
         stats = {}
-        for path in search_paths:  # every query answers 200 before it is measured
-            status, _, body = call(port, "GET", path, key=keys["reader"])
+        checked = pool[:200] + rng.sample(pool[200:], min(100, max(0, len(pool) - 200)))
+        for path in checked:  # queries answer 200 before anything is measured (popular ones, and a sample)
+            status, _, body = call(bare_port, "GET", path, key=keys["reader"])
             if status != 200:
                 raise RuntimeError(f"{path}: {status} {body[:300]!r}")
             stats[path] = json.loads(body)["total"]
         args.load_before = load_average()
-        targets = {"search": (port, search_paths), "uncached": (bare_port, search_paths), "read": (port, read_paths)}
-        for target_port, paths in targets.values():
-            run_wrk(target_port, paths, keys["reader"], args.warmup, args.connections, folder)
-        samples: dict[str, list[Sample]] = {name: [] for name in targets}
-        order = list(targets)
-        for round_number in range(args.rounds):
-            shift = round_number % len(order)
-            for name in order[shift:] + order[:shift]:
-                target_port, paths = targets[name]
-                sample = run_wrk(target_port, paths, keys["reader"], args.seconds, args.connections, folder)
-                sample.target = name
-                samples[name].append(sample)
-                print(
-                    f"round {round_number + 1} {name}: {sample.rps:.0f} req/s, p50 {sample.p50:.1f} ms, "
-                    f"p95 {sample.p95:.1f} ms",
-                    flush=True,
-                )
+        targets = {"search": (port, stream), "uncached": (bare_port, stream), "read": (port, read_paths)}
+        samples, consumed = measure(targets, keys["reader"], args, folder)
+        args.distinct_requested = len(set(stream[:consumed]))
         delays = publish_to_searchable(port, keys, args.publishes)
         totals = sorted(stats.values())
-        return render(args, samples, delays, generated, reindex_seconds, reindexed, totals, len(search_paths))
+        args.stream_hit_rate = lru_hit_rate(stream, args.cache_size)
+        return render(args, samples, delays, generated, reindex_seconds, reindexed, totals, len(pool))
 
 
 def _median(samples: list[Sample], field: str) -> float:
@@ -512,19 +623,25 @@ def render(
         "server, worker, PostgreSQL and wrk share the cores",
         f"- Corpus: {args.entries} published definitions and messages + {args.assets} assets with ~600 words of "
         f"extracted text each, generated in {generated:.0f} s; `canon reindex`: {reindexed} in {reindex_seconds:.0f} s",
-        f"- Queries: {query_count} in a fixed rotation (words, phrases, `OR`, `-`, misspellings, prefixes, acronyms, "
-        f"filters, facets); matches per query: median {statistics.median(totals):.0f}, max {max(totals)}",
+        f"- Queries: a pool of {query_count} distinct queries generated from the corpus's vocabulary (common and "
+        "rare words, two- and three-word queries, glossary terms and acronyms, misspellings, prefixes, phrases, "
+        "`OR`, `-`, empty-query listings; a quarter ask for facets, a quarter filter by kind, tag or team); "
+        f"requests drawn from it with Zipf popularity (rank r weighs 1/r^{args.zipf:g}), one stream that every "
+        f"run continues; the cached server saw {args.distinct_requested} distinct queries; matches per query (a "
+        f"sample of {len(totals)}): median {statistics.median(totals):.0f}, p95 {percentile(totals, 0.95)}, "
+        f"max {max(totals)}",
         f"- Load: `wrk` (1 thread), {args.connections} keep-alive connections, closed loop, {args.rounds} rounds x "
-        f"{args.seconds} s per target, in rotating order; reader key",
-        "- Two `canon serve` processes on the same database: one as configured by default (each process caches "
-        "answers until the index changes: after the warm-up every query of the fixed rotation is a hit), one with "
-        "`CANON_SEARCH_CACHE_SIZE=0`, where every request runs its query (word lookups and synonyms stay cached)",
+        f"{args.seconds} s per target after a {args.warmup} s warm-up, in rotating order; reader key",
+        f"- Two `canon serve` processes on the same database: one with the answer cache (`CANON_SEARCH_CACHE_SIZE="
+        f"{args.cache_size}`, the default; its hit rate is the stream replayed through an LRU of that size, as "
+        "the process sees it while the index does not change), one with `CANON_SEARCH_CACHE_SIZE=0`, where every "
+        "request runs its query (word lookups and synonyms stay cached)",
         "",
         "| target | requests/s (median) | min-max | p50 ms | p95 ms | p99 ms | errors |",
         "|---|---:|---:|---:|---:|---:|---:|",
     ]
     labels = {
-        "search": "`GET /v1/search` (answer cache on: the default)",
+        "search": "`GET /v1/search` (answer cache on, realistic mix: the default)",
         "uncached": "`GET /v1/search` (answer cache off)",
         "read": "`GET /v1/definitions/{slug}`",
     }
@@ -536,6 +653,12 @@ def render(
             f"| {_median(got, 'p95'):.1f} | {_median(got, 'p99'):.1f} | {sum(s.errors for s in got)} |"
         )
     lines.append("")
+    hit_rates = [s.hit_rate for s in samples["search"] if s.hit_rate is not None]
+    lines.append(
+        f"- Answer cache hit rate during the cached rounds: median {statistics.median(hit_rates):.0%} "
+        f"(rounds {', '.join(f'{h:.0%}' for h in hit_rates)}); the whole stream through the same LRU: "
+        f"{args.stream_hit_rate:.0%}."
+    )
     for name in ("search", "uncached"):
         p95, ratio = _median(samples[name], "p95"), _median(samples[name], "rps") / read_rps
         lines.append(
@@ -566,6 +689,10 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--entries", type=int, default=18_000, help="definitions and messages")
     parser.add_argument("--assets", type=int, default=2_000, help="assets with extracted text")
     parser.add_argument("--publishes", type=int, default=20)
+    parser.add_argument("--queries", type=int, default=10_000, help="distinct queries in the pool")
+    parser.add_argument("--stream", type=int, default=300_000, help="requests drawn from the pool (Zipf)")
+    parser.add_argument("--zipf", type=float, default=1.0, help="popularity exponent: rank r weighs 1/r^s")
+    parser.add_argument("--cache-size", type=int, default=2000, help="CANON_SEARCH_CACHE_SIZE of the cached server")
     parser.add_argument("--output", type=Path, default=DOC)
     parser.add_argument("--no-write", action="store_true")
     return parser.parse_args()

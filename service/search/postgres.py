@@ -13,6 +13,7 @@ index sync is atomic with its feed position. See docs/decisions.md ("Search") fo
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import time
 from collections import OrderedDict
@@ -146,7 +147,6 @@ class PostgresSearchIndex:
 
     async def set_synonyms(self, groups: list[list[str]], *, conn: Connection | None = None) -> None:
         async with self._writing(conn) as db:
-            await db.execute("DELETE FROM search_synonyms")
             await db.execute(sql.SET_SYNONYMS, [g for g in groups if len(g) > 1])
 
     async def reindex(self, docs: AsyncIterator[SearchDocument], synonyms: list[list[str]]) -> int:
@@ -222,13 +222,13 @@ class PostgresSearchIndex:
                 return cached.result  # the index was unchanged a moment ago
         parsed = lang.parse(query.q)
         async with self._pool.acquire() as conn:
-            await self._refresh(conn)
+            if now is not None or time.monotonic() - self._checked_at >= self._recheck:
+                await self._refresh(conn)  # else what is cached was proven current a moment ago
             generation = self._generation
             cached = self._results.get(key)
             if now is None and cached is not None and cached.until > moment:
                 return cached.result
-            async with conn.transaction():
-                row = await self._run(conn, query, parsed, moment)
+            row = await self._run(conn, query, parsed, moment)
         assert row is not None
         result = _result(row, query)
         if now is None and self._cache_size and generation == self._generation:  # not from data a change replaced
@@ -240,13 +240,26 @@ class PostgresSearchIndex:
     async def _run(
         self, conn: Connection, query: SearchQuery, parsed: lang.ParsedQuery, moment: dt.datetime
     ) -> asyncpg.Record | None:
-        # The planner prices a sequential scan by its pages, not by decompressing every large `tsv` it must test,
-        # so for a common word it picks the scan that is several times slower than the GIN bitmap it rejected.
-        await conn.execute("SET LOCAL enable_seqscan = off")
         tsquery = any_term = None
         if not parsed.empty:
             planned = lang.plan(parsed, await self._lexicon(conn, parsed.words()))
             tsquery, any_term = lang.to_tsquery_text(planned), lang.to_any_tsquery_text(planned)
+        # The planner prices a sequential scan by its pages, not by testing every large `tsv` against the query, so
+        # for a common word it picks the scan that is several times slower than the GIN bitmap it rejected. The
+        # setting is scoped to a transaction opened with it in one round trip.
+        await conn.execute("BEGIN READ ONLY; SET LOCAL enable_seqscan = off")
+        try:
+            row = await self._statement(conn, query, tsquery, any_term, moment)
+        except BaseException:
+            with contextlib.suppress(Exception):
+                await conn.execute("ROLLBACK")
+            raise
+        await conn.execute("COMMIT")
+        return row
+
+    async def _statement(
+        self, conn: Connection, query: SearchQuery, tsquery: str | None, any_term: str | None, moment: dt.datetime
+    ) -> asyncpg.Record | None:
         return await conn.fetchrow(
             sql.LISTING if tsquery is None else sql.TEXT_SEARCH,
             tsquery,

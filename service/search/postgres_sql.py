@@ -5,12 +5,21 @@ from __future__ import annotations
 CONFIG = "canon_search"
 OPEN, CLOSE = "\u2983", "\u2984"  # highlight sentinels: the escaped snippet's marks, turned into <mark> in Python
 
+# Documents whose text is new or changed are written whole (their vectors computed) and their words counted into
+# the vocabulary; for the others (a draft submitted, approved: same text, new status) only the small fields that
+# moved are updated, and rows that did not change at all are not written: the sync's transaction stays short.
 UPSERT = f"""
 WITH docs AS (
     SELECT * FROM json_to_recordset($1::json) AS d(
         kind text, slug text, status text, version integer, version_status text, title text, tags text[],
         teams text[], aliases text[], summary text, body text, extracted_text text, expires_at timestamptz,
         updated_at timestamptz, api_url text, content_url text)
+), changed AS (
+    SELECT d.* FROM docs d
+    WHERE NOT EXISTS (SELECT 1 FROM search_documents s
+        WHERE (s.kind, s.slug, s.layer) = (d.kind, d.slug, d.status)
+          AND (s.title, s.aliases, s.summary, s.body, s.extracted_text)
+              IS NOT DISTINCT FROM (d.title, d.aliases, d.summary, d.body, d.extracted_text))
 ), stored AS (
     INSERT INTO search_documents AS s (kind, slug, layer, version, version_status, title, tags, teams, aliases,
         summary, body, extracted_text, expires_at, updated_at, api_url, content_url, title_key, tsv, names_tsv,
@@ -24,7 +33,7 @@ WITH docs AS (
         to_tsvector('{CONFIG}', title || ' , ' || array_to_string(aliases, ' , ')),
         setweight(to_tsvector('{CONFIG}', title || ' , ' || array_to_string(aliases, ' , ')), 'A')
             || setweight(to_tsvector('{CONFIG}', summary), 'B')
-    FROM docs
+    FROM changed
     ON CONFLICT (kind, slug, layer) DO UPDATE SET version = EXCLUDED.version,
         version_status = EXCLUDED.version_status, title = EXCLUDED.title, tags = EXCLUDED.tags,
         teams = EXCLUDED.teams, aliases = EXCLUDED.aliases, summary = EXCLUDED.summary, body = EXCLUDED.body,
@@ -32,9 +41,19 @@ WITH docs AS (
         updated_at = EXCLUDED.updated_at, api_url = EXCLUDED.api_url, content_url = EXCLUDED.content_url,
         title_key = EXCLUDED.title_key, tsv = EXCLUDED.tsv, names_tsv = EXCLUDED.names_tsv,
         head_tsv = EXCLUDED.head_tsv
+), moved AS (
+    UPDATE search_documents s SET version = d.version, version_status = d.version_status, tags = d.tags,
+        teams = d.teams, expires_at = d.expires_at, updated_at = d.updated_at, api_url = d.api_url,
+        content_url = d.content_url
+    FROM docs d
+    WHERE (s.kind, s.slug, s.layer) = (d.kind, d.slug, d.status)
+      AND NOT EXISTS (SELECT 1 FROM changed c WHERE (c.kind, c.slug, c.status) = (d.kind, d.slug, d.status))
+      AND (s.version, s.version_status, s.tags, s.teams, s.expires_at, s.updated_at, s.api_url, s.content_url)
+          IS DISTINCT FROM (d.version, d.version_status, d.tags, d.teams, d.expires_at, d.updated_at, d.api_url,
+              d.content_url)
 )
 INSERT INTO search_terms AS t (term, hits)
-SELECT word, count(*) FROM docs, regexp_split_to_table(canon_fold(concat_ws(' ', title,
+SELECT word, count(*) FROM changed, regexp_split_to_table(canon_fold(concat_ws(' ', title,
     array_to_string(aliases, ' '), summary, body, extracted_text)), '[^[:alnum:]]+') AS word
 WHERE length(word) BETWEEN 2 AND 40
 GROUP BY word
@@ -44,13 +63,29 @@ DELETE = """DELETE FROM search_documents
 WHERE kind = $1 AND slug = $2 AND ($3::text[] IS NULL OR layer = ANY($3::text[]))"""
 
 # Terms are stored as their folded words joined by single spaces: exactly how a query's words are joined to match.
+# Only the difference is written: groups no longer wanted go, new ones come (numbered after the highest), so a
+# glossary change rewrites its own group, not all of them.
 SET_SYNONYMS = """
+WITH wanted AS (
+    SELECT g.ord, array_to_string(x.words, ' ') AS term, x.words
+    FROM json_array_elements($1::json) WITH ORDINALITY AS g(terms, ord),
+         json_array_elements_text(g.terms) AS t(term),
+         LATERAL (SELECT array_remove(regexp_split_to_array(canon_fold(t.term), '[^[:alnum:]]+'), '') AS words) x
+    WHERE cardinality(x.words) > 0
+), wanted_groups AS (
+    SELECT ord, array_agg(DISTINCT term ORDER BY term) AS terms FROM wanted GROUP BY ord
+), stored_groups AS (
+    SELECT group_id, array_agg(term ORDER BY term) AS terms FROM search_synonyms GROUP BY group_id
+), gone AS (
+    DELETE FROM search_synonyms s USING stored_groups g
+    WHERE s.group_id = g.group_id AND NOT EXISTS (SELECT 1 FROM wanted_groups w WHERE w.terms = g.terms)
+), fresh AS (
+    SELECT wg.ord, row_number() OVER (ORDER BY wg.ord) AS n FROM wanted_groups wg
+    WHERE NOT EXISTS (SELECT 1 FROM stored_groups g WHERE g.terms = wg.terms)
+)
 INSERT INTO search_synonyms (group_id, term, words)
-SELECT g.ord, array_to_string(x.words, ' '), x.words
-FROM json_array_elements($1::json) WITH ORDINALITY AS g(terms, ord),
-     json_array_elements_text(g.terms) AS t(term),
-     LATERAL (SELECT array_remove(regexp_split_to_array(canon_fold(t.term), '[^[:alnum:]]+'), '') AS words) x
-WHERE cardinality(x.words) > 0
+SELECT (SELECT coalesce(max(group_id), 0) FROM search_synonyms) + f.n, w.term, w.words
+FROM wanted w JOIN fresh f USING (ord)
 ON CONFLICT DO NOTHING"""
 
 SYNONYM_GROUPS = "SELECT array_agg(term ORDER BY term) AS terms FROM search_synonyms GROUP BY group_id"
@@ -73,7 +108,10 @@ SELECT u.word, w.f AS folded,
             ORDER BY levenshtein(k.term, w.f), k.hits DESC, k.distance, k.term LIMIT 1) END AS correction
 FROM unnest($1::text[], $2::bool[]) AS u(word, prefix), LATERAL (SELECT canon_fold(u.word) AS f) w"""
 
-_FILTERS = """d.layer = ANY($2::text[])
+# `IS TRUE` keeps the layer test off the primary key: PostgreSQL 18 can skip-scan (kind, slug, layer) for it, and
+# with the large `tsv` out of line it then likes that scan (testing the query on every row, detoasting each `tsv`)
+# better than the GIN index, many times slower for broad words.
+_FILTERS = """(d.layer = ANY($2::text[])) IS TRUE
       AND ($3 OR d.expires_at IS NULL OR d.expires_at > $4)
       AND (cardinality($5::text[]) = 0 OR d.kind = ANY($5::text[]))
       AND (cardinality($6::text[]) = 0 OR d.tags && $6::text[])
@@ -83,16 +121,20 @@ _FILTERS = """d.layer = ANY($2::text[])
 
 # Titles and aliases first: a match of the whole query there adds 1 (a query that is the whole title 1 more), more
 # than `ts_rank` (normalised below 1) can add. Only documents whose title, aliases or summary (`head_tsv`) hold at
-# least one of the query's terms ($14, found through its own GIN index) are scored at all, and ranking reads the
-# small `head_tsv` (weights {D, C, B, A}: summary B 0.4, title and aliases A 1.0), never the large `tsv`: a broad
-# word can match thousands of bodies, and scoring each of them was most of a query's cost. Matches only in bodies
-# or asset text score 0 and follow, ordered by title.
+# least one of the query's terms ($14) are scored at all, and ranking reads the small `head_tsv` (weights
+# {D, C, B, A}: summary B 0.4, title and aliases A 1.0), never the large `tsv`: a broad word can match thousands of
+# bodies, and scoring each of them was most of a query's cost. Matches only in bodies or asset text score 0 and
+# follow, ordered by title. The small vectors ride along in the matched rows (stored inline, see migration 0009),
+# so ranking needs no second scan of the table.
 # The query and the folded text are sub-selects: computed once per statement (InitPlans), where a function call in
 # the select list would parse and stem the query again for every matching row.
 _QUERY = f"(SELECT to_tsquery('{CONFIG}', $1))"
-_SCORE = f"""(CASE WHEN d.names_tsv @@ {_QUERY} THEN 1 ELSE 0 END
-    + CASE WHEN d.title_key = (SELECT canon_fold($13)) THEN 1 ELSE 0 END
-    + ts_rank('{{0.05, 0.2, 0.4, 1.0}}', d.head_tsv, (SELECT to_tsquery('{CONFIG}', $14)), 32))::float8"""
+_ANY_QUERY = f"(SELECT to_tsquery('{CONFIG}', $14))"
+_SCORE = f"""(CASE WHEN m.head_tsv @@ {_ANY_QUERY} THEN
+        (CASE WHEN m.names_tsv @@ {_QUERY} THEN 1 ELSE 0 END
+        + CASE WHEN m.title_key = (SELECT canon_fold($13)) THEN 1 ELSE 0 END
+        + ts_rank('{{0.05, 0.2, 0.4, 1.0}}', m.head_tsv, {_ANY_QUERY}, 32))
+    ELSE 0 END)::float8"""
 
 
 def _escaped(text: str) -> str:
@@ -102,8 +144,10 @@ def _escaped(text: str) -> str:
     return f"replace(replace(replace({bare}, '&', '&amp;'), '<', '&lt;'), '>', '&gt;')"
 
 
-_SNIPPET_SOURCE = """concat_ws(' … ', nullif(d.summary, ''), nullif(left(d.body, 10000), ''),
-    nullif(left(d.extracted_text, 20000), ''))"""
+# Highlighting parses and stems its whole input for every hit of the page: the window is the summary and the
+# start of the body and of the file's text.
+_SNIPPET_SOURCE = """concat_ws(' … ', nullif(d.summary, ''), nullif(left(d.body, 3000), ''),
+    nullif(left(d.extracted_text, 5000), ''))"""
 
 _HEADLINE = f"""ts_headline('{CONFIG}', {_escaped(_SNIPPET_SOURCE)}, {_QUERY},
     'StartSel={OPEN}, StopSel={CLOSE}, MaxWords=30, MinWords=12, MaxFragments=2, FragmentDelimiter=" … "')"""
@@ -118,23 +162,20 @@ def _search_sql(*, text: bool) -> str:
     asked for, and the earliest future expiry among them (how long a cached copy of the answer stays true)."""
     if text:
         match = f"AND d.tsv @@ to_tsquery('{CONFIG}', $1)"
-        head = f"""SELECT d.kind, d.slug, d.layer, {_SCORE} AS score FROM search_documents d
-    WHERE {_FILTERS} AND d.head_tsv @@ to_tsquery('{CONFIG}', $14)"""  # noqa: S608  # constants only
+        score, vectors = _SCORE, ", d.head_tsv, d.names_tsv"
     else:
         match = "AND $1::text IS NULL AND $13::text IS NULL AND $14::text IS NULL"
-        head = "SELECT NULL::text AS kind, NULL::text AS slug, NULL::text AS layer, 0::float8 AS score WHERE false"
+        score, vectors = "0::float8", ""
     snippet = _HEADLINE if text else _EXCERPT
     return f"""
 WITH matched AS MATERIALIZED (
-    SELECT d.kind, d.slug, d.layer, d.tags, d.teams, d.expires_at, d.title_key
+    SELECT d.kind, d.slug, d.layer, d.tags, d.teams, d.expires_at, d.title_key{vectors}
     FROM search_documents d
     WHERE {_FILTERS}
       {match}
-), head AS (
-    {head}
 ), page AS (
-    SELECT m.kind, m.slug, m.layer, m.title_key, coalesce(h.score, 0) AS score
-    FROM matched m LEFT JOIN head h USING (kind, slug, layer)
+    SELECT m.kind, m.slug, m.layer, m.title_key, {score} AS score
+    FROM matched m
     ORDER BY {_ORDER.format(p="")} LIMIT $10 OFFSET $11
 )
 SELECT (SELECT count(*) FROM matched) AS total,

@@ -23,7 +23,7 @@ CONSUMER = "search-sync"
 MAX_EXTRACTED_CHARS = 300_000  # keeps one huge file from dominating the index (and within tsvector limits)
 PAGE = 500
 _LAYERS: tuple[Layer, ...] = ("published", "draft")
-# Events after which a definition's published title or aliases may differ: the glossary synonyms are rebuilt.
+# Events after which a definition's published title or aliases may differ: its synonym group is looked at again.
 _GLOSSARY_ACTIONS = frozenset({"published", "retired", "restored", "updated"})
 
 _ROWS = """
@@ -41,10 +41,14 @@ _PAGE_KEYS = """SELECT kind, slug FROM entries WHERE retired_at IS NULL AND (kin
 ORDER BY kind, slug LIMIT $3"""
 
 _GLOSSARY = """
-SELECT e.title, v.content -> 'aliases' AS aliases FROM entries e
+SELECT e.slug, e.title, v.content -> 'aliases' AS aliases FROM entries e
 JOIN versions v ON v.entry_id = e.id AND v.number = e.current_version
 WHERE e.kind = 'definition' AND e.retired_at IS NULL AND jsonb_array_length(v.content -> 'aliases') > 0
+  AND ($1::text[] IS NULL OR e.slug = ANY($1::text[]))
 ORDER BY e.slug"""
+
+# Where the sync's committed position is (its row is locked by the batch being handled).
+_POSITION = "SELECT txid::text::bigint AS txid, event_id FROM consumer_offsets WHERE name = $1"
 
 _BLOB_ENTRIES = """
 SELECT DISTINCT e.kind, e.slug FROM versions v JOIN entries e ON e.id = v.entry_id
@@ -120,10 +124,15 @@ async def sync_entries(
     return docs
 
 
+async def glossary_groups(conn: Connection, slugs: Sequence[str] | None = None) -> dict[str, list[str]]:
+    """The synonym group of each published definition with aliases (of `slugs` only, when given), by slug."""
+    rows = await conn.fetch(_GLOSSARY, None if slugs is None else list(slugs))
+    return {row["slug"]: [row["title"], *(str(a) for a in row["aliases"])] for row in rows}
+
+
 async def glossary_synonyms(conn: Connection) -> list[list[str]]:
     """One group per published definition with aliases: its title and its aliases stand for each other."""
-    rows = await conn.fetch(_GLOSSARY)
-    return [[row["title"], *(str(a) for a in row["aliases"])] for row in rows]
+    return list((await glossary_groups(conn)).values())
 
 
 async def refresh_blob(conn: Connection, index: SearchIndex, sha256: str, base_url: str) -> None:
@@ -132,17 +141,19 @@ async def refresh_blob(conn: Connection, index: SearchIndex, sha256: str, base_u
     await sync_entries(conn, index, [(r["kind"], r["slug"]) for r in rows], base_url)
 
 
-def _entry_keys(batch: Iterable[events.StoredEvent]) -> tuple[list[tuple[str, str]], bool]:
+def _entry_keys(batch: Iterable[events.StoredEvent]) -> tuple[list[tuple[str, str]], list[str]]:
+    """The entries the batch is about, and the definitions whose synonym group may have changed."""
     keys: dict[tuple[str, str], None] = {}
-    glossary = False
+    glossary: dict[str, None] = {}
     for event in batch:
         kind, _, action = event.type.partition(".")
         slug = event.data.get("slug")
         if kind not in KINDS or not isinstance(slug, str):
             continue  # webhook.* and other events say nothing about entries
         keys[(kind, slug)] = None
-        glossary = glossary or (kind == DEFINITION.name and action in _GLOSSARY_ACTIONS)
-    return list(keys), glossary
+        if kind == DEFINITION.name and action in _GLOSSARY_ACTIONS:
+            glossary[slug] = None
+    return list(keys), list(glossary)
 
 
 class SearchSync:
@@ -151,6 +162,13 @@ class SearchSync:
     With the PostgreSQL backend the documents are written in the transaction that advances the sync's position,
     so the index and the position move together. With Meilisearch a failed write rolls the position back and the
     worker retries the batch: writes are idempotent, so a replay is harmless.
+
+    That transaction holds back the event feed's horizon for every consumer (decisions #1), so a batch does only
+    what its events need: entries are re-rendered and written with one statement each way (unchanged documents
+    are not rewritten), and the glossary's synonyms are touched only when a published definition's group really
+    changed. The groups are kept here by slug, and trusted only while this process was the last to move the
+    sync's position (compared with the position row, which the batch holds locked): after another worker's
+    batches, or a failed commit, they are read again.
     """
 
     name = CONSUMER
@@ -158,19 +176,35 @@ class SearchSync:
     def __init__(self, index: SearchIndex, base_url: str) -> None:
         self._index = index
         self._base_url = base_url
-        self._synonyms: list[list[str]] | None = None  # the last groups set, to skip rewriting the same ones
+        self._groups: dict[str, list[str]] | None = None  # the groups last written, by definition slug
+        self._position: tuple[int, int] | None = None  # the position after the last batch this process handled
 
     async def handle(self, conn: Connection, batch: Sequence[events.StoredEvent]) -> None:
-        keys, glossary = _entry_keys(batch)
-        if not keys:
-            return
+        keys, definitions = _entry_keys(batch)
+        if keys:
+            await self._sync(conn, keys, definitions)
+        self._position = (batch[-1].txid, batch[-1].id) if batch else self._position
+
+    async def _sync(self, conn: Connection, keys: list[tuple[str, str]], definitions: list[str]) -> None:
         await sync_entries(conn, self._index, keys, self._base_url)
-        if glossary or self._synonyms is None:
-            groups = await glossary_synonyms(conn)
-            if groups != self._synonyms:
-                self._synonyms = None  # unknown until the write succeeds
-                await self._index.set_synonyms(groups, conn=conn)
-                self._synonyms = groups
+        if self._groups is not None and definitions and not await self._position_is_ours(conn):
+            self._groups = None  # another worker may have written the synonyms since
+        if self._groups is None:
+            await self._write_synonyms(conn, await glossary_groups(conn))
+        elif definitions:
+            current = await glossary_groups(conn, definitions)
+            if any(self._groups.get(slug) != current.get(slug) for slug in definitions):
+                kept = {slug: group for slug, group in self._groups.items() if slug not in definitions}
+                await self._write_synonyms(conn, kept | current)
+
+    async def _position_is_ours(self, conn: Connection) -> bool:
+        row = await conn.fetchrow(_POSITION, CONSUMER)
+        return row is not None and (row["txid"], row["event_id"]) == self._position
+
+    async def _write_synonyms(self, conn: Connection, groups: dict[str, list[str]]) -> None:
+        self._groups = None  # unknown until the write succeeds
+        await self._index.set_synonyms(list(groups.values()), conn=conn)
+        self._groups = groups
 
 
 async def all_documents(pool: Pool, base_url: str) -> AsyncIterator[SearchDocument]:

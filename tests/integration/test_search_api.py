@@ -99,6 +99,34 @@ async def test_synonyms_come_from_published_definitions(api: Api) -> None:
     assert set(slugs(await search(client, q="marketing qualified lead"))) == {"mql", "fast-follow-up"}
 
 
+async def _new_aliases(api: Api, number: int, aliases: list[str]) -> None:
+    await start_version(api, "mql")
+    await edit_draft(api, "mql", number, {"aliases": aliases})
+    await api.publish_through_review("mql", number)
+
+
+async def test_synonyms_follow_alias_changes_whichever_worker_syncs(api: Api) -> None:
+    """Each sync keeps the glossary's groups it wrote and updates only the groups a batch changed; groups another
+    worker may have written since (the position moved without it) are read again, never trusted."""
+    client = api.client
+    found = services(client)
+    first, second = (SearchSync(found.search, found.settings.public_url) for _ in range(2))
+
+    async def finds_the_message(consumer: SearchSync) -> bool:
+        await in_app(client, drain, found.pool, consumer)
+        return "fast-follow-up" in slugs(await search(client, q="marketing qualified lead"))
+
+    await api.published("mql")  # "Marketing Qualified Lead", alias "MQL"
+    await publish_message(api, "fast-follow-up", "Every MQL gets a reply within one business day.")
+    assert await finds_the_message(first)
+    await _new_aliases(api, 2, ["Hot lead"])
+    assert not await finds_the_message(second)
+    await _new_aliases(api, 3, ["MQL"])  # what `first` last wrote: it must not skip the write
+    assert await finds_the_message(first)
+    await _new_aliases(api, 4, ["Qualified prospect"])
+    assert not await finds_the_message(first)
+
+
 async def test_editors_see_drafts_only_when_they_ask(api: Api) -> None:
     client = api.client
     await api.published("mql")
