@@ -126,8 +126,16 @@ class HttpSender:
             if connection is not None:
                 connection.close()
             return SendResult(None, _ms_since(started), describe_error(exc), "", None)
+        except BaseException:  # cancelled (shutdown): a half-used connection is never reused
+            if connection is not None:
+                connection.close()
+            raise
         latency = _ms_since(started)
-        excerpt, reusable = await connection.read_excerpt(deadline)
+        try:
+            excerpt, reusable = await connection.read_excerpt(deadline)
+        except BaseException:
+            connection.close()
+            raise
         if reusable:
             connection.idle_since = loop.time()
             self._idle.setdefault(key, []).append(connection)
