@@ -604,16 +604,17 @@ async def test_the_worker_rides_out_a_postgresql_restart_without_losing_a_delive
         await api.create("after")
         arrived = await receiver.arrival("after")
         assert verified(arrived, secret)["type"] == "definition.created"
-        # The delivery whose outcome could not be recorded goes out again (at least once), with the same webhook-id.
-        await receiver.wait_for(lambda s: [r.webhook_id for r in s].count(held.webhook_id) >= 2, "the redelivery")
+        # The delivery whose outcome could not be recorded during the outage: the worker keeps the outcome and
+        # records it once the database is back (a worker that died instead would have it sent again, same id).
         await settled(api, subscription_id, 3)
+        assert receiver.ids().count(held.webhook_id) in (1, 2)
         # Recovered means listening again too: a change reaches the receiver at once, not at the next sweep (5 s).
         created_at = time.monotonic()
         await api.create("steady")
         latency = (await receiver.arrival("steady")).at - created_at
         items = await settled(api, subscription_id, 4)
     assert latency < 1.0, f"a change took {latency:.2f} s to arrive after the restart: the worker lost its LISTEN"
-    assert sorted(receiver.slugs()) == ["after", "before", "in-flight", "in-flight", "steady"]
+    assert sorted(set(receiver.slugs())) == ["after", "before", "in-flight", "steady"]
     assert {item["status"] for item in items} == {"succeeded"}
     assert worker.proc.poll() is None
     assert "retrying in" in worker.output, "the outage was noticed (and ridden out)"
