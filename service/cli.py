@@ -92,8 +92,8 @@ async def _run_worker(settings: Settings) -> None:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
-    # Sized by CANON_DB_POOL_MAX: three connections hold a LISTEN (two consumers, the dispatcher), and the
-    # dispatcher claims, records and renews leases beside the consumers' drains. Never fewer than 6.
+    # Sized by CANON_DB_POOL_MAX: two connections hold a LISTEN (the consumers', the dispatcher's), and the
+    # dispatcher claims, records and renews leases beside the consumers' drains and text extraction. At least 6.
     async with _pool(settings, max(settings.db_pool_max, WORKER_MIN_CONNECTIONS)) as pool:
         await _ensure_migrated(pool)
         await prune_heartbeats(pool)  # every start adds a row: forget workers gone for a day

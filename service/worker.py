@@ -76,9 +76,10 @@ class Periodic:
 
 
 class Worker:
-    """Runs each event-log consumer in a loop of its own (own LISTEN wake-up, own drain, own sweep), so a slow
-    consumer (search sync rewriting synonyms) never delays another (webhook fan-out); a further loop runs the
-    heartbeat and the periodic tasks, and `alongside` loops (the webhook dispatcher, text extraction) run beside."""
+    """Runs each event-log consumer in a loop of its own (own wake-up, own drain, own sweep), so a slow consumer
+    (search sync rewriting synonyms) never delays another (webhook fan-out). One LISTEN connection wakes them all;
+    a further loop runs the heartbeat and the periodic tasks, and `alongside` loops (the webhook dispatcher, text
+    extraction) run beside."""
 
     def __init__(
         self,
@@ -98,14 +99,40 @@ class Worker:
 
     async def run(self, stop: asyncio.Event) -> None:
         """Work until `stop` is set, with the loops that run alongside (the webhook dispatcher)."""
+        loops = [_ConsumerLoop(self._pool, consumer, self._sweep) for consumer in self._consumers]
         await asyncio.gather(
+            self._resilient(stop, "listener", lambda stop: self._listen(stop, loops)),
             self._resilient(stop, "housekeeping", self._housekeeping),
-            *(
-                self._resilient(stop, consumer.name, _ConsumerLoop(self._pool, consumer, self._sweep).run)
-                for consumer in self._consumers
-            ),
+            *(self._resilient(stop, loop.name, loop.run) for loop in loops),
             *(loop(stop) for loop in self._alongside),
         )
+
+    async def _listen(self, stop: asyncio.Event, loops: Sequence[_ConsumerLoop]) -> None:
+        """One LISTEN connection for every consumer loop: each notification wakes them all (each drains on its own).
+        A lost connection wakes them too (they then sweep), and is replaced."""
+        lost = asyncio.Event()
+
+        def notified(*_: Any) -> None:
+            for loop in loops:
+                loop.wake()
+
+        def terminated(*_: Any) -> None:
+            lost.set()
+            notified()
+
+        async with self._pool.acquire() as listener:
+            await listener.add_listener(CHANNEL, notified)
+            # A LISTEN on a lost connection hears nothing, and the pool hands out fresh connections for everything
+            # else: without this, a database restart would leave the consumers on their sweep for good.
+            listener.add_termination_listener(terminated)
+            notified()  # anything committed before the LISTEN took effect
+            try:
+                while not stop.is_set() and not lost.is_set() and is_open(listener):
+                    await _wait_any(lost, stop, self._sweep)
+            finally:
+                if is_open(listener):
+                    listener.remove_termination_listener(terminated)
+                    await listener.remove_listener(CHANNEL, notified)
 
     async def _resilient(
         self, stop: asyncio.Event, name: str, work: Callable[[asyncio.Event], Awaitable[None]]
@@ -152,32 +179,23 @@ class Worker:
 
 
 class _ConsumerLoop:
-    """One consumer's loop: woken by NOTIFY on its own LISTEN connection, and by a sweep for lost notifications."""
+    """One consumer's loop: drains when woken (a NOTIFY heard by the worker's listener) or on its sweep."""
 
     def __init__(self, pool: Pool, consumer: Consumer, sweep_seconds: float) -> None:
         self._pool = pool
         self._consumer = consumer
         self._sweep = sweep_seconds
         self._wake = asyncio.Event()
+        self.name = consumer.name
 
-    def _notified(self, *_: Any) -> None:
+    def wake(self) -> None:
         self._wake.set()
 
     async def run(self, stop: asyncio.Event) -> None:
-        async with self._pool.acquire() as listener:
-            await listener.add_listener(CHANNEL, self._notified)
-            # A LISTEN on a lost connection hears nothing, and the pool hands out fresh connections for everything
-            # else: without this, a database restart would leave the loop on its sweep for good.
-            listener.add_termination_listener(self._notified)
-            try:
-                while not stop.is_set() and is_open(listener):
-                    self._wake.clear()
-                    await drain(self._pool, self._consumer)
-                    await _wait_any(self._wake, stop, self._sweep)
-            finally:
-                if is_open(listener):
-                    listener.remove_termination_listener(self._notified)
-                    await listener.remove_listener(CHANNEL, self._notified)
+        while not stop.is_set():
+            self._wake.clear()
+            await drain(self._pool, self._consumer)
+            await _wait_any(self._wake, stop, self._sweep)
 
 
 async def _wait_any(wake: asyncio.Event, stop: asyncio.Event, seconds: float) -> None:

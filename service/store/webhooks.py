@@ -286,22 +286,20 @@ async def record_outcomes(conn: Connection, outcomes: list[Outcome]) -> None:
     )
 
 
-async def mark_healthy_many(conn: Connection, subscription_ids: list[UUID]) -> None:
-    await conn.execute(
-        """UPDATE webhook_subscriptions SET failing_since = NULL
-           WHERE id = ANY($1::uuid[]) AND failing_since IS NOT NULL""",
-        subscription_ids,
-    )
-
-
-async def mark_failing_many(conn: Connection, subscription_ids: list[UUID]) -> dict[UUID, dt.datetime]:
-    """Record failures; return since when each endpoint has been failing without a success."""
+async def mark_health(conn: Connection, latest: dict[UUID, bool]) -> dict[UUID, dt.datetime]:
+    """Record each endpoint's latest outcome (True: a success) in one statement, in id order (two workers lock the
+    rows they share in the same order). Returns since when each failing one has been failing without a success."""
+    ids = sorted(latest)
     rows = await conn.fetch(
-        """UPDATE webhook_subscriptions SET failing_since = coalesce(failing_since, now()) WHERE id = ANY($1::uuid[])
-           RETURNING id, failing_since""",
-        subscription_ids,
+        """UPDATE webhook_subscriptions s
+           SET failing_since = CASE WHEN h.ok THEN NULL ELSE coalesce(s.failing_since, now()) END
+           FROM unnest($1::uuid[], $2::bool[]) AS h(id, ok)
+           WHERE s.id = h.id AND (NOT h.ok OR s.failing_since IS NOT NULL)
+           RETURNING s.id, s.failing_since""",
+        ids,
+        [latest[i] for i in ids],
     )
-    return {r["id"]: r["failing_since"] for r in rows}
+    return {r["id"]: r["failing_since"] for r in rows if r["failing_since"] is not None}
 
 
 async def finish(

@@ -294,24 +294,16 @@ class Dispatcher:
         last: dict[UUID, _Done] = {}
         for done in batch:
             last[done.subscription_id] = done  # an endpoint's health follows its latest outcome
-        healthy = [sid for sid, done in last.items() if done.kind == "success"]
-        failing = [sid for sid, done in last.items() if done.kind != "success"]
         now = dt.datetime.now(dt.UTC)
         async with transaction(self._pool) as conn:
             await store.record_outcomes(conn, [done.outcome for done in batch])
-            if healthy:
-                await store.mark_healthy_many(conn, healthy)
-            if failing:
-                since = await store.mark_failing_many(conn, failing)
-                for subscription_id in failing:
-                    failing_since = since.get(subscription_id)
-                    if last[subscription_id].kind == "gone":
-                        await disable(conn, subscription_id, "the endpoint answered 410 Gone", failing_since)
-                    elif failing_since is not None and policy.should_disable(
-                        failing_since, now, self._settings.disable_after
-                    ):
-                        reason = f"failing continuously since {failing_since.isoformat()}"
-                        await disable(conn, subscription_id, reason, failing_since)
+            since = await store.mark_health(conn, {sid: done.kind == "success" for sid, done in last.items()})
+            for subscription_id, failing_since in since.items():
+                if last[subscription_id].kind == "gone":
+                    await disable(conn, subscription_id, "the endpoint answered 410 Gone", failing_since)
+                elif policy.should_disable(failing_since, now, self._settings.disable_after):
+                    reason = f"failing continuously since {failing_since.isoformat()}"
+                    await disable(conn, subscription_id, reason, failing_since)
         del self._done[: len(batch)]
         self._wake.set()  # recorded outcomes may unblock an entry's next delivery
 
