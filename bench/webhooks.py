@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/webhooks.py [--latency-events 1000] [--publish-rate 25] [--subscribers 100]
                                        [--hanging 10] [--fanout-rate 30] [--seconds 20] [--phases abcd]
-                                       [--latency-kinds definition,message] [--no-split-worker]
+                                       [--latency-kinds definition,message]
                                        [--profile] [--no-write] [--output FILE] [--logs DIR]
 
 A full run takes about 10 minutes.
@@ -27,9 +27,7 @@ One run:
    `--latency-events` entries are created, submitted and approved by marketing and sales over HTTP (4 threads, not
    measured), the worker is let catch up, then they are published one at a time at `--publish-rate` per second
    (open loop, one keep-alive connection). For each, the latency is the receiver's arrival time minus the time the
-   publish response had been read; the database's timestamps split it into fan-out and send stages. Then (unless
-   `--no-split-worker`) definitions once more with a prototype worker (`webhooks.py _split_worker`: the consumers
-   `build_worker` makes, each in a loop of its own) instead of `canon worker`, which is restarted afterwards;
+   publish response had been read; the database's timestamps split it into fan-out and send stages;
 5. (b) fan-out: `--subscribers` fresh subscriptions to `definition.*`, one per receiver port (those of an earlier
    phase are deleted first, with any backlog they still have); `definition.created` events
    are made at `--fanout-rate` per second (`POST /v1/definitions`, open loop) for `--seconds`, so that more
@@ -40,11 +38,9 @@ One run:
    reported for the healthy endpoints, next to (b);
 7. with `--profile`: `py-spy record` on the worker during (b) (on-CPU samples), summarised;
 8. (d) components alone, after stopping `canon serve` and `canon worker`, in this process and against the same
-   receivers: the sender with 128 deliveries in flight (`HttpSender` as shipped, one `HttpSender` per host:port, and
-   a prototype `LeanSender` over h11), and the dispatcher working off a backlog inserted directly into a database
-   of its own (as shipped with an instant sender at pool sizes 3 and 10, a prototype `BatchedDispatcher`, and both
-   end to end with the real senders). The prototypes live in this file, not in Canon: they put numbers on the
-   proposals in the notes;
+   receivers: `HttpSender` with 128 deliveries in flight, and Canon's `Dispatcher` working off a backlog inserted
+   directly into a database of its own (with an instant sender, then end to end with `HttpSender`, then with
+   `--hanging` endpoints hanging), at the pool size `canon worker` gets by default;
 9. writes its section of `docs/benchmarks.md` between `<!-- webhooks:start -->` and `<!-- webhooks:end -->`, keeping
    the rest of the file and any notes between `<!-- webhooks:notes:start -->` and `<!-- webhooks:notes:end -->`.
 
@@ -275,44 +271,6 @@ def _write_ports(path: str, control: int, hooks: list[int]) -> None:
 
 def receivers_main(spec_json: str) -> None:
     asyncio.run(_serve_receivers(json.loads(spec_json)))
-
-
-# --------------------------------------------------------------------------------------------------------------
-# Prototype (not Canon's code): `canon worker` with one loop per event-log consumer (`webhooks.py _split_worker`)
-
-
-async def _split_worker() -> None:
-    """The worker `build_worker` makes, re-arranged: each consumer (webhook fan-out, search sync) in a loop of its
-    own, so a slow one no longer holds up the others; the dispatcher and the periodic tasks ride with the first.
-    Its pool has 2 more connections than `canon worker`'s 4, for the extra LISTEN."""
-    from service.app import resolve_database_url  # noqa: PLC0415
-    from service.config import Settings  # noqa: PLC0415
-    from service.store.database import create_pool  # noqa: PLC0415
-    from service.wiring import build_services, build_worker, install_io_threads  # noqa: PLC0415
-    from service.worker import Worker  # noqa: PLC0415
-
-    settings = Settings.from_env()
-    install_io_threads()
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(sig, stop.set)
-    pool = await create_pool(await resolve_database_url(settings), min_size=1, max_size=6)
-    try:
-        built = build_worker(build_services(pool, settings))
-        workers = [
-            Worker(
-                pool,
-                [consumer],
-                periodic=built._periodic if n == 0 else [],
-                alongside=built._alongside if n == 0 else [],
-            )
-            for n, consumer in enumerate(built._consumers)
-        ]
-        print(f"split worker started: {[w._consumers[0].name for w in workers]}", flush=True)
-        await asyncio.gather(*(worker.run(stop) for worker in workers))
-    finally:
-        await pool.close()
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -805,10 +763,9 @@ def measure_fanout(
 
 
 # --------------------------------------------------------------------------------------------------------------
-# (d) Component ceilings and prototypes (`--phases d`): where the time goes, and what the proposals would give.
+# (d) Component ceilings (`--phases d`): where the time goes.
 # Each runs in this process against the same receivers, on a database of its own with a backlog of deliveries
 # inserted directly (100 subscriptions x N events); the rate is counted over a fixed window after a 1 s ramp.
-# The prototypes are NOT Canon's code: they show what a change would be worth, on this machine.
 
 
 class InstantSender:
@@ -818,243 +775,6 @@ class InstantSender:
         from service.webhooks.sender import SendResult  # noqa: PLC0415
 
         return SendResult(200, 0.0, None, "", None)
-
-
-class _LeanConnection:
-    """One keep-alive HTTP/1.1 connection parsed with h11 (what uvicorn uses), no other layers."""
-
-    def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        import h11  # noqa: PLC0415
-
-        self.h11 = h11
-        self.reader = reader
-        self.writer = writer
-        self.conn = h11.Connection(our_role=h11.CLIENT)
-
-    async def post(self, host: str, path: str, headers: dict[str, str], body: bytes) -> tuple[int, str, str | None]:
-        h11 = self.h11
-        fields = [("host", host), ("content-length", str(len(body))), *headers.items()]
-        out = self.conn.send(h11.Request(method="POST", target=path, headers=fields))
-        out += self.conn.send(h11.Data(data=body)) + self.conn.send(h11.EndOfMessage())
-        self.writer.write(out)
-        status, retry_after, excerpt = 0, None, bytearray()
-        while True:
-            event = self.conn.next_event()
-            if event is h11.NEED_DATA:
-                data = await self.reader.read(65536)
-                self.conn.receive_data(data)
-                continue
-            if isinstance(event, h11.Response):
-                status = event.status_code
-                retry_after = next((v.decode() for k, v in event.headers if k == b"retry-after"), None)
-            elif isinstance(event, h11.Data):
-                excerpt += event.data[: max(0, 1024 - len(excerpt))]
-            elif isinstance(event, h11.EndOfMessage | h11.ConnectionClosed):
-                break
-        return status, excerpt.decode("utf-8", errors="replace"), retry_after
-
-    @property
-    def reusable(self) -> bool:
-        if self.conn.our_state is self.h11.DONE and self.conn.their_state is self.h11.DONE:
-            self.conn.start_next_cycle()
-            return True
-        return False
-
-    def close(self) -> None:
-        self.writer.close()
-
-
-class LeanSender:
-    """Prototype of a lighter `HttpSender`: per host:port, up to 8 keep-alive connections of its own (no shared
-    pool to scan), h11 parsing, the same signing and the same `SendResult`s. (No TLS or SSRF re-check here: a real
-    one would keep `resolve_and_check` on connect and wrap TLS with `ssl`, both per new connection only.)"""
-
-    def __init__(self, timeout: float = 15.0, per_host: int = 8) -> None:
-        self.timeout = timeout
-        self.per_host = per_host
-        self.hosts: dict[tuple[str, int], tuple[asyncio.Semaphore, list[_LeanConnection]]] = {}
-
-    async def send(self, delivery: Any) -> Any:
-        from service.webhooks import signing  # noqa: PLC0415
-        from service.webhooks.sender import SendResult, describe_error  # noqa: PLC0415
-
-        url = urlsplit(delivery.url)
-        key = (url.hostname or "", url.port or 80)
-        semaphore, idle = self.hosts.setdefault(key, (asyncio.Semaphore(self.per_host), []))
-        headers = signing.headers(delivery.secrets, delivery.msg_id, delivery.timestamp, delivery.body)
-        async with semaphore:
-            started = time.perf_counter()
-            conn: _LeanConnection | None = None
-            try:
-                async with asyncio.timeout(self.timeout):
-                    conn = idle.pop() if idle else _LeanConnection(*await asyncio.open_connection(*key))
-                    status, excerpt, retry_after = await conn.post(
-                        f"{key[0]}:{key[1]}", url.path or "/", headers, delivery.body
-                    )
-            except Exception as exc:
-                if conn is not None:
-                    conn.close()
-                return SendResult(None, (time.perf_counter() - started) * 1e3, describe_error(exc), "", None)
-            latency = (time.perf_counter() - started) * 1e3
-            if conn.reusable:
-                idle.append(conn)
-            else:
-                conn.close()
-            return SendResult(status, latency, None, excerpt, retry_after)
-
-
-class PerHostHttpSender:
-    """`HttpSender` as shipped, but one instance (so one httpx pool) per host:port instead of one for all."""
-
-    def __init__(self, allow: Any, timeout: float) -> None:
-        self.allow = allow
-        self.timeout = timeout
-        self.senders: dict[str, Any] = {}
-
-    async def send(self, delivery: Any) -> Any:
-        from service.webhooks.sender import HttpSender  # noqa: PLC0415
-
-        key = urlsplit(delivery.url).netloc
-        sender = self.senders.get(key)
-        if sender is None:
-            sender = self.senders[key] = HttpSender(allow=self.allow, timeout=self.timeout, max_total=8)
-        return await sender.send(delivery)
-
-
-_FINISH_MANY = """
-UPDATE webhook_deliveries d SET status = 'succeeded', completed_at = now(), lease_until = NULL, last_status = u.status,
-       last_error = NULL
-FROM unnest($1::bigint[], $2::int[]) AS u(id, status) WHERE d.id = u.id"""
-_HEALTHY_MANY = """
-UPDATE webhook_subscriptions SET failing_since = NULL WHERE id = ANY ($1::uuid[]) AND failing_since IS NOT NULL"""
-_ATTEMPTS_MANY = """
-INSERT INTO webhook_attempts (delivery_id, status_code, latency_ms, error, response_excerpt)
-SELECT * FROM unnest($1::bigint[], $2::int[], $3::real[], $4::text[], $5::text[])"""
-
-
-# The claim capped per subscription without ranking the whole backlog: one index probe per enabled subscription
-# (needs `PROTOTYPE_INDEX`), so its cost follows the number of subscriptions, not of pending deliveries.
-LATERAL_CLAIM = """
-WITH candidates AS (
-    SELECT d.id FROM webhook_subscriptions s
-    LEFT JOIN unnest($3::uuid[], $4::int[]) AS f(subscription_id, in_flight) ON f.subscription_id = s.id
-    CROSS JOIN LATERAL (
-        SELECT d.id, d.next_attempt_at FROM webhook_deliveries d
-        WHERE d.subscription_id = s.id AND d.status = 'pending' AND d.next_attempt_at <= now()
-          AND (d.lease_until IS NULL OR d.lease_until < now())
-          AND NOT EXISTS (SELECT 1 FROM webhook_deliveries p
-                          WHERE p.subscription_id = d.subscription_id AND p.scope = d.scope
-                            AND p.status = 'pending' AND p.id < d.id)
-        ORDER BY d.next_attempt_at, d.id
-        LIMIT greatest($5 - coalesce(f.in_flight, 0), 0)
-        FOR UPDATE OF d SKIP LOCKED) AS d
-    WHERE s.enabled
-    ORDER BY d.next_attempt_at, d.id
-    LIMIT $1)
-UPDATE webhook_deliveries d
-SET lease_until = now() + $2::interval, attempts = d.attempts + 1
-FROM candidates c, webhook_subscriptions s
-WHERE d.id = c.id AND s.id = d.subscription_id
-RETURNING d.id, d.subscription_id, s.url, d.payload::text AS payload, d.attempts,
-          array_remove(ARRAY[s.secret, CASE WHEN s.previous_secret_until > now() THEN s.previous_secret END], NULL)
-              AS secrets"""
-PROTOTYPE_INDEX = """CREATE INDEX IF NOT EXISTS webhook_deliveries_subscription_due
-    ON webhook_deliveries (subscription_id, next_attempt_at, id) WHERE status = 'pending'"""
-
-
-class BatchedDispatcher:
-    """Prototype of a dispatcher with less database work per delivery: it claims only when a quarter of its slots
-    are free (or nothing is in flight), with `LATERAL_CLAIM` (at most 8 per subscription, counting those in
-    flight), and records successes in batches (one transaction, three statements, for up to 256 outcomes, flushed
-    every 5 ms); anything else is recorded one by one (enough here: all succeed)."""
-
-    def __init__(self, pool: Any, sender: Any, max_in_flight: int = 128, per_subscription: int = 8) -> None:
-        self.pool = pool
-        self.sender = sender
-        self.max_in_flight = max_in_flight
-        self.per_subscription = per_subscription
-        self.in_flight: dict[asyncio.Task[None], Any] = {}
-        self.done: list[tuple[Any, Any]] = []
-        self.wake = asyncio.Event()
-        self.flushed = asyncio.Event()
-
-    async def run(self, stop: asyncio.Event) -> None:
-        flusher = asyncio.create_task(self._flush_loop(stop))
-        try:
-            while not stop.is_set():
-                room = self.max_in_flight - len(self.in_flight)
-                if room >= self.max_in_flight // 4 or not self.in_flight:
-                    await self._claim(room)
-                self.wake.clear()
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self.wake.wait(), 0.2)
-        finally:
-            await asyncio.gather(*self.in_flight, return_exceptions=True)
-            stop.set()
-            await flusher
-
-    async def _claim(self, room: int) -> None:
-        from service.store import webhooks as store  # noqa: PLC0415
-
-        load = Counter(c.subscription_id for c in self.in_flight.values())
-        lease = dt.timedelta(seconds=45)
-        async with self.pool.acquire() as conn:
-            rows = await conn.fetch(LATERAL_CLAIM, room, lease, list(load), list(load.values()), self.per_subscription)
-        claimed = [store.Claimed(**dict(r)) for r in rows]
-        for delivery in claimed:
-            task = asyncio.create_task(self._deliver(delivery))
-            self.in_flight[task] = delivery
-            task.add_done_callback(self._finished)
-
-    def _finished(self, task: asyncio.Task[None]) -> None:
-        self.in_flight.pop(task, None)
-        self.wake.set()
-
-    async def _deliver(self, claimed: Any) -> None:
-        from service.webhooks.sender import Delivery  # noqa: PLC0415
-
-        delivery = Delivery(
-            claimed.url, f"msg_{claimed.id}", int(time.time()), claimed.payload.encode(), claimed.secrets
-        )
-        self.done.append((claimed, await self.sender.send(delivery)))
-
-    async def _flush_loop(self, stop: asyncio.Event) -> None:
-        while not stop.is_set() or self.done or self.in_flight:
-            await asyncio.sleep(0.005)
-            batch, self.done = self.done[:256], self.done[256:]
-            if batch:
-                await self._flush(batch)
-
-    async def _flush(self, batch: list[tuple[Any, Any]]) -> None:
-        from service.store import webhooks as store  # noqa: PLC0415
-
-        ok = [(c, r) for c, r in batch if r.status is not None and 200 <= r.status < 300]
-        async with self.pool.acquire() as conn, conn.transaction():
-            if ok:
-                await conn.execute(
-                    _ATTEMPTS_MANY,
-                    [c.id for c, _ in ok],
-                    [r.status for _, r in ok],
-                    [r.latency_ms for _, r in ok],
-                    [None] * len(ok),
-                    [r.response_excerpt for _, r in ok],
-                )
-                await conn.execute(_FINISH_MANY, [c.id for c, _ in ok], [r.status for _, r in ok])
-                await conn.execute(_HEALTHY_MANY, list({c.subscription_id for c, _ in ok}))
-            recorded = {c.id for c, _ in ok}
-            for claimed, result in batch:
-                if claimed.id in recorded:
-                    continue
-                await store.record_attempt(
-                    conn,
-                    claimed.id,
-                    status_code=result.status,
-                    latency_ms=result.latency_ms,
-                    error=result.error,
-                    response_excerpt=result.response_excerpt,
-                )
-                retry_at = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=5)
-                await store.reschedule(conn, claimed.id, at=retry_at, last_status=result.status, last_error="x")
 
 
 @dataclass
@@ -1099,7 +819,7 @@ async def sender_ceiling(label: str, name: str, sender: Any, ports: list[int], s
     return Component(name, label, counts["ok"] / elapsed, cpu / done * 1e6, None, counts["error"], elapsed)
 
 
-async def backlog_database(url: str, name: str, ports: list[int], events: int, prototype_index: bool) -> str:
+async def backlog_database(url: str, name: str, ports: list[int], events: int) -> str:
     """A fresh migrated database with one subscription per port and `events` deliveries to each; its URL."""
     import asyncpg  # noqa: PLC0415
 
@@ -1136,8 +856,6 @@ async def backlog_database(url: str, name: str, ports: list[int], events: int, p
             payload,
             subscriptions,
         )
-        if prototype_index:
-            await conn.execute(PROTOTYPE_INDEX)
         await conn.execute("VACUUM ANALYZE webhook_deliveries")
     finally:
         await conn.close()
@@ -1161,8 +879,7 @@ async def dispatcher_ceiling(
 
     from service.store.database import create_pool  # noqa: PLC0415
 
-    prototype = "proto" in name
-    target = await backlog_database(url, name, ports, events, prototype_index=prototype)
+    target = await backlog_database(url, name, ports, events)
     pool = await create_pool(target, min_size=1, max_size=pool_max)
     counter = await asyncpg.connect(target)
     stop = asyncio.Event()
@@ -1193,48 +910,45 @@ def measure_components(
     url: str, postmaster: int | None, receivers: Receivers, seconds: float, hanging_count: int
 ) -> list[Component]:
     ports = receivers.hooks
+    from service.config import Settings  # noqa: PLC0415
     from service.webhooks.dispatcher import Dispatcher, DispatchSettings  # noqa: PLC0415
     from service.webhooks.network import Networks  # noqa: PLC0415
     from service.webhooks.sender import HttpSender  # noqa: PLC0415
 
     allow = Networks.parse("127.0.0.0/8")
+    pool_max = Settings().db_pool_max  # what `canon worker` gets by default (CANON_DB_POOL_MAX)
 
-    def shipped(sender: Any) -> Callable[[Any], Any]:
+    def dispatcher(sender: Any) -> Callable[[Any], Any]:
         return lambda pool: Dispatcher(pool, sender, DispatchSettings())
 
-    def prototype(sender: Any) -> Callable[[Any], Any]:
-        return lambda pool: BatchedDispatcher(pool, sender)
-
     async def all_of_them() -> list[Component]:
-        found = []
-        senders = [
-            ("s-shared", "sender: `HttpSender` as shipped (one httpx pool for all hosts)", HttpSender(allow=allow)),
-            ("s-per-host", "sender: `HttpSender`, one instance per host:port", PerHostHttpSender(allow, 15.0)),
-            ("s-lean", "sender: prototype `LeanSender` (h11, 8 connections per host:port)", LeanSender()),
+        found = [
+            await sender_ceiling(
+                "sender: `HttpSender` (h11, keep-alive connections per host:port)",
+                "sender",
+                HttpSender(allow=allow),
+                ports,
+                seconds,
+            )
         ]
-        for name, label, sender in senders:
-            found.append(await sender_ceiling(label, name, sender, ports, seconds))
-            print(f"(d) {label}: {found[-1].rate:,.0f}/s, {found[-1].cpu_us:,.0f} µs CPU each", flush=True)
+        print(f"(d) {found[-1].label}: {found[-1].rate:,.0f}/s, {found[-1].cpu_us:,.0f} µs CPU each", flush=True)
         dispatchers = [
-            ("d-ship-3", "dispatcher as shipped, instant sender, pool of 3 (as in `canon worker`)", shipped, 3, None),
-            ("d-ship-10", "dispatcher as shipped, instant sender, pool of 10", shipped, 10, None),
-            ("d-proto-3", "prototype batched dispatcher, instant sender, pool of 3", prototype, 3, None),
-            ("e-ship-10", "end to end: dispatcher + `HttpSender` as shipped, pool of 10", shipped, 10, "http"),
-            ("e-proto-3", "end to end: prototype dispatcher + `LeanSender`, pool of 3", prototype, 3, "lean"),
+            ("d-instant", f"dispatcher, instant sender, pool of {pool_max}", None, 1000),
+            ("e-http", f"end to end: dispatcher + `HttpSender`, pool of {pool_max}", "http", 400),
             (
-                "e-proto-3-hang",
+                "e-http-hang",
                 f"the same, {hanging_count} of the {len(ports)} endpoints hanging (deliveries/s to the others)",
-                prototype,
-                3,
-                "lean",
+                "http",
+                400,
             ),
         ]
-        for name, label, kind, pool_max, wire in dispatchers:
+        for name, label, wire, events in dispatchers:
             receivers.hang(ports[:hanging_count] if name.endswith("-hang") else [])
-            sender = InstantSender() if wire is None else HttpSender(allow=allow) if wire == "http" else LeanSender()
-            events = {"d-proto-3": 1000, "e-ship-10": 60}.get(name, 400)  # enough to outlast the window
+            sender = InstantSender() if wire is None else HttpSender(allow=allow)
             found.append(
-                await dispatcher_ceiling(label, name, url, postmaster, kind(sender), pool_max, ports, events, seconds)
+                await dispatcher_ceiling(
+                    label, name, url, postmaster, dispatcher(sender), pool_max, ports, events, seconds
+                )
             )
             print(f"(d) {found[-1].label}: {found[-1].rate:,.0f}/s, {found[-1].cpu_us:,.0f} µs CPU each", flush=True)
         return found
@@ -1280,9 +994,9 @@ def _frame(frame: str) -> str:
 
 # Where the worker's time goes, by the frames that matter for the proposals (inclusive: any depth of the stack).
 AREAS = (
-    ("HTTP client (httpx/httpcore: build, send, read the response)", ("HttpSender._attempt",)),
+    ("HTTP client (HttpSender: connect, send, read the response)", ("HttpSender._attempt",)),
     ("signing (HMAC-SHA256)", ("signing.headers",)),
-    ("recording outcomes (Dispatcher._record: 1 transaction per delivery)", ("Dispatcher._record",)),
+    ("recording outcomes (Dispatcher._flush: 1 transaction per batch)", ("Dispatcher._flush",)),
     ("claiming (store.claim)", ("claim (service/store/webhooks.py",)),
     ("fan-out (event log → deliveries)", ("drain (service/worker.py",)),
     ("asyncpg protocol (all queries)", ("asyncpg/",)),
@@ -1363,7 +1077,8 @@ def render(
         f"- Software: {info['packages']}; {info['uvicorn_impl']}",
         f"- Database: {database_kind}, on the same machine",
         "- Canon: `canon serve` (1 process) for the API calls and one `canon worker` (fan-out and delivery: "
-        f"128 deliveries in flight at most, 8 per subscription and per host:port; timeout {timeout:g} s)",
+        f"256 deliveries in flight at most, 8 per subscription and per host:port; timeout {timeout:g} s; "
+        "database pool `CANON_DB_POOL_MAX`, 10)",
         "- Receivers: one separate process, asyncio over raw sockets, one port (so one host:port) per subscriber, "
         "`200` with an empty body and keep-alive; hanging ports read the request and never answer. It counts "
         "`webhook-id`s to catch duplicates. Everything shares the same "
@@ -1486,11 +1201,10 @@ def render(
         ]
     if components:
         lines += [
-            "### (d) Where the ceiling is: components alone, and prototypes of the proposals",
+            "### (d) Where the ceiling is: components alone",
             "",
             "In this script's process, against the same receivers (100 ports), without the API; dispatchers work "
-            "off a backlog inserted directly into a database of their own (100 subscriptions). Not Canon's code for "
-            "the prototypes: they measure what a change would be worth here.",
+            "off a backlog inserted directly into a database of their own (100 subscriptions).",
             "",
             "| what | deliveries/s | CPU µs per delivery (this process) | PostgreSQL CPU µs per delivery | errors |",
             "|---|---:|---:|---:|---:|",
@@ -1538,7 +1252,6 @@ class Options:
     component_seconds: float = 8.0
     phases: set[str] = field(default_factory=set)
     latency_kinds: tuple[str, ...] = ("definition", "message")
-    split_worker: bool = True
 
 
 @dataclass
@@ -1552,16 +1265,6 @@ class Stack:
     worker: subprocess.Popen[bytes]
     keys: Keys
     env: dict[str, str]
-
-    def swap_worker(self, procs: Processes, split: bool) -> None:
-        """Stop the worker and start `canon worker` again, or the split-loop prototype."""
-        self.worker.terminate()
-        self.worker.wait(30)
-        argv = [sys.executable, str(Path(__file__).resolve()), "_split_worker"] if split else canon_command("worker")
-        self.worker = procs.start("worker-split" if split else "worker", argv, self.env)
-        time.sleep(3.0)
-        if self.worker.poll() is not None:
-            raise RuntimeError(f"the worker exited:\n{procs.log_tail('worker-split' if split else 'worker')}")
 
 
 def start_stack(procs: Processes, folder: Path, options: Options, url: str) -> Stack:
@@ -1603,7 +1306,7 @@ def start_stack(procs: Processes, folder: Path, options: Options, url: str) -> S
 
 
 def run_latency(procs: Processes, stack: Stack, meter: CpuMeter, options: Options, url: str) -> list[Latency]:
-    """(a) for each kind asked for with `canon worker`, then for definitions with the split-loop prototype."""
+    """(a) for each kind asked for, with `canon worker`."""
     receivers, keys, api_port = stack.receivers, stack.keys, stack.api_port
     latencies: list[Latency] = []
 
@@ -1628,11 +1331,6 @@ def run_latency(procs: Processes, stack: Stack, meter: CpuMeter, options: Option
     subscribe(api_port, keys.admin, f"http://{HOST}:{receivers.latency}/hook", ["*.published"])
     for kind in options.latency_kinds:
         latency_round(kind, "`canon worker`")
-    if options.split_worker:
-        stack.swap_worker(procs, split=True)
-        latency_round("definition", "prototype: one loop per consumer")
-        stack.swap_worker(procs, split=False)
-        meter.pids["worker"] = stack.worker.pid
     return latencies
 
 
@@ -1684,7 +1382,7 @@ def run(procs: Processes, folder: Path, options: Options, command: str) -> str:
         components: list[Component] = []
         if "d" in options.phases:
             receivers.hang([])
-            for proc in (stack.worker, stack.serve):  # not needed any more: give the cores to the prototypes
+            for proc in (stack.worker, stack.serve):  # not needed any more: give the cores to the components
                 proc.terminate()
                 proc.wait(30)
             if str(ROOT) not in sys.path:
@@ -1712,9 +1410,6 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--latency-kinds", default="definition,message", help="what (a) publishes (default definition,message)"
     )
-    parser.add_argument(
-        "--no-split-worker", action="store_true", help="skip (a) with the prototype one-loop-per-consumer worker"
-    )
     parser.add_argument("--profile", action="store_true", help="py-spy on the worker during (b)")
     parser.add_argument("--output", type=Path, default=DOC, help="markdown file to update (default docs/benchmarks.md)")
     parser.add_argument("--no-write", action="store_true", help="print the section instead of writing it")
@@ -1739,7 +1434,6 @@ def main(argv: list[str] | None = None) -> None:
         component_seconds=args.component_seconds,
         phases=set(args.phases),
         latency_kinds=tuple(k for k in args.latency_kinds.split(",") if k),
-        split_worker=not args.no_split_worker,
     )
     command = (
         f"python bench/webhooks.py --latency-events {args.latency_events} --publish-rate {args.publish_rate:g} "
@@ -1770,7 +1464,5 @@ def main(argv: list[str] | None = None) -> None:
 if __name__ == "__main__":
     if len(sys.argv) > 2 and sys.argv[1] == "_receivers":
         receivers_main(sys.argv[2])
-    elif len(sys.argv) > 1 and sys.argv[1] == "_split_worker":
-        asyncio.run(_split_worker())
     else:
         main()

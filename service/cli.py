@@ -38,10 +38,13 @@ from service.worker import prune_heartbeats, run_until_stopped
 log = logging.getLogger("canon")
 
 
+WORKER_MIN_CONNECTIONS = 6
+
+
 @contextlib.asynccontextmanager
-async def _pool(settings: Settings) -> AsyncIterator[Pool]:
+async def _pool(settings: Settings, max_size: int = 4) -> AsyncIterator[Pool]:
     install_io_threads()
-    pool = await create_pool(await resolve_database_url(settings), min_size=1, max_size=4)
+    pool = await create_pool(await resolve_database_url(settings), min_size=1, max_size=max_size)
     try:
         yield pool
     finally:
@@ -89,7 +92,9 @@ async def _run_worker(settings: Settings) -> None:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
-    async with _pool(settings) as pool:
+    # Sized by CANON_DB_POOL_MAX: two connections hold a LISTEN (the consumers', the dispatcher's), and the
+    # dispatcher claims, records and renews leases beside the consumers' drains and text extraction. At least 6.
+    async with _pool(settings, max(settings.db_pool_max, WORKER_MIN_CONNECTIONS)) as pool:
         await _ensure_migrated(pool)
         await prune_heartbeats(pool)  # every start adds a row: forget workers gone for a day
         metrics = CanonMetrics()

@@ -1,8 +1,9 @@
 """The background worker: feeds the event log to its consumers (webhook fan-out, search sync).
 
-Woken by LISTEN/NOTIFY as soon as a change commits, with a periodic sweep for any notification lost while the
-connection was down. Each consumer's position is row-locked while a batch is handled, in the same transaction
-that moves it, so several workers can run side by side and a crash replays the batch instead of losing it.
+Each consumer runs in a loop of its own, woken by LISTEN/NOTIFY as soon as a change commits, with a periodic sweep
+for any notification lost while the connection was down, so a slow consumer never delays another. Each consumer's
+position is row-locked while a batch is handled, in the same transaction that moves it, so several workers can run
+side by side and a crash replays the batch instead of losing it.
 """
 
 from __future__ import annotations
@@ -75,6 +76,11 @@ class Periodic:
 
 
 class Worker:
+    """Runs each event-log consumer in a loop of its own (own wake-up, own drain, own sweep), so a slow consumer
+    (search sync rewriting synonyms) never delays another (webhook fan-out). One LISTEN connection wakes them all;
+    a further loop runs the heartbeat and the periodic tasks, and `alongside` loops (the webhook dispatcher, text
+    extraction) run beside."""
+
     def __init__(
         self,
         pool: Pool,
@@ -89,46 +95,64 @@ class Worker:
         self._consumers = list(consumers)
         self._periodic = list(periodic)
         self._sweep = sweep_seconds
-        self._wake = asyncio.Event()
         self.worker_id = f"{socket.gethostname()}:{os.getpid()}:{id(self):x}"
-
-    def _notified(self, *_: Any) -> None:
-        self._wake.set()
 
     async def run(self, stop: asyncio.Event) -> None:
         """Work until `stop` is set, with the loops that run alongside (the webhook dispatcher)."""
-        await asyncio.gather(self._consume(stop), *(loop(stop) for loop in self._alongside))
+        loops = [_ConsumerLoop(self._pool, consumer, self._sweep) for consumer in self._consumers]
+        await asyncio.gather(
+            self._resilient(stop, "listener", lambda stop: self._listen(stop, loops)),
+            self._resilient(stop, "housekeeping", self._housekeeping),
+            *(self._resilient(stop, loop.name, loop.run) for loop in loops),
+            *(loop(stop) for loop in self._alongside),
+        )
 
-    async def _consume(self, stop: asyncio.Event) -> None:
-        """Feed consumers and periodic tasks; database outages are logged and retried with backoff, never fatal."""
+    async def _listen(self, stop: asyncio.Event, loops: Sequence[_ConsumerLoop]) -> None:
+        """One LISTEN connection for every consumer loop: each notification wakes them all (each drains on its own).
+        A lost connection wakes them too (they then sweep), and is replaced."""
+        lost = asyncio.Event()
+
+        def notified(*_: Any) -> None:
+            for loop in loops:
+                loop.wake()
+
+        def terminated(*_: Any) -> None:
+            lost.set()
+            notified()
+
+        async with self._pool.acquire() as listener:
+            await listener.add_listener(CHANNEL, notified)
+            # A LISTEN on a lost connection hears nothing, and the pool hands out fresh connections for everything
+            # else: without this, a database restart would leave the consumers on their sweep for good.
+            listener.add_termination_listener(terminated)
+            notified()  # anything committed before the LISTEN took effect
+            try:
+                while not stop.is_set() and not lost.is_set() and is_open(listener):
+                    await _wait_any(lost, stop, self._sweep)
+            finally:
+                if is_open(listener):
+                    listener.remove_termination_listener(terminated)
+                    await listener.remove_listener(CHANNEL, notified)
+
+    async def _resilient(
+        self, stop: asyncio.Event, name: str, work: Callable[[asyncio.Event], Awaitable[None]]
+    ) -> None:
+        """Run `work` until `stop`; database outages are logged and retried with backoff, never fatal."""
         backoff = 0.5
         while not stop.is_set():
             try:
-                await self._listen_and_work(stop)
+                await work(stop)
                 backoff = 0.5
             except (TimeoutError, OSError, Exception) as exc:  # keep the worker alive
-                log.warning("worker loop failed (%s: %s); retrying in %.1fs", type(exc).__name__, exc, backoff)
+                log.warning("%s loop failed (%s: %s); retrying in %.1fs", name, type(exc).__name__, exc, backoff)
                 await _sleep_unless(stop, backoff)
                 backoff = min(backoff * 2, 30.0)
 
-    async def _listen_and_work(self, stop: asyncio.Event) -> None:
-        async with self._pool.acquire() as listener:
-            await listener.add_listener(CHANNEL, self._notified)
-            # A LISTEN on a lost connection hears nothing, and the pool hands out fresh connections for everything
-            # else: without this, a database restart would leave the worker on its sweep for good.
-            listener.add_termination_listener(self._notified)
-            try:
-                while not stop.is_set() and is_open(listener):
-                    self._wake.clear()
-                    await self._heartbeat()
-                    for consumer in self._consumers:
-                        await drain(self._pool, consumer)
-                    await self._run_due()
-                    await _wait_any(self._wake, stop, self._next_wait())
-            finally:
-                if is_open(listener):
-                    listener.remove_termination_listener(self._notified)
-                    await listener.remove_listener(CHANNEL, self._notified)
+    async def _housekeeping(self, stop: asyncio.Event) -> None:
+        while not stop.is_set():
+            await self._heartbeat()
+            await self._run_due()
+            await _sleep_unless(stop, self._next_wait())
 
     async def _run_due(self) -> None:
         now = time.monotonic()
@@ -152,6 +176,26 @@ class Worker:
                    ON CONFLICT (worker_id) DO UPDATE SET seen_at = now()""",
                 self.worker_id,
             )
+
+
+class _ConsumerLoop:
+    """One consumer's loop: drains when woken (a NOTIFY heard by the worker's listener) or on its sweep."""
+
+    def __init__(self, pool: Pool, consumer: Consumer, sweep_seconds: float) -> None:
+        self._pool = pool
+        self._consumer = consumer
+        self._sweep = sweep_seconds
+        self._wake = asyncio.Event()
+        self.name = consumer.name
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    async def run(self, stop: asyncio.Event) -> None:
+        while not stop.is_set():
+            self._wake.clear()
+            await drain(self._pool, self._consumer)
+            await _wait_any(self._wake, stop, self._sweep)
 
 
 async def _wait_any(wake: asyncio.Event, stop: asyncio.Event, seconds: float) -> None:

@@ -158,30 +158,28 @@ class Claimed(msgspec.Struct, frozen=True):
 
 
 # Due, not leased, subscription enabled, and no earlier pending delivery in the same scope (per-entry order).
+# One index probe per enabled subscription (`webhook_deliveries_subscription_due`, migration 0008), capped at
+# `per_subscription` minus this worker's sends already under way there: the cost follows the number of
+# subscriptions, never the size of the backlog (ranking the whole backlog took 100-585 ms at 100,000 pending).
+# The row's own conditions sit at the level that locks it, so a row another worker leased and committed meanwhile
+# is re-checked against them when locked.
 _CLAIM = """
-WITH due AS (
-    SELECT d.id,
-           row_number() OVER (PARTITION BY d.subscription_id ORDER BY d.next_attempt_at, d.id)
-               + coalesce(f.in_flight, 0) AS slot
-    FROM webhook_deliveries d
-    JOIN webhook_subscriptions s ON s.id = d.subscription_id AND s.enabled
-    LEFT JOIN unnest($3::uuid[], $4::int[]) AS f(subscription_id, in_flight) ON f.subscription_id = d.subscription_id
-    WHERE d.status = 'pending' AND d.next_attempt_at <= now()
-      AND (d.lease_until IS NULL OR d.lease_until < now())
-      AND NOT EXISTS (SELECT 1 FROM webhook_deliveries p
-                      WHERE p.subscription_id = d.subscription_id AND p.scope = d.scope
-                        AND p.status = 'pending' AND p.id < d.id)),
-candidates AS (
-    -- At most `per_subscription` in flight per endpoint, counting this worker's sends already under way: a claim
-    -- never leases more than can be sent before the leases run out.
-    -- The row's own conditions are repeated here: a row another worker leased and committed meanwhile is
-    -- re-checked against them when locked (a condition only inside `due` would not be).
-    SELECT d.id FROM webhook_deliveries d JOIN due ON due.id = d.id
-    WHERE due.slot <= $5 AND d.status = 'pending' AND d.next_attempt_at <= now()
-      AND (d.lease_until IS NULL OR d.lease_until < now())
+WITH candidates AS (
+    SELECT d.id FROM webhook_subscriptions s
+    LEFT JOIN unnest($3::uuid[], $4::int[]) AS f(subscription_id, in_flight) ON f.subscription_id = s.id
+    CROSS JOIN LATERAL (
+        SELECT d.id, d.next_attempt_at FROM webhook_deliveries d
+        WHERE d.subscription_id = s.id AND d.status = 'pending' AND d.next_attempt_at <= now()
+          AND (d.lease_until IS NULL OR d.lease_until < now())
+          AND NOT EXISTS (SELECT 1 FROM webhook_deliveries p
+                          WHERE p.subscription_id = d.subscription_id AND p.scope = d.scope
+                            AND p.status = 'pending' AND p.id < d.id)
+        ORDER BY d.next_attempt_at, d.id
+        LIMIT greatest($5 - coalesce(f.in_flight, 0), 0)
+        FOR UPDATE OF d SKIP LOCKED) AS d
+    WHERE s.enabled
     ORDER BY d.next_attempt_at, d.id
-    LIMIT $1
-    FOR UPDATE OF d SKIP LOCKED)
+    LIMIT $1)
 UPDATE webhook_deliveries d
 SET lease_until = now() + $2::interval, attempts = d.attempts + 1
 FROM candidates c, webhook_subscriptions s
@@ -194,9 +192,35 @@ RETURNING d.id, d.subscription_id, s.url, d.payload::text AS payload, d.attempts
 async def claim(
     conn: Connection, limit: int, lease: dt.timedelta, in_flight: dict[UUID, int], per_subscription: int
 ) -> list[Claimed]:
-    """Lease up to `limit` due deliveries, at most `per_subscription` per endpoint including `in_flight` ones."""
+    """Lease up to `limit` due deliveries, at most `per_subscription` per endpoint including `in_flight` ones.
+
+    Each lease is fenced by the delivery's `attempts` (incremented here): outcomes and lease renewals carry it, so a
+    worker whose lease ran out and was taken over cannot overwrite the new holder's work."""
     rows = await conn.fetch(_CLAIM, limit, lease, list(in_flight), list(in_flight.values()), per_subscription)
     return [Claimed(**dict(r)) for r in rows]
+
+
+async def renew(conn: Connection, leases: list[tuple[int, int]], lease: dt.timedelta) -> int:
+    """Extend the leases (delivery id, attempts) still held: a send that waits for its host's slot, or runs long,
+    never loses its lease to another worker while this one is alive. Returns how many were extended."""
+    status: str = await conn.execute(
+        """UPDATE webhook_deliveries d SET lease_until = now() + $3::interval
+           FROM unnest($1::bigint[], $2::int[]) AS l(id, attempts)
+           WHERE d.id = l.id AND d.attempts = l.attempts AND d.status = 'pending' AND d.lease_until IS NOT NULL""",
+        [delivery_id for delivery_id, _ in leases],
+        [attempts for _, attempts in leases],
+        lease,
+    )
+    return int(status.rsplit(" ", 1)[-1])
+
+
+async def next_due_in(conn: Connection) -> float | None:
+    """Seconds until the next pending delivery comes due (a retry), or None if none is waiting for its time."""
+    seconds: float | None = await conn.fetchval(
+        """SELECT extract(epoch FROM min(next_attempt_at) - now())::float8 FROM webhook_deliveries
+           WHERE status = 'pending' AND next_attempt_at > now()"""
+    )
+    return seconds
 
 
 async def release(conn: Connection, delivery_ids: list[int]) -> int:
@@ -210,24 +234,72 @@ async def release(conn: Connection, delivery_ids: list[int]) -> int:
     return int(status.rsplit(" ", 1)[-1])
 
 
-async def record_attempt(
-    conn: Connection,
-    delivery_id: int,
-    *,
-    status_code: int | None,
-    latency_ms: float,
-    error: str | None,
-    response_excerpt: str,
-) -> None:
+class Outcome(msgspec.Struct, frozen=True):
+    """One attempt's result to record, for the lease (`delivery_id`, `attempts`) it was made under.
+
+    `status` is the delivery's new status: "succeeded", "failed", or "pending" with `retry_at`."""
+
+    delivery_id: int
+    attempts: int
+    status: str
+    retry_at: dt.datetime | None
+    status_code: int | None
+    latency_ms: float
+    error: str | None  # the attempt's own error (no response), if any
+    last_error: str | None  # what the delivery shows: the error, or why its status is a failure
+    response_excerpt: str
+
+
+_RECORD_ATTEMPTS = """
+INSERT INTO webhook_attempts (delivery_id, status_code, latency_ms, error, response_excerpt)
+SELECT * FROM unnest($1::bigint[], $2::int[], $3::real[], $4::text[], $5::text[])"""
+
+# Fenced: a delivery whose lease was taken over by another worker (attempts moved on) is left to that worker.
+_RECORD_DELIVERIES = """
+UPDATE webhook_deliveries d
+SET status = o.status, lease_until = NULL, last_status = o.status_code, last_error = o.last_error,
+    next_attempt_at = coalesce(o.retry_at, d.next_attempt_at),
+    completed_at = CASE WHEN o.status = 'pending' THEN NULL ELSE now() END
+FROM unnest($1::bigint[], $2::int[], $3::text[], $4::timestamptz[], $5::int[], $6::text[])
+     AS o(id, attempts, status, retry_at, status_code, last_error)
+WHERE d.id = o.id AND d.attempts = o.attempts AND d.status = 'pending'"""
+
+
+async def record_outcomes(conn: Connection, outcomes: list[Outcome]) -> None:
+    """Record many attempts and their deliveries' new state in two statements (call inside a transaction)."""
     await conn.execute(
-        """INSERT INTO webhook_attempts (delivery_id, status_code, latency_ms, error, response_excerpt)
-           VALUES ($1, $2, $3, $4, $5)""",
-        delivery_id,
-        status_code,
-        latency_ms,
-        error,
-        response_excerpt,
+        _RECORD_ATTEMPTS,
+        [o.delivery_id for o in outcomes],
+        [o.status_code for o in outcomes],
+        [o.latency_ms for o in outcomes],
+        [o.error for o in outcomes],
+        [o.response_excerpt for o in outcomes],
     )
+    await conn.execute(
+        _RECORD_DELIVERIES,
+        [o.delivery_id for o in outcomes],
+        [o.attempts for o in outcomes],
+        [o.status for o in outcomes],
+        [o.retry_at for o in outcomes],
+        [o.status_code for o in outcomes],
+        [o.last_error for o in outcomes],
+    )
+
+
+async def mark_health(conn: Connection, latest: dict[UUID, bool]) -> dict[UUID, dt.datetime]:
+    """Record each endpoint's latest outcome (True: a success) in one statement, in id order (two workers lock the
+    rows they share in the same order). Returns since when each failing one has been failing without a success."""
+    ids = sorted(latest)
+    rows = await conn.fetch(
+        """UPDATE webhook_subscriptions s
+           SET failing_since = CASE WHEN h.ok THEN NULL ELSE coalesce(s.failing_since, now()) END
+           FROM unnest($1::uuid[], $2::bool[]) AS h(id, ok)
+           WHERE s.id = h.id AND (NOT h.ok OR s.failing_since IS NOT NULL)
+           RETURNING s.id, s.failing_since""",
+        ids,
+        [latest[i] for i in ids],
+    )
+    return {r["id"]: r["failing_since"] for r in rows if r["failing_since"] is not None}
 
 
 async def finish(
@@ -241,26 +313,6 @@ async def finish(
         status,
         last_status,
         last_error,
-    )
-
-
-async def reschedule(
-    conn: Connection, delivery_id: int, *, at: dt.datetime, last_status: int | None, last_error: str | None
-) -> None:
-    await conn.execute(
-        """UPDATE webhook_deliveries SET next_attempt_at = $2, lease_until = NULL, last_status = $3, last_error = $4
-           WHERE id = $1""",
-        delivery_id,
-        at,
-        last_status,
-        last_error,
-    )
-
-
-async def mark_healthy(conn: Connection, subscription_id: UUID) -> None:
-    await conn.execute(
-        "UPDATE webhook_subscriptions SET failing_since = NULL WHERE id = $1 AND failing_since IS NOT NULL",
-        subscription_id,
     )
 
 

@@ -44,28 +44,55 @@ class FanOut:
 @dataclass
 class DispatchSettings:
     timeout: dt.timedelta = dt.timedelta(seconds=15)
-    max_in_flight: int = 128
+    # A send that waits on a hung endpoint costs a socket and a task, not CPU; the sender's per-host cap keeps the
+    # hung ones to their own slots.
+    max_in_flight: int = 256
     per_subscription: int = 8
     disable_after: dt.timedelta = policy.DISABLE_AFTER
-    poll_seconds: float = 1.0  # retries come due without a notification
+    # Retries are woken by a timer on the next due one; this sweep catches what no notification announces: leases
+    # of a dead worker running out, and deliveries unblocked by another worker's outcome.
+    sweep_seconds: float = 5.0
     schedule: tuple[dt.timedelta, ...] = policy.RETRY_SCHEDULE
     lease_margin: dt.timedelta = dt.timedelta(seconds=30)
     rng: random.Random = field(default_factory=random.Random)
     # After `stop`, how long sends in flight may take before they are cancelled and their leases released;
     # None: until they time out (the timeout plus 5 s).
     shutdown_wait: dt.timedelta | None = None
+    # Outcomes are recorded in batches: at most this many per transaction, gathered for `flush_delay` seconds.
+    flush_batch: int = 512
+    flush_delay: float = 0.005
 
     @property
     def lease(self) -> dt.timedelta:
         # Long enough to cover a send that runs into its timeout, short enough to recover from a dead worker.
         return self.timeout + self.lease_margin
 
+    @property
+    def renew_seconds(self) -> float:
+        # Leases still held are renewed three times per lease: a live worker never loses one, even for a send
+        # queued behind a slow host for longer than the lease.
+        return self.lease.total_seconds() / 3
+
 
 # Told the outcome of every attempt ("success", "retry", "failed", "gone", "released") and its latency in seconds.
 Observer = Callable[[str, float | None], None]
 
 
+@dataclass(frozen=True)
+class _Done:
+    subscription_id: UUID
+    kind: str  # policy outcome: success, retry, failed, gone
+    outcome: store.Outcome
+
+
 class Dispatcher:
+    """Leases due deliveries, sends them, and records their outcomes in batches.
+
+    Three loops share the state: the claim loop (woken by NOTIFY, by a finished send, and by a timer on the next
+    due retry), the sends (one task each, bounded by the sender per host and overall), and the keeper, which
+    records finished sends in batches (one transaction for up to `flush_batch`) and renews the leases still held.
+    """
+
     def __init__(
         self,
         pool: Pool,
@@ -79,7 +106,9 @@ class Dispatcher:
         self._settings = settings or DispatchSettings()
         self._observe = observe
         self._wake = asyncio.Event()
+        self._finished = asyncio.Event()
         self._in_flight: dict[asyncio.Task[None], store.Claimed] = {}
+        self._done: list[_Done] = []
 
     def _notified(self, *_: object) -> None:
         self._wake.set()
@@ -87,6 +116,8 @@ class Dispatcher:
     async def run(self, stop: asyncio.Event) -> None:
         """Send until `stop`; then let sends in flight finish within `shutdown_wait`, and hand back the leases of
         any still unfinished (cancelled), so another worker sends them at once instead of after the lease."""
+        keeper_stop = asyncio.Event()
+        keeper = asyncio.create_task(self._keep(keeper_stop))
         backoff = 0.5
         try:
             while not stop.is_set():
@@ -99,7 +130,14 @@ class Dispatcher:
                         await asyncio.wait_for(stop.wait(), backoff)
                     backoff = min(backoff * 2, 30.0)
         finally:
-            await self._finish_in_flight()
+            try:
+                await self._finish_in_flight()
+            finally:
+                keeper_stop.set()
+                await keeper
+                close = getattr(self._sender, "aclose", None)  # the sender's idle keep-alive connections
+                if close is not None:
+                    await close()
 
     async def _finish_in_flight(self) -> None:
         if not self._in_flight:
@@ -135,12 +173,28 @@ class Dispatcher:
             try:
                 while not stop.is_set() and is_open(listener):
                     self._wake.clear()
-                    await self.dispatch_once()
-                    await self._wait(stop)
+                    wait = await self._claim_and_plan()
+                    await _wait_any(self._wake, stop, wait)
             finally:
                 if is_open(listener):
                     listener.remove_termination_listener(self._notified)
                     await listener.remove_listener(CHANNEL, self._notified)
+
+    async def _claim_and_plan(self) -> float:
+        """Claim if there is room worth a query; return how long to wait for something to come due."""
+        settings = self._settings
+        room = settings.max_in_flight - len(self._in_flight)
+        # Claim in batches (a quarter of the slots free, or nothing in flight): one query per send would make the
+        # claim the bottleneck under load.
+        if room <= 0 or (room < settings.max_in_flight // 4 and self._in_flight):
+            return settings.sweep_seconds
+        if await self.dispatch_once() > 0:
+            return settings.sweep_seconds
+        async with self._pool.acquire() as conn:
+            due_in = await store.next_due_in(conn)
+        if due_in is None:
+            return settings.sweep_seconds
+        return min(max(due_in, 0.001), settings.sweep_seconds)
 
     async def dispatch_once(self) -> int:
         """Lease as many due deliveries as there is room for and start sending them; return how many."""
@@ -153,22 +207,14 @@ class Dispatcher:
         for delivery in claimed:
             task = asyncio.create_task(self._deliver(delivery))
             self._in_flight[task] = delivery
-            task.add_done_callback(self._done)
+            task.add_done_callback(self._task_done)
         return len(claimed)
 
-    def _done(self, task: asyncio.Task[None]) -> None:
+    def _task_done(self, task: asyncio.Task[None]) -> None:
         self._in_flight.pop(task, None)
         self._wake.set()
         if not task.cancelled() and task.exception() is not None:
             log.warning("delivery task failed: %s", task.exception())
-
-    async def _wait(self, stop: asyncio.Event) -> None:
-        waiters = [asyncio.ensure_future(self._wake.wait()), asyncio.ensure_future(stop.wait())]
-        try:
-            await asyncio.wait(waiters, timeout=self._settings.poll_seconds, return_when=asyncio.FIRST_COMPLETED)
-        finally:
-            for waiter in waiters:
-                waiter.cancel()
 
     async def _deliver(self, claimed: store.Claimed) -> None:
         result = await self._sender.send(
@@ -180,46 +226,102 @@ class Dispatcher:
                 secrets=claimed.secrets,
             )
         )
-        await self._record(claimed, result)
+        self._done.append(self._judge(claimed, result))
+        self._finished.set()
 
-    async def _record(self, claimed: store.Claimed, result: SendResult) -> None:
-        now = dt.datetime.now(dt.UTC)
+    def _judge(self, claimed: store.Claimed, result: SendResult) -> _Done:
         outcome = policy.classify(
             attempt=claimed.attempts,
             status=result.status,
             error=result.error,
             retry_after=result.retry_after,
-            now=now,
+            now=dt.datetime.now(dt.UTC),
             rng=self._settings.rng,
             schedule=self._settings.schedule,
         )
         self._notify(outcome.kind, result.latency_ms / 1000)
-        async with transaction(self._pool) as conn:
-            await store.record_attempt(
-                conn,
-                claimed.id,
+        if outcome.kind == "success":
+            status, retry_at, last_error = "succeeded", None, None
+        elif outcome.kind == "retry" and outcome.retry_at is not None:
+            status, retry_at, last_error = "pending", outcome.retry_at, result.error or outcome.reason
+        else:
+            status, retry_at, last_error = "failed", None, result.error or outcome.reason
+        return _Done(
+            claimed.subscription_id,
+            outcome.kind,
+            store.Outcome(
+                delivery_id=claimed.id,
+                attempts=claimed.attempts,
+                status=status,
+                retry_at=retry_at,
                 status_code=result.status,
                 latency_ms=result.latency_ms,
                 error=result.error,
+                last_error=last_error,
                 response_excerpt=result.response_excerpt,
+            ),
+        )
+
+    async def _keep(self, stop: asyncio.Event) -> None:
+        """Record finished sends in batches and renew the leases still held, until `stop` and nothing is left."""
+        loop = asyncio.get_running_loop()
+        renew_at = loop.time() + self._settings.renew_seconds
+        failures = 0
+        while not (stop.is_set() and (not self._done or failures > 2)):
+            if not self._done:
+                self._finished.clear()
+                await _wait_any(self._finished, stop, max(renew_at - loop.time(), 0.0))
+            try:
+                if self._done:
+                    await asyncio.sleep(self._settings.flush_delay)  # let a few more finish: one transaction
+                    await self._flush()
+                if loop.time() >= renew_at:
+                    renew_at = loop.time() + self._settings.renew_seconds
+                    await self._renew()
+                failures = 0
+            except Exception as exc:  # the database went away: keep the outcomes, try again
+                failures += 1
+                log.warning("recording outcomes failed (%s: %s); retrying", type(exc).__name__, exc)
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), min(0.5 * failures, 5.0))
+        if self._done:
+            log.warning(
+                "%d outcomes not recorded: their deliveries are sent again when the lease ends", len(self._done)
             )
-            if outcome.kind == "success":
-                await store.finish(conn, claimed.id, status="succeeded", last_status=result.status, last_error=None)
-                await store.mark_healthy(conn, claimed.subscription_id)
-                return
-            error = result.error or outcome.reason
-            if outcome.kind == "retry" and outcome.retry_at is not None:
-                await store.reschedule(
-                    conn, claimed.id, at=outcome.retry_at, last_status=result.status, last_error=error
-                )
-            else:
-                await store.finish(conn, claimed.id, status="failed", last_status=result.status, last_error=error)
-            failing_since = await store.mark_failing(conn, claimed.subscription_id)
-            if outcome.kind == "gone":
-                await disable(conn, claimed.subscription_id, "the endpoint answered 410 Gone", failing_since)
-            elif policy.should_disable(failing_since, now, self._settings.disable_after):
-                reason = f"failing continuously since {failing_since.isoformat()}"
-                await disable(conn, claimed.subscription_id, reason, failing_since)
+
+    async def _flush(self) -> None:
+        batch = self._done[: self._settings.flush_batch]
+        last: dict[UUID, _Done] = {}
+        for done in batch:
+            last[done.subscription_id] = done  # an endpoint's health follows its latest outcome
+        now = dt.datetime.now(dt.UTC)
+        async with transaction(self._pool) as conn:
+            await store.record_outcomes(conn, [done.outcome for done in batch])
+            since = await store.mark_health(conn, {sid: done.kind == "success" for sid, done in last.items()})
+            for subscription_id, failing_since in since.items():
+                if last[subscription_id].kind == "gone":
+                    await disable(conn, subscription_id, "the endpoint answered 410 Gone", failing_since)
+                elif policy.should_disable(failing_since, now, self._settings.disable_after):
+                    reason = f"failing continuously since {failing_since.isoformat()}"
+                    await disable(conn, subscription_id, reason, failing_since)
+        del self._done[: len(batch)]
+        self._wake.set()  # recorded outcomes may unblock an entry's next delivery
+
+    async def _renew(self) -> None:
+        leases = [(c.id, c.attempts) for c in self._in_flight.values()]
+        leases += [(d.outcome.delivery_id, d.outcome.attempts) for d in self._done]
+        if leases:
+            async with self._pool.acquire() as conn:
+                await store.renew(conn, leases, self._settings.lease)
+
+
+async def _wait_any(event: asyncio.Event, stop: asyncio.Event, seconds: float) -> None:
+    waiters = [asyncio.ensure_future(event.wait()), asyncio.ensure_future(stop.wait())]
+    try:
+        await asyncio.wait(waiters, timeout=seconds, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for waiter in waiters:
+            waiter.cancel()
 
 
 async def disable(conn: Connection, subscription_id: UUID, reason: str, failing_since: dt.datetime | None) -> None:

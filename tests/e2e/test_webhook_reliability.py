@@ -604,27 +604,22 @@ async def test_the_worker_rides_out_a_postgresql_restart_without_losing_a_delive
         await api.create("after")
         arrived = await receiver.arrival("after")
         assert verified(arrived, secret)["type"] == "definition.created"
-        # The delivery whose outcome could not be recorded goes out again (at least once), with the same webhook-id.
-        await receiver.wait_for(lambda s: [r.webhook_id for r in s].count(held.webhook_id) >= 2, "the redelivery")
+        # The delivery whose outcome could not be recorded during the outage: the worker keeps the outcome and
+        # records it once the database is back (a worker that died instead would have it sent again, same id).
         await settled(api, subscription_id, 3)
+        assert receiver.ids().count(held.webhook_id) in (1, 2)
         # Recovered means listening again too: a change reaches the receiver at once, not at the next sweep (5 s).
         created_at = time.monotonic()
         await api.create("steady")
         latency = (await receiver.arrival("steady")).at - created_at
         items = await settled(api, subscription_id, 4)
     assert latency < 1.0, f"a change took {latency:.2f} s to arrive after the restart: the worker lost its LISTEN"
-    assert sorted(receiver.slugs()) == ["after", "before", "in-flight", "in-flight", "steady"]
+    assert sorted(set(receiver.slugs())) == ["after", "before", "in-flight", "steady"]
     assert {item["status"] for item in items} == {"succeeded"}
     assert worker.proc.poll() is None
     assert "retrying in" in worker.output, "the outage was noticed (and ridden out)"
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="known bug: a claim caps leases per subscription (8), not per host:port, while the sender sends 8 at a "
-    "time per host; with several subscriptions on one slow host, leased sends wait longer than their lease and the "
-    "other worker sends them again",
-)
 async def test_two_workers_never_send_twice_when_sends_queue_behind_a_slow_host(
     api: Api, database_url: str, receivers: Callable[..., Receiver], workers: Callable[..., WorkerProcess]
 ) -> None:
@@ -632,7 +627,8 @@ async def test_two_workers_never_send_twice_when_sends_queue_behind_a_slow_host(
     for _ in range(6):  # six subscriptions, one host (think of an integration platform's endpoint per customer)
         await subscribe(api, slow)
     # Lease 2 + 1 s. A worker may lease 8 per subscription, 48 here, but sends 8 at a time to the host: 6 rounds of
-    # 0.8 s, so the last rounds wait longer than the lease (and the idle worker looks for due ones every second).
+    # 0.8 s, so the last rounds wait longer than the lease. The worker renews the leases it holds (every 1 s here),
+    # so the idle worker never finds one run out.
     pair = [workers(database_url, TIMEOUT_SECONDS="2", LEASE_MARGIN_SECONDS="1") for _ in range(2)]
     for worker in pair:
         await worker.wait_started()
