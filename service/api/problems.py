@@ -279,7 +279,7 @@ _DESCRIPTIONS = {
     415: "The body is not application/json",
     422: "Invalid input; `errors` names each field",
     428: "This write needs If-Match",
-    503: "The database is unavailable; retry",
+    503: "A dependency (database, object storage, search) is unavailable; retry after Retry-After",
 }
 READ_PROBLEMS = (400, 401, 403, 404, 422, 503)
 WRITE_PROBLEMS = (*READ_PROBLEMS, 409, 412, 413, 415, 428)
