@@ -26,6 +26,8 @@ log = logging.getLogger(__name__)
 
 CHANNEL = "canon_events"
 BATCH = 500
+HELD_BACK_FIRST_RECHECK = 0.005  # seconds; doubles while the feed stays held back
+HELD_BACK_LAST_RECHECK = 0.25
 
 
 class Consumer(Protocol):
@@ -192,10 +194,17 @@ class _ConsumerLoop:
         self._wake.set()
 
     async def run(self, stop: asyncio.Event) -> None:
+        recheck = HELD_BACK_FIRST_RECHECK
         while not stop.is_set():
             self._wake.clear()
             await drain(self._pool, self._consumer)
-            await _wait_any(self._wake, stop, self._sweep)
+            async with self._pool.acquire() as conn:
+                held = await events.held_back(conn, self._consumer.name)
+            # An event that committed behind an older, still running transaction was announced while the feed
+            # could not show it yet; nobody will announce it again, so look back soon instead of after the sweep.
+            wait = recheck if held else self._sweep
+            recheck = min(recheck * 2, HELD_BACK_LAST_RECHECK) if held else HELD_BACK_FIRST_RECHECK
+            await _wait_any(self._wake, stop, wait)
 
 
 async def _wait_any(wake: asyncio.Event, stop: asyncio.Event, seconds: float) -> None:

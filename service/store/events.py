@@ -64,6 +64,20 @@ async def feed(
     return [StoredEvent(**dict(r)) for r in rows]
 
 
+async def held_back(conn: Connection, consumer: str) -> bool:
+    """Whether events past `consumer`'s position have committed but are still hidden from the feed because an
+    older transaction is running: no further notification will come for them, so the consumer should look again
+    soon rather than wait for its sweep."""
+    held: bool = await conn.fetchval(
+        """SELECT EXISTS (
+               SELECT 1 FROM events e JOIN consumer_offsets o ON o.name = $1
+               WHERE (e.txid, e.id) > (o.txid, o.event_id)
+                 AND e.txid >= pg_snapshot_xmin(pg_current_snapshot()))""",
+        consumer,
+    )
+    return held
+
+
 async def head(conn: Connection) -> tuple[int, int]:
     """The position after the newest visible event: where a new consumer that wants only the future starts."""
     row = await conn.fetchrow(

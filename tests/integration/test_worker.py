@@ -220,6 +220,35 @@ async def test_drain_waits_for_an_older_open_transaction(pool: Pool) -> None:
     assert consumer.seen == [event_a, event_b]
 
 
+async def test_the_worker_looks_again_when_an_older_transaction_held_back_a_notified_event(pool: Pool) -> None:
+    consumer = Recorder()
+    runner = Worker(pool, [consumer], sweep_seconds=60)
+    stop = asyncio.Event()
+    task = asyncio.create_task(runner.run(stop))
+    try:
+        deadline = time.monotonic() + 10
+        while await offset(pool, consumer.name) is None:
+            assert time.monotonic() < deadline, "the worker never made its first pass"
+            await asyncio.sleep(0.02)
+        async with pool.acquire() as older, pool.acquire() as conn:
+            tx = older.transaction()
+            await tx.start()
+            await older.fetchval("SELECT pg_current_xact_id()")  # holds the feed's horizon, writes no event
+            [event] = await add_events(pool, 1)  # committed and announced while the feed cannot show it
+            assert await events.held_back(conn, consumer.name) is True
+            await asyncio.sleep(0.2)
+            assert consumer.seen == []
+            await tx.commit()  # no event, so no notification: only the worker's own re-check finds it
+            released = time.monotonic()
+            while consumer.seen != [event]:
+                assert time.monotonic() - released < 2.0, "the held-back event waited for the 60 s sweep"
+                await asyncio.sleep(0.01)
+            assert await events.held_back(conn, consumer.name) is False
+    finally:
+        stop.set()
+        await asyncio.wait_for(task, 5)
+
+
 async def test_the_worker_wakes_on_notify(pool: Pool, client: AsyncTestClient[Any]) -> None:
     consumer = Recorder()
     runner = Worker(pool, [consumer], sweep_seconds=60)
