@@ -1117,8 +1117,8 @@ def render(
             "the receiver's `time.monotonic()` when the request was in, minus this script's when the publish "
             "response had been read. Stages, from the database's clock: *fan-out* = the delivery row's creation "
             "minus the event's (the publish transaction's start), *send* = the attempt's start minus the delivery "
-            "row's creation. The path: publish commits the event → `NOTIFY` → the worker's event loop runs each "
-            "consumer in turn (webhook fan-out, search sync) → `NOTIFY` → the dispatcher claims and sends. "
+            "row's creation. The path: publish commits the event → `NOTIFY` → the worker's fan-out loop (search sync "
+            "has a loop of its own) turns it into deliveries → `NOTIFY` → the dispatcher claims and sends. "
             f"Missing deliveries: {missing}.",
             "",
         ]
