@@ -252,7 +252,7 @@ def generate(url: str, entries: int, assets: int, seed: int = CORPUS_SEED) -> tu
                 "sha256": digest,
                 "references": [],
             }
-            blob_rows.append((digest, 100_000))
+            blob_rows.append((digest, 100_000, f"blobs/sha256/{digest[:2]}/{digest}"))
             text_rows.append((digest, text.paragraph(rng.randint(400, 800))))
         slug = {"definition": "d", "message": "m", "asset": "a"}[kind] + f"-{number}"
         entry_rows.append((entry_id, kind, slug, title, tags, owners, owners, 1, 1, "bench"))
@@ -283,7 +283,7 @@ def generate(url: str, entries: int, assets: int, seed: int = CORPUS_SEED) -> tu
                        VALUES ($1, $2, $3, $4::jsonb, $5, now(), now())""",
                     version_rows,
                 )
-                await conn.copy_records_to_table("blobs", records=blob_rows, columns=["sha256", "size"])
+                await conn.copy_records_to_table("blobs", records=blob_rows, columns=["sha256", "size", "storage_key"])
                 await conn.copy_records_to_table("asset_texts", records=text_rows, columns=["sha256", "text"])
             await conn.execute("ANALYZE")
         finally:
