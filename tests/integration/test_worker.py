@@ -86,6 +86,15 @@ async def offset(pool: Pool, name: str) -> tuple[int, int] | None:
     return None if row is None else (row["txid"], row["event_id"])
 
 
+async def wait_for_first_pass(pool: Pool, name: str, task: asyncio.Task[None]) -> None:
+    """Until the worker has drained `name` once (its position row exists): it then sleeps until woken or swept."""
+    deadline = time.monotonic() + 10
+    while await offset(pool, name) is None:
+        assert time.monotonic() < deadline, "the worker never made its first pass"
+        assert not task.done(), task
+        await asyncio.sleep(0.02)
+
+
 async def test_drain_hands_every_event_once_in_order_across_drains(pool: Pool, client: AsyncTestClient[Any]) -> None:
     consumer = Recorder()
     assert await drain(pool, consumer) == 0
@@ -226,10 +235,7 @@ async def test_the_worker_looks_again_when_an_older_transaction_held_back_a_noti
     stop = asyncio.Event()
     task = asyncio.create_task(runner.run(stop))
     try:
-        deadline = time.monotonic() + 10
-        while await offset(pool, consumer.name) is None:
-            assert time.monotonic() < deadline, "the worker never made its first pass"
-            await asyncio.sleep(0.02)
+        await wait_for_first_pass(pool, consumer.name, task)
         async with pool.acquire() as older, pool.acquire() as conn:
             tx = older.transaction()
             await tx.start()
@@ -255,11 +261,7 @@ async def test_the_worker_wakes_on_notify(pool: Pool, client: AsyncTestClient[An
     stop = asyncio.Event()
     task = asyncio.create_task(runner.run(stop))
     try:
-        deadline = time.monotonic() + 10
-        while await offset(pool, consumer.name) is None:  # the first pass has drained and the worker now sleeps
-            assert time.monotonic() < deadline, "the worker never made its first pass"
-            assert not task.done(), task
-            await asyncio.sleep(0.02)
+        await wait_for_first_pass(pool, consumer.name, task)
         await asyncio.sleep(0.1)
         assert consumer.seen == []
         created = time.monotonic()
@@ -285,14 +287,12 @@ async def test_the_worker_sweeps_without_notify(pool: Pool) -> None:
     stop = asyncio.Event()
     task = asyncio.create_task(runner.run(stop))
     try:
-        deadline = time.monotonic() + 10
-        while await offset(pool, consumer.name) is None:
-            assert time.monotonic() < deadline
-            await asyncio.sleep(0.02)
+        await wait_for_first_pass(pool, consumer.name, task)
         async with pool.acquire() as conn:
             # Delivery of this NOTIFY is suppressed: the trigger is off, as if the notification had been lost.
             await conn.execute("ALTER TABLE events DISABLE TRIGGER events_notify")
         ids = await add_events(pool, 2)
+        deadline = time.monotonic() + 10
         while consumer.seen != ids:
             assert time.monotonic() < deadline, "the sweep never picked the events up"
             await asyncio.sleep(0.02)
