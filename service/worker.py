@@ -19,6 +19,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from service.stopping import sleep_unless, wait_any
 from service.store import events, ops
 from service.store.database import Connection, Pool, is_open, transaction
 
@@ -130,7 +131,7 @@ class Worker:
             notified()  # anything committed before the LISTEN took effect
             try:
                 while not stop.is_set() and not lost.is_set() and is_open(listener):
-                    await _wait_any(lost, stop, self._sweep)
+                    await wait_any(lost, stop, self._sweep)
             finally:
                 if is_open(listener):
                     listener.remove_termination_listener(terminated)
@@ -147,14 +148,14 @@ class Worker:
                 backoff = 0.5
             except (TimeoutError, OSError, Exception) as exc:  # keep the worker alive
                 log.warning("%s loop failed (%s: %s); retrying in %.1fs", name, type(exc).__name__, exc, backoff)
-                await _sleep_unless(stop, backoff)
+                await sleep_unless(stop, backoff)
                 backoff = min(backoff * 2, 30.0)
 
     async def _housekeeping(self, stop: asyncio.Event) -> None:
         while not stop.is_set():
             await self._heartbeat()
             await self._run_due()
-            await _sleep_unless(stop, self._next_wait())
+            await sleep_unless(stop, self._next_wait())
 
     async def _run_due(self) -> None:
         now = time.monotonic()
@@ -204,21 +205,7 @@ class _ConsumerLoop:
             # could not show it yet; nobody will announce it again, so look back soon instead of after the sweep.
             wait = recheck if held else self._sweep
             recheck = min(recheck * 2, HELD_BACK_LAST_RECHECK) if held else HELD_BACK_FIRST_RECHECK
-            await _wait_any(self._wake, stop, wait)
-
-
-async def _wait_any(wake: asyncio.Event, stop: asyncio.Event, seconds: float) -> None:
-    waiters = [asyncio.ensure_future(wake.wait()), asyncio.ensure_future(stop.wait())]
-    try:
-        await asyncio.wait(waiters, timeout=seconds, return_when=asyncio.FIRST_COMPLETED)
-    finally:
-        for waiter in waiters:
-            waiter.cancel()
-
-
-async def _sleep_unless(stop: asyncio.Event, seconds: float) -> None:
-    with contextlib.suppress(TimeoutError):
-        await asyncio.wait_for(stop.wait(), seconds)
+            await wait_any(self._wake, stop, wait)
 
 
 async def prune_heartbeats(pool: Pool, older_than: dt.timedelta = dt.timedelta(days=1)) -> None:

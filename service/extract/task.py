@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from service.blobs.base import BlobStore
 from service.extract import text as extraction
 from service.extract.runner import Extractor
+from service.stopping import sleep_unless
 from service.store import asset_texts
 from service.store.database import Connection, Pool, transaction
 
@@ -121,8 +122,7 @@ class AssetTextExtraction:
                 except Exception as exc:  # keep extracting after a database or store outage
                     log.warning("text extraction failed (%s: %s); retrying", type(exc).__name__, exc)
                 if examined < self._batch:
-                    with contextlib.suppress(TimeoutError):
-                        await asyncio.wait_for(stop.wait(), self.every_seconds)
+                    await sleep_unless(stop, self.every_seconds)
         finally:
             self._extractor.close()  # a parse cut short by `stop` must not keep its process alive
 

@@ -10,7 +10,6 @@ that raced with the read.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import datetime as dt
 import logging
 import time
@@ -19,6 +18,7 @@ from typing import Any
 
 import asyncpg
 
+from service.stopping import sleep_unless
 from service.store.entry_views import EntryView
 
 log = logging.getLogger(__name__)
@@ -92,8 +92,7 @@ async def keep_listening(cache: ViewCache, url: str, stop: asyncio.Event) -> Non
         finally:
             cache.reset(enabled=False)
         if not stop.is_set():
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), backoff)
+            await sleep_unless(stop, backoff)
             backoff = min(backoff * 2, 10.0)
 
 

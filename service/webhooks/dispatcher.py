@@ -10,7 +10,6 @@ out and another worker sends the delivery again, with the same `webhook-id`.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import datetime as dt
 import logging
 import random
@@ -21,6 +20,7 @@ from dataclasses import dataclass, field
 from uuid import UUID
 
 from service.domain.events import WebhookEventData
+from service.stopping import sleep_unless, wait_any
 from service.store import events
 from service.store import webhooks as store
 from service.store.database import Connection, Pool, is_open, transaction
@@ -126,8 +126,7 @@ class Dispatcher:
                     backoff = 0.5
                 except Exception as exc:  # the database went away: retry, never die
                     log.warning("dispatcher failed (%s: %s); retrying in %.1fs", type(exc).__name__, exc, backoff)
-                    with contextlib.suppress(TimeoutError):
-                        await asyncio.wait_for(stop.wait(), backoff)
+                    await sleep_unless(stop, backoff)
                     backoff = min(backoff * 2, 30.0)
         finally:
             try:
@@ -174,7 +173,7 @@ class Dispatcher:
                 while not stop.is_set() and is_open(listener):
                     self._wake.clear()
                     wait = await self._claim_and_plan()
-                    await _wait_any(self._wake, stop, wait)
+                    await wait_any(self._wake, stop, wait)
             finally:
                 if is_open(listener):
                     listener.remove_termination_listener(self._notified)
@@ -270,7 +269,7 @@ class Dispatcher:
         while not (stop.is_set() and (not self._done or failures > 2)):
             if not self._done:
                 self._finished.clear()
-                await _wait_any(self._finished, stop, max(renew_at - loop.time(), 0.0))
+                await wait_any(self._finished, stop, max(renew_at - loop.time(), 0.0))
             try:
                 if self._done:
                     await asyncio.sleep(self._settings.flush_delay)  # let a few more finish: one transaction
@@ -282,8 +281,7 @@ class Dispatcher:
             except Exception as exc:  # the database went away: keep the outcomes, try again
                 failures += 1
                 log.warning("recording outcomes failed (%s: %s); retrying", type(exc).__name__, exc)
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(stop.wait(), min(0.5 * failures, 5.0))
+                await sleep_unless(stop, min(0.5 * failures, 5.0))
         if self._done:
             log.warning(
                 "%d outcomes not recorded: their deliveries are sent again when the lease ends", len(self._done)
@@ -313,15 +311,6 @@ class Dispatcher:
         if leases:
             async with self._pool.acquire() as conn:
                 await store.renew(conn, leases, self._settings.lease)
-
-
-async def _wait_any(event: asyncio.Event, stop: asyncio.Event, seconds: float) -> None:
-    waiters = [asyncio.ensure_future(event.wait()), asyncio.ensure_future(stop.wait())]
-    try:
-        await asyncio.wait(waiters, timeout=seconds, return_when=asyncio.FIRST_COMPLETED)
-    finally:
-        for waiter in waiters:
-            waiter.cancel()
 
 
 async def disable(conn: Connection, subscription_id: UUID, reason: str, failing_since: dt.datetime | None) -> None:
