@@ -28,10 +28,10 @@ from service.domain.kinds import MESSAGE
 from service.observability.http import observe
 from service.observability.metrics import CanonMetrics
 from service.store import migrations
-from service.store.database import create_pool, start_embedded
+from service.store.database import Pool, create_pool, start_embedded
 from service.store.view_cache import keep_listening
 from service.usecases.keys import KeyResolver
-from service.wiring import build_services, install_io_threads
+from service.wiring import build_services, install_io_threads, open_search_reads
 
 API_VERSION = "1.0.0"
 _BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
@@ -52,11 +52,13 @@ def _lifespan(settings: Settings, *, migrate: bool, background: Background | Non
         install_io_threads()
         url = await resolve_database_url(settings)
         pool = await create_pool(url, min_size=settings.db_pool_min, max_size=settings.db_pool_max)
+        search_reads: Pool | None = None
         try:
             if migrate:
                 async with pool.acquire() as conn:
                     await migrations.migrate(conn)
-            services = build_services(pool, settings)
+            search_reads = await open_search_reads(url, settings)
+            services = build_services(pool, settings, search_reads=search_reads)
             app.state.services = services
             app.state.pool = pool
             app.state.settings = settings
@@ -77,6 +79,8 @@ def _lifespan(settings: Settings, *, migrate: bool, background: Background | Non
                 await listener
                 await services.search.close()
         finally:
+            if search_reads is not None:
+                await search_reads.close()
             await pool.close()
 
     return lifespan

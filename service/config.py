@@ -44,6 +44,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     meilisearch_api_key: str | None = None
     # HMAC key of search tokens. Unset: a random key per process, so set it when more than one API replica runs.
     search_token_secret: str | None = None
+    # Connections each API process keeps for search statements (PostgreSQL search), beside CANON_DB_POOL_MAX:
+    # they are opened with the planner settings search needs (see service/search/postgres.py).
+    search_pool_max: int = 4
     search_cache_size: int = 2000  # answers each API process keeps (PostgreSQL search); 0 turns the cache off
     # How long a process trusts its cache before asking whether the index changed: adds at most this much to the
     # time a publish, retire or expiry takes to show in search, and saves that question on nearly every request.

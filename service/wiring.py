@@ -15,9 +15,9 @@ from service.extract.task import AssetTextExtraction
 from service.observability.metrics import CanonMetrics
 from service.search import tokens
 from service.search.base import SearchIndex
-from service.search.postgres import PostgresSearchIndex
+from service.search.postgres import READ_SESSION, PostgresSearchIndex
 from service.search.sync import SearchSync, refresh_blob
-from service.store.database import Connection, Pool
+from service.store.database import Connection, Pool, create_pool
 from service.store.view_cache import ViewCache
 from service.usecases import blob_gc, expiry
 from service.usecases.assets import AssetContext
@@ -54,15 +54,28 @@ def build_blob_store(settings: Settings) -> BlobStore:
     return LocalBlobStore(settings.blob_dir or settings.data_dir / "blobs")
 
 
-def build_search_index(pool: Pool, settings: Settings) -> SearchIndex:
-    """Meilisearch when `CANON_MEILISEARCH_URL` is set, else full-text search in PostgreSQL (the default)."""
+def build_search_index(pool: Pool, settings: Settings, reads: Pool | None = None) -> SearchIndex:
+    """Meilisearch when `CANON_MEILISEARCH_URL` is set, else full-text search in PostgreSQL (the default), searching
+    on `reads` (see `open_search_reads`)."""
     if settings.meilisearch_url:
         from service.search.meilisearch import MeilisearchIndex  # noqa: PLC0415  # its client loads only when used
 
         return MeilisearchIndex(settings.meilisearch_url, settings.meilisearch_api_key)
     return PostgresSearchIndex(
-        pool, cache_size=settings.search_cache_size, recheck_seconds=settings.search_cache_recheck_seconds
+        pool,
+        reads=reads,
+        cache_size=settings.search_cache_size,
+        recheck_seconds=settings.search_cache_recheck_seconds,
     )
+
+
+async def open_search_reads(url: str, settings: Settings) -> Pool | None:
+    """The connections an API process searches on: PostgreSQL search plans best with its own session settings, which
+    a pool shared with everything else cannot carry. None with Meilisearch."""
+    if settings.meilisearch_url:
+        return None
+    size = max(1, settings.search_pool_max)
+    return await create_pool(url, min_size=1, max_size=size, session=READ_SESSION, stateless=True)
 
 
 @dataclass(frozen=True)
@@ -78,7 +91,9 @@ class Services:
     search_token_key: bytes  # signs search tokens; random per process unless CANON_SEARCH_TOKEN_SECRET is set
 
 
-def build_services(pool: Pool, settings: Settings, blobs: BlobStore | None = None) -> Services:
+def build_services(
+    pool: Pool, settings: Settings, blobs: BlobStore | None = None, search_reads: Pool | None = None
+) -> Services:
     views = ViewCache()
     contexts = {
         name: EntryContext(pool=pool, spec=spec, base_url=settings.public_url, views=views)
@@ -102,7 +117,7 @@ def build_services(pool: Pool, settings: Settings, blobs: BlobStore | None = Non
             max_bytes=settings.asset_max_bytes,
             presign_for=dt.timedelta(seconds=settings.presign_seconds),
         ),
-        search=build_search_index(pool, settings),
+        search=build_search_index(pool, settings, search_reads),
         search_token_key=tokens.secret_key(settings.search_token_secret),
     )
 

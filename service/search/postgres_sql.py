@@ -124,16 +124,16 @@ _FILTERS = """(d.layer = ANY($2::text[])) IS TRUE
 # least one of the query's terms ($14) are scored at all, and ranking reads the small `head_tsv` (weights
 # {D, C, B, A}: summary B 0.4, title and aliases A 1.0), never the large `tsv`: a broad word can match thousands of
 # bodies, and scoring each of them was most of a query's cost. Matches only in bodies or asset text score 0 and
-# follow, ordered by title. The small vectors ride along in the matched rows (stored inline, see migration 0009),
-# so ranking needs no second scan of the table.
+# follow, ordered by title. The score is computed while the matching rows are read (the small vectors are stored
+# inline, see migration 0009): carrying the vectors into the materialised matches to score them there cost more.
 # The query and the folded text are sub-selects: computed once per statement (InitPlans), where a function call in
 # the select list would parse and stem the query again for every matching row.
 _QUERY = f"(SELECT to_tsquery('{CONFIG}', $1))"
 _ANY_QUERY = f"(SELECT to_tsquery('{CONFIG}', $14))"
-_SCORE = f"""(CASE WHEN m.head_tsv @@ {_ANY_QUERY} THEN
-        (CASE WHEN m.names_tsv @@ {_QUERY} THEN 1 ELSE 0 END
-        + CASE WHEN m.title_key = (SELECT canon_fold($13)) THEN 1 ELSE 0 END
-        + ts_rank('{{0.05, 0.2, 0.4, 1.0}}', m.head_tsv, {_ANY_QUERY}, 32))
+_SCORE = f"""(CASE WHEN d.head_tsv @@ {_ANY_QUERY} THEN
+        (CASE WHEN d.names_tsv @@ {_QUERY} THEN 1 ELSE 0 END
+        + CASE WHEN d.title_key = (SELECT canon_fold($13)) THEN 1 ELSE 0 END
+        + ts_rank('{{0.05, 0.2, 0.4, 1.0}}', d.head_tsv, {_ANY_QUERY}, 32))
     ELSE 0 END)::float8"""
 
 
@@ -145,11 +145,13 @@ def _escaped(text: str) -> str:
 
 
 # Highlighting parses and stems its whole input for every hit of the page: the window is the summary and the
-# start of the body and of the file's text.
+# start of the body and of the file's text. It marks every word of the query found there (the any-term query): with
+# the whole query, ts_headline marks nothing in a document that holds one of two words only in its title. A query
+# of exclusions only has no such terms: its snippet is the start of the window.
 _SNIPPET_SOURCE = """concat_ws(' … ', nullif(d.summary, ''), nullif(left(d.body, 3000), ''),
     nullif(left(d.extracted_text, 5000), ''))"""
 
-_HEADLINE = f"""ts_headline('{CONFIG}', {_escaped(_SNIPPET_SOURCE)}, {_QUERY},
+_HEADLINE = f"""ts_headline('{CONFIG}', {_escaped(_SNIPPET_SOURCE)}, coalesce({_ANY_QUERY}, {_QUERY}),
     'StartSel={OPEN}, StopSel={CLOSE}, MaxWords=30, MinWords=12, MaxFragments=2, FragmentDelimiter=" … "')"""
 
 _EXCERPT = _escaped("left(coalesce(nullif(d.summary, ''), nullif(d.body, ''), d.extracted_text), 240)")
@@ -162,19 +164,18 @@ def _search_sql(*, text: bool) -> str:
     asked for, and the earliest future expiry among them (how long a cached copy of the answer stays true)."""
     if text:
         match = f"AND d.tsv @@ to_tsquery('{CONFIG}', $1)"
-        score, vectors = _SCORE, ", d.head_tsv, d.names_tsv"
+        score, snippet = _SCORE, _HEADLINE
     else:
         match = "AND $1::text IS NULL AND $13::text IS NULL AND $14::text IS NULL"
-        score, vectors = "0::float8", ""
-    snippet = _HEADLINE if text else _EXCERPT
+        score, snippet = "0::float8", _EXCERPT
     return f"""
 WITH matched AS MATERIALIZED (
-    SELECT d.kind, d.slug, d.layer, d.tags, d.teams, d.expires_at, d.title_key{vectors}
+    SELECT d.kind, d.slug, d.layer, d.tags, d.teams, d.expires_at, d.title_key, {score} AS score
     FROM search_documents d
     WHERE {_FILTERS}
       {match}
 ), page AS (
-    SELECT m.kind, m.slug, m.layer, m.title_key, {score} AS score
+    SELECT m.kind, m.slug, m.layer, m.title_key, m.score
     FROM matched m
     ORDER BY {_ORDER.format(p="")} LIMIT $10 OFFSET $11
 )

@@ -50,15 +50,30 @@ async def _init_connection(conn: asyncpg.Connection[Any]) -> None:
         )
 
 
-async def create_pool(url: str, *, min_size: int = 2, max_size: int = 10) -> Pool:
-    """A pool whose connections speak JSON through msgspec."""
+async def _keep_session(conn: asyncpg.Connection[Any]) -> None:
+    """Release without the reset round trip (`RESET ALL`, `UNLISTEN *`, ...): for pools whose users leave no session
+    state behind. asyncpg still rolls back a transaction left open."""
+
+
+async def create_pool(
+    url: str,
+    *,
+    min_size: int = 2,
+    max_size: int = 10,
+    session: dict[str, str] | None = None,
+    stateless: bool = False,
+) -> Pool:
+    """A pool whose connections speak JSON through msgspec. `session` adds server settings to its connections;
+    `stateless` (its users change no session state: no SET, LISTEN or session locks) skips the reset query that
+    otherwise costs a round trip on every release."""
     pool = await asyncpg.create_pool(
         url,
         min_size=min_size,
         max_size=max_size,
         init=_init_connection,
+        reset=_keep_session if stateless else None,
         command_timeout=30,
-        server_settings={"timezone": "UTC", "application_name": "canon"},
+        server_settings={"timezone": "UTC", "application_name": "canon", **(session or {})},
     )
     assert pool is not None
     return pool

@@ -19,9 +19,11 @@ from typing import Any
 import asyncpg
 import pytest
 
+from service.config import Settings
 from service.search.base import SearchDocument, SearchHit, SearchIndex, SearchQuery, SearchResult
 from service.search.postgres import PostgresSearchIndex
 from service.store.database import create_pool
+from service.wiring import open_search_reads
 from tests.conftest import TEMPLATE, with_database
 
 NOW = dt.datetime.now(dt.UTC)
@@ -243,11 +245,14 @@ async def search_backend(request: pytest.FixtureRequest, search_database: str) -
             await index.close()
         return
     pool = await create_pool(search_database, min_size=1, max_size=3)
+    reads = await open_search_reads(search_database, Settings())  # searches run as in the API process
+    assert reads is not None
     try:
-        index = PostgresSearchIndex(pool)
+        index = PostgresSearchIndex(pool, reads=reads)
         assert await index.reindex(_docs(CORPUS), SYNONYMS) == len(CORPUS)
         yield index
     finally:
+        await reads.close()
         await pool.close()
 
 
@@ -374,6 +379,12 @@ async def test_snippets_mark_the_matched_words_and_escape_the_rest(index: Search
     assert "<mark>logs</mark>" in hit.snippet
     assert "<security>" not in hit.snippet
     assert "&lt;security&gt;" in hit.snippet
+
+
+async def test_snippets_mark_a_word_even_when_another_matched_only_in_the_title(index: SearchIndex) -> None:
+    result = await find(index, "discovery committee")  # "discovery" is in the title only, "committee" in the body
+    assert slugs(result)[0] == "discovery-talk-track"
+    assert "<mark>committee</mark>" in result.hits[0].snippet
 
 
 # --- filters and facets -------------------------------------------------------------------------------------------
