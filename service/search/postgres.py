@@ -25,7 +25,8 @@ import msgspec
 
 from service.search import postgres_sql as sql
 from service.search import query as lang
-from service.search.base import MARK_CLOSE, MARK_OPEN, Layer, SearchDocument, SearchHit, SearchQuery, SearchResult
+from service.search.base import Layer, SearchDocument, SearchHit, SearchQuery, SearchResult
+from service.search.snippets import snippet
 from service.store.database import Connection, Pool
 
 REINDEX_BATCH = 500
@@ -77,7 +78,7 @@ class _RawHit(msgspec.Struct, frozen=True):
     title: str
     version: int
     status: str
-    snippet: str | None
+    source: str | None  # the text its snippet is cut from
     score: float
     api_url: str
     content_url: str | None
@@ -93,11 +94,6 @@ class _Cached(msgspec.Struct, frozen=True):
 
 _hits_decoder = msgspec.json.Decoder(list[_RawHit])
 _facet_decoder = msgspec.json.Decoder(dict[str, int])
-
-
-def marked(snippet: str) -> str:
-    """The highlight sentinels of an (already escaped) snippet as <mark> tags."""
-    return snippet.replace(sql.OPEN, MARK_OPEN).replace(sql.CLOSE, MARK_CLOSE)
 
 
 def _cache_key(query: SearchQuery) -> tuple[object, ...]:
@@ -281,6 +277,7 @@ class PostgresSearchIndex:
 
 
 def _result(record: asyncpg.Record, query: SearchQuery) -> SearchResult:
+    words: list[str] = record["words"]
     hits = [
         SearchHit(
             kind=h.kind,
@@ -288,7 +285,7 @@ def _result(record: asyncpg.Record, query: SearchQuery) -> SearchResult:
             title=h.title,
             version=h.version,
             status=h.status,
-            snippet=marked(h.snippet or ""),
+            snippet=snippet(h.source or "", words),
             score=round(h.score, 6),
             api_url=h.api_url,
             content_url=h.content_url,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 CONFIG = "canon_search"
-OPEN, CLOSE = "\u2983", "\u2984"  # highlight sentinels: the escaped snippet's marks, turned into <mark> in Python
+MARK_WORDS = 200  # words snippets may mark: the most frequent of those the query's terms stand for
 
 # Documents whose text is new or changed are written whole (their vectors computed) and their words counted into
 # the vocabulary; for the others (a draft submitted, approved: same text, new status) only the small fields that
@@ -52,8 +52,8 @@ WITH docs AS (
           IS DISTINCT FROM (d.version, d.version_status, d.tags, d.teams, d.expires_at, d.updated_at, d.api_url,
               d.content_url)
 )
-INSERT INTO search_terms AS t (term, hits)
-SELECT word, count(*) FROM changed, regexp_split_to_table(canon_fold(concat_ws(' ', title,
+INSERT INTO search_terms AS t (term, hits, stem)
+SELECT word, count(*), canon_stem(word) FROM changed, regexp_split_to_table(canon_fold(concat_ws(' ', title,
     array_to_string(aliases, ' '), summary, body, extracted_text)), '[^[:alnum:]]+') AS word
 WHERE length(word) BETWEEN 2 AND 40
 GROUP BY word
@@ -137,24 +137,28 @@ _SCORE = f"""(CASE WHEN d.head_tsv @@ {_ANY_QUERY} THEN
     ELSE 0 END)::float8"""
 
 
-def _escaped(text: str) -> str:
-    """SQL for `text` HTML-escaped, without the highlight sentinels. ts_headline would drop `<tag>`-like words as
-    markup; escaped first, they stay as text, and the snippet needs no escaping afterwards."""
-    bare = f"translate({text}, '{OPEN}{CLOSE}', '')"
-    return f"replace(replace(replace({bare}, '&', '&amp;'), '<', '&lt;'), '>', '&gt;')"
-
-
-# Highlighting parses and stems its whole input for every hit of the page: the window is the summary and the
-# start of the body and of the file's text. It marks every word of the query found there (the any-term query): with
-# the whole query, ts_headline marks nothing in a document that holds one of two words only in its title. A query
-# of exclusions only has no such terms: its snippet is the start of the window.
+# A hit's snippet is cut from this text in Python (`snippets.py`): the summary and the start of the body and of the
+# file's text. Listings show the start of the first non-empty one.
 _SNIPPET_SOURCE = """concat_ws(' … ', nullif(d.summary, ''), nullif(left(d.body, 3000), ''),
     nullif(left(d.extracted_text, 5000), ''))"""
+_EXCERPT_SOURCE = "left(coalesce(nullif(d.summary, ''), nullif(d.body, ''), d.extracted_text), 400)"
 
-_HEADLINE = f"""ts_headline('{CONFIG}', {_escaped(_SNIPPET_SOURCE)}, coalesce({_ANY_QUERY}, {_QUERY}),
-    'StartSel={OPEN}, StopSel={CLOSE}, MaxWords=30, MinWords=12, MaxFragments=2, FragmentDelimiter=" … "')"""
-
-_EXCERPT = _escaped("left(coalesce(nullif(d.summary, ''), nullif(d.body, ''), d.extracted_text), 240)")
+# The words snippets mark: the vocabulary's words whose stem is one of the query's positive terms, or begins with a
+# prefix term ("cycle", "cycles" for `cycl`; "industry", "industrial" for `industr:*`), the most frequent first.
+# The terms are read off the stemmed query's text (quoted, a quote doubled, `:*` after a prefix). A query of
+# exclusions only marks its excluded words, which no hit holds.
+_MARK_WORDS = f"""ARRAY(
+    SELECT w.term FROM (
+        SELECT replace(l[1], '''''', '''') AS stem, l[2] IS NOT NULL AS prefix
+        FROM regexp_matches(coalesce({_ANY_QUERY}, {_QUERY})::text, '''((?:[^'']|'''')+)''(:\\*)?', 'g') AS l
+    ) q CROSS JOIN LATERAL (
+        SELECT t.term, t.hits FROM search_terms t WHERE NOT q.prefix AND t.stem = q.stem
+        UNION ALL
+        (SELECT t.term, t.hits FROM search_terms t
+         WHERE q.prefix AND t.stem ~>=~ q.stem AND t.stem ~<~ (q.stem || chr(1114111))
+         ORDER BY t.hits DESC LIMIT {MARK_WORDS})
+    ) w
+    ORDER BY w.hits DESC LIMIT {MARK_WORDS})"""  # noqa: S608  # constants only
 
 _ORDER = "{p}score DESC, {p}title_key, {p}kind, {p}slug, {p}layer DESC"
 
@@ -164,10 +168,10 @@ def _search_sql(*, text: bool) -> str:
     asked for, and the earliest future expiry among them (how long a cached copy of the answer stays true)."""
     if text:
         match = f"AND d.tsv @@ to_tsquery('{CONFIG}', $1)"
-        score, snippet = _SCORE, _HEADLINE
+        score, source, words = _SCORE, _SNIPPET_SOURCE, _MARK_WORDS
     else:
         match = "AND $1::text IS NULL AND $13::text IS NULL AND $14::text IS NULL"
-        score, snippet = "0::float8", _EXCERPT
+        score, source, words = "0::float8", _EXCERPT_SOURCE, "'{}'::text[]"
     return f"""
 WITH matched AS MATERIALIZED (
     SELECT d.kind, d.slug, d.layer, d.tags, d.teams, d.expires_at, d.title_key, {score} AS score
@@ -182,10 +186,11 @@ WITH matched AS MATERIALIZED (
 SELECT (SELECT count(*) FROM matched) AS total,
     (SELECT min(expires_at) FROM matched WHERE expires_at > $4) AS changes_at,
     (SELECT coalesce(json_agg(json_build_object('kind', d.kind, 'slug', d.slug, 'title', d.title,
-        'version', d.version, 'status', d.version_status, 'snippet', {snippet}, 'score', p.score,
+        'version', d.version, 'status', d.version_status, 'source', {source}, 'score', p.score,
         'api_url', d.api_url, 'content_url', d.content_url, 'tags', d.tags, 'teams', d.teams,
         'expires_at', d.expires_at) ORDER BY {_ORDER.format(p="p.")}), '[]')
      FROM page p JOIN search_documents d USING (kind, slug, layer))::text AS hits,
+    {words} AS words,
     CASE WHEN 'kind' = ANY($12::text[]) THEN (SELECT coalesce(json_object_agg(f.kind, f.n), '{{}}') FROM (
         SELECT kind, count(*) AS n FROM matched GROUP BY kind ORDER BY n DESC, kind) f)::text END AS kind,
     CASE WHEN 'tags' = ANY($12::text[]) THEN (SELECT coalesce(json_object_agg(f.tag, f.n), '{{}}') FROM (
