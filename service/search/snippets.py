@@ -22,6 +22,7 @@ PASSAGES = 2
 LEAD_CHARS = 60  # of text kept before a passage's first marked word
 PASSAGE_CHARS = 240  # a passage's length, about 30 words; also the length of a snippet with nothing to mark
 _SPACES = re.compile(r"\s+")
+_SPACING = re.compile(r"\s{2,}|[^\S ]")  # what becomes one space: single spaces are left alone, which is faster
 _OPEN, _CLOSE = "\ue000", "\ue001"  # placeholders for the marks (private-use characters)
 
 
@@ -101,7 +102,7 @@ class _FoldTable(dict[int, int]):
 
 
 _FOLD = _FoldTable()
-_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+_NON_ASCII = re.compile(r"[^\x00-\x7f\u2000-\u206f]")  # general punctuation ("…") needs no folding
 
 
 def _fold_char(match: re.Match[str]) -> str:
@@ -152,4 +153,4 @@ def _word_end(text: str, at: int) -> int:
 
 
 def _escaped(text: str) -> str:
-    return html.escape(_SPACES.sub(" ", text), quote=False)
+    return html.escape(_SPACING.sub(" ", text), quote=False)
