@@ -61,6 +61,7 @@ def _lifespan(settings: Settings, *, migrate: bool, background: Background | Non
             services = build_services(pool, settings, search_reads=search_reads)
             app.state.services = services
             app.state.pool = pool
+            app.state.search_pool = search_reads
             app.state.settings = settings
             app.state.entry_contexts = services.entry_contexts
             app.state.asset_context = services.assets

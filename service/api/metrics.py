@@ -12,6 +12,7 @@ from service.api.deps import DbPool, HttpRequest
 from service.config import Settings
 from service.observability.collect import database_families, pool_families
 from service.observability.metrics import MEDIA_TYPE, CanonMetrics
+from service.store.database import Pool
 
 
 def _authorized(request: HttpRequest, token: str) -> bool:
@@ -26,5 +27,7 @@ async def metrics(request: HttpRequest, pool: DbPool) -> Response[str]:
         raise NotAuthorizedException("send the metrics token as 'Authorization: Bearer <token>'")
     registry: CanonMetrics = request.app.state.metrics
     fresh = dt.timedelta(seconds=settings.worker_fresh_seconds)
-    families = [*pool_families(pool), *await database_families(pool, fresh)]
+    search_pool: Pool | None = request.app.state.search_pool
+    searching = pool_families(search_pool, "search") if search_pool is not None else []
+    families = [*pool_families(pool), *searching, *await database_families(pool, fresh)]
     return Response(registry.render(families), media_type=MEDIA_TYPE)  # Litestar adds the charset

@@ -21,17 +21,18 @@ SCRAPE_SECONDS = 2.0
 SEARCH_CONSUMER = "search-sync"
 
 
-def pool_families(pool: Pool) -> list[Family]:
+def pool_families(pool: Pool, name: str = "db") -> list[Family]:
+    """Gauges of one of this process's pools: `db` (everything) or `search` (PostgreSQL search statements)."""
     size, idle = pool.get_size(), pool.get_idle_size()
     return [
         gauge(
-            "canon_db_pool_connections",
-            "Connections of this process's pool, by state",
+            f"canon_{name}_pool_connections",
+            f"Connections of this process's {name} pool, by state",
             [({"state": "in_use"}, size - idle), ({"state": "idle"}, idle)],
         ),
         gauge(
-            "canon_db_pool_max_connections",
-            "The most connections this process's pool opens",
+            f"canon_{name}_pool_max_connections",
+            f"The most connections this process's {name} pool opens",
             [({}, pool.get_max_size())],
         ),
     ]

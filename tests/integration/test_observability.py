@@ -71,6 +71,8 @@ async def test_metrics_count_requests_by_route_template_and_status(client: Async
     assert not any("no-such-slug" in str(key) or "/nowhere" in str(key) for key in found), "raw paths stay out"
     assert found[("canon_db_pool_max_connections", ())] == 5
     assert {("canon_db_pool_connections", (("state", state),)) for state in ("in_use", "idle")} <= set(found)
+    assert found[("canon_search_pool_max_connections", ())] == 4  # CANON_SEARCH_POOL_MAX's default
+    assert {("canon_search_pool_connections", (("state", state),)) for state in ("in_use", "idle")} <= set(found)
     assert found[("canon_metrics_database_up", ())] == 1
     assert found[("canon_http_requests_in_flight", ())] == 1, "the scrape itself"
 
