@@ -12,6 +12,7 @@ import importlib.util
 import json
 import os
 import platform
+import re
 import signal
 import socket
 import subprocess
@@ -262,3 +263,62 @@ def write_section(path: Path, section: str, start_mark: str, end_mark: str) -> N
         text = text.rstrip("\n") + "\n\n" + section
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text if text.endswith("\n") else text + "\n")
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Profiles (py-spy)
+
+_LINE = re.compile(r":\d+\)$")
+
+
+@contextlib.contextmanager
+def profiling(
+    procs: Processes, folder: Path, pids: dict[str, int], *, threads: bool = False
+) -> Iterator[dict[str, Path]]:
+    """`py-spy record` (100 Hz, on-CPU samples; with `threads`, one stack root per thread) on each process while
+    open; yields where each writes its raw profile."""
+    spy = Path(sys.executable).with_name("py-spy")
+    if not spy.exists():
+        raise RuntimeError("py-spy is not installed: .venv/bin/pip install py-spy")
+    outputs = {name: folder / f"profile-{name}.txt" for name in pids}
+    options = ["--rate", "100", "--format", "raw", "--nonblocking", *(["--threads"] if threads else [])]
+    recorders = [
+        procs.start(
+            f"py-spy-{name}",
+            [str(spy), "record", "--pid", str(pid), *options, "--output", str(outputs[name])],
+            dict(os.environ),
+        )
+        for name, pid in pids.items()
+    ]
+    time.sleep(1.0)  # attached
+    try:
+        yield outputs
+    finally:
+        for recorder in recorders:
+            with contextlib.suppress(ProcessLookupError):
+                recorder.send_signal(signal.SIGINT)  # py-spy writes its output on SIGINT
+        for recorder in recorders:
+            try:
+                recorder.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                recorder.kill()
+
+
+def profile_stacks(path: Path) -> Iterator[tuple[list[str], int]]:
+    """(frames, samples) of each stack of a raw py-spy profile, outermost frame first (none if it is missing)."""
+    if not path.exists():
+        return
+    for line in path.read_text(errors="replace").splitlines():
+        stack, _, count_text = line.rpartition(" ")
+        if stack and count_text.isdigit():
+            yield stack.split(";"), int(count_text)
+
+
+def frame_name(frame: str) -> str:
+    """`name (path/to/module.py:12)` → `name (module path relative to site-packages or the repo)`."""
+    frame = _LINE.sub(")", frame)
+    for marker in ("site-packages/", f"{ROOT}/", "/lib/python3.11/"):
+        if marker in frame:
+            name, _, path = frame.partition(" (")
+            return f"{name} ({path.split(marker, 1)[1]}"
+    return frame

@@ -56,14 +56,12 @@ import secrets
 import shutil
 import signal
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
 import time
 import uuid
 from collections import Counter
-from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -81,12 +79,15 @@ from _harness import (
     database,
     exit_on_signal,
     expect,
+    frame_name,
     free_port,
     load_average,
     machine,
     machine_busy,
     migrate,
     postgres_cpu,
+    profile_stacks,
+    profiling,
     wait_idle,
     wait_ready,
     write_section,
@@ -393,44 +394,6 @@ def download(port: int, slug: str, key: str) -> tuple[int, str]:
 # Profile (py-spy)
 
 
-def py_spy() -> str | None:
-    script = Path(sys.executable).with_name("py-spy")
-    return str(script) if script.exists() else None
-
-
-@contextlib.contextmanager
-def profiling(procs: Processes, folder: Path, pids: dict[str, int]) -> Iterator[dict[str, Path]]:
-    """`py-spy record` (100 Hz, on-CPU samples, one stack root per thread) on each process while open."""
-    spy = py_spy()
-    if spy is None:
-        raise RuntimeError("py-spy is not installed: .venv/bin/pip install py-spy")
-    outputs = {name: folder / f"profile-{name}.txt" for name in pids}
-    options = ["--rate", "100", "--format", "raw", "--threads", "--nonblocking"]
-    recorders = [
-        procs.start(
-            f"py-spy-{name}",
-            [spy, "record", "--pid", str(pid), *options, "--output", str(outputs[name])],
-            dict(os.environ),
-        )
-        for name, pid in pids.items()
-    ]
-    time.sleep(1.0)  # attached
-    try:
-        yield outputs
-    finally:
-        for recorder in recorders:
-            with contextlib.suppress(ProcessLookupError):
-                recorder.send_signal(signal.SIGINT)  # py-spy writes its output on SIGINT
-        for recorder in recorders:
-            try:
-                recorder.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                recorder.kill()
-
-
-_LINE = re.compile(r":\d+\)$")
-
-
 @dataclass
 class Profile:
     process: str
@@ -440,34 +403,19 @@ class Profile:
     inclusive: list[tuple[str, int]]  # selected frames (any depth), samples
 
 
-def _frame(frame: str) -> str:
-    """`name (path/to/module.py:12)` → `name (module path relative to site-packages or the repo)`."""
-    frame = _LINE.sub(")", frame)
-    for marker in ("site-packages/", f"{ROOT}/", "/lib/python3.11/"):
-        if marker in frame:
-            name, _, path = frame.partition(" (")
-            return f"{name} ({path.split(marker, 1)[1]}"
-    return frame
-
-
 def summarise_profile(process: str, path: Path, top: int = 25) -> Profile:
     leaves: Counter[str] = Counter()
     threads: Counter[str] = Counter()
     inclusive: Counter[str] = Counter()
     total = 0
-    if path.exists():
-        for line in path.read_text(errors="replace").splitlines():
-            stack, _, count_text = line.rpartition(" ")
-            if not stack or not count_text.isdigit():
-                continue
-            count = int(count_text)
-            frames = stack.split(";")
-            total += count
-            thread = next((f for f in frames if f.startswith("thread (")), "thread (?)")
-            threads["event loop" if "run_until_complete" in stack else _thread_kind(frames, thread)] += count
-            leaves[_frame(frames[-1])] += count
-            for name in {_frame(f) for f in frames}:
-                inclusive[name] += count
+    for frames, count in profile_stacks(path):
+        total += count
+        thread = next((f for f in frames if f.startswith("thread (")), "thread (?)")
+        in_loop = any("run_until_complete" in f for f in frames)
+        threads["event loop" if in_loop else _thread_kind(frames, thread)] += count
+        leaves[frame_name(frames[-1])] += count
+        for name in {frame_name(f) for f in frames}:
+            inclusive[name] += count
     wanted = ("upload_part", "put_stream", "digest", "receive", "h11", "copy", "sha256", "md5", "_send", "sendall")
     chosen = [(name, n) for name, n in inclusive.most_common() if any(w in name for w in wanted)][:top]
     return Profile(process, total, threads.most_common(), leaves.most_common(top), chosen)
@@ -650,7 +598,7 @@ class Bench:
     def profile(self, procs: Processes, folder: Path) -> tuple[Transfer, list[Profile]]:
         sha256 = vary(self.file, self.size)
         pids = {"canon": self.canon_pid, "moto": self.moto_pid}
-        with profiling(procs, folder, pids) as outputs:
+        with profiling(procs, folder, pids, threads=True) as outputs:
             transfer = self.upload_canon(0, sha256, "canon-profiled")
         report(transfer)
         profiles = [summarise_profile(name, path) for name, path in outputs.items()]

@@ -58,7 +58,6 @@ import http.client
 import json
 import math
 import os
-import re
 import resource
 import secrets
 import signal
@@ -69,7 +68,7 @@ import tempfile
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -85,12 +84,15 @@ from _harness import (
     database,
     exit_on_signal,
     expect,
+    frame_name,
     free_port,
     load_average,
     machine,
     machine_busy,
     migrate,
     postgres_cpu,
+    profile_stacks,
+    profiling,
     wait_ready,
     write_section,
 )
@@ -959,39 +961,6 @@ def measure_components(
 # --------------------------------------------------------------------------------------------------------------
 # Profile (py-spy)
 
-_LINE = re.compile(r":\d+\)$")
-
-
-@contextlib.contextmanager
-def profiling(procs: Processes, folder: Path, pid: int) -> Iterator[Path]:
-    """`py-spy record` (100 Hz, on-CPU samples) on the worker while open."""
-    spy = Path(sys.executable).with_name("py-spy")
-    if not spy.exists():
-        raise RuntimeError("py-spy is not installed: .venv/bin/pip install py-spy")
-    output = folder / "profile-worker.txt"
-    argv = [str(spy), "record", "--pid", str(pid), "--rate", "100", "--format", "raw", "--nonblocking"]
-    recorder = procs.start("py-spy", [*argv, "--output", str(output)], dict(os.environ))
-    time.sleep(1.0)
-    try:
-        yield output
-    finally:
-        with contextlib.suppress(ProcessLookupError):
-            recorder.send_signal(signal.SIGINT)  # py-spy writes its output on SIGINT
-        try:
-            recorder.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            recorder.kill()
-
-
-def _frame(frame: str) -> str:
-    frame = _LINE.sub(")", frame)
-    for marker in ("site-packages/", f"{ROOT}/", "/lib/python3.11/"):
-        if marker in frame:
-            name, _, path = frame.partition(" (")
-            return f"{name} ({path.split(marker, 1)[1]}"
-    return frame
-
-
 # Where the worker's time goes, by the frames that matter for the proposals (inclusive: any depth of the stack).
 AREAS = (
     ("HTTP client (HttpSender: connect, send, read the response)", ("HttpSender._attempt",)),
@@ -1018,22 +987,17 @@ def summarise_profile(path: Path, seconds: float, top: int = 20) -> Profile:
     inclusive: Counter[str] = Counter()
     areas: Counter[str] = Counter()
     total = 0
-    if path.exists():
-        for line in path.read_text(errors="replace").splitlines():
-            stack, _, count_text = line.rpartition(" ")
-            if not stack or not count_text.isdigit():
-                continue
-            count = int(count_text)
-            frames = stack.split(";")
-            total += count
-            leaves[_frame(frames[-1])] += count
-            for frame in {_frame(f) for f in frames}:
-                inclusive[frame] += count
-            for label, needles in AREAS:
-                if any(needle in stack for needle in needles):
-                    areas[label] += count
-            if "EpollSelector.select" in frames[-1]:
-                areas[IDLE] += count
+    for frames, count in profile_stacks(path):
+        total += count
+        stack = ";".join(frames)
+        leaves[frame_name(frames[-1])] += count
+        for frame in {frame_name(f) for f in frames}:
+            inclusive[frame] += count
+        for label, needles in AREAS:
+            if any(needle in stack for needle in needles):
+                areas[label] += count
+        if "EpollSelector.select" in frames[-1]:
+            areas[IDLE] += count
     wanted = ("service/", "httpx", "httpcore", "asyncpg/pool", "asyncpg/connection")
     chosen = [(n, c) for n, c in inclusive.most_common() if any(w in n for w in wanted)][:top]
     labels = [label for label, _ in AREAS] + [IDLE]
@@ -1373,7 +1337,11 @@ def run(procs: Processes, folder: Path, options: Options, command: str) -> str:
         profile = None
         if "b" in options.phases:
             with contextlib.ExitStack() as profiled:
-                output = profiled.enter_context(profiling(procs, folder, stack.worker.pid)) if options.profile else None
+                output = (
+                    profiled.enter_context(profiling(procs, folder, {"worker": stack.worker.pid}))["worker"]
+                    if options.profile
+                    else None
+                )
                 fanouts.append(fan_out("b", []))
             if output is not None:
                 profile = summarise_profile(output, fanouts[-1].seconds + fanouts[-1].drain_seconds)
