@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 from typing import Any
 
 import pytest
@@ -93,6 +94,22 @@ async def wait_for_first_pass(pool: Pool, name: str, task: asyncio.Task[None]) -
         assert time.monotonic() < deadline, "the worker never made its first pass"
         assert not task.done(), task
         await asyncio.sleep(0.02)
+
+
+@asynccontextmanager
+async def running(
+    pool: Pool, consumer: Recorder, *, sweep_seconds: float
+) -> AsyncIterator[tuple[Worker, asyncio.Task[None]]]:
+    """A worker for `consumer`, past its first pass while the block runs; stopped (within 5 s) when it ends."""
+    runner = Worker(pool, [consumer], sweep_seconds=sweep_seconds)
+    stop = asyncio.Event()
+    task = asyncio.create_task(runner.run(stop))
+    try:
+        await wait_for_first_pass(pool, consumer.name, task)
+        yield runner, task
+    finally:
+        stop.set()
+        await asyncio.wait_for(task, 5)
 
 
 async def test_drain_hands_every_event_once_in_order_across_drains(pool: Pool, client: AsyncTestClient[Any]) -> None:
@@ -231,37 +248,25 @@ async def test_drain_waits_for_an_older_open_transaction(pool: Pool) -> None:
 
 async def test_the_worker_looks_again_when_an_older_transaction_held_back_a_notified_event(pool: Pool) -> None:
     consumer = Recorder()
-    runner = Worker(pool, [consumer], sweep_seconds=60)
-    stop = asyncio.Event()
-    task = asyncio.create_task(runner.run(stop))
-    try:
-        await wait_for_first_pass(pool, consumer.name, task)
-        async with pool.acquire() as older, pool.acquire() as conn:
-            tx = older.transaction()
-            await tx.start()
-            await older.fetchval("SELECT pg_current_xact_id()")  # holds the feed's horizon, writes no event
-            [event] = await add_events(pool, 1)  # committed and announced while the feed cannot show it
-            assert await events.held_back(conn, consumer.name) is True
-            await asyncio.sleep(0.2)
-            assert consumer.seen == []
-            await tx.commit()  # no event, so no notification: only the worker's own re-check finds it
-            released = time.monotonic()
-            while consumer.seen != [event]:
-                assert time.monotonic() - released < 2.0, "the held-back event waited for the 60 s sweep"
-                await asyncio.sleep(0.01)
-            assert await events.held_back(conn, consumer.name) is False
-    finally:
-        stop.set()
-        await asyncio.wait_for(task, 5)
+    async with running(pool, consumer, sweep_seconds=60), pool.acquire() as older, pool.acquire() as conn:
+        tx = older.transaction()
+        await tx.start()
+        await older.fetchval("SELECT pg_current_xact_id()")  # holds the feed's horizon, writes no event
+        [event] = await add_events(pool, 1)  # committed and announced while the feed cannot show it
+        assert await events.held_back(conn, consumer.name) is True
+        await asyncio.sleep(0.2)
+        assert consumer.seen == []
+        await tx.commit()  # no event, so no notification: only the worker's own re-check finds it
+        released = time.monotonic()
+        while consumer.seen != [event]:
+            assert time.monotonic() - released < 2.0, "the held-back event waited for the 60 s sweep"
+            await asyncio.sleep(0.01)
+        assert await events.held_back(conn, consumer.name) is False
 
 
 async def test_the_worker_wakes_on_notify(pool: Pool, client: AsyncTestClient[Any]) -> None:
     consumer = Recorder()
-    runner = Worker(pool, [consumer], sweep_seconds=60)
-    stop = asyncio.Event()
-    task = asyncio.create_task(runner.run(stop))
-    try:
-        await wait_for_first_pass(pool, consumer.name, task)
+    async with running(pool, consumer, sweep_seconds=60) as (runner, task):
         await asyncio.sleep(0.1)
         assert consumer.seen == []
         created = time.monotonic()
@@ -273,21 +278,14 @@ async def test_the_worker_wakes_on_notify(pool: Pool, client: AsyncTestClient[An
         async with pool.acquire() as conn:
             beat = await conn.fetchval("SELECT count(*) FROM worker_heartbeats WHERE worker_id = $1", runner.worker_id)
         assert beat == 1
-    finally:
-        stop.set()
         stopped = time.monotonic()
-        await asyncio.wait_for(task, 5)
     assert time.monotonic() - stopped < 2.0, "stop did not cut the 60 s sweep short"
     assert task.result() is None
 
 
 async def test_the_worker_sweeps_without_notify(pool: Pool) -> None:
     consumer = Recorder()
-    runner = Worker(pool, [consumer], sweep_seconds=0.2)
-    stop = asyncio.Event()
-    task = asyncio.create_task(runner.run(stop))
-    try:
-        await wait_for_first_pass(pool, consumer.name, task)
+    async with running(pool, consumer, sweep_seconds=0.2):
         async with pool.acquire() as conn:
             # Delivery of this NOTIFY is suppressed: the trigger is off, as if the notification had been lost.
             await conn.execute("ALTER TABLE events DISABLE TRIGGER events_notify")
@@ -296,6 +294,3 @@ async def test_the_worker_sweeps_without_notify(pool: Pool) -> None:
         while consumer.seen != ids:
             assert time.monotonic() < deadline, "the sweep never picked the events up"
             await asyncio.sleep(0.02)
-    finally:
-        stop.set()
-        await asyncio.wait_for(task, 5)
