@@ -50,7 +50,7 @@ def _first_matches(text: str, pattern: re.Pattern[str]) -> Iterator[tuple[int, i
     passages = 0
     for match in pattern.finditer(folded):
         start = match.start()
-        if start and _is_word_char(folded[start - 1]):
+        if start and folded[start - 1].isalnum():
             continue  # inside a longer word
         if reach is None or start >= reach:
             passages += 1
@@ -83,10 +83,6 @@ def _alternatives(node: dict[str, Any]) -> str:
     if "" in node:  # a word ends here: what follows is optional
         return f"(?:{joined})?"
     return joined
-
-
-def _is_word_char(char: str) -> bool:
-    return char.isalnum()
 
 
 class _FoldTable(dict[int, int]):
