@@ -212,8 +212,8 @@ def _exit_on_sigterm(signum: int, frame: object) -> None:
 def main(argv: Sequence[str] | None = None) -> None:
     args = _parser().parse_args(argv)
     signal.signal(signal.SIGTERM, _exit_on_sigterm)
-    settings = Settings.from_env()
     try:
+        settings = Settings.from_env()
         logs.configure(settings, default_format="json" if args.command in ("serve", "worker") else "text")
     except ValueError as exc:
         raise SystemExit(f"canon: {exc}") from None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 import msgspec
 
@@ -42,6 +42,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     webhook_lease_margin_seconds: float = 30.0
     meilisearch_url: str | None = None  # unset: PostgreSQL full-text search
     meilisearch_api_key: str | None = None
+    # The live index's uid (`canon reindex` builds `<uid>_<timestamp>` beside it and swaps): installations, or a
+    # benchmark, can share one Meilisearch. Meilisearch allows letters, digits, `-` and `_` in a uid.
+    meilisearch_index: Annotated[str, msgspec.Meta(pattern=r"^[A-Za-z0-9_-]{1,200}$")] = "canon_entries"
     # HMAC key of search tokens. Unset: a random key per process, so set it when more than one API replica runs.
     search_token_secret: str | None = None
     # Connections each API process keeps for search statements (PostgreSQL search), beside CANON_DB_POOL_MAX:
@@ -70,7 +73,12 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             if raw is not None and raw != "":
                 values[field.name] = raw.split(",") if field.name in _LISTS else raw
         values.update({k: v for k, v in overrides.items() if v is not None})
-        return msgspec.convert(values, cls, strict=False, dec_hook=_decode_path)
+        try:
+            return msgspec.convert(values, cls, strict=False, dec_hook=_decode_path)
+        except msgspec.ValidationError as exc:  # name the variable, not the field
+            message, _, path = str(exc).rpartition(" - at `$.")
+            name = path.rstrip("`").split("[")[0]
+            raise ValueError(f"CANON_{name.upper()}: {message}" if message else str(exc)) from None
 
 
 _LISTS = frozenset({"cors_origins", "webhook_retry_seconds"})

@@ -60,7 +60,9 @@ def build_search_index(pool: Pool, settings: Settings, reads: Pool | None = None
     if settings.meilisearch_url:
         from service.search.meilisearch import MeilisearchIndex  # noqa: PLC0415  # its client loads only when used
 
-        return MeilisearchIndex(settings.meilisearch_url, settings.meilisearch_api_key)
+        return MeilisearchIndex(
+            settings.meilisearch_url, settings.meilisearch_api_key, index=settings.meilisearch_index
+        )
     return PostgresSearchIndex(
         pool,
         reads=reads,

@@ -151,10 +151,10 @@ def dev(data_dir: Path, **env: str) -> Iterator[Dev]:
         running.kill()
 
 
-def canon(data_dir: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+def canon(data_dir: Path, *args: str, check: bool = True, **settings: str) -> subprocess.CompletedProcess[str]:
     result = subprocess.run(
         [str(CANON), *args],
-        env=_env(data_dir),
+        env=_env(data_dir, **settings),
         cwd=data_dir.parent,
         capture_output=True,
         text=True,
@@ -277,6 +277,14 @@ def test_keys_create_rejects_an_unknown_role_before_touching_the_database(data_d
     result = canon(data_dir, "keys", "create", "--name", "x", "--role", "owner", check=False)
     assert result.returncode == 2
     assert "invalid choice: 'owner'" in result.stderr
+    assert not data_dir.exists()
+
+
+def test_a_bad_setting_stops_any_command_with_its_variable_named(data_dir: Path) -> None:
+    result = canon(data_dir, "migrate", check=False, CANON_MEILISEARCH_INDEX="canon entries")
+    assert result.returncode == 1
+    assert result.stderr.startswith("canon: CANON_MEILISEARCH_INDEX: Expected `str` matching regex"), result.stderr
+    assert "Traceback" not in result.stderr
     assert not data_dir.exists()
 
 

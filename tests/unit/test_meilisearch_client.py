@@ -490,3 +490,10 @@ async def test_the_backend_is_chosen_by_settings() -> None:
     assert isinstance(chosen, SearchIndex)
     assert (chosen.client.url, chosen.index_uid) == ("http://m:7700", "canon_entries")
     await chosen.close()
+    named = build_search_index(
+        cast("Any", None),
+        Settings.from_env({"CANON_MEILISEARCH_URL": "http://m:7700", "CANON_MEILISEARCH_INDEX": "staging-canon"}),
+    )
+    assert isinstance(named, MeilisearchIndex)
+    assert named.index_uid == "staging-canon"
+    await named.close()
