@@ -2,6 +2,11 @@
 and the time from publish to searchable.
 
     .venv/bin/python bench/search.py [--seconds 10] [--rounds 3] [--connections 8] [--entries 18000] [--assets 2000]
+        [--meilisearch URL [--meilisearch-key KEY]]
+
+With `--meilisearch` (default: `CANON_MEILISEARCH_URL`) the same run measures the Meilisearch backend instead, in
+an index of its own (`canon_bench_<random>`, deleted afterwards), with no answer cache (that backend has none), and
+writes its own section of `docs/benchmarks.md`.
 
 One run:
 
@@ -11,7 +16,7 @@ One run:
    (a sales/marketing vocabulary with a long tail of rarer words; definitions with acronym aliases) and `--assets`
    published assets whose files' extracted text (~600 words each) is in `asset_texts`;
 3. `canon reindex` builds the search index from PostgreSQL alone (timed);
-4. starts `canon serve` (1 worker) and `canon worker`;
+4. starts `canon serve` (1 worker; PostgreSQL search: a second one with the answer cache off) and `canon worker`;
 5. load-tests, with `wrk` (1 thread) at `--connections` keep-alive connections, closed loop, in rotating order:
    search on a server with the answer cache (the default) and on one without it, both fed one stream drawn with
    Zipf popularity from a pool of `--queries` distinct queries (common and rare words, two- and three-word
@@ -42,6 +47,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlencode
 
+import httpx
 from _harness import (
     HOST,
     ROOT,
@@ -60,8 +66,10 @@ from _harness import (
 )
 
 DOC = ROOT / "docs" / "benchmarks.md"
-START_MARK = "<!-- search:start -->"
-END_MARK = "<!-- search:end -->"
+MARKS = {
+    "postgres": ("<!-- search:start -->", "<!-- search:end -->"),
+    "meilisearch": ("<!-- search-meilisearch:start -->", "<!-- search-meilisearch:end -->"),
+}
 P95_TARGET_MS = 25.0
 RATIO_TARGET = 0.5
 PUBLISH_TARGET_S = 1.0
@@ -513,10 +521,10 @@ def measure(
     last run stopped. Returns the samples and how many requests of its stream the cached search target sent."""
     stream = targets["search"][1]
     position = dict.fromkeys(targets, 0)  # where each target is in its stream: rounds continue it
-    cache = _LruModel(args.cache_size)
+    cache = None if args.meilisearch else _LruModel(args.cache_size)
     for name, (target_port, paths) in targets.items():
         done = run_wrk(target_port, paths, key, args.warmup, args.connections, folder, position[name])
-        if name == "search":
+        if name == "search" and cache:
             cache.replay(stream, position[name], done.requests)
         position[name] += done.requests
     samples: dict[str, list[Sample]] = {name: [] for name in targets}
@@ -526,7 +534,7 @@ def measure(
         for name in order[shift:] + order[:shift]:
             target_port, paths = targets[name]
             sample = run_wrk(target_port, paths, key, args.seconds, args.connections, folder, position[name])
-            if name == "search":
+            if name == "search" and cache:
                 sample.hit_rate = cache.replay(stream, position[name], sample.requests)
             position[name] += sample.requests
             sample.target = name
@@ -549,6 +557,13 @@ def run(procs: Processes, args: argparse.Namespace, folder: Path) -> str:
             "CANON_BOOTSTRAP_ADMIN_KEY": admin,
             "CANON_LOG_LEVEL": "warning",
         }
+        for name in ("CANON_MEILISEARCH_URL", "CANON_MEILISEARCH_API_KEY", "CANON_MEILISEARCH_INDEX"):
+            env.pop(name, None)  # the backend is the command line's choice
+        if args.meilisearch:
+            env["CANON_MEILISEARCH_URL"] = args.meilisearch
+            env["CANON_MEILISEARCH_INDEX"] = args.meilisearch_index
+            if args.meilisearch_key:
+                env["CANON_MEILISEARCH_API_KEY"] = args.meilisearch_key
         migrate(env)
         started = time.monotonic()
         slugs, glossary = generate(url, args.entries, args.assets)
@@ -561,14 +576,18 @@ def run(procs: Processes, args: argparse.Namespace, folder: Path) -> str:
         reindex_seconds = time.monotonic() - started
         print(f"{reindexed} in {reindex_seconds:.1f} s", flush=True)
 
-        port, bare_port = free_port(), free_port()
+        port = free_port()
         cached_env = {**env, "CANON_SEARCH_CACHE_SIZE": str(args.cache_size)}
         canon = procs.start("canon", canon_command("serve", "--host", HOST, "--port", str(port)), cached_env)
-        bare_env = {**env, "CANON_SEARCH_CACHE_SIZE": "0"}  # every search runs its query
-        bare = procs.start("canon-uncached", canon_command("serve", "--host", HOST, "--port", str(bare_port)), bare_env)
         procs.start("worker", canon_command("worker"), env)
         wait_ready(procs, "canon", canon, port, "/healthz")
-        wait_ready(procs, "canon-uncached", bare, bare_port, "/healthz")
+        bare_port = port  # Meilisearch: no answer cache, so one server is both
+        if not args.meilisearch:
+            bare_port = free_port()
+            bare_env = {**env, "CANON_SEARCH_CACHE_SIZE": "0"}  # every search runs its query
+            bare_command = canon_command("serve", "--host", HOST, "--port", str(bare_port))
+            bare = procs.start("canon-uncached", bare_command, bare_env)
+            wait_ready(procs, "canon-uncached", bare, bare_port, "/healthz")
         keys = _keys(port, admin)
         rng = random.Random(11)
         pool = query_pool(rng, glossary, args.queries)
@@ -583,6 +602,8 @@ def run(procs: Processes, args: argparse.Namespace, folder: Path) -> str:
             stats[path] = json.loads(body)["total"]
         args.load_before = load_average()
         targets = {"search": (port, stream), "uncached": (bare_port, stream), "read": (port, read_paths)}
+        if args.meilisearch:
+            del targets["uncached"]
         samples, consumed = measure(targets, keys["reader"], args, folder)
         args.distinct_requested = len(set(stream[:consumed]))
         delays = publish_to_searchable(port, keys, args.publishes)
@@ -610,14 +631,30 @@ def render(
     publish_p95 = percentile(delays, 0.95)
     verdict = {True: "**meets** it", False: "**misses** it"}
     now = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    backend = "meilisearch" if args.meilisearch else "postgres"
+    if args.meilisearch:
+        servers = (
+            "- One `canon serve` process searching Meilisearch at the given URL (index `"
+            f"{args.meilisearch_index}`, deleted afterwards); this backend has no answer cache, so every request "
+            "runs its query"
+        )
+    else:
+        servers = (
+            "- Two `canon serve` processes on the same database: one with the answer cache (`CANON_SEARCH_CACHE_SIZE="
+            f"{args.cache_size}`, the default; its hit rate is the stream replayed through an LRU of that size, as "
+            "the process sees it while the index does not change), one with `CANON_SEARCH_CACHE_SIZE=0`, where every "
+            "request runs its query (word lookups and synonyms stay cached)"
+        )
     lines = [
-        START_MARK,
-        "## Search: `GET /v1/search` (PostgreSQL backend) vs `GET /v1/definitions/{slug}`",
+        MARKS[backend][0],
+        f"## Search: `GET /v1/search` ({'Meilisearch' if args.meilisearch else 'PostgreSQL'} backend) vs "
+        "`GET /v1/definitions/{slug}`",
         "",
         f"_Written by `bench/search.py` on {now}; re-running the script replaces this section._",
         "",
         f"Command: `python bench/search.py --seconds {args.seconds} --rounds {args.rounds} "
-        f"--connections {args.connections} --entries {args.entries} --assets {args.assets}` (load generator: wrk)",
+        f"--connections {args.connections} --entries {args.entries} --assets {args.assets}"
+        f"{' --meilisearch URL' if args.meilisearch else ''}` (load generator: wrk)",
         "",
         f"- Machine: {info['nproc']} cores, {info['cpu']}, Linux {info['kernel']}, Python {info['python']}; "
         "server, worker, PostgreSQL and wrk share the cores",
@@ -632,19 +669,19 @@ def render(
         f"max {max(totals)}",
         f"- Load: `wrk` (1 thread), {args.connections} keep-alive connections, closed loop, {args.rounds} rounds x "
         f"{args.seconds} s per target after a {args.warmup} s warm-up, in rotating order; reader key",
-        f"- Two `canon serve` processes on the same database: one with the answer cache (`CANON_SEARCH_CACHE_SIZE="
-        f"{args.cache_size}`, the default; its hit rate is the stream replayed through an LRU of that size, as "
-        "the process sees it while the index does not change), one with `CANON_SEARCH_CACHE_SIZE=0`, where every "
-        "request runs its query (word lookups and synonyms stay cached)",
+        servers,
         "",
         "| target | requests/s (median) | min-max | p50 ms | p95 ms | p99 ms | errors |",
         "|---|---:|---:|---:|---:|---:|---:|",
     ]
     labels = {
-        "search": "`GET /v1/search` (answer cache on, realistic mix: the default)",
+        "search": "`GET /v1/search` (Meilisearch, realistic mix)"
+        if args.meilisearch
+        else "`GET /v1/search` (answer cache on, realistic mix: the default)",
         "uncached": "`GET /v1/search` (answer cache off)",
         "read": "`GET /v1/definitions/{slug}`",
     }
+    labels = {name: label for name, label in labels.items() if name in samples}
     for name, label in labels.items():
         got = samples[name]
         rps = [s.rps for s in got]
@@ -654,12 +691,13 @@ def render(
         )
     lines.append("")
     hit_rates = [s.hit_rate for s in samples["search"] if s.hit_rate is not None]
-    lines.append(
-        f"- Answer cache hit rate during the cached rounds: median {statistics.median(hit_rates):.0%} "
-        f"(rounds {', '.join(f'{h:.0%}' for h in hit_rates)}); the whole stream through the same LRU: "
-        f"{args.stream_hit_rate:.0%}."
-    )
-    for name in ("search", "uncached"):
+    if hit_rates:
+        lines.append(
+            f"- Answer cache hit rate during the cached rounds: median {statistics.median(hit_rates):.0%} "
+            f"(rounds {', '.join(f'{h:.0%}' for h in hit_rates)}); the whole stream through the same LRU: "
+            f"{args.stream_hit_rate:.0%}."
+        )
+    for name in [name for name in labels if name != "read"]:
         p95, ratio = _median(samples[name], "p95"), _median(samples[name], "rps") / read_rps
         lines.append(
             f"- {labels[name]}: p95 **{p95:.1f} ms** "
@@ -674,10 +712,23 @@ def render(
         f"{verdict[publish_p95 <= PUBLISH_TARGET_S]}.",
         f"- Load average (1 min) before the measurements {args.load_before}, after {load_average()}: on a 2-core "
         "machine anything well above 2 means other work took cores from these numbers; compare the ratios.",
-        END_MARK,
+        MARKS[backend][1],
         "",
     ]
     return "\n".join(lines)
+
+
+def drop_meilisearch_index(args: argparse.Namespace) -> None:
+    """Delete the benchmark's index (`canon reindex` already dropped the one it built and swapped)."""
+    headers = {"Authorization": f"Bearer {args.meilisearch_key}"} if args.meilisearch_key else {}
+    url = f"{args.meilisearch.rstrip('/')}/indexes/{args.meilisearch_index}"
+    try:
+        response = httpx.delete(url, headers=headers, timeout=30)
+    except httpx.HTTPError as exc:
+        print(f"could not delete Meilisearch index {args.meilisearch_index}: {exc}")
+        return
+    if response.status_code not in (202, 404):
+        print(f"could not delete Meilisearch index {args.meilisearch_index}: {response.status_code} {response.text}")
 
 
 def parse_args() -> argparse.Namespace:
@@ -693,9 +744,17 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--stream", type=int, default=300_000, help="requests drawn from the pool (Zipf)")
     parser.add_argument("--zipf", type=float, default=1.0, help="popularity exponent: rank r weighs 1/r^s")
     parser.add_argument("--cache-size", type=int, default=2000, help="CANON_SEARCH_CACHE_SIZE of the cached server")
+    parser.add_argument(
+        "--meilisearch",
+        default=os.environ.get("CANON_MEILISEARCH_URL") or None,
+        help="measure the Meilisearch backend at this URL (default: CANON_MEILISEARCH_URL; unset: PostgreSQL)",
+    )
+    parser.add_argument("--meilisearch-key", default=os.environ.get("CANON_MEILISEARCH_API_KEY") or None)
     parser.add_argument("--output", type=Path, default=DOC)
     parser.add_argument("--no-write", action="store_true")
-    return parser.parse_args()
+    args = parser.parse_args()
+    args.meilisearch_index = f"canon_bench_{secrets.token_hex(4)}"
+    return args
 
 
 def main() -> None:
@@ -708,10 +767,12 @@ def main() -> None:
             section = run(procs, args, Path(folder))
         finally:
             procs.stop_all()
+            if args.meilisearch:
+                drop_meilisearch_index(args)
     if args.no_write:
         print(section)
     else:
-        write_section(args.output, section, START_MARK, END_MARK)
+        write_section(args.output, section, *MARKS["meilisearch" if args.meilisearch else "postgres"])
         print(f"wrote {args.output}")
 
 
