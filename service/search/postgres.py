@@ -97,8 +97,10 @@ _facet_decoder = msgspec.json.Decoder(dict[str, int])
 
 
 def _cache_key(query: SearchQuery) -> tuple[object, ...]:
+    """Queries that differ only in case or spacing share an answer: words are matched, looked up and compared with
+    titles in lower case, and `or` is the operator in any case."""
     return (
-        " ".join(query.q.split()),
+        " ".join(query.q.lower().split()),
         tuple(query.kinds),
         tuple(query.tags),
         tuple(query.teams),

@@ -6,7 +6,9 @@ from __future__ import annotations
 import pytest
 
 from service.config import Settings
-from service.search.postgres import READ_SESSION
+from service.search.base import SearchDocument, SearchQuery
+from service.search.postgres import READ_SESSION, PostgresSearchIndex
+from service.store.database import create_pool
 from service.wiring import open_search_reads
 
 
@@ -48,3 +50,26 @@ async def test_a_pool_size_below_one_still_opens_one_connection(database_url: st
         assert reads.get_max_size() == 1
     finally:
         await reads.close()
+
+
+async def test_queries_differing_only_in_case_or_spacing_share_a_cached_answer(database_url: str) -> None:
+    def doc(slug: str, title: str) -> SearchDocument:
+        return SearchDocument(kind="definition", slug=slug, version=1, title=title, api_url=f"/v1/definitions/{slug}")
+
+    pool = await create_pool(database_url, min_size=1, max_size=2)
+    try:
+        # Trusted for a minute: an answer cached before a change is served unchanged, which shows what was cached.
+        index = PostgresSearchIndex(pool, recheck_seconds=60)
+        await index.upsert([doc("pipeline", "Pipeline"), doc("coverage", "Coverage")])
+        first = await index.search(SearchQuery(q="Pipeline  Coverage"))
+        assert first.total == 0
+        either = await index.search(SearchQuery(q="pipeline OR coverage"))
+        assert either.total == 2
+        await index.upsert([doc("pipeline-coverage", "Pipeline coverage")])
+
+        assert (await index.search(SearchQuery(q=" pipeline coverage"))).total == 0  # the cached answers
+        assert (await index.search(SearchQuery(q="PIPELINE or Coverage"))).total == 2
+        # A question not asked before is answered by the index as it is now.
+        assert (await index.search(SearchQuery(q="pipeline coverage", limit=10))).total == 1
+    finally:
+        await pool.close()
