@@ -8,9 +8,10 @@ which keeps the metrics' label sets bounded whatever paths clients send.
 from __future__ import annotations
 
 import logging
+import random
 import re
 import time
-import uuid
+from collections.abc import Iterable
 from typing import Any
 
 from litestar import Litestar
@@ -30,15 +31,17 @@ UNMATCHED = "unmatched"
 CLIENT_CLOSED = 499  # no response was sent: the client went away first (nginx's convention)
 
 
-def request_id_from(headers: list[tuple[bytes, bytes]]) -> str:
-    """The caller's `X-Request-ID` if it is short and made of safe characters, else a new random one."""
+def request_id_from(headers: Iterable[tuple[bytes, bytes]]) -> str:
+    """The caller's `X-Request-ID` if it is short and made of safe characters, else a new random one: 128 bits from
+    the process's PRNG (seeded from the OS, again in a forked child), as unique as `uuid4()` without its system call
+    per request. It correlates log lines; nothing relies on it being unguessable."""
     for name, value in headers:
         if name.lower() == b"x-request-id":
             candidate = value.decode("latin-1")
             if _VALID_ID.match(candidate):
                 return candidate
             break
-    return uuid.uuid4().hex
+    return f"{random.getrandbits(128):032x}"
 
 
 class ObservedApp:
@@ -52,7 +55,7 @@ class ObservedApp:
         if scope["type"] != ScopeType.HTTP:
             await self._app(scope, receive, send)
             return
-        request_id = request_id_from(list(scope.get("headers", [])))
+        request_id = request_id_from(scope.get("headers", ()))
         token = REQUEST_ID.set(request_id)
         status = CLIENT_CLOSED
         header = (HEADER.encode(), request_id.encode())
