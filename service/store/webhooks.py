@@ -161,6 +161,9 @@ class Claimed(msgspec.Struct, frozen=True):
 # One index probe per enabled subscription (`webhook_deliveries_subscription_due`, migration 0008), capped at
 # `per_subscription` minus this worker's sends already under way there: the cost follows the number of
 # subscriptions, never the size of the backlog (ranking the whole backlog took 100-585 ms at 100,000 pending).
+# A failing subscription (its latest attempt failed) gets one send at a time: a probe. Its other due deliveries wait
+# for the probe's outcome instead of each hanging on a dead endpoint until the timeout; the first success clears
+# `failing_since`, and the backlog goes out at full width again.
 # The row's own conditions sit at the level that locks it, so a row another worker leased and committed meanwhile
 # is re-checked against them when locked.
 _CLAIM = """
@@ -175,7 +178,7 @@ WITH candidates AS (
                           WHERE p.subscription_id = d.subscription_id AND p.scope = d.scope
                             AND p.status = 'pending' AND p.id < d.id)
         ORDER BY d.next_attempt_at, d.id
-        LIMIT greatest($5 - coalesce(f.in_flight, 0), 0)
+        LIMIT greatest(CASE WHEN s.failing_since IS NULL THEN $5 ELSE 1 END - coalesce(f.in_flight, 0), 0)
         FOR UPDATE OF d SKIP LOCKED) AS d
     WHERE s.enabled
     ORDER BY d.next_attempt_at, d.id
@@ -192,7 +195,8 @@ RETURNING d.id, d.subscription_id, s.url, d.payload::text AS payload, d.attempts
 async def claim(
     conn: Connection, limit: int, lease: dt.timedelta, in_flight: dict[UUID, int], per_subscription: int
 ) -> list[Claimed]:
-    """Lease up to `limit` due deliveries, at most `per_subscription` per endpoint including `in_flight` ones.
+    """Lease up to `limit` due deliveries, at most `per_subscription` per endpoint including `in_flight` ones (one
+    while the endpoint is failing).
 
     Each lease is fenced by the delivery's `attempts` (incremented here): outcomes and lease renewals carry it, so a
     worker whose lease ran out and was taken over cannot overwrite the new holder's work."""

@@ -526,3 +526,29 @@ async def test_a_hanging_endpoint_does_not_hold_up_another(
     for r in slow_rows:
         [attempt] = await attempts(hook_pool, r.id)
         assert (attempt.status_code, attempt.error) == (None, "timeout")
+
+
+async def test_a_failing_endpoint_is_probed_one_delivery_at_a_time(
+    hook_client: AsyncTestClient[Any], hook_pool: Pool, hook_settings: Settings, receivers: Receivers
+) -> None:
+    answer = 0.3  # seconds each attempt takes to fail: two attempts under way at once would overlap by that much
+    receiver = receivers()
+    receiver.rule = lambda hit: Reply(500, delay=answer)
+    sub = await subscribe(hook_client, receiver.url, event_types=["definition.created"])
+    api = Api(hook_client)
+    for slug in ("one", "two", "three"):
+        await api.create(slug)
+    async with running_worker(hook_pool, hook_settings):
+        # Three entries, three deliveries, four attempts each (the test schedule has three retries).
+        await until(lambda: len(receiver.hits) == 12, within=15, what="every attempt")
+        await until(lambda: settled(hook_pool), what="the outcomes to be recorded")
+
+    arrivals = sorted(hit.at for hit in receiver.hits)
+    # Healthy until the first answers: the three go out together.
+    assert arrivals[2] - arrivals[0] < answer
+    # Failing from then on: each later attempt starts only once the one before it has failed.
+    gaps = [later - earlier for earlier, later in itertools.pairwise(arrivals[2:])]
+    assert min(gaps) >= answer * 0.9, gaps
+    rows = await deliveries(hook_pool, sub.id)
+    assert [(r.status, r.attempts) for r in rows] == [("failed", 4)] * 3
+    assert (await webhook(hook_client, sub.id))["failing_since"] is not None
