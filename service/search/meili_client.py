@@ -153,13 +153,14 @@ class MeiliClient:
             await asyncio.sleep(pause)
             pause = min(pause * 2, 0.25)
 
-    async def wait_all(self, uids: Iterable[int]) -> list[Task]:
-        """Wait for every task; raise one error naming every task that failed (not just the first)."""
+    async def wait_all(self, uids: Iterable[int], *, timeout: float | None = None) -> list[Task]:  # noqa: ASYNC109
+        """Wait for every task (each for up to `timeout` seconds, default `task_timeout`); raise one error naming
+        every task that failed (not just the first)."""
         failures: list[str] = []
         done: list[Task] = []
         for uid in uids:
             try:
-                done.append(await self.wait(uid))
+                done.append(await self.wait(uid, timeout=timeout))
             except MeilisearchError as exc:
                 failures.append(str(exc))
         if failures:

@@ -1,7 +1,12 @@
 """What Canon sends to Meilisearch and how it reads the answers: pure code, no I/O (see `meilisearch.py`).
 
-- Documents carry `SearchDocument`'s fields plus `id` (the `doc_id`), `sort_title` and `expires_ms` (epoch
-  milliseconds, a far-future sentinel when the document never expires) for filtering and sorting.
+- Documents carry `SearchDocument`'s fields plus `id` (the `doc_id`), `sort_title`, `expires_ms` (epoch
+  milliseconds, a far-future sentinel when the document never expires) and `tag_keys` for filtering and sorting.
+  Meilisearch compares filter and facet values lower-cased, trimmed and Unicode-normalised, where tags are exact
+  ("Public" is not "public", and a search token restricted to one must not see the other): tags are filtered and
+  counted by `tag_keys`, their UTF-8 in hexadecimal, which that normalisation leaves alone.
+- Meilisearch reads only the first ten words of `q`: a longer query puts its exclusions first, so that the words
+  it drops are required ones (a wider result) and never an exclusion (a leak of what the caller excluded).
 - The query language (`query.parse`) is rendered in Meilisearch's own syntax: all words required
   (`matchingStrategy: all`), `"phrases"`, `-word` and `-"phrase"` exclusions (Meilisearch 1.8+), the last word a
   prefix (Meilisearch always treats it so). Meilisearch has no OR: a query with OR becomes one query per
@@ -24,6 +29,7 @@ from service.search import query as lang
 from service.search.base import MARK_CLOSE, MARK_OPEN, MAX_WINDOW, Layer, SearchDocument, SearchHit, SearchQuery
 
 MAX_COMBINATIONS = 16  # OR alternatives expanded into at most this many queries
+MAX_QUERY_WORDS = 10  # Meilisearch ignores the words of `q` after the tenth
 NEVER_MS = 253_402_300_799_000  # 9999-12-31T23:59:59Z: the expiry of documents that never expire
 _OPEN, _CLOSE = "\u2983", "\u2984"  # highlight sentinels: the snippet is HTML-escaped, then they become <mark>
 SNIPPET_FIELDS = ("summary", "body", "extracted_text")
@@ -45,7 +51,7 @@ SORT = ["sort_title:asc", "kind:asc", "slug:asc", "status:desc"]  # the listing 
 INDEX_SETTINGS: dict[str, Any] = {
     # Order is rank: a match in the title or an alias beats one in the summary, then the body, then file text.
     "searchableAttributes": ["title", "aliases", "summary", "body", "extracted_text"],
-    "filterableAttributes": ["kind", "tags", "teams", "status", "expires_ms"],
+    "filterableAttributes": ["kind", "tag_keys", "teams", "status", "expires_ms"],
     "sortableAttributes": ["sort_title", "kind", "slug", "status"],
     # "attribute" right after "words": where a word matched outranks how well (typos, proximity) it matched.
     "rankingRules": ["words", "attribute", "typo", "proximity", "exactness", "sort"],
@@ -81,7 +87,27 @@ def document(doc: SearchDocument) -> dict[str, Any]:
     body["id"] = doc.doc_id
     body["sort_title"] = doc.title.casefold()
     body["expires_ms"] = NEVER_MS if doc.expires_at is None else _epoch_ms(doc.expires_at)
+    body["tag_keys"] = [tag_key(tag) for tag in doc.tags]
     return body
+
+
+def tag_key(tag: str) -> str:
+    """A tag as Meilisearch filters and counts it exactly (see the module's docstring)."""
+    return tag.encode().hex()
+
+
+def facet_names(facets: Sequence[str]) -> list[str]:
+    """The attributes to count for the facets asked for (tags are counted by their keys)."""
+    return ["tag_keys" if name == "tags" else name for name in facets]
+
+
+def facet_counts(distribution: dict[str, dict[str, int]], facets: Sequence[str]) -> dict[str, dict[str, int]]:
+    """The facets asked for, from Meilisearch's `facetDistribution` (tag keys turned back into tags)."""
+    counts: dict[str, dict[str, int]] = {}
+    for name, attribute in zip(facets, facet_names(facets), strict=True):
+        values = dict(distribution.get(attribute, {}))
+        counts[name] = {bytes.fromhex(key).decode(): n for key, n in values.items()} if name == "tags" else values
+    return counts
 
 
 def synonyms(groups: Sequence[Sequence[str]]) -> dict[str, list[str]]:
@@ -114,9 +140,9 @@ def filters(query: SearchQuery, now: dt.datetime) -> list[str]:
         conditions.append(f"expires_ms > {_epoch_ms(now)}")
     for attribute, values in (
         ("kind", query.kinds),
-        ("tags", query.tags),
+        ("tag_keys", [tag_key(tag) for tag in query.tags]),
         ("teams", query.teams),
-        ("tags", query.restrict_tags),
+        ("tag_keys", [tag_key(tag) for tag in query.restrict_tags]),
         ("teams", query.restrict_teams),
     ):
         if values:
@@ -135,8 +161,15 @@ def query_texts(q: str) -> list[str]:
     """`q` in Meilisearch syntax: one string, or one per combination of OR alternatives; [] for a listing."""
     parsed = lang.parse(q)
     combinations = itertools.islice(itertools.product(*(clause.terms for clause in parsed.clauses)), MAX_COMBINATIONS)
-    texts = [" ".join(_term(term) for term in terms) for terms in combinations]
+    texts = [" ".join(_term(term) for term in _exclusions_first(terms)) for terms in combinations]
     return [] if parsed.empty else texts
+
+
+def _exclusions_first(terms: Sequence[lang.Term]) -> Sequence[lang.Term]:
+    """Past Meilisearch's word limit, the exclusions go first (their order does not matter: all are required)."""
+    if sum(len(term.words) for term in terms) <= MAX_QUERY_WORDS:
+        return terms  # as typed: the last word stays the prefix being typed
+    return sorted(terms, key=lambda term: not term.negated)
 
 
 def _search_params(query: SearchQuery, text: str, now: dt.datetime) -> dict[str, Any]:
@@ -160,17 +193,17 @@ def _search_params(query: SearchQuery, text: str, now: dt.datetime) -> dict[str,
 def search_body(query: SearchQuery, text: str, now: dt.datetime) -> dict[str, Any]:
     """The body of `POST /indexes/{uid}/search` for one query string ("" for a listing)."""
     body = _search_params(query, text, now)
-    body.update(offset=query.offset, limit=query.limit)
+    body.update(offset=query.offset, limit=query.limit + 1)  # one more than shown: whether another page follows
     if query.facets:
-        body["facets"] = list(query.facets)
+        body["facets"] = facet_names(query.facets)
     return body
 
 
 def federated_body(query: SearchQuery, texts: Sequence[str], now: dt.datetime, index_uid: str) -> dict[str, Any]:
     """The body of `POST /multi-search` merging one query per string: paging and facets belong to the federation."""
-    federation: dict[str, Any] = {"offset": query.offset, "limit": query.limit}
+    federation: dict[str, Any] = {"offset": query.offset, "limit": query.limit + 1}
     if query.facets:
-        federation["facetsByIndex"] = {index_uid: list(query.facets)}
+        federation["facetsByIndex"] = {index_uid: facet_names(query.facets)}
         federation["mergeFacets"] = {}
     return {
         "federation": federation,

@@ -1,11 +1,14 @@
 """The Meilisearch backend of `SearchIndex`, selected by `CANON_MEILISEARCH_URL` (key: `CANON_MEILISEARCH_API_KEY`).
 
 Written against Meilisearch's documented HTTP API (1.11 or later: negative operator, federated search with
-merged facets). Documents live in the index `canon_entries`; every write waits for its Meilisearch task, so the
-worker's sync only moves its feed position once the change is indexed, and retries when it is not. The index is
-created and configured on first use. `reindex` builds `canon_entries_<timestamp>` from scratch, waits for every
-task (reporting all that failed), then swaps it with the live index in one atomic `POST /swap-indexes` and drops
-the old one: searches are served by the old index until the swap.
+merged facets). Documents live in the index `canon_entries` (`CANON_MEILISEARCH_INDEX`); every write waits for its
+Meilisearch task, so the worker's sync only moves its feed position once the change is indexed, and retries when it
+is not. The first write of a process creates and configures the index; searches and readiness checks only read
+(Meilisearch runs tasks in arrival order, so a settings change made on the read path would wait behind every queued
+document batch, and the API's key would need write rights): before the first write there is no index, and a search
+finds nothing. `reindex` builds `canon_entries_<timestamp>` from scratch, waits for every task (reporting all that
+failed), then swaps it with the live index in one atomic `POST /swap-indexes` and drops the old one: searches are
+served by the old index until the swap.
 """
 
 from __future__ import annotations
@@ -113,36 +116,44 @@ class MeilisearchIndex:
     # --- reads --------------------------------------------------------------------------------------------------
 
     async def search(self, query: SearchQuery, *, now: dt.datetime | None = None) -> SearchResult:
-        await self.prepare()
         moment = now or dt.datetime.now(dt.UTC)
         texts = req.query_texts(query.q)
-        if len(texts) > 1:
-            content = await self.client.send(
-                "POST", "/multi-search", body=req.federated_body(query, texts, moment, self.index_uid)
-            )
-        else:
-            body = req.search_body(query, texts[0] if texts else "", moment)
-            content = await self.client.send("POST", f"/indexes/{self.index_uid}/search", body=body)
+        try:
+            if len(texts) > 1:
+                content = await self.client.send(
+                    "POST", "/multi-search", body=req.federated_body(query, texts, moment, self.index_uid)
+                )
+            else:
+                body = req.search_body(query, texts[0] if texts else "", moment)
+                content = await self.client.send("POST", f"/indexes/{self.index_uid}/search", body=body)
+        except MeilisearchError as exc:
+            if exc.code != "index_not_found":
+                raise
+            return SearchResult(hits=[], total=0, facets={name: {} for name in query.facets})  # nothing written yet
         try:
             response = req.response_decoder.decode(content)
         except msgspec.DecodeError as exc:  # a malformed answer is the server's failure, not the caller's
             raise MeilisearchError(f"Meilisearch answered a search with something unexpected: {exc}") from exc
-        hits = [req.hit(raw, scored=bool(texts)) for raw in response.hits]
-        total = response.total_hits if response.total_hits is not None else response.estimated_total_hits or 0
-        total = max(total, query.offset + len(hits))
-        distribution = response.facet_distribution or {}
-        facets: dict[str, dict[str, int]] = {name: dict(distribution.get(name, {})) for name in query.facets}
+        # One hit more than the page was asked for: whether another page follows, which the total (an estimate)
+        # cannot tell for sure.
+        hits = [req.hit(raw, scored=bool(texts)) for raw in response.hits[: query.limit]]
         following = query.offset + len(hits)
-        return SearchResult(
-            hits=hits, total=total, facets=facets, next_offset=following if following < total and hits else None
-        )
+        more = len(response.hits) > query.limit
+        total = response.total_hits if response.total_hits is not None else response.estimated_total_hits or 0
+        total = max(total, following + more)
+        facets = req.facet_counts(response.facet_distribution or {}, query.facets)
+        return SearchResult(hits=hits, total=total, facets=facets, next_offset=following if more else None)
 
     async def check(self) -> None:
-        """Raise unless Meilisearch is available and the index exists (creating it when missing)."""
+        """Raise unless Meilisearch is available and answers a search with this key (no index yet is fine)."""
         health = await self.client.get("/health")
         if not isinstance(health, dict) or health.get("status") != "available":
             raise MeilisearchError(f"Meilisearch at {self.client.url} is not available: {health!r}")
-        await self.prepare()
+        try:
+            await self.client.post(f"/indexes/{self.index_uid}/search", {"q": "", "limit": 0})
+        except MeilisearchError as exc:
+            if exc.code != "index_not_found":
+                raise
 
     async def close(self) -> None:
         await self.client.close()
@@ -159,7 +170,9 @@ class MeilisearchIndex:
         try:
             await self._configure(fresh, req.synonyms(synonyms))
             count, tasks = await self._add_all(fresh, docs)
-            await self.client.wait_all(tasks)
+            # Meilisearch may index all the batches as one, so the first task can finish only with the last: the
+            # wait grows with the work sent.
+            await self.client.wait_all(tasks, timeout=self.client.task_timeout * max(1, len(tasks)))
             await self._create_index(self.index_uid)  # a swap needs both indexes to exist
             await self.client.run("POST", "/swap-indexes", body=[{"indexes": [self.index_uid, fresh]}])
         except Exception:

@@ -16,7 +16,7 @@ import pytest
 from service.config import Settings
 from service.search import meili_requests as req
 from service.search import meilisearch as backend
-from service.search.base import SearchDocument, SearchError, SearchIndex, SearchQuery
+from service.search.base import SearchDocument, SearchError, SearchIndex, SearchQuery, SearchResult
 from service.search.meili_client import MeilisearchError
 from service.search.meilisearch import MeilisearchIndex
 from service.wiring import build_search_index
@@ -34,6 +34,7 @@ class FakeMeili:
     tasks: dict[int, dict[str, Any]] = field(default_factory=dict)
     fail: Callable[[httpx.Request], dict[str, str] | None] = lambda _request: None
     search_answer: dict[str, Any] = field(default_factory=lambda: {"hits": [], "estimatedTotalHits": 0})
+    fail_search: dict[str, str] | None = None  # answered (403) to searches instead of `search_answer`
     task_status: str = "succeeded"
 
     def calls(self) -> list[str]:
@@ -71,7 +72,11 @@ class FakeMeili:
             return self._task(request, "indexCreation", uid, lambda: self.indexes.add(uid))
         if path == "/swap-indexes":
             return self._task(request, "indexSwap", None, lambda: None)
+        if self.fail_search is not None and path.endswith("search"):
+            return httpx.Response(403, json=self.fail_search)
         if path == "/multi-search":
+            if any(q["indexUid"] not in self.indexes for q in json.loads(request.content)["queries"]):
+                return httpx.Response(400, json={"message": "Index not found.", "code": "index_not_found"})
             return httpx.Response(200, json=self.search_answer)
         index = parts[1]
         if index not in self.indexes:
@@ -88,6 +93,9 @@ class FakeMeili:
 @pytest.fixture
 def meili() -> FakeMeili:
     return FakeMeili()
+
+
+FUNNEL = b"funnel".hex()  # how Meilisearch stores and filters the tag "funnel"
 
 
 @pytest.fixture
@@ -135,7 +143,7 @@ async def test_the_first_write_creates_and_configures_the_index_then_waits_for_i
     assert meili.bodies("POST", "/indexes") == [{"uid": "canon_entries", "primaryKey": "id"}]
     [settings] = meili.bodies("PATCH", "/indexes/canon_entries/settings")
     assert settings["searchableAttributes"] == ["title", "aliases", "summary", "body", "extracted_text"]
-    assert settings["filterableAttributes"] == ["kind", "tags", "teams", "status", "expires_ms"]
+    assert settings["filterableAttributes"] == ["kind", "tag_keys", "teams", "status", "expires_ms"]
     assert settings["rankingRules"][:2] == ["words", "attribute"]
     assert settings["typoTolerance"]["minWordSizeForTypos"] == {"oneTypo": 4, "twoTypos": 8}
     assert settings["pagination"] == {"maxTotalHits": 1000}
@@ -145,6 +153,7 @@ async def test_the_first_write_creates_and_configures_the_index_then_waits_for_i
     assert first["summary"] == "A lead worth a sales call"  # a document cannot forge a highlight
     assert first["expires_ms"] == req.NEVER_MS
     assert first["aliases"] == ["MQL"]
+    assert (first["tags"], first["tag_keys"]) == (["funnel"], [FUNNEL])
     assert (second["id"], second["expires_at"], second["expires_ms"]) == (
         "asset__sql__draft",
         "2027-01-31T00:00:00Z",
@@ -249,10 +258,11 @@ def _raw_hit(slug: str, **overrides: Any) -> dict[str, Any]:
 
 
 async def test_a_query_becomes_one_search_request(index: MeilisearchIndex, meili: FakeMeili) -> None:
+    meili.indexes.add("canon_entries")
     query = SearchQuery(
         q='"qualified lead" -draft marketi',
         kinds=["definition", "asset"],
-        tags=['say "hi"\\'],
+        tags=['say "hi"\\', "Public"],
         teams=["sales"],
         restrict_tags=["public"],
         limit=5,
@@ -263,15 +273,16 @@ async def test_a_query_becomes_one_search_request(index: MeilisearchIndex, meili
 
     [body] = meili.bodies("POST", "/indexes/canon_entries/search")
     assert body["q"] == '"qualified lead" -draft marketi'
+    quoting = b'say "hi"\\'.hex()
     assert body["filter"] == [
         'status IN ["published"]',
         f"expires_ms > {NOW_MS}",
         'kind IN ["definition", "asset"]',
-        'tags IN ["say \\"hi\\"\\\\"]',
+        f'tag_keys IN ["{quoting}", "{b"Public".hex()}"]',
         'teams IN ["sales"]',
-        'tags IN ["public"]',
+        f'tag_keys IN ["{b"public".hex()}"]',  # exact: Meilisearch would match "Public" to a filter on "public"
     ]
-    assert (body["offset"], body["limit"], body["facets"]) == (10, 5, ["kind", "tags"])
+    assert (body["offset"], body["limit"], body["facets"]) == (10, 6, ["kind", "tag_keys"])  # one more: a next page?
     assert body["matchingStrategy"] == "all"
     assert body["sort"] == ["sort_title:asc", "kind:asc", "slug:asc", "status:desc"]
     assert body["attributesToHighlight"] == body["attributesToCrop"] == ["summary", "body", "extracted_text"]
@@ -282,6 +293,7 @@ async def test_a_query_becomes_one_search_request(index: MeilisearchIndex, meili
 async def test_editors_with_drafts_see_both_layers_and_expired_documents(
     index: MeilisearchIndex, meili: FakeMeili
 ) -> None:
+    meili.indexes.add("canon_entries")
     await index.search(SearchQuery(q="", include_drafts=True), now=NOW)
     [body] = meili.bodies("POST", "/indexes/canon_entries/search")
     assert body["filter"] == ['status IN ["published", "draft"]']
@@ -290,6 +302,7 @@ async def test_editors_with_drafts_see_both_layers_and_expired_documents(
 
 
 async def test_hits_facets_and_paging_are_read_from_the_answer(index: MeilisearchIndex, meili: FakeMeili) -> None:
+    meili.indexes.add("canon_entries")
     meili.search_answer = {
         "hits": [
             _raw_hit(
@@ -310,12 +323,14 @@ async def test_hits_facets_and_paging_are_read_from_the_answer(index: Meilisearc
                 _rankingScore=0.5,
                 _formatted={"summary": "No match here", "body": "Nor here", "extracted_text": ""},
             ),
+            _raw_hit("sql"),  # the one asked for beyond the page: another page follows
         ],
         "estimatedTotalHits": 7,
-        "facetDistribution": {"kind": {"definition": 5, "asset": 2}, "tags": {"funnel": 7}},
+        "facetDistribution": {"kind": {"definition": 5, "asset": 2}, "tag_keys": {FUNNEL: 6, b"Funnel".hex(): 1}},
     }
 
-    result = await index.search(SearchQuery(q="qualifed lead", limit=2, offset=2, facets=["kind", "teams"]), now=NOW)
+    query = SearchQuery(q="qualifed lead", limit=2, offset=2, facets=["kind", "teams", "tags"])
+    result = await index.search(query, now=NOW)
 
     mql, deck = result.hits
     assert mql.snippet == (
@@ -335,10 +350,38 @@ async def test_hits_facets_and_paging_are_read_from_the_answer(index: Meilisearc
     )
     assert result.total == 7
     assert result.next_offset == 4
-    assert result.facets == {"kind": {"definition": 5, "asset": 2}, "teams": {}}
+    assert result.facets == {"kind": {"definition": 5, "asset": 2}, "teams": {}, "tags": {"funnel": 6, "Funnel": 1}}
+
+
+async def test_a_total_estimated_too_high_does_not_promise_a_next_page(
+    index: MeilisearchIndex, meili: FakeMeili
+) -> None:
+    meili.indexes.add("canon_entries")
+    meili.search_answer = {"hits": [_raw_hit("mql"), _raw_hit("sql")], "estimatedTotalHits": 40}
+    result = await index.search(SearchQuery(q="lead", limit=2))
+    assert (len(result.hits), result.total, result.next_offset) == (2, 40, None)
+    meili.search_answer = {"hits": [_raw_hit("mql"), _raw_hit("sql"), _raw_hit("lead")], "estimatedTotalHits": 2}
+    result = await index.search(SearchQuery(q="lead", limit=2))
+    assert ([hit.slug for hit in result.hits], result.total, result.next_offset) == (["mql", "sql"], 3, 2)
+
+
+async def test_before_the_first_write_a_search_finds_nothing_and_changes_nothing(
+    index: MeilisearchIndex, meili: FakeMeili
+) -> None:
+    result = await index.search(SearchQuery(q="lead", facets=["kind", "tags"]))
+    assert (result.hits, result.total, result.next_offset, result.facets) == ([], 0, None, {"kind": {}, "tags": {}})
+    assert await index.search(SearchQuery(q="a OR b")) == SearchResult(hits=[], total=0)
+    await index.check()
+    assert meili.calls() == [
+        "POST /indexes/canon_entries/search",
+        "POST /multi-search",
+        "GET /health",
+        "POST /indexes/canon_entries/search",
+    ]
 
 
 async def test_the_last_page_has_no_next_offset(index: MeilisearchIndex, meili: FakeMeili) -> None:
+    meili.indexes.add("canon_entries")
     meili.search_answer = {"hits": [_raw_hit("mql")], "estimatedTotalHits": 3}
     result = await index.search(SearchQuery(q="", offset=2, limit=5))
     assert (result.total, result.next_offset) == (3, None)
@@ -346,10 +389,11 @@ async def test_the_last_page_has_no_next_offset(index: MeilisearchIndex, meili: 
 
 
 async def test_or_becomes_a_federated_search_over_every_combination(index: MeilisearchIndex, meili: FakeMeili) -> None:
+    meili.indexes.add("canon_entries")
     meili.search_answer = {
         "hits": [_raw_hit("mql", _federation={"indexUid": "canon_entries", "weightedRankingScore": 0.75})],
         "estimatedTotalHits": 1,
-        "facetDistribution": {"tags": {"funnel": 1}},
+        "facetDistribution": {"tag_keys": {FUNNEL: 1}},
     }
     query = SearchQuery(q="mql OR sql pipeline", limit=10, offset=0, facets=["tags"])
 
@@ -358,8 +402,8 @@ async def test_or_becomes_a_federated_search_over_every_combination(index: Meili
     [body] = meili.bodies("POST", "/multi-search")
     assert body["federation"] == {
         "offset": 0,
-        "limit": 10,
-        "facetsByIndex": {"canon_entries": ["tags"]},
+        "limit": 11,
+        "facetsByIndex": {"canon_entries": ["tag_keys"]},
         "mergeFacets": {},
     }
     assert [q["q"] for q in body["queries"]] == ["mql pipeline", "sql pipeline"]
@@ -372,14 +416,21 @@ async def test_or_becomes_a_federated_search_over_every_combination(index: Meili
 
 
 async def test_a_malformed_answer_is_a_search_error(index: MeilisearchIndex, meili: FakeMeili) -> None:
+    meili.indexes.add("canon_entries")
     meili.search_answer = {"hits": [{"slug": "no kind"}]}
     with pytest.raises(MeilisearchError, match="something unexpected"):
         await index.search(SearchQuery(q="mql"))
 
 
-async def test_check_asks_for_health_and_the_index(index: MeilisearchIndex, meili: FakeMeili) -> None:
+async def test_check_asks_for_health_and_tries_the_key_on_a_search(index: MeilisearchIndex, meili: FakeMeili) -> None:
+    meili.indexes.add("canon_entries")
     await index.check()
-    assert meili.calls()[:2] == ["GET /health", "GET /indexes/canon_entries"]
+    assert meili.calls() == ["GET /health", "POST /indexes/canon_entries/search"]
+    assert meili.bodies("POST", "/indexes/canon_entries/search") == [{"q": "", "limit": 0}]
+
+    meili.fail_search = {"message": "The provided API key is invalid.", "code": "invalid_api_key"}
+    with pytest.raises(MeilisearchError, match="invalid_api_key"):
+        await index.check()
 
     def sick(_request: httpx.Request) -> httpx.Response:
         return httpx.Response(200, json={"status": "unavailable"})
@@ -478,6 +529,14 @@ def test_document_ids_match_the_protocols() -> None:
 )
 def test_the_query_language_in_meilisearch_syntax(q: str, texts: list[str]) -> None:
     assert req.query_texts(q) == texts
+
+
+def test_past_meilisearchs_ten_words_exclusions_come_first() -> None:
+    long = 'one two three four five six seven eight nine ten eleven -draft -"closed lost" twelve'
+    assert req.query_texts(long) == [
+        '-draft -"closed lost" one two three four five six seven eight nine ten eleven twelve'
+    ]
+    assert req.query_texts("pipeline -draft review") == ["pipeline -draft review"]  # short: as typed
 
 
 def test_or_expansion_is_capped() -> None:
