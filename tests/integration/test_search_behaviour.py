@@ -433,6 +433,19 @@ async def test_token_restrictions_limit_what_is_visible(index: SearchIndex) -> N
     assert set(slugs(await find(index, "lead", restrict_teams=["marketing"]))) == {"lead", "mql"}
 
 
+async def test_tags_are_exact_in_filters_restrictions_and_facets(mutable_index: SearchIndex) -> None:
+    await mutable_index.upsert(
+        [
+            _doc("message", "zephyr-letter", "Zephyr letter", tags=["Public"]),
+            _doc("message", "zephyr-memo", "Zephyr memo", tags=["public"]),
+        ]
+    )
+    assert slugs(await find(mutable_index, "zephyr", tags=["public"])) == ["zephyr-memo"]
+    assert slugs(await find(mutable_index, "zephyr", restrict_tags=["public"])) == ["zephyr-memo"]
+    faceted = await find(mutable_index, "zephyr", facets=["tags"])
+    assert faceted.facets == {"tags": {"Public": 1, "public": 1}}
+
+
 # --- visibility ---------------------------------------------------------------------------------------------------
 
 
