@@ -20,7 +20,7 @@ import sys
 import tempfile
 import time
 import warnings
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
@@ -111,6 +111,18 @@ def database() -> Iterator[tuple[str, int | None]]:
         server = get_server(Path(folder) / "data", cleanup_mode="delete")
         with server:
             yield server.get_uri(), server.get_pid()
+
+
+def canon_env(
+    url: str, admin: str, settings: Mapping[str, str] | None = None, *, base: Mapping[str, str] | None = None
+) -> dict[str, str]:
+    """The environment of the Canon processes a benchmark starts: `base` (default: this process's environment)
+    without any CANON_* setting of the shell, so a run measures the defaults unless it says otherwise, plus the
+    database, the bootstrap admin key, quiet logs and `settings`."""
+    env = {k: v for k, v in (os.environ if base is None else base).items() if not k.startswith("CANON_")}
+    env.update({"CANON_DATABASE_URL": url, "CANON_BOOTSTRAP_ADMIN_KEY": admin, "CANON_LOG_LEVEL": "warning"})
+    env.update(settings or {})
+    return env
 
 
 def migrate(env: dict[str, str]) -> None:

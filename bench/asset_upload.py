@@ -75,6 +75,7 @@ from _harness import (
     Processes,
     call,
     canon_command,
+    canon_env,
     cpu_seconds,
     database,
     exit_on_signal,
@@ -635,11 +636,7 @@ def run(procs: Processes, work: Path, args: argparse.Namespace, command: str) ->
     admin = "bench-admin-" + secrets.token_urlsafe(24)
     max_bytes = max(2 * args.size, 512 * MiB)
     with database() as (url, postmaster):
-        canon_env = {
-            **env,
-            "CANON_DATABASE_URL": url,
-            "CANON_BOOTSTRAP_ADMIN_KEY": admin,
-            "CANON_LOG_LEVEL": "warning",
+        settings = {
             "CANON_DATA_DIR": str(work / "canon-data"),
             "CANON_S3_BUCKET": BUCKET,
             "CANON_S3_ENDPOINT_URL": endpoint,
@@ -647,10 +644,11 @@ def run(procs: Processes, work: Path, args: argparse.Namespace, command: str) ->
             "CANON_ASSET_MAX_BYTES": str(max_bytes),
             **dict(item.split("=", 1) for item in args.canon_env),
         }
+        service_env = canon_env(url, admin, settings, base=env)
         try:
-            migrate(canon_env)
+            migrate(service_env)
             canon_port = free_port()
-            canon = procs.start("canon", canon_command("serve", "--host", HOST, "--port", str(canon_port)), canon_env)
+            canon = procs.start("canon", canon_command("serve", "--host", HOST, "--port", str(canon_port)), service_env)
             wait_ready(procs, "canon", canon, canon_port, "/healthz")
             bench = Bench(args, endpoint, work / "bench.pdf", canon.pid, moto.pid)
             bench.postmaster, bench.canon_port = postmaster, canon_port

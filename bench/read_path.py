@@ -49,6 +49,7 @@ from _harness import (
     Processes,
     call,
     canon_command,
+    canon_env,
     cpu_seconds,
     database,
     exit_on_signal,
@@ -643,12 +644,7 @@ def main(argv: list[str] | None = None) -> None:
 def run(procs: Processes, settings: Settings, command: str) -> str:
     admin = "bench-admin-" + secrets.token_urlsafe(24)
     with database() as (url, postmaster):
-        env = {
-            **os.environ,
-            "CANON_DATABASE_URL": url,
-            "CANON_BOOTSTRAP_ADMIN_KEY": admin,
-            "CANON_LOG_LEVEL": "warning",
-        }
+        env = canon_env(url, admin)
         migrate(env)
         canon_port = free_port()
         canon = procs.start("canon", canon_command("serve", "--host", HOST, "--port", str(canon_port)), env)

@@ -55,6 +55,7 @@ from _harness import (
     Processes,
     call,
     canon_command,
+    canon_env,
     database,
     exit_on_signal,
     expect,
@@ -581,14 +582,7 @@ def measure(
 def run(procs: Processes, args: argparse.Namespace, folder: Path) -> str:
     admin = "bench-admin-" + secrets.token_urlsafe(24)
     with database() as (url, _postmaster):
-        env = {
-            **os.environ,
-            "CANON_DATABASE_URL": url,
-            "CANON_BOOTSTRAP_ADMIN_KEY": admin,
-            "CANON_LOG_LEVEL": "warning",
-        }
-        for name in ("CANON_MEILISEARCH_URL", "CANON_MEILISEARCH_API_KEY", "CANON_MEILISEARCH_INDEX"):
-            env.pop(name, None)  # the backend is the command line's choice
+        env = canon_env(url, admin)  # the backend is the command line's choice, not the shell's
         if args.meilisearch:
             env["CANON_MEILISEARCH_URL"] = args.meilisearch
             env["CANON_MEILISEARCH_INDEX"] = args.meilisearch_index

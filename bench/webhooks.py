@@ -57,7 +57,6 @@ import datetime as dt
 import http.client
 import json
 import math
-import os
 import resource
 import secrets
 import signal
@@ -80,6 +79,7 @@ from _harness import (
     ROOT,
     Processes,
     canon_command,
+    canon_env,
     cpu_seconds,
     database,
     exit_on_signal,
@@ -1233,16 +1233,16 @@ class Stack:
 
 def start_stack(procs: Processes, folder: Path, options: Options, url: str) -> Stack:
     admin = "bench-admin-" + secrets.token_urlsafe(24)
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith("CANON_")},
-        "CANON_DATABASE_URL": url,
-        "CANON_BOOTSTRAP_ADMIN_KEY": admin,
-        "CANON_LOG_LEVEL": "warning",
-        "CANON_DATA_DIR": str(folder / "data"),
-        "CANON_WEBHOOK_ALLOW_NETWORKS": "127.0.0.0/8",
-        "CANON_WEBHOOK_REQUIRE_HTTPS": "false",
-        "CANON_WEBHOOK_TIMEOUT_SECONDS": str(options.timeout),
-    }
+    env = canon_env(
+        url,
+        admin,
+        {
+            "CANON_DATA_DIR": str(folder / "data"),
+            "CANON_WEBHOOK_ALLOW_NETWORKS": "127.0.0.0/8",
+            "CANON_WEBHOOK_REQUIRE_HTTPS": "false",
+            "CANON_WEBHOOK_TIMEOUT_SECONDS": str(options.timeout),
+        },
+    )
     migrate(env)
     ports_file = folder / "receivers.json"
     spec = {"hooks": options.subscribers + 1, "ports_file": str(ports_file)}
