@@ -158,7 +158,7 @@ def build_worker(services: Services, metrics: CanonMetrics | None = None) -> Wor
     extraction = AssetTextExtraction(services.pool, services.blobs, on_extracted=index_extracted)
     return Worker(
         services.pool,
-        [*default_consumers(), FanOut(), SearchSync(services.search, settings.public_url)],
+        [*default_consumers(), FanOut(services.pool), SearchSync(services.search, settings.public_url)],
         periodic=[Periodic("asset-expiry", 30.0, notify_expiry), Periodic("blob-gc", 3600.0, collect_garbage)],
         # Text extraction runs beside the consumers, not between their batches: one slow file must not delay sync.
         alongside=[dispatcher.run, extraction.run],

@@ -136,6 +136,11 @@ async def fan_out(conn: Connection, event_ids: list[int], only: UUID | None = No
     return int(status.rsplit(" ", 1)[-1])
 
 
+async def analyze_deliveries(conn: Connection) -> None:
+    """Refresh the planner's statistics of the deliveries table (the claim's plan follows how many are pending)."""
+    await conn.execute("ANALYZE webhook_deliveries")
+
+
 async def insert_direct(conn: Connection, subscription_id: UUID, event_type: str, payload: dict[str, Any]) -> int:
     """A delivery that is not from the event log (a test ping)."""
     delivery_id: int = await conn.fetchval(
