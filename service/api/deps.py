@@ -24,9 +24,8 @@ VersionPath: TypeAlias = Annotated[int, PathParameter(ge=1, le=1_000_000)]
 
 
 async def provide_principal(request: Request[Any, Any, Any]) -> Principal:
-    # Read from the raw headers: `request.headers` would parse them all into a multi-dict, on every request.
-    header = next((value for name, value in request.scope["headers"] if name.lower() == b"authorization"), b"")
-    scheme, _, token = header.decode("latin-1").partition(" ")
+    header = request.headers.get("authorization")
+    scheme, _, token = (header or "").partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise NotAuthorizedException("send an API key as 'Authorization: Bearer <key>'")
     resolver: KeyResolver = request.app.state.key_resolver

@@ -129,7 +129,7 @@ class MeilisearchIndex:
         except MeilisearchError as exc:
             if exc.code != "index_not_found":
                 raise
-            return SearchResult(hits=[], total=0, facets={name: {} for name in query.facets})  # nothing written yet
+            return SearchResult(hits=[], total=0, facets=req.facet_counts({}, query.facets))  # nothing written yet
         try:
             response = req.response_decoder.decode(content)
         except msgspec.DecodeError as exc:  # a malformed answer is the server's failure, not the caller's
