@@ -13,6 +13,7 @@ import json
 import os
 import platform
 import re
+import secrets
 import signal
 import socket
 import subprocess
@@ -165,6 +166,22 @@ def expect(port: int, method: str, path: str, status: int, **kwargs: Any) -> tup
     if got != status:
         raise RuntimeError(f"{method} {path}: expected {status}, got {got}: {body[:500]!r}")
     return headers, body
+
+
+def person_key(port: int, admin: str, role: str, teams: list[str], label: str) -> str:
+    """A key of a new person with that role and those teams (every credential acts as a person or a service; only
+    people approve). Names are made unique, so an external database can be reused."""
+    subject = f"{label}-{secrets.token_hex(3)}@bench.example"
+    expect(
+        port,
+        "POST",
+        "/v1/people",
+        201,
+        key=admin,
+        body={"subject": subject, "name": label, "role": role, "teams": teams},
+    )
+    _, issued = expect(port, "POST", "/v1/keys", 201, key=admin, body={"name": subject, "person": subject})
+    return str(json.loads(issued)["key"])
 
 
 def wait_ready(

@@ -86,6 +86,7 @@ from _harness import (
     machine,
     machine_busy,
     migrate,
+    person_key,
     postgres_cpu,
     profile_stacks,
     profiling,
@@ -471,12 +472,9 @@ def moto_command(port: int) -> list[str]:
 def seed(port: int, admin: str) -> tuple[str, str, str, str, str]:
     """Keys and one asset with a draft version 1; return the slug, its ETag and the editor, approver, reader keys."""
 
-    def key(role: str, team: str | None) -> str:
-        body = {"name": f"bench-upload-{role}-{team or 'none'}", "role": role, "team": team}
-        _, issued = expect(port, "POST", "/v1/keys", 201, key=admin, body=body)
-        return str(json.loads(issued)["key"])
-
-    editor, approver, reader = key("editor", "marketing"), key("approver", "marketing"), key("reader", None)
+    editor = person_key(port, admin, "editor", ["marketing"], "bench-upload-editor")
+    approver = person_key(port, admin, "approver", ["marketing"], "bench-upload-approver")
+    reader = person_key(port, admin, "reader", [], "bench-upload-reader")
     slug = f"bench-upload-{secrets.token_hex(4)}"  # unique, so an external database can be reused
     body = {
         "slug": slug,

@@ -59,6 +59,7 @@ from _harness import (
     machine,
     machine_busy,
     migrate,
+    person_key,
     postgres_cpu,
     wait_idle,
     wait_ready,
@@ -81,14 +82,9 @@ def seed(port: int, admin: str) -> tuple[str, str]:
     """Publish one definition through the whole review over HTTP; return its path and a reader key."""
     from service.seed import GLOSSARY  # noqa: PLC0415  # the glossary's MQL: a realistic size and shape
 
-    def key(role: str, team: str | None) -> str:
-        body = {"name": f"bench-{role}-{team or 'none'}", "role": role, "team": team}
-        _, issued = expect(port, "POST", "/v1/keys", 201, key=admin, body=body)
-        return str(json.loads(issued)["key"])
-
-    editor = key("editor", "revops")
-    approvers = [key("approver", "marketing"), key("approver", "sales")]
-    reader = key("reader", None)
+    editor = person_key(port, admin, "editor", ["marketing"], "bench-editor")
+    approvers = [person_key(port, admin, "approver", [team], f"bench-{team}") for team in ("marketing", "sales")]
+    reader = person_key(port, admin, "reader", [], "bench-reader")
     slug = f"bench-mql-{secrets.token_hex(4)}"  # unique, so an external database can be reused
     definition = copy.deepcopy(next(item for item in GLOSSARY if item["slug"] == "mql"))
     definition["slug"] = slug

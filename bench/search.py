@@ -63,6 +63,7 @@ from _harness import (
     load_average,
     machine,
     migrate,
+    person_key,
     wait_ready,
     write_section,
 )
@@ -527,16 +528,13 @@ def publish_to_searchable(port: int, keys: dict[str, str], count: int) -> list[f
 
 def _keys(port: int, admin: str) -> dict[str, str]:
     keys = {}
-    for name, role, team in (
-        ("reader", "reader", None),
-        ("editor", "editor", "revops"),
-        ("marketing", "approver", "marketing"),
-        ("sales", "approver", "sales"),
+    for name, role, teams in (
+        ("reader", "reader", []),
+        ("editor", "editor", ["marketing", "sales"]),
+        ("marketing", "approver", ["marketing"]),
+        ("sales", "approver", ["sales"]),
     ):
-        _, issued = expect(
-            port, "POST", "/v1/keys", 201, key=admin, body={"name": f"bench-{name}", "role": role, "team": team}
-        )
-        keys[name] = json.loads(issued)["key"]
+        keys[name] = person_key(port, admin, role, teams, f"bench-{name}")
     return keys
 
 

@@ -90,6 +90,7 @@ from _harness import (
     machine,
     machine_busy,
     migrate,
+    person_key,
     postgres_cpu,
     profile_stacks,
     profiling,
@@ -281,14 +282,9 @@ def receivers_main(spec_json: str) -> None:
 
 class Keys:
     def __init__(self, port: int, admin: str) -> None:
-        def key(role: str, team: str | None) -> str:
-            body = {"name": f"bench-{role}-{team or 'none'}", "role": role, "team": team}
-            _, issued = expect(port, "POST", "/v1/keys", 201, key=admin, body=body)
-            return str(json.loads(issued)["key"])
-
         self.admin = admin
-        self.editor = key("editor", "revops")
-        self.approvers = [key("approver", "marketing"), key("approver", "sales")]
+        self.editor = person_key(port, admin, "editor", ["marketing", "sales"], "bench-editor")
+        self.approvers = [person_key(port, admin, "approver", [t], f"bench-{t}") for t in ("marketing", "sales")]
 
 
 def definition(slug: str) -> dict[str, Any]:

@@ -21,6 +21,7 @@ from service.api.assets import assets_router
 from service.api.definitions import definitions_router
 from service.api.deps import DEPENDENCIES
 from service.api.entries import entry_router
+from service.api.people import PEOPLE_ROUTES
 from service.api.problems import EXCEPTION_HANDLERS
 from service.api.webhooks import webhooks_router
 from service.config import Settings
@@ -31,7 +32,7 @@ from service.store import migrations
 from service.store.database import Pool, create_pool, start_embedded
 from service.store.view_cache import keep_listening
 from service.usecases.keys import KeyResolver
-from service.wiring import build_services, install_io_threads, open_search_reads
+from service.wiring import build_services, install_io_threads, oidc_verifier, open_search_reads
 
 API_VERSION = "1.0.0"
 _BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
@@ -67,8 +68,9 @@ def _lifespan(settings: Settings, *, migrate: bool, background: Background | Non
             app.state.asset_context = services.assets
             app.state.blobs = services.blobs
             app.state.webhook_context = services.webhooks
+            oidc = oidc_verifier(settings)
             app.state.key_resolver = KeyResolver(
-                pool, bootstrap_key=settings.bootstrap_admin_key, ttl=settings.key_cache_seconds
+                pool, bootstrap_key=settings.bootstrap_admin_key, ttl=settings.key_cache_seconds, oidc=oidc
             )
             stop_listening = asyncio.Event()
             listener = asyncio.create_task(keep_listening(services.views, url, stop_listening))
@@ -79,6 +81,8 @@ def _lifespan(settings: Settings, *, migrate: bool, background: Background | Non
                 stop_listening.set()
                 await listener
                 await services.search.close()
+                if oidc is not None:
+                    await oidc.close()
         finally:
             if search_reads is not None:
                 await search_reads.close()
@@ -148,6 +152,7 @@ def create_app(settings: Settings, *, migrate: bool = False, background: Backgro
             keys.create_key,
             keys.list_keys,
             keys.revoke_key,
+            *PEOPLE_ROUTES,
             search.search,
             search.create_search_token,
             health.healthz,

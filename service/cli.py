@@ -1,4 +1,4 @@
-"""`canon serve | worker | dev | migrate | openapi | keys`."""
+"""`canon serve | worker | dev | migrate | openapi | keys | people`."""
 
 from __future__ import annotations
 
@@ -23,15 +23,16 @@ from litestar import Litestar
 from service.app import create_app, resolve_database_url
 from service.config import Settings
 from service.contracts import write_contracts
+from service.domain.errors import DomainError
 from service.domain.model import Principal, Role
-from service.domain.operations import KeyCreate
+from service.domain.operations import KeyCreate, PersonCreate, PersonUpdate
 from service.observability import logging as logs
 from service.observability import worker_server
 from service.observability.collect import pool_families
 from service.observability.metrics import CanonMetrics
 from service.store import migrations
 from service.store.database import Pool, create_pool
-from service.usecases import blob_gc, keys, reads
+from service.usecases import blob_gc, keys, people, reads
 from service.wiring import build_services, build_worker, install_io_threads
 from service.worker import prune_heartbeats, run_until_stopped
 
@@ -52,7 +53,7 @@ async def _pool(settings: Settings, max_size: int = 4) -> AsyncIterator[Pool]:
 
 
 def _cli_principal() -> Principal:
-    return Principal(name=f"cli:{getpass.getuser()}", role=Role.admin)
+    return Principal(subject=f"cli:{getpass.getuser()}", name=getpass.getuser(), role=Role.admin, credential="cli")
 
 
 async def _migrate(settings: Settings) -> None:
@@ -72,19 +73,45 @@ async def _keys(settings: Settings, args: argparse.Namespace) -> None:
     async with _pool(settings) as pool:
         await _ensure_migrated(pool)
         if args.keys_command == "create":
-            issued = await keys.create(
-                pool, _cli_principal(), KeyCreate(name=args.name, role=Role(args.role), team=args.team)
-            )
+            given = {"name": args.name, "person": args.person, "role": args.role, "team": args.team}
+            request = msgspec.convert({**given, "expires_at": args.expires_at}, KeyCreate)
+            issued = await keys.create(pool, _cli_principal(), request)
             print(msgspec.json.format(msgspec.json.encode(issued)).decode())
         elif args.keys_command == "list":
             page = await reads.key_page(pool, _cli_principal(), cursor=None, limit=200)
             for record in page.items:
                 state = f"revoked {record.revoked_at:%Y-%m-%d}" if record.revoked_at else "active"
-                team = record.team or "-"
-                print(f"{record.id}  {record.prefix}…  {record.role:<8} {team:<12} {state:<18} {record.name}")
+                print(
+                    f"{record.id}  {record.prefix}…  {record.role:<8} {state:<18} {record.name:<24} "
+                    f"{record.principal.type:<7} {record.principal.subject}"
+                )
         else:
             record = await keys.revoke(pool, _cli_principal(), UUID(args.key_id))
             print(f"revoked {record.id} ({record.name})")
+
+
+async def _people(settings: Settings, args: argparse.Namespace) -> None:
+    async with _pool(settings) as pool:
+        await _ensure_migrated(pool)
+        if args.people_command == "create":
+            given = {"subject": args.subject, "name": args.name, "role": args.role, "teams": args.team or []}
+            out = await people.create(pool, _cli_principal(), msgspec.convert(given, PersonCreate))
+            print(msgspec.json.format(msgspec.json.encode(out)).decode())
+        elif args.people_command == "update":
+            given = {"name": args.name, "role": args.role, "teams": args.team}
+            if args.active is not None:
+                given["active"] = args.active == "yes"
+            change = msgspec.convert({k: v for k, v in given.items() if v is not None}, PersonUpdate)
+            out = await people.update(pool, _cli_principal(), args.subject, change)
+            print(msgspec.json.format(msgspec.json.encode(out)).decode())
+        else:
+            found = await people.page(pool, _cli_principal(), team=args.team, cursor=None, limit=200)
+            for person in found.items:
+                state = "active" if person.active else "deactivated"
+                print(
+                    f"{person.subject:<32} {person.role:<8} {','.join(person.teams) or '-':<24} {state:<11} "
+                    f"{person.name}"
+                )
 
 
 async def _run_worker(settings: Settings) -> None:
@@ -181,15 +208,33 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("reindex", help="rebuild the search index from PostgreSQL and swap it in")
     openapi = sub.add_parser("openapi", help="write openapi/openapi.json and schemas/")
     openapi.add_argument("--root", type=Path, default=Path())
+    roles = [r.value for r in Role]
     key = sub.add_parser("keys", help="manage API keys")
     key_sub = key.add_subparsers(dest="keys_command", required=True)
-    create = key_sub.add_parser("create")
+    create = key_sub.add_parser("create", help="a key for a person (--person), or a service key (--role)")
     create.add_argument("--name", required=True)
-    create.add_argument("--role", required=True, choices=[r.value for r in Role])
-    create.add_argument("--team")
+    create.add_argument("--person", help="the subject of the person the key acts as")
+    create.add_argument("--role", choices=roles, help="a service key's role (not approver)")
+    create.add_argument("--team", help="a service key's team")
+    create.add_argument("--expires-at", help="RFC 3339 time after which the key stops working")
     key_sub.add_parser("list")
     revoke = key_sub.add_parser("revoke")
     revoke.add_argument("key_id")
+    person = sub.add_parser("people", help="manage people")
+    person_sub = person.add_subparsers(dest="people_command", required=True)
+    add = person_sub.add_parser("create")
+    add.add_argument("--subject", required=True, help="unique, usually the email address")
+    add.add_argument("--name", required=True)
+    add.add_argument("--role", default="reader", choices=roles)
+    add.add_argument("--team", action="append", help="repeat for several teams")
+    change = person_sub.add_parser("update")
+    change.add_argument("subject")
+    change.add_argument("--name")
+    change.add_argument("--role", choices=roles)
+    change.add_argument("--team", action="append", help="the person's teams, all of them; repeat")
+    change.add_argument("--active", choices=["yes", "no"])
+    listing = person_sub.add_parser("list")
+    listing.add_argument("--team")
     return parser
 
 
@@ -233,9 +278,13 @@ def main(argv: Sequence[str] | None = None) -> None:
         "reindex": lambda: asyncio.run(_reindex(settings)),
         "openapi": lambda: print("\n".join(str(p) for p in write_contracts(args.root))),
         "keys": lambda: asyncio.run(_keys(settings, args)),
+        "people": lambda: asyncio.run(_people(settings, args)),
     }
     try:
         commands[args.command]()
+    except (DomainError, msgspec.ValidationError) as exc:
+        fields = [f"\n  {e.pointer}: {e.detail}" for e in getattr(exc, "errors", [])]
+        raise SystemExit(f"canon: {exc}{''.join(fields)}") from None
     except migrations.MigrationError as exc:
         print(f"canon: {exc}", file=sys.stderr)
         raise SystemExit(2) from None

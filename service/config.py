@@ -9,6 +9,8 @@ from typing import Annotated, Literal
 
 import msgspec
 
+from service.identity.oidc import parse_group_map
+
 
 class Settings(msgspec.Struct, frozen=True, kw_only=True):
     database_url: str | None = None
@@ -62,6 +64,23 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     worker_fresh_seconds: float = 60.0  # a worker heartbeat younger than this means the worker is alive
     ready_require_worker: bool = False  # whether /readyz fails without a fresh worker heartbeat
     shutdown_grace_seconds: float = 25.0  # on SIGTERM: how long in-flight requests and deliveries may take
+    # Single sign-on (docs/operations.md): bearer JWTs of this OpenID Connect issuer for this audience are accepted
+    # beside API keys. Both unset: API keys only.
+    oidc_issuer: str | None = None
+    oidc_audience: str | None = None
+    oidc_subject_claim: str = "email"  # the claim that is the person's subject in Canon
+    oidc_name_claim: str = "name"
+    oidc_groups_claim: str = "groups"
+    # `GROUP=team:NAME` / `GROUP=role:ROLE`, comma-separated. Set: the provider manages people's teams and role (the
+    # highest role granted, else oidc_default_role). Unset: they are managed in Canon (`/v1/people`).
+    oidc_groups: str | None = None
+    oidc_default_role: Literal["reader", "editor", "approver", "admin"] = "reader"
+
+    def __post_init__(self) -> None:
+        if (self.oidc_issuer is None) != (self.oidc_audience is None):
+            raise ValueError("CANON_OIDC_ISSUER and CANON_OIDC_AUDIENCE are set together or not at all")
+        if self.oidc_groups:
+            parse_group_map(self.oidc_groups)  # a mistake is reported at start-up, naming the variable
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: object) -> Settings:

@@ -5,15 +5,16 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import secrets
 from pathlib import Path
 
 from litestar import Litestar
 
 from service.config import Settings
 from service.domain.kinds import DEFINITION
-from service.domain.model import Principal, Role
+from service.domain.model import Role
 from service.domain.operations import KeyCreate
-from service.seed import seed_glossary
+from service.seed import PEOPLE, SEEDER, seed_glossary
 from service.store import keys as key_store
 from service.store.database import Pool
 from service.usecases import keys
@@ -31,11 +32,9 @@ async def _admin_key(pool: Pool, settings: Settings) -> str:
     if path.exists():
         secret = path.read_text().strip()
         async with pool.acquire() as conn:
-            if await key_store.by_hash(conn, keys.hash_secret(secret)) is not None:
+            if await key_store.active_by_hash(conn, keys.hash_secret(secret)) is not None:
                 return secret
-    issued = await keys.create(
-        pool, Principal(name="canon-dev", role=Role.admin), KeyCreate(name="dev-admin", role=Role.admin)
-    )
+    issued = await keys.create(pool, SEEDER, KeyCreate(name=f"dev-admin-{secrets.token_hex(3)}", role=Role.admin))
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(issued.key + "\n")
     os.chmod(path, 0o600)
@@ -51,7 +50,10 @@ async def dev_background(app: Litestar, settings: Settings, base_url: str) -> No
         f"Canon is running at {base_url}{seeded}\n"
         f"  API docs:  {base_url}/schema  (Swagger UI: {base_url}/schema/swagger)\n"
         f"  Admin key: {admin_key}\n"
-        f"  Try:       curl -H 'Authorization: Bearer {admin_key}' {base_url}/v1/definitions/mql",
+        f"  Try:       curl -H 'Authorization: Bearer {admin_key}' {base_url}/v1/definitions/mql\n"
+        f"  People:    {', '.join(f'{p.subject} ({p.role.value}, {p.teams[0]})' for p in PEOPLE)}\n"
+        f"  Their keys: canon keys create --name riley-laptop --person riley@canon.example\n"
+        f'             or POST {base_url}/v1/keys {{"name": "riley-laptop", "person": "riley@canon.example"}}',
         flush=True,
     )
     stop = asyncio.Event()

@@ -13,15 +13,23 @@ import msgspec
 from service.domain.errors import Conflict
 from service.domain.kinds import DEFINITION
 from service.domain.model import Principal, Role
-from service.domain.operations import entry_create_type
-from service.usecases import entries
+from service.domain.operations import PersonCreate, entry_create_type
+from service.store import principals
+from service.store.database import Pool
+from service.usecases import entries, people
 from service.usecases.entries import EntryContext
 
-AUTHOR = Principal(name="seed:revops", role=Role.editor, team="revops")
-APPROVERS = (
-    Principal(name="seed:sales-lead", role=Role.approver, team="sales"),
-    Principal(name="seed:marketing-lead", role=Role.approver, team="marketing"),
+# The people of the sample glossary: an editor who writes and publishes, and one approver per agreeing team.
+PEOPLE: tuple[PersonCreate, ...] = (
+    PersonCreate(
+        subject="riley@canon.example", name="Riley Ortiz (RevOps editor)", role=Role.editor, teams=["marketing"]
+    ),
+    PersonCreate(subject="sam@canon.example", name="Sam Patel (sales lead)", role=Role.approver, teams=["sales"]),
+    PersonCreate(
+        subject="morgan@canon.example", name="Morgan Lee (marketing lead)", role=Role.approver, teams=["marketing"]
+    ),
 )
+SEEDER = Principal(subject="canon-dev", name="canon dev seed", role=Role.admin, credential="cli")
 
 GLOSSARY: list[dict[str, Any]] = [
     {
@@ -104,19 +112,34 @@ GLOSSARY: list[dict[str, Any]] = [
 ]
 
 
+async def seed_people(pool: Pool) -> list[Principal]:
+    """The sample people, created if missing, as the principals their keys would act as."""
+    found = []
+    for person in PEOPLE:
+        async with pool.acquire() as conn:
+            record = await principals.find(conn, person.subject)
+        if record is None:
+            await people.create(pool, SEEDER, person)
+            async with pool.acquire() as conn:
+                record = await principals.by_subject(conn, person.subject)
+        found.append(people.acting_as(record, credential="cli"))
+    return found
+
+
 async def seed_glossary(ctx: EntryContext) -> list[str]:
     """Create and publish every glossary entry that does not exist yet; return the slugs it published."""
+    author, *approvers = await seed_people(ctx.pool)
     create_type = entry_create_type(DEFINITION)
     published = []
     for item in GLOSSARY:
         try:
-            await entries.create(ctx, AUTHOR, msgspec.convert(item, create_type))
+            await entries.create(ctx, author, msgspec.convert(item, create_type))
         except Conflict:
             continue
         slug = item["slug"]
-        await entries.submit(ctx, AUTHOR, slug, 1, None)
-        for approver in APPROVERS:
+        await entries.submit(ctx, author, slug, 1, None)
+        for approver in approvers:
             await entries.approve(ctx, approver, slug, 1, None, "agreed in the revenue council")
-        await entries.publish(ctx, AUTHOR, slug, 1, None)
+        await entries.publish(ctx, author, slug, 1, None)
         published.append(slug)
     return published

@@ -11,7 +11,9 @@ from service.blobs.base import BlobStore
 from service.blobs.local import LocalBlobStore
 from service.config import Settings
 from service.domain.kinds import ASSET, KINDS
+from service.domain.model import Role
 from service.extract.task import AssetTextExtraction
+from service.identity.oidc import OidcSettings, OidcVerifier, parse_group_map
 from service.observability.metrics import CanonMetrics
 from service.search import tokens
 from service.search.base import SearchIndex
@@ -162,4 +164,21 @@ def build_worker(services: Services, metrics: CanonMetrics | None = None) -> Wor
         periodic=[Periodic("asset-expiry", 30.0, notify_expiry), Periodic("blob-gc", 3600.0, collect_garbage)],
         # Text extraction runs beside the consumers, not between their batches: one slow file must not delay sync.
         alongside=[dispatcher.run, extraction.run],
+    )
+
+
+def oidc_verifier(settings: Settings) -> OidcVerifier | None:
+    """The single sign-on verifier, when an issuer is configured."""
+    if settings.oidc_issuer is None or settings.oidc_audience is None:
+        return None
+    return OidcVerifier(
+        OidcSettings(
+            issuer=settings.oidc_issuer,
+            audience=settings.oidc_audience,
+            subject_claim=settings.oidc_subject_claim,
+            name_claim=settings.oidc_name_claim,
+            groups_claim=settings.oidc_groups_claim,
+            groups=parse_group_map(settings.oidc_groups or ""),
+            default_role=Role(settings.oidc_default_role),
+        )
     )

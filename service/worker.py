@@ -52,9 +52,10 @@ async def drain(pool: Pool, consumer: Consumer) -> int:
             )
             if row is None:
                 return handled
-            batch = await events.feed(
+            page = await events.feed(
                 conn, after_txid=row["txid"], after_id=row["event_id"], type_patterns=None, limit=BATCH
             )
+            batch = page.events
             if not batch:
                 return handled
             await consumer.handle(conn, batch)

@@ -184,7 +184,7 @@ async def publish_entry(
     for team in teams:
         response = await api.client.post(f"{path}/approve", json={}, headers=await api.key("approver", team))
         assert response.status_code == 200, response.text
-    response = await api.client.post(f"{path}/publish", headers=editor)
+    response = await api.client.post(f"{path}/publish", headers=await api.publisher())
     assert response.status_code == 200, response.text
     return response
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 import httpx
@@ -20,6 +21,9 @@ MQL_CRITERIA: dict[str, Any] = {
         {"any": [{"field": "score", "op": "gte", "value": 60}, {"field": "requested_demo", "op": "eq", "value": True}]},
     ]
 }
+
+
+OWNING_TEAMS = ("marketing", "sales", "product", "finance", "legal", "revops")
 
 
 def definition_body(slug: str = "mql", **overrides: Any) -> dict[str, Any]:
@@ -61,11 +65,36 @@ class Api:
         self._keys: dict[tuple[str, str | None, str], str] = {}
 
     async def key(self, role: str, team: str | None = None, name: str | None = None) -> dict[str, str]:
-        """Authorization headers for a key with that role and team (created once per test)."""
+        """Authorization headers for a key of a person with that role and team (both created once per test): the
+        person's subject and name are `name` (default `<role>-<team>`)."""
         label = name or f"{role}-{team or 'none'}"
         wanted = (role, team, label)
         if wanted not in self._keys:
-            response = await self.client.post("/v1/keys", json={"name": label, "role": role, "team": team})
+            person = {"subject": label, "name": label, "role": role, "teams": [team] if team else []}
+            response = await self.client.post("/v1/people", json=person)
+            # 409: another Api of the same test made this person already; a key of its own is all this one needs.
+            assert response.status_code in (201, 409), response.text
+            key_name = f"{label}-{uuid.uuid4().hex[:8]}"
+            response = await self.client.post("/v1/keys", json={"name": key_name, "person": person["subject"]})
+            assert response.status_code == 201, response.text
+            self._keys[wanted] = response.json()["key"]
+        return {"Authorization": f"Bearer {self._keys[wanted]}"}
+
+    async def service_key(self, role: str, name: str) -> dict[str, str]:
+        """Authorization headers for a service key (an integration, not a person)."""
+        response = await self.client.post("/v1/keys", json={"name": name, "role": role})
+        assert response.status_code == 201, response.text
+        return {"Authorization": f"Bearer {response.json()['key']}"}
+
+    async def publisher(self) -> dict[str, str]:
+        """An editor in every team the tests name as owners: who may publish once a version is approved."""
+        wanted = ("editor", "*", "publisher")
+        if wanted not in self._keys:
+            person = {"subject": "publisher", "name": "publisher", "role": "editor", "teams": list(OWNING_TEAMS)}
+            response = await self.client.post("/v1/people", json=person)
+            assert response.status_code in (201, 409), response.text
+            key_name = f"publisher-{uuid.uuid4().hex[:8]}"
+            response = await self.client.post("/v1/keys", json={"name": key_name, "person": "publisher"})
             assert response.status_code == 201, response.text
             self._keys[wanted] = response.json()["key"]
         return {"Authorization": f"Bearer {self._keys[wanted]}"}
@@ -88,7 +117,8 @@ class Api:
                 f"/v1/definitions/{slug}/versions/{number}/approve", json={"comment": "ok"}, headers=approver
             )
             assert response.status_code == 200, response.text
-        response = await self.client.post(f"/v1/definitions/{slug}/versions/{number}/publish", headers=editor)
+        publisher = await self.publisher()
+        response = await self.client.post(f"/v1/definitions/{slug}/versions/{number}/publish", headers=publisher)
         assert response.status_code == 200, response.text
         return response
 

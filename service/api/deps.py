@@ -11,6 +11,7 @@ from litestar.exceptions import NotAuthorizedException
 from litestar.params import FromPath, PathParameter
 
 from service.domain.model import Principal
+from service.identity.oidc import OidcVerifier
 from service.store.database import Pool
 from service.usecases.keys import KeyResolver
 
@@ -31,7 +32,12 @@ async def provide_principal(request: Request[Any, Any, Any]) -> Principal:
     resolver: KeyResolver = request.app.state.key_resolver
     principal = await resolver.resolve(token.strip())
     if principal is None:
-        raise NotAuthorizedException("the API key is unknown or revoked")
+        if OidcVerifier.looks_like_jwt(token.strip()):
+            raise NotAuthorizedException(
+                "the token is not valid here: expired or not yet valid, for another issuer or audience, not signed by "
+                "the identity provider, or its person is deactivated"
+            )
+        raise NotAuthorizedException("the API key is unknown, revoked or expired")
     return principal
 
 

@@ -69,21 +69,36 @@ def _page_response(page: reads.Page) -> Response[Any]:
 _AS_OF = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[Tt ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?(?:[Zz]|[+-]\d{2}:\d{2})?)?$")
 
 
-def parse_as_of(value: str | None) -> dt.datetime | None:
-    """A date means the end of that day (UTC); a time without an offset is taken as UTC."""
-    if value is None:
-        return None
+def _instant(value: str, name: str) -> tuple[dt.datetime, bool]:
+    """A date (start of that day, UTC) or an RFC 3339 time (UTC when it has no offset), and whether it was a date."""
     try:
         if not _AS_OF.match(value):
             raise ValueError(value)
         if len(value) == 10:
-            day = dt.date.fromisoformat(value)
-            return dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC)
+            return dt.datetime.combine(dt.date.fromisoformat(value), dt.time(), tzinfo=dt.UTC), True
         moment = dt.datetime.fromisoformat(value)
-        # A time names the versions in effect at that instant, so include versions that took effect exactly then.
-        moment = moment.astimezone(dt.UTC) if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
-        return moment + dt.timedelta(microseconds=1)
+        return (moment.astimezone(dt.UTC) if moment.tzinfo else moment.replace(tzinfo=dt.UTC)), False
     except (ValueError, OverflowError):  # OverflowError: beyond the years 1 to 9999 in UTC
+        raise Invalid(
+            f"{name} must be a date or an RFC 3339 time",
+            [FieldError(name, "expected YYYY-MM-DD or an RFC 3339 time", "query")],
+        ) from None
+
+
+def parse_instant(value: str | None, name: str) -> dt.datetime | None:
+    """A query parameter naming an instant; a date means the start of that day (UTC)."""
+    return None if value is None else _instant(value, name)[0]
+
+
+def parse_as_of(value: str | None) -> dt.datetime | None:
+    """A date means the end of that day (UTC); a time without an offset is taken as UTC."""
+    if value is None:
+        return None
+    moment, is_date = _instant(value, "as_of")
+    try:
+        # A time names the versions in effect at that instant, so include versions that took effect exactly then.
+        return moment + (dt.timedelta(days=1) if is_date else dt.timedelta(microseconds=1))
+    except OverflowError:
         raise Invalid(
             "as_of must be a date or an RFC 3339 time",
             [FieldError("as_of", "expected YYYY-MM-DD or an RFC 3339 time", "query")],
@@ -199,8 +214,8 @@ def entry_router(spec: KindSpec, extra: list[Any] | None = None) -> Router:  # n
         data: JSONBody[Approve | None] = None,
         if_match: IfMatch = None,
     ) -> Response[Any]:
-        comment = data.comment if data else None
-        view = await writes.approve(entry_context(request, spec), principal, slug, number, if_match, comment)
+        comment, team = (data.comment, data.team) if data else (None, None)
+        view = await writes.approve(entry_context(request, spec), principal, slug, number, if_match, comment, team)
         return entry_response(view)
 
     async def reject(
@@ -272,7 +287,7 @@ def entry_router(spec: KindSpec, extra: list[Any] | None = None) -> Router:  # n
             one,
             responses=WRITES,
             operation_id=f"update_{name}",
-            summary=f"Edit a {name}'s title, tags or teams (If-Match)",
+            summary=f"Refused: a {name}'s title, tags, owners and required teams change only through a new version",
         )(_typed(update, returns=out)),
         get(
             one + "/versions",

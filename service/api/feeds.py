@@ -8,7 +8,8 @@ from litestar import get
 from litestar.params import QueryParameter
 
 from service.api.deps import Caller, DbPool
-from service.api.entries import READS, Cursor, Limit
+from service.api.entries import READS, Cursor, Limit, parse_instant
+from service.domain.errors import FieldError, Invalid
 from service.usecases import reads
 
 
@@ -33,7 +34,7 @@ async def list_events(
     ] = None,
     limit: Limit = 100,
 ) -> reads.EventPage:
-    return await reads.event_page(pool, after=after, types=type or [], limit=limit)
+    return await reads.event_page(pool, principal, after=after, types=type or [], limit=limit)
 
 
 @get(
@@ -46,13 +47,27 @@ async def list_events(
 async def list_audit(
     pool: DbPool,
     principal: Caller,
-    actor: Annotated[str | None, QueryParameter(max_length=200)] = None,
+    actor: Annotated[str | None, QueryParameter(max_length=254, description="A person's or service's subject.")] = None,
+    person: Annotated[str | None, QueryParameter(max_length=254, description="The same as `actor`.")] = None,
     kind: Annotated[str | None, QueryParameter(max_length=50)] = None,
     slug: Annotated[str | None, QueryParameter(max_length=200)] = None,
     action: Annotated[str | None, QueryParameter(max_length=100)] = None,
+    since: Annotated[str | None, QueryParameter(max_length=64, description="From this date or time on.")] = None,
+    until: Annotated[str | None, QueryParameter(max_length=64, description="Before this date or time.")] = None,
     cursor: Cursor = None,
     limit: Limit = 50,
 ) -> reads.AuditPage:
+    if actor is not None and person is not None and actor != person:
+        raise Invalid("give actor or person, not both", [FieldError("person", "conflicts with actor", "query")])
     return await reads.audit_page(
-        pool, principal, cursor=cursor, actor=actor, kind=kind, slug=slug, action=action, limit=limit
+        pool,
+        principal,
+        cursor=cursor,
+        actor=actor or person,
+        kind=kind,
+        slug=slug,
+        action=action,
+        since=parse_instant(since, "since"),
+        until=parse_instant(until, "until"),
+        limit=limit,
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 import difflib
 from collections import Counter
 from collections.abc import Collection, Hashable, Iterable, Iterator, Mapping
+from typing import Any
 
 import msgspec
 
@@ -80,6 +81,12 @@ def diff_content(
 def changed_fields(before: Mapping[str, object], after: Mapping[str, object]) -> list[str]:
     """Sorted names of the top-level fields whose values differ structurally (absent counts as `None`)."""
     return [name for name in sorted(before.keys() | after.keys()) if not _same(before.get(name), after.get(name))]
+
+
+def changed_values(before: Mapping[str, object], after: Mapping[str, object]) -> dict[str, dict[str, Any]]:
+    """`{field: {"old": ..., "new": ...}}` for every top-level field whose value differs (absent counts as `None`):
+    what an audit record keeps of a change."""
+    return {name: {"old": before.get(name), "new": after.get(name)} for name in changed_fields(before, after)}
 
 
 def line_diff(before: str, after: str, *, field: str, from_version: int, to_version: int) -> LineDiff:

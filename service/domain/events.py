@@ -10,6 +10,8 @@ from uuid import UUID
 
 import msgspec
 
+from service.domain.model import Actor, Role
+
 ENTRY_KINDS = ("definition", "message", "asset")
 ENTRY_ACTIONS = (
     "created",
@@ -17,12 +19,15 @@ ENTRY_ACTIONS = (
     "draft_updated",
     "submitted",
     "approved",
+    "rejected",
     "published",
     "retired",
     "restored",
     "expiring",
     "expired",
 )
+# Events about versions not yet released: readers' feed passes over them (their drafts are hidden everywhere).
+UNRELEASED_ACTIONS = frozenset({"created", "draft_updated", "submitted", "approved", "rejected"})
 ENTRY_EVENT_TYPES: tuple[str, ...] = tuple(f"{kind}.{action}" for kind in ENTRY_KINDS for action in ENTRY_ACTIONS)
 # `webhook.test` is sent to one endpoint on request; `webhook.disabled` is in the feed like any change.
 WEBHOOK_EVENT_TYPES = ("webhook.disabled", "webhook.test")
@@ -59,7 +64,7 @@ class EntryEventData(msgspec.Struct, frozen=True, omit_defaults=True):
     version: int | None
     title: str
     url: str
-    actor: str
+    actor: Actor
     previous_version: int | None = None
     status: str | None = None
     changes: list[str] = msgspec.field(default_factory=list)
@@ -88,6 +93,12 @@ def data_type(event_type: str) -> type[msgspec.Struct]:
     """The Struct of an event type's `data` (for its JSON Schema)."""
     special: dict[str, type[msgspec.Struct]] = {"webhook.disabled": WebhookEventData, "webhook.test": WebhookTestData}
     return special.get(event_type, EntryEventData)
+
+
+def audience(event_type: str) -> Role:
+    """The least role that may see an event in the feed."""
+    action = event_type.rpartition(".")[2]
+    return Role.editor if action in UNRELEASED_ACTIONS else Role.reader
 
 
 class Event(msgspec.Struct, frozen=True):

@@ -14,7 +14,19 @@ import msgspec
 
 from service.domain import criteria as criteria_rules
 from service.domain.errors import FieldError
-from service.domain.model import LongText, ShortText, Slug, VersionNumber
+from service.domain.model import LongText, Owners, RequiredTeams, ShortText, Slug, Tags, Title, VersionNumber
+
+
+class VersionFieldsPatch(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    """The reviewed fields beside the content, editable in a draft like its content."""
+
+    title: Title | msgspec.UnsetType = msgspec.UNSET
+    tags: Tags | msgspec.UnsetType = msgspec.UNSET
+    owners: Owners | msgspec.UnsetType = msgspec.UNSET
+    required_teams: RequiredTeams | msgspec.UnsetType = msgspec.UNSET
+
+
+VERSION_FIELDS = tuple(VersionFieldsPatch.__struct_fields__)
 
 
 class DefinitionContent(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
@@ -29,7 +41,7 @@ class DefinitionContent(msgspec.Struct, forbid_unknown_fields=True, kw_only=True
     criteria: dict[str, Any] | None = None
 
 
-class DefinitionContentPatch(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+class DefinitionContentPatch(VersionFieldsPatch, forbid_unknown_fields=True, kw_only=True):
     """A partial edit of a draft: absent fields stay as they are, `null` clears the nullable ones."""
 
     summary: ShortText | msgspec.UnsetType = msgspec.UNSET
@@ -93,7 +105,7 @@ class MessageContent(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     references: References = msgspec.field(default_factory=list)
 
 
-class MessageContentPatch(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+class MessageContentPatch(VersionFieldsPatch, forbid_unknown_fields=True, kw_only=True):
     message_type: MessageType | msgspec.UnsetType = msgspec.UNSET
     body: LongText | msgspec.UnsetType = msgspec.UNSET
     audience: Label | msgspec.UnsetType | None = msgspec.UNSET
@@ -124,7 +136,7 @@ class AssetContentCreate(msgspec.Struct, forbid_unknown_fields=True, kw_only=Tru
     references: References = msgspec.field(default_factory=list)
 
 
-class AssetContentPatch(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+class AssetContentPatch(VersionFieldsPatch, forbid_unknown_fields=True, kw_only=True):
     description: ShortText | msgspec.UnsetType = msgspec.UNSET
     file_name: FileName | msgspec.UnsetType = msgspec.UNSET
     expires_at: dt.datetime | msgspec.UnsetType | None = msgspec.UNSET
@@ -210,8 +222,10 @@ KINDS: dict[str, KindSpec] = {spec.name: spec for spec in (DEFINITION, MESSAGE, 
 
 
 def apply_patch(content: msgspec.Struct, patch: msgspec.Struct) -> msgspec.Struct:
-    """The content with every field the patch sets replaced."""
+    """The content with every content field the patch sets replaced (the version's own fields are not content)."""
     changes = {
-        field: value for field in patch.__struct_fields__ if (value := getattr(patch, field)) is not msgspec.UNSET
+        field: value
+        for field in patch.__struct_fields__
+        if field not in VERSION_FIELDS and (value := getattr(patch, field)) is not msgspec.UNSET
     }
     return msgspec.structs.replace(content, **changes)

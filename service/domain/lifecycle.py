@@ -3,20 +3,35 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable
+from uuid import UUID
 
-from service.domain.errors import Conflict, Forbidden
+import msgspec
+
+from service.domain.errors import Conflict, FieldError, Forbidden, Invalid
 from service.domain.model import Principal, Role
 
 
 def require_role(principal: Principal, role: Role) -> None:
     if not principal.can(role):
-        raise Forbidden(f"this needs the {role.value} role; the key {principal.name!r} has {principal.role.value}")
+        raise Forbidden(f"this needs the {role.value} role; {principal.subject!r} has {principal.role.value}")
 
 
 def ensure_editable(status: str, number: int) -> None:
     """Only a draft may change; everything past draft is immutable."""
     if status != "draft":
         raise Conflict(f"version {number} is {status}; only a draft can be edited")
+
+
+def review_teams(own_required: Collection[str], in_effect_required: Collection[str] | None) -> list[str]:
+    """The teams whose approval a version needs: its own required teams and those of the version in effect when
+    it is submitted, so no team can be dropped, nor the list changed, without the teams now in charge agreeing."""
+    teams = sorted(set(own_required) | set(in_effect_required or ()))
+    if not teams:
+        raise Invalid(
+            "a version needs the approval of at least one team",
+            [FieldError("/required_teams", "name at least one team whose approval this entry needs")],
+        )
+    return teams
 
 
 def review_status(required_teams: Collection[str], approved_teams: Iterable[str]) -> str:
@@ -29,10 +44,16 @@ def missing_approvals(required_teams: Collection[str], approved_teams: Iterable[
     return sorted(set(required_teams) - set(approved_teams))
 
 
-def status_after_submit(status: str, number: int, required_teams: Collection[str]) -> str:
+def check_submit(status: str, number: int) -> None:
     if status != "draft":
         raise Conflict(f"version {number} is {status}; only a draft can be submitted for review")
-    return review_status(required_teams, ())
+
+
+class Approval(msgspec.Struct, frozen=True):
+    """An approval already given: for which team, by whom."""
+
+    team: str
+    approver_id: UUID | None
 
 
 def check_approval(
@@ -40,54 +61,95 @@ def check_approval(
     principal: Principal,
     status: str,
     number: int,
-    is_author: bool,
-    required_teams: Collection[str],
-    approved_teams: Collection[str],
+    contributors: Collection[UUID],
+    review_teams: Collection[str],
+    approvals: Collection[Approval],
+    team: str | None,
 ) -> str:
     """Validate an approval and return the team it counts for.
 
-    One approval per required team; an approver approves for its own team; the author's approval never counts.
+    Only people approve, each for a team of their own that the version needs and that has not yet signed; nobody
+    approves a version they wrote or edited; one person's approval counts for one team per version. A person in
+    several pending teams names the one they approve for.
     """
     require_role(principal, Role.approver)
+    if not principal.is_person or principal.id is None:
+        raise Forbidden(f"{principal.subject!r} is a service; only people approve")
     if status not in ("in_review", "approved"):
         raise Conflict(f"version {number} is {status}; only a version in review can be approved")
-    team = _reviewing_team(principal, required_teams)
-    if is_author:
-        raise Forbidden("the author of a version cannot approve it")
-    if team in approved_teams:
-        raise Conflict(f"team {team!r} has already approved version {number}")
-    return team
+    if principal.id in contributors:
+        raise Forbidden(f"{principal.subject!r} wrote or edited version {number}, so cannot approve it")
+    done = {a.team for a in approvals}
+    mine = [a.team for a in approvals if a.approver_id == principal.id]
+    if mine:
+        raise Conflict(f"{principal.subject!r} already approved version {number} for team {mine[0]!r}")
+    if team is not None:
+        if team not in principal.teams:
+            raise Forbidden(f"{principal.subject!r} is not in team {team!r}")
+        candidates = [team]
+    else:
+        candidates = [t for t in principal.teams if t in review_teams]
+    reviewing = [t for t in candidates if t in review_teams]
+    if not reviewing:
+        raise Forbidden(
+            f"{_teams_of(principal)} not among the teams whose approval version {number} needs "
+            f"({', '.join(review_teams)})"
+        )
+    pending = [t for t in reviewing if t not in done]
+    if not pending:
+        raise Conflict(f"team {reviewing[0]!r} has already approved version {number}")
+    if len(pending) > 1:
+        raise Invalid(
+            f"{principal.subject!r} is in several teams still to approve; say which one this approval is for",
+            [FieldError("/team", f"one of {', '.join(pending)}")],
+        )
+    return pending[0]
 
 
-def check_reject(principal: Principal, status: str, number: int, required_teams: Collection[str]) -> None:
-    """A reviewer of one of the required teams may send a version back; others have no say in its review."""
+def _teams_of(principal: Principal) -> str:
+    if not principal.teams:
+        return f"{principal.subject!r} belongs to no team, so is"
+    return f"the teams of {principal.subject!r} ({', '.join(principal.teams)}) are"
+
+
+def check_reject(principal: Principal, status: str, number: int, review_teams: Collection[str]) -> None:
+    """A person of one of the reviewing teams may send a version back; others have no say in its review."""
     require_role(principal, Role.approver)
-    _reviewing_team(principal, required_teams)
+    if not principal.is_person:
+        raise Forbidden(f"{principal.subject!r} is a service; only people review")
     if status not in ("in_review", "approved"):
         raise Conflict(f"version {number} is {status}; only a version in review can be rejected")
-
-
-def _reviewing_team(principal: Principal, required_teams: Collection[str]) -> str:
-    """The caller's team, which must be one whose approval the entry needs."""
-    team = principal.team
-    if team is None:
-        raise Forbidden(f"the key {principal.name!r} belongs to no team, so it cannot review for one")
-    if team not in required_teams:
+    if not principal.in_any(review_teams):
         raise Forbidden(
-            f"team {team!r} is not among the teams whose approval this entry needs ({', '.join(required_teams)})"
+            f"{_teams_of(principal)} not among the teams whose approval version {number} needs "
+            f"({', '.join(review_teams)})"
         )
-    return team
 
 
-def check_publish(status: str, number: int, required_teams: Collection[str], approved_teams: Iterable[str]) -> None:
+def check_publish(
+    *,
+    principal: Principal,
+    status: str,
+    number: int,
+    review_teams: Collection[str],
+    approved_teams: Iterable[str],
+    owners_in_charge: Collection[str],
+) -> None:
+    """An approved version is published by an editor of a team owning the version in effect (or an admin)."""
+    require_role(principal, Role.editor)
+    if not principal.can(Role.admin) and not principal.in_any(owners_in_charge):
+        raise Forbidden(
+            f"only an editor of an owning team ({', '.join(owners_in_charge)}) or an admin can publish; "
+            f"{principal.subject!r} is in {', '.join(principal.teams) or 'no team'}"
+        )
     if status == "in_review":
-        missing = missing_approvals(required_teams, approved_teams)
+        missing = missing_approvals(review_teams, approved_teams)
         raise Conflict(f"version {number} still needs approval from: {', '.join(missing)}")
     if status != "approved":
         raise Conflict(f"version {number} is {status}; only an approved version can be published")
-    missing = missing_approvals(required_teams, approved_teams)
-    if missing:
-        raise Conflict(f"version {number} still needs approval from: {', '.join(missing)}")
+    missing = missing_approvals(review_teams, approved_teams)
+    if missing or not review_teams:
+        raise Conflict(f"version {number} still needs approval from: {', '.join(missing) or 'any team'}")
 
 
 def check_retire(retired: bool, slug: str) -> None:

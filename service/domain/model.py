@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 import re
+from collections.abc import Iterable
 from typing import Annotated, Literal
 from uuid import UUID
 
@@ -31,6 +32,13 @@ VersionNumber = Annotated[int, msgspec.Meta(ge=1, le=1_000_000)]
 ShortText = Annotated[str, msgspec.Meta(max_length=2000)]
 LongText = Annotated[str, msgspec.Meta(max_length=200_000)]
 KeyName = Annotated[str, msgspec.Meta(min_length=1, max_length=100, pattern=r"\S")]
+RequiredTeams = Annotated[list[Team], msgspec.Meta(min_length=1, max_length=20)]
+Owners = Annotated[list[Team], msgspec.Meta(min_length=1, max_length=20)]
+Subject = Annotated[
+    str, msgspec.Meta(min_length=3, max_length=254, pattern=r"^[^\s:][^\s]*$", examples=["dana@example.com"])
+]
+PersonName = Annotated[str, msgspec.Meta(min_length=1, max_length=200, pattern=r"\S", examples=["Dana Whitfield"])]
+
 
 SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$")
 
@@ -57,13 +65,24 @@ class Role(enum.StrEnum):
 _ROLE_RANK = {Role.reader: 0, Role.editor: 1, Role.approver: 2, Role.admin: 3}
 
 
-class Principal(msgspec.Struct, frozen=True):
-    """Who is calling: resolved from the API key on every request."""
+class PrincipalType(enum.StrEnum):
+    """A person signs off; a service (an integration) reads and, where its role allows, writes drafts."""
 
+    person = "person"
+    service = "service"
+
+
+class Principal(msgspec.Struct, frozen=True, kw_only=True):
+    """Who is calling: the person or service a credential acts as, resolved on every request."""
+
+    subject: str  # unique: a person's email or identity-provider subject, `service:<key name>` for a service
     name: str
     role: Role
-    team: str | None = None
-    key_id: UUID | None = None
+    type: PrincipalType = PrincipalType.service
+    teams: tuple[str, ...] = ()
+    id: UUID | None = None  # the stored principal; None for the bootstrap key, the CLI and the worker
+    key_id: UUID | None = None  # the API key presented, if any
+    credential: str = "api_key"  # how the caller proved who they are: api_key, oidc, bootstrap, cli, worker
 
     def can(self, role: Role) -> bool:
         return self.role.includes(role)
@@ -71,3 +90,22 @@ class Principal(msgspec.Struct, frozen=True):
     def sees_unreleased(self) -> bool:
         """Readers see published content only; drafts and reviews are for editors and up."""
         return self.can(Role.editor)
+
+    @property
+    def is_person(self) -> bool:
+        return self.type is PrincipalType.person
+
+    def in_any(self, teams: Iterable[str]) -> bool:
+        return not set(self.teams).isdisjoint(teams)
+
+
+class Actor(msgspec.Struct, frozen=True):
+    """A principal as events and audit records name it."""
+
+    type: str
+    subject: str
+    name: str
+
+    @classmethod
+    def of(cls, principal: Principal) -> Actor:
+        return cls(type=principal.type.value, subject=principal.subject, name=principal.name)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from functools import cache
 from typing import Annotated, Any
 from uuid import UUID
@@ -9,13 +10,26 @@ from uuid import UUID
 import msgspec
 
 from service.domain.kinds import FileName, KindSpec
-from service.domain.model import Comment, KeyName, Role, Slug, Tags, Team, Teams, Title, VersionNumber
-
-Owners = Annotated[list[Team], msgspec.Meta(min_length=1, max_length=20)]
+from service.domain.model import (
+    Comment,
+    KeyName,
+    Owners,
+    PersonName,
+    RequiredTeams,
+    Role,
+    Slug,
+    Subject,
+    Tags,
+    Team,
+    Teams,
+    Title,
+    VersionNumber,
+)
 
 
 class EntryUpdate(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
-    """Edit an entry's own fields (not its versions' content). Absent fields stay as they are."""
+    """Refused field by field: title, tags, owners and required teams are reviewed with each version, so they change
+    only through a new version (`POST .../versions`). Kept so such a request gets a 422 that says so."""
 
     title: Title | msgspec.UnsetType = msgspec.UNSET
     tags: Tags | msgspec.UnsetType = msgspec.UNSET
@@ -25,6 +39,8 @@ class EntryUpdate(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
 
 class Approve(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     comment: Comment | None = None
+    # Needed only from a person in several of the teams still to approve.
+    team: Team | None = None
 
 
 class Reject(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
@@ -39,9 +55,30 @@ class Evaluate(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
 
 
 class KeyCreate(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    """A key acting as a person (`person`: their subject; role and teams are theirs), or, without `person`, a key
+    of its own service principal with `role` (never approver: services do not sign off)."""
+
     name: KeyName
-    role: Role
-    team: Team | None = None
+    person: Subject | None = None
+    role: Role | None = None
+    team: Team | None = None  # a service's team, for the record
+    expires_at: dt.datetime | None = None
+
+
+class PersonCreate(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    subject: Subject
+    name: PersonName
+    role: Role = Role.reader
+    teams: Teams = msgspec.field(default_factory=list)
+
+
+class PersonUpdate(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    """Absent fields stay as they are; `active: false` stops every credential of the person at once."""
+
+    name: PersonName | msgspec.UnsetType = msgspec.UNSET
+    role: Role | msgspec.UnsetType = msgspec.UNSET
+    teams: Teams | msgspec.UnsetType = msgspec.UNSET
+    active: bool | msgspec.UnsetType = msgspec.UNSET
 
 
 @cache
@@ -54,7 +91,7 @@ def entry_create_type(spec: KindSpec) -> type[msgspec.Struct]:
             ("title", Title),
             ("owners", Owners),
             ("tags", Tags, msgspec.field(default_factory=list)),
-            ("required_teams", Teams | None, None),
+            ("required_teams", RequiredTeams | None, None),
             ("content", spec.input_type, msgspec.field(default_factory=spec.input_type)),
         ],
         kw_only=True,
@@ -66,12 +103,16 @@ def entry_create_type(spec: KindSpec) -> type[msgspec.Struct]:
 @cache
 def version_create_type(spec: KindSpec) -> type[msgspec.Struct]:
     """`DefinitionVersionCreate`: a new draft copied from `from_version` (rollback), or with the given content,
-    or else copied from the current version."""
+    or else copied from the current version. Title, tags, owners and required teams not given are copied too."""
     return msgspec.defstruct(
         f"{spec.name.capitalize()}VersionCreate",
         [
             ("from_version", VersionNumber | None, None),
             ("content", spec.input_type | None, None),
+            ("title", Title | None, None),
+            ("tags", Tags | None, None),
+            ("owners", Owners | None, None),
+            ("required_teams", RequiredTeams | None, None),
         ],
         kw_only=True,
         forbid_unknown_fields=True,

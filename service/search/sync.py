@@ -27,7 +27,7 @@ _LAYERS: tuple[Layer, ...] = ("published", "draft")
 _GLOSSARY_ACTIONS = frozenset({"published", "retired", "restored", "updated"})
 
 _ROWS = """
-SELECT e.kind, e.slug, e.title, e.tags, e.owners, v.number, v.status, v.content, v.expires_at, v.updated_at,
+SELECT e.kind, e.slug, v.title, v.tags, v.owners, v.number, v.status, v.content, v.expires_at, v.updated_at,
        t.text AS extracted_text
 FROM entries e
 JOIN versions v ON v.entry_id = e.id
@@ -41,7 +41,7 @@ _PAGE_KEYS = """SELECT kind, slug FROM entries WHERE retired_at IS NULL AND (kin
 ORDER BY kind, slug LIMIT $3"""
 
 _GLOSSARY = """
-SELECT e.slug, e.title, v.content -> 'aliases' AS aliases FROM entries e
+SELECT e.slug, v.title, v.content -> 'aliases' AS aliases FROM entries e
 JOIN versions v ON v.entry_id = e.id AND v.number = e.current_version
 WHERE e.kind = 'definition' AND e.retired_at IS NULL AND jsonb_array_length(v.content -> 'aliases') > 0
   AND ($1::text[] IS NULL OR e.slug = ANY($1::text[]))

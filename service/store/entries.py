@@ -10,10 +10,14 @@ import asyncpg
 import msgspec
 
 from service.domain.errors import Conflict, NotFound
+from service.domain.lifecycle import Approval
 from service.store.database import Connection
 
 
 class EntryRecord(msgspec.Struct, frozen=True):
+    """An entry's identity, retirement and version pointers. `title`, `tags`, `owners` and `required_teams` are
+    those of the version it is listed under (current, else latest), kept in step by `update_entry`."""
+
     id: UUID
     kind: str
     slug: str
@@ -32,20 +36,54 @@ class EntryRecord(msgspec.Struct, frozen=True):
         return self.retired_at is not None
 
 
-class VersionRecord(msgspec.Struct, frozen=True):
+class VersionFields(msgspec.Struct, frozen=True, kw_only=True):
+    """What is reviewed beside a version's content."""
+
+    title: str
+    tags: list[str]
+    owners: list[str]
+    required_teams: list[str]
+
+
+def reviewed(fields: VersionFields, content: dict[str, Any]) -> dict[str, Any]:
+    """Everything a reviewer signs off, as one JSON object: the reviewed fields beside the content's."""
+    values: dict[str, Any] = msgspec.to_builtins(fields)
+    return {**values, **content}
+
+
+class VersionRecord(VersionFields, frozen=True, kw_only=True):
     number: int
     status: str
     content: dict[str, Any]
     author: str
     author_key: UUID | None
+    author_id: UUID | None
+    editor_ids: list[UUID]
     based_on: int | None
+    review_teams: list[str] | None
+
+    @property
+    def fields(self) -> VersionFields:
+        return VersionFields(title=self.title, tags=self.tags, owners=self.owners, required_teams=self.required_teams)
+
+    @property
+    def reviewed(self) -> dict[str, Any]:
+        return reviewed(self.fields, self.content)
+
+    @property
+    def contributors(self) -> set[UUID]:
+        """Everyone who wrote or edited this version: none of them may approve it."""
+        return {*self.editor_ids, *([self.author_id] if self.author_id else [])}
 
 
 _ENTRY_COLUMNS = (
     "id, kind, slug, title, tags, owners, required_teams, retired_at, current_version, latest_version, "
     "revision, created_by"
 )
-_VERSION_COLUMNS = "number, status, content, author, author_key, based_on"
+_VERSION_COLUMNS = (
+    "number, status, content, author, author_key, author_id, editor_ids, based_on, review_teams, "
+    "title, tags, owners, required_teams"
+)
 
 
 def _entry(row: asyncpg.Record) -> EntryRecord:
@@ -105,16 +143,21 @@ async def find_entry(conn: Connection, kind: str, slug: str) -> EntryRecord:
 
 
 async def update_entry(conn: Connection, entry_id: UUID, **fields: object) -> EntryRecord:
-    """Set the given columns, bump the revision (so every ETag changes) and return the new row."""
+    """Set the given columns, bump the revision (so every ETag changes), bring the listed fields in step with the
+    version the entry is now listed under, and return the new row."""
     assignments = [f"{name} = ${index}" for index, name in enumerate(fields, start=2)]
     assignments += ["revision = revision + 1", "updated_at = now()"]
-    row = await conn.fetchrow(
-        f"UPDATE entries SET {', '.join(assignments)} WHERE id = $1 RETURNING {_ENTRY_COLUMNS}",
-        entry_id,
-        *fields.values(),
-    )
+    await conn.execute(f"UPDATE entries SET {', '.join(assignments)} WHERE id = $1", entry_id, *fields.values())
+    row = await conn.fetchrow(_LISTED_FIELDS, entry_id)
     assert row is not None
     return _entry(row)
+
+
+_LISTED_FIELDS = f"""
+UPDATE entries e SET title = v.title, tags = v.tags, owners = v.owners, required_teams = v.required_teams
+FROM versions v
+WHERE e.id = $1 AND v.entry_id = e.id AND v.number = coalesce(e.current_version, e.latest_version)
+RETURNING {", ".join(f"e.{c.strip()}" for c in _ENTRY_COLUMNS.split(","))}"""
 
 
 async def get_version(conn: Connection, entry: EntryRecord, number: int) -> VersionRecord:
@@ -139,30 +182,83 @@ async def insert_version(
     *,
     entry_id: UUID,
     number: int,
+    fields: VersionFields,
     content: dict[str, Any],
     author: str,
     author_key: UUID | None,
+    author_id: UUID | None,
     based_on: int | None,
 ) -> None:
     await conn.execute(
-        """INSERT INTO versions (entry_id, number, status, content, author, author_key, based_on, expires_at)
-           VALUES ($1, $2, 'draft', $3, $4, $5, $6, ($3::jsonb ->> 'expires_at')::timestamptz)""",
+        """INSERT INTO versions (entry_id, number, status, content, author, author_key, author_id, based_on,
+                                 expires_at, title, tags, owners, required_teams)
+           VALUES ($1, $2, 'draft', $3, $4, $5, $6, $7, ($3::jsonb ->> 'expires_at')::timestamptz, $8, $9, $10, $11)""",
         entry_id,
         number,
         content,
         author,
         author_key,
+        author_id,
         based_on,
+        fields.title,
+        fields.tags,
+        fields.owners,
+        fields.required_teams,
+    )
+
+
+async def set_draft(
+    conn: Connection,
+    entry_id: UUID,
+    number: int,
+    *,
+    fields: VersionFields,
+    content: dict[str, Any],
+    editor_id: UUID | None,
+) -> None:
+    """Replace a draft's fields and content, remembering who edited it (they may not approve it)."""
+    await conn.execute(
+        """UPDATE versions SET content = $3, updated_at = now(), expires_at = ($3::jsonb ->> 'expires_at')::timestamptz,
+                  title = $4, tags = $5, owners = $6, required_teams = $7,
+                  editor_ids = CASE WHEN $8::uuid IS NULL OR $8::uuid = ANY(editor_ids) THEN editor_ids
+                                    ELSE editor_ids || $8::uuid END
+           WHERE entry_id = $1 AND number = $2""",
+        entry_id,
+        number,
+        content,
+        fields.title,
+        fields.tags,
+        fields.owners,
+        fields.required_teams,
+        editor_id,
     )
 
 
 async def set_content(conn: Connection, entry_id: UUID, number: int, content: dict[str, Any]) -> None:
+    """The upload's file facts: a change the service makes to a draft, not an editor's edit."""
     await conn.execute(
         """UPDATE versions SET content = $3, updated_at = now(), expires_at = ($3::jsonb ->> 'expires_at')::timestamptz
            WHERE entry_id = $1 AND number = $2""",
         entry_id,
         number,
         content,
+    )
+
+
+async def add_editor(conn: Connection, entry_id: UUID, number: int, editor_id: UUID | None) -> None:
+    """Remember who changed a draft (e.g. by uploading its file): they may not approve it."""
+    await conn.execute(
+        """UPDATE versions SET editor_ids = editor_ids || $3::uuid
+           WHERE entry_id = $1 AND number = $2 AND $3::uuid IS NOT NULL AND NOT $3::uuid = ANY(editor_ids)""",
+        entry_id,
+        number,
+        editor_id,
+    )
+
+
+async def set_review_teams(conn: Connection, entry_id: UUID, number: int, teams: list[str] | None) -> None:
+    await conn.execute(
+        "UPDATE versions SET review_teams = $3 WHERE entry_id = $1 AND number = $2", entry_id, number, teams
     )
 
 
@@ -201,24 +297,42 @@ async def publish(conn: Connection, entry: EntryRecord, number: int, effective_d
     return await update_entry(conn, entry.id, current_version=number)
 
 
+async def approvals(conn: Connection, entry_id: UUID, number: int) -> list[Approval]:
+    rows = await conn.fetch(
+        "SELECT team, approver_id FROM approvals WHERE entry_id = $1 AND number = $2", entry_id, number
+    )
+    return [Approval(team=r["team"], approver_id=r["approver_id"]) for r in rows]
+
+
 async def approved_teams(conn: Connection, entry_id: UUID, number: int) -> list[str]:
-    rows = await conn.fetch("SELECT team FROM approvals WHERE entry_id = $1 AND number = $2", entry_id, number)
-    return [r["team"] for r in rows]
+    return [a.team for a in await approvals(conn, entry_id, number)]
 
 
 async def add_approval(
-    conn: Connection, entry_id: UUID, number: int, *, team: str, approver: str, key: UUID | None, comment: str | None
+    conn: Connection,
+    entry_id: UUID,
+    number: int,
+    *,
+    team: str,
+    approver: str,
+    approver_id: UUID | None,
+    key: UUID | None,
+    comment: str | None,
 ) -> None:
-    await conn.execute(
-        """INSERT INTO approvals (entry_id, number, team, approver, approver_key, comment)
-           VALUES ($1, $2, $3, $4, $5, $6)""",
-        entry_id,
-        number,
-        team,
-        approver,
-        key,
-        comment,
-    )
+    try:
+        await conn.execute(
+            """INSERT INTO approvals (entry_id, number, team, approver, approver_id, approver_key, comment)
+               VALUES ($1, $2, $3, $4, $5, $6, $7)""",
+            entry_id,
+            number,
+            team,
+            approver,
+            approver_id,
+            key,
+            comment,
+        )
+    except asyncpg.UniqueViolationError:  # the entry row lock makes this a race lost to the same person or team
+        raise Conflict(f"version {number} already has this approval") from None
 
 
 async def clear_approvals(conn: Connection, entry_id: UUID, number: int) -> None:

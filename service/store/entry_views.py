@@ -18,26 +18,30 @@ _APPROVALS = """coalesce((SELECT json_agg(json_build_object('team', a.team, 'app
         'comment', a.comment, 'approved_at', a.approved_at) ORDER BY a.team)
     FROM approvals a WHERE a.entry_id = v.entry_id AND a.number = v.number), '[]'::json)"""
 
-_PENDING = """coalesce((SELECT json_agg(t ORDER BY t) FROM unnest(e.required_teams) t
+_PENDING = """coalesce((SELECT json_agg(t ORDER BY t) FROM unnest(v.review_teams) t
     WHERE v.status IN ('in_review', 'approved')
       AND NOT EXISTS (SELECT 1 FROM approvals a WHERE a.entry_id = v.entry_id AND a.number = v.number
                       AND a.team = t)), '[]'::json)"""
 
 VERSION_JSON = f"""json_build_object('number', v.number, 'status', v.status, 'author', v.author,
+    'title', v.title, 'tags', v.tags, 'owners', v.owners, 'required_teams', v.required_teams,
+    'review_teams', v.review_teams,
     'based_on', v.based_on, 'review_comment', v.review_comment, 'effective_from', v.effective_from,
     'created_at', v.created_at, 'updated_at', v.updated_at, 'submitted_at', v.submitted_at,
     'published_at', v.published_at, 'superseded_at', v.superseded_at,
     'expires_at', v.expires_at, 'expired', coalesce(v.expires_at <= now(), false),
     'approvals', {_APPROVALS}, 'pending_teams', {_PENDING}, 'content', v.content)"""
 
-ENTRY_FIELDS_JSON = """'id', e.id, 'kind', e.kind, 'slug', e.slug, 'title', e.title, 'tags', e.tags,
-    'owners', e.owners, 'required_teams', e.required_teams, 'retired', e.retired_at IS NOT NULL,
+# `{f}` is the row holding the reviewed fields shown: the version read (`v`), or in listings the entry's copy of
+# the version it is listed under (`e`).
+_ENTRY_FIELDS_JSON = """'id', e.id, 'kind', e.kind, 'slug', e.slug, 'title', {f}.title, 'tags', {f}.tags,
+    'owners', {f}.owners, 'required_teams', {f}.required_teams, 'retired', e.retired_at IS NOT NULL,
     'retired_at', e.retired_at, 'current_version', e.current_version, 'latest_version', e.latest_version,
     'created_by', e.created_by, 'created_at', e.created_at, 'updated_at', e.updated_at"""
 
 _ENTRY_VIEW = f"""
 SELECT e.revision, v.status, v.expires_at,
-       json_build_object({ENTRY_FIELDS_JSON}, 'version', {VERSION_JSON})::text AS body
+       json_build_object({_ENTRY_FIELDS_JSON.format(f="v")}, 'version', {VERSION_JSON})::text AS body
 FROM entries e
 LEFT JOIN versions v ON v.entry_id = e.id AND v.number = CASE
     WHEN $3::int IS NOT NULL THEN $3::int
@@ -106,7 +110,9 @@ _OPEN_JSON = """(SELECT json_build_object('number', o.number, 'status', o.status
     WHERE o.entry_id = e.id AND o.status IN ('draft', 'in_review', 'approved'))"""
 
 _ENTRY_LIST = f"""
-SELECT e.slug, json_build_object({ENTRY_FIELDS_JSON}, 'open_version', CASE WHEN $8 THEN {_OPEN_JSON} END)::text AS body
+SELECT e.slug,
+       json_build_object({_ENTRY_FIELDS_JSON.format(f="e")}, 'open_version', CASE WHEN $8 THEN {_OPEN_JSON} END)::text
+       AS body
 FROM entries e
 WHERE e.kind = $1 AND e.slug > $2
   AND ($3::text IS NULL OR $3 = ANY(e.tags))

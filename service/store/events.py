@@ -8,6 +8,7 @@ from uuid import UUID
 
 import msgspec
 
+from service.domain.events import audience
 from service.store.database import Connection
 
 _to_builtins = msgspec.to_builtins
@@ -25,14 +26,15 @@ async def append(
 ) -> int:
     """Add an event in the caller's transaction: it becomes visible exactly when the change it describes does."""
     event_id: int = await conn.fetchval(
-        """INSERT INTO events (type, kind, entry_id, slug, version, data)
-           VALUES ($1, $2, $3, $4, $5, $6) RETURNING id""",
+        """INSERT INTO events (type, kind, entry_id, slug, version, data, audience)
+           VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id""",
         event_type,
         kind,
         entry_id,
         slug,
         version,
         _to_builtins(data),
+        audience(event_type).value,
     )
     return event_id
 
@@ -48,20 +50,53 @@ class StoredEvent(msgspec.Struct, frozen=True):
 # Only rows of transactions older than every transaction still running are shown. A transaction that commits
 # late has a txid below the snapshot's xmin only once it has finished, so a row never appears behind a cursor
 # that already passed its position: the feed has no gaps even when transactions commit out of order.
+#
+# A caller who may not see every event (a reader: not those about unreleased versions) gets, in the same
+# statement and so the same snapshot, the position of the newest visible row of the log: when the page is not
+# full, every event it may see up to there has been returned, so its cursor can move past the rest.
 _FEED = """
-SELECT id, txid::text::bigint AS txid, type, occurred_at, data FROM events
-WHERE (txid, id) > ($1::text::xid8, $2::bigint)
-  AND txid < pg_snapshot_xmin(pg_current_snapshot())
-  AND ($3::text[] IS NULL OR type LIKE ANY($3::text[]))
-ORDER BY txid, id
-LIMIT $4"""
+WITH page AS (
+    SELECT id, txid, type, occurred_at, data FROM events
+    WHERE (txid, id) > ($1::text::xid8, $2::bigint)
+      AND txid < pg_snapshot_xmin(pg_current_snapshot())
+      AND ($3::text[] IS NULL OR type LIKE ANY($3::text[]))
+      AND ($5::text IS NULL OR audience = $5)
+    ORDER BY txid, id
+    LIMIT $4),
+head AS (
+    SELECT txid, id FROM events
+    WHERE $5::text IS NOT NULL AND (txid, id) > ($1::text::xid8, $2::bigint)
+      AND txid < pg_snapshot_xmin(pg_current_snapshot())
+    ORDER BY txid DESC, id DESC LIMIT 1)
+SELECT id, txid::text::bigint AS txid, type, occurred_at, data, false AS is_head FROM page
+UNION ALL
+SELECT id, txid::text::bigint, NULL, NULL, NULL, true FROM head
+ORDER BY is_head, txid, id"""
+
+
+class FeedPage(msgspec.Struct, frozen=True):
+    events: list[StoredEvent]
+    scanned_to: tuple[int, int] | None  # where a page that is not full may leave the cursor
 
 
 async def feed(
-    conn: Connection, *, after_txid: int, after_id: int, type_patterns: list[str] | None, limit: int
-) -> list[StoredEvent]:
-    rows = await conn.fetch(_FEED, str(after_txid), after_id, type_patterns, limit)
-    return [StoredEvent(**dict(r)) for r in rows]
+    conn: Connection,
+    *,
+    after_txid: int,
+    after_id: int,
+    type_patterns: list[str] | None,
+    limit: int,
+    audience_only: str | None = None,
+) -> FeedPage:
+    """Events after a position; with `audience_only`, only those meant for that audience (e.g. `reader`)."""
+    rows = await conn.fetch(_FEED, str(after_txid), after_id, type_patterns, limit, audience_only)
+    found = [
+        StoredEvent(id=r["id"], txid=r["txid"], type=r["type"], occurred_at=r["occurred_at"], data=r["data"])
+        for r in rows
+        if not r["is_head"]
+    ]
+    head = next(((r["txid"], r["id"]) for r in rows if r["is_head"]), None)
+    return FeedPage(events=found, scanned_to=head if len(found) < limit else None)
 
 
 async def held_back(conn: Connection, consumer: str) -> bool:

@@ -21,7 +21,7 @@ from service.blobs import sniff
 from service.blobs.base import BlobStore, BlobUnavailable, ChecksumMismatch, PresignedUpload, Sniffer, StoredBlob
 from service.domain import lifecycle
 from service.domain.concurrency import check_if_match
-from service.domain.diff import changed_fields
+from service.domain.diff import changed_values
 from service.domain.errors import Conflict, FieldError, Gone, Invalid, NotFound, TooLarge, Unavailable
 from service.domain.kinds import FileName
 from service.domain.model import RELEASED_STATUSES, Principal, Role
@@ -180,10 +180,22 @@ async def _attach_in(
         "size": stored.size,
         "sha256": stored.sha256,
     }
-    changes = changed_fields(version.content, content)
+    values = changed_values(version.content, content)
     await entries.set_content(conn, entry.id, number, content)
+    await entries.add_editor(conn, entry.id, number, principal.id)
     entry = await entries.update_entry(conn, entry.id)
-    await log_change(conn, econtext, principal, entry, "draft_updated", version=number, status="draft", changes=changes)
+    await log_change(
+        conn,
+        econtext,
+        principal,
+        entry,
+        "draft_updated",
+        version=number,
+        about=version,
+        status="draft",
+        changes=sorted(values),
+        values=values,
+    )
     view = await entry_views.entry_view(conn, entry.kind, slug, version=number, released_only=False)
     return view, recorded
 
@@ -246,7 +258,7 @@ async def start_direct_upload(
             content_type=declared,
             size=size,
             sha256=sha256,
-            created_by=principal.name,
+            created_by=principal.subject,
         )
     return DirectUpload(
         upload_id=upload_id,

@@ -4,7 +4,7 @@ write the change, its event and its audit record together, and return the render
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -14,15 +14,15 @@ import msgspec
 
 from service.domain import lifecycle
 from service.domain.concurrency import check_if_match
-from service.domain.diff import changed_fields
+from service.domain.diff import changed_fields, changed_values
 from service.domain.errors import Conflict, FieldError, Invalid
 from service.domain.events import EntryEventData, Review, StaleDependent
-from service.domain.kinds import KindSpec, Reference, apply_patch
-from service.domain.model import Principal, Role
+from service.domain.kinds import VERSION_FIELDS, KindSpec, Reference, apply_patch
+from service.domain.model import Actor, Principal, Role
 from service.domain.operations import EntryUpdate
 from service.store import audit, entries, entry_views, events
 from service.store.database import Connection, Pool, transaction
-from service.store.entries import EntryRecord
+from service.store.entries import EntryRecord, VersionFields
 from service.store.view_cache import ViewCache
 from service.usecases import citations
 
@@ -81,33 +81,41 @@ async def log_change(
     action: str,
     *,
     version: int | None,
+    about: VersionFields | None = None,
     status: str | None = None,
     previous: int | None = None,
     changes: list[str] | None = None,
+    values: Mapping[str, Mapping[str, object]] | None = None,
     review: Review | None = None,
     stale: list[entries.Dependent] | None = None,
 ) -> None:
-    """Append the event and the audit record of a change, in the change's own transaction."""
+    """Append the event and the audit record of a change, in the change's own transaction.
+
+    `about` holds the reviewed fields of the version concerned (default: the version the entry is listed under);
+    `changes` names the version's fields that changed (in the event); `values` holds the old and new value of every
+    field the step changed, bookkeeping included (in the audit record only).
+    """
+    shown = about or entry
     event_type = f"{entry.kind}.{action}"
     data = EntryEventData(
         id=entry.id,
         kind=entry.kind,
         slug=entry.slug,
         version=version,
-        title=entry.title,
+        title=shown.title,
         url=ctx.url(entry.slug, version),
-        actor=principal.name,
+        actor=Actor.of(principal),
         previous_version=previous,
         status=status,
         changes=changes or [],
-        tags=entry.tags,
+        tags=shown.tags,
         review=review,
         stale_dependents=[StaleDependent(d.kind, d.slug, d.cited_version) for d in stale] if stale else None,
     )
     await events.append(
         conn, event_type=event_type, kind=entry.kind, entry_id=entry.id, slug=entry.slug, version=version, data=data
     )
-    detail: dict[str, Any] = {"changes": changes} if changes else {}
+    detail: dict[str, Any] = {"changes": values} if values else {}
     if review is not None:
         detail["review"] = msgspec.to_builtins(review)
     await audit.record(
@@ -127,9 +135,18 @@ async def _render(conn: Connection, ctx: EntryContext, slug: str, version: int) 
     return await entry_views.entry_view(conn, ctx.spec.name, slug, version=version, released_only=False)
 
 
+def _unique(values: list[str]) -> list[str]:
+    return list(dict.fromkeys(values))
+
+
 async def create(ctx: EntryContext, principal: Principal, data: Any) -> entry_views.EntryView:
     lifecycle.require_role(principal, Role.editor)
-    required = data.owners if data.required_teams is None else data.required_teams
+    fields = VersionFields(
+        title=data.title,
+        tags=_unique(data.tags),
+        owners=_unique(data.owners),
+        required_teams=_unique(data.owners if data.required_teams is None else data.required_teams),
+    )
     async with ctx.writing(data.slug) as conn:
         content = await _prepared_content(conn, ctx, data.slug, data.content, "/content")
         entry = await entries.insert_entry(
@@ -137,52 +154,44 @@ async def create(ctx: EntryContext, principal: Principal, data: Any) -> entry_vi
             entry_id=uuid4(),
             kind=ctx.spec.name,
             slug=data.slug,
-            title=data.title,
-            tags=_unique(data.tags),
-            owners=_unique(data.owners),
-            required_teams=_unique(required),
-            created_by=principal.name,
+            title=fields.title,
+            tags=fields.tags,
+            owners=fields.owners,
+            required_teams=fields.required_teams,
+            created_by=principal.subject,
         )
         await entries.insert_version(
             conn,
             entry_id=entry.id,
             number=1,
+            fields=fields,
             content=content,
-            author=principal.name,
+            author=principal.subject,
             author_key=principal.key_id,
+            author_id=principal.id,
             based_on=None,
         )
-        await log_change(conn, ctx, principal, entry, "created", version=1, status="draft")
+        values = changed_values({}, entries.reviewed(fields, content))
+        await log_change(conn, ctx, principal, entry, "created", version=1, status="draft", values=values)
         return await _render(conn, ctx, entry.slug, 1)
-
-
-def _unique(values: list[str]) -> list[str]:
-    return list(dict.fromkeys(values))
 
 
 async def update(
     ctx: EntryContext, principal: Principal, slug: str, if_match: str | None, data: EntryUpdate
 ) -> entry_views.EntryView:
+    """Nothing of an entry is edited in place any more: what it says and who signs it off is in its versions."""
     lifecycle.require_role(principal, Role.editor)
-    async with ctx.writing(slug) as conn:
-        entry = await entries.lock_entry(conn, ctx.spec.name, slug)
+    refused = [name for name in data.__struct_fields__ if getattr(data, name) is not msgspec.UNSET]
+    if refused:
+        path = f"{ctx.spec.path}/{slug}/versions"
+        raise Invalid(
+            f"{', '.join(refused)} {'is' if len(refused) == 1 else 'are'} reviewed with each version: "
+            f"start a new version (POST {path}) or edit the open draft, then submit it for approval",
+            [FieldError(f"/{name}", f"changes only through a new version (POST {path})") for name in refused],
+        )
+    async with ctx.pool.acquire() as conn:
+        entry = await entries.find_entry(conn, ctx.spec.name, slug)
         check_if_match(if_match, entry.revision, required=True)
-        fields = {
-            name: _unique(value) if isinstance(value, list) else value
-            for name in data.__struct_fields__
-            if (value := getattr(data, name)) is not msgspec.UNSET and value != getattr(entry, name)
-        }
-        if not fields:
-            return await _render_current(conn, ctx, entry)
-        entry = await entries.update_entry(conn, entry.id, **fields)
-        open_version = await entries.open_version(conn, entry.id)
-        if open_version is not None and open_version.status in ("in_review", "approved"):
-            # Changing who must approve can complete or reopen a review already under way.
-            teams = await entries.approved_teams(conn, entry.id, open_version.number)
-            await entries.set_status(
-                conn, entry.id, open_version.number, lifecycle.review_status(entry.required_teams, teams)
-            )
-        await log_change(conn, ctx, principal, entry, "updated", version=entry.current_version, changes=sorted(fields))
         return await _render_current(conn, ctx, entry)
 
 
@@ -191,10 +200,21 @@ async def _render_current(conn: Connection, ctx: EntryContext, entry: EntryRecor
     return await _render(conn, ctx, entry.slug, number)
 
 
+def _given_fields(data: Any, source: VersionFields) -> VersionFields:
+    """The reviewed fields a request names, the others as in `source`."""
+    return VersionFields(
+        title=source.title if data.title is None else data.title,
+        tags=source.tags if data.tags is None else _unique(data.tags),
+        owners=source.owners if data.owners is None else _unique(data.owners),
+        required_teams=source.required_teams if data.required_teams is None else _unique(data.required_teams),
+    )
+
+
 async def new_version(
     ctx: EntryContext, principal: Principal, slug: str, if_match: str | None, data: Any
 ) -> entry_views.EntryView:
-    """A new draft: a copy of `from_version` (rollback), the given content, or a copy of the current version."""
+    """A new draft: a copy of `from_version` (rollback), the given content, or a copy of the current version;
+    title, tags, owners and required teams as given, else as in the version it is based on."""
     lifecycle.require_role(principal, Role.editor)
     if data.from_version is not None and data.content is not None:
         raise Invalid(
@@ -206,23 +226,38 @@ async def new_version(
         current = await entries.open_version(conn, entry.id)
         lifecycle.check_new_version(None if current is None else current.number, slug)
         base = data.from_version or (None if data.content is not None else entry.current_version)
+        source = await entries.get_version(conn, entry, base or entry.current_version or entry.latest_version)
         if data.content is not None:
             content = await _prepared_content(conn, ctx, slug, data.content, "/content")
         else:
-            source = await entries.get_version(conn, entry, base or entry.latest_version)
             content = source.content
+        fields = _given_fields(data, source.fields)
         number = entry.latest_version + 1
         await entries.insert_version(
             conn,
             entry_id=entry.id,
             number=number,
+            fields=fields,
             content=content,
-            author=principal.name,
+            author=principal.subject,
             author_key=principal.key_id,
+            author_id=principal.id,
             based_on=base,
         )
         entry = await entries.update_entry(conn, entry.id, latest_version=number)
-        await log_change(conn, ctx, principal, entry, "draft_updated", version=number, status="draft", previous=base)
+        values = changed_values(source.reviewed, entries.reviewed(fields, content))
+        await log_change(
+            conn,
+            ctx,
+            principal,
+            entry,
+            "draft_updated",
+            version=number,
+            about=fields,
+            status="draft",
+            previous=base,
+            values=values,
+        )
         return await _render(conn, ctx, slug, number)
 
 
@@ -237,14 +272,36 @@ async def edit_draft(
         lifecycle.ensure_editable(version.status, number)
         before = msgspec.convert(version.content, ctx.spec.content_type)
         content = await _prepared_content(conn, ctx, slug, apply_patch(before, patch), "")
-        changes = changed_fields(version.content, content)
-        if changes:
-            await entries.set_content(conn, entry.id, number, content)
+        fields = msgspec.structs.replace(
+            version.fields,
+            **{
+                name: _unique(value) if isinstance(value, list) else value
+                for name in VERSION_FIELDS
+                if (value := getattr(patch, name)) is not msgspec.UNSET
+            },
+        )
+        values = changed_values(version.reviewed, entries.reviewed(fields, content))
+        if values:
+            await entries.set_draft(conn, entry.id, number, fields=fields, content=content, editor_id=principal.id)
             entry = await entries.update_entry(conn, entry.id)
             await log_change(
-                conn, ctx, principal, entry, "draft_updated", version=number, status="draft", changes=changes
+                conn,
+                ctx,
+                principal,
+                entry,
+                "draft_updated",
+                version=number,
+                about=fields,
+                status="draft",
+                changes=sorted(values),
+                values=values,
             )
         return await _render(conn, ctx, slug, number)
+
+
+async def _in_effect(conn: Connection, entry: EntryRecord) -> entries.VersionRecord | None:
+    """The version in effect now, whose teams are in charge of the entry."""
+    return None if entry.current_version is None else await entries.get_version(conn, entry, entry.current_version)
 
 
 async def submit(
@@ -255,45 +312,77 @@ async def submit(
         entry = await entries.lock_entry(conn, ctx.spec.name, slug)
         check_if_match(if_match, entry.revision, required=False)
         version = await entries.get_version(conn, entry, number)
-        status = lifecycle.status_after_submit(version.status, number, entry.required_teams)
+        lifecycle.check_submit(version.status, number)
+        in_effect = await _in_effect(conn, entry)
+        teams = lifecycle.review_teams(version.required_teams, in_effect.required_teams if in_effect else None)
+        status = lifecycle.review_status(teams, ())
+        await entries.set_review_teams(conn, entry.id, number, teams)
         await entries.set_status(conn, entry.id, number, status)
         entry = await entries.update_entry(conn, entry.id)
-        await log_change(conn, ctx, principal, entry, "submitted", version=number, status=status)
+        values: dict[str, dict[str, object]] = {
+            "status": {"old": version.status, "new": status},
+            "review_teams": {"old": None, "new": teams},
+        }
+        await log_change(
+            conn, ctx, principal, entry, "submitted", version=number, about=version, status=status, values=values
+        )
         return await _render(conn, ctx, slug, number)
 
 
 async def approve(
-    ctx: EntryContext, principal: Principal, slug: str, number: int, if_match: str | None, comment: str | None
+    ctx: EntryContext,
+    principal: Principal,
+    slug: str,
+    number: int,
+    if_match: str | None,
+    comment: str | None,
+    team: str | None = None,
 ) -> entry_views.EntryView:
     async with ctx.writing(slug) as conn:
         entry = await entries.lock_entry(conn, ctx.spec.name, slug)
         check_if_match(if_match, entry.revision, required=False)
         version = await entries.get_version(conn, entry, number)
-        teams = await entries.approved_teams(conn, entry.id, number)
+        given = await entries.approvals(conn, entry.id, number)
+        review_teams = version.review_teams or []
         team = lifecycle.check_approval(
             principal=principal,
             status=version.status,
             number=number,
-            is_author=_is_author(principal, version),
-            required_teams=entry.required_teams,
-            approved_teams=teams,
+            contributors=version.contributors,
+            review_teams=review_teams,
+            approvals=given,
+            team=team,
         )
         await entries.add_approval(
-            conn, entry.id, number, team=team, approver=principal.name, key=principal.key_id, comment=comment
+            conn,
+            entry.id,
+            number,
+            team=team,
+            approver=principal.subject,
+            approver_id=principal.id,
+            key=principal.key_id,
+            comment=comment,
         )
-        status = lifecycle.review_status(entry.required_teams, [*teams, team])
+        approved = [*(a.team for a in given), team]
+        status = lifecycle.review_status(review_teams, approved)
         await entries.set_status(conn, entry.id, number, status)
         entry = await entries.update_entry(conn, entry.id)
-        missing = lifecycle.missing_approvals(entry.required_teams, [*teams, team])
-        review = Review(outcome="approved", by=principal.name, team=team, comment=comment, missing_teams=missing)
-        await log_change(conn, ctx, principal, entry, "approved", version=number, status=status, review=review)
+        missing = lifecycle.missing_approvals(review_teams, approved)
+        review = Review(outcome="approved", by=principal.subject, team=team, comment=comment, missing_teams=missing)
+        values = {"status": {"old": version.status, "new": status}} if status != version.status else None
+        await log_change(
+            conn,
+            ctx,
+            principal,
+            entry,
+            "approved",
+            version=number,
+            about=version,
+            status=status,
+            review=review,
+            values=values,
+        )
         return await _render(conn, ctx, slug, number)
-
-
-def _is_author(principal: Principal, version: entries.VersionRecord) -> bool:
-    if principal.key_id is not None and version.author_key is not None:
-        return principal.key_id == version.author_key
-    return principal.name == version.author
 
 
 async def reject(
@@ -304,12 +393,27 @@ async def reject(
         entry = await entries.lock_entry(conn, ctx.spec.name, slug)
         check_if_match(if_match, entry.revision, required=False)
         version = await entries.get_version(conn, entry, number)
-        lifecycle.check_reject(principal, version.status, number, entry.required_teams)
+        review_teams = version.review_teams or []
+        lifecycle.check_reject(principal, version.status, number, review_teams)
         await entries.clear_approvals(conn, entry.id, number)
         await entries.set_status(conn, entry.id, number, "draft", review_comment=comment)
+        await entries.set_review_teams(conn, entry.id, number, None)
         entry = await entries.update_entry(conn, entry.id)
-        review = Review(outcome="rejected", by=principal.name, team=principal.team, comment=comment)
-        await log_change(conn, ctx, principal, entry, "draft_updated", version=number, status="draft", review=review)
+        team = next((t for t in principal.teams if t in review_teams), None)
+        review = Review(outcome="rejected", by=principal.subject, team=team, comment=comment)
+        values = {"status": {"old": version.status, "new": "draft"}}
+        await log_change(
+            conn,
+            ctx,
+            principal,
+            entry,
+            "rejected",
+            version=number,
+            about=version,
+            status="draft",
+            review=review,
+            values=values,
+        )
         return await _render(conn, ctx, slug, number)
 
 
@@ -323,20 +427,30 @@ async def publish(
         if entry.retired:
             raise Conflict(f"{slug!r} is retired; restore it before publishing")
         version = await entries.get_version(conn, entry, number)
+        in_effect = await _in_effect(conn, entry)
         lifecycle.check_publish(
-            version.status, number, entry.required_teams, await entries.approved_teams(conn, entry.id, number)
+            principal=principal,
+            status=version.status,
+            number=number,
+            review_teams=version.review_teams or [],
+            approved_teams=await entries.approved_teams(conn, entry.id, number),
+            owners_in_charge=(in_effect or version).owners,
         )
         blocker = ctx.spec.unpublishable(version.content)
         if blocker is not None:
             raise Conflict(f"version {number} cannot be published yet: {blocker}")
         previous = entry.current_version
-        changes = await _changes_since(conn, entry, previous, version)
+        changes = _changes_since(in_effect, version)
         entry = await entries.publish(conn, entry, number, _effective_date(ctx, version.content))
         stale = [
             d
             for d in await entries.dependents(conn, entry.kind, slug, limit=STALE_IN_EVENT)
             if d.cited_version < number
         ]
+        values: dict[str, dict[str, object]] = {
+            "status": {"old": version.status, "new": "published"},
+            "current_version": {"old": previous, "new": number},
+        }
         await log_change(
             conn,
             ctx,
@@ -344,21 +458,19 @@ async def publish(
             entry,
             "published",
             version=number,
+            about=version,
             status="published",
             previous=previous,
             changes=changes,
+            values=values,
             stale=stale,
         )
         return await _render(conn, ctx, slug, number)
 
 
-async def _changes_since(
-    conn: Connection, entry: EntryRecord, previous: int | None, version: entries.VersionRecord
-) -> list[str]:
-    if previous is None:
-        return sorted(version.content)
-    before = await entries.get_version(conn, entry, previous)
-    return changed_fields(before.content, version.content)
+def _changes_since(previous: entries.VersionRecord | None, version: entries.VersionRecord) -> list[str]:
+    """The fields, reviewed and content, in which `version` differs from the one it replaces."""
+    return sorted(version.reviewed) if previous is None else changed_fields(previous.reviewed, version.reviewed)
 
 
 def _effective_date(ctx: EntryContext, content: dict[str, Any]) -> dt.date | None:
@@ -386,7 +498,9 @@ async def _set_retired(
             lifecycle.check_retire(entry.retired, slug)
         else:
             lifecycle.check_restore(entry.retired, slug)
-        entry = await entries.update_entry(conn, entry.id, retired_at=dt.datetime.now(dt.UTC) if retire else None)
+        retired_at = dt.datetime.now(dt.UTC) if retire else None
+        values = {"retired_at": {"old": entry.retired_at, "new": retired_at}}
+        entry = await entries.update_entry(conn, entry.id, retired_at=retired_at)
         action = "retired" if retire else "restored"
-        await log_change(conn, ctx, principal, entry, action, version=entry.current_version)
+        await log_change(conn, ctx, principal, entry, action, version=entry.current_version, values=values)
         return await _render_current(conn, ctx, entry)

@@ -10,7 +10,7 @@ from service.store import assets as asset_store
 from service.store import entries
 from service.usecases.entries import EntryContext, log_change
 
-WORKER = Principal(name="canon-worker", role=Role.admin)
+WORKER = Principal(subject="canon-worker", name="Canon worker", role=Role.admin, credential="worker")
 BATCH = 200
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import hmac
 import secrets
@@ -11,13 +12,17 @@ from uuid import UUID, uuid4
 import msgspec
 
 from service.domain import lifecycle
-from service.domain.errors import FieldError, Invalid
-from service.domain.model import Principal, Role
+from service.domain.errors import Conflict, FieldError, Invalid
+from service.domain.model import Principal, PrincipalType, Role
 from service.domain.operations import KeyCreate
-from service.store import audit, keys
-from service.store.database import Pool, transaction
+from service.identity.oidc import OidcVerifier
+from service.store import audit, keys, principals
+from service.store.database import Connection, Pool, transaction
+from service.usecases import people
 
 KEY_PREFIX = "canon_"
+SERVICE_PREFIX = "service:"  # the subject of a service principal: `service:<key name>`
+BOOTSTRAP = Principal(subject="bootstrap-admin", name="Bootstrap admin key", role=Role.admin, credential="bootstrap")
 
 
 class IssuedKey(msgspec.Struct, frozen=True):
@@ -26,8 +31,10 @@ class IssuedKey(msgspec.Struct, frozen=True):
     id: UUID
     name: str
     role: str
-    team: str | None
+    teams: list[str]
+    principal: keys.KeyOwner
     prefix: str
+    expires_at: dt.datetime | None
     key: str
 
 
@@ -43,22 +50,94 @@ def new_secret() -> tuple[str, str]:
 
 
 async def create(pool: Pool, principal: Principal, data: KeyCreate) -> IssuedKey:
+    """A key for a person (acting with their role and teams), or for a service principal of its own."""
     lifecycle.require_role(principal, Role.admin)
-    if data.role is Role.approver and data.team is None:
-        raise Invalid("an approver key approves for a team", [FieldError("/team", "required for approvers")])
+    _check_key_request(data)
     secret, prefix = new_secret()
+    key_id = uuid4()
     async with transaction(pool) as conn:
+        owner = await _key_owner(conn, data)
         record = await keys.insert(
             conn,
-            key_id=uuid4(),
+            key_id=key_id,
             name=data.name,
             prefix=prefix,
             secret_hash=hash_secret(secret),
-            role=data.role.value,
-            team=data.team,
+            principal_id=owner.id,
+            role=owner.role,
+            team=owner.teams[0] if owner.teams else None,
+            expires_at=data.expires_at,
         )
-        await audit.record(conn, principal, "key.created", detail={"key_id": str(record.id), "role": record.role})
-    return IssuedKey(id=record.id, name=record.name, role=record.role, team=record.team, prefix=prefix, key=secret)
+        await audit.record(
+            conn,
+            principal,
+            "key.created",
+            detail={
+                "key_id": str(record.id),
+                "changes": {
+                    "name": {"old": None, "new": record.name},
+                    "principal": {"old": None, "new": owner.subject},
+                    "role": {"old": None, "new": record.role},
+                    "expires_at": {"old": None, "new": record.expires_at},
+                },
+            },
+        )
+    return IssuedKey(
+        id=record.id,
+        name=record.name,
+        role=record.role,
+        teams=record.teams,
+        principal=record.principal,
+        prefix=prefix,
+        expires_at=record.expires_at,
+        key=secret,
+    )
+
+
+def _check_key_request(data: KeyCreate) -> None:
+    errors: list[FieldError] = []
+    if data.person is not None:
+        errors += [
+            FieldError(f"/{name}", "a person's key acts with the person's role and teams; change them on the person")
+            for name in ("role", "team")
+            if getattr(data, name) is not None
+        ]
+    elif data.role is None:
+        errors.append(FieldError("/role", "required for a service key (or name the person the key is for)"))
+    elif data.role is Role.approver:
+        errors.append(FieldError("/role", "services never approve: issue the key to a person (`person`)"))
+    if data.expires_at is not None and (data.expires_at.tzinfo is None or data.expires_at <= dt.datetime.now(dt.UTC)):
+        errors.append(FieldError("/expires_at", "a future time with a time zone offset, e.g. 2027-01-31T00:00:00Z"))
+    if errors:
+        raise Invalid("the key request is invalid", errors)
+
+
+async def _key_owner(conn: Connection, data: KeyCreate) -> principals.PrincipalRecord:
+    if data.person is not None:
+        person = await principals.find(conn, data.person)
+        if person is None or person.type != PrincipalType.person:
+            raise Invalid(
+                f"no person {data.person!r}", [FieldError("/person", "create the person first (POST /v1/people)")]
+            )
+        if person.deactivated_at is not None:
+            raise Conflict(f"{data.person!r} is deactivated; reactivate them before issuing a key")
+        return person
+    assert data.role is not None  # checked by _check_key_request
+    teams = [] if data.team is None else [data.team]
+    subject = f"{SERVICE_PREFIX}{data.name}"
+    existing = await principals.find(conn, subject)
+    if existing is None:
+        return await principals.insert(
+            conn,
+            principal_id=uuid4(),
+            type=PrincipalType.service.value,
+            subject=subject,
+            name=data.name,
+            role=data.role.value,
+            teams=teams,
+        )
+    # A key issued again under a service's name (after the old one was revoked) is the same integration.
+    return await principals.update(conn, existing.id, role=data.role.value, teams=teams, deactivated_at=None)
 
 
 async def revoke(pool: Pool, principal: Principal, key_id: UUID) -> keys.KeyRecord:
@@ -76,31 +155,56 @@ class KeyResolver:
     that a revoked key keeps working for at most `ttl` seconds, which `docs/decisions.md` records.
     """
 
-    def __init__(self, pool: Pool, *, bootstrap_key: str | None, ttl: float) -> None:
+    def __init__(self, pool: Pool, *, bootstrap_key: str | None, ttl: float, oidc: OidcVerifier | None = None) -> None:
         self._pool = pool
         self._bootstrap = bootstrap_key
         self._ttl = ttl
+        self._oidc = oidc
         self._cache: dict[bytes, tuple[float, Principal | None]] = {}
 
     async def resolve(self, secret: str) -> Principal | None:
+        """The principal a bearer credential acts as: the bootstrap key, a single sign-on token, or an API key."""
         if self._bootstrap and hmac.compare_digest(secret.encode(), self._bootstrap.encode()):
-            return Principal(name="bootstrap-admin", role=Role.admin)
+            return BOOTSTRAP
         digest = hash_secret(secret)
         now = time.monotonic()
         cached = self._cache.get(digest)
         if cached is not None and cached[0] > now:
             return cached[1]
+        if self._oidc is not None and self._oidc.looks_like_jwt(secret):
+            return await self._sign_in(self._oidc, digest, secret, now)
         async with self._pool.acquire() as conn:
-            record = await keys.by_hash(conn, digest)
+            record = await keys.active_by_hash(conn, digest)
+            if record is not None:
+                await keys.touch(conn, record.key_id)
         principal = (
             None
             if record is None
-            else Principal(name=record.name, role=Role(record.role), team=record.team, key_id=record.id)
+            else Principal(
+                subject=record.subject,
+                name=record.name,
+                role=Role(record.role),
+                type=PrincipalType(record.type),
+                teams=tuple(record.teams),
+                id=record.principal_id,
+                key_id=record.key_id,
+            )
         )
+        self._remember(digest, now + self._ttl, principal)
+        return principal
+
+    async def _sign_in(self, oidc: OidcVerifier, digest: bytes, token: str, now: float) -> Principal | None:
+        identity = await oidc.verify(token)
+        principal = None if identity is None else await people.sign_in(self._pool, identity, oidc.settings.default_role)
+        # A refused token is cached as briefly as a key; an accepted one no longer than it is valid.
+        lifetime = self._ttl if identity is None else min(self._ttl, identity.expires_at - time.time())
+        self._remember(digest, now + lifetime, principal)
+        return principal
+
+    def _remember(self, digest: bytes, until: float, principal: Principal | None) -> None:
         if len(self._cache) > 10_000:
             self._cache.clear()
-        self._cache[digest] = (now + self._ttl, principal)
-        return principal
+        self._cache[digest] = (until, principal)
 
     def forget(self) -> None:
         self._cache.clear()

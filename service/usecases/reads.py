@@ -110,7 +110,7 @@ async def _visible_contents(
         found = await entries.find_entry(conn, ctx.spec.name, slug)
         rows = await entries.version_rows(conn, found.id, numbers)
     visible = {
-        number: row.content
+        number: row.reviewed
         for number, row in rows.items()
         if principal.sees_unreleased() or row.status in RELEASED_STATUSES
     }
@@ -164,7 +164,8 @@ def _type_patterns(types: list[str]) -> list[str] | None:
     return [event_type_to_sql_like(t) for t in types] or None
 
 
-async def event_page(pool: Pool, *, after: str | None, types: list[str], limit: int) -> EventPage:
+async def event_page(pool: Pool, principal: Principal, *, after: str | None, types: list[str], limit: int) -> EventPage:
+    """The feed as the caller may see it: readers pass over events about unreleased versions, without a gap."""
     patterns = _type_patterns(types)
     position = (0, 0)
     if after and after != "now":
@@ -173,9 +174,15 @@ async def event_page(pool: Pool, *, after: str | None, types: list[str], limit: 
     async with pool.acquire() as conn:
         if after == "now":
             position = await events.head(conn)
-        rows = await events.feed(
-            conn, after_txid=position[0], after_id=position[1], type_patterns=patterns, limit=limit
+        found = await events.feed(
+            conn,
+            after_txid=position[0],
+            after_id=position[1],
+            type_patterns=patterns,
+            limit=limit,
+            audience_only=None if principal.sees_unreleased() else Role.reader.value,
         )
+    rows = found.events
     items = [
         Event(
             id=f"evt_{row.id}",
@@ -186,7 +193,8 @@ async def event_page(pool: Pool, *, after: str | None, types: list[str], limit: 
         )
         for row in rows
     ]
-    next_cursor = items[-1].cursor if items else encode_cursor(*position)
+    last = max((row.txid, row.id) for row in rows) if rows else position
+    next_cursor = encode_cursor(*max(last, found.scanned_to or last))
     return EventPage(items=items, next_cursor=next_cursor)
 
 
@@ -204,13 +212,23 @@ async def audit_page(
     kind: str | None,
     slug: str | None,
     action: str | None,
+    since: dt.datetime | None = None,
+    until: dt.datetime | None = None,
     limit: int,
 ) -> AuditPage:
     lifecycle.require_role(principal, Role.admin)
     before = decode_int_cursor(cursor, 1)[0] if cursor else None
     async with pool.acquire() as conn:
         rows = await audit.page(
-            conn, before_id=before, actor=actor, kind=kind, slug=slug, action=action, limit=limit + 1
+            conn,
+            before_id=before,
+            actor=actor,
+            kind=kind,
+            slug=slug,
+            action=action,
+            since=since,
+            until=until,
+            limit=limit + 1,
         )
     page, next_cursor = _split_page(rows, limit, lambda row: encode_cursor(row.id))
     return AuditPage(items=page, next_cursor=next_cursor)

@@ -144,7 +144,7 @@ async def create(ctx: WebhookContext, principal: Principal, data: WebhookCreate)
             slugs=data.slugs,
             enabled=data.enabled,
             secret=secret,
-            created_by=principal.name,
+            created_by=principal.subject,
         )
         await audit.record(conn, principal, "webhook.created", detail={"webhook_id": str(subscription.id), "url": url})
     return WebhookWithSecret(webhook=out(subscription), secret=secret)

@@ -222,8 +222,13 @@ def test_dev_seeds_serves_and_keeps_its_data_and_key_across_restarts(data_dir: P
             created = http.post("/v1/keys", json={"name": "kept", "role": "reader"})
             assert created.status_code == 201, created.text
             reader_key = created.json()["key"]
-            events = _all_events(http)
             assert http.get("/v1/definitions/mql", headers={"Authorization": "Bearer nope"}).status_code == 401
+        with first.client(reader_key) as http:
+            events = _all_events(http)
+            # A reader's feed shows the three publications, not the reviews that led to them.
+            assert [(e["type"], e["data"]["slug"]) for e in events] == [  # type: ignore[index]
+                ("definition.published", slug) for slug in ("lead", "mql", "sql")
+            ]
         first.terminate()
     assert (data_dir / "dev-admin.key").read_text().strip() == admin_key
     assert not _postgres_processes(data_dir), "the embedded PostgreSQL must stop with canon dev"
@@ -266,11 +271,47 @@ def test_keys_need_migrations_then_create_list_and_revoke(data_dir: Path) -> Non
     listed = canon(data_dir, "keys", "list").stdout
     line = next(line for line in listed.splitlines() if line.startswith(key_id))
     assert "active" in line
-    assert line.endswith(" x")
+    assert line.split()[-3:] == ["x", "service", "service:x"]
 
     assert canon(data_dir, "keys", "revoke", key_id).stdout.strip() == f"revoked {key_id} (x)"
     line = next(line for line in canon(data_dir, "keys", "list").stdout.splitlines() if line.startswith(key_id))
     assert "revoked" in line
+
+
+def test_people_and_their_keys_from_the_command_line(data_dir: Path) -> None:
+    canon(data_dir, "migrate")
+    person = canon(
+        data_dir,
+        "people",
+        "create",
+        "--subject",
+        "dana@acme.example",
+        "--name",
+        "Dana",
+        "--role",
+        "approver",
+        "--team",
+        "marketing",
+        "--team",
+        "sales",
+    )
+    assert json.loads(person.stdout)["teams"] == ["marketing", "sales"]
+    issued = json.loads(
+        canon(data_dir, "keys", "create", "--name", "dana-laptop", "--person", "dana@acme.example").stdout
+    )
+    assert (issued["role"], issued["principal"]["subject"]) == ("approver", "dana@acme.example")
+    refused = canon(data_dir, "keys", "create", "--name", "bot", "--role", "approver", check=False)
+    assert refused.returncode != 0
+    assert "services never approve" in refused.stderr
+    duplicate = canon(data_dir, "keys", "create", "--name", "dana-laptop", "--person", "dana@acme.example", check=False)
+    assert "key names are unique" in duplicate.stderr
+    changed = canon(data_dir, "people", "update", "dana@acme.example", "--team", "sales", "--active", "no")
+    assert (json.loads(changed.stdout)["teams"], json.loads(changed.stdout)["active"]) == (["sales"], False)
+    listed = canon(data_dir, "people", "list").stdout.split()
+    assert listed[:4] == ["dana@acme.example", "approver", "sales", "deactivated"]
+    bad = canon(data_dir, "people", "create", "--subject", "no spaces", "--name", "X", check=False)
+    assert bad.returncode != 0
+    assert "subject" in bad.stderr
 
 
 def test_keys_create_rejects_an_unknown_role_before_touching_the_database(data_dir: Path) -> None:

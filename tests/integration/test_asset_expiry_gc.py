@@ -109,7 +109,7 @@ async def test_an_asset_expires_for_readers_and_its_notices_are_sent_once(local_
         ("asset.expired", "pricing-deck", 1),
     ]
     event = (await entry_events(local_client, "pricing-deck"))[-1]
-    assert event["data"]["actor"] == "canon-worker"
+    assert event["data"]["actor"] == {"type": "service", "subject": "canon-worker", "name": "Canon worker"}
     assert event["data"]["url"] == "http://canon.test/v1/assets/pricing-deck?version=1"
 
 

@@ -285,7 +285,9 @@ async def test_only_drafts_take_files_and_only_assets_with_a_file_publish(
     await local_client.post(
         "/v1/assets/pricing-deck/versions/1/approve", json={}, headers=await api.key("approver", "marketing")
     )
-    no_file = full_problem(await local_client.post("/v1/assets/pricing-deck/versions/1/publish", headers=editor), 409)
+    no_file = full_problem(
+        await local_client.post("/v1/assets/pricing-deck/versions/1/publish", headers=await api.publisher()), 409
+    )
     assert no_file.detail == "version 1 cannot be published yet: upload the file before publishing"
 
     approved = full_problem(await upload(api, "pricing-deck", 1, PDF), 409)

@@ -14,7 +14,31 @@ from service.domain.errors import FieldError
 from tests.conftest import ADMIN_KEY
 from tests.support import Api, definition_body, full_problem
 
-KEY_FIELDS = {"id", "name", "prefix", "role", "team", "created_at", "revoked_at"}
+KEY_FIELDS = {
+    "id",
+    "name",
+    "prefix",
+    "role",
+    "teams",
+    "principal",
+    "created_at",
+    "expires_at",
+    "last_used_at",
+    "revoked_at",
+}
+STORED_KEY_COLUMNS = {
+    "id",
+    "name",
+    "prefix",
+    "secret_hash",
+    "role",
+    "team",
+    "principal_id",
+    "created_at",
+    "expires_at",
+    "last_used_at",
+    "revoked_at",
+}
 
 
 def bearer(key: str) -> dict[str, str]:
@@ -22,7 +46,13 @@ def bearer(key: str) -> dict[str, str]:
 
 
 async def issue(client: AsyncTestClient[Any], role: str, team: str | None = None, name: str = "k") -> dict[str, Any]:
-    response = await client.post("/v1/keys", json={"name": name, "role": role, "team": team})
+    """A service key, or for an approver (services never approve) a key of a person named `name`."""
+    if role == "approver":
+        person = {"subject": name, "name": name, "role": role, "teams": [team] if team else []}
+        assert (await client.post("/v1/people", json=person)).status_code == 201
+        response = await client.post("/v1/keys", json={"name": name, "person": name})
+    else:
+        response = await client.post("/v1/keys", json={"name": name, "role": role, "team": team})
     assert response.status_code == 201, response.text
     body: dict[str, Any] = response.json()
     return body
@@ -54,7 +84,7 @@ async def test_wrong_scheme_or_empty_token_is_401(client: AsyncTestClient[Any], 
 async def test_unknown_key_is_401(client: AsyncTestClient[Any], key: str) -> None:
     response = await client.get("/v1/events", headers=bearer(key))
     found = full_problem(response, 401, "unauthorized")
-    assert found.detail == "the API key is unknown or revoked"
+    assert found.detail == "the API key is unknown, revoked or expired"
     assert response.headers["www-authenticate"] == 'Bearer realm="canon"'
 
 
@@ -91,10 +121,11 @@ async def test_creating_a_key_returns_its_secret_once(client: AsyncTestClient[An
     response = await client.post("/v1/keys", json={"name": "crm sync", "role": "reader"})
     assert response.status_code == 201, response.text
     issued = response.json()
-    assert set(issued) == {"id", "name", "role", "team", "prefix", "key"}
+    assert set(issued) == {"id", "name", "role", "teams", "principal", "prefix", "expires_at", "key"}
     assert issued["name"] == "crm sync"
     assert issued["role"] == "reader"
-    assert issued["team"] is None
+    assert (issued["teams"], issued["expires_at"]) == ([], None)
+    assert issued["principal"] == {"type": "service", "subject": "service:crm sync", "name": "crm sync"}
     assert issued["key"].startswith("canon_")
     assert len(issued["key"]) >= len("canon_") + 43  # 32 random bytes, base64url
     assert issued["prefix"] == issued["key"][:12]
@@ -120,11 +151,12 @@ async def test_listing_keys_never_shows_secrets_or_hashes(client: AsyncTestClien
     assert [item["id"] for item in body["items"]] == [k["id"] for k in issued]
     for item, key in zip(body["items"], issued, strict=True):
         assert set(item) == KEY_FIELDS
-        assert (item["name"], item["role"], item["team"], item["prefix"]) == (
+        assert (item["name"], item["role"], item["teams"], item["prefix"], item["principal"]) == (
             key["name"],
             key["role"],
-            key["team"],
+            key["teams"],
             key["prefix"],
+            key["principal"],
         )
         assert item["revoked_at"] is None
     conn = await asyncpg.connect(database_url)
@@ -174,7 +206,7 @@ async def test_only_a_sha256_hash_of_the_secret_is_stored(client: AsyncTestClien
     assert issued["key"] not in as_text
     assert issued["key"][12:] not in as_text
     assert row["prefix"] == issued["key"][:12]
-    assert set(dict(row)) == KEY_FIELDS | {"secret_hash"}
+    assert set(dict(row)) == STORED_KEY_COLUMNS
 
 
 async def test_revoking_a_key_makes_it_401(client: AsyncTestClient[Any]) -> None:
@@ -188,7 +220,7 @@ async def test_revoking_a_key_makes_it_401(client: AsyncTestClient[Any]) -> None
     assert revoked["revoked_at"] is not None
     denied = await client.get("/v1/events", headers=bearer(issued["key"]))
     found = full_problem(denied, 401, "unauthorized")
-    assert found.detail == "the API key is unknown or revoked"
+    assert found.detail == "the API key is unknown, revoked or expired"
     listed = {item["id"]: item for item in (await client.get("/v1/keys")).json()["items"]}
     assert listed[issued["id"]]["revoked_at"] == revoked["revoked_at"]
 
@@ -219,11 +251,10 @@ async def test_revoking_a_non_uuid_is_404(client: AsyncTestClient[Any]) -> None:
     full_problem(await client.delete("/v1/keys/not-a-uuid"), 404, "not-found")
 
 
-async def test_an_approver_key_needs_a_team(client: AsyncTestClient[Any]) -> None:
-    response = await client.post("/v1/keys", json={"name": "approver", "role": "approver"})
+async def test_a_service_key_never_approves(client: AsyncTestClient[Any]) -> None:
+    response = await client.post("/v1/keys", json={"name": "approver", "role": "approver", "team": "sales"})
     found = full_problem(response, 422, "invalid")
-    assert found.detail == "an approver key approves for a team"
-    assert found.errors == [FieldError("/team", "required for approvers", "body")]
+    assert found.errors == [FieldError("/role", "services never approve: issue the key to a person (`person`)", "body")]
     assert (await client.get("/v1/keys")).json()["items"] == []
 
 
@@ -256,7 +287,8 @@ async def test_non_admins_get_403_on_keys_and_audit(client: AsyncTestClient[Any]
     ]
     for response in attempts:
         found = full_problem(response, 403, "forbidden")
-        assert found.detail == f"this needs the admin role; the key 'caller' has {role}"
+        subject = "caller" if role == "approver" else "service:caller"
+        assert found.detail == f"this needs the admin role; {subject!r} has {role}"
     assert (await client.get("/v1/events", headers=bearer(victim["key"]))).status_code == 200
     names = [item["name"] for item in (await client.get("/v1/keys")).json()["items"]]
     assert names == ["victim", "caller"]
@@ -275,7 +307,7 @@ async def test_reader_reads_published_but_cannot_write(client: AsyncTestClient[A
     full_problem(await client.get("/v1/definitions/draft-only?version=1", headers=reader), 404, "not-found")
     denied = await client.post("/v1/definitions", json=definition_body("new"), headers=reader)
     found = full_problem(denied, 403, "forbidden")
-    assert found.detail == "this needs the editor role; the key 'reader-none' has reader"
+    assert found.detail == "this needs the editor role; 'reader-none' has reader"
     full_problem(await client.get("/v1/definitions?status=draft", headers=reader), 403, "forbidden")
     full_problem(await client.post("/v1/definitions/mql/versions", json={}, headers=reader), 403, "forbidden")
     full_problem(await client.post("/v1/definitions/mql/retire", headers=reader), 403, "forbidden")
@@ -289,7 +321,7 @@ async def test_editor_creates_but_cannot_retire(client: AsyncTestClient[Any]) ->
     assert created.status_code == 201, created.text
     assert (await client.get("/v1/definitions/mql?version=1", headers=editor)).status_code == 200
     found = full_problem(await client.post("/v1/definitions/mql/retire", headers=editor), 403, "forbidden")
-    assert found.detail == "this needs the admin role; the key 'editor-revops' has editor"
+    assert found.detail == "this needs the admin role; 'editor-revops' has editor"
 
 
 async def test_approver_can_edit_like_an_editor_but_not_retire(client: AsyncTestClient[Any]) -> None:

@@ -19,11 +19,13 @@ from tests.support import (
     edit_draft,
     entry_audit,
     entry_events,
+    full_problem,
     problem,
     start_version,
 )
 
 ALL_CONTENT_FIELDS = ["aliases", "body", "criteria", "effective_date", "examples", "related", "summary"]
+ALL_CONTENT_FIELDS_AND_REVIEWED = sorted([*ALL_CONTENT_FIELDS, "owners", "required_teams", "tags", "title"])
 
 
 def _path(slug: str = "mql", number: int | None = None, action: str | None = None) -> str:
@@ -110,11 +112,14 @@ async def test_create_keeps_explicit_required_teams_and_drops_duplicate_tags_and
     assert created.owners == ["sales"]
     assert created.required_teams == ["sales", "finance"]
 
-    # An explicit empty list is kept (no approval needed), not replaced by the owners.
-    nobody = decoded(await api.create("lead", required_teams=[]))
-    assert nobody.required_teams == []
-    submitted = await _submit(api, "lead")
-    assert (submitted.version.status, submitted.version.pending_teams) == ("approved", [])
+    # Some team must always sign off: an explicit empty list is refused, and nothing is created.
+    nobody = await client.post(
+        "/v1/definitions", json=definition_body("lead", required_teams=[]), headers=await _author(api)
+    )
+    found = problem(nobody, 422)
+    assert found.errors is not None
+    assert [e.pointer for e in found.errors] == ["/required_teams"]
+    problem(await client.get("/v1/definitions/lead", params={"version": 1}), 404)
 
 
 async def test_create_refuses_a_duplicate_slug_with_409(client: AsyncTestClient[Any]) -> None:
@@ -249,7 +254,7 @@ async def test_only_a_draft_can_be_edited(client: AsyncTestClient[Any]) -> None:
 
     await _approve(api, "marketing")
     await _approve(api, "sales")
-    await client.post(_path("mql", 1, "publish"), headers=author)
+    await client.post(_path("mql", 1, "publish"), headers=await api.publisher())
     tag = await current_etag(client, "mql")
     refused = await client.patch(_path("mql", 1), json={"summary": "Late."}, headers={**author, "If-Match": tag})
     assert problem(refused, 409).detail == "version 1 is published; only a draft can be edited"
@@ -304,76 +309,74 @@ async def test_invalid_draft_edits_are_422_with_exact_pointers_and_change_nothin
 # --- editing the entry --------------------------------------------------------------------------------------------
 
 
-async def test_entry_edit_needs_if_match_and_changes_only_the_given_fields(client: AsyncTestClient[Any]) -> None:
+async def test_an_entrys_reviewed_fields_are_refused_on_the_entry_and_name_the_way_to_change_them(
+    client: AsyncTestClient[Any],
+) -> None:
     api = Api(client)
     tag = (await api.create("mql")).headers["ETag"]
     author = await _author(api)
-    change = {"title": "MQL", "tags": ["funnel", "core", "core"], "owners": ["marketing"], "required_teams": ["sales"]}
+    change = {"title": "MQL", "tags": ["core"], "owners": ["marketing"], "required_teams": ["sales"]}
 
-    problem(await client.patch("/v1/definitions/mql", json=change, headers=author), 428)
-    problem(await client.patch("/v1/definitions/mql", json=change, headers={**author, "If-Match": '"0"'}), 412)
+    problem(await client.patch("/v1/definitions/mql", json={}, headers=author), 428)
+    problem(await client.patch("/v1/definitions/mql", json={}, headers={**author, "If-Match": '"0"'}), 412)
     reader = {**await api.key("reader"), "If-Match": tag}
     problem(await client.patch("/v1/definitions/mql", json=change, headers=reader), 403)
-    invalid = await client.patch("/v1/definitions/mql", json={"owners": []}, headers={**author, "If-Match": tag})
-    found = problem(invalid, 422)
-    assert found.errors is not None
-    assert [e.pointer for e in found.errors] == ["/owners"]
-
-    edited = await client.patch("/v1/definitions/mql", json=change, headers={**author, "If-Match": tag})
-    assert edited.status_code == 200, edited.text
-    assert edited.headers["ETag"] != tag
-    entry = decoded(edited)
-    assert (entry.title, entry.tags, entry.owners, entry.required_teams) == (
-        "MQL",
-        ["funnel", "core"],
-        ["marketing"],
-        ["sales"],
+    refused = full_problem(
+        await client.patch("/v1/definitions/mql", json=change, headers={**author, "If-Match": tag}), 422
     )
-    assert entry.version.number == 1  # nothing published yet: the latest version
-    assert entry.version.content.summary == "A lead worth a sales conversation."
-
-    # Absent fields stay as they are.
-    partial = await client.patch(
-        "/v1/definitions/mql", json={"title": "Marketing QL"}, headers={**author, "If-Match": edited.headers["ETag"]}
+    assert refused.errors is not None
+    assert [e.pointer for e in refused.errors] == ["/title", "/tags", "/owners", "/required_teams"]
+    assert "POST /v1/definitions/mql/versions" in (refused.detail or "")
+    one = problem(
+        await client.patch("/v1/definitions/mql", json={"title": "x"}, headers={**author, "If-Match": tag}), 422
     )
-    entry = decoded(partial)
-    assert (entry.title, entry.tags, entry.owners, entry.required_teams) == (
-        "Marketing QL",
-        ["funnel", "core"],
-        ["marketing"],
-        ["sales"],
-    )
-    stale = await client.patch("/v1/definitions/mql", json={"title": "x"}, headers={**author, "If-Match": tag})
-    problem(stale, 412)
-    updates = [e["data"] for e in await entry_events(client, "mql") if e["type"] == "definition.updated"]
-    assert [data["changes"] for data in updates] == [["owners", "required_teams", "tags", "title"], ["title"]]
+    assert one.errors is not None
+    assert [e.pointer for e in one.errors] == ["/title"]
+
+    # Nothing changed, not even the ETag, and no event was written.
+    assert await current_etag(client, "mql") == tag
+    assert [e["type"] for e in await entry_events(client, "mql")] == ["definition.created"]
 
 
-async def test_changing_required_teams_completes_or_reopens_a_review(client: AsyncTestClient[Any]) -> None:
+async def test_a_draft_carries_its_own_title_tags_owners_and_required_teams(client: AsyncTestClient[Any]) -> None:
     api = Api(client)
-    await api.create("mql")
-    await _submit(api)
-    approved = await _approve(api, "marketing")
-    assert (approved.version.status, approved.version.pending_teams) == ("in_review", ["sales"])
-    author = await _author(api)
-
-    narrowed = await client.patch(
-        "/v1/definitions/mql",
-        json={"required_teams": ["marketing"]},
-        headers={**author, "If-Match": await current_etag(client, "mql")},
+    await api.published("sql", title="Sales Qualified Lead")
+    started = decoded(
+        await start_version(api, "sql", {"title": "Sales Qualified Opportunity", "tags": ["funnel", "core"]})
     )
-    version = decoded(narrowed).version
-    assert (version.status, version.pending_teams) == ("approved", [])
-
-    widened = await client.patch(
-        "/v1/definitions/mql",
-        json={"required_teams": ["marketing", "product"]},
-        headers={**author, "If-Match": narrowed.headers["ETag"]},
+    assert (started.title, started.tags, started.owners, started.required_teams) == (
+        "Sales Qualified Opportunity",
+        ["funnel", "core"],
+        ["marketing", "sales"],  # not given: copied from the version it is based on
+        ["marketing", "sales"],
     )
-    version = decoded(widened).version
-    assert (version.status, version.pending_teams) == ("in_review", ["product"])
-    refused = await client.post(_path("mql", 1, "publish"), headers=author)
-    assert problem(refused, 409).detail == "version 1 still needs approval from: product"
+    assert (started.version.title, started.version.tags) == ("Sales Qualified Opportunity", ["funnel", "core"])
+    edited = decoded(await edit_draft(api, "sql", 2, {"owners": ["sales"], "summary": "Accepted by sales."}))
+    assert (edited.owners, edited.version.content.summary) == (["sales"], "Accepted by sales.")
+
+    # Until it is published, what everyone reads is version 1's, whole.
+    for params in ({}, {"version": 1}):
+        read = decoded(await client.get("/v1/definitions/sql", params=params, headers=await api.key("reader")))
+        assert (read.title, read.tags, read.owners) == ("Sales Qualified Lead", ["funnel"], ["marketing", "sales"])
+    listed = decoded_list(await client.get("/v1/definitions", headers=await api.key("reader")))
+    assert [(item.slug, item.title) for item in listed.items] == [("sql", "Sales Qualified Lead")]
+
+    await api.publish_through_review("sql", 2)
+    now = decoded(await client.get("/v1/definitions/sql"))
+    assert (now.title, now.tags, now.owners, now.version.number) == (
+        "Sales Qualified Opportunity",
+        ["funnel", "core"],
+        ["sales"],
+        2,
+    )
+    old = decoded(await client.get("/v1/definitions/sql", params={"version": 1}))
+    assert (old.title, old.owners) == ("Sales Qualified Lead", ["marketing", "sales"])
+    published = [e["data"] for e in await entry_events(client, "sql") if e["type"] == "definition.published"]
+    assert [(d["version"], d["title"]) for d in published] == [
+        (1, "Sales Qualified Lead"),
+        (2, "Sales Qualified Opportunity"),
+    ]
+    assert published[1]["changes"] == ["owners", "summary", "tags", "title"]
 
 
 # --- review -------------------------------------------------------------------------------------------------------
@@ -447,13 +450,15 @@ async def test_approvals_need_an_approver_of_a_required_team_and_a_version_in_re
     await _submit(api)
 
     finance = await client.post(_path("mql", 1, "approve"), headers=await api.key("approver", "finance"))
-    assert (problem(finance, 403).detail or "").startswith("team 'finance' is not among the teams")
+    assert (problem(finance, 403).detail or "").startswith("the teams of 'approver-finance' (finance) are not among")
     editor = await client.post(_path("mql", 1, "approve"), headers=await api.key("editor", "marketing"))
     assert "needs the approver role" in (problem(editor, 403).detail or "")
     reader = await client.post(_path("mql", 1, "approve"), headers=await api.key("reader", "marketing"))
     problem(reader, 403)
-    admin_without_team = await client.post(_path("mql", 1, "approve"))
+    admin_without_team = await client.post(_path("mql", 1, "approve"), headers=await api.key("admin"))
     assert "belongs to no team" in (problem(admin_without_team, 403).detail or "")
+    service = await client.post(_path("mql", 1, "approve"))  # the bootstrap admin key is a service
+    assert "only people approve" in (problem(service, 403).detail or "")
 
     read = decoded(await client.get("/v1/definitions/mql", params={"version": 1}))
     assert (read.version.status, read.version.approvals, read.version.pending_teams) == (
@@ -472,7 +477,7 @@ async def test_the_author_cannot_approve_their_own_version(client: AsyncTestClie
     assert (await client.post(_path("mql", 1, "submit"), headers=author)).status_code == 200
 
     own = await client.post(_path("mql", 1, "approve"), json={"comment": "lgtm"}, headers=author)
-    assert problem(own, 403).detail == "the author of a version cannot approve it"
+    assert problem(own, 403).detail == "'marketing-author' wrote or edited version 1, so cannot approve it"
     read = decoded(await client.get("/v1/definitions/mql", params={"version": 1}))
     assert read.version.approvals == []
 
@@ -520,21 +525,21 @@ async def test_reject_sends_a_version_back_to_draft_and_withdraws_its_approvals(
 async def test_publish_needs_every_approval_and_names_the_missing_teams(client: AsyncTestClient[Any]) -> None:
     api = Api(client)
     await api.create("mql")
-    author = await _author(api)
+    await _author(api)
 
-    draft = await client.post(_path("mql", 1, "publish"), headers=author)
+    draft = await client.post(_path("mql", 1, "publish"), headers=await api.publisher())
     assert problem(draft, 409).detail == "version 1 is draft; only an approved version can be published"
     await _submit(api)
-    nobody = await client.post(_path("mql", 1, "publish"), headers=author)
+    nobody = await client.post(_path("mql", 1, "publish"), headers=await api.publisher())
     assert problem(nobody, 409).detail == "version 1 still needs approval from: marketing, sales"
     await _approve(api, "marketing")
-    one_missing = await client.post(_path("mql", 1, "publish"), headers=author)
+    one_missing = await client.post(_path("mql", 1, "publish"), headers=await api.publisher())
     assert problem(one_missing, 409).detail == "version 1 still needs approval from: sales"
     await _approve(api, "sales")
     problem(await client.post(_path("mql", 1, "publish"), headers=await api.key("reader")), 403)
 
     before = dt.datetime.now(dt.UTC)
-    published = await client.post(_path("mql", 1, "publish"), headers=author)
+    published = await client.post(_path("mql", 1, "publish"), headers=await api.publisher())
     after = dt.datetime.now(dt.UTC)
     assert published.status_code == 200, published.text
     entry = decoded(published)
@@ -546,7 +551,7 @@ async def test_publish_needs_every_approval_and_names_the_missing_teams(client: 
     assert version.effective_from == version.published_at
     assert [a.team for a in version.approvals] == ["marketing", "sales"]
 
-    twice = await client.post(_path("mql", 1, "publish"), headers=author)
+    twice = await client.post(_path("mql", 1, "publish"), headers=await api.publisher())
     assert problem(twice, 409).detail == "version 1 is published; only an approved version can be published"
 
 
@@ -697,15 +702,15 @@ async def test_a_retired_entry_cannot_publish_until_restored(client: AsyncTestCl
     await _approve(api, "marketing", number=2)
     await _approve(api, "sales", number=2)
     assert (await client.post("/v1/definitions/mql/retire")).status_code == 200
-    author = await _author(api)
+    await _author(api)
 
-    refused = await client.post(_path("mql", 2, "publish"), headers=author)
+    refused = await client.post(_path("mql", 2, "publish"), headers=await api.publisher())
     assert problem(refused, 409).detail == "'mql' is retired; restore it before publishing"
     entry = decoded(await client.get("/v1/definitions/mql", params={"version": 2}))
     assert (entry.current_version, entry.version.status) == (1, "approved")
 
     assert (await client.post("/v1/definitions/mql/restore")).status_code == 200
-    published = await client.post(_path("mql", 2, "publish"), headers=author)
+    published = await client.post(_path("mql", 2, "publish"), headers=await api.publisher())
     assert published.status_code == 200, published.text
     assert decoded(published).current_version == 2
 
@@ -713,15 +718,18 @@ async def test_a_retired_entry_cannot_publish_until_restored(client: AsyncTestCl
 # --- the record of every change -----------------------------------------------------------------------------------
 
 
+def _person(subject: str) -> dict[str, str]:
+    return {"type": "person", "subject": subject, "name": subject}
+
+
+BOOTSTRAP = {"type": "service", "subject": "bootstrap-admin", "name": "Bootstrap admin key"}
+
+
 async def test_every_mutation_leaves_an_event_and_an_audit_record(client: AsyncTestClient[Any]) -> None:
     api = Api(client)
     entry_id = str(decoded(await api.create("mql")).id)
     await edit_draft(api, "mql", 1, {"summary": "Edited."})
-    author = await _author(api)
-    titled = await client.patch(
-        "/v1/definitions/mql", json={"title": "MQL"}, headers={**author, "If-Match": await current_etag(client, "mql")}
-    )
-    assert titled.status_code == 200, titled.text
+    await edit_draft(api, "mql", 1, {"title": "MQL"})
     await _submit(api)
     sales = await api.key("approver", "sales")
     rejected = await client.post(_path("mql", 1, "reject"), json={"comment": "Too vague."}, headers=sales)
@@ -748,25 +756,28 @@ async def test_every_mutation_leaves_an_event_and_an_audit_record(client: AsyncT
         "missing_teams": [],
     }
     rejection = {"outcome": "rejected", "by": "approver-sales", "team": "sales", "comment": "Too vague."}
+    author, marketing, seller, publisher = (
+        _person(s) for s in ("author", "approver-marketing", "approver-sales", "publisher")
+    )
     # (type, version, actor, status, previous_version, changes, review)
     expected = [
-        ("definition.created", 1, "author", "draft", None, [], None),
-        ("definition.draft_updated", 1, "author", "draft", None, ["summary"], None),
-        ("definition.updated", None, "author", None, None, ["title"], None),
-        ("definition.submitted", 1, "author", "in_review", None, [], None),
-        ("definition.draft_updated", 1, "approver-sales", "draft", None, [], rejection),
-        ("definition.submitted", 1, "author", "in_review", None, [], None),
-        ("definition.approved", 1, "approver-marketing", "in_review", None, [], approved_by_marketing),
-        ("definition.approved", 1, "approver-sales", "approved", None, [], approved_by_sales),
-        ("definition.published", 1, "author", "published", None, ALL_CONTENT_FIELDS, None),
-        ("definition.draft_updated", 2, "author", "draft", 1, [], None),
-        ("definition.draft_updated", 2, "author", "draft", None, ["aliases"], None),
-        ("definition.submitted", 2, "author", "in_review", None, [], None),
-        ("definition.approved", 2, "approver-marketing", "in_review", None, [], approved_by_marketing),
-        ("definition.approved", 2, "approver-sales", "approved", None, [], approved_by_sales),
-        ("definition.published", 2, "author", "published", 1, ["aliases"], None),
-        ("definition.retired", 2, "bootstrap-admin", None, None, [], None),
-        ("definition.restored", 2, "bootstrap-admin", None, None, [], None),
+        ("definition.created", 1, author, "draft", None, [], None),
+        ("definition.draft_updated", 1, author, "draft", None, ["summary"], None),
+        ("definition.draft_updated", 1, author, "draft", None, ["title"], None),
+        ("definition.submitted", 1, author, "in_review", None, [], None),
+        ("definition.rejected", 1, seller, "draft", None, [], rejection),
+        ("definition.submitted", 1, author, "in_review", None, [], None),
+        ("definition.approved", 1, marketing, "in_review", None, [], approved_by_marketing),
+        ("definition.approved", 1, seller, "approved", None, [], approved_by_sales),
+        ("definition.published", 1, publisher, "published", None, ALL_CONTENT_FIELDS_AND_REVIEWED, None),
+        ("definition.draft_updated", 2, author, "draft", 1, [], None),
+        ("definition.draft_updated", 2, author, "draft", None, ["aliases"], None),
+        ("definition.submitted", 2, author, "in_review", None, [], None),
+        ("definition.approved", 2, marketing, "in_review", None, [], approved_by_marketing),
+        ("definition.approved", 2, seller, "approved", None, [], approved_by_sales),
+        ("definition.published", 2, publisher, "published", 1, ["aliases"], None),
+        ("definition.retired", 2, BOOTSTRAP, None, None, [], None),
+        ("definition.restored", 2, BOOTSTRAP, None, None, [], None),
     ]
 
     events = await entry_events(client, "mql")
@@ -788,24 +799,38 @@ async def test_every_mutation_leaves_an_event_and_an_audit_record(client: AsyncT
         suffix = "" if data["version"] is None else f"?version={data['version']}"
         assert data["url"] == f"http://canon.test/v1/definitions/mql{suffix}"
         assert data["tags"] == ["funnel"]
+    # Each event carries the title of the version it is about.
     assert [e["data"]["title"] for e in events[:2]] == ["Marketing Qualified Lead"] * 2
     assert {e["data"]["title"] for e in events[2:]} == {"MQL"}
     stamps = [dt.datetime.fromisoformat(e["timestamp"]) for e in events]
     assert stamps == sorted(stamps)
 
-    # The audit log has the same steps, with before/after version numbers and the details.
+    # The audit log has the same steps, with the person, the credential, the request and every value changed.
     records = await entry_audit(client, "mql")
     assert [(r["action"], r["actor"], r["from_version"], r["to_version"]) for r in records] == [
-        (kind, actor, previous, version) for kind, version, actor, _, previous, _, _ in expected
+        (kind, actor["subject"], previous, version) for kind, version, actor, _, previous, _, _ in expected
     ]
-    assert [r["detail"] for r in records] == [
-        {
-            **({"changes": changes} if changes else {}),
-            **({"review": review} if review is not None else {}),
-        }
-        for _, _, _, _, _, changes, review in expected
+    audited = {
+        "definition.created": [f for f in ALL_CONTENT_FIELDS_AND_REVIEWED if f != "effective_date"],  # set: not null
+        "definition.submitted": ["review_teams", "status"],
+        "definition.rejected": ["status"],
+        "definition.published": ["current_version", "status"],
+        "definition.retired": ["retired_at"],
+        "definition.restored": ["retired_at"],
+    }
+    assert [sorted(r["detail"].get("changes", {})) for r in records] == [
+        ["status"] if review == approved_by_sales else audited.get(kind, changes)
+        for kind, _, _, _, _, changes, review in expected
     ]
+    assert [r["detail"].get("review") for r in records] == [review for *_, review in expected]
     assert {(r["kind"], r["slug"]) for r in records} == {("definition", "mql")}
+    titled = records[2]
+    assert titled["detail"]["changes"] == {"title": {"old": "Marketing Qualified Lead", "new": "MQL"}}
+    assert (titled["actor_type"], titled["actor_name"], titled["credential"]) == ("person", "author", "api_key")
+    assert titled["credential_id"] is not None
+    assert titled["request_id"]
+    assert records[-2]["credential"] == "bootstrap"
+    assert records[-2]["detail"]["changes"]["retired_at"]["old"] is None
 
     # Readers follow the feed; only admins read the audit log.
     reader = await api.key("reader")
@@ -820,6 +845,6 @@ async def test_only_an_approver_of_a_required_team_can_reject(client: AsyncTestC
     await _submit(api)
     finance = await api.key("approver", "finance")
     refused = await client.post(_path("mql", 1, "reject"), json={"comment": "Not our call."}, headers=finance)
-    assert (problem(refused, 403).detail or "").startswith("team 'finance' is not among the teams")
+    assert (problem(refused, 403).detail or "").startswith("the teams of 'approver-finance' (finance) are not among")
     read = decoded(await client.get("/v1/definitions/mql", params={"version": 1}))
     assert (read.version.status, read.version.review_comment) == ("in_review", None)

@@ -103,7 +103,7 @@ async def test_the_envelope_of_an_event(client: AsyncTestClient[Any], database_u
         "version": 1,
         "title": "Marketing Qualified Lead",
         "url": "http://canon.test/v1/definitions/mql?version=1",
-        "actor": "author",
+        "actor": {"type": "person", "subject": "author", "name": "author"},
         "status": "draft",
         "tags": ["funnel"],
     }
@@ -112,23 +112,87 @@ async def test_the_envelope_of_an_event(client: AsyncTestClient[Any], database_u
 async def test_a_publication_tells_its_whole_story_in_order(client: AsyncTestClient[Any]) -> None:
     await Api(client).published("mql")
     items, _ = await read_all(client)
-    assert [(item["type"], item["data"]["actor"], item["data"]["status"]) for item in items] == [
+    assert [(item["type"], item["data"]["actor"]["subject"], item["data"]["status"]) for item in items] == [
         ("definition.created", "author", "draft"),
         ("definition.submitted", "author", "in_review"),
         ("definition.approved", "approver-marketing", "in_review"),
         ("definition.approved", "approver-sales", "approved"),
-        ("definition.published", "author", "published"),
+        ("definition.published", "publisher", "published"),
     ]
     assert [item["data"].get("review", {}).get("team") for item in items] == [None, None, "marketing", "sales", None]
     assert {item["data"]["version"] for item in items} == {1}
 
 
-async def test_readers_may_page_the_feed(client: AsyncTestClient[Any]) -> None:
+async def test_readers_page_the_feed_past_events_about_unreleased_versions(client: AsyncTestClient[Any]) -> None:
     api = Api(client)
+    reader = await api.key("reader")
     await api.create("mql")
-    response = await client.get("/v1/events", headers=await api.key("reader"))
+    await api.create("sql", title="Secret Working Title")
+    response = await client.get("/v1/events", headers=reader)
     assert response.status_code == 200
-    assert [item["type"] for item in response.json()["items"]] == ["definition.created"]
+    assert response.json()["items"] == []
+    assert "Secret" not in response.text
+    # Its cursor moved past what it may not see: nothing is scanned again, nothing waits to be skipped.
+    passed = response.json()["next_cursor"]
+    admin_view, admin_cursor = await read_all(client)
+    assert len(admin_view) == 2
+    assert passed == admin_cursor
+
+    await api.publish_through_review("mql", 1)
+    after = await client.get("/v1/events", params={"after": passed}, headers=reader)
+    assert [item["type"] for item in after.json()["items"]] == ["definition.published"]
+    assert await editor_types(client, await api.key("editor", "revops", "author"), passed) == [
+        "definition.submitted",
+        "definition.approved",
+        "definition.approved",
+        "definition.published",
+    ]
+
+
+async def editor_types(client: AsyncTestClient[Any], headers: dict[str, str], after: str) -> list[str]:
+    response = await client.get("/v1/events", params={"after": after}, headers=headers)
+    assert response.status_code == 200, response.text
+    return [item["type"] for item in response.json()["items"]]
+
+
+async def test_a_reader_polling_during_concurrent_reviews_sees_every_publication_exactly_once(
+    client: AsyncTestClient[Any],
+) -> None:
+    api = Api(client)
+    reader = await api.key("reader")
+    slugs = [f"def-{i:02d}" for i in range(8)]
+    for slug in slugs:
+        await api.create(slug)
+    start = (await page(client, after="now"))["next_cursor"]
+    seen: list[Any] = []
+    writes_done = asyncio.Event()
+
+    async def poll() -> None:
+        after = start
+        deadline = time.monotonic() + 60
+        quiet_pages_after_writes = 0
+        while quiet_pages_after_writes < 3:
+            assert time.monotonic() < deadline, f"the reader saw {len(seen)} of {len(slugs)}"
+            done = writes_done.is_set()
+            response = await client.get("/v1/events", params={"after": after, "limit": 2}, headers=reader)
+            assert response.status_code == 200, response.text
+            body = response.json()
+            seen.extend(body["items"])
+            after = body["next_cursor"]
+            quiet_pages_after_writes = quiet_pages_after_writes + 1 if done and not body["items"] else 0
+            await asyncio.sleep(0.005)
+
+    poller = asyncio.create_task(poll())
+    try:
+        await asyncio.gather(*(api.publish_through_review(slug, 1) for slug in slugs))
+        writes_done.set()
+        await asyncio.wait_for(poller, 60)
+    finally:
+        poller.cancel()
+    assert sorted((item["type"], item["data"]["slug"]) for item in seen) == [
+        ("definition.published", slug) for slug in slugs
+    ]
+    assert len({item["id"] for item in seen}) == len(slugs)
 
 
 # --- paging ------------------------------------------------------------------------------------------------------

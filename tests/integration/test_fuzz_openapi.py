@@ -49,7 +49,7 @@ async def seeded(settings: Settings) -> Settings:
     try:
         ctx = EntryContext(pool=pool, spec=DEFINITION, base_url=settings.public_url)
         assert sorted(await seed_glossary(ctx)) == sorted(SEEDED_SLUGS)
-        author = Principal(name="fuzz:author", role=Role.editor, team="revops")
+        author = Principal(subject="fuzz:author", name="fuzz", role=Role.editor, teams=("revops",))
         await entries.new_version(ctx, author, DRAFT[0], None, version_create_type(DEFINITION)())
     finally:
         await pool.close()

@@ -15,6 +15,21 @@ from tests.support import Api, entry_audit, entry_events, problem
 
 TEAMS = ("marketing", "sales")
 
+# What a message's first publication changes: every content field and every reviewed field.
+EVERY_FIELD = [
+    "audience",
+    "body",
+    "channel",
+    "locale",
+    "message_type",
+    "owners",
+    "references",
+    "required_teams",
+    "segment",
+    "tags",
+    "title",
+]
+
 
 def _body(slug: str = "why-canon", **content: Any) -> dict[str, Any]:
     return {**message_body(slug, **content), "owners": list(TEAMS)}
@@ -54,7 +69,7 @@ async def test_a_message_is_created_reviewed_and_published(client: AsyncTestClie
     assert decoded_message(submitted).version.status == "in_review"
     assert decoded_message(submitted).version.pending_teams == ["marketing", "sales"]
     # Publishing waits for every required team.
-    problem(await client.post("/v1/messages/why-canon/versions/1/publish", headers=editor), 409)
+    problem(await client.post("/v1/messages/why-canon/versions/1/publish", headers=await api.publisher()), 409)
     half = await client.post(
         "/v1/messages/why-canon/versions/1/approve", json={}, headers=await api.key("approver", "marketing")
     )
@@ -67,7 +82,9 @@ async def test_a_message_is_created_reviewed_and_published(client: AsyncTestClie
     )
     assert decoded_message(full).version.status == "approved"
     assert [a.team for a in decoded_message(full).version.approvals] == ["marketing", "sales"]
-    published = decoded_message(await client.post("/v1/messages/why-canon/versions/1/publish", headers=editor))
+    published = decoded_message(
+        await client.post("/v1/messages/why-canon/versions/1/publish", headers=await api.publisher())
+    )
     assert (published.current_version, published.version.status) == (1, "published")
     assert published.version.published_at is not None
 
@@ -92,17 +109,10 @@ async def test_a_message_is_created_reviewed_and_published(client: AsyncTestClie
     assert {(e["data"]["kind"], e["data"]["url"]) for e in events} == {
         ("message", "http://canon.test/v1/messages/why-canon?version=1")
     }
-    assert events[-1]["data"]["changes"] == [
-        "audience",
-        "body",
-        "channel",
-        "locale",
-        "message_type",
-        "references",
-        "segment",
-    ]
+    assert events[-1]["data"]["changes"] == EVERY_FIELD
+    # A reader's feed has the publication, not the review that led to it.
     filtered = (await client.get("/v1/events", params={"type": "message.*"}, headers=reader)).json()["items"]
-    assert [e["type"] for e in filtered] == [e["type"] for e in events]
+    assert [e["type"] for e in filtered] == ["message.published"]
     assert (await client.get("/v1/events", params={"type": "definition.*"})).json()["items"] == []
 
     records = await entry_audit(client, "why-canon")
@@ -111,7 +121,7 @@ async def test_a_message_is_created_reviewed_and_published(client: AsyncTestClie
         ("message.submitted", "message", "author", 1),
         ("message.approved", "message", "approver-marketing", 1),
         ("message.approved", "message", "approver-sales", 1),
-        ("message.published", "message", "author", 1),
+        ("message.published", "message", "publisher", 1),
     ]
 
 
@@ -241,6 +251,6 @@ async def test_new_versions_diff_as_of_and_rollback(client: AsyncTestClient[Any]
         for e in events
         if e["type"] == "message.published"
     ] == [
-        (1, None, ["audience", "body", "channel", "locale", "message_type", "references", "segment"]),
+        (1, None, EVERY_FIELD),
         (2, 1, ["body", "channel"]),
     ]

@@ -16,7 +16,12 @@ NOW = dt.datetime(2026, 11, 23, 12, 0, tzinfo=dt.UTC)
 
 
 def test_a_minted_token_verifies_until_it_expires() -> None:
-    issued = mint_token(SECRET, Principal("portal", Role.reader), SearchTokenCreate(tags=["b", "a", "a"]), now=NOW)
+    issued = mint_token(
+        SECRET,
+        Principal(subject="portal", name="portal", role=Role.reader),
+        SearchTokenCreate(tags=["b", "a", "a"]),
+        now=NOW,
+    )
     assert issued.expires_at == NOW + dt.timedelta(minutes=15)
     assert issued.tags == ["a", "b"]
     grant = tokens.verify(SECRET, issued.token, now=NOW + dt.timedelta(minutes=14))
