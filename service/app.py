@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from collections.abc import AsyncIterator, Callable, Coroutine
 from contextlib import asynccontextmanager
 from typing import Any
@@ -45,6 +46,9 @@ async def resolve_database_url(settings: Settings) -> str:
 
 
 Background = Callable[[Litestar], Coroutine[Any, Any, None]]
+
+
+log = logging.getLogger(__name__)
 
 
 def _lifespan(settings: Settings, *, migrate: bool, background: Background | None) -> Any:
@@ -95,6 +99,8 @@ def _lifespan(settings: Settings, *, migrate: bool, background: Background | Non
 async def _running(background: Background | None, app: Litestar) -> AsyncIterator[None]:
     """Run `background` beside the server; cancel it when the server stops."""
     task = None if background is None else asyncio.create_task(background(app))
+    if task is not None:
+        task.add_done_callback(_report_failure)
     try:
         yield
     finally:
@@ -102,6 +108,12 @@ async def _running(background: Background | None, app: Litestar) -> AsyncIterato
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
+
+
+def _report_failure(task: asyncio.Task[None]) -> None:
+    """A background task that dies says why (otherwise its exception waits, unseen, until shutdown)."""
+    if not task.cancelled() and (error := task.exception()) is not None:
+        log.error("background work stopped: %r", error, exc_info=error)
 
 
 async def _require_json(request: Request[Any, Any, Any]) -> None:
