@@ -144,20 +144,24 @@ async def find_entry(conn: Connection, kind: str, slug: str) -> EntryRecord:
 
 async def update_entry(conn: Connection, entry_id: UUID, **fields: object) -> EntryRecord:
     """Set the given columns, bump the revision (so every ETag changes), bring the listed fields in step with the
-    version the entry is now listed under, and return the new row."""
+    version the entry is now listed under (current, else latest), and return the new row."""
     assignments = [f"{name} = ${index}" for index, name in enumerate(fields, start=2)]
-    assignments += ["revision = revision + 1", "updated_at = now()"]
-    await conn.execute(f"UPDATE entries SET {', '.join(assignments)} WHERE id = $1", entry_id, *fields.values())
-    row = await conn.fetchrow(_LISTED_FIELDS, entry_id)
+    current = f"${list(fields).index('current_version') + 2}::int" if "current_version" in fields else "current_version"
+    latest = f"${list(fields).index('latest_version') + 2}::int" if "latest_version" in fields else "latest_version"
+    assignments += [
+        "revision = revision + 1",
+        "updated_at = now()",
+        f"""(title, tags, owners, required_teams) = (
+            SELECT v.title, v.tags, v.owners, v.required_teams FROM versions v
+            WHERE v.entry_id = $1 AND v.number = coalesce({current}, {latest}))""",
+    ]
+    row = await conn.fetchrow(
+        f"UPDATE entries SET {', '.join(assignments)} WHERE id = $1 RETURNING {_ENTRY_COLUMNS}",
+        entry_id,
+        *fields.values(),
+    )
     assert row is not None
     return _entry(row)
-
-
-_LISTED_FIELDS = f"""
-UPDATE entries e SET title = v.title, tags = v.tags, owners = v.owners, required_teams = v.required_teams
-FROM versions v
-WHERE e.id = $1 AND v.entry_id = e.id AND v.number = coalesce(e.current_version, e.latest_version)
-RETURNING {", ".join(f"e.{c.strip()}" for c in _ENTRY_COLUMNS.split(","))}"""
 
 
 async def get_version(conn: Connection, entry: EntryRecord, number: int) -> VersionRecord:
