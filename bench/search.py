@@ -267,7 +267,7 @@ def generate(url: str, entries: int, assets: int, seed: int = CORPUS_SEED) -> tu
             text_rows.append((digest, text.paragraph(rng.randint(400, 800))))
         slug = {"definition": "d", "message": "m", "asset": "a"}[kind] + f"-{number}"
         entry_rows.append((entry_id, kind, slug, title, tags, owners, owners, 1, 1, "bench"))
-        version_rows.append((entry_id, 1, "published", json.dumps(content), "bench"))
+        version_rows.append((entry_id, 1, "published", json.dumps(content), "bench", title, tags, owners, owners))
 
     async def insert() -> None:
         conn = await asyncpg.connect(url)
@@ -290,8 +290,9 @@ def generate(url: str, entries: int, assets: int, seed: int = CORPUS_SEED) -> tu
                     ],
                 )
                 await conn.executemany(
-                    """INSERT INTO versions (entry_id, number, status, content, author, published_at, effective_from)
-                       VALUES ($1, $2, $3, $4::jsonb, $5, now(), now())""",
+                    """INSERT INTO versions (entry_id, number, status, content, author, title, tags, owners,
+                                             required_teams, published_at, effective_from)
+                       VALUES ($1, $2, $3, $4::jsonb, $5, $6, $7, $8, $9, now(), now())""",
                     version_rows,
                 )
                 await conn.copy_records_to_table("blobs", records=blob_rows, columns=["sha256", "size", "storage_key"])

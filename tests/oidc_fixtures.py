@@ -121,7 +121,18 @@ class StaticIssuer:
 
 @pytest.fixture(scope="session")
 def static_issuer(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StaticIssuer]:
-    folder: Path = tmp_path_factory.mktemp("issuer")
+    with serving_issuer(tmp_path_factory.mktemp("issuer")) as issuer:
+        yield issuer
+
+
+def publish_keys(folder: Path, *keys: RSAKey) -> None:
+    """What the issuer's `jwks_uri` serves from now on."""
+    (folder / "jwks.json").write_text(json.dumps(KeySet(list(keys)).as_dict(private=False)))
+
+
+@contextlib.contextmanager
+def serving_issuer(folder: Path) -> Iterator[StaticIssuer]:
+    """A static issuer serving `folder` (its discovery document and JWKS) over HTTP on loopback."""
     port = free_port()
     issuer = f"http://127.0.0.1:{port}"
     key = RSAKey.generate_key(2048, parameters={"kid": "static-1", "use": "sig", "alg": "RS256"})
@@ -132,7 +143,7 @@ def static_issuer(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StaticIs
         "id_token_signing_alg_values_supported": ["RS256"],
     }
     (folder / ".well-known" / "openid-configuration").write_text(json.dumps(discovery))
-    (folder / "jwks.json").write_text(json.dumps(KeySet([key]).as_dict(private=False)))
+    publish_keys(folder, key)
     argv = [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1", "--directory", str(folder)]
     with _serving(argv, f"{issuer}/jwks.json"):
         yield StaticIssuer(issuer=issuer, key=key)

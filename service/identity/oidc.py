@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import time
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -83,12 +84,14 @@ class OidcVerifier:
         *,
         http: httpx.AsyncClient | None = None,
         clock: Callable[[], float] = time.time,
+        refresh_seconds: float = REFRESH_SECONDS,
     ) -> None:
         self.settings = settings
+        self._refresh_seconds = refresh_seconds
         self._http = http or httpx.AsyncClient(timeout=FETCH_TIMEOUT_SECONDS, follow_redirects=False)
         self._clock = clock
         self._keys: KeySet | None = None
-        self._fetched_at = -REFRESH_SECONDS
+        self._fetched_at = -math.inf
         self._lock = asyncio.Lock()
 
     async def close(self) -> None:
@@ -157,7 +160,7 @@ class OidcVerifier:
             since = time.monotonic() - self._fetched_at
             if self._keys is None and since < FAILURE_BACKOFF_SECONDS:
                 raise Unavailable("the identity provider's keys cannot be fetched; retry shortly")
-            if self._keys is not None and since < REFRESH_SECONDS:
+            if self._keys is not None and since < self._refresh_seconds:
                 return None  # an unknown key id, asked about again too soon: refuse without asking the provider
             self._fetched_at = time.monotonic()
             try:

@@ -6,10 +6,12 @@ tokens signed with a key Canon trusts (`static_issuer`) or forged without one.
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import json
 import time
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
 import msgspec
@@ -19,8 +21,10 @@ from joserfc.jwk import OctKey, RSAKey
 from litestar.testing import AsyncTestClient
 
 from service.config import Settings
+from service.domain.model import Role
+from service.identity.oidc import GroupGrant, OidcSettings, OidcVerifier, parse_group_map
 from tests.asset_fixtures import running_client
-from tests.oidc_fixtures import AUDIENCE, Provider, StaticIssuer
+from tests.oidc_fixtures import AUDIENCE, Provider, StaticIssuer, publish_keys, serving_issuer
 from tests.support import Api, decoded, definition_body, full_problem, problem
 from tests.webhook_fixtures import free_port
 
@@ -169,3 +173,37 @@ async def test_an_unreachable_provider_is_a_fast_503_not_a_hang(
         for response in (first, second):
             full_problem(response, 503, "unavailable")
         assert (await client.get("/v1/me")).status_code == 200  # API keys do not depend on the provider
+
+
+async def test_a_rotated_signing_key_is_fetched_when_a_token_names_it_and_not_more_often(tmp_path: Path) -> None:
+    with serving_issuer(tmp_path) as issuer:
+        verifier = OidcVerifier(OidcSettings(issuer=issuer.issuer, audience=AUDIENCE), refresh_seconds=0.5)
+        try:
+            first = await verifier.verify(issuer.token({"email": "a@acme.example", "name": "A"}))
+            assert first is not None
+            assert (first.subject, first.name, first.teams, first.role) == ("a@acme.example", "A", None, None)
+
+            rotated = RSAKey.generate_key(2048, parameters={"kid": "static-2"})
+            publish_keys(tmp_path, issuer.key, rotated)
+            token = issuer.token({"email": "b@acme.example"}, header={"alg": "RS256", "kid": "static-2"}, key=rotated)
+            # Within the refresh interval of the last fetch, an unknown key id is refused without asking the provider...
+            assert await verifier.verify(token) is None
+            await asyncio.sleep(0.6)
+            # ...and accepted once the interval has passed, the new key fetched because the token names it.
+            accepted = await verifier.verify(token)
+            assert accepted is not None
+            assert accepted.subject == "b@acme.example"
+            # The old key keeps working while the provider still publishes it.
+            assert await verifier.verify(issuer.token({"email": "a@acme.example"})) is not None
+        finally:
+            await verifier.close()
+
+
+def test_group_mappings_are_parsed_and_mistakes_name_the_setting() -> None:
+    assert parse_group_map("canon-mkt=team:marketing, canon-mkt=role:approver,x=team:sales") == {
+        "canon-mkt": (GroupGrant(team="marketing"), GroupGrant(role=Role.approver)),
+        "x": (GroupGrant(team="sales"),),
+    }
+    for bad in ("nogrant", "g=squad:x", "g=role:owner", "=team:x"):
+        with pytest.raises(ValueError, match="CANON_OIDC_GROUPS"):
+            parse_group_map(bad)
