@@ -21,7 +21,7 @@ from service.search.postgres import READ_SESSION, PostgresSearchIndex
 from service.search.sync import SearchSync, refresh_blob
 from service.store.database import Connection, Pool, create_pool
 from service.store.view_cache import ViewCache
-from service.usecases import blob_gc, expiry
+from service.usecases import blob_gc, expiry, timeline
 from service.usecases.assets import AssetContext
 from service.usecases.entries import EntryContext
 from service.usecases.webhooks import WebhookContext
@@ -135,6 +135,9 @@ def build_worker(services: Services, metrics: CanonMetrics | None = None) -> Wor
     async def notify_expiry() -> None:
         await expiry.send_due_notices(services.entry_contexts[ASSET.name], warn_before)
 
+    async def activate_scheduled() -> None:
+        await timeline.activate_due(services.entry_contexts)
+
     async def collect_garbage() -> None:
         await blob_gc.collect(services.pool, services.blobs, grace)
 
@@ -161,7 +164,12 @@ def build_worker(services: Services, metrics: CanonMetrics | None = None) -> Wor
     return Worker(
         services.pool,
         [*default_consumers(), FanOut(services.pool), SearchSync(services.search, settings.public_url)],
-        periodic=[Periodic("asset-expiry", 30.0, notify_expiry), Periodic("blob-gc", 3600.0, collect_garbage)],
+        periodic=[
+            # Scheduled versions take effect within a second or so of their instant, also after a restart.
+            Periodic("timeline", 1.0, activate_scheduled),
+            Periodic("asset-expiry", 30.0, notify_expiry),
+            Periodic("blob-gc", 3600.0, collect_garbage),
+        ],
         # Text extraction runs beside the consumers, not between their batches: one slow file must not delay sync.
         alongside=[dispatcher.run, extraction.run],
     )

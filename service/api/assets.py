@@ -11,7 +11,17 @@ from litestar.params import JSONBody, QueryParameter
 from litestar.response import Redirect, Stream
 
 from service.api.deps import Caller, HttpRequest, SlugPath, VersionPath
-from service.api.entries import WRITES, IfMatch, IfNoneMatch, VersionQuery, entry_response, entry_router
+from service.api.entries import (
+    WRITES,
+    AsOf,
+    IfMatch,
+    IfNoneMatch,
+    KnownAt,
+    VersionQuery,
+    entry_response,
+    entry_router,
+    parse_as_of,
+)
 from service.api.problems import READ_PROBLEMS, problem_responses
 from service.blobs.base import content_disposition
 from service.domain.kinds import ASSET
@@ -125,7 +135,7 @@ async def complete_direct_upload(
 @get(
     "/{slug:str}/content",
     operation_id="download_asset_content",
-    summary="The file of the current published version (?version=N for another): 307 to storage, or the bytes",
+    summary="The file of the version in effect (?version=N, ?as_of=, ?known_at=): 307 to storage, or the bytes",
     responses=problem_responses((*READ_PROBLEMS, 410)),
 )
 async def download_content(
@@ -133,10 +143,19 @@ async def download_content(
     principal: Caller,
     slug: SlugPath,
     version: VersionQuery = None,
+    as_of: AsOf = None,
+    known_at: KnownAt = None,
     if_none_match: IfNoneMatch = None,
 ) -> Response[Any]:
     context = asset_context(request)
-    found = await assets.download(context, principal, slug, version)
+    found = await assets.download(
+        context,
+        principal,
+        slug,
+        version,
+        as_of=parse_as_of(as_of),
+        known_at=parse_as_of(known_at, "known_at"),
+    )
     if found.redirect is not None:
         return Redirect(found.redirect, status_code=307, headers={"Cache-Control": "no-store"})
     return _stream(context, found, request.headers.get("range"), if_none_match)

@@ -6,7 +6,7 @@ from litestar import Router, post
 from litestar.params import JSONBody
 
 from service.api.deps import Caller, HttpRequest, SlugPath
-from service.api.entries import WRITES, entry_context, entry_router
+from service.api.entries import WRITES, entry_context, entry_router, parse_as_of
 from service.domain.kinds import DEFINITION
 from service.domain.operations import Evaluate
 from service.usecases import reads
@@ -22,7 +22,15 @@ from service.usecases import reads
 async def evaluate(
     request: HttpRequest, principal: Caller, slug: SlugPath, data: JSONBody[Evaluate]
 ) -> reads.EvaluationResult:
-    return await reads.evaluate(entry_context(request, DEFINITION), principal, slug, data.version, data.record)
+    return await reads.evaluate(
+        entry_context(request, DEFINITION),
+        principal,
+        slug,
+        data.version,
+        data.record,
+        as_of=parse_as_of(data.as_of, "as_of", "body"),
+        known_at=parse_as_of(data.known_at, "known_at", "body"),
+    )
 
 
 def definitions_router() -> Router:

@@ -41,6 +41,13 @@ AsOf = Annotated[
         description="A date (end of that day, UTC) or RFC 3339 time: the version in effect then.", max_length=64
     ),
 ]
+KnownAt = Annotated[
+    str | None,
+    QueryParameter(
+        description="Read the timeline as Canon had recorded it then: only versions published by this date or time.",
+        max_length=64,
+    ),
+]
 StatusFilter = FromQuery[Literal["published", "retired", "draft", "in_review", "approved", "any"] | None]
 TextFilter = Annotated[str | None, QueryParameter(min_length=1, max_length=200)]
 JSON_TYPE = "application/json"
@@ -69,7 +76,7 @@ def _page_response(page: reads.Page) -> Response[Any]:
 _AS_OF = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[Tt ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?(?:[Zz]|[+-]\d{2}:\d{2})?)?$")
 
 
-def _instant(value: str, name: str) -> tuple[dt.datetime, bool]:
+def _instant(value: str, name: str, source: str = "query") -> tuple[dt.datetime, bool]:
     """A date (start of that day, UTC) or an RFC 3339 time (UTC when it has no offset), and whether it was a date."""
     try:
         if not _AS_OF.match(value):
@@ -81,7 +88,7 @@ def _instant(value: str, name: str) -> tuple[dt.datetime, bool]:
     except (ValueError, OverflowError):  # OverflowError: beyond the years 1 to 9999 in UTC
         raise Invalid(
             f"{name} must be a date or an RFC 3339 time",
-            [FieldError(name, "expected YYYY-MM-DD or an RFC 3339 time", "query")],
+            [FieldError(name if source != "body" else f"/{name}", "expected YYYY-MM-DD or an RFC 3339 time", source)],
         ) from None
 
 
@@ -90,18 +97,20 @@ def parse_instant(value: str | None, name: str) -> dt.datetime | None:
     return None if value is None else _instant(value, name)[0]
 
 
-def parse_as_of(value: str | None) -> dt.datetime | None:
-    """A date means the end of that day (UTC); a time without an offset is taken as UTC."""
+def parse_as_of(value: str | None, name: str = "as_of", source: str = "query") -> dt.datetime | None:
+    """An instant of `as_of` or `known_at`, as the moment just after it: a date means the end of that day (UTC), a
+    time without an offset is taken as UTC."""
     if value is None:
         return None
-    moment, is_date = _instant(value, "as_of")
+    moment, is_date = _instant(value, name, source)
     try:
         # A time names the versions in effect at that instant, so include versions that took effect exactly then.
         return moment + (dt.timedelta(days=1) if is_date else dt.timedelta(microseconds=1))
     except OverflowError:
+        pointer = name if source != "body" else f"/{name}"
         raise Invalid(
-            "as_of must be a date or an RFC 3339 time",
-            [FieldError("as_of", "expected YYYY-MM-DD or an RFC 3339 time", "query")],
+            f"{name} must be a date or an RFC 3339 time",
+            [FieldError(pointer, "expected YYYY-MM-DD or an RFC 3339 time", source)],
         ) from None
 
 
@@ -156,10 +165,16 @@ def entry_router(spec: KindSpec, extra: list[Any] | None = None) -> Router:  # n
         slug: SlugPath,
         version: VersionQuery = None,
         as_of: AsOf = None,
+        known_at: KnownAt = None,
         if_none_match: IfNoneMatch = None,
     ) -> Response[Any]:
         view = await reads.entry(
-            entry_context(request, spec), principal, slug, version=version, as_of=parse_as_of(as_of)
+            entry_context(request, spec),
+            principal,
+            slug,
+            version=version,
+            as_of=parse_as_of(as_of),
+            known_at=parse_as_of(known_at, "known_at"),
         )
         if none_match(if_none_match, view.revision):
             return Response(b"", status_code=304, headers={"ETag": etag(view.revision)})

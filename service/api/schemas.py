@@ -19,6 +19,13 @@ class ApprovalOut(msgspec.Struct, forbid_unknown_fields=True):
     approved_at: dt.datetime
 
 
+class UpcomingOut(msgspec.Struct, forbid_unknown_fields=True):
+    """The next scheduled version and when it takes effect."""
+
+    version: int
+    effective_at: dt.datetime
+
+
 class OpenVersionOut(msgspec.Struct, forbid_unknown_fields=True):
     number: int
     status: str
@@ -39,6 +46,7 @@ _ENTRY_FIELDS: list[tuple[str, object]] = [
     ("created_by", str),
     ("created_at", dt.datetime),
     ("updated_at", dt.datetime),
+    ("upcoming", UpcomingOut | None),
 ]
 
 _VERSION_FIELDS: list[tuple[str, object]] = [
@@ -60,6 +68,8 @@ _VERSION_FIELDS: list[tuple[str, object]] = [
     ("superseded_at", dt.datetime | None),
     ("expires_at", dt.datetime | None),
     ("expired", bool),
+    ("in_effect", bool),
+    ("scheduled", bool),
     ("approvals", list[ApprovalOut]),
     ("pending_teams", list[str]),
 ]

@@ -21,6 +21,7 @@ ENTRY_ACTIONS = (
     "approved",
     "rejected",
     "published",
+    "effective",
     "retired",
     "restored",
     "expiring",
@@ -71,6 +72,8 @@ class EntryEventData(msgspec.Struct, frozen=True, omit_defaults=True):
     tags: list[str] = msgspec.field(default_factory=list)
     review: Review | None = None
     stale_dependents: list[StaleDependent] | None = None
+    effective_at: dt.datetime | None = None  # `published`, `effective`: when the version is (or was) in effect from
+    backdated: bool | None = None  # `effective`: in effect from before it was published
 
 
 class WebhookEventData(msgspec.Struct, frozen=True, omit_defaults=True):

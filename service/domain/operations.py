@@ -52,6 +52,10 @@ class Evaluate(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
 
     record: dict[str, Any]
     version: VersionNumber | None = None
+    as_of: Annotated[str, msgspec.Meta(max_length=64, description="A date or RFC 3339 time (default: now).")] | None = (
+        None
+    )
+    known_at: Annotated[str, msgspec.Meta(max_length=64, description="As Canon had recorded it then.")] | None = None
 
 
 class KeyCreate(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):

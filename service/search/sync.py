@@ -24,7 +24,7 @@ MAX_EXTRACTED_CHARS = 300_000  # keeps one huge file from dominating the index (
 PAGE = 500
 _LAYERS: tuple[Layer, ...] = ("published", "draft")
 # Events after which a definition's published title or aliases may differ: its synonym group is looked at again.
-_GLOSSARY_ACTIONS = frozenset({"published", "retired", "restored", "updated"})
+_GLOSSARY_ACTIONS = frozenset({"published", "effective", "retired", "restored"})
 
 _ROWS = """
 SELECT e.kind, e.slug, v.title, v.tags, v.owners, v.number, v.status, v.content, v.expires_at, v.updated_at,

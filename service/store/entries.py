@@ -61,6 +61,8 @@ class VersionRecord(VersionFields, frozen=True, kw_only=True):
     editor_ids: list[UUID]
     based_on: int | None
     review_teams: list[str] | None
+    published_at: dt.datetime | None
+    effective_from: dt.datetime | None  # its effective instant, once published
 
     @property
     def fields(self) -> VersionFields:
@@ -82,7 +84,7 @@ _ENTRY_COLUMNS = (
 )
 _VERSION_COLUMNS = (
     "number, status, content, author, author_key, author_id, editor_ids, based_on, review_teams, "
-    "title, tags, owners, required_teams"
+    "title, tags, owners, required_teams, published_at, effective_from"
 )
 
 
@@ -136,10 +138,15 @@ async def lock_entry(conn: Connection, kind: str, slug: str) -> EntryRecord:
 
 
 async def find_entry(conn: Connection, kind: str, slug: str) -> EntryRecord:
-    row = await conn.fetchrow(f"SELECT {_ENTRY_COLUMNS} FROM entries WHERE kind = $1 AND slug = $2", kind, slug)
-    if row is None:
+    found = await find_entry_or_none(conn, kind, slug)
+    if found is None:
         raise NotFound(f"no {kind} with slug {slug!r}")
-    return _entry(row)
+    return found
+
+
+async def find_entry_or_none(conn: Connection, kind: str, slug: str) -> EntryRecord | None:
+    row = await conn.fetchrow(f"SELECT {_ENTRY_COLUMNS} FROM entries WHERE kind = $1 AND slug = $2", kind, slug)
+    return None if row is None else _entry(row)
 
 
 async def update_entry(conn: Connection, entry_id: UUID, **fields: object) -> EntryRecord:
@@ -283,22 +290,18 @@ async def set_status(
     )
 
 
-async def publish(conn: Connection, entry: EntryRecord, number: int, effective_date: dt.date | None) -> EntryRecord:
-    """Make `number` the current version and supersede the previous one, in the caller's transaction."""
-    await conn.execute(
-        """UPDATE versions SET status = 'superseded', superseded_at = now(), updated_at = now()
-           WHERE entry_id = $1 AND status = 'published'""",
-        entry.id,
-    )
-    await conn.execute(
+async def mark_published(conn: Connection, entry_id: UUID, number: int, effective_date: dt.date | None) -> dt.datetime:
+    """Release version `number` now, in effect from `effective_date` (00:00 UTC; in the past too) or from now; return
+    its effective instant. Which version is current follows from the timeline (`service/store/timeline.py`)."""
+    effective: dt.datetime = await conn.fetchval(
         """UPDATE versions SET status = 'published', published_at = now(), updated_at = now(),
-                  effective_from = greatest(now(), $3::date::timestamptz)
-           WHERE entry_id = $1 AND number = $2""",
-        entry.id,
+                  effective_from = coalesce($3::date::timestamp AT TIME ZONE 'UTC', now())
+           WHERE entry_id = $1 AND number = $2 RETURNING effective_from""",
+        entry_id,
         number,
         effective_date,
     )
-    return await update_entry(conn, entry.id, current_version=number)
+    return effective
 
 
 async def approvals(conn: Connection, entry_id: UUID, number: int) -> list[Approval]:

@@ -30,6 +30,8 @@ VERSION_JSON = f"""json_build_object('number', v.number, 'status', v.status, 'au
     'created_at', v.created_at, 'updated_at', v.updated_at, 'submitted_at', v.submitted_at,
     'published_at', v.published_at, 'superseded_at', v.superseded_at,
     'expires_at', v.expires_at, 'expired', coalesce(v.expires_at <= now(), false),
+    'in_effect', v.number IS NOT DISTINCT FROM e.current_version,
+    'scheduled', v.status = 'published' AND v.effective_from > now(),
     'approvals', {_APPROVALS}, 'pending_teams', {_PENDING}, 'content', v.content)"""
 
 # `{f}` is the row holding the reviewed fields shown: the version read (`v`), or in listings the entry's copy of
@@ -37,7 +39,10 @@ VERSION_JSON = f"""json_build_object('number', v.number, 'status', v.status, 'au
 _ENTRY_FIELDS_JSON = """'id', e.id, 'kind', e.kind, 'slug', e.slug, 'title', {f}.title, 'tags', {f}.tags,
     'owners', {f}.owners, 'required_teams', {f}.required_teams, 'retired', e.retired_at IS NOT NULL,
     'retired_at', e.retired_at, 'current_version', e.current_version, 'latest_version', e.latest_version,
-    'created_by', e.created_by, 'created_at', e.created_at, 'updated_at', e.updated_at"""
+    'created_by', e.created_by, 'created_at', e.created_at, 'updated_at', e.updated_at,
+    'upcoming', (SELECT json_build_object('version', u.number, 'effective_at', u.effective_from) FROM versions u
+                 WHERE u.entry_id = e.id AND u.status = 'published' AND u.effective_from > now()
+                 ORDER BY u.effective_from, u.number LIMIT 1)"""
 
 _ENTRY_VIEW = f"""
 SELECT e.revision, v.status, v.expires_at,
@@ -45,10 +50,14 @@ SELECT e.revision, v.status, v.expires_at,
 FROM entries e
 LEFT JOIN versions v ON v.entry_id = e.id AND v.number = CASE
     WHEN $3::int IS NOT NULL THEN $3::int
-    WHEN $4::timestamptz IS NOT NULL THEN (
+    WHEN $4::timestamptz IS NOT NULL OR $5::timestamptz IS NOT NULL THEN (
+        -- The timeline rule (service/domain/timeline.py): among the versions in effect from before the instant (and
+        -- published before `known_at`), the one published last.
         SELECT x.number FROM versions x
-        WHERE x.entry_id = e.id AND x.status IN ('published', 'superseded') AND x.effective_from < $4::timestamptz
-        ORDER BY x.effective_from DESC, x.number DESC LIMIT 1)
+        WHERE x.entry_id = e.id AND x.status IN ('published', 'superseded')
+          AND x.effective_from < coalesce($4::timestamptz, now())
+          AND ($5::timestamptz IS NULL OR x.published_at < $5::timestamptz)
+        ORDER BY x.published_at DESC, x.number DESC LIMIT 1)
     ELSE e.current_version END
 WHERE e.kind = $1 AND e.slug = $2"""
 
@@ -69,24 +78,31 @@ async def entry_view(
     *,
     version: int | None = None,
     before: dt.datetime | None = None,
+    known_before: dt.datetime | None = None,
     released_only: bool,
 ) -> EntryView:
-    """The entry with one of its versions: `version`, else the one in effect just before `before`, else current.
+    """The entry with one of its versions: `version`, else the one in effect just before `before` (default now) as
+    recorded just before `known_before`, else the current one.
 
     `released_only` hides drafts and reviews (readers see published and superseded versions only).
     """
-    row = await conn.fetchrow(_ENTRY_VIEW, kind, slug, version, before)
+    row = await conn.fetchrow(_ENTRY_VIEW, kind, slug, version, before, known_before)
     if row is None:
         raise NotFound(f"no {kind} with slug {slug!r}")
     status = row["status"]
     if status is None or (released_only and status not in ("published", "superseded")):
-        raise NotFound(_missing_version(kind, slug, version, before))
+        raise NotFound(_missing_version(kind, slug, version, before, known_before))
     return EntryView(body=row["body"].encode(), revision=row["revision"], status=status, expires_at=row["expires_at"])
 
 
-def _missing_version(kind: str, slug: str, version: int | None, before: dt.datetime | None) -> str:
+def _missing_version(
+    kind: str, slug: str, version: int | None, before: dt.datetime | None, known_before: dt.datetime | None
+) -> str:
     if version is not None:
         return f"{kind} {slug!r} has no version {version} visible to this key"
+    if known_before is not None:
+        at = "now" if before is None else before.isoformat()
+        return f"{kind} {slug!r} had, as recorded by {known_before.isoformat()}, no published version in effect at {at}"
     if before is not None:
         return f"{kind} {slug!r} had no published version in effect before {before.isoformat()}"
     return f"{kind} {slug!r} has no published version yet; ask for a specific ?version=N"

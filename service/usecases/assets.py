@@ -28,7 +28,7 @@ from service.domain.model import RELEASED_STATUSES, Principal, Role
 from service.store import assets as asset_store
 from service.store import entries, entry_views
 from service.store.database import Connection
-from service.usecases.entries import EntryContext, log_change
+from service.usecases.entries import EntryContext, log_change, version_in_effect
 
 SHA256_HEX = r"^[0-9a-f]{64}$"
 
@@ -303,12 +303,26 @@ class Download(msgspec.Struct, frozen=True):
     redirect: str | None
 
 
-async def download(ctx: AssetContext, principal: Principal, slug: str, version: int | None) -> Download:
+async def download(
+    ctx: AssetContext,
+    principal: Principal,
+    slug: str,
+    version: int | None,
+    *,
+    as_of: dt.datetime | None = None,
+    known_at: dt.datetime | None = None,
+) -> Download:
+    """The file of `version`, or of the version in effect at `as_of` (default: now) as recorded at `known_at`."""
+    if version is not None and (as_of is not None or known_at is not None):
+        name = "as_of" if as_of is not None else "known_at"
+        raise Invalid(f"give either version or {name}, not both", [FieldError(name, "conflicts with version", "query")])
     async with ctx.entries.pool.acquire() as conn:
         entry = await entries.find_entry(conn, ctx.entries.spec.name, slug)
-        number = version or entry.current_version
+        timed = as_of is not None or known_at is not None
+        number = version or (await version_in_effect(conn, entry, as_of, known_at) if timed else entry.current_version)
         if number is None:
-            raise NotFound(f"asset {slug!r} has no published version yet; ask for a specific ?version=N")
+            when = "then" if timed else "yet"
+            raise NotFound(f"asset {slug!r} has no published version in effect {when}; ask for a specific ?version=N")
         row = await entries.get_version(conn, entry, number)
     if not principal.sees_unreleased() and row.status not in RELEASED_STATUSES:
         raise NotFound(f"asset {slug!r} has no version {number} visible to this key")

@@ -20,7 +20,9 @@ from service.domain.events import EntryEventData, Review, StaleDependent
 from service.domain.kinds import VERSION_FIELDS, KindSpec, Reference, apply_patch
 from service.domain.model import Actor, Principal, Role
 from service.domain.operations import EntryUpdate
+from service.domain.timeline import in_effect, timeline
 from service.store import audit, entries, entry_views, events
+from service.store import timeline as timelines
 from service.store.database import Connection, Pool, transaction
 from service.store.entries import EntryRecord, VersionFields
 from service.store.view_cache import ViewCache
@@ -88,6 +90,8 @@ async def log_change(
     values: Mapping[str, Mapping[str, object]] | None = None,
     review: Review | None = None,
     stale: list[entries.Dependent] | None = None,
+    effective_at: dt.datetime | None = None,
+    backdated: bool | None = None,
 ) -> None:
     """Append the event and the audit record of a change, in the change's own transaction.
 
@@ -111,6 +115,8 @@ async def log_change(
         tags=shown.tags,
         review=review,
         stale_dependents=[StaleDependent(d.kind, d.slug, d.cited_version) for d in stale] if stale else None,
+        effective_at=effective_at,
+        backdated=backdated,
     )
     await events.append(
         conn, event_type=event_type, kind=entry.kind, entry_id=entry.id, slug=entry.slug, version=version, data=data
@@ -441,15 +447,12 @@ async def publish(
             raise Conflict(f"version {number} cannot be published yet: {blocker}")
         previous = entry.current_version
         changes = _changes_since(in_effect, version)
-        entry = await entries.publish(conn, entry, number, _effective_date(ctx, version.content))
-        stale = [
-            d
-            for d in await entries.dependents(conn, entry.kind, slug, limit=STALE_IN_EVENT)
-            if d.cited_version < number
-        ]
+        effective_at = await entries.mark_published(conn, entry.id, number, _effective_date(ctx, version.content))
+        entry = await settle(conn, entry)
         values: dict[str, dict[str, object]] = {
             "status": {"old": version.status, "new": "published"},
-            "current_version": {"old": previous, "new": number},
+            "effective_from": {"old": None, "new": effective_at},
+            "current_version": {"old": previous, "new": entry.current_version},
         }
         await log_change(
             conn,
@@ -463,9 +466,67 @@ async def publish(
             previous=previous,
             changes=changes,
             values=values,
-            stale=stale,
+            stale=await _stale_dependents(conn, entry, number) if entry.current_version == number else None,
+            effective_at=effective_at,
         )
+        if entry.current_version != previous:
+            await log_taking_effect(conn, ctx, principal, entry, previous)
         return await _render(conn, ctx, slug, number)
+
+
+async def settle(conn: Connection, entry: EntryRecord) -> EntryRecord:
+    """Bring the entry's versions in step with its timeline now: which one is current, which are scheduled, which
+    are done with (`service/domain/timeline.py`). Bumps the entry's revision."""
+    line = timeline(await timelines.released(conn, entry.id), await timelines.now(conn))
+    await timelines.apply(conn, entry.id, line)
+    return await entries.update_entry(conn, entry.id, current_version=line.current)
+
+
+# A parsed `as_of` or `known_at` names the moment just after the instant asked for (`parse_as_of`): step back.
+_JUST_BEFORE = dt.timedelta(microseconds=1)
+
+
+async def version_in_effect(
+    conn: Connection, entry: EntryRecord, as_of: dt.datetime | None, known_at: dt.datetime | None
+) -> int | None:
+    """The number of the version in effect at `as_of` (default: now) as recorded at `known_at` (default: all)."""
+    moment = as_of - _JUST_BEFORE if as_of is not None else await timelines.now(conn)
+    recorded_by = None if known_at is None else known_at - _JUST_BEFORE
+    chosen = in_effect(await timelines.released(conn, entry.id), moment, recorded_by)
+    return None if chosen is None else chosen.number
+
+
+async def _stale_dependents(conn: Connection, entry: EntryRecord, number: int) -> list[entries.Dependent]:
+    """Messages and assets left citing a version older than `number`."""
+    found = await entries.dependents(conn, entry.kind, entry.slug, limit=STALE_IN_EVENT)
+    return [d for d in found if d.cited_version < number]
+
+
+async def log_taking_effect(
+    conn: Connection, ctx: EntryContext, principal: Principal, entry: EntryRecord, previous: int | None
+) -> None:
+    """`<kind>.effective`: the version in effect changed (at its publication, or later when it was scheduled)."""
+    if entry.current_version is None:
+        return
+    version = await entries.get_version(conn, entry, entry.current_version)
+    # A current version is released: it has both instants.
+    assert version.effective_from is not None
+    assert version.published_at is not None
+    await log_change(
+        conn,
+        ctx,
+        principal,
+        entry,
+        "effective",
+        version=version.number,
+        about=version,
+        status="published",
+        previous=previous,
+        values={"current_version": {"old": previous, "new": version.number}},
+        stale=await _stale_dependents(conn, entry, version.number),
+        effective_at=version.effective_from,
+        backdated=version.effective_from < version.published_at or None,
+    )
 
 
 def _changes_since(previous: entries.VersionRecord | None, version: entries.VersionRecord) -> list[str]:

@@ -12,31 +12,43 @@ import msgspec
 from service.domain import criteria, lifecycle
 from service.domain.cursors import decode_cursor, decode_int_cursor, encode_cursor
 from service.domain.diff import VersionDiff, diff_content
-from service.domain.errors import Conflict, FieldError, Forbidden, Invalid, NotFound
+from service.domain.errors import Conflict, FieldError, Forbidden, Gone, Invalid, NotFound
 from service.domain.events import Event, event_type_to_sql_like, valid_type_pattern
 from service.domain.model import RELEASED_STATUSES, Principal, Role
 from service.store import audit, entries, entry_views, events, keys
 from service.store.database import Pool
-from service.usecases.entries import EntryContext
+from service.usecases.entries import EntryContext, version_in_effect
 
 ENTRY_STATUSES = ("published", "retired", "draft", "in_review", "approved", "any")
 
 
 async def entry(
-    ctx: EntryContext, principal: Principal, slug: str, *, version: int | None, as_of: dt.datetime | None
+    ctx: EntryContext,
+    principal: Principal,
+    slug: str,
+    *,
+    version: int | None,
+    as_of: dt.datetime | None,
+    known_at: dt.datetime | None = None,
 ) -> entry_views.EntryView:
-    if version is not None and as_of is not None:
-        raise Invalid(
-            "give either version or as_of, not both", [FieldError("as_of", "conflicts with version", "query")]
-        )
-    cacheable = as_of is None
+    """`version`, or the version in effect at `as_of` (default: now) as Canon had recorded it at `known_at`."""
+    if version is not None and (as_of is not None or known_at is not None):
+        name = "as_of" if as_of is not None else "known_at"
+        raise Invalid(f"give either version or {name}, not both", [FieldError(name, "conflicts with version", "query")])
+    cacheable = as_of is None and known_at is None
     key = (ctx.spec.name, slug, version)
     if cacheable and (cached := ctx.views.get(key)) is not None:
         return cached
     generation = ctx.views.generation(ctx.spec.name, slug)
     async with ctx.pool.acquire() as conn:
         view = await entry_views.entry_view(
-            conn, ctx.spec.name, slug, version=version, before=as_of, released_only=not principal.sees_unreleased()
+            conn,
+            ctx.spec.name,
+            slug,
+            version=version,
+            before=as_of,
+            known_before=known_at,
+            released_only=not principal.sees_unreleased(),
         )
     # Released views read the same for every role; drafts and reviews are never cached.
     if cacheable and view.status in RELEASED_STATUSES:
@@ -133,13 +145,35 @@ class EvaluationResult(msgspec.Struct, frozen=True):
 
 
 async def evaluate(
-    ctx: EntryContext, principal: Principal, slug: str, version: int | None, record: dict[str, Any]
+    ctx: EntryContext,
+    principal: Principal,
+    slug: str,
+    version: int | None,
+    record: dict[str, Any],
+    *,
+    as_of: dt.datetime | None = None,
+    known_at: dt.datetime | None = None,
 ) -> EvaluationResult:
+    """Test a record against `version`, or the version in effect at `as_of` (default now) as known at `known_at`.
+    A retired definition is in effect for nothing after its retirement (410)."""
+    if version is not None and (as_of is not None or known_at is not None):
+        raise Invalid(
+            "give either version or as_of/known_at, not both", [FieldError("/as_of", "conflicts with version")]
+        )
     async with ctx.pool.acquire() as conn:
         found = await entries.find_entry(conn, ctx.spec.name, slug)
-    number = version or found.current_version
+        retired_at = found.retired_at
+        if version is None and retired_at is not None and retired_at < (as_of or dt.datetime.now(dt.UTC)):
+            raise Gone(
+                f"{ctx.spec.name} {slug!r} was retired at {retired_at.isoformat()}; give an as_of before that "
+                "to evaluate the version then in effect"
+            )
+        number = version or await version_in_effect(conn, found, as_of, known_at)
     if number is None:
-        raise NotFound(f"{ctx.spec.name} {slug!r} has no published version yet; give a version to evaluate")
+        when = "then" if as_of is not None or known_at is not None else "yet"
+        raise NotFound(
+            f"{ctx.spec.name} {slug!r} has no published version in effect {when}; give a version to evaluate"
+        )
     content = (await _visible_contents(ctx, principal, slug, [number]))[number]
     tree = content.get("criteria")
     if tree is None:

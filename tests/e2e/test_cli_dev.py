@@ -225,9 +225,11 @@ def test_dev_seeds_serves_and_keeps_its_data_and_key_across_restarts(data_dir: P
             assert http.get("/v1/definitions/mql", headers={"Authorization": "Bearer nope"}).status_code == 401
         with first.client(reader_key) as http:
             events = _all_events(http)
-            # A reader's feed shows the three publications, not the reviews that led to them.
+            # A reader's feed shows the three publications (each in effect at once), not the reviews before them.
             assert [(e["type"], e["data"]["slug"]) for e in events] == [  # type: ignore[index]
-                ("definition.published", slug) for slug in ("lead", "mql", "sql")
+                (kind, slug)
+                for slug in ("lead", "mql", "sql")
+                for kind in ("definition.published", "definition.effective")
             ]
         first.terminate()
     assert (data_dir / "dev-admin.key").read_text().strip() == admin_key

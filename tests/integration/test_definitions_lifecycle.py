@@ -770,12 +770,14 @@ async def test_every_mutation_leaves_an_event_and_an_audit_record(client: AsyncT
         ("definition.approved", 1, marketing, "in_review", None, [], approved_by_marketing),
         ("definition.approved", 1, seller, "approved", None, [], approved_by_sales),
         ("definition.published", 1, publisher, "published", None, ALL_CONTENT_FIELDS_AND_REVIEWED, None),
+        ("definition.effective", 1, publisher, "published", None, [], None),
         ("definition.draft_updated", 2, author, "draft", 1, [], None),
         ("definition.draft_updated", 2, author, "draft", None, ["aliases"], None),
         ("definition.submitted", 2, author, "in_review", None, [], None),
         ("definition.approved", 2, marketing, "in_review", None, [], approved_by_marketing),
         ("definition.approved", 2, seller, "approved", None, [], approved_by_sales),
         ("definition.published", 2, publisher, "published", 1, ["aliases"], None),
+        ("definition.effective", 2, publisher, "published", 1, [], None),
         ("definition.retired", 2, BOOTSTRAP, None, None, [], None),
         ("definition.restored", 2, BOOTSTRAP, None, None, [], None),
     ]
@@ -814,7 +816,8 @@ async def test_every_mutation_leaves_an_event_and_an_audit_record(client: AsyncT
         "definition.created": [f for f in ALL_CONTENT_FIELDS_AND_REVIEWED if f != "effective_date"],  # set: not null
         "definition.submitted": ["review_teams", "status"],
         "definition.rejected": ["status"],
-        "definition.published": ["current_version", "status"],
+        "definition.published": ["current_version", "effective_from", "status"],
+        "definition.effective": ["current_version"],
         "definition.retired": ["retired_at"],
         "definition.restored": ["retired_at"],
     }

@@ -150,7 +150,7 @@ async def test_as_of_is_refused_with_version_or_when_it_is_not_a_time(client: As
         assert [(e.pointer, e.source) for e in found.errors] == [("as_of", "query")], bad
 
 
-async def test_a_future_effective_date_is_current_but_not_yet_in_effect(client: AsyncTestClient[Any]) -> None:
+async def test_a_future_effective_date_is_scheduled_not_current(client: AsyncTestClient[Any]) -> None:
     api = Api(client)
     v1 = decoded(await api.published("mql"))
     today = _utc(v1.version.published_at).date()
@@ -163,8 +163,11 @@ async def test_a_future_effective_date_is_current_but_not_yet_in_effect(client: 
     assert _utc(v2.version.published_at) < starts
     reader = await api.key("reader")
 
-    # Integrators see what is coming; `as_of` says what applies.
-    assert (await _read(client, reader)).version.number == 2
+    # What applies now is v1; integrators see what is coming in `upcoming`, and `as_of` says what applies when.
+    current = await _read(client, reader)
+    assert current.version.number == 1
+    assert current.upcoming is not None
+    assert (current.upcoming.version, _utc(current.upcoming.effective_at)) == (2, starts)
     assert (await _read(client, reader, as_of=today.isoformat())).version.number == 1
     assert (await _read(client, reader, as_of=dt.datetime.now(dt.UTC).isoformat())).version.number == 1
     assert (await _read(client, reader, as_of=tomorrow.isoformat())).version.number == 2
@@ -173,14 +176,15 @@ async def test_a_future_effective_date_is_current_but_not_yet_in_effect(client: 
     assert (await _read(client, reader, as_of=before)).version.number == 1
 
 
-async def test_a_past_effective_date_takes_effect_at_publication(client: AsyncTestClient[Any]) -> None:
+async def test_a_past_effective_date_records_history(client: AsyncTestClient[Any]) -> None:
     api = Api(client)
     await api.create("mql")
     await edit_draft(api, "mql", 1, {"effective_date": "2020-01-01"})
     published = decoded(await api.publish_through_review("mql", 1))
-    assert published.version.effective_from == published.version.published_at
+    assert _utc(published.version.effective_from) == dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
     assert published.version.content.effective_date == dt.date(2020, 1, 1)
-    problem(await client.get("/v1/definitions/mql", params={"as_of": "2020-06-01"}), 404)
+    assert decoded(await client.get("/v1/definitions/mql", params={"as_of": "2020-06-01"})).version.number == 1
+    problem(await client.get("/v1/definitions/mql", params={"as_of": "2019-12-31"}), 404)
 
 
 async def test_effective_dates_are_utc_days_whatever_the_database_time_zone(
@@ -624,7 +628,7 @@ async def test_evaluate_refuses_what_it_cannot_evaluate(client: AsyncTestClient[
     api = Api(client)
     await api.create("mql")
     unpublished = problem(await client.post("/v1/definitions/mql/evaluate", json={"record": QUALIFYING}), 404)
-    assert unpublished.detail == "definition 'mql' has no published version yet; give a version to evaluate"
+    assert unpublished.detail == "definition 'mql' has no published version in effect yet; give a version to evaluate"
     problem(await client.post("/v1/definitions/nope/evaluate", json={"record": QUALIFYING}), 404)
 
     content = {"summary": "No machine-readable rule.", "criteria": None}

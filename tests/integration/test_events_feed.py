@@ -118,8 +118,16 @@ async def test_a_publication_tells_its_whole_story_in_order(client: AsyncTestCli
         ("definition.approved", "approver-marketing", "in_review"),
         ("definition.approved", "approver-sales", "approved"),
         ("definition.published", "publisher", "published"),
+        ("definition.effective", "publisher", "published"),
     ]
-    assert [item["data"].get("review", {}).get("team") for item in items] == [None, None, "marketing", "sales", None]
+    assert [item["data"].get("review", {}).get("team") for item in items] == [
+        None,
+        None,
+        "marketing",
+        "sales",
+        None,
+        None,
+    ]
     assert {item["data"]["version"] for item in items} == {1}
 
 
@@ -140,12 +148,13 @@ async def test_readers_page_the_feed_past_events_about_unreleased_versions(clien
 
     await api.publish_through_review("mql", 1)
     after = await client.get("/v1/events", params={"after": passed}, headers=reader)
-    assert [item["type"] for item in after.json()["items"]] == ["definition.published"]
+    assert [item["type"] for item in after.json()["items"]] == ["definition.published", "definition.effective"]
     assert await editor_types(client, await api.key("editor", "revops", "author"), passed) == [
         "definition.submitted",
         "definition.approved",
         "definition.approved",
         "definition.published",
+        "definition.effective",
     ]
 
 
@@ -189,10 +198,10 @@ async def test_a_reader_polling_during_concurrent_reviews_sees_every_publication
         await asyncio.wait_for(poller, 60)
     finally:
         poller.cancel()
-    assert sorted((item["type"], item["data"]["slug"]) for item in seen) == [
-        ("definition.published", slug) for slug in slugs
-    ]
-    assert len({item["id"] for item in seen}) == len(slugs)
+    assert sorted((item["type"], item["data"]["slug"]) for item in seen) == sorted(
+        (kind, slug) for slug in slugs for kind in ("definition.effective", "definition.published")
+    )
+    assert len({item["id"] for item in seen}) == 2 * len(slugs)
 
 
 # --- paging ------------------------------------------------------------------------------------------------------
@@ -200,17 +209,18 @@ async def test_a_reader_polling_during_concurrent_reviews_sees_every_publication
 
 @pytest.fixture
 async def history(client: AsyncTestClient[Any]) -> list[Any]:
-    """Seven events: three definitions created, one of them taken through review to publication."""
+    """Eight events: three definitions created, one of them taken through review to publication (published, and so
+    in effect)."""
     api = Api(client)
     await api.create("lead")
     await api.published("mql")
     await api.create("sql")
     body = await page(client, limit=200)
-    assert len(body["items"]) == 7
+    assert len(body["items"]) == 8
     return list(body["items"])
 
 
-@pytest.mark.parametrize("limit", [1, 2, 3, 6, 7, 200])
+@pytest.mark.parametrize("limit", [1, 2, 3, 7, 8, 200])
 async def test_paging_visits_every_event_once_in_order(
     client: AsyncTestClient[Any], history: list[Any], limit: int
 ) -> None:
@@ -225,10 +235,10 @@ async def test_paging_visits_every_event_once_in_order(
         pages.append(ids(body["items"]))
         after = body["next_cursor"]
     assert [event_id for chunk in pages for event_id in chunk] == ids(history)
-    assert len(pages) == -(-7 // limit)
+    assert len(pages) == -(-8 // limit)
     numbers = [int(event_id.removeprefix("evt_")) for event_id in ids(history)]
     assert numbers == sorted(numbers)
-    assert len(set(numbers)) == 7
+    assert len(set(numbers)) == 8
 
 
 async def test_a_cursor_is_stable_and_reusable(client: AsyncTestClient[Any], history: list[Any]) -> None:

@@ -105,14 +105,15 @@ async def test_a_message_is_created_reviewed_and_published(client: AsyncTestClie
         ("message.approved", 1, "in_review"),
         ("message.approved", 1, "approved"),
         ("message.published", 1, "published"),
+        ("message.effective", 1, "published"),
     ]
     assert {(e["data"]["kind"], e["data"]["url"]) for e in events} == {
         ("message", "http://canon.test/v1/messages/why-canon?version=1")
     }
-    assert events[-1]["data"]["changes"] == EVERY_FIELD
+    assert events[-2]["data"]["changes"] == EVERY_FIELD
     # A reader's feed has the publication, not the review that led to it.
     filtered = (await client.get("/v1/events", params={"type": "message.*"}, headers=reader)).json()["items"]
-    assert [e["type"] for e in filtered] == ["message.published"]
+    assert [e["type"] for e in filtered] == ["message.published", "message.effective"]
     assert (await client.get("/v1/events", params={"type": "definition.*"})).json()["items"] == []
 
     records = await entry_audit(client, "why-canon")
@@ -122,6 +123,7 @@ async def test_a_message_is_created_reviewed_and_published(client: AsyncTestClie
         ("message.approved", "message", "approver-marketing", 1),
         ("message.approved", "message", "approver-sales", 1),
         ("message.published", "message", "publisher", 1),
+        ("message.effective", "message", "publisher", 1),
     ]
 
 

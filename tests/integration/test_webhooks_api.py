@@ -377,7 +377,7 @@ async def test_a_test_ping_queues_a_delivery(hook_client: AsyncTestClient[Any], 
 
 
 async def publish_events(hook_client: AsyncTestClient[Any], hook_pool: Pool, slug: str = "mql") -> None:
-    """created, submitted, approved, approved, published: five definition events, fanned out."""
+    """created, submitted, approved, approved, published, effective: six definition events, fanned out."""
     await Api(hook_client).published(slug)
     await drain(hook_pool, FanOut())
 
@@ -394,8 +394,9 @@ async def test_deliveries_filter_by_status_and_type_with_cursor_pagination(
         "definition.approved",
         "definition.approved",
         "definition.published",
+        "definition.effective",
     ]
-    created, submitted, _, _, published = rows
+    created, submitted, _, _, published, effective = rows
     async with hook_pool.acquire() as conn:
         for row in (created, submitted):
             await store.finish(conn, row.id, status="succeeded", last_status=200, last_error=None)
@@ -411,7 +412,7 @@ async def test_deliveries_filter_by_status_and_type_with_cursor_pagination(
     assert await ids() == everything
     assert await ids(status="succeeded") == [submitted.id, created.id]
     assert await ids(status="failed") == [published.id]
-    assert await ids(status="pending") == [rows[3].id, rows[2].id]
+    assert await ids(status="pending") == [effective.id, rows[3].id, rows[2].id]
     assert await ids(event_type="definition.approved") == [rows[3].id, rows[2].id]
     assert await ids(event_type="definition.approved", status="succeeded") == []
     assert await ids(event_type="message.created") == []

@@ -120,8 +120,8 @@ async def test_drain_hands_every_event_once_in_order_across_drains(pool: Pool, c
     await api.create("lead")
     await api.published("mql")
     first = await feed_order(pool)
-    assert len(first) == 6
-    assert await drain(pool, consumer) == 6
+    assert len(first) == 7
+    assert await drain(pool, consumer) == 7
     assert consumer.seen == first
     assert consumer.types == [
         "definition.created",
@@ -130,13 +130,14 @@ async def test_drain_hands_every_event_once_in_order_across_drains(pool: Pool, c
         "definition.approved",
         "definition.approved",
         "definition.published",
+        "definition.effective",
     ]
     await api.create("sql")
     await add_events(pool, 2, "definition.updated")
     assert await drain(pool, consumer) == 3
     everything = await feed_order(pool)
     assert consumer.seen == everything
-    assert len(set(consumer.seen)) == 9
+    assert len(set(consumer.seen)) == 10
     assert await drain(pool, consumer) == 0
     assert consumer.seen == everything
     async with pool.acquire() as conn:

@@ -1,0 +1,63 @@
+"""SQL for an entry's timeline: its released versions, and the statuses and current version the rule gives them.
+
+The rule itself is `service/domain/timeline.py`; this module only reads its inputs and writes its outcome.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from uuid import UUID
+
+import msgspec
+
+from service.domain.timeline import Released, Timeline
+from service.store.database import Connection
+
+
+async def now(conn: Connection) -> dt.datetime:
+    """The transaction's clock: what every timestamp written in it uses."""
+    moment: dt.datetime = await conn.fetchval("SELECT now()")
+    return moment
+
+
+async def released(conn: Connection, entry_id: UUID) -> list[Released]:
+    rows = await conn.fetch(
+        """SELECT number, published_at, effective_from AS effective_at FROM versions
+           WHERE entry_id = $1 AND status IN ('published', 'superseded') ORDER BY published_at, number""",
+        entry_id,
+    )
+    return [Released(**dict(r)) for r in rows]
+
+
+async def apply(conn: Connection, entry_id: UUID, line: Timeline) -> None:
+    """Mark the versions the timeline is done with `superseded`, the current and scheduled ones `published`."""
+    await conn.execute(
+        """UPDATE versions SET status = 'superseded', superseded_at = coalesce(superseded_at, now()), updated_at = now()
+           WHERE entry_id = $1 AND number = ANY($2::int[]) AND status <> 'superseded'""",
+        entry_id,
+        line.superseded,
+    )
+    live = [*([line.current] if line.current is not None else []), *(w.number for w in line.upcoming)]
+    await conn.execute(
+        """UPDATE versions SET status = 'published', superseded_at = NULL, updated_at = now()
+           WHERE entry_id = $1 AND number = ANY($2::int[]) AND status <> 'published'""",
+        entry_id,
+        live,
+    )
+
+
+class Due(msgspec.Struct, frozen=True):
+    kind: str
+    slug: str
+
+
+async def due(conn: Connection, *, limit: int) -> list[Due]:
+    """Entries whose timeline has moved on without a write: a scheduled version whose instant has come."""
+    rows = await conn.fetch(
+        """SELECT DISTINCT e.kind, e.slug FROM versions v JOIN entries e ON e.id = v.entry_id
+           WHERE v.status = 'published' AND v.effective_from <= now()
+             AND v.number IS DISTINCT FROM e.current_version
+           LIMIT $1""",
+        limit,
+    )
+    return [Due(**dict(r)) for r in rows]
