@@ -22,12 +22,25 @@ Semantics.
 * `in`/`not_in` test the field's whole value for membership; `contains` looks for a substring in a string field or
   for an element in an array field.
 * Evaluation visits every child of every group (no short-circuit), so the caller gets every reason at once.
+
+Additions (each optional, so older trees mean what they meant):
+
+* `"type": "number" | "string" | "boolean" | "date" | "datetime"` on a comparison declares the type to compare in:
+  the record's value is converted first (`"72"` reads as 72, `"2026-03-01"` as a date, `"yes"`/`"true"`/`"1"` as
+  true), and the rule fails with a reason naming the value when it cannot be (never an error). The rule's own value
+  must be of that type (checked when the criteria are written). A `datetime` without an offset is UTC.
+* `"case": "insensitive"` compares strings case-folded (`eq`, `ne`, `in`, `not_in`, `contains`, `starts_with`).
+* `starts_with` (a string prefix), `between` (`[low, high]`, both included) and `within` (an ISO 8601 duration such
+  as `"P30D"` or `"PT12H"`: the field holds a date or time no longer ago than that, and not in the future, measured
+  from the evaluation's instant: its `as_of`, else now).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import operator
+import re
 from collections.abc import Callable, Mapping
 from typing import Any, Final, NamedTuple, cast
 
@@ -39,7 +52,10 @@ MAX_DEPTH: Final = 16
 MAX_NODES: Final = 256
 
 _GROUP_KEYS: Final = ("all", "any", "not")
-_COMPARISON_KEYS: Final = ("field", "op", "value", "label")
+_COMPARISON_KEYS: Final = ("field", "op", "value", "label", "type", "case")
+_TYPES: Final = ("number", "string", "boolean", "date", "datetime")
+_CASES: Final = ("insensitive", "sensitive")
+_DURATION = re.compile(r"^P(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$")
 _LABEL: Final = "label"
 _SCALAR_TYPES: Final = frozenset({"null", "boolean", "number", "string"})
 _SCALAR_WORDS: Final = "a scalar (string, number, boolean or null)"
@@ -88,17 +104,18 @@ class Evaluation(msgspec.Struct, frozen=True):
     outcomes: list[RuleOutcome]
 
 
-def evaluate(tree: object, record: Mapping[str, object]) -> Evaluation:
-    """Evaluate `tree` on `record`. Raises `Invalid` if the tree is invalid; never because of the record's data."""
+def evaluate(tree: object, record: Mapping[str, object], now: dt.datetime | None = None) -> Evaluation:
+    """Evaluate `tree` on `record` at instant `now` (for `within`; default: the current time). Raises `Invalid` if
+    the tree is invalid; never because of the record's data."""
     ensure_valid_criteria(tree, pointer="")
-    return evaluate_valid(tree, record)
+    return evaluate_valid(tree, record, now)
 
 
-def evaluate_valid(tree: object, record: Mapping[str, object]) -> Evaluation:
+def evaluate_valid(tree: object, record: Mapping[str, object], now: dt.datetime | None = None) -> Evaluation:
     """`evaluate` for a tree already known to be valid (stored criteria were validated when written): batches
     evaluate one tree on many records without validating it each time."""
     outcomes: list[RuleOutcome] = []
-    matched = _evaluate(cast("_Rule", tree), "", record, outcomes)
+    matched = _evaluate(cast("_Rule", tree), "", record, outcomes, now or dt.datetime.now(dt.UTC))
     return Evaluation(matched=matched, outcomes=outcomes)
 
 
@@ -163,7 +180,30 @@ class _Validator:
         self.field(node, pointer)
         op = self.op(node, pointer)
         if op is not None:
+            before = len(self.errors)
             self.value(node, op, pointer)
+            self.declared_type(node, op, pointer, value_ok=len(self.errors) == before)
+        case = node.get("case", _MISSING)
+        if case is not _MISSING and case not in _CASES:
+            self.fault(_child(pointer, "case"), "case must be 'insensitive' or 'sensitive'")
+
+    def declared_type(self, node: Mapping[Any, object], op: str, pointer: str, *, value_ok: bool) -> None:
+        declared = node.get("type", _MISSING)
+        if declared is _MISSING:
+            return
+        if declared not in _TYPES:
+            self.fault(_child(pointer, "type"), f"type must be one of {', '.join(_TYPES)}")
+            return
+        if op == "within" and declared not in ("date", "datetime"):
+            self.fault(_child(pointer, "type"), "'within' measures dates and times: type must be date or datetime")
+            return
+        if not value_ok or op in ("exists", "within") or "value" not in node:
+            return
+        raw = node["value"]
+        for index, item in enumerate(raw if isinstance(raw, list) else [raw]):
+            if _convert(item, str(declared)) is _UNREADABLE:
+                at = _child(pointer, "value") if not isinstance(raw, list) else _child(_child(pointer, "value"), index)
+                self.fault(at, f"cannot read {_render(item)} as a {declared}")
 
     def field(self, node: Mapping[Any, object], pointer: str) -> None:
         at = _child(pointer, "field")
@@ -246,20 +286,22 @@ def _child(pointer: str, token: object) -> str:
 # --- evaluation ---------------------------------------------------------------------------------------------------
 
 
-def _evaluate(node: _Rule, path: str, record: Mapping[str, object], outcomes: list[RuleOutcome]) -> bool:
+def _evaluate(
+    node: _Rule, path: str, record: Mapping[str, object], outcomes: list[RuleOutcome], now: dt.datetime
+) -> bool:
     for key in _GROUP_KEYS:
         if key in node:
-            return _evaluate_group(node, key, path, record, outcomes)
-    outcome = _evaluate_comparison(node, path, record)
+            return _evaluate_group(node, key, path, record, outcomes, now)
+    outcome = _evaluate_comparison(node, path, record, now)
     outcomes.append(outcome)
     return outcome.passed
 
 
 def _evaluate_group(
-    node: _Rule, key: str, path: str, record: Mapping[str, object], outcomes: list[RuleOutcome]
+    node: _Rule, key: str, path: str, record: Mapping[str, object], outcomes: list[RuleOutcome], now: dt.datetime
 ) -> bool:
     inner: list[RuleOutcome] = []
-    results = [_evaluate(child, child_path, record, inner) for child_path, child in _children(node, key, path)]
+    results = [_evaluate(child, child_path, record, inner, now) for child_path, child in _children(node, key, path)]
     passed, reason = _COMBINERS[key](results)
     text = _label(node) or _group_text(key, len(results), inner[0].rule)
     outcomes.append(RuleOutcome(path=path, rule=text, passed=passed, reason=reason))
@@ -298,7 +340,7 @@ def _count(size: int) -> str:
     return f"{size} rule" if size == 1 else f"{size} rules"
 
 
-def _evaluate_comparison(node: _Rule, path: str, record: Mapping[str, object]) -> RuleOutcome:
+def _evaluate_comparison(node: _Rule, path: str, record: Mapping[str, object], now: dt.datetime) -> RuleOutcome:
     field, op = str(node["field"]), str(node["op"])
     value = node.get("value", True)
     text = _label(node) or _comparison_text(field, op, value)
@@ -306,8 +348,135 @@ def _evaluate_comparison(node: _Rule, path: str, record: Mapping[str, object]) -
     if actual is _MISSING:
         passed = op == "exists" and value is False
         return RuleOutcome(path=path, rule=text, passed=passed, reason=None if passed else "field missing")
-    reason = _OPERATORS[op].check(actual, value)
+    reason = _compare(node, op, actual, value, now)
     return RuleOutcome(path=path, rule=text, passed=reason is None, actual=actual, reason=reason)
+
+
+def _compare(node: _Rule, op: str, actual: object, value: object, now: dt.datetime) -> str | None:
+    """Why `actual` fails the comparison (None: it passes), in the declared type and case."""
+    declared = node.get("type")
+    if op == "within":
+        moment = _convert(actual, "date" if declared == "date" else "datetime")
+        if moment is _UNREADABLE:
+            return f"cannot read {_render(actual)} as a date or time"
+        return _within(_as_instant(moment), str(value), now)
+    if isinstance(declared, str):
+        converted = _convert(actual, declared)
+        if converted is _UNREADABLE:
+            return f"cannot read {_render(actual)} as a {declared}"
+        actual, value = converted, _convert_rule_value(value, declared)
+    if node.get("case") == "insensitive":
+        actual, value = _fold(actual), _fold(value)
+    return _OPERATORS[op].check(actual, value)
+
+
+_UNREADABLE: Final = object()
+_TRUE_WORDS: Final = frozenset({"true", "yes", "y", "on", "1"})
+_FALSE_WORDS: Final = frozenset({"false", "no", "n", "off", "0"})
+
+
+def _convert(value: object, kind: str) -> object:
+    """`value` read as `kind`, or `_UNREADABLE`."""
+    try:
+        return _CONVERTERS[kind](value)
+    except (ValueError, TypeError, OverflowError):
+        return _UNREADABLE
+
+
+def _to_number(value: object) -> object:
+    if _is_number(value):
+        return value
+    if isinstance(value, str):
+        text = value.strip()
+        number: float = int(text) if text.lstrip("+-").isdigit() else float(text)
+        if math.isfinite(number):
+            return number
+    raise ValueError(value)
+
+
+def _to_string(value: object) -> object:
+    if isinstance(value, str):
+        return value
+    if value is None or not _is_scalar(value):
+        raise ValueError(value)
+    return _render(value)
+
+
+def _to_boolean(value: object) -> object:
+    if isinstance(value, bool):
+        return value
+    word = value.strip().casefold() if isinstance(value, str) else str(value) if value in (0, 1) else None
+    if word in _TRUE_WORDS:
+        return True
+    if word in _FALSE_WORDS:
+        return False
+    raise ValueError(value)
+
+
+def _to_date(value: object) -> object:
+    if isinstance(value, str):
+        text = value.strip()
+        return dt.date.fromisoformat(text) if len(text) == 10 else _as_utc(dt.datetime.fromisoformat(text)).date()
+    raise ValueError(value)
+
+
+def _to_datetime(value: object) -> object:
+    if isinstance(value, str):
+        text = value.strip()
+        if len(text) == 10:
+            return dt.datetime.combine(dt.date.fromisoformat(text), dt.time(), tzinfo=dt.UTC)
+        return _as_utc(dt.datetime.fromisoformat(text))
+    raise ValueError(value)
+
+
+def _as_utc(moment: dt.datetime) -> dt.datetime:
+    return moment.astimezone(dt.UTC) if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
+def _as_instant(moment: object) -> dt.datetime:
+    if isinstance(moment, dt.datetime):
+        return moment
+    return dt.datetime.combine(cast("dt.date", moment), dt.time(), tzinfo=dt.UTC)
+
+
+_CONVERTERS: Final[dict[str, Callable[[object], object]]] = {
+    "number": _to_number,
+    "string": _to_string,
+    "boolean": _to_boolean,
+    "date": _to_date,
+    "datetime": _to_datetime,
+}
+
+
+def _convert_rule_value(value: object, kind: str) -> object:
+    """The rule's own value in the declared type (validated when written, so it converts)."""
+    if isinstance(value, list):
+        return [_convert(item, kind) for item in value]
+    return _convert(value, kind)
+
+
+def _fold(value: object) -> object:
+    if isinstance(value, str):
+        return value.casefold()
+    if isinstance(value, list):
+        return [_fold(item) for item in value]
+    return value
+
+
+def _duration(text: str) -> dt.timedelta | None:
+    found = _DURATION.match(text)
+    if found is None or text in ("P", "PT") or text.endswith("T"):
+        return None
+    weeks, days, hours, minutes, seconds = (int(part or 0) for part in found.groups())
+    return dt.timedelta(weeks=weeks, days=days, hours=hours, minutes=minutes, seconds=seconds)
+
+
+def _within(moment: dt.datetime, period: str, now: dt.datetime) -> str | None:
+    span = _duration(period)
+    assert span is not None  # validated when written
+    if moment > now:
+        return f"in the future (after {now.isoformat()})"
+    return None if moment >= now - span else f"more than {period} before {now.isoformat()}"
 
 
 def _resolve(record: Mapping[str, object], field: str) -> object:
@@ -402,6 +571,38 @@ def _contains(actual: object, value: object) -> str | None:
     return None if found else f"does not contain {_render(value)}"
 
 
+def _starts_with(actual: object, value: object) -> str | None:
+    if not isinstance(actual, str):
+        return f"type mismatch: expected string, got {_json_type(actual)}"
+    return None if actual.startswith(cast("str", value)) else f"does not start with {_render(value)}"
+
+
+def _between(actual: object, value: object) -> str | None:
+    low, high = cast("list[Any]", value)
+    mismatch = _mismatch(actual, low)
+    if mismatch is not None:
+        return mismatch
+    return None if low <= cast("Any", actual) <= high else f"not between {_render(low)} and {_render(high)}"
+
+
+def _string_value(value: object, op: str, pointer: str) -> list[FieldError]:
+    return [] if isinstance(value, str) else [FieldError(pointer, f"value for '{op}' must be a string")]
+
+
+def _range_value(value: object, op: str, pointer: str) -> list[FieldError]:
+    if not (isinstance(value, list) and len(value) == 2 and all(_is_number(v) or isinstance(v, str) for v in value)):
+        return [FieldError(pointer, f"value for '{op}' must be [low, high]: two numbers or two strings")]
+    if _json_type(value[0]) != _json_type(value[1]):
+        return [FieldError(pointer, f"value for '{op}' must be two numbers or two strings, not one of each")]
+    return []
+
+
+def _duration_value(value: object, op: str, pointer: str) -> list[FieldError]:
+    if isinstance(value, str) and _duration(value) is not None:
+        return []
+    return [FieldError(pointer, f"value for '{op}' must be an ISO 8601 duration such as 'P30D' or 'PT12H'")]
+
+
 def _exists(actual: object, value: object) -> str | None:
     wanted = value is not False
     if (actual is not None) == wanted:
@@ -424,6 +625,9 @@ _OPERATORS: Final[dict[str, _Operator]] = {
     "in": _Operator(_member_values, _in),
     "not_in": _Operator(_member_values, _not_in),
     "contains": _Operator(_scalar_value, _contains),
+    "starts_with": _Operator(_string_value, _starts_with),
+    "between": _Operator(_range_value, _between),
+    "within": _Operator(_duration_value, lambda _actual, _value: None),  # measured in `_compare`, against `now`
     "exists": _Operator(_flag_value, _exists),
 }
 _OPERATOR_NAMES: Final = ", ".join(_OPERATORS)

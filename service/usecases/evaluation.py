@@ -56,10 +56,11 @@ async def evaluate_batch(
     del principal  # every role may evaluate released definitions
     trees = await _criteria_of(ctx, slugs, as_of, known_at)
     results = []
+    now = as_of or dt.datetime.now(dt.UTC)  # `within` counts back from here
     for index, record in enumerate(records):
         evaluations = []
         for used, tree in trees:
-            found = criteria.evaluate_valid(tree, record)
+            found = criteria.evaluate_valid(tree, record, now)
             evaluations.append(
                 RecordEvaluation(
                     slug=used.slug,

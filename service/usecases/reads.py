@@ -178,7 +178,7 @@ async def evaluate(
     tree = content.get("criteria")
     if tree is None:
         raise Conflict(f"version {number} of {slug!r} has no criteria to evaluate")
-    result = criteria.evaluate(tree, record)
+    result = criteria.evaluate(tree, record, now=as_of)  # `within` counts back from as_of, else from now
     return EvaluationResult(slug=slug, version=number, matched=result.matched, outcomes=result.outcomes)
 
 

@@ -88,3 +88,24 @@ async def test_bad_batches_name_their_fault(client: AsyncTestClient[Any]) -> Non
     assert no_rules.detail == "version 1 of 'plain' has no criteria to evaluate"
     assert (await client.post("/v1/definitions/mql/retire")).status_code == 200
     problem(await client.post("/v1/evaluate", json={"definitions": ["mql"], "records": [{}]}), 410)
+
+
+async def test_relative_dates_count_back_from_the_batchs_instant(client: AsyncTestClient[Any]) -> None:
+    api = Api(client)
+    engaged = {"all": [{"field": "last_engaged_at", "op": "within", "value": "P30D"}]}
+    await api.published("engaged", title="Engaged", content={"summary": "x", "criteria": engaged})
+    record = {"last_engaged_at": "2027-02-15T09:00:00Z"}
+
+    async def matches(as_of: str) -> list[str]:
+        body = {"definitions": ["engaged"], "records": [record], "as_of": as_of}
+        response = await client.post("/v1/evaluate", json=body)
+        assert response.status_code == 200, response.text
+        found: list[str] = response.json()["results"][0]["matches"]
+        return found
+
+    assert await matches("2027-03-01") == ["engaged"]
+    assert await matches("2027-06-01") == []
+    single = await client.post(
+        "/v1/definitions/engaged/evaluate", json={"record": record, "as_of": "2027-03-01T00:00:00Z"}
+    )
+    assert single.json()["matched"] is True

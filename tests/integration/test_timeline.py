@@ -131,22 +131,28 @@ async def test_known_at_and_as_of_that_do_not_parse_are_422(client: AsyncTestCli
         problem(await client.get("/v1/definitions/mql", params=params), 422)
 
 
+async def move_v2_instant(database_url: str, instant_sql: str) -> None:
+    conn = await asyncpg.connect(database_url)
+    try:
+        await conn.execute(f"UPDATE versions SET effective_from = {instant_sql} WHERE number = 2")
+    finally:
+        await conn.close()
+
+
+async def wait_until_current(client: AsyncTestClient[Any], number: int, seconds: float = 10.0) -> None:
+    for _ in range(int(seconds / 0.1)):
+        if decoded(await client.get("/v1/definitions/mql")).current_version == number:
+            return
+        await asyncio.sleep(0.1)
+
+
 async def test_the_worker_makes_a_scheduled_version_current_at_its_instant(
     client: AsyncTestClient[Any], settings: Settings, hook_pool: Pool, database_url: str
 ) -> None:
-    api = Api(client)
-    await schedule_v2(api, days_from_today(1))
-    conn = await asyncpg.connect(database_url)
-    try:
-        # Its instant draws near (a test cannot wait for midnight).
-        await conn.execute("UPDATE versions SET effective_from = now() + interval '1 second' WHERE number = 2")
-    finally:
-        await conn.close()
+    await schedule_v2(Api(client), days_from_today(1))
+    await move_v2_instant(database_url, "now() + interval '1 second'")  # it draws near: a test cannot wait for midnight
     async with running_worker(hook_pool, settings):
-        for _ in range(100):
-            if decoded(await client.get("/v1/definitions/mql")).current_version == 2:
-                break
-            await asyncio.sleep(0.1)
+        await wait_until_current(client, 2)
     current = decoded(await client.get("/v1/definitions/mql"))
     assert (current.current_version, current.version.number, current.upcoming) == (2, 2, None)
     assert (await evaluate(client))["version"] == 2
@@ -161,19 +167,11 @@ async def test_the_worker_makes_a_scheduled_version_current_at_its_instant(
 async def test_a_worker_started_after_the_instant_catches_up(
     client: AsyncTestClient[Any], settings: Settings, hook_pool: Pool, database_url: str
 ) -> None:
-    api = Api(client)
-    await schedule_v2(api, days_from_today(1))
-    conn = await asyncpg.connect(database_url)
-    try:
-        await conn.execute("UPDATE versions SET effective_from = now() - interval '1 hour' WHERE number = 2")
-    finally:
-        await conn.close()
+    await schedule_v2(Api(client), days_from_today(1))
+    await move_v2_instant(database_url, "now() - interval '1 hour'")
     assert decoded(await client.get("/v1/definitions/mql")).current_version == 1  # nobody has settled it yet
     async with running_worker(hook_pool, settings):
-        for _ in range(100):
-            if decoded(await client.get("/v1/definitions/mql")).current_version == 2:
-                break
-            await asyncio.sleep(0.1)
+        await wait_until_current(client, 2)
     assert decoded(await client.get("/v1/definitions/mql")).current_version == 2
     versions = {v.number: v for v in decoded_versions(await client.get("/v1/definitions/mql/versions")).items}
     assert versions[1].status == "superseded"

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
@@ -33,7 +34,7 @@ MQL: dict[str, Any] = {
     ]
 }
 
-OPS = "eq, ne, gt, gte, lt, lte, in, not_in, contains, exists"
+OPS = "eq, ne, gt, gte, lt, lte, in, not_in, contains, starts_with, between, within, exists"
 
 
 def comparison(field: str = "a", op: str = "eq", value: object = 1) -> dict[str, Any]:
@@ -194,7 +195,7 @@ def test_every_operator_is_covered() -> None:
 
 @pytest.mark.parametrize("op", sorted(OPERATORS - {"exists"}))
 def test_missing_field_fails_every_operator_but_exists(op: str) -> None:
-    value = ["x"] if op in {"in", "not_in"} else "x"
+    value = {"in": ["x"], "not_in": ["x"], "between": ["a", "b"], "within": "P1D"}.get(op, "x")
     outcome = evaluate(comparison("company.name", op, value), {"company": {}}).outcomes[0]
     assert (outcome.passed, outcome.actual, outcome.reason) == (False, None, "field missing")
 
@@ -315,8 +316,14 @@ def faults(tree: object, pointer: str = "/criteria") -> list[tuple[str, str]]:
         (
             {**comparison(), "weight": 2, "a/b~c": 1},
             [
-                ("/criteria/weight", "unknown key 'weight'; expected one of 'field', 'op', 'value', 'label'"),
-                ("/criteria/a~1b~0c", "unknown key 'a/b~c'; expected one of 'field', 'op', 'value', 'label'"),
+                (
+                    "/criteria/weight",
+                    "unknown key 'weight'; expected one of 'field', 'op', 'value', 'label', 'type', 'case'",
+                ),
+                (
+                    "/criteria/a~1b~0c",
+                    "unknown key 'a/b~c'; expected one of 'field', 'op', 'value', 'label', 'type', 'case'",
+                ),
             ],
         ),
         ({"op": "eq", "value": 1}, [("/criteria/field", "missing required key 'field'")]),
@@ -480,3 +487,99 @@ def test_evaluate_never_raises_on_valid_trees(tree: dict[str, Any], record: dict
     assert result.matched is result.outcomes[0].passed
     assert len({o.path for o in result.outcomes}) == len(result.outcomes)
     assert all((o.reason is None) is o.passed for o in result.outcomes)
+
+
+# --- declared types, case, starts_with, between, within (issue 13) ------------------------------------------------
+
+NOW = dt.datetime(2027, 3, 1, 12, 0, tzinfo=dt.UTC)
+
+
+def passes(rule: dict[str, Any], record: dict[str, Any]) -> bool:
+    assert validate_criteria(rule) == [], validate_criteria(rule)
+    return evaluate(rule, record, now=NOW).matched
+
+
+def reason(rule: dict[str, Any], record: dict[str, Any]) -> str | None:
+    return evaluate(rule, record, now=NOW).outcomes[0].reason
+
+
+def test_a_declared_number_reads_numbers_that_arrive_as_strings() -> None:
+    rule = {"field": "score", "op": "gte", "value": 60, "type": "number"}
+    assert passes(rule, {"score": "72"})
+    assert passes(rule, {"score": " 60.0 "})
+    assert not passes(rule, {"score": "59"})
+    assert reason(rule, {"score": "lots"}) == 'cannot read "lots" as a number'
+    assert reason(rule, {"score": True}) == "cannot read true as a number"
+    # Without the declaration a string is not a number, as before.
+    assert reason({"field": "score", "op": "gte", "value": 60}, {"score": "72"}) == (
+        "type mismatch: expected number, got string"
+    )
+
+
+def test_declared_booleans_dates_datetimes_and_strings() -> None:
+    assert passes({"field": "demo", "op": "eq", "value": True, "type": "boolean"}, {"demo": "Yes"})
+    assert not passes({"field": "demo", "op": "eq", "value": True, "type": "boolean"}, {"demo": "0"})
+    since = {"field": "signed", "op": "gte", "value": "2026-01-01", "type": "date"}
+    assert passes(since, {"signed": "2026-03-01"})
+    assert passes(since, {"signed": "2026-03-01T23:30:00-05:00"})  # 04:30 UTC on 2 March
+    assert not passes(since, {"signed": "2025-12-31"})
+    assert reason(since, {"signed": "31/12/2025"}) == 'cannot read "31/12/2025" as a date'
+    at = {"field": "at", "op": "lt", "value": "2026-01-01T00:00:00Z", "type": "datetime"}
+    assert passes(at, {"at": "2025-12-31T23:59:59"})  # no offset: UTC
+    assert passes(at, {"at": "2026-01-01T01:00:00+02:00"})  # 23:00 UTC the day before
+    assert not passes(at, {"at": "2026-01-01T00:00:00Z"})
+    assert passes({"field": "zip", "op": "eq", "value": "10115", "type": "string"}, {"zip": 10115})
+
+
+def test_case_insensitive_comparisons() -> None:
+    rule = {"field": "country", "op": "in", "value": ["DE", "AT"], "case": "insensitive"}
+    assert passes(rule, {"country": "de"})
+    assert not passes({"field": "country", "op": "in", "value": ["DE", "AT"]}, {"country": "de"})
+    assert passes({"field": "title", "op": "contains", "value": "VP", "case": "insensitive"}, {"title": "svp sales"})
+    assert passes({"field": "email", "op": "eq", "value": "A@X.COM", "case": "insensitive"}, {"email": "a@x.com"})
+
+
+def test_starts_with_and_between() -> None:
+    assert passes({"field": "phone", "op": "starts_with", "value": "+49"}, {"phone": "+49 30 1234"})
+    assert reason({"field": "phone", "op": "starts_with", "value": "+49"}, {"phone": "+43 1"}) == (
+        'does not start with "+49"'
+    )
+    size = {"field": "employees", "op": "between", "value": [50, 500]}
+    assert passes(size, {"employees": 50})
+    assert passes(size, {"employees": 500})
+    assert reason(size, {"employees": 501}) == "not between 50 and 500"
+    assert passes({**size, "type": "number"}, {"employees": "120"})
+
+
+def test_within_a_relative_period_counts_back_from_the_evaluations_instant() -> None:
+    recent = {"field": "last_engaged_at", "op": "within", "value": "P30D"}
+    assert passes(recent, {"last_engaged_at": "2027-02-15T09:00:00Z"})
+    assert passes(recent, {"last_engaged_at": "2027-02-01"})  # a date: from 00:00 UTC
+    assert not passes(recent, {"last_engaged_at": "2027-01-30"})  # 30.5 days before
+    assert reason(recent, {"last_engaged_at": "2026-12-01T00:00:00Z"}) == (
+        "more than P30D before 2027-03-01T12:00:00+00:00"
+    )
+    assert (
+        reason(recent, {"last_engaged_at": "2027-03-02T00:00:00Z"}) == "in the future (after 2027-03-01T12:00:00+00:00)"
+    )
+    assert reason(recent, {"last_engaged_at": "last week"}) == 'cannot read "last week" as a date or time'
+    assert passes({"field": "seen", "op": "within", "value": "PT12H"}, {"seen": "2027-03-01T01:00:00Z"})
+
+
+@pytest.mark.parametrize(
+    ("rule", "pointer"),
+    [
+        ({"field": "a", "op": "gte", "value": 1, "type": "integer"}, "/criteria/type"),
+        ({"field": "a", "op": "gte", "value": "soon", "type": "date"}, "/criteria/value"),
+        ({"field": "a", "op": "in", "value": ["1", "x"], "type": "number"}, "/criteria/value/1"),
+        ({"field": "a", "op": "eq", "value": "x", "case": "upper"}, "/criteria/case"),
+        ({"field": "a", "op": "starts_with", "value": 4}, "/criteria/value"),
+        ({"field": "a", "op": "between", "value": [1]}, "/criteria/value"),
+        ({"field": "a", "op": "between", "value": [1, "2"]}, "/criteria/value"),
+        ({"field": "a", "op": "within", "value": "30 days"}, "/criteria/value"),
+        ({"field": "a", "op": "within", "value": "P"}, "/criteria/value"),
+        ({"field": "a", "op": "within", "value": "P1D", "type": "number"}, "/criteria/type"),
+    ],
+)
+def test_new_rule_parts_are_validated_with_pointers(rule: dict[str, Any], pointer: str) -> None:
+    assert [e.pointer for e in validate_criteria(rule)] == [pointer]
