@@ -6,7 +6,8 @@ from litestar import Router, post
 from litestar.params import JSONBody
 
 from service.api.deps import Caller, HttpRequest, SlugPath
-from service.api.entries import WRITES, entry_context, entry_router, parse_as_of
+from service.api.entries import entry_context, entry_router, parse_as_of
+from service.api.problems import WRITE_PROBLEMS, problem_responses
 from service.domain.kinds import DEFINITION
 from service.domain.operations import Evaluate
 from service.usecases import reads
@@ -14,7 +15,7 @@ from service.usecases import reads
 
 @post(
     "/{slug:str}/evaluate",
-    responses=WRITES,
+    responses=problem_responses((*WRITE_PROBLEMS, 410)),  # 410: retired
     operation_id="evaluate_definition",
     status_code=200,
     summary="Does a record (e.g. a lead) meet this definition's criteria? Which rules passed and failed?",

@@ -53,6 +53,7 @@ TextFilter = Annotated[str | None, QueryParameter(min_length=1, max_length=200)]
 JSON_TYPE = "application/json"
 READS = problem_responses(READ_PROBLEMS)
 WRITES = problem_responses()
+TIMED_READS = problem_responses((*READ_PROBLEMS, 410))  # as of a date after the entry's retirement
 
 
 def entry_context(request: HttpRequest, spec: KindSpec) -> EntryContext:
@@ -295,9 +296,12 @@ def entry_router(spec: KindSpec, extra: list[Any] | None = None) -> Router:  # n
         get("/", responses=READS, operation_id=f"list_{spec.plural}", summary=f"List {spec.plural}")(
             _typed(list_entries, returns=_response_of(entry_list_out(spec)))
         ),
-        get(one, responses=READS, operation_id=f"get_{name}", summary=f"Read a {name}: current, ?version=N or ?as_of=")(
-            _typed(read, returns=out)
-        ),
+        get(
+            one,
+            responses=TIMED_READS,
+            operation_id=f"get_{name}",
+            summary=f"Read a {name}: in effect now, ?version=N, or ?as_of= and ?known_at=",
+        )(_typed(read, returns=out)),
         patch(
             one,
             responses=WRITES,

@@ -9,7 +9,8 @@ from litestar import post
 from litestar.params import JSONBody
 
 from service.api.deps import Caller, HttpRequest
-from service.api.entries import WRITES, entry_context, parse_as_of
+from service.api.entries import entry_context, parse_as_of
+from service.api.problems import WRITE_PROBLEMS, problem_responses
 from service.domain.kinds import DEFINITION
 from service.domain.model import Slug
 from service.usecases import evaluation
@@ -30,7 +31,7 @@ class BatchEvaluate(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
 
 @post(
     "/v1/evaluate",
-    responses=WRITES,
+    responses=problem_responses((*WRITE_PROBLEMS, 410)),  # 410: a retired definition
     operation_id="evaluate_records",
     tags=["Definitions"],
     status_code=200,

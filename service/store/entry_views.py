@@ -11,7 +11,7 @@ import datetime as dt
 
 import msgspec
 
-from service.domain.errors import NotFound
+from service.domain.errors import Gone, NotFound
 from service.store.database import Connection
 
 _APPROVALS = """coalesce((SELECT json_agg(json_build_object('team', a.team, 'approver', a.approver,
@@ -45,7 +45,7 @@ _ENTRY_FIELDS_JSON = """'id', e.id, 'kind', e.kind, 'slug', e.slug, 'title', {f}
                  ORDER BY u.effective_from, u.number LIMIT 1)"""
 
 _ENTRY_VIEW = f"""
-SELECT e.revision, v.status, v.expires_at,
+SELECT e.revision, e.retired_at, v.status, v.expires_at,
        json_build_object({_ENTRY_FIELDS_JSON.format(f="v")}, 'version', {VERSION_JSON})::text AS body
 FROM entries e
 LEFT JOIN versions v ON v.entry_id = e.id AND v.number = CASE
@@ -89,6 +89,10 @@ async def entry_view(
     row = await conn.fetchrow(_ENTRY_VIEW, kind, slug, version, before, known_before)
     if row is None:
         raise NotFound(f"no {kind} with slug {slug!r}")
+    retired_at = row["retired_at"]
+    if version is None and before is not None and retired_at is not None and retired_at < before:
+        # Retirement is part of the timeline: nothing of the entry is in effect after it.
+        raise Gone(f"{kind} {slug!r} was retired at {retired_at.isoformat()}; nothing of it was in effect then")
     status = row["status"]
     if status is None or (released_only and status not in ("published", "superseded")):
         raise NotFound(_missing_version(kind, slug, version, before, known_before))

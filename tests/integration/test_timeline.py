@@ -199,3 +199,15 @@ async def test_an_assets_file_as_of_a_date_is_the_one_then_in_effect(local_clien
     problem(await local_client.get("/v1/assets/pricing-deck/content", params={"as_of": "2000-01-01"}), 404)
     problem(await local_client.get("/v1/assets/pricing-deck/content", params={"as_of": "never"}), 422)
     problem(await local_client.get("/v1/assets/pricing-deck/content", params={"version": 1, "as_of": between}), 422)
+
+
+async def test_retirement_ends_the_timeline_for_reads_as_of_a_later_date(client: AsyncTestClient[Any]) -> None:
+    await Api(client).published("mql")
+    before = dt.datetime.now(dt.UTC).isoformat()
+    await asyncio.sleep(0.01)
+    assert (await client.post("/v1/definitions/mql/retire")).status_code == 200
+    assert decoded(await client.get("/v1/definitions/mql", params={"as_of": before})).version.number == 1
+    later = await client.get("/v1/definitions/mql", params={"as_of": dt.datetime.now(dt.UTC).isoformat()})
+    assert "retired" in (problem(later, 410).detail or "")
+    # The entry itself still reads, saying it is retired.
+    assert decoded(await client.get("/v1/definitions/mql")).retired is True
