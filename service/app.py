@@ -22,7 +22,7 @@ from service.api.assets import assets_router
 from service.api.definitions import definitions_router
 from service.api.deps import DEPENDENCIES
 from service.api.entries import entry_router
-from service.api.evaluation import evaluate_records
+from service.api.evaluation import evaluate_record_stream, evaluate_records
 from service.api.people import PEOPLE_ROUTES
 from service.api.problems import EXCEPTION_HANDLERS
 from service.api.webhooks import webhooks_router
@@ -158,6 +158,7 @@ def create_app(settings: Settings, *, migrate: bool = False, background: Backgro
         route_handlers=[
             definitions_router(),
             evaluate_records,
+            evaluate_record_stream,
             entry_router(MESSAGE),
             assets_router(),
             webhooks_router(),

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import tempfile
+from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
 import msgspec
-from litestar import post
-from litestar.params import JSONBody
+from litestar import Response, post
+from litestar.params import JSONBody, QueryParameter
+from litestar.response import Stream
 
 from service.api.deps import Caller, HttpRequest
 from service.api.entries import entry_context, parse_as_of
 from service.api.problems import WRITE_PROBLEMS, problem_responses
+from service.domain.errors import FieldError, Invalid, UnsupportedMediaType
 from service.domain.kinds import DEFINITION
-from service.domain.model import Slug
+from service.domain.model import SLUG_RE, Slug
 from service.usecases import evaluation
 
 MAX_RECORDS = 1000
@@ -49,3 +53,80 @@ async def evaluate_records(
         known_at=parse_as_of(data.known_at, "known_at", "body"),
         outcomes=data.outcomes,
     )
+
+
+NDJSON = "application/x-ndjson"
+DefinitionsQuery = Annotated[
+    list[str], QueryParameter(description="The definitions to evaluate, e.g. ?definitions=lead&definitions=mql.")
+]
+InstantQuery = Annotated[str | None, QueryParameter(max_length=64)]
+
+
+@post(
+    "/v1/evaluate/stream",
+    responses=problem_responses((*WRITE_PROBLEMS, 410)),
+    operation_id="evaluate_record_stream",
+    tags=["Definitions"],
+    status_code=200,
+    request_max_body_size=None,  # read line by line in constant memory
+    opt={"raw_body": True},
+    summary="Evaluate any number of records sent as NDJSON (one object a line); one result a line comes back",
+)
+async def evaluate_record_stream(
+    request: HttpRequest,
+    principal: Caller,
+    definitions: DefinitionsQuery,
+    as_of: InstantQuery = None,
+    known_at: InstantQuery = None,
+    outcomes: Annotated[bool, QueryParameter(description="Every rule's outcome (bigger answers).")] = False,
+) -> Response[Any]:
+    """Each line of the body is a record; each line of the answer is its result (`index`, `matches`, `evaluations`),
+    or `{"index", "error"}` for a line that is not a JSON object. The stream goes on past bad lines."""
+    del principal  # every role may evaluate released definitions
+    if request.headers.get("content-type", "").split(";")[0].strip().lower() != NDJSON:
+        raise UnsupportedMediaType(f"send the records as {NDJSON}: one JSON object a line")
+    slugs = [slug for value in definitions for slug in value.split(",") if slug]
+    bad = [FieldError("definitions", f"{slug!r} is not a slug", "query") for slug in slugs if not SLUG_RE.match(slug)]
+    if bad or not slugs or len(slugs) > 50:
+        raise Invalid("name 1 to 50 definitions", bad or [FieldError("definitions", "1 to 50 slugs", "query")])
+    spool = await _spooled(request)
+    try:
+        lines = await evaluation.evaluate_stream(
+            entry_context(request, DEFINITION),
+            slugs,
+            _read_back(spool),
+            as_of=parse_as_of(as_of, "as_of"),
+            known_at=parse_as_of(known_at, "known_at"),
+            outcomes=outcomes,
+        )
+    except BaseException:
+        spool.close()  # nothing will read it back
+        raise
+    return Stream(lines, media_type=NDJSON)
+
+
+SPOOL_IN_MEMORY = 1_048_576
+CHUNK = 65_536
+
+
+async def _spooled(request: HttpRequest) -> tempfile.SpooledTemporaryFile[bytes]:
+    """The whole body, kept in memory up to `SPOOL_IN_MEMORY` and on disk beyond. Reading all of it before answering
+    keeps memory constant and cannot deadlock a client that sends its whole body before it reads the answer (most
+    HTTP/1.1 clients), as answering while still reading could once the socket buffers fill."""
+    spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY)  # noqa: SIM115  # closed by _read_back
+    try:
+        async for chunk in request.stream():
+            spool.write(chunk)
+    except BaseException:
+        spool.close()
+        raise
+    spool.seek(0)
+    return spool
+
+
+async def _read_back(spool: tempfile.SpooledTemporaryFile[bytes]) -> AsyncIterator[bytes]:
+    try:
+        while chunk := spool.read(CHUNK):
+            yield chunk
+    finally:
+        spool.close()

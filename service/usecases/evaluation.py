@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import AsyncIterator
 from typing import Any
 
 import msgspec
@@ -40,6 +41,23 @@ class BatchResult(msgspec.Struct, frozen=True):
     results: list[RecordResult]
 
 
+def _evaluate_record(
+    index: int, record: dict[str, Any], trees: list[tuple[DefinitionUsed, object]], now: dt.datetime, outcomes: bool
+) -> RecordResult:
+    evaluations = []
+    for used, tree in trees:
+        found = criteria.evaluate_valid(tree, record, now)
+        evaluations.append(
+            RecordEvaluation(
+                slug=used.slug,
+                version=used.version,
+                matched=found.matched,
+                outcomes=found.outcomes if outcomes else None,
+            )
+        )
+    return RecordResult(index=index, matches=[e.slug for e in evaluations if e.matched], evaluations=evaluations)
+
+
 async def evaluate_batch(
     ctx: EntryContext,
     principal: Principal,
@@ -55,23 +73,73 @@ async def evaluate_batch(
     criteria-less definition refuses the whole batch, naming it."""
     del principal  # every role may evaluate released definitions
     trees = await _criteria_of(ctx, slugs, as_of, known_at)
-    results = []
     now = as_of or dt.datetime.now(dt.UTC)  # `within` counts back from here
-    for index, record in enumerate(records):
-        evaluations = []
-        for used, tree in trees:
-            found = criteria.evaluate_valid(tree, record, now)
-            evaluations.append(
-                RecordEvaluation(
-                    slug=used.slug,
-                    version=used.version,
-                    matched=found.matched,
-                    outcomes=found.outcomes if outcomes else None,
-                )
-            )
-        matches = [e.slug for e in evaluations if e.matched]
-        results.append(RecordResult(index=index, matches=matches, evaluations=evaluations))
+    results = [_evaluate_record(index, record, trees, now, outcomes) for index, record in enumerate(records)]
     return BatchResult(definitions=[used for used, _ in trees], results=results)
+
+
+class LineError(msgspec.Struct, frozen=True):
+    """A line of an NDJSON stream that could not be evaluated; the stream goes on with the next."""
+
+    index: int
+    error: str
+
+
+MAX_LINE_BYTES = 1_048_576
+_encoder = msgspec.json.Encoder()
+_record = msgspec.json.Decoder(dict[str, Any])
+
+
+async def evaluate_stream(
+    ctx: EntryContext,
+    slugs: list[str],
+    lines: AsyncIterator[bytes],
+    *,
+    as_of: dt.datetime | None,
+    known_at: dt.datetime | None,
+    outcomes: bool,
+) -> AsyncIterator[bytes]:
+    """NDJSON in, NDJSON out, in constant memory: one result (or `LineError`) per non-empty input line, in order.
+    The definitions are resolved before anything is read, so their faults are a problem+json, not a stream."""
+    trees = await _criteria_of(ctx, slugs, as_of, known_at)
+    now = as_of or dt.datetime.now(dt.UTC)
+
+    async def results() -> AsyncIterator[bytes]:
+        index = 0
+        async for line in _lines(lines):
+            if line is None:
+                yield _encoder.encode(LineError(index, f"line longer than {MAX_LINE_BYTES} bytes")) + b"\n"
+            else:
+                try:
+                    record = _record.decode(line)
+                except msgspec.DecodeError as exc:
+                    yield _encoder.encode(LineError(index, f"not a JSON object: {exc}")) + b"\n"
+                else:
+                    yield _encoder.encode(_evaluate_record(index, record, trees, now, outcomes)) + b"\n"
+            index += 1
+
+    return results()
+
+
+async def _lines(chunks: AsyncIterator[bytes]) -> AsyncIterator[bytes | None]:
+    """Non-blank lines of a byte stream; None for a line over `MAX_LINE_BYTES` (skipped, never buffered whole)."""
+    pending = b""
+    skipping = False
+    async for chunk in chunks:
+        pending += chunk
+        while (end := pending.find(b"\n")) >= 0:
+            line, pending = pending[:end], pending[end + 1 :]
+            if skipping:
+                skipping = False
+            elif line.strip():
+                yield line
+        if len(pending) > MAX_LINE_BYTES and not skipping:
+            yield None
+            skipping = True
+        if skipping:
+            pending = b""
+    if pending.strip() and not skipping:
+        yield pending
 
 
 async def _criteria_of(

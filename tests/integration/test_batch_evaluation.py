@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from litestar.testing import AsyncTestClient
@@ -109,3 +110,54 @@ async def test_relative_dates_count_back_from_the_batchs_instant(client: AsyncTe
         "/v1/definitions/engaged/evaluate", json={"record": record, "as_of": "2027-03-01T00:00:00Z"}
     )
     assert single.json()["matched"] is True
+
+
+async def test_records_stream_as_ndjson_in_and_out_past_bad_lines(client: AsyncTestClient[Any]) -> None:
+    api = Api(client)
+    await glossary(api)
+    lines = [
+        json.dumps(RECORDS[0]),
+        "{not json",
+        "",
+        json.dumps([1, 2]),
+        *(json.dumps(RECORDS[1]) for _ in range(3000)),
+    ]
+    response = await client.post(
+        "/v1/evaluate/stream",
+        params={"definitions": ["lead", "mql"]},
+        content="\n".join(lines).encode(),
+        headers={"Content-Type": "application/x-ndjson", **await api.key("reader")},
+    )
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"].startswith("application/x-ndjson")
+    results = [json.loads(line) for line in response.text.splitlines()]
+    assert len(results) == 3003  # the blank line is no record
+    assert results[0]["matches"] == ["lead", "mql"]
+    assert results[1]["index"] == 1
+    assert results[1]["error"].startswith("not a JSON object")
+    assert results[2]["error"].startswith("not a JSON object")
+    assert {tuple(r["matches"]) for r in results[3:]} == {("lead",)}
+    assert [r["index"] for r in results] == list(range(3003))
+
+
+async def test_a_stream_refuses_what_it_cannot_start(client: AsyncTestClient[Any]) -> None:
+    api = Api(client)
+    await glossary(api)
+    body = json.dumps(RECORDS[0]).encode()
+    ndjson = {"Content-Type": "application/x-ndjson"}
+    as_json = await client.post(
+        "/v1/evaluate/stream", params={"definitions": "mql"}, content=body, headers={"Content-Type": "text/plain"}
+    )
+    problem(as_json, 415)
+    unknown = problem(
+        await client.post("/v1/evaluate/stream", params={"definitions": "mql,nope"}, content=body, headers=ndjson),
+        422,
+    )
+    assert unknown.errors is not None
+    assert [e.pointer for e in unknown.errors] == ["/definitions/1"]
+    bad_slug = await client.post(
+        "/v1/evaluate/stream", params={"definitions": "Not A Slug"}, content=body, headers=ndjson
+    )
+    problem(bad_slug, 422)
+    missing = await client.post("/v1/evaluate/stream", content=body, headers=ndjson)
+    assert missing.status_code in (400, 422), missing.text  # Litestar reports a missing required query parameter
