@@ -41,20 +41,26 @@ class BatchResult(msgspec.Struct, frozen=True):
     results: list[RecordResult]
 
 
+class _Criteria(msgspec.Struct, frozen=True):
+    """A definition's criteria, ready to evaluate many records."""
+
+    used: DefinitionUsed
+    tree: object
+    matches: criteria.Matcher
+
+
 def _evaluate_record(
-    index: int, record: dict[str, Any], trees: list[tuple[DefinitionUsed, object]], now: dt.datetime, outcomes: bool
+    index: int, record: dict[str, Any], prepared: list[_Criteria], now: dt.datetime, outcomes: bool
 ) -> RecordResult:
     evaluations = []
-    for used, tree in trees:
-        found = criteria.evaluate_valid(tree, record, now)
-        evaluations.append(
-            RecordEvaluation(
-                slug=used.slug,
-                version=used.version,
-                matched=found.matched,
-                outcomes=found.outcomes if outcomes else None,
-            )
-        )
+    for each in prepared:
+        used = each.used
+        if outcomes:
+            found = criteria.evaluate_valid(each.tree, record, now)
+            evaluation = RecordEvaluation(used.slug, used.version, found.matched, found.outcomes)
+        else:
+            evaluation = RecordEvaluation(used.slug, used.version, each.matches(record, now))
+        evaluations.append(evaluation)
     return RecordResult(index=index, matches=[e.slug for e in evaluations if e.matched], evaluations=evaluations)
 
 
@@ -75,7 +81,7 @@ async def evaluate_batch(
     trees = await _criteria_of(ctx, slugs, as_of, known_at)
     now = as_of or dt.datetime.now(dt.UTC)  # `within` counts back from here
     results = [_evaluate_record(index, record, trees, now, outcomes) for index, record in enumerate(records)]
-    return BatchResult(definitions=[used for used, _ in trees], results=results)
+    return BatchResult(definitions=[each.used for each in trees], results=results)
 
 
 class LineError(msgspec.Struct, frozen=True):
@@ -144,8 +150,8 @@ async def _lines(chunks: AsyncIterator[bytes]) -> AsyncIterator[bytes | None]:
 
 async def _criteria_of(
     ctx: EntryContext, slugs: list[str], as_of: dt.datetime | None, known_at: dt.datetime | None
-) -> list[tuple[DefinitionUsed, object]]:
-    found: list[tuple[DefinitionUsed, object]] = []
+) -> list[_Criteria]:
+    found: list[_Criteria] = []
     errors: list[FieldError] = []
     seen: set[str] = set()
     async with ctx.pool.acquire() as conn:
@@ -167,7 +173,9 @@ async def _criteria_of(
             version = await entries.get_version(conn, entry, number)
             if version.status not in RELEASED_STATUSES or version.content.get("criteria") is None:
                 raise Conflict(f"version {number} of {slug!r} has no criteria to evaluate")
-            found.append((DefinitionUsed(slug=slug, version=number), version.content["criteria"]))
+            tree = version.content["criteria"]
+            used = DefinitionUsed(slug=slug, version=number)
+            found.append(_Criteria(used=used, tree=tree, matches=criteria.compile_matcher(tree)))
     if errors:
         raise Invalid("some definitions cannot be evaluated", errors)
     return found

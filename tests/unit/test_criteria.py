@@ -13,6 +13,7 @@ from service.domain.criteria import (
     OPERATORS,
     Evaluation,
     RuleOutcome,
+    compile_matcher,
     ensure_valid_criteria,
     evaluate,
     validate_criteria,
@@ -583,3 +584,38 @@ def test_within_a_relative_period_counts_back_from_the_evaluations_instant() -> 
 )
 def test_new_rule_parts_are_validated_with_pointers(rule: dict[str, Any], pointer: str) -> None:
     assert [e.pointer for e in validate_criteria(rule)] == [pointer]
+
+
+rich_comparisons = st.one_of(
+    comparisons,
+    st.builds(_comparison, PATHS, st.just("starts_with"), st.text(max_size=2)),
+    st.builds(_comparison, PATHS, st.just("between"), st.tuples(st.integers(0, 5), st.integers(5, 9)).map(list)),
+    st.builds(_comparison, PATHS, st.just("within"), st.sampled_from(["P1D", "PT12H", "P30D"])),
+    st.builds(lambda field, value: {**_comparison(field, "gte", value), "type": "number"}, PATHS, st.integers(-5, 5)),
+    st.builds(
+        lambda field, value: {**_comparison(field, "eq", value), "case": "insensitive"}, PATHS, st.text(max_size=2)
+    ),
+)
+rich_trees = st.recursive(
+    rich_comparisons,
+    lambda children: (
+        st.builds(lambda xs: {"all": xs}, st.lists(children, min_size=1, max_size=3))
+        | st.builds(lambda xs: {"any": xs}, st.lists(children, min_size=1, max_size=3))
+        | st.builds(lambda x: {"not": x}, children)
+    ),
+    max_leaves=12,
+)
+rich_values = (
+    record_values
+    | st.sampled_from(["3", " 7 ", "x", "2027-02-28", "2027-03-01T11:00:00Z", "2026-01-01", "AB", "ab"])
+    | st.integers(-10, 10)
+)
+rich_records = st.dictionaries(st.sampled_from("abc"), rich_values, max_size=3)
+
+
+@given(rich_trees, rich_records)
+def test_the_compiled_matcher_gives_the_full_evaluations_verdict(
+    tree: dict[str, Any], record: dict[str, object]
+) -> None:
+    assert validate_criteria(tree) == []
+    assert compile_matcher(tree)(record, NOW) is evaluate(tree, record, now=NOW).matched
