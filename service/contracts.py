@@ -1,4 +1,5 @@
-"""The contracts on disk: `openapi/openapi.json` from the app, `schemas/*.json` from the event Structs.
+"""The contracts on disk: `openapi/openapi.json` from the app, `schemas/*.json` from the event Structs and the
+criteria grammar.
 
 Tests regenerate both in memory and fail when the committed files differ.
 """
@@ -12,6 +13,7 @@ from typing import Any
 import msgspec
 
 from service.config import Settings
+from service.domain.criteria_schema import CRITERIA_SCHEMA
 from service.domain.events import EVENT_TYPES, data_type
 
 _pretty = msgspec.json.Encoder(order="sorted")
@@ -52,6 +54,7 @@ def rendered_contracts() -> dict[str, bytes]:
     schemas = event_schemas()
     files.update({f"schemas/{name}.json": _dump(schema) for name, schema in schemas.items()})
     files["schemas/index.json"] = _dump({"event_types": sorted(schemas), "envelope": "Standard Webhooks"})
+    files["schemas/criteria.json"] = _dump(CRITERIA_SCHEMA)
     return files
 
 

@@ -29,6 +29,17 @@ class VersionFieldsPatch(msgspec.Struct, forbid_unknown_fields=True, kw_only=Tru
 VERSION_FIELDS = tuple(VersionFieldsPatch.__struct_fields__)
 
 
+Criteria = Annotated[
+    dict[str, Any],
+    msgspec.Meta(
+        description=(
+            "A qualification rule tree (docs/api.md, Criteria). Its JSON Schema: schemas/criteria.json "
+            "(https://canon.dev/schemas/criteria.json)."
+        )
+    ),
+]
+
+
 class DefinitionContent(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     """What a definition version says: prose for people, criteria for machines."""
 
@@ -38,7 +49,7 @@ class DefinitionContent(msgspec.Struct, forbid_unknown_fields=True, kw_only=True
     examples: list[ShortText] = msgspec.field(default_factory=list)
     related: list[Slug] = msgspec.field(default_factory=list)
     effective_date: dt.date | None = None
-    criteria: dict[str, Any] | None = None
+    criteria: Criteria | None = None
 
 
 class DefinitionContentPatch(VersionFieldsPatch, forbid_unknown_fields=True, kw_only=True):
@@ -50,7 +61,7 @@ class DefinitionContentPatch(VersionFieldsPatch, forbid_unknown_fields=True, kw_
     examples: list[ShortText] | msgspec.UnsetType = msgspec.UNSET
     related: list[Slug] | msgspec.UnsetType = msgspec.UNSET
     effective_date: dt.date | msgspec.UnsetType | None = msgspec.UNSET
-    criteria: dict[str, Any] | msgspec.UnsetType | None = msgspec.UNSET
+    criteria: Criteria | msgspec.UnsetType | None = msgspec.UNSET
 
 
 def validate_definition(content: DefinitionContent, pointer: str) -> list[FieldError]:

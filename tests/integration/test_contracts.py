@@ -43,7 +43,7 @@ def _operations(document: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]
 
 
 def _event_schema_files() -> list[Path]:
-    return sorted(p for p in (ROOT / "schemas").glob("*.json") if p.name != "index.json")
+    return sorted(p for p in (ROOT / "schemas").glob("*.json") if p.name not in ("index.json", "criteria.json"))
 
 
 def _first_difference(relative: str, expected: bytes) -> str:
@@ -101,6 +101,13 @@ def test_every_operation_documents_its_problem_responses(openapi: dict[str, Any]
         if not errors or any(PROBLEM_MEDIA_TYPE not in r.get("content", {}) for r in errors.values()):
             undocumented.append(f"{method} {path}")
     assert not undocumented, f"operations whose error responses are not application/problem+json: {undocumented}"
+
+
+def test_the_criteria_schema_is_a_valid_json_schema() -> None:
+    jsonschema_rs = pytest.importorskip("jsonschema_rs")
+    schema = json.loads((ROOT / "schemas" / "criteria.json").read_bytes())
+    jsonschema_rs.meta.validate(schema)
+    assert schema["$id"] == "https://canon.dev/schemas/criteria.json"
 
 
 def test_the_index_lists_exactly_the_event_schemas() -> None:
