@@ -268,10 +268,22 @@ def entry_router(spec: KindSpec, extra: list[Any] | None = None) -> Router:  # n
         request: HttpRequest,
         principal: Caller,
         slug: SlugPath,
-        from_version: Annotated[int, QueryParameter(name="from", ge=1, le=1_000_000)],
-        to_version: Annotated[int, QueryParameter(name="to", ge=1, le=1_000_000)],
+        from_version: Annotated[int | None, QueryParameter(name="from", ge=1, le=1_000_000)] = None,
+        to_version: Annotated[int | None, QueryParameter(name="to", ge=1, le=1_000_000)] = None,
+        from_as_of: Annotated[
+            str | None, QueryParameter(max_length=64, description="Instead of `from`: the version in effect then.")
+        ] = None,
+        to_as_of: Annotated[
+            str | None, QueryParameter(max_length=64, description="Instead of `to`: the version in effect then.")
+        ] = None,
     ) -> VersionDiff:
-        return await reads.diff(entry_context(request, spec), principal, slug, from_version, to_version)
+        return await reads.diff(
+            entry_context(request, spec),
+            principal,
+            slug,
+            reads.VersionChoice(from_version, parse_as_of(from_as_of, "from_as_of"), "from"),
+            reads.VersionChoice(to_version, parse_as_of(to_as_of, "to_as_of"), "to"),
+        )
 
     async def dependents(request: HttpRequest, principal: Caller, slug: SlugPath) -> reads.DependentsOut:
         return await reads.dependents(entry_context(request, spec), principal, slug)
@@ -334,7 +346,7 @@ def entry_router(spec: KindSpec, extra: list[Any] | None = None) -> Router:  # n
             one + "/diff",
             responses=READS,
             operation_id=f"diff_{name}",
-            summary="Field and line changes between two versions",
+            summary="Field and line changes between two versions (by number, or those in effect at two dates)",
         )(diff),
         get(
             one + "/dependents",

@@ -132,9 +132,36 @@ async def _visible_contents(
     return visible
 
 
-async def diff(ctx: EntryContext, principal: Principal, slug: str, from_version: int, to_version: int) -> VersionDiff:
-    contents = await _visible_contents(ctx, principal, slug, [from_version, to_version])
-    return diff_content(contents[from_version], contents[to_version], from_version=from_version, to_version=to_version)
+class VersionChoice(msgspec.Struct, frozen=True):
+    """One side of a diff: a version number, or the instant whose version in effect is meant."""
+
+    number: int | None
+    as_of: dt.datetime | None
+    name: str  # the query parameter: `from` or `to`
+
+
+async def diff(
+    ctx: EntryContext, principal: Principal, slug: str, before: VersionChoice, after: VersionChoice
+) -> VersionDiff:
+    numbers = [await _chosen(ctx, slug, side) for side in (before, after)]
+    contents = await _visible_contents(ctx, principal, slug, numbers)
+    return diff_content(contents[numbers[0]], contents[numbers[1]], from_version=numbers[0], to_version=numbers[1])
+
+
+async def _chosen(ctx: EntryContext, slug: str, side: VersionChoice) -> int:
+    if (side.number is None) == (side.as_of is None):
+        raise Invalid(
+            f"give either {side.name} (a version) or {side.name}_as_of (a date)",
+            [FieldError(side.name, f"one of {side.name} and {side.name}_as_of", "query")],
+        )
+    if side.number is not None:
+        return side.number
+    async with ctx.pool.acquire() as conn:
+        found = await entries.find_entry(conn, ctx.spec.name, slug)
+        number = await version_in_effect(conn, found, side.as_of, None)
+    if number is None:
+        raise NotFound(f"{ctx.spec.name} {slug!r} had no version in effect at {side.name}_as_of")
+    return number
 
 
 class EvaluationResult(msgspec.Struct, frozen=True):

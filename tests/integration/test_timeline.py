@@ -211,3 +211,23 @@ async def test_retirement_ends_the_timeline_for_reads_as_of_a_later_date(client:
     assert "retired" in (problem(later, 410).detail or "")
     # The entry itself still reads, saying it is retired.
     assert decoded(await client.get("/v1/definitions/mql")).retired is True
+
+
+async def test_a_diff_between_the_versions_in_effect_at_two_dates(client: AsyncTestClient[Any]) -> None:
+    api = Api(client)
+    await api.published("mql")
+    march = dt.datetime.now(dt.UTC).isoformat()
+    await asyncio.sleep(0.01)
+    await start_version(api, "mql")
+    await edit_draft(api, "mql", 2, {"summary": "Sharper."})
+    await api.publish_through_review("mql", 2)
+    now = dt.datetime.now(dt.UTC).isoformat()
+    response = await client.get("/v1/definitions/mql/diff", params={"from_as_of": march, "to_as_of": now})
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert (body["from_version"], body["to_version"]) == (1, 2)
+    assert [c["field"] for c in body["changes"]] == ["summary"]
+    mixed = await client.get("/v1/definitions/mql/diff", params={"from": 1, "to_as_of": now})
+    assert (mixed.json()["from_version"], mixed.json()["to_version"]) == (1, 2)
+    for params in ({"to": 2}, {"from": 1, "from_as_of": march, "to": 2}, {"from_as_of": "2000-01-01", "to": 2}):
+        problem(await client.get("/v1/definitions/mql/diff", params=params), 404 if "2000" in str(params) else 422)
