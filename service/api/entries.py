@@ -285,8 +285,16 @@ def entry_router(spec: KindSpec, extra: list[Any] | None = None) -> Router:  # n
             reads.VersionChoice(to_version, parse_as_of(to_as_of, "to_as_of"), "to"),
         )
 
-    async def dependents(request: HttpRequest, principal: Caller, slug: SlugPath) -> reads.DependentsOut:
-        return await reads.dependents(entry_context(request, spec), principal, slug)
+    async def dependents(
+        request: HttpRequest, principal: Caller, slug: SlugPath, as_of: AsOf = None, known_at: KnownAt = None
+    ) -> reads.DependentsOut:
+        return await reads.dependents(
+            entry_context(request, spec),
+            principal,
+            slug,
+            as_of=parse_as_of(as_of),
+            known_at=parse_as_of(known_at, "known_at"),
+        )
 
     one = "/{slug:str}"
     version_path = one + "/versions/{number:int}"

@@ -389,20 +389,40 @@ class Dependent(msgspec.Struct, frozen=True):
     cited_version: int
 
 
-async def dependents(conn: Connection, kind: str, slug: str, *, limit: int) -> list[Dependent]:
-    """Entries whose current version (or latest, if never published) cites `kind`/`slug`, oldest citation first."""
+async def dependents(
+    conn: Connection,
+    kind: str,
+    slug: str,
+    *,
+    limit: int,
+    before: dt.datetime | None = None,
+    known_before: dt.datetime | None = None,
+) -> list[Dependent]:
+    """Entries whose current version (or latest, if never published) cites `kind`/`slug`, oldest citation first.
+    With `before` (and `known_before`): whose version in effect just before then, as recorded by then, cites it
+    (the timeline rule, as in `entry_views`), among entries not retired by then."""
     rows = await conn.fetch(
-        """SELECT e.kind, e.slug, e.title, v.number AS version, v.status, (ref ->> 'version')::int AS cited_version
+        """SELECT e.kind, e.slug, v.title, v.number AS version, v.status, (ref ->> 'version')::int AS cited_version
            FROM entries e
-           JOIN versions v ON v.entry_id = e.id AND v.number = coalesce(e.current_version, e.latest_version)
+           JOIN versions v ON v.entry_id = e.id AND v.number = CASE
+               WHEN $4::timestamptz IS NULL AND $5::timestamptz IS NULL
+                   THEN coalesce(e.current_version, e.latest_version)
+               ELSE (SELECT x.number FROM versions x
+                     WHERE x.entry_id = e.id AND x.status IN ('published', 'superseded')
+                       AND x.effective_from < coalesce($4::timestamptz, now())
+                       AND ($5::timestamptz IS NULL OR x.published_at < $5::timestamptz)
+                     ORDER BY x.published_at DESC, x.number DESC LIMIT 1) END
            CROSS JOIN LATERAL jsonb_array_elements(v.content -> 'references') ref
            WHERE (v.content -> 'references')
                  @> jsonb_build_array(jsonb_build_object('kind', $1::text, 'slug', $2::text))
-             AND ref ->> 'kind' = $1 AND ref ->> 'slug' = $2 AND e.retired_at IS NULL
+             AND ref ->> 'kind' = $1 AND ref ->> 'slug' = $2
+             AND (e.retired_at IS NULL OR ($4::timestamptz IS NOT NULL AND e.retired_at >= $4::timestamptz))
            ORDER BY (ref ->> 'version')::int, e.kind, e.slug
            LIMIT $3""",
         kind,
         slug,
         limit,
+        before,
+        known_before,
     )
     return [Dependent(**dict(r)) for r in rows]

@@ -335,12 +335,23 @@ class DependentsOut(msgspec.Struct, frozen=True):
 MAX_DEPENDENTS = 1000
 
 
-async def dependents(ctx: EntryContext, principal: Principal, slug: str) -> DependentsOut:
-    """The messages and assets citing this entry, and whether each cites its current version."""
+async def dependents(
+    ctx: EntryContext,
+    principal: Principal,
+    slug: str,
+    *,
+    as_of: dt.datetime | None = None,
+    known_at: dt.datetime | None = None,
+) -> DependentsOut:
+    """The messages and assets citing this entry, and whether each cites its current version; with `as_of` (and
+    `known_at`), those whose version then in effect cited it, against this entry's version then in effect."""
+    timed = as_of is not None or known_at is not None
     async with ctx.pool.acquire() as conn:
         found = await entries.find_entry(conn, ctx.spec.name, slug)
-        rows = await entries.dependents(conn, ctx.spec.name, slug, limit=MAX_DEPENDENTS)
-    current = found.current_version
+        rows = await entries.dependents(
+            conn, ctx.spec.name, slug, limit=MAX_DEPENDENTS, before=as_of, known_before=known_at
+        )
+        current = await version_in_effect(conn, found, as_of, known_at) if timed else found.current_version
     items = [
         DependentOut(
             kind=row.kind,
@@ -354,4 +365,5 @@ async def dependents(ctx: EntryContext, principal: Principal, slug: str) -> Depe
         for row in rows
         if principal.sees_unreleased() or row.status in RELEASED_STATUSES
     ]
+    # `current_version`: the version in effect at the time asked about (now, or `as_of`).
     return DependentsOut(kind=found.kind, slug=found.slug, current_version=current, items=items)

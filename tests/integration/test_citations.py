@@ -3,6 +3,8 @@ its dependents and says which ones cite an outdated version, in the API and in i
 
 from __future__ import annotations
 
+import asyncio
+import datetime as dt
 from typing import Any
 
 from litestar.testing import AsyncTestClient
@@ -187,3 +189,21 @@ async def test_dependents_of_unknown_entries_and_of_entries_nobody_cites(client:
     # Messages have a dependents route too (the route is shared by every kind).
     await create_entry(api, "messages", message_body())
     assert (await client.get("/v1/messages/why-canon/dependents")).json()["items"] == []
+
+
+async def test_dependents_as_of_a_date_use_the_versions_then_in_effect(client: AsyncTestClient[Any]) -> None:
+    api = Api(client)
+    await api.published("mql")
+    await create_entry(api, "messages", message_body(references=[{"slug": "mql"}]))
+    await publish_entry(api, "messages", "why-canon")
+    before_v2 = dt.datetime.now(dt.UTC).isoformat()
+    await asyncio.sleep(0.01)
+    await start_version(api, "mql")
+    await api.publish_through_review("mql", 2)
+    now = (await client.get("/v1/definitions/mql/dependents")).json()
+    assert (now["current_version"], [(d["slug"], d["stale"]) for d in now["items"]]) == (2, [("why-canon", True)])
+    then = (await client.get("/v1/definitions/mql/dependents", params={"as_of": before_v2})).json()
+    assert (then["current_version"], [(d["slug"], d["stale"]) for d in then["items"]]) == (1, [("why-canon", False)])
+    long_ago = (await client.get("/v1/definitions/mql/dependents", params={"as_of": "2000-01-01"})).json()
+    assert (long_ago["current_version"], long_ago["items"]) == (None, [])
+    problem(await client.get("/v1/definitions/mql/dependents", params={"as_of": "soon"}), 422)
