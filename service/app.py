@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import re
 from collections.abc import AsyncIterator, Callable, Coroutine
 from contextlib import asynccontextmanager
 from typing import Any
@@ -131,6 +132,28 @@ async def _require_json(request: Request[Any, Any, Any]) -> None:
         raise HTTPException(
             status_code=415, detail=f"send JSON bodies as application/json (got {media_type or 'no Content-Type'})"
         )
+    if nested_deeper_than(await request.body(), MAX_JSON_DEPTH):
+        # Refused before decoding: a deeply nested document would exhaust the decoder's recursion.
+        raise HTTPException(status_code=400, detail=f"JSON nested deeper than {MAX_JSON_DEPTH} levels")
+
+
+MAX_JSON_DEPTH = 64
+_JSON_STRINGS = re.compile(rb'"(?:[^"\\]|\\.)*"')
+_JSON_BRACKETS = re.compile(rb"[\[\]{}]")
+
+
+def nested_deeper_than(body: bytes, limit: int) -> bool:
+    """Whether the JSON text `body` opens more than `limit` arrays and objects inside each other (brackets inside
+    strings do not count). Linear in the body's size; never decodes it."""
+    depth = 0
+    for bracket in _JSON_BRACKETS.finditer(_JSON_STRINGS.sub(b"", body)):
+        if bracket.group() in (b"[", b"{"):
+            depth += 1
+            if depth > limit:
+                return True
+        else:
+            depth -= 1
+    return False
 
 
 def openapi_config() -> OpenAPIConfig:

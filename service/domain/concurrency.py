@@ -10,12 +10,14 @@ def etag(revision: int) -> str:
 
 
 def check_if_match(if_match: str | None, revision: int, *, required: bool) -> None:
-    """RFC 9110 If-Match with strong comparison: absent and required is 428, stale is 412."""
-    if if_match is None:
-        if required:
-            raise PreconditionRequired("this write needs an If-Match header with the entry's current ETag")
+    """RFC 9110 If-Match with strong comparison: absent and required is 428, stale is 412. Where the ETag is
+    required (edits), `*` does not stand for it: it would say "whatever the entry is now", the lost update the
+    requirement exists to prevent."""
+    candidates = [] if if_match is None else [tag.strip() for tag in if_match.split(",")]
+    if required and all(tag == "*" for tag in candidates):
+        raise PreconditionRequired("this write needs an If-Match header with the entry's current ETag (not *)")
+    if not candidates:
         return
-    candidates = [tag.strip() for tag in if_match.split(",")]
     if "*" in candidates or etag(revision) in candidates:
         return
     raise PreconditionFailed(f"the entry has changed since that ETag was issued; its current ETag is {etag(revision)}")

@@ -358,3 +358,32 @@ async def test_nul_characters_are_422_not_500(
     found = full_problem(await shared.request(method, path, **kwargs), 422, "invalid")
     assert found.detail == "text must not contain the NUL character (U+0000)"
     assert (await shared.get("/v1/definitions/nul")).status_code == 404
+
+
+async def test_json_nested_too_deeply_is_400_before_any_work_with_or_without_a_key(
+    client: AsyncTestClient[Any],
+) -> None:
+    deep = b"[" * 1000 + b"]" * 1000
+    for headers in ({"Content-Type": "application/json"}, {"Content-Type": "application/json", "Authorization": ""}):
+        response = await client.post("/v1/definitions", content=deep, headers=headers)
+        found = full_problem(response, 400)
+        assert "nested deeper than 64 levels" in (found.detail or "")
+    inside_a_string = {"slug": "deep", "title": "[" * 150, "owners": ["sales"]}
+    accepted = await client.post("/v1/definitions", json=inside_a_string)
+    assert accepted.status_code == 201, accepted.text
+
+
+async def test_if_match_star_does_not_stand_for_the_etag_an_edit_needs(client: AsyncTestClient[Any]) -> None:
+    api = Api(client)
+    await api.create("mql")
+    author = await api.key("editor", "revops", "author")
+    for star in ("*", " * ", "*, *"):
+        refused = await client.patch(
+            "/v1/definitions/mql/versions/1", json={"summary": "Blind."}, headers={**author, "If-Match": star}
+        )
+        assert "not *" in (full_problem(refused, 428).detail or "")
+    unchanged = await client.get("/v1/definitions/mql", params={"version": 1})
+    assert unchanged.json()["version"]["content"]["summary"] == "A lead worth a sales conversation."
+    # Where If-Match is optional, `*` keeps its meaning (the entry exists).
+    submitted = await client.post("/v1/definitions/mql/versions/1/submit", headers={**author, "If-Match": "*"})
+    assert submitted.status_code == 200, submitted.text

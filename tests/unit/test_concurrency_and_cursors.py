@@ -8,11 +8,14 @@ from service.domain.errors import Invalid, PreconditionFailed, PreconditionRequi
 from service.domain.events import event_type_to_sql_like, matches_type, valid_type_pattern
 
 
-def test_if_match_accepts_the_current_tag_a_list_or_star() -> None:
+def test_if_match_accepts_the_current_tag_a_list_or_star_where_it_is_optional() -> None:
     check_if_match('"7"', 7, required=True)
     check_if_match('"3", "7"', 7, required=True)
-    check_if_match("*", 7, required=True)
+    check_if_match('*, "7"', 7, required=True)
+    check_if_match("*", 7, required=False)
     check_if_match(None, 7, required=False)
+    with pytest.raises(PreconditionRequired, match="not \\*"):
+        check_if_match("*", 7, required=True)
 
 
 def test_if_match_missing_is_428_and_stale_is_412() -> None:
