@@ -36,5 +36,6 @@ SET (title, tags, owners, required_teams) = (
     SELECT v.title, v.tags, v.owners, v.required_teams FROM versions v
     WHERE v.entry_id = e.id AND v.number = coalesce(e.current_version, e.latest_version));
 
--- The worker asks every second which scheduled versions have come due.
-CREATE INDEX versions_scheduled ON versions (effective_from) WHERE status = 'published';
+-- The worker asks every second which scheduled versions have come due: only versions in effect after their
+-- publication are in this index, not every current version.
+CREATE INDEX versions_scheduled ON versions (effective_from) WHERE status = 'published' AND effective_from > published_at;

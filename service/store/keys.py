@@ -118,8 +118,17 @@ async def active_by_hash(conn: Connection, secret_hash: bytes) -> ActiveKey | No
     return None if row is None else ActiveKey(**dict(row))
 
 
+TOUCH_EVERY = dt.timedelta(minutes=1)
+
+
+def stale_use(last_used_at: dt.datetime | None) -> bool:
+    """Whether `last_used_at` is old enough to be written again: at most once a minute per key, since this runs on
+    the request path (each resolution the key cache misses)."""
+    return last_used_at is None or last_used_at < dt.datetime.now(dt.UTC) - TOUCH_EVERY
+
+
 async def touch(conn: Connection, key_id: UUID) -> None:
-    """Record that a key was used (at most once a minute per key: this runs on the request path)."""
+    """Record that a key was used (the condition keeps concurrent replicas from writing it twice a minute)."""
     await conn.execute(
         """UPDATE api_keys SET last_used_at = now()
            WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')""",

@@ -52,10 +52,11 @@ class Due(msgspec.Struct, frozen=True):
 
 
 async def due(conn: Connection, *, limit: int) -> list[Due]:
-    """Entries whose timeline has moved on without a write: a scheduled version whose instant has come."""
+    """Entries whose timeline has moved on without a write: a scheduled version (in effect only after its publication)
+    whose instant has come. Every other change of the version in effect happens at a write, which settles it."""
     rows = await conn.fetch(
         """SELECT DISTINCT e.kind, e.slug FROM versions v JOIN entries e ON e.id = v.entry_id
-           WHERE v.status = 'published' AND v.effective_from <= now()
+           WHERE v.status = 'published' AND v.effective_from > v.published_at AND v.effective_from <= now()
              AND v.number IS DISTINCT FROM e.current_version
            LIMIT $1""",
         limit,

@@ -318,10 +318,9 @@ async def download(
         raise Invalid(f"give either version or {name}, not both", [FieldError(name, "conflicts with version", "query")])
     async with ctx.entries.pool.acquire() as conn:
         entry = await entries.find_entry(conn, ctx.entries.spec.name, slug)
-        timed = as_of is not None or known_at is not None
-        number = version or (await version_in_effect(conn, entry, as_of, known_at) if timed else entry.current_version)
+        number = version or await version_in_effect(conn, entry, as_of, known_at)
         if number is None:
-            when = "then" if timed else "yet"
+            when = "yet" if as_of is None and known_at is None else "then"
             raise NotFound(f"asset {slug!r} has no published version in effect {when}; ask for a specific ?version=N")
         row = await entries.get_version(conn, entry, number)
     if not principal.sees_unreleased() and row.status not in RELEASED_STATUSES:

@@ -489,7 +489,10 @@ _JUST_BEFORE = dt.timedelta(microseconds=1)
 async def version_in_effect(
     conn: Connection, entry: EntryRecord, as_of: dt.datetime | None, known_at: dt.datetime | None
 ) -> int | None:
-    """The number of the version in effect at `as_of` (default: now) as recorded at `known_at` (default: all)."""
+    """The number of the version in effect at `as_of` (default: now) as recorded at `known_at` (default: all).
+    Now, with everything recorded, that is the current version the timeline keeps on the entry."""
+    if as_of is None and known_at is None:
+        return entry.current_version
     moment = as_of - _JUST_BEFORE if as_of is not None else await timelines.now(conn)
     recorded_by = None if known_at is None else known_at - _JUST_BEFORE
     chosen = in_effect(await timelines.released(conn, entry.id), moment, recorded_by)

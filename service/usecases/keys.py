@@ -175,7 +175,7 @@ class KeyResolver:
             return await self._sign_in(self._oidc, digest, secret, now)
         async with self._pool.acquire() as conn:
             record = await keys.active_by_hash(conn, digest)
-            if record is not None:
+            if record is not None and keys.stale_use(record.last_used_at):
                 await keys.touch(conn, record.key_id)
         principal = (
             None

@@ -345,13 +345,12 @@ async def dependents(
 ) -> DependentsOut:
     """The messages and assets citing this entry, and whether each cites its current version; with `as_of` (and
     `known_at`), those whose version then in effect cited it, against this entry's version then in effect."""
-    timed = as_of is not None or known_at is not None
     async with ctx.pool.acquire() as conn:
         found = await entries.find_entry(conn, ctx.spec.name, slug)
         rows = await entries.dependents(
             conn, ctx.spec.name, slug, limit=MAX_DEPENDENTS, before=as_of, known_before=known_at
         )
-        current = await version_in_effect(conn, found, as_of, known_at) if timed else found.current_version
+        current = await version_in_effect(conn, found, as_of, known_at)
     items = [
         DependentOut(
             kind=row.kind,

@@ -107,6 +107,12 @@ async def test_every_protected_route_demands_a_key(client: AsyncTestClient[Any])
         ("GET", "/v1/keys"),
         ("POST", "/v1/keys"),
         ("DELETE", f"/v1/keys/{uuid.uuid4()}"),
+        ("GET", "/v1/me"),
+        ("GET", "/v1/people"),
+        ("POST", "/v1/people"),
+        ("PATCH", "/v1/people/someone@acme.example"),
+        ("POST", "/v1/evaluate"),
+        ("POST", "/v1/evaluate/stream?definitions=mql"),
     ]
     for method, path in routes:
         response = await client.request(method, path)

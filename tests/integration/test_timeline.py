@@ -168,7 +168,8 @@ async def test_a_worker_started_after_the_instant_catches_up(
     client: AsyncTestClient[Any], settings: Settings, hook_pool: Pool, database_url: str
 ) -> None:
     await schedule_v2(Api(client), days_from_today(1))
-    await move_v2_instant(database_url, "now() - interval '1 hour'")
+    # Its instant passed while no worker ran (just after its publication: an instant comes after the publish).
+    await move_v2_instant(database_url, "published_at + interval '1 millisecond'")
     assert decoded(await client.get("/v1/definitions/mql")).current_version == 1  # nobody has settled it yet
     async with running_worker(hook_pool, settings):
         await wait_until_current(client, 2)
