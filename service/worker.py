@@ -27,7 +27,7 @@ log = logging.getLogger(__name__)
 
 CHANNEL = "canon_events"
 BATCH = 500
-HELD_BACK_FIRST_RECHECK = 0.005  # seconds; doubles while the feed stays held back
+HELD_BACK_FIRST_RECHECK = 0.005  # seconds; doubles while events stay held back
 HELD_BACK_LAST_RECHECK = 0.25
 
 
@@ -201,7 +201,7 @@ class _ConsumerLoop:
             self._wake.clear()
             await drain(self._pool, self._consumer)
             async with self._pool.acquire() as conn:
-                held = await events.held_back(conn, self._consumer.name)
+                held = await events.unhandled(conn, self._consumer.name)
             # An event that committed behind an older, still running transaction was announced while the feed
             # could not show it yet; nobody will announce it again, so look back soon instead of after the sweep.
             wait = recheck if held else self._sweep

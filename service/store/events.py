@@ -99,18 +99,19 @@ async def feed(
     return FeedPage(events=found, scanned_to=head if len(found) < limit else None)
 
 
-async def held_back(conn: Connection, consumer: str) -> bool:
-    """Whether events past `consumer`'s position have committed but are still hidden from the feed because an
-    older transaction is running: no further notification will come for them, so the consumer should look again
-    soon rather than wait for its sweep."""
-    held: bool = await conn.fetchval(
+async def unhandled(conn: Connection, consumer: str) -> bool:
+    """Whether committed events lie past `consumer`'s position. Asked right after a drain, yes means they were
+    hidden from it by an older transaction that was still running then (and may have ended since): no further
+    notification will come for them, so the consumer should look again soon rather than wait for its sweep.
+    Judged in a snapshot of its own, not the drain's: a test against the horizon here would miss an event whose
+    older transaction ended between the two (and leave it to the sweep)."""
+    waiting: bool = await conn.fetchval(
         """SELECT EXISTS (
                SELECT 1 FROM events e JOIN consumer_offsets o ON o.name = $1
-               WHERE (e.txid, e.id) > (o.txid, o.event_id)
-                 AND e.txid >= pg_snapshot_xmin(pg_current_snapshot()))""",
+               WHERE (e.txid, e.id) > (o.txid, o.event_id))""",
         consumer,
     )
-    return held
+    return waiting
 
 
 async def head(conn: Connection) -> tuple[int, int]:

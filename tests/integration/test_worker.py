@@ -254,7 +254,7 @@ async def test_the_worker_looks_again_when_an_older_transaction_held_back_a_noti
         await tx.start()
         await older.fetchval("SELECT pg_current_xact_id()")  # holds the feed's horizon, writes no event
         [event] = await add_events(pool, 1)  # committed and announced while the feed cannot show it
-        assert await events.held_back(conn, consumer.name) is True
+        assert await events.unhandled(conn, consumer.name) is True
         await asyncio.sleep(0.2)
         assert consumer.seen == []
         await tx.commit()  # no event, so no notification: only the worker's own re-check finds it
@@ -262,7 +262,25 @@ async def test_the_worker_looks_again_when_an_older_transaction_held_back_a_noti
         while consumer.seen != [event]:
             assert time.monotonic() - released < 2.0, "the held-back event waited for the 60 s sweep"
             await asyncio.sleep(0.01)
-        assert await events.held_back(conn, consumer.name) is False
+        assert await events.unhandled(conn, consumer.name) is False
+
+
+async def test_an_event_that_became_visible_after_the_drain_still_calls_for_a_look(pool: Pool) -> None:
+    """The race behind a lost 5 s: the drain runs while an older transaction hides the event, that transaction
+    ends before the consumer asks whether to look again, and the event must still count as waiting."""
+    consumer = Recorder()
+    async with pool.acquire() as older, pool.acquire() as conn:
+        tx = older.transaction()
+        await tx.start()
+        await older.fetchval("SELECT pg_current_xact_id()")
+        [event] = await add_events(pool, 1)
+        assert await drain(pool, consumer) == 0
+        await tx.commit()
+        assert await events.unhandled(conn, consumer.name) is True
+    assert await drain(pool, consumer) == 1
+    assert consumer.seen == [event]
+    async with pool.acquire() as conn:
+        assert await events.unhandled(conn, consumer.name) is False
 
 
 async def test_the_worker_wakes_on_notify(pool: Pool, client: AsyncTestClient[Any]) -> None:
