@@ -29,7 +29,7 @@ from service.webhooks import policy
 from service.webhooks.dispatcher import Dispatcher, DispatchSettings, FanOut
 from service.webhooks.network import Networks
 from service.webhooks.sender import HttpSender
-from service.worker import Periodic, Worker, default_consumers
+from service.worker import Periodic, Worker
 
 IO_THREADS = 32
 
@@ -163,7 +163,7 @@ def build_worker(services: Services, metrics: CanonMetrics | None = None) -> Wor
     extraction = AssetTextExtraction(services.pool, services.blobs, on_extracted=index_extracted)
     return Worker(
         services.pool,
-        [*default_consumers(), FanOut(services.pool), SearchSync(services.search, settings.public_url)],
+        [FanOut(services.pool), SearchSync(services.search, settings.public_url)],
         periodic=[
             # Scheduled versions take effect within a second or so of their instant, also after a restart.
             Periodic("timeline", 1.0, activate_scheduled),

@@ -232,8 +232,3 @@ async def run_until_stopped(work: Awaitable[None], stop: asyncio.Event, grace_se
         await task
     finally:
         stopped.cancel()
-
-
-def default_consumers() -> list[Consumer]:
-    """The consumers every worker runs. Webhook delivery and search sync register here."""
-    return []
