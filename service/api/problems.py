@@ -10,13 +10,7 @@ import asyncpg
 import msgspec
 from asyncpg.exceptions import CharacterNotInRepertoireError, UntranslatableCharacterError
 from litestar import Request, Response
-from litestar.exceptions import (
-    ClientException,
-    HTTPException,
-    NotAuthorizedException,
-    PermissionDeniedException,
-    ValidationException,
-)
+from litestar.exceptions import ClientException, HTTPException, ValidationException
 from litestar.exceptions import (
     NotFoundException as LitestarNotFound,
 )
@@ -169,8 +163,6 @@ def http_error_handler(request: Request[Any, Any, Any], exc: Exception) -> Respo
         detail = f"the body is not valid JSON: {exc.detail}"
     elif isinstance(exc, LitestarNotFound) and detail == "Not Found":
         detail = f"no resource at {request.url.path}"
-    elif isinstance(exc, NotAuthorizedException | PermissionDeniedException):
-        detail = exc.detail
     headers = dict(exc.headers or {})
     if status == 401:
         headers.setdefault("WWW-Authenticate", 'Bearer realm="canon"')
