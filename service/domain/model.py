@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 import re
 from collections.abc import Iterable
-from typing import Annotated, Literal
+from typing import Annotated
 from uuid import UUID
 
 import msgspec
@@ -42,9 +42,24 @@ PersonName = Annotated[str, msgspec.Meta(min_length=1, max_length=200, pattern=r
 
 SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$")
 
-VersionStatus = Literal["draft", "in_review", "approved", "published", "superseded"]
-OPEN_STATUSES: frozenset[str] = frozenset({"draft", "in_review", "approved"})
-RELEASED_STATUSES: frozenset[str] = frozenset({"published", "superseded"})
+
+class VersionStatus(enum.StrEnum):
+    """Where a version stands in its lifecycle (`service/domain/lifecycle.py`): the text `versions.status` holds.
+    SQL names a status through `service/store/statuses.py`, built from these, never by a literal of its own."""
+
+    draft = "draft"
+    in_review = "in_review"
+    approved = "approved"
+    published = "published"
+    superseded = "superseded"
+
+
+# Still being worked on: an entry has at most one such version.
+OPEN_STATUSES = frozenset({VersionStatus.draft, VersionStatus.in_review, VersionStatus.approved})
+# Submitted for review: awaiting, or holding, the approval of every team it needs.
+SUBMITTED_STATUSES = frozenset({VersionStatus.in_review, VersionStatus.approved})
+# Released: what readers may see.
+RELEASED_STATUSES = frozenset({VersionStatus.published, VersionStatus.superseded})
 
 
 class Role(enum.StrEnum):

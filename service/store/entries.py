@@ -11,6 +11,7 @@ import msgspec
 
 from service.domain.errors import Conflict, NotFound
 from service.domain.lifecycle import Approval
+from service.store import statuses
 from service.store.database import Connection
 
 
@@ -182,7 +183,7 @@ async def get_version(conn: Connection, entry: EntryRecord, number: int) -> Vers
 
 async def open_version(conn: Connection, entry_id: UUID) -> VersionRecord | None:
     row = await conn.fetchrow(
-        f"SELECT {_VERSION_COLUMNS} FROM versions WHERE entry_id = $1 AND status IN ('draft', 'in_review', 'approved')",
+        f"SELECT {_VERSION_COLUMNS} FROM versions WHERE entry_id = $1 AND status IN {statuses.OPEN}",
         entry_id,
     )
     return None if row is None else _version(row)
@@ -201,9 +202,10 @@ async def insert_version(
     based_on: int | None,
 ) -> None:
     await conn.execute(
-        """INSERT INTO versions (entry_id, number, status, content, author, author_key, author_id, based_on,
+        f"""INSERT INTO versions (entry_id, number, status, content, author, author_key, author_id, based_on,
                                  expires_at, title, tags, owners, required_teams)
-           VALUES ($1, $2, 'draft', $3, $4, $5, $6, $7, ($3::jsonb ->> 'expires_at')::timestamptz, $8, $9, $10, $11)""",
+           VALUES ($1, $2, {statuses.DRAFT}, $3, $4, $5, $6, $7, ($3::jsonb ->> 'expires_at')::timestamptz,
+                   $8, $9, $10, $11)""",
         entry_id,
         number,
         content,
@@ -278,9 +280,9 @@ async def set_status(
 ) -> None:
     """Move a version to `status`, stamping the time of the step it takes."""
     await conn.execute(
-        """UPDATE versions SET status = $3, updated_at = now(),
-                  review_comment = CASE WHEN $3 = 'draft' THEN $4 ELSE review_comment END,
-                  submitted_at = CASE WHEN $3 IN ('in_review', 'approved') AND submitted_at IS NULL
+        f"""UPDATE versions SET status = $3, updated_at = now(),
+                  review_comment = CASE WHEN $3 = {statuses.DRAFT} THEN $4 ELSE review_comment END,
+                  submitted_at = CASE WHEN $3 IN {statuses.SUBMITTED} AND submitted_at IS NULL
                                       THEN now() ELSE submitted_at END
            WHERE entry_id = $1 AND number = $2""",
         entry_id,
@@ -294,7 +296,7 @@ async def mark_published(conn: Connection, entry_id: UUID, number: int, effectiv
     """Release version `number` now, in effect from `effective_date` (00:00 UTC; in the past too) or from now; return
     its effective instant. Which version is current follows from the timeline (`service/store/timeline.py`)."""
     effective: dt.datetime = await conn.fetchval(
-        """UPDATE versions SET status = 'published', published_at = now(), updated_at = now(),
+        f"""UPDATE versions SET status = {statuses.PUBLISHED}, published_at = now(), updated_at = now(),
                   effective_from = coalesce($3::date::timestamp AT TIME ZONE 'UTC', now())
            WHERE entry_id = $1 AND number = $2 RETURNING effective_from""",
         entry_id,
@@ -402,13 +404,13 @@ async def dependents(
     With `before` (and `known_before`): whose version in effect just before then, as recorded by then, cites it
     (the timeline rule, as in `entry_views`), among entries not retired by then."""
     rows = await conn.fetch(
-        """SELECT e.kind, e.slug, v.title, v.number AS version, v.status, (ref ->> 'version')::int AS cited_version
+        f"""SELECT e.kind, e.slug, v.title, v.number AS version, v.status, (ref ->> 'version')::int AS cited_version
            FROM entries e
            JOIN versions v ON v.entry_id = e.id AND v.number = CASE
                WHEN $4::timestamptz IS NULL AND $5::timestamptz IS NULL
                    THEN coalesce(e.current_version, e.latest_version)
                ELSE (SELECT x.number FROM versions x
-                     WHERE x.entry_id = e.id AND x.status IN ('published', 'superseded')
+                     WHERE x.entry_id = e.id AND x.status IN {statuses.RELEASED}
                        AND x.effective_from < coalesce($4::timestamptz, now())
                        AND ($5::timestamptz IS NULL OR x.published_at < $5::timestamptz)
                      ORDER BY x.published_at DESC, x.number DESC LIMIT 1) END

@@ -12,14 +12,16 @@ import datetime as dt
 import msgspec
 
 from service.domain.errors import Gone, NotFound
+from service.domain.model import RELEASED_STATUSES
+from service.store import statuses
 from service.store.database import Connection
 
 _APPROVALS = """coalesce((SELECT json_agg(json_build_object('team', a.team, 'approver', a.approver,
         'comment', a.comment, 'approved_at', a.approved_at) ORDER BY a.team)
     FROM approvals a WHERE a.entry_id = v.entry_id AND a.number = v.number), '[]'::json)"""
 
-_PENDING = """coalesce((SELECT json_agg(t ORDER BY t) FROM unnest(v.review_teams) t
-    WHERE v.status IN ('in_review', 'approved')
+_PENDING = f"""coalesce((SELECT json_agg(t ORDER BY t) FROM unnest(v.review_teams) t
+    WHERE v.status IN {statuses.SUBMITTED}
       AND NOT EXISTS (SELECT 1 FROM approvals a WHERE a.entry_id = v.entry_id AND a.number = v.number
                       AND a.team = t)), '[]'::json)"""
 
@@ -31,22 +33,25 @@ VERSION_JSON = f"""json_build_object('number', v.number, 'status', v.status, 'au
     'published_at', v.published_at, 'superseded_at', v.superseded_at,
     'expires_at', v.expires_at, 'expired', coalesce(v.expires_at <= now(), false),
     'in_effect', v.number IS NOT DISTINCT FROM e.current_version,
-    'scheduled', v.status = 'published' AND v.effective_from > now(),
+    'scheduled', v.status = {statuses.PUBLISHED} AND v.effective_from > now(),
     'approvals', {_APPROVALS}, 'pending_teams', {_PENDING}, 'content', v.content)"""
 
-# `{f}` is the row holding the reviewed fields shown: the version read (`v`), or in listings the entry's copy of
-# the version it is listed under (`e`).
-_ENTRY_FIELDS_JSON = """'id', e.id, 'kind', e.kind, 'slug', e.slug, 'title', {f}.title, 'tags', {f}.tags,
+
+def _entry_fields_json(f: str) -> str:
+    """The entry's fields; `f` is the row holding the reviewed fields shown: the version read (`v`), or in listings
+    the entry's copy of the version it is listed under (`e`)."""
+    return f"""'id', e.id, 'kind', e.kind, 'slug', e.slug, 'title', {f}.title, 'tags', {f}.tags,
     'owners', {f}.owners, 'required_teams', {f}.required_teams, 'retired', e.retired_at IS NOT NULL,
     'retired_at', e.retired_at, 'current_version', e.current_version, 'latest_version', e.latest_version,
     'created_by', e.created_by, 'created_at', e.created_at, 'updated_at', e.updated_at,
     'upcoming', (SELECT json_build_object('version', u.number, 'effective_at', u.effective_from) FROM versions u
-                 WHERE u.entry_id = e.id AND u.status = 'published' AND u.effective_from > now()
+                 WHERE u.entry_id = e.id AND u.status = {statuses.PUBLISHED} AND u.effective_from > now()
                  ORDER BY u.effective_from, u.number LIMIT 1)"""
+
 
 _ENTRY_VIEW = f"""
 SELECT e.revision, e.retired_at, v.status, v.expires_at,
-       json_build_object({_ENTRY_FIELDS_JSON.format(f="v")}, 'version', {VERSION_JSON})::text AS body
+       json_build_object({_entry_fields_json("v")}, 'version', {VERSION_JSON})::text AS body
 FROM entries e
 LEFT JOIN versions v ON v.entry_id = e.id AND v.number = CASE
     WHEN $3::int IS NOT NULL THEN $3::int
@@ -54,7 +59,7 @@ LEFT JOIN versions v ON v.entry_id = e.id AND v.number = CASE
         -- The timeline rule (service/domain/timeline.py): among the versions in effect from before the instant (and
         -- published before `known_at`), the one published last.
         SELECT x.number FROM versions x
-        WHERE x.entry_id = e.id AND x.status IN ('published', 'superseded')
+        WHERE x.entry_id = e.id AND x.status IN {statuses.RELEASED}
           AND x.effective_from < coalesce($4::timestamptz, now())
           AND ($5::timestamptz IS NULL OR x.published_at < $5::timestamptz)
         ORDER BY x.published_at DESC, x.number DESC LIMIT 1)
@@ -94,7 +99,7 @@ async def entry_view(
         # Retirement is part of the timeline: nothing of the entry is in effect after it.
         raise Gone(f"{kind} {slug!r} was retired at {retired_at.isoformat()}; nothing of it was in effect then")
     status = row["status"]
-    if status is None or (released_only and status not in ("published", "superseded")):
+    if status is None or (released_only and status not in RELEASED_STATUSES):
         raise NotFound(_missing_version(kind, slug, version, before, known_before))
     return EntryView(body=row["body"].encode(), revision=row["revision"], status=status, expires_at=row["expires_at"])
 
@@ -114,7 +119,7 @@ def _missing_version(
 
 _VERSION_LIST = f"""
 SELECT v.number, {VERSION_JSON}::text AS body FROM versions v JOIN entries e ON e.id = v.entry_id
-WHERE v.entry_id = $1 AND v.number < $2 AND (NOT $3 OR v.status IN ('published', 'superseded'))
+WHERE v.entry_id = $1 AND v.number < $2 AND (NOT $3 OR v.status IN {statuses.RELEASED})
 ORDER BY v.number DESC LIMIT $4"""
 
 
@@ -126,12 +131,12 @@ async def version_list(
     return [(r["number"], r["body"].encode()) for r in rows]
 
 
-_OPEN_JSON = """(SELECT json_build_object('number', o.number, 'status', o.status) FROM versions o
-    WHERE o.entry_id = e.id AND o.status IN ('draft', 'in_review', 'approved'))"""
+_OPEN_JSON = f"""(SELECT json_build_object('number', o.number, 'status', o.status) FROM versions o
+    WHERE o.entry_id = e.id AND o.status IN {statuses.OPEN})"""
 
 _ENTRY_LIST = f"""
 SELECT e.slug,
-       json_build_object({_ENTRY_FIELDS_JSON.format(f="e")}, 'open_version', CASE WHEN $8 THEN {_OPEN_JSON} END)::text
+       json_build_object({_entry_fields_json("e")}, 'open_version', CASE WHEN $8 THEN {_OPEN_JSON} END)::text
        AS body
 FROM entries e
 WHERE e.kind = $1 AND e.slug > $2
@@ -139,7 +144,7 @@ WHERE e.kind = $1 AND e.slug > $2
   AND ($4::text IS NULL OR $4 = ANY(e.owners) OR $4 = ANY(e.required_teams))
   AND ($5::text IS NULL OR e.slug LIKE $5 || '%' OR lower(e.title) LIKE lower($5) || '%')
   AND CASE $6::text
-      WHEN 'published' THEN e.current_version IS NOT NULL AND e.retired_at IS NULL
+      WHEN {statuses.PUBLISHED} THEN e.current_version IS NOT NULL AND e.retired_at IS NULL
           AND NOT ($9 AND EXISTS (SELECT 1 FROM versions c WHERE c.entry_id = e.id AND c.number = e.current_version
                                    AND c.expires_at <= now()))
       WHEN 'retired' THEN e.retired_at IS NOT NULL

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from service.domain.model import Principal, Role
+from service.domain.model import Principal, Role, VersionStatus
 from service.store import assets as asset_store
 from service.store import entries
 from service.usecases.entries import EntryContext, log_change
@@ -24,6 +24,8 @@ async def send_due_notices(ctx: EntryContext, warn_before: dt.timedelta) -> int:
             if not await asset_store.claim_notice(conn, notice.entry_id, notice.number, notice.notice):
                 continue
             entry = await entries.find_entry(conn, ctx.spec.name, notice.slug)
-            await log_change(conn, ctx, WORKER, entry, notice.notice, version=notice.number, status="published")
+            await log_change(
+                conn, ctx, WORKER, entry, notice.notice, version=notice.number, status=VersionStatus.published
+            )
             sent += 1
     return sent

@@ -19,8 +19,6 @@ from service.store import audit, entries, entry_views, events, keys
 from service.store.database import Pool
 from service.usecases.entries import EntryContext, version_in_effect
 
-ENTRY_STATUSES = ("published", "retired", "draft", "in_review", "approved", "any")
-
 
 async def entry(
     ctx: EntryContext,
