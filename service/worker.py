@@ -44,28 +44,16 @@ async def drain(pool: Pool, consumer: Consumer) -> int:
     handled = 0
     while True:
         async with transaction(pool) as conn:
-            await conn.execute("INSERT INTO consumer_offsets (name) VALUES ($1) ON CONFLICT DO NOTHING", consumer.name)
-            row = await conn.fetchrow(
-                """SELECT txid::text::bigint AS txid, event_id FROM consumer_offsets WHERE name = $1
-                   FOR UPDATE SKIP LOCKED""",
-                consumer.name,
-            )
-            if row is None:
+            position = await events.lock_position(conn, consumer.name, skip_locked=True)
+            if position is None:
                 return handled
-            page = await events.feed(
-                conn, after_txid=row["txid"], after_id=row["event_id"], type_patterns=None, limit=BATCH
-            )
+            after_txid, after_id = position
+            page = await events.feed(conn, after_txid=after_txid, after_id=after_id, type_patterns=None, limit=BATCH)
             batch = page.events
             if not batch:
                 return handled
             await consumer.handle(conn, batch)
-            await conn.execute(
-                """UPDATE consumer_offsets SET txid = $2::text::xid8, event_id = $3, updated_at = now()
-                   WHERE name = $1""",
-                consumer.name,
-                str(batch[-1].txid),
-                batch[-1].id,
-            )
+            await events.move_position(conn, consumer.name, batch[-1].txid, batch[-1].id)
         handled += len(batch)
 
 
@@ -175,11 +163,7 @@ class Worker:
 
     async def _heartbeat(self) -> None:
         async with self._pool.acquire() as conn:
-            await conn.execute(
-                """INSERT INTO worker_heartbeats (worker_id) VALUES ($1)
-                   ON CONFLICT (worker_id) DO UPDATE SET seen_at = now()""",
-                self.worker_id,
-            )
+            await ops.beat(conn, self.worker_id)
 
 
 class _ConsumerLoop:

@@ -99,6 +99,37 @@ async def feed(
     return FeedPage(events=found, scanned_to=head if len(found) < limit else None)
 
 
+# A consumer's position: the (txid, event id) of the last event it handled, one row per consumer name.
+_LOCK_POSITION = "SELECT txid::text::bigint AS txid, event_id FROM consumer_offsets WHERE name = $1 FOR UPDATE"
+
+
+async def lock_position(conn: Connection, consumer: str, *, skip_locked: bool = False) -> tuple[int, int] | None:
+    """`consumer`'s position, row-locked until the caller's transaction ends; a new consumer starts at the beginning
+    of the log. With `skip_locked`, None when another transaction holds it, instead of waiting for that one to end."""
+    await conn.execute("INSERT INTO consumer_offsets (name) VALUES ($1) ON CONFLICT DO NOTHING", consumer)
+    row = await conn.fetchrow(_LOCK_POSITION + (" SKIP LOCKED" if skip_locked else ""), consumer)
+    return None if row is None else (row["txid"], row["event_id"])
+
+
+async def move_position(conn: Connection, consumer: str, txid: int, event_id: int) -> None:
+    """Record that `consumer` has handled every event up to (txid, event id); in the transaction holding its lock."""
+    await conn.execute(
+        """UPDATE consumer_offsets SET txid = $2::text::xid8, event_id = $3, updated_at = now()
+           WHERE name = $1""",
+        consumer,
+        str(txid),
+        event_id,
+    )
+
+
+async def position(conn: Connection, consumer: str) -> tuple[int, int] | None:
+    """`consumer`'s committed position, without locking it; None before its first batch."""
+    row = await conn.fetchrow(
+        "SELECT txid::text::bigint AS txid, event_id FROM consumer_offsets WHERE name = $1", consumer
+    )
+    return None if row is None else (row["txid"], row["event_id"])
+
+
 async def unhandled(conn: Connection, consumer: str) -> bool:
     """Whether committed events lie past `consumer`'s position. Asked right after a drain, yes means they were
     hidden from it by an older transaction that was still running then (and may have ended since): no further

@@ -1,4 +1,5 @@
-"""Operational reads for metrics and readiness: outbox backlog, deliveries, stored bytes, workers, transactions.
+"""Operational reads for metrics and readiness (outbox backlog, deliveries, stored bytes, workers, transactions), and
+the worker heartbeats they count.
 
 Every query here is cheap by construction (index ranges, small tables, capped counts), because they run on every
 scrape and every readiness probe. Callers run them under a statement timeout.
@@ -97,6 +98,15 @@ async def heartbeats(conn: Connection, fresh: dt.timedelta) -> Heartbeats:
         fresh,
     )
     return Heartbeats(0, None) if row is None else Heartbeats(**dict(row))
+
+
+async def beat(conn: Connection, worker_id: str) -> None:
+    """Record that worker `worker_id` is alive now."""
+    await conn.execute(
+        """INSERT INTO worker_heartbeats (worker_id) VALUES ($1)
+           ON CONFLICT (worker_id) DO UPDATE SET seen_at = now()""",
+        worker_id,
+    )
 
 
 async def prune_heartbeats(conn: Connection, older_than: dt.timedelta) -> int:

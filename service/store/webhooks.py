@@ -106,6 +106,22 @@ async def update(conn: Connection, subscription_id: UUID, **fields: object) -> S
     return _subscription(row)
 
 
+async def rotate_secret(
+    conn: Connection, subscription_id: UUID, secret: str, previous_until: dt.datetime
+) -> Subscription:
+    """Sign with `secret` from now on, and with the secret it replaces as well until `previous_until`."""
+    row = await conn.fetchrow(
+        f"""UPDATE webhook_subscriptions SET previous_secret = secret, previous_secret_until = $2, secret = $3,
+                   revision = revision + 1, updated_at = now() WHERE id = $1 RETURNING {_COLUMNS}""",
+        subscription_id,
+        previous_until,
+        secret,
+    )
+    if row is None:
+        raise NotFound(f"no webhook subscription {subscription_id}")
+    return _subscription(row)
+
+
 async def delete(conn: Connection, subscription_id: UUID) -> None:
     deleted = await conn.fetchval("DELETE FROM webhook_subscriptions WHERE id = $1 RETURNING true", subscription_id)
     if not deleted:

@@ -215,14 +215,7 @@ async def rotate_secret(
     until = dt.datetime.now(dt.UTC) + dt.timedelta(hours=data.overlap_hours)
     async with transaction(ctx.pool) as conn:
         await store.get(conn, subscription_id, lock=True)
-        await conn.execute(
-            """UPDATE webhook_subscriptions SET previous_secret = secret, previous_secret_until = $2, secret = $3,
-                      revision = revision + 1, updated_at = now() WHERE id = $1""",
-            subscription_id,
-            until,
-            secret,
-        )
-        subscription = await store.get(conn, subscription_id)
+        subscription = await store.rotate_secret(conn, subscription_id, secret, until)
         await audit.record(conn, principal, "webhook.secret_rotated", detail={"webhook_id": str(subscription_id)})
     return WebhookWithSecret(webhook=out(subscription), secret=secret)
 
