@@ -34,10 +34,10 @@ MAX_CACHE_AGE = dt.timedelta(minutes=5)
 
 # Server settings of the connections searches run on (`reads`): one search is then one round trip, with no
 # transaction opened around it to scope them. The planner prices a sequential scan by its pages, not by testing
-# every large `tsv` against the query, so for a common word it picks the scan that is several times slower than the
-# GIN bitmap it rejected. And after five runs of a prepared statement PostgreSQL would switch to one generic plan,
-# made without knowing which filters are empty or how many rows the words match: 2-3x slower for most queries, where
-# planning for the values costs a few hundred microseconds.
+# every large `tsv` against the query, so for a common word it picks the scan that is slower than the GIN bitmap it
+# rejected. And after five runs of a prepared statement PostgreSQL would switch to one generic plan, made without
+# knowing which filters are empty or how many rows the words match: slower for most queries than planning for the
+# values every time (decision 26).
 READ_SESSION = {"enable_seqscan": "off", "plan_cache_mode": "force_custom_plan"}
 
 K = TypeVar("K", bound=Hashable)

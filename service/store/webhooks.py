@@ -181,7 +181,8 @@ class Claimed(msgspec.Struct, frozen=True):
 # Due, not leased, subscription enabled, and no earlier pending delivery in the same scope (per-entry order).
 # One index probe per enabled subscription (`webhook_deliveries_subscription_due`, migration 0008), capped at
 # `per_subscription` minus this worker's sends already under way there: the cost follows the number of
-# subscriptions, never the size of the backlog (ranking the whole backlog took 100-585 ms at 100,000 pending).
+# subscriptions, never the size of the backlog (the window function this replaced ranked the whole backlog on every
+# claim: decision 24).
 # A failing subscription (its latest attempt failed) gets one send at a time: a probe. Its other due deliveries wait
 # for the probe's outcome instead of each hanging on a dead endpoint until the timeout; the first success clears
 # `failing_since`, and the backlog goes out at full width again.

@@ -38,12 +38,14 @@ class FanOut:
     After a burst of new deliveries it refreshes the planner's statistics of the deliveries table (given `pool`):
     the claim's plan depends on how many deliveries are pending, and autovacuum re-analyses only a minute or so later.
     Statistics taken while the queue was nearly empty (after a subscription with a backlog was deleted, say) made the
-    claim scan every pending row once per candidate: 16 s per claim at 50,000 pending, webhooks stalled meanwhile.
+    claim scan every pending row once per candidate, so each claim grew with the backlog and webhooks stalled
+    meanwhile (decision 30).
     """
 
     name = "webhook-fan-out"
-    # A refresh samples the table (tens of ms); at 3,000 deliveries/s this is one every few seconds. Autovacuum may
-    # analyse at an unlucky moment (just after a backlog was deleted) as well: a short interval bounds that too.
+    # A refresh only samples the table, so its cost does not grow with the backlog, and these limits keep it rare
+    # even at full fan-out speed. Autovacuum may analyse at an unlucky moment (just after a backlog was deleted)
+    # as well: a short interval bounds that too.
     ANALYZE_AFTER = 5_000  # deliveries created since the last refresh
     ANALYZE_EVERY = 5.0  # seconds, at the most
 

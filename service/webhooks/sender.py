@@ -1,12 +1,12 @@
 """The `WebhookSender` protocol and `HttpSender`, which puts one signed delivery on the wire.
 
 `HttpSender` is a small HTTP/1.1 client (h11 over asyncio streams) with keep-alive connections of its own per
-scheme, host and port: no shared pool to scan on every request, so a send costs about 0.2 ms of CPU instead of the
-10-18 ms httpx's shared pool took with 100 endpoints (`docs/benchmarks.md`). Every new connection resolves the
-host, refuses the target if any address is forbidden (`network.py`), and connects to a checked address itself, so
-a DNS answer that changes between check and connect (rebinding) is never used. The `Host` header, TLS SNI and the
-certificate check all use the URL's real host name; connections are never shared between two names. Redirects are
-never followed (a 3xx is just a status), and only the first 1 KiB of a response body is kept.
+scheme, host and port: no shared pool to scan on every request, whose cost grew with the number of endpoints
+(decision 24; the figures are in `docs/benchmarks.md`). Every new connection resolves the host, refuses the target
+if any address is forbidden (`network.py`), and connects to a checked address itself, so a DNS answer that changes
+between check and connect (rebinding) is never used. The `Host` header, TLS SNI and the certificate check all use
+the URL's real host name; connections are never shared between two names. Redirects are never followed (a 3xx is
+just a status), and only the first 1 KiB of a response body is kept.
 """
 
 from __future__ import annotations
