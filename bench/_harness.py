@@ -1,32 +1,42 @@
-"""What the benchmarks share: subprocesses in their own process groups, the embedded PostgreSQL, `canon` commands,
-small HTTP calls, CPU accounting from /proc, the machine's description and the markdown section writer.
+"""What the benchmarks share: a run's temporary folder and subprocesses (each in its own process group), the
+embedded PostgreSQL, `canon` commands and servers, small HTTP calls and the people's keys a run acts with,
+percentiles and medians, `wrk`, CPU accounting from /proc, py-spy profiles, the machine's description and the
+writer of each script's section of docs/benchmarks.md.
 
 Imported by the scripts next to it (`python bench/x.py` puts `bench/` on `sys.path`); not a package.
 """
 
 from __future__ import annotations
 
+import argparse
+import asyncio
 import contextlib
+import datetime as dt
 import http.client
 import importlib.util
 import json
+import math
 import os
 import platform
 import re
 import secrets
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
 import warnings
-from collections.abc import Iterable, Iterator, Mapping
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple, TypeVar
 
 ROOT = Path(__file__).resolve().parent.parent
+DOC = ROOT / "docs" / "benchmarks.md"
 HOST = "127.0.0.1"
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 
@@ -78,9 +88,33 @@ def _kill_group(proc: subprocess.Popen[bytes], sig: signal.Signals) -> None:
         os.killpg(proc.pid, sig)
 
 
-def exit_on_signal(signum: int, _frame: object) -> None:
-    """A signal handler for SIGTERM/SIGHUP: unwinds through the `finally` blocks that stop the subprocesses."""
+def _exit_on_signal(signum: int, _frame: object) -> None:
+    """Unwinds through the `finally` blocks that stop the subprocesses."""
     raise SystemExit(128 + signum)
+
+
+@contextlib.contextmanager
+def run_folder(prefix: str, logs: Path | None = None, tails: Iterable[str] = ()) -> Iterator[tuple[Processes, Path]]:
+    """A temporary folder and the subprocesses of one run, their logs in that folder or in `logs`. On the way out,
+    by SIGTERM or SIGHUP too, every subprocess is stopped and the folder deleted; when the run fails, the end of the
+    logs of `tails` is printed first."""
+    signal.signal(signal.SIGTERM, _exit_on_signal)
+    signal.signal(signal.SIGHUP, _exit_on_signal)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    with tempfile.TemporaryDirectory(prefix=prefix) as folder:
+        if logs is not None:
+            logs.mkdir(parents=True, exist_ok=True)
+        procs = Processes(logs or Path(folder))
+        try:
+            yield procs, Path(folder)
+        except BaseException:
+            for name in tails:
+                tail = procs.log_tail(name)
+                if tail:
+                    print(f"--- the end of {name}'s log:\n{tail}", file=sys.stderr)
+            raise
+        finally:
+            procs.stop_all()
 
 
 def free_port() -> int:
@@ -114,6 +148,16 @@ def database() -> Iterator[tuple[str, int | None]]:
             yield server.get_uri(), server.get_pid()
 
 
+def database_kind(postmaster: int | None) -> str:
+    """What the report says of the database: the embedded one has a postmaster this process knows."""
+    return "CANON_DATABASE_URL" if postmaster is None else "embedded PostgreSQL 18 (temporary folder, deleted)"
+
+
+def admin_key() -> str:
+    """A fresh `CANON_BOOTSTRAP_ADMIN_KEY` for one run."""
+    return "bench-admin-" + secrets.token_urlsafe(24)
+
+
 def canon_env(
     url: str, admin: str, settings: Mapping[str, str] | None = None, *, base: Mapping[str, str] | None = None
 ) -> dict[str, str]:
@@ -133,30 +177,47 @@ def migrate(env: dict[str, str]) -> None:
         raise RuntimeError(f"canon migrate failed:\n{migrated.stdout}{migrated.stderr}")
 
 
+def start_canon(procs: Processes, env: dict[str, str], name: str = "canon") -> tuple[subprocess.Popen[bytes], int]:
+    """`canon serve` (1 worker) on a free port, once it answers; the process and its port."""
+    port = free_port()
+    proc = procs.start(name, canon_command("serve", "--host", HOST, "--port", str(port)), env)
+    wait_ready(procs, name, proc, port, "/healthz")
+    return proc, port
+
+
 # --------------------------------------------------------------------------------------------------------------
-# HTTP for seeding and checks
+# HTTP: calls, the people a run acts as, the review, raw connections
 
 
-def call(
-    port: int,
+def send(
+    conn: http.client.HTTPConnection,
     method: str,
     path: str,
     key: str | None = None,
     body: object = None,
     headers: dict[str, str] | None = None,
 ) -> tuple[int, dict[str, str], bytes]:
-    conn = http.client.HTTPConnection(HOST, port, timeout=30)
+    """One request on `conn`: bytes are sent as they are, any other body as JSON. Returns the status, the headers
+    (lower-case names) and the body."""
+    sent = dict(headers or {})
+    if key:
+        sent["Authorization"] = f"Bearer {key}"
+    data = None
+    if isinstance(body, bytes):
+        data = body
+    elif body is not None:
+        data = json.dumps(body).encode()
+        sent["Content-Type"] = "application/json"
+    conn.request(method, path, body=data, headers=sent)
+    response = conn.getresponse()
+    return response.status, {k.lower(): v for k, v in response.getheaders()}, response.read()
+
+
+def call(port: int, method: str, path: str, *, timeout: float = 30, **kwargs: Any) -> tuple[int, dict[str, str], bytes]:
+    """One request (see `send`) on a connection of its own."""
+    conn = http.client.HTTPConnection(HOST, port, timeout=timeout)
     try:
-        sent = dict(headers or {})
-        if key:
-            sent["Authorization"] = f"Bearer {key}"
-        data = None
-        if body is not None:
-            data = json.dumps(body).encode()
-            sent["Content-Type"] = "application/json"
-        conn.request(method, path, body=data, headers=sent)
-        response = conn.getresponse()
-        return response.status, {k.lower(): v for k, v in response.getheaders()}, response.read()
+        return send(conn, method, path, **kwargs)
     finally:
         conn.close()
 
@@ -166,6 +227,29 @@ def expect(port: int, method: str, path: str, status: int, **kwargs: Any) -> tup
     if got != status:
         raise RuntimeError(f"{method} {path}: expected {status}, got {got}: {body[:500]!r}")
     return headers, body
+
+
+class RawConnection(asyncio.Protocol):
+    """One connection of a raw-socket HTTP/1.1 client or server: its transport once made, and what it has received
+    but not handled yet."""
+
+    def __init__(self) -> None:
+        self.transport: asyncio.Transport | None = None
+        self.buffer = b""
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        assert isinstance(transport, asyncio.Transport)
+        self.transport = transport
+
+
+def header_value(head: bytes, name: bytes) -> bytes | None:
+    """The value of one header (`name` in lower case) in the raw head of an HTTP/1.1 message, or None."""
+    at = head.lower().find(b"\r\n" + name + b":")
+    if at < 0:
+        return None
+    start = at + len(name) + 3
+    end = head.find(b"\r\n", start)
+    return head[start : end if end >= 0 else None].strip()
 
 
 def person_key(port: int, admin: str, role: str, teams: list[str], label: str) -> str:
@@ -184,6 +268,37 @@ def person_key(port: int, admin: str, role: str, teams: list[str], label: str) -
     return str(json.loads(issued)["key"])
 
 
+@dataclass(frozen=True)
+class Keys:
+    """Who a run acts as: the bootstrap admin, an editor of every team, one approver per team and a reader."""
+
+    admin: str
+    editor: str
+    approvers: dict[str, str]  # team -> key
+    reader: str
+
+
+def seed_keys(port: int, admin: str, teams: Sequence[str] = ("marketing", "sales")) -> Keys:
+    return Keys(
+        admin=admin,
+        editor=person_key(port, admin, "editor", list(teams), "bench-editor"),
+        approvers={team: person_key(port, admin, "approver", [team], f"bench-{team}") for team in teams},
+        reader=person_key(port, admin, "reader", [], "bench-reader"),
+    )
+
+
+def publish_definition(port: int, keys: Keys, body: dict[str, Any]) -> str:
+    """Create a definition and take its version 1 through the review (every approver) to published; its path."""
+    path = f"/v1/definitions/{body['slug']}"
+    version_path = f"{path}/versions/1"
+    expect(port, "POST", "/v1/definitions", 201, key=keys.editor, body=body)
+    expect(port, "POST", f"{version_path}/submit", 200, key=keys.editor)
+    for approver in keys.approvers.values():
+        expect(port, "POST", f"{version_path}/approve", 200, key=approver, body={"comment": "agreed"})
+    expect(port, "POST", f"{version_path}/publish", 200, key=keys.editor)
+    return path
+
+
 def wait_ready(
     procs: Processes, name: str, proc: subprocess.Popen[bytes], port: int, path: str, timeout: float = 90
 ) -> None:
@@ -196,6 +311,129 @@ def wait_ready(
                 return
         time.sleep(0.2)
     raise RuntimeError(f"{name} did not answer {path} on port {port} in time:\n{procs.log_tail(name)}")
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Statistics
+
+T = TypeVar("T")
+
+
+def percentile(values: Iterable[float], p: float, default: float = math.nan) -> float:
+    """The nearest-rank percentile `p` (0 to 1) of `values`, `default` when there are none."""
+    ordered = sorted(values)
+    if not ordered:
+        return default
+    return ordered[min(len(ordered) - 1, max(0, round(p * len(ordered)) - 1))]
+
+
+def median_of(samples: Iterable[Any], measure: str) -> float:
+    """The median of one attribute of the samples."""
+    return float(statistics.median(getattr(sample, measure) for sample in samples))
+
+
+def rotation(targets: Sequence[T], round_number: int) -> list[T]:
+    """The targets in the order of round `round_number` (from 1): rotated each round, so none always runs first."""
+    shift = (round_number - 1) % len(targets)
+    return [*targets[shift:], *targets[:shift]]
+
+
+def round_ratios(samples: Iterable[Any], numerator: str, denominator: str, measure: str) -> list[float]:
+    """Per round, one target's `measure` over another's (measured back to back): samples have `round` and `target`."""
+    by_round: dict[int, dict[str, float]] = {}
+    for sample in samples:
+        by_round.setdefault(sample.round, {})[sample.target] = getattr(sample, measure)
+    return [r[numerator] / r[denominator] for _, r in sorted(by_round.items()) if numerator in r and r.get(denominator)]
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Load generation (wrk)
+
+# wrk prints its figures rounded; `done` writes them whole, as one JSON line. Latencies come in µs.
+_WRK_REPORT = """
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format("RESULT {\\"p50\\": %f, \\"p95\\": %f, \\"p99\\": %f, \\"requests\\": %d, " ..
+    "\\"seconds\\": %f, \\"errors\\": %d, \\"bytes\\": %d}\\n", latency:percentile(50) / 1000,
+    latency:percentile(95) / 1000, latency:percentile(99) / 1000, summary.requests, summary.duration / 1e6,
+    e.connect + e.read + e.write + e.timeout + e.status, summary.bytes))
+end
+"""
+# Only for a list of paths: a `request` function costs wrk a Lua call per request, a fixed request nothing.
+_WRK_PATHS = """
+local paths = {}
+for line in io.lines(LISTING) do paths[#paths + 1] = line end
+local i = START
+request = function()
+  i = i + 1
+  return wrk.format("GET", paths[(i % #paths) + 1])
+end
+"""
+
+
+def add_load_options(parser: argparse.ArgumentParser, connections: int) -> None:
+    parser.add_argument("--seconds", type=int, default=10, help="length of one measurement (default 10)")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds per target (default 3)")
+    parser.add_argument(
+        "--connections", type=int, default=connections, help=f"keep-alive connections (default {connections})"
+    )
+    parser.add_argument("--warmup", type=int, default=3, help="warm-up seconds per target (default 3)")
+
+
+@dataclass
+class LoadRun:
+    """What one closed-loop load run measured, by `wrk` or another generator."""
+
+    requests: int
+    seconds: float
+    p50_ms: float
+    p95_ms: float
+    p99_ms: float
+    errors: int  # socket errors and unexpected responses (`wrk`: other than 2xx or 3xx)
+    bytes: int
+
+    @property
+    def rps(self) -> float:
+        return self.requests / self.seconds if self.seconds else 0.0
+
+    @property
+    def bytes_per_response(self) -> float | None:
+        return self.bytes / self.requests if self.requests else None
+
+
+def run_wrk(
+    port: int,
+    paths: str | Sequence[str],
+    headers: Mapping[str, str],
+    seconds: int,
+    connections: int,
+    threads: int = 1,
+    start: int = 0,
+) -> LoadRun:
+    """One closed-loop `wrk` run: GET of one path (a string), or of a list of paths in order from `start` (wrapping
+    round)."""
+    with tempfile.TemporaryDirectory(prefix="canon-bench-wrk-") as folder:
+        script = Path(folder) / "script.lua"
+        if isinstance(paths, str):
+            script.write_text(_WRK_REPORT)
+            url = f"http://{HOST}:{port}{paths}"
+        else:
+            listing = Path(folder) / "paths.txt"
+            listing.write_text("\n".join(paths) + "\n")
+            rotation = _WRK_PATHS.replace("LISTING", json.dumps(str(listing))).replace("START", str(start))
+            script.write_text(rotation + _WRK_REPORT)
+            url = f"http://{HOST}:{port}/"
+        argv = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", "-s", str(script)]
+        for name, value in headers.items():
+            argv += ["-H", f"{name}: {value}"]
+        out = subprocess.run([*argv, url], capture_output=True, text=True, timeout=seconds + 60, check=True).stdout
+    line = next((line for line in out.splitlines() if line.startswith("RESULT ")), None)
+    if line is None:
+        raise RuntimeError(f"unexpected wrk output:\n{out}")
+    data = json.loads(line.removeprefix("RESULT "))
+    return LoadRun(
+        data["requests"], data["seconds"], data["p50"], data["p95"], data["p99"], data["errors"], data["bytes"]
+    )
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -242,6 +480,16 @@ def wait_idle(limit: float, cores: float = 0.15, window: float = 15.0) -> None:
     print(f"the machine was not idle within {limit:.0f} s: starting anyway", flush=True)
 
 
+def add_wait_idle_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--wait-idle",
+        type=int,
+        default=0,
+        metavar="SECONDS",
+        help="first wait up to this long for the machine to be idle (other processes < 0.15 cores for 15 s)",
+    )
+
+
 def load_average() -> str:
     """The 1-minute load average."""
     try:
@@ -271,27 +519,78 @@ def machine(packages: Iterable[str] = ("litestar", "uvicorn", "msgspec", "asyncp
             versions[package] = version(package)
     loop = "uvloop" if importable("uvloop") else "asyncio"
     http = "httptools" if importable("httptools") else "h11"
+    nproc, kernel, python = str(os.cpu_count()), platform.release(), platform.python_version()
     return {
-        "nproc": str(os.cpu_count()),
+        "nproc": nproc,
         "cpu": model,
-        "python": platform.python_version(),
-        "kernel": platform.release(),
+        "python": python,
+        "kernel": kernel,
+        "description": f"{nproc} cores, {model}, Linux {kernel}, Python {python}",
         "packages": ", ".join(f"{k} {v}" for k, v in versions.items()),
         "uvicorn_impl": f"loop={loop}, http={http} (uvicorn's `auto` picks these when installed)",
     }
 
 
-def write_section(path: Path, section: str, start_mark: str, end_mark: str) -> None:
-    """Replace the text from `start_mark` to `end_mark` in `path` with `section` (which carries both marks), or
-    append it when the marks are not there; the rest of the file is kept."""
+class Marks(NamedTuple):
+    """The comments around one script's section of docs/benchmarks.md, and around the hand-written notes inside it
+    that a re-run keeps (a section has notes where its text has both notes marks)."""
+
+    start: str
+    end: str
+    notes_start: str
+    notes_end: str
+
+
+def marks(name: str) -> Marks:
+    return Marks(*(f"<!-- {name}:{mark} -->" for mark in ("start", "end", "notes:start", "notes:end")))
+
+
+def written_by(script: str, *, keeps_notes: bool = False) -> str:
+    """The line under a section's title: which script wrote it, when, and what re-running it does."""
+    kept = " (except the notes at its end)" if keeps_notes else ""
+    return (
+        f"_Written by `bench/{script}` on {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC; "
+        f"re-running the script replaces this section{kept}._"
+    )
+
+
+def add_output_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--output", type=Path, default=DOC, help="markdown file to update (default docs/benchmarks.md)")
+    parser.add_argument("--no-write", action="store_true", help="print the section instead of writing it")
+
+
+def write_or_print(section: str, marks: Marks, args: argparse.Namespace) -> None:
+    """What `add_output_options` asked for: the section printed, or written into the markdown file."""
+    if args.no_write:
+        print(section)
+    else:
+        write_section(args.output, section, marks)
+        print(f"wrote {args.output}")
+
+
+def write_section(path: Path, section: str, marks: Marks) -> None:
+    """Replace the text from the start mark to the end mark in `path` with `section` (which carries both marks), or
+    append it when the marks are not there; the rest of the file is kept, and so are the section's notes."""
     text = path.read_text() if path.exists() else "# Benchmarks\n"
-    start, end = text.find(start_mark), text.find(end_mark)
+    section = _keep_notes(text, section, marks)
+    start, end = text.find(marks.start), text.find(marks.end)
     if start >= 0 and end > start:
-        text = text[:start] + section.rstrip("\n") + text[end + len(end_mark) :]
+        text = text[:start] + section.rstrip("\n") + text[end + len(marks.end) :]
     else:
         text = text.rstrip("\n") + "\n\n" + section
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text if text.endswith("\n") else text + "\n")
+
+
+def _keep_notes(text: str, section: str, marks: Marks) -> str:
+    """`section` with the notes `text` has between the notes marks in place of its own."""
+    start, end = text.find(marks.notes_start), text.find(marks.notes_end)
+    if start < 0 or end < start or marks.notes_start not in section:
+        return section
+    notes = text[start + len(marks.notes_start) : end]
+    head, _, rest = section.partition(marks.notes_start)
+    _, _, tail = rest.partition(marks.notes_end)
+    return f"{head}{marks.notes_start}{notes}{marks.notes_end}{tail}"
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -333,7 +632,51 @@ def profiling(
                 recorder.kill()
 
 
-def profile_stacks(path: Path) -> Iterator[tuple[list[str], int]]:
+@dataclass
+class StackCounts:
+    """A raw py-spy profile counted: samples in all, per leaf function, per chosen frame and per group."""
+
+    samples: int
+    functions: list[tuple[str, int]]  # the leaf frame (self time), most sampled first
+    inclusive: list[tuple[str, int]]  # frames at any depth whose name has one of the wanted words
+    groups: Counter[str]  # the labels `group` gave the stacks
+
+
+def summarise_profile(
+    path: Path, wanted: Iterable[str], top: int, group: Callable[[list[str]], Iterable[str]] = lambda _: ()
+) -> StackCounts:
+    """Count a raw py-spy profile (none if it is missing); `group(frames)` labels each stack (outermost first)."""
+    leaves: Counter[str] = Counter()
+    inclusive: Counter[str] = Counter()
+    groups: Counter[str] = Counter()
+    total = 0
+    for frames, count in _profile_stacks(path):
+        total += count
+        leaves[_frame_name(frames[-1])] += count
+        for name in {_frame_name(f) for f in frames}:
+            inclusive[name] += count
+        for label in group(frames):
+            groups[label] += count
+    chosen = [(name, n) for name, n in inclusive.most_common() if any(w in name for w in wanted)][:top]
+    return StackCounts(total, leaves.most_common(top), chosen, groups)
+
+
+def profile_tables(
+    samples: int, functions: list[tuple[str, int]], inclusive: list[tuple[str, int]], function_header: str
+) -> list[str]:
+    """The markdown tables of the leaf functions and the chosen frames, as shares of the samples."""
+    return [
+        f"| {function_header} | share |",
+        "|---|---:|",
+        *(f"| `{name}` | {n / samples:.1%} |" for name, n in functions),
+        "",
+        "| frame (inclusive) | share |",
+        "|---|---:|",
+        *(f"| `{name}` | {n / samples:.1%} |" for name, n in inclusive),
+    ]
+
+
+def _profile_stacks(path: Path) -> Iterator[tuple[list[str], int]]:
     """(frames, samples) of each stack of a raw py-spy profile, outermost frame first (none if it is missing)."""
     if not path.exists():
         return
@@ -343,7 +686,7 @@ def profile_stacks(path: Path) -> Iterator[tuple[list[str], int]]:
             yield stack.split(";"), int(count_text)
 
 
-def frame_name(frame: str) -> str:
+def _frame_name(frame: str) -> str:
     """`name (path/to/module.py:12)` → `name (module path relative to site-packages or the repo)`."""
     frame = _LINE.sub(")", frame)
     for marker in ("site-packages/", f"{ROOT}/", "/lib/python3.11/"):

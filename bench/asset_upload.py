@@ -46,62 +46,29 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import datetime as dt
 import hashlib
 import http.client
 import json
 import os
 import re
 import secrets
-import shutil
-import signal
 import statistics
 import sys
-import tempfile
 import threading
 import time
 import uuid
-from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+import _harness as harness
 import boto3
 import psutil
-from _harness import (
-    HOST,
-    ROOT,
-    Processes,
-    call,
-    canon_command,
-    canon_env,
-    cpu_seconds,
-    database,
-    exit_on_signal,
-    expect,
-    frame_name,
-    free_port,
-    load_average,
-    machine,
-    machine_busy,
-    migrate,
-    person_key,
-    postgres_cpu,
-    profile_stacks,
-    profiling,
-    wait_idle,
-    wait_ready,
-    write_section,
-)
 from boto3.s3.transfer import TransferConfig
 from botocore.config import Config
 
-DOC = ROOT / "docs" / "benchmarks.md"
-START_MARK = "<!-- asset_upload:start -->"
-END_MARK = "<!-- asset_upload:end -->"
-NOTES_START = "<!-- asset_upload:notes:start -->"
-NOTES_END = "<!-- asset_upload:notes:end -->"
+MARKS = harness.marks("asset_upload")
 KiB = 1024
 MiB = 1024 * KiB
 GiB = 1024 * MiB
@@ -155,10 +122,10 @@ class Monitor:
         self._started = 0.0
 
     def _cpu_now(self) -> dict[str, float]:
-        now = {name: cpu_seconds(pid) for name, pid in self.pids.items()}
+        now = {name: harness.cpu_seconds(pid) for name, pid in self.pids.items()}
         now["client"] = time.process_time()
-        now["machine"] = machine_busy()
-        db = postgres_cpu(self.postmaster)
+        now["machine"] = harness.machine_busy()
+        db = harness.postgres_cpu(self.postmaster)
         if db is not None:
             now["postgres"] = db
         return now
@@ -350,7 +317,7 @@ class Put:
 
 def canon_put(port: int, path: str, key: str, etag: str, file: Path, size: int) -> Put:
     """Stream the file as the body of one PUT (Content-Length known, no chunked encoding)."""
-    conn = http.client.HTTPConnection(HOST, port, timeout=HTTP_TIMEOUT, blocksize=CHUNK)
+    conn = http.client.HTTPConnection(harness.HOST, port, timeout=HTTP_TIMEOUT, blocksize=CHUNK)
     headers = {
         "Authorization": f"Bearer {key}",
         "Content-Type": CONTENT_TYPE,
@@ -370,11 +337,11 @@ def canon_put(port: int, path: str, key: str, etag: str, file: Path, size: int) 
 
 def download(port: int, slug: str, key: str) -> tuple[int, str]:
     """`GET /v1/assets/{slug}/content` → 307 → the presigned URL, streamed; return the size and SHA-256."""
-    status, headers, body = call(port, "GET", f"/v1/assets/{slug}/content", key=key)
+    status, headers, body = harness.call(port, "GET", f"/v1/assets/{slug}/content", key=key)
     if status != 307:
         raise RuntimeError(f"download: expected 307, got {status}: {body[:300]!r}")
     url = urlsplit(headers["location"])
-    conn = http.client.HTTPConnection(url.hostname or HOST, url.port or 80, timeout=HTTP_TIMEOUT)
+    conn = http.client.HTTPConnection(url.hostname or harness.HOST, url.port or 80, timeout=HTTP_TIMEOUT)
     try:
         conn.request("GET", f"{url.path}?{url.query}")
         response = conn.getresponse()
@@ -405,31 +372,21 @@ class Profile:
     inclusive: list[tuple[str, int]]  # selected frames (any depth), samples
 
 
-def summarise_profile(process: str, path: Path, top: int = 25) -> Profile:
-    leaves: Counter[str] = Counter()
-    threads: Counter[str] = Counter()
-    inclusive: Counter[str] = Counter()
-    total = 0
-    for frames, count in profile_stacks(path):
-        total += count
-        thread = next((f for f in frames if f.startswith("thread (")), "thread (?)")
-        in_loop = any("run_until_complete" in f for f in frames)
-        threads["event loop" if in_loop else _thread_kind(frames, thread)] += count
-        leaves[frame_name(frames[-1])] += count
-        for name in {frame_name(f) for f in frames}:
-            inclusive[name] += count
+def summarise_profile(process: str, path: Path) -> Profile:
     wanted = ("upload_part", "put_stream", "digest", "receive", "h11", "copy", "sha256", "md5", "_send", "sendall")
-    chosen = [(name, n) for name, n in inclusive.most_common() if any(w in name for w in wanted)][:top]
-    return Profile(process, total, threads.most_common(), leaves.most_common(top), chosen)
+    counts = harness.summarise_profile(path, wanted, top=25, group=_thread_kind)
+    return Profile(process, counts.samples, counts.groups.most_common(), counts.functions, counts.inclusive)
 
 
-def _thread_kind(frames: list[str], thread: str) -> str:
+def _thread_kind(frames: list[str]) -> list[str]:
     text = ";".join(frames)
-    if "_worker (concurrent/futures/thread.py" in text or "concurrent/futures/thread.py" in text:
-        return "executor threads (asyncio.to_thread: boto3, hashing)"
+    if any("run_until_complete" in f for f in frames):
+        return ["event loop"]
+    if "concurrent/futures/thread.py" in text:
+        return ["executor threads (asyncio.to_thread: boto3, hashing)"]
     if "process_request_thread" in text or "socketserver" in text:
-        return "request threads"
-    return thread
+        return ["request threads"]
+    return [next((f for f in frames if f.startswith("thread (")), "thread (?)")]
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -465,16 +422,12 @@ def clean_env() -> dict[str, str]:
 def moto_command(port: int) -> list[str]:
     script = Path(sys.executable).with_name("moto_server")
     if script.exists():
-        return [str(script), "-H", HOST, "-p", str(port)]
-    return [sys.executable, "-m", "moto.server", "-H", HOST, "-p", str(port)]
+        return [str(script), "-H", harness.HOST, "-p", str(port)]
+    return [sys.executable, "-m", "moto.server", "-H", harness.HOST, "-p", str(port)]
 
 
-def seed(port: int, admin: str) -> tuple[str, str, str, str, str]:
-    """Keys and one asset with a draft version 1; return the slug, its ETag and the editor, approver, reader keys."""
-
-    editor = person_key(port, admin, "editor", ["marketing"], "bench-upload-editor")
-    approver = person_key(port, admin, "approver", ["marketing"], "bench-upload-approver")
-    reader = person_key(port, admin, "reader", [], "bench-upload-reader")
+def seed(port: int, keys: harness.Keys) -> tuple[str, str]:
+    """One asset with a draft version 1; return its slug and ETag."""
     slug = f"bench-upload-{secrets.token_hex(4)}"  # unique, so an external database can be reused
     body = {
         "slug": slug,
@@ -482,18 +435,24 @@ def seed(port: int, admin: str) -> tuple[str, str, str, str, str]:
         "owners": ["marketing"],
         "content": {"description": "bench/asset_upload.py", "file_name": "bench.pdf"},
     }
-    headers, _ = expect(port, "POST", "/v1/assets", 201, key=editor, body=body)
-    return slug, headers["etag"], editor, approver, reader
+    headers, _ = harness.expect(port, "POST", "/v1/assets", 201, key=keys.editor, body=body)
+    return slug, headers["etag"]
 
 
-def publish(port: int, slug: str, etag: str, editor: str, approver: str) -> None:
+def publish(port: int, slug: str, etag: str, keys: harness.Keys) -> None:
     base = f"/v1/assets/{slug}/versions/1"
-    headers, _ = expect(port, "POST", f"{base}/submit", 200, key=editor, headers={"If-Match": etag})
-    approval = {"comment": "ok"}
-    headers, _ = expect(
-        port, "POST", f"{base}/approve", 200, key=approver, body=approval, headers={"If-Match": headers["etag"]}
-    )
-    expect(port, "POST", f"{base}/publish", 200, key=editor, headers={"If-Match": headers["etag"]})
+    headers, _ = harness.expect(port, "POST", f"{base}/submit", 200, key=keys.editor, headers={"If-Match": etag})
+    for approver in keys.approvers.values():
+        headers, _ = harness.expect(
+            port,
+            "POST",
+            f"{base}/approve",
+            200,
+            key=approver,
+            body={"comment": "ok"},
+            headers={"If-Match": headers["etag"]},
+        )
+    harness.expect(port, "POST", f"{base}/publish", 200, key=keys.editor, headers={"If-Match": headers["etag"]})
 
 
 class Bench:
@@ -580,8 +539,7 @@ class Bench:
         transfers = []
         for round_number in range(1, self.args.rounds + 1):
             sha256 = vary(self.file, self.size)
-            shift = (round_number - 1) % len(targets)  # rotate the order so no target always runs first
-            for target in targets[shift:] + targets[:shift]:
+            for target in harness.rotation(targets, round_number):
                 if target == "canon":
                     transfer = self.upload_canon(round_number, sha256)
                 elif target == "boto3-canon-client":
@@ -594,10 +552,10 @@ class Bench:
                 report(transfer)
         return transfers
 
-    def profile(self, procs: Processes, folder: Path) -> tuple[Transfer, list[Profile]]:
+    def profile(self, procs: harness.Processes, folder: Path) -> tuple[Transfer, list[Profile]]:
         sha256 = vary(self.file, self.size)
         pids = {"canon": self.canon_pid, "moto": self.moto_pid}
-        with profiling(procs, folder, pids, threads=True) as outputs:
+        with harness.profiling(procs, folder, pids, threads=True) as outputs:
             transfer = self.upload_canon(0, sha256, "canon-profiled")
         report(transfer)
         profiles = [summarise_profile(name, path) for name, path in outputs.items()]
@@ -621,19 +579,19 @@ class Bench:
         return transfers
 
 
-def run(procs: Processes, work: Path, args: argparse.Namespace, command: str) -> Result:
+def run(procs: harness.Processes, work: Path, args: argparse.Namespace, command: str) -> Result:
     env = clean_env()
     moto_dir = work / "moto"
     moto_dir.mkdir()
-    moto_port = free_port()
+    moto_port = harness.free_port()
     moto = procs.start("moto", moto_command(moto_port), {**env, "TMPDIR": str(moto_dir)})
-    wait_ready(procs, "moto", moto, moto_port, "/moto-api/")
-    endpoint = f"http://{HOST}:{moto_port}"
+    harness.wait_ready(procs, "moto", moto, moto_port, "/moto-api/")
+    endpoint = f"http://{harness.HOST}:{moto_port}"
     s3_client(endpoint).create_bucket(Bucket=BUCKET)
 
-    admin = "bench-admin-" + secrets.token_urlsafe(24)
+    admin = harness.admin_key()
     max_bytes = max(2 * args.size, 512 * MiB)
-    with database() as (url, postmaster):
+    with harness.database() as (url, postmaster):
         settings = {
             "CANON_DATA_DIR": str(work / "canon-data"),
             "CANON_S3_BUCKET": BUCKET,
@@ -642,17 +600,17 @@ def run(procs: Processes, work: Path, args: argparse.Namespace, command: str) ->
             "CANON_ASSET_MAX_BYTES": str(max_bytes),
             **dict(item.split("=", 1) for item in args.canon_env),
         }
-        service_env = canon_env(url, admin, settings, base=env)
+        service_env = harness.canon_env(url, admin, settings, base=env)
         try:
-            migrate(service_env)
-            canon_port = free_port()
-            canon = procs.start("canon", canon_command("serve", "--host", HOST, "--port", str(canon_port)), service_env)
-            wait_ready(procs, "canon", canon, canon_port, "/healthz")
+            harness.migrate(service_env)
+            canon, canon_port = harness.start_canon(procs, service_env)
             bench = Bench(args, endpoint, work / "bench.pdf", canon.pid, moto.pid)
             bench.postmaster, bench.canon_port = postmaster, canon_port
             bench.part_size = max(8 * MiB, -(-max_bytes // 10_000))  # as S3BlobStore.put_stream picks it
             baseline_rss = rss(canon.pid)
-            bench.slug, bench.etag, bench.editor, approver, reader = seed(canon_port, admin)
+            keys = harness.seed_keys(canon_port, admin, teams=("marketing",))
+            bench.editor = keys.editor
+            bench.slug, bench.etag = seed(canon_port, keys)
             print(f"writing a {human(args.size)} file", flush=True)
             write_file(bench.file, args.size)
             warm_up = None
@@ -665,15 +623,14 @@ def run(procs: Processes, work: Path, args: argparse.Namespace, command: str) ->
                 f"canon RSS: {baseline_rss / MB:.0f} MB at start, {warm_rss / MB:.0f} MB after the warm-up", flush=True
             )
 
-            load_before = load_average()
+            load_before = harness.load_average()
             transfers = bench.uploads()
-            load_after = load_average()
+            load_after = harness.load_average()
             profile_transfer, profiles = bench.profile(procs, work) if args.profile else (None, [])
-            publish(canon_port, bench.slug, bench.etag, bench.editor, approver)
-            transfers += bench.downloads(reader)
+            publish(canon_port, bench.slug, bench.etag, keys)
+            transfers += bench.downloads(keys.reader)
 
             moto_lifetime_rss = high_water_mark(moto.pid) or 0
-            kind = "CANON_DATABASE_URL" if postmaster is None else "embedded PostgreSQL 18 (temporary folder, deleted)"
         finally:
             procs.stop_all()  # before the database goes away
     return Result(
@@ -686,7 +643,7 @@ def run(procs: Processes, work: Path, args: argparse.Namespace, command: str) ->
         moto_lifetime_rss=moto_lifetime_rss,
         part_size=bench.part_size,
         max_bytes=max_bytes,
-        database_kind=kind,
+        database_kind=harness.database_kind(postmaster),
         command=command,
         load=(load_before, load_after),
         interval=args.interval,
@@ -735,23 +692,16 @@ def summarize(transfers: list[Transfer], target: str) -> Summary | None:
         return None
     names = sorted({name for t in mine for name in t.cpu if name != "machine"})
     return Summary(
-        mb_s=statistics.median(t.mb_s for t in mine),
+        mb_s=harness.median_of(mine, "mb_s"),
         mb_s_min=min(t.mb_s for t in mine),
         mb_s_max=max(t.mb_s for t in mine),
-        seconds=statistics.median(t.seconds for t in mine),
+        seconds=harness.median_of(mine, "seconds"),
         rss=max(peak_rss(t) for t in mine),
         moto_rss=max(t.moto_peak_rss for t in mine),
         cpu={name: statistics.median(t.cpu_per_gib(name) or 0.0 for t in mine) for name in names},
-        cores_busy=statistics.median(t.cores_busy for t in mine),
-        other_cores=statistics.median(t.other_cores for t in mine),
+        cores_busy=harness.median_of(mine, "cores_busy"),
+        other_cores=harness.median_of(mine, "other_cores"),
     )
-
-
-def round_ratios(transfers: list[Transfer], numerator: str, denominator: str) -> list[float]:
-    by_round: dict[int, dict[str, float]] = {}
-    for t in transfers:
-        by_round.setdefault(t.round, {})[t.target] = t.mb_s
-    return [r[numerator] / r[denominator] for _, r in sorted(by_round.items()) if numerator in r and denominator in r]
 
 
 def _cpu_cell(summary: Summary, name: str) -> str:
@@ -759,12 +709,13 @@ def _cpu_cell(summary: Summary, name: str) -> str:
     return "-" if value is None else f"{value:.1f}"
 
 
-def _percentages(values: list[float]) -> str:
-    return ", ".join(f"{v:.0%}" for v in values)
+def _per_round(transfers: list[Transfer], numerator: str, denominator: str) -> str:
+    """Each round's throughput ratio, as percentages."""
+    return ", ".join(f"{v:.0%}" for v in harness.round_ratios(transfers, numerator, denominator, "mb_s"))
 
 
 def render(result: Result) -> str:
-    info = machine(("litestar", "uvicorn", "boto3", "botocore", "s3transfer", "moto", "werkzeug"))
+    info = harness.machine(("litestar", "uvicorn", "boto3", "botocore", "s3transfer", "moto", "werkzeug"))
     size = human(result.size)
     summaries = {target: summarize(result.transfers, target) for target in TARGETS}
     boto, canon, down = summaries["boto3"], summaries["canon"], summaries["download"]
@@ -780,16 +731,14 @@ def render(result: Result) -> str:
     order = "boto3, Canon and the two diagnostics" if diagnostics else "boto3 and Canon"
     warm_up = "one untimed full-size upload each way (boto3, Canon) first" if result.warmup else "no warm-up"
     lines = [
-        START_MARK,
+        MARKS.start,
         f"## Asset upload: {size} through `PUT /v1/assets/{{slug}}/versions/{{n}}/content` vs boto3 `upload_file`",
         "",
-        f"_Written by `bench/asset_upload.py` on {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC; "
-        "re-running the script replaces this section (except the notes at its end)._",
+        harness.written_by("asset_upload.py", keeps_notes=True),
         "",
         f"Command: `{result.command}`",
         "",
-        f"- Machine: {info['nproc']} cores, {info['cpu']}, Linux {info['kernel']}, Python {info['python']}, "
-        f"{psutil.virtual_memory().total / GiB:.0f} GiB RAM",
+        f"- Machine: {info['description']}, {psutil.virtual_memory().total / GiB:.0f} GiB RAM",
         f"- Software: {info['packages']}; uvicorn {info['uvicorn_impl']}",
         "- S3: `moto_server` (werkzeug, threaded) on 127.0.0.1; it spools objects above 5 MiB to temporary files "
         "(page cache)",
@@ -832,7 +781,7 @@ def render(result: Result) -> str:
     lines += [
         "",
         f"**Upload throughput, Canon / boto3 = {ratio:.0%}** (ratio of the medians; per round: "
-        f"{_percentages(round_ratios(result.transfers, 'canon', 'boto3'))}). Target ≥ {TARGET_RATIO:.0%}: "
+        f"{_per_round(result.transfers, 'canon', 'boto3')}). Target ≥ {TARGET_RATIO:.0%}: "
         f"**{'meets' if ratio >= TARGET_RATIO else 'misses'}** it.",
         "",
         f"**Peak RSS of the service: {upload_rss / MB:.0f} MB during the uploads, {down.rss / MB:.0f} MB during "
@@ -847,10 +796,10 @@ def render(result: Result) -> str:
             "",
             "Diagnostics (not targets): with Canon's client settings (unsigned payloads) boto3's `upload_file` runs "
             f"at {client.mb_s / boto.mb_s:.0%} of its default (per round: "
-            f"{_percentages(round_ratios(result.transfers, 'boto3-canon-client', 'boto3'))}); the S3 requests "
+            f"{_per_round(result.transfers, 'boto3-canon-client', 'boto3')}); the S3 requests "
             f"Canon's store makes, sent by boto3 without Canon, at {s3_work.mb_s / boto.mb_s:.0%}; **Canon runs at "
             f"{canon.mb_s / s3_work.mb_s:.0%} of its own S3 requests** (per round: "
-            f"{_percentages(round_ratios(result.transfers, 'canon', 'boto3-canon-s3'))}): what the HTTP hop, "
+            f"{_per_round(result.transfers, 'canon', 'boto3-canon-s3')}): what the HTTP hop, "
             "hashing and the part pipeline cost on top of the S3 work its design asks for.",
         ]
     lines += [
@@ -891,7 +840,7 @@ def render(result: Result) -> str:
             f"| {t.canon_peak_rss / MB:.0f} | {hwm} | {t.moto_peak_rss / MB:.0f} | {' | '.join(cells)} "
             f"| {t.cores_busy:.2f} | {t.other_cores:.2f} | {t.samples} |"
         )
-    lines += ["", "</details>", "", NOTES_START, NOTES_END, END_MARK]
+    lines += ["", "</details>", "", MARKS.notes_start, MARKS.notes_end, MARKS.end]
     return "\n".join(lines) + "\n"
 
 
@@ -910,40 +859,19 @@ def render_profiles(result: Result) -> list[str]:
         if not profile.samples:
             lines += ["", f"{profile.process}: no samples (could py-spy attach?)."]
             continue
-        share = profile.samples
         lines += [
             "",
             f"<details><summary>{profile.process}: {profile.samples} samples</summary>",
             "",
             "| thread | share |",
             "|---|---:|",
-            *[f"| {name} | {n / share:.0%} |" for name, n in profile.threads[:8]],
+            *[f"| {name} | {n / profile.samples:.0%} |" for name, n in profile.threads[:8]],
             "",
-            "| function (self time) | share |",
-            "|---|---:|",
-            *[f"| `{name}` | {n / share:.1%} |" for name, n in profile.functions],
-            "",
-            "| frame (inclusive) | share |",
-            "|---|---:|",
-            *[f"| `{name}` | {n / share:.1%} |" for name, n in profile.inclusive],
+            *harness.profile_tables(profile.samples, profile.functions, profile.inclusive, "function (self time)"),
             "",
             "</details>",
         ]
     return lines
-
-
-def keep_notes(path: Path, section: str) -> str:
-    """Carry the hand-written notes of the current section (between the notes marks) into the new one."""
-    if not path.exists():
-        return section
-    text = path.read_text()
-    start, end = text.find(NOTES_START), text.find(NOTES_END)
-    if start < 0 or end < start:
-        return section
-    notes = text[start + len(NOTES_START) : end]
-    head, _, rest = section.partition(NOTES_START)
-    _, _, tail = rest.partition(NOTES_END)
-    return f"{head}{NOTES_START}{notes}{NOTES_END}{tail}"
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -962,13 +890,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         action="store_true",
         help="only the two targets: skip the boto3 uploads with Canon's client settings and Canon's S3 requests",
     )
-    parser.add_argument(
-        "--wait-idle",
-        type=int,
-        default=0,
-        metavar="SECONDS",
-        help="first wait up to this long for the machine to be idle (other processes < 0.15 cores for 15 s)",
-    )
+    harness.add_wait_idle_option(parser)
     parser.add_argument(
         "--canon-env",
         action="append",
@@ -979,10 +901,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--interval", type=float, default=0.05, help="RSS sampling interval, seconds (default 0.05)")
     parser.add_argument("--profile", action="store_true", help="one more Canon upload under py-spy, summarised")
     parser.add_argument("--profile-dir", type=Path, help="with --profile: keep py-spy's raw stacks in this folder")
-    parser.add_argument("--output", type=Path, default=DOC, help="markdown file to update (default docs/benchmarks.md)")
-    parser.add_argument("--no-write", action="store_true", help="print the section instead of writing it")
+    harness.add_output_options(parser)
     parser.add_argument("--json", type=Path, help="also write every measurement to this JSON file")
-    parser.add_argument("--logs", type=Path, help="copy the servers' logs (canon, moto, py-spy) to this folder")
+    parser.add_argument("--logs", type=Path, help="keep the servers' logs (canon, moto, py-spy) in this folder")
     args = parser.parse_args(argv)
     if args.rounds < 1:
         parser.error("--rounds must be at least 1")
@@ -991,42 +912,22 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
-    signal.signal(signal.SIGTERM, exit_on_signal)
-    signal.signal(signal.SIGHUP, exit_on_signal)
-    signal.signal(signal.SIGINT, signal.default_int_handler)
     for name in [k for k in os.environ if k.startswith("AWS_")]:
         del os.environ[name]  # this shell's profile or endpoint must not leak into the diagnostics' clients
     os.environ.update(AWS_ENV)
     if args.wait_idle > 0:
-        wait_idle(args.wait_idle)
+        harness.wait_idle(args.wait_idle)
     command = f"python bench/asset_upload.py --size {human(args.size).replace(' ', '')} --rounds {args.rounds}"
     for flag, given in (("--no-warmup", not args.warmup), ("--no-diagnostics", args.no_diagnostics)):
         command += f" {flag}" if given else ""
     command += " --profile" if args.profile else ""
     command += "".join(f" --canon-env {item}" for item in args.canon_env)
-    with tempfile.TemporaryDirectory(prefix="canon-bench-upload-") as folder:
-        work = Path(folder)
-        procs = Processes(work)
-        try:
-            result = run(procs, work, args, command)
-        except BaseException:
-            for name in ("canon", "moto"):
-                print(f"--- the end of {name}'s log:\n{procs.log_tail(name)}", file=sys.stderr)
-            raise
-        finally:
-            procs.stop_all()
-            if args.logs:
-                args.logs.mkdir(parents=True, exist_ok=True)
-                for log in work.glob("*.log"):
-                    shutil.copyfile(log, args.logs / log.name)
+    with harness.run_folder("canon-bench-upload-", args.logs, tails=("canon", "moto")) as (procs, work):
+        result = run(procs, work, args, command)
     section = render(result)
     if args.json:
         args.json.write_text(json.dumps(asdict(result), indent=2, default=str))
-    if args.no_write:
-        print(section)
-    else:
-        write_section(args.output, keep_notes(args.output, section), START_MARK, END_MARK)
-        print(f"wrote {args.output}")
+    harness.write_or_print(section, MARKS, args)
 
 
 if __name__ == "__main__":

@@ -21,38 +21,17 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import http.client
 import json
 import random
 import secrets
-import signal
 import statistics
-import tempfile
 import time
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
-from _harness import (
-    HOST,
-    ROOT,
-    Processes,
-    canon_command,
-    canon_env,
-    database,
-    exit_on_signal,
-    expect,
-    free_port,
-    load_average,
-    machine,
-    migrate,
-    person_key,
-    wait_ready,
-    write_section,
-)
+import _harness as harness
 
-DOC = ROOT / "docs" / "benchmarks.md"
-START_MARK, END_MARK = "<!-- evaluate:start -->", "<!-- evaluate:end -->"
+MARKS = harness.marks("evaluate")
 COUNTRIES = ["US", "CA", "GB", "DE", "FR", "NL"]
 INDUSTRIES = ["saas", "fintech", "healthtech"]
 
@@ -114,16 +93,8 @@ def leads(count: int) -> list[dict[str, Any]]:
 
 
 def post(port: int, path: str, key: str, body: bytes, content_type: str) -> bytes:
-    conn = http.client.HTTPConnection(HOST, port, timeout=600)
-    try:
-        conn.request("POST", path, body=body, headers={"Authorization": f"Bearer {key}", "Content-Type": content_type})
-        response = conn.getresponse()
-        data = response.read()
-        if response.status != 200:
-            raise RuntimeError(f"POST {path}: {response.status} {data[:300]!r}")
-        return data
-    finally:
-        conn.close()
+    headers = {"Content-Type": content_type}
+    return harness.expect(port, "POST", path, 200, key=key, body=body, headers=headers, timeout=600)[1]
 
 
 def timed(action: Callable[[], object]) -> tuple[float, object]:
@@ -132,35 +103,27 @@ def timed(action: Callable[[], object]) -> tuple[float, object]:
     return time.perf_counter() - started, result
 
 
-def seed(port: int, admin: str) -> str:
-    """Publish the MQL; return a reader's key."""
-    editor = person_key(port, admin, "editor", ["marketing", "sales"], "bench-eval-editor")
-    approvers = [person_key(port, admin, "approver", [team], f"bench-eval-{team}") for team in ("marketing", "sales")]
+def seed(port: int, admin: str) -> tuple[str, str]:
+    """Publish the MQL; return its slug and a reader's key."""
+    keys = harness.seed_keys(port, admin)
     slug = f"bench-mql-{secrets.token_hex(3)}"
     body = {"slug": slug, "title": "MQL (bench)", "owners": ["marketing", "sales"], "content": {"criteria": MQL}}
-    expect(port, "POST", "/v1/definitions", 201, key=editor, body=body)
-    base = f"/v1/definitions/{slug}/versions/1"
-    expect(port, "POST", f"{base}/submit", 200, key=editor)
-    for approver in approvers:
-        expect(port, "POST", f"{base}/approve", 200, key=approver, body={})
-    expect(port, "POST", f"{base}/publish", 200, key=editor)
-    return slug + " " + person_key(port, admin, "reader", [], "bench-eval-reader")
+    harness.publish_definition(port, keys, body)
+    return slug, keys.reader
 
 
-def run(procs: Processes, records: list[dict[str, Any]], rounds: int) -> dict[str, Any]:
+def run(procs: harness.Processes, records: list[dict[str, Any]], rounds: int) -> dict[str, Any]:
     from json_logic import jsonLogic  # noqa: PLC0415  # a dev dependency, for the comparison only
 
     from service.domain import criteria  # noqa: PLC0415
 
-    admin = "bench-admin-" + secrets.token_urlsafe(24)
+    admin = harness.admin_key()
     results: dict[str, list[float]] = {"stream": [], "json": [], "compiled": [], "full": [], "json_logic": []}
-    with database() as (url, _postmaster):
-        env = canon_env(url, admin)
-        migrate(env)
-        port = free_port()
-        canon = procs.start("canon", canon_command("serve", "--host", HOST, "--port", str(port)), env)
-        wait_ready(procs, "canon", canon, port, "/healthz")
-        slug, reader = seed(port, admin).split(" ")
+    with harness.database() as (url, _postmaster):
+        env = harness.canon_env(url, admin)
+        harness.migrate(env)
+        _, port = harness.start_canon(procs, env)
+        slug, reader = seed(port, admin)
         ndjson = b"\n".join(json.dumps(r).encode() for r in records)
         batches = [
             json.dumps({"definitions": [slug], "records": records[i : i + 1000]}).encode()
@@ -203,7 +166,7 @@ def run(procs: Processes, records: list[dict[str, Any]], rounds: int) -> dict[st
 
 def section(outcome: dict[str, Any], command: str) -> str:
     medians = outcome["medians"]
-    facts = machine()
+    facts = harness.machine()
     rows = [
         ("`POST /v1/evaluate/stream`, all records as NDJSON in one request (HTTP, end to end)", medians["stream"]),
         ("`POST /v1/evaluate`, batches of 1,000 records one after the other (HTTP, end to end)", medians["json"]),
@@ -212,10 +175,10 @@ def section(outcome: dict[str, Any], command: str) -> str:
         ("in-process: the same rules in JSON Logic, `json-logic-modernized`", medians["json_logic"]),
     ]
     table = "\n".join(f"| {name} | {value:,.0f} |" for name, value in rows)
-    return f"""{START_MARK}
+    return f"""{MARKS.start}
 ## Batch evaluation (issue 13)
 
-`{command}` on {facts["nproc"]} cores ({facts["cpu"]}), Python {facts["python"]}, load average {load_average()}.
+`{command}` on {facts["nproc"]} cores ({facts["cpu"]}), Python {facts["python"]}, load average {harness.load_average()}.
 A 10-rule MQL (11 comparisons), {outcome["records"]:,} generated leads, {outcome["matched"]:,} of which qualify; every
 path below gave every record the same verdict. Medians of the rounds, records per second:
 
@@ -226,7 +189,7 @@ path below gave every record the same verdict. Medians of the rounds, records pe
 Canon against JSON Logic per record, in-process: {medians["compiled"] / medians["json_logic"]:.1f}x (compiled matcher),
 {medians["full"] / medians["json_logic"]:.1f}x (with every rule's outcome). The issue's target: 20,000 records/s end to
 end.
-{END_MARK}
+{MARKS.end}
 """
 
 
@@ -234,23 +197,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--records", type=int, default=100_000)
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--output", type=Path, default=DOC)
-    parser.add_argument("--no-write", action="store_true")
+    harness.add_output_options(parser)
     args = parser.parse_args()
-    signal.signal(signal.SIGTERM, exit_on_signal)
     records = leads(args.records)
-    with tempfile.TemporaryDirectory(prefix="canon-bench-") as logs:
-        procs = Processes(Path(logs))
-        try:
-            outcome = run(procs, records, args.rounds)
-        finally:
-            procs.stop_all()
+    with harness.run_folder("canon-bench-") as (procs, _folder):
+        outcome = run(procs, records, args.rounds)
     text = section(outcome, f"python bench/evaluate.py --records {args.records} --rounds {args.rounds}")
-    if args.no_write:
-        print(text)
-    else:
-        write_section(args.output, text, START_MARK, END_MARK)
-        print(f"wrote {args.output}")
+    harness.write_or_print(text, MARKS, args)
 
 
 if __name__ == "__main__":

@@ -26,50 +26,23 @@ from __future__ import annotations
 import argparse
 import asyncio
 import copy
-import datetime as dt
 import json
 import os
-import re
 import resource
 import secrets
 import shutil
-import signal
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from _harness import (
-    HOST,
-    ROOT,
-    Processes,
-    call,
-    canon_command,
-    canon_env,
-    cpu_seconds,
-    database,
-    exit_on_signal,
-    expect,
-    free_port,
-    load_average,
-    machine,
-    machine_busy,
-    migrate,
-    person_key,
-    postgres_cpu,
-    wait_idle,
-    wait_ready,
-    write_section,
-)
+import _harness as harness
 
 BENCH = Path(__file__).resolve().parent
-DOC = ROOT / "docs" / "benchmarks.md"
-START_MARK = "<!-- read_path:start -->"
-END_MARK = "<!-- read_path:end -->"
+MARKS = harness.marks("read_path")
 MINIMAL_PATH = "/v1/minimal"  # bench/minimal_app.py
 TARGET_RATIO = 0.60
 
@@ -82,19 +55,10 @@ def seed(port: int, admin: str) -> tuple[str, str]:
     """Publish one definition through the whole review over HTTP; return its path and a reader key."""
     from service.seed import GLOSSARY  # noqa: PLC0415  # the glossary's MQL: a realistic size and shape
 
-    editor = person_key(port, admin, "editor", ["marketing"], "bench-editor")
-    approvers = [person_key(port, admin, "approver", [team], f"bench-{team}") for team in ("marketing", "sales")]
-    reader = person_key(port, admin, "reader", [], "bench-reader")
-    slug = f"bench-mql-{secrets.token_hex(4)}"  # unique, so an external database can be reused
+    keys = harness.seed_keys(port, admin)
     definition = copy.deepcopy(next(item for item in GLOSSARY if item["slug"] == "mql"))
-    definition["slug"] = slug
-    base = f"/v1/definitions/{slug}"
-    expect(port, "POST", "/v1/definitions", 201, key=editor, body=definition)
-    expect(port, "POST", f"{base}/versions/1/submit", 200, key=editor)
-    for approver in approvers:
-        expect(port, "POST", f"{base}/versions/1/approve", 200, key=approver, body={"comment": "agreed"})
-    expect(port, "POST", f"{base}/versions/1/publish", 200, key=editor)
-    return base, reader
+    definition["slug"] = f"bench-mql-{secrets.token_hex(4)}"  # unique, so an external database can be reused
+    return harness.publish_definition(port, keys, definition), keys.reader
 
 
 @dataclass
@@ -112,14 +76,14 @@ class Conditional:
 
 
 def check_conditional(port: int, path: str, reader: str) -> Conditional:
-    headers, body = expect(port, "GET", path, 200, key=reader)
+    headers, body = harness.expect(port, "GET", path, 200, key=reader)
     document = json.loads(body)
     if document["version"]["status"] != "published" or document["current_version"] != 1:
         raise RuntimeError(f"unexpected current version: {document['version']['status']}")
     tag = headers["etag"]
-    status, headers_304, _ = call(port, "GET", path, key=reader, headers={"If-None-Match": tag})
-    weak, _, _ = call(port, "GET", path, key=reader, headers={"If-None-Match": f"W/{tag}"})
-    stale, _, _ = call(port, "GET", path, key=reader, headers={"If-None-Match": '"0"'})
+    status, headers_304, _ = harness.call(port, "GET", path, key=reader, headers={"If-None-Match": tag})
+    weak, _, _ = harness.call(port, "GET", path, key=reader, headers={"If-None-Match": f"W/{tag}"})
+    stale, _, _ = harness.call(port, "GET", path, key=reader, headers={"If-None-Match": '"0"'})
     return Conditional(tag, len(body), status, weak, stale, headers_304)
 
 
@@ -159,56 +123,7 @@ def children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-@dataclass
-class Load:
-    rps: float
-    p50_ms: float
-    p99_ms: float
-    requests: int
-    unexpected: int
-    seconds: float
-    bytes_per_response: float | None
-    detail: dict[str, Any] = field(default_factory=dict)
-
-
-_UNITS = {"us": 1e-3, "ms": 1.0, "s": 1e3, "m": 60e3}
-_SIZES = {"B": 1, "KB": 1024, "MB": 1024**2, "GB": 1024**3, "TB": 1024**4}
-
-
-def _wrk_ms(text: str, percentile: str) -> float:
-    match = re.search(rf"^\s*{percentile}%\s+([\d.]+)(us|ms|s|m)\s*$", text, re.MULTILINE)
-    if match is None:
-        raise RuntimeError(f"no {percentile}% latency in wrk output:\n{text}")
-    return float(match.group(1)) * _UNITS[match.group(2)]
-
-
-def run_wrk(target: Target, seconds: int, connections: int, threads: int) -> Load:
-    argv = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "10s"]
-    for name, value in target.headers.items():
-        argv += ["-H", f"{name}: {value}"]
-    argv.append(f"http://{HOST}:{target.port}{target.path}")
-    out = subprocess.run(argv, capture_output=True, text=True, timeout=seconds + 60, check=True).stdout
-    rps = re.search(r"Requests/sec:\s+([\d.]+)", out)
-    total = re.search(r"(\d+) requests in ([\d.]+)(us|ms|s|m), ([\d.]+)(B|KB|MB|GB|TB) read", out)
-    if rps is None or total is None:
-        raise RuntimeError(f"unexpected wrk output:\n{out}")
-    requests = int(total.group(1))
-    read = float(total.group(4)) * _SIZES[total.group(5)]
-    bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
-    errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
-    unexpected = (int(bad.group(1)) if bad else 0) + (sum(int(g) for g in errors.groups()) if errors else 0)
-    return Load(
-        rps=float(rps.group(1)),
-        p50_ms=_wrk_ms(out, "50"),
-        p99_ms=_wrk_ms(out, "99"),
-        requests=requests,
-        unexpected=unexpected,
-        seconds=float(total.group(2)) * _UNITS[total.group(3)] / 1e3,
-        bytes_per_response=read / requests if requests else None,
-    )
-
-
-def run_python(target: Target, seconds: int, connections: int) -> Load:
+def run_python(target: Target, seconds: int, connections: int) -> harness.LoadRun:
     spec = {
         "port": target.port,
         "path": target.path,
@@ -219,35 +134,20 @@ def run_python(target: Target, seconds: int, connections: int) -> Load:
     }
     argv = [sys.executable, str(Path(__file__).resolve()), "_load", json.dumps(spec)]
     out = subprocess.run(argv, capture_output=True, text=True, timeout=seconds + 60, check=True).stdout
-    result = json.loads(out)
-    return Load(
-        rps=result["rps"],
-        p50_ms=result["p50_ms"],
-        p99_ms=result["p99_ms"],
-        requests=result["requests"],
-        unexpected=result["unexpected"],
-        seconds=result["seconds"],
-        bytes_per_response=result["bytes"] / result["requests"] if result["requests"] else None,
-        detail={"statuses": result["statuses"], "errors": result["errors"]},
-    )
+    return harness.LoadRun(**json.loads(out))
 
 
-class _Client(asyncio.Protocol):
+class _Client(harness.RawConnection):
     """One keep-alive connection sending one request at a time (closed loop), timing each response."""
 
     def __init__(self, request: bytes, run: _Run) -> None:
+        super().__init__()
         self.request = request
         self.run = run
-        self.transport: asyncio.Transport | None = None
-        self.buffer = b""
         self.expected_end = -1
         self.status = 0
         self.sent_at = 0.0
         self.closed: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-
-    def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        assert isinstance(transport, asyncio.Transport)
-        self.transport = transport
 
     def connection_lost(self, exc: Exception | None) -> None:
         if not self.closed.done():
@@ -285,12 +185,10 @@ class _Client(asyncio.Protocol):
     def _body_length(self, head: bytes) -> int:
         if self.status in (204, 304) or self.status < 200:
             return 0
-        lowered = head.lower()
-        at = lowered.find(b"\r\ncontent-length:")
-        if at < 0:
+        length = harness.header_value(head, b"content-length")
+        if length is None:
             raise RuntimeError("the load generator needs Content-Length responses")
-        end = lowered.find(b"\r\n", at + 17)
-        return int(lowered[at + 17 : end if end >= 0 else None])
+        return int(length)
 
 
 class _Run:
@@ -312,14 +210,14 @@ class _Run:
         self.bytes += size
 
 
-async def _generate(spec: dict[str, Any]) -> dict[str, Any]:
+async def _generate(spec: dict[str, Any]) -> harness.LoadRun:
     headers = "".join(f"{name}: {value}\r\n" for name, value in spec["headers"].items())
-    request = f"GET {spec['path']} HTTP/1.1\r\nHost: {HOST}:{spec['port']}\r\n{headers}\r\n".encode()
+    request = f"GET {spec['path']} HTTP/1.1\r\nHost: {harness.HOST}:{spec['port']}\r\n{headers}\r\n".encode()
     run = _Run(spec["seconds"], spec["expected"])
     loop = asyncio.get_running_loop()
 
     async def connect() -> _Client:
-        _, client = await loop.create_connection(lambda: _Client(request, run), HOST, spec["port"])
+        _, client = await loop.create_connection(lambda: _Client(request, run), harness.HOST, spec["port"])
         return client
 
     async def keep_going(client: _Client) -> None:
@@ -336,27 +234,21 @@ async def _generate(spec: dict[str, Any]) -> dict[str, Any]:
     run.started = time.perf_counter()
     run.deadline = run.started + spec["seconds"]
     await asyncio.gather(*(keep_going(client) for client in clients))
-    latencies = sorted(run.latencies)
-    count = len(latencies)
-
-    def percentile(p: float) -> float:
-        return latencies[min(count - 1, max(0, round(p * count) - 1))] * 1e3 if count else 0.0
-
-    return {
-        "requests": count,
-        "seconds": spec["seconds"],
-        "rps": count / spec["seconds"],
-        "p50_ms": percentile(0.50),
-        "p99_ms": percentile(0.99),
-        "statuses": {str(k): v for k, v in sorted(run.statuses.items())},
-        "unexpected": sum(v for k, v in run.statuses.items() if k != run.expected) + run.errors,
-        "errors": run.errors,
-        "bytes": run.bytes,
-    }
+    latencies_ms = [latency * 1e3 for latency in run.latencies]
+    unexpected = sum(v for k, v in run.statuses.items() if k != run.expected) + run.errors
+    return harness.LoadRun(
+        requests=len(latencies_ms),
+        seconds=spec["seconds"],
+        p50_ms=harness.percentile(latencies_ms, 0.50, default=0.0),
+        p95_ms=harness.percentile(latencies_ms, 0.95, default=0.0),
+        p99_ms=harness.percentile(latencies_ms, 0.99, default=0.0),
+        errors=unexpected,
+        bytes=run.bytes,
+    )
 
 
 def generator_main(spec_json: str) -> None:
-    print(json.dumps(asyncio.run(_generate(json.loads(spec_json)))))
+    print(json.dumps(asdict(asyncio.run(_generate(json.loads(spec_json))))))
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -374,16 +266,18 @@ class Settings:
 
 
 def measure(target: Target, settings: Settings, postmaster: int | None, round_number: int) -> Sample:
-    server_before, db_before, gen_before = cpu_seconds(target.server_pid), postgres_cpu(postmaster), children_cpu()
-    busy_before = machine_busy()
+    server_before, db_before = harness.cpu_seconds(target.server_pid), harness.postgres_cpu(postmaster)
+    gen_before, busy_before = children_cpu(), harness.machine_busy()
     if settings.generator == "wrk":
-        load = run_wrk(target, settings.seconds, settings.connections, settings.threads)
+        load = harness.run_wrk(
+            target.port, target.path, target.headers, settings.seconds, settings.connections, settings.threads
+        )
     else:
         load = run_python(target, settings.seconds, settings.connections)
-    server = cpu_seconds(target.server_pid) - server_before
-    db_after = postgres_cpu(postmaster)
+    server = harness.cpu_seconds(target.server_pid) - server_before
+    db_after = harness.postgres_cpu(postmaster)
     generator = children_cpu() - gen_before
-    busy = machine_busy() - busy_before
+    busy = harness.machine_busy() - busy_before
     ours = server + generator + (0.0 if db_before is None or db_after is None else db_after - db_before)
     requests = max(load.requests, 1)
     return Sample(
@@ -393,7 +287,7 @@ def measure(target: Target, settings: Settings, postmaster: int | None, round_nu
         p50_ms=load.p50_ms,
         p99_ms=load.p99_ms,
         requests=load.requests,
-        unexpected=load.unexpected,
+        unexpected=load.errors,
         bytes_per_response=load.bytes_per_response,
         server_cpu_us=server / requests * 1e6,
         db_cpu_us=None if db_before is None or db_after is None else (db_after - db_before) / requests * 1e6,
@@ -410,8 +304,7 @@ def benchmark(targets: list[Target], settings: Settings, postmaster: int | None)
             measure(target, warm, postmaster, 0)
     samples = []
     for round_number in range(1, settings.rounds + 1):
-        shift = (round_number - 1) % len(targets)  # rotate the order so no target always runs first
-        for target in targets[shift:] + targets[:shift]:
+        for target in harness.rotation(targets, round_number):
             sample = measure(target, settings, postmaster, round_number)
             samples.append(sample)
             print(
@@ -445,25 +338,18 @@ def summarize(samples: list[Sample], name: str) -> Summary:
     sizes = [s.bytes_per_response for s in mine if s.bytes_per_response is not None]
     return Summary(
         name=name,
-        rps=statistics.median(s.rps for s in mine),
+        rps=harness.median_of(mine, "rps"),
         rps_min=min(s.rps for s in mine),
         rps_max=max(s.rps for s in mine),
-        p50_ms=statistics.median(s.p50_ms for s in mine),
-        p99_ms=statistics.median(s.p99_ms for s in mine),
-        server_cpu_us=statistics.median(s.server_cpu_us for s in mine),
+        p50_ms=harness.median_of(mine, "p50_ms"),
+        p99_ms=harness.median_of(mine, "p99_ms"),
+        server_cpu_us=harness.median_of(mine, "server_cpu_us"),
         db_cpu_us=statistics.median(db) if db else None,
-        generator_cpu=statistics.median(s.generator_cpu for s in mine),
-        other_cpu=statistics.median(s.other_cpu for s in mine),
+        generator_cpu=harness.median_of(mine, "generator_cpu"),
+        other_cpu=harness.median_of(mine, "other_cpu"),
         unexpected=sum(s.unexpected for s in mine),
         bytes_per_response=statistics.median(sizes) if sizes else None,
     )
-
-
-def round_ratios(samples: list[Sample], numerator: str, denominator: str) -> list[float]:
-    by_round: dict[int, dict[str, float]] = {}
-    for s in samples:
-        by_round.setdefault(s.round, {})[s.target] = s.rps
-    return [r[numerator] / r[denominator] for _, r in sorted(by_round.items()) if r.get(denominator)]
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -484,13 +370,13 @@ def render(
     command: str,
     load: tuple[str, str],
 ) -> str:
-    info = machine()
+    info = harness.machine()
     noisy = any(s.other_cpu > 0.1 for s in summaries.values())
     canon, minimal, c304 = summaries["canon"], summaries["minimal"], summaries["canon_304"]
     ratio = canon.rps / minimal.rps
     ratio_304 = c304.rps / minimal.rps
-    per_round = round_ratios(samples, "canon", "minimal")
-    per_round_304 = round_ratios(samples, "canon_304", "minimal")
+    per_round = harness.round_ratios(samples, "canon", "minimal", "rps")
+    per_round_304 = harness.round_ratios(samples, "canon_304", "minimal", "rps")
     verdict = "meets" if ratio >= TARGET_RATIO else "misses"
     generator = (
         f"`wrk` ({settings.threads} thread)"
@@ -498,15 +384,14 @@ def render(
         else "the Python generator in this script (asyncio Protocol, 1 process)"
     )
     lines = [
-        START_MARK,
+        MARKS.start,
         "## Read path: `GET /v1/definitions/{slug}` vs a minimal Litestar endpoint",
         "",
-        f"_Written by `bench/read_path.py` on {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC; "
-        "re-running the script replaces this section._",
+        harness.written_by("read_path.py"),
         "",
         f"Command: `{command}`",
         "",
-        f"- Machine: {info['nproc']} cores, {info['cpu']}, Linux {info['kernel']}, Python {info['python']}",
+        f"- Machine: {info['description']}",
         f"- Software: {info['packages']}; uvicorn {info['uvicorn_impl']}",
         "- Servers: both started as `canon serve` starts Canon: `uvicorn.run(factory, workers=1, "
         'log_level="warning", proxy_headers=True)` on 127.0.0.1',
@@ -574,7 +459,7 @@ def render(
         f"| {s.unexpected} | {s.other_cpu:.2f} |"
         for s in samples
     ]
-    lines += ["", "</details>", END_MARK]
+    lines += ["", "</details>", MARKS.end]
     return "\n".join(lines) + "\n"
 
 
@@ -584,34 +469,21 @@ def render(
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description="Canon read path vs a minimal Litestar endpoint, in one run.")
-    parser.add_argument("--seconds", type=int, default=10, help="length of one measurement (default 10)")
-    parser.add_argument("--rounds", type=int, default=3, help="rounds per target (default 3)")
-    parser.add_argument("--connections", type=int, default=32, help="keep-alive connections (default 32)")
-    parser.add_argument("--warmup", type=int, default=3, help="warm-up seconds per target (default 3)")
+    harness.add_load_options(parser, connections=32)
     parser.add_argument(
         "--generator",
         choices=("auto", "wrk", "python"),
         default="auto",
         help="load generator: wrk when on PATH (auto), or the built-in Python one",
     )
-    parser.add_argument(
-        "--wait-idle",
-        type=int,
-        default=0,
-        metavar="SECONDS",
-        help="first wait up to this long for the machine to be idle (other processes < 0.15 cores for 15 s)",
-    )
+    harness.add_wait_idle_option(parser)
     parser.add_argument("--threads", type=int, default=1, help="wrk threads (default 1: the server needs the cores)")
-    parser.add_argument("--output", type=Path, default=DOC, help="markdown file to update (default docs/benchmarks.md)")
-    parser.add_argument("--no-write", action="store_true", help="print the section instead of writing it")
+    harness.add_output_options(parser)
     return parser.parse_args(argv)
 
 
 def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
-    signal.signal(signal.SIGTERM, exit_on_signal)
-    signal.signal(signal.SIGHUP, exit_on_signal)
-    signal.signal(signal.SIGINT, signal.default_int_handler)
     generator = args.generator
     if generator == "auto":
         generator = "wrk" if shutil.which("wrk") else "python"
@@ -623,39 +495,31 @@ def main(argv: list[str] | None = None) -> None:
     )
     command += f" (load generator: {generator})"
     if args.wait_idle > 0:
-        wait_idle(args.wait_idle)
-    with tempfile.TemporaryDirectory(prefix="canon-bench-") as logs:
-        procs = Processes(Path(logs))
-        try:
-            section = run(procs, settings, command)
-        finally:
-            procs.stop_all()
-    if args.no_write:
-        print(section)
-    else:
-        write_section(args.output, section, START_MARK, END_MARK)
-        print(f"wrote {args.output}")
+        harness.wait_idle(args.wait_idle)
+    with harness.run_folder("canon-bench-") as (procs, _folder):
+        section = run(procs, settings, command)
+    harness.write_or_print(section, MARKS, args)
 
 
-def run(procs: Processes, settings: Settings, command: str) -> str:
-    admin = "bench-admin-" + secrets.token_urlsafe(24)
-    with database() as (url, postmaster):
-        env = canon_env(url, admin)
-        migrate(env)
-        canon_port = free_port()
-        canon = procs.start("canon", canon_command("serve", "--host", HOST, "--port", str(canon_port)), env)
-        wait_ready(procs, "canon", canon, canon_port, "/healthz")
+def run(procs: harness.Processes, settings: Settings, command: str) -> str:
+    admin = harness.admin_key()
+    with harness.database() as (url, postmaster):
+        env = harness.canon_env(url, admin)
+        harness.migrate(env)
+        canon, canon_port = harness.start_canon(procs, env)
         path, reader = seed(canon_port, admin)
         conditional = check_conditional(canon_port, path, reader)
         if not conditional.ok:
             raise RuntimeError(f"conditional GET failed: {conditional}")
         print(f"seeded {path}: {conditional.body_bytes} bytes, ETag {conditional.etag}, 304 ok", flush=True)
 
-        minimal_port = free_port()
+        minimal_port = harness.free_port()
         minimal_env = {**os.environ, "MINIMAL_BODY_BYTES": str(conditional.body_bytes)}
-        minimal_argv = [sys.executable, str(BENCH / "minimal_app.py"), "--host", HOST, "--port", str(minimal_port)]
-        minimal = procs.start("minimal", minimal_argv, minimal_env)
-        wait_ready(procs, "minimal", minimal, minimal_port, MINIMAL_PATH)
+        minimal_app = [sys.executable, str(BENCH / "minimal_app.py")]
+        minimal = procs.start(
+            "minimal", [*minimal_app, "--host", harness.HOST, "--port", str(minimal_port)], minimal_env
+        )
+        harness.wait_ready(procs, "minimal", minimal, minimal_port, MINIMAL_PATH)
 
         auth = {"Authorization": f"Bearer {reader}"}
         targets = [
@@ -673,12 +537,12 @@ def run(procs: Processes, settings: Settings, command: str) -> str:
                 "minimal", f"minimal Litestar `GET {MINIMAL_PATH}`", minimal_port, MINIMAL_PATH, auth, 200, minimal.pid
             ),
         ]
-        load_before = load_average()
+        load_before = harness.load_average()
         samples = benchmark(targets, settings, postmaster)
-        load_after = load_average()
+        load_after = harness.load_average()
         summaries = {t.name: summarize(samples, t.name) for t in targets}
         labels = {t.name: t.label for t in targets}
-        kind = "CANON_DATABASE_URL" if postmaster is None else "embedded PostgreSQL 18 (temporary folder, deleted)"
+        kind = harness.database_kind(postmaster)
         section = render(settings, summaries, samples, conditional, labels, kind, command, (load_before, load_after))
         procs.stop_all()  # before the database goes away
         return section

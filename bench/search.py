@@ -37,42 +37,18 @@ import json
 import os
 import random
 import secrets
-import signal
 import statistics
 import subprocess
-import tempfile
 import time
 import uuid
 from collections import OrderedDict
 from dataclasses import dataclass
-from pathlib import Path
 from urllib.parse import urlencode
 
+import _harness as harness
 import httpx
-from _harness import (
-    HOST,
-    ROOT,
-    Processes,
-    call,
-    canon_command,
-    canon_env,
-    database,
-    exit_on_signal,
-    expect,
-    free_port,
-    load_average,
-    machine,
-    migrate,
-    person_key,
-    wait_ready,
-    write_section,
-)
 
-DOC = ROOT / "docs" / "benchmarks.md"
-MARKS = {
-    "postgres": ("<!-- search:start -->", "<!-- search:end -->"),
-    "meilisearch": ("<!-- search-meilisearch:start -->", "<!-- search-meilisearch:end -->"),
-}
+MARKS = {"postgres": harness.marks("search"), "meilisearch": harness.marks("search-meilisearch")}
 P95_TARGET_MS = 25.0
 RATIO_TARGET = 0.5
 PUBLISH_TARGET_S = 1.0
@@ -264,7 +240,7 @@ def generate(url: str, entries: int, assets: int, seed: int = CORPUS_SEED) -> tu
                 "references": [],
             }
             blob_rows.append((digest, 100_000, f"blobs/sha256/{digest[:2]}/{digest}"))
-            text_rows.append((digest, text.paragraph(rng.randint(400, 800))))
+            text_rows.append((digest, "application/pdf", text.paragraph(rng.randint(400, 800))))
         slug = {"definition": "d", "message": "m", "asset": "a"}[kind] + f"-{number}"
         entry_rows.append((entry_id, kind, slug, title, tags, owners, owners, 1, 1, "bench"))
         version_rows.append((entry_id, 1, "published", json.dumps(content), "bench", title, tags, owners, owners))
@@ -296,7 +272,9 @@ def generate(url: str, entries: int, assets: int, seed: int = CORPUS_SEED) -> tu
                     version_rows,
                 )
                 await conn.copy_records_to_table("blobs", records=blob_rows, columns=["sha256", "size", "storage_key"])
-                await conn.copy_records_to_table("asset_texts", records=text_rows, columns=["sha256", "text"])
+                await conn.copy_records_to_table(
+                    "asset_texts", records=text_rows, columns=["sha256", "content_type", "text"]
+                )
             await conn.execute("ANALYZE")
         finally:
             await conn.close()
@@ -369,7 +347,7 @@ def reindex(env: dict[str, str], url: str) -> tuple[str, float]:
     """`canon reindex` (timed; returns what it printed and the seconds), then `settle`."""
     started = time.monotonic()
     reindexed = subprocess.run(
-        canon_command("reindex"), cwd=ROOT, env=env, capture_output=True, text=True, check=True
+        harness.canon_command("reindex"), cwd=harness.ROOT, env=env, capture_output=True, text=True, check=True
     ).stdout.strip()
     seconds = time.monotonic() - started
     print(f"{reindexed} in {seconds:.1f} s", flush=True)
@@ -436,24 +414,6 @@ def lru_hit_rate(stream: list[str], size: int) -> float:
     return _LruModel(size).replay(stream, 0, len(stream))
 
 
-LUA = """
-local paths = {}
-for line in io.lines(%s) do paths[#paths + 1] = line end
-local i = %d
-request = function()
-  i = i + 1
-  return wrk.format("GET", paths[(i %% #paths) + 1])
-end
-done = function(summary, latency, requests)
-  local e = summary.errors
-  io.write(string.format("RESULT {\\"p50\\": %%f, \\"p95\\": %%f, \\"p99\\": %%f, \\"requests\\": %%d, " ..
-    "\\"seconds\\": %%f, \\"errors\\": %%d}\\n", latency:percentile(50) / 1000, latency:percentile(95) / 1000,
-    latency:percentile(99) / 1000, summary.requests, summary.duration / 1e6,
-    e.connect + e.read + e.write + e.timeout + e.status))
-end
-"""
-
-
 @dataclass
 class Sample:
     target: str
@@ -466,37 +426,14 @@ class Sample:
     hit_rate: float | None = None
 
 
-def run_wrk(
-    port: int, paths: list[str], key: str, seconds: int, connections: int, folder: Path, start: int = 0
-) -> Sample:
-    """One closed-loop `wrk` run that requests `paths` in order from `start` (wrapping round)."""
-    listing = folder / f"paths-{len(paths)}-{hash(tuple(paths[:50])) & 0xFFFFFF}.txt"
-    if not listing.exists():
-        listing.write_text("\n".join(paths) + "\n")
-    script = folder / "script.lua"
-    script.write_text(LUA % (json.dumps(str(listing)), start))
-    argv = [
-        "wrk",
-        "-t1",
-        f"-c{connections}",
-        f"-d{seconds}s",
-        "--timeout",
-        "10s",
-        "-s",
-        str(script),
-        "-H",
-        f"Authorization: Bearer {key}",
-        f"http://{HOST}:{port}/",
-    ]
-    out = subprocess.run(argv, capture_output=True, text=True, timeout=seconds + 60, check=True).stdout
-    line = next(line for line in out.splitlines() if line.startswith("RESULT "))
-    data = json.loads(line.removeprefix("RESULT "))
-    return Sample(
-        "", data["requests"] / data["seconds"], data["p50"], data["p95"], data["p99"], data["errors"], data["requests"]
-    )
+def run_wrk(port: int, paths: list[str], key: str, seconds: int, connections: int, start: int = 0) -> Sample:
+    """One closed-loop `wrk` run (1 thread) that requests `paths` in order from `start` (wrapping round)."""
+    auth = {"Authorization": f"Bearer {key}"}
+    run = harness.run_wrk(port, paths, auth, seconds, connections, start=start)
+    return Sample("", run.rps, run.p50_ms, run.p95_ms, run.p99_ms, run.errors, run.requests)
 
 
-def publish_to_searchable(port: int, keys: dict[str, str], count: int) -> list[float]:
+def publish_to_searchable(port: int, keys: harness.Keys, count: int) -> list[float]:
     """Seconds from each publish's response to the first search that finds it (polling every 10 ms)."""
     delays = []
     for number in range(count):
@@ -509,15 +446,10 @@ def publish_to_searchable(port: int, keys: dict[str, str], count: int) -> list[f
             "owners": ["marketing", "sales"],
             "content": {"summary": "Published during the benchmark.", "aliases": []},
         }
-        base = f"/v1/definitions/{slug}/versions/1"
-        expect(port, "POST", "/v1/definitions", 201, key=keys["editor"], body=body)
-        expect(port, "POST", f"{base}/submit", 200, key=keys["editor"])
-        for team in ("marketing", "sales"):
-            expect(port, "POST", f"{base}/approve", 200, key=keys[team], body={})
-        expect(port, "POST", f"{base}/publish", 200, key=keys["editor"])
+        harness.publish_definition(port, keys, body)
         published = time.monotonic()
         while True:
-            _, _, found = call(port, "GET", f"/v1/search?q={word}", key=keys["reader"])
+            _, _, found = harness.call(port, "GET", f"/v1/search?q={word}", key=keys.reader)
             if json.loads(found)["hits"]:
                 delays.append(time.monotonic() - published)
                 break
@@ -527,25 +459,8 @@ def publish_to_searchable(port: int, keys: dict[str, str], count: int) -> list[f
     return delays
 
 
-def _keys(port: int, admin: str) -> dict[str, str]:
-    keys = {}
-    for name, role, teams in (
-        ("reader", "reader", []),
-        ("editor", "editor", ["marketing", "sales"]),
-        ("marketing", "approver", ["marketing"]),
-        ("sales", "approver", ["sales"]),
-    ):
-        keys[name] = person_key(port, admin, role, teams, f"bench-{name}")
-    return keys
-
-
-def percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(p * len(ordered)) - 1))]
-
-
 def measure(
-    targets: dict[str, tuple[int, list[str]]], key: str, args: argparse.Namespace, folder: Path
+    targets: dict[str, tuple[int, list[str]]], key: str, args: argparse.Namespace
 ) -> tuple[dict[str, list[Sample]], int]:
     """Warm each target up, then `args.rounds` rounds of each in rotating order; each continues its stream where the
     last run stopped. Returns the samples and how many requests of its stream the cached search target sent."""
@@ -553,24 +468,22 @@ def measure(
     position = dict.fromkeys(targets, 0)  # where each target is in its stream: rounds continue it
     cache = None if args.meilisearch else _LruModel(args.cache_size)
     for name, (target_port, paths) in targets.items():
-        done = run_wrk(target_port, paths, key, args.warmup, args.connections, folder, position[name])
+        done = run_wrk(target_port, paths, key, args.warmup, args.connections, position[name])
         if name == "search" and cache:
             cache.replay(stream, position[name], done.requests)
         position[name] += done.requests
     samples: dict[str, list[Sample]] = {name: [] for name in targets}
-    order = list(targets)
-    for round_number in range(args.rounds):
-        shift = round_number % len(order)
-        for name in order[shift:] + order[:shift]:
+    for round_number in range(1, args.rounds + 1):
+        for name in harness.rotation(list(targets), round_number):
             target_port, paths = targets[name]
-            sample = run_wrk(target_port, paths, key, args.seconds, args.connections, folder, position[name])
+            sample = run_wrk(target_port, paths, key, args.seconds, args.connections, position[name])
             if name == "search" and cache:
                 sample.hit_rate = cache.replay(stream, position[name], sample.requests)
             position[name] += sample.requests
             sample.target = name
             samples[name].append(sample)
             print(
-                f"round {round_number + 1} {name}: {sample.rps:.0f} req/s, p50 {sample.p50:.1f} ms, "
+                f"round {round_number} {name}: {sample.rps:.0f} req/s, p50 {sample.p50:.1f} ms, "
                 f"p95 {sample.p95:.1f} ms, p99 {sample.p99:.1f} ms"
                 + ("" if sample.hit_rate is None else f", cache hits {sample.hit_rate:.0%}"),
                 flush=True,
@@ -578,35 +491,29 @@ def measure(
     return samples, position["search"]
 
 
-def run(procs: Processes, args: argparse.Namespace, folder: Path) -> str:
-    admin = "bench-admin-" + secrets.token_urlsafe(24)
-    with database() as (url, _postmaster):
-        env = canon_env(url, admin)  # the backend is the command line's choice, not the shell's
+def run(procs: harness.Processes, args: argparse.Namespace) -> str:
+    admin = harness.admin_key()
+    with harness.database() as (url, _postmaster):
+        env = harness.canon_env(url, admin)  # the backend is the command line's choice, not the shell's
         if args.meilisearch:
             env["CANON_MEILISEARCH_URL"] = args.meilisearch
             env["CANON_MEILISEARCH_INDEX"] = args.meilisearch_index
             if args.meilisearch_key:
                 env["CANON_MEILISEARCH_API_KEY"] = args.meilisearch_key
-        migrate(env)
+        harness.migrate(env)
         started = time.monotonic()
         slugs, glossary = generate(url, args.entries, args.assets)
         generated = time.monotonic() - started
         print(f"generated {args.entries} entries and {args.assets} assets in {generated:.1f} s", flush=True)
         reindexed, reindex_seconds = reindex(env, url)
 
-        port = free_port()
-        cached_env = {**env, "CANON_SEARCH_CACHE_SIZE": str(args.cache_size)}
-        canon = procs.start("canon", canon_command("serve", "--host", HOST, "--port", str(port)), cached_env)
-        procs.start("worker", canon_command("worker"), env)
-        wait_ready(procs, "canon", canon, port, "/healthz")
+        _, port = harness.start_canon(procs, {**env, "CANON_SEARCH_CACHE_SIZE": str(args.cache_size)})
+        procs.start("worker", harness.canon_command("worker"), env)
         bare_port = port  # Meilisearch: no answer cache, so one server is both
         if not args.meilisearch:
-            bare_port = free_port()
             bare_env = {**env, "CANON_SEARCH_CACHE_SIZE": "0"}  # every search runs its query
-            bare_command = canon_command("serve", "--host", HOST, "--port", str(bare_port))
-            bare = procs.start("canon-uncached", bare_command, bare_env)
-            wait_ready(procs, "canon-uncached", bare, bare_port, "/healthz")
-        keys = _keys(port, admin)
+            _, bare_port = harness.start_canon(procs, bare_env, "canon-uncached")
+        keys = harness.seed_keys(port, admin)
         rng = random.Random(11)
         pool = query_pool(rng, glossary, args.queries)
         stream = zipf_stream(rng, pool, args.stream, args.zipf)
@@ -614,24 +521,20 @@ def run(procs: Processes, args: argparse.Namespace, folder: Path) -> str:
         stats = {}
         checked = pool[:200] + rng.sample(pool[200:], min(100, max(0, len(pool) - 200)))
         for path in checked:  # queries answer 200 before anything is measured (popular ones, and a sample)
-            status, _, body = call(bare_port, "GET", path, key=keys["reader"])
+            status, _, body = harness.call(bare_port, "GET", path, key=keys.reader)
             if status != 200:
                 raise RuntimeError(f"{path}: {status} {body[:300]!r}")
             stats[path] = json.loads(body)["total"]
-        args.load_before = load_average()
+        args.load_before = harness.load_average()
         targets = {"search": (port, stream), "uncached": (bare_port, stream), "read": (port, read_paths)}
         if args.meilisearch:
             del targets["uncached"]
-        samples, consumed = measure(targets, keys["reader"], args, folder)
+        samples, consumed = measure(targets, keys.reader, args)
         args.distinct_requested = len(set(stream[:consumed]))
         delays = publish_to_searchable(port, keys, args.publishes)
         totals = sorted(stats.values())
         args.stream_hit_rate = lru_hit_rate(stream, args.cache_size)
         return render(args, samples, delays, generated, reindex_seconds, reindexed, totals, len(pool))
-
-
-def _median(samples: list[Sample], field: str) -> float:
-    return statistics.median(getattr(s, field) for s in samples)
 
 
 def render(
@@ -644,11 +547,10 @@ def render(
     totals: list[int],
     query_count: int,
 ) -> str:
-    info = machine()
-    read_rps = _median(samples["read"], "rps")
-    publish_p95 = percentile(delays, 0.95)
+    info = harness.machine()
+    read_rps = harness.median_of(samples["read"], "rps")
+    publish_p95 = harness.percentile(delays, 0.95)
     verdict = {True: "**meets** it", False: "**misses** it"}
-    now = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     backend = "meilisearch" if args.meilisearch else "postgres"
     if args.meilisearch:
         servers = (
@@ -664,18 +566,17 @@ def render(
             "request runs its query (word lookups and synonyms stay cached)"
         )
     lines = [
-        MARKS[backend][0],
+        MARKS[backend].start,
         f"## Search: `GET /v1/search` ({'Meilisearch' if args.meilisearch else 'PostgreSQL'} backend) vs "
         "`GET /v1/definitions/{slug}`",
         "",
-        f"_Written by `bench/search.py` on {now}; re-running the script replaces this section._",
+        harness.written_by("search.py"),
         "",
         f"Command: `python bench/search.py --seconds {args.seconds} --rounds {args.rounds} "
         f"--connections {args.connections} --entries {args.entries} --assets {args.assets}"
         f"{' --meilisearch URL' if args.meilisearch else ''}` (load generator: wrk)",
         "",
-        f"- Machine: {info['nproc']} cores, {info['cpu']}, Linux {info['kernel']}, Python {info['python']}; "
-        "server, worker, PostgreSQL and wrk share the cores",
+        f"- Machine: {info['description']}; server, worker, PostgreSQL and wrk share the cores",
         f"- Corpus: {args.entries} published definitions and messages + {args.assets} assets with ~600 words of "
         f"extracted text each, generated in {generated:.0f} s; `canon reindex`: {reindexed} in {reindex_seconds:.0f} s",
         f"- Queries: a pool of {query_count} distinct queries generated from the corpus's vocabulary (common and "
@@ -683,7 +584,7 @@ def render(
         "`OR`, `-`, empty-query listings; a quarter ask for facets, a quarter filter by kind, tag or team); "
         f"requests drawn from it with Zipf popularity (rank r weighs 1/r^{args.zipf:g}), one stream that every "
         f"run continues; the cached server saw {args.distinct_requested} distinct queries; matches per query (a "
-        f"sample of {len(totals)}): median {statistics.median(totals):.0f}, p95 {percentile(totals, 0.95)}, "
+        f"sample of {len(totals)}): median {statistics.median(totals):.0f}, p95 {harness.percentile(totals, 0.95)}, "
         f"max {max(totals)}",
         f"- Load: `wrk` (1 thread), {args.connections} keep-alive connections, closed loop, {args.rounds} rounds x "
         f"{args.seconds} s per target after a {args.warmup} s warm-up, in rotating order; reader key",
@@ -703,9 +604,10 @@ def render(
     for name, label in labels.items():
         got = samples[name]
         rps = [s.rps for s in got]
+        p50, p95, p99 = (harness.median_of(got, measure) for measure in ("p50", "p95", "p99"))
         lines.append(
-            f"| {label} | **{_median(got, 'rps'):.0f}** | {min(rps):.0f}-{max(rps):.0f} | {_median(got, 'p50'):.1f} "
-            f"| {_median(got, 'p95'):.1f} | {_median(got, 'p99'):.1f} | {sum(s.errors for s in got)} |"
+            f"| {label} | **{harness.median_of(got, 'rps'):.0f}** | {min(rps):.0f}-{max(rps):.0f} | {p50:.1f} "
+            f"| {p95:.1f} | {p99:.1f} | {sum(s.errors for s in got)} |"
         )
     lines.append("")
     hit_rates = [s.hit_rate for s in samples["search"] if s.hit_rate is not None]
@@ -716,7 +618,7 @@ def render(
             f"{args.stream_hit_rate:.0%}."
         )
     for name in [name for name in labels if name != "read"]:
-        p95, ratio = _median(samples[name], "p95"), _median(samples[name], "rps") / read_rps
+        p95, ratio = harness.median_of(samples[name], "p95"), harness.median_of(samples[name], "rps") / read_rps
         lines.append(
             f"- {labels[name]}: p95 **{p95:.1f} ms** "
             f"(target ≤ {P95_TARGET_MS:.0f} ms: {verdict[p95 <= P95_TARGET_MS]}); "
@@ -728,9 +630,9 @@ def render(
         f"it, polling every 10 ms): p50 {statistics.median(delays) * 1000:.0f} ms, p95 **{publish_p95 * 1000:.0f} "
         f"ms**, max {max(delays) * 1000:.0f} ms; target p95 ≤ {PUBLISH_TARGET_S:.0f} s: "
         f"{verdict[publish_p95 <= PUBLISH_TARGET_S]}.",
-        f"- Load average (1 min) before the measurements {args.load_before}, after {load_average()}: on a 2-core "
-        "machine anything well above 2 means other work took cores from these numbers; compare the ratios.",
-        MARKS[backend][1],
+        f"- Load average (1 min) before the measurements {args.load_before}, after {harness.load_average()}: "
+        "on a 2-core machine anything well above 2 means other work took cores from these numbers; compare the ratios.",
+        MARKS[backend].end,
         "",
     ]
     return "\n".join(lines)
@@ -751,10 +653,7 @@ def drop_meilisearch_index(args: argparse.Namespace) -> None:
 
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description="Canon search benchmark.")
-    parser.add_argument("--seconds", type=int, default=10)
-    parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--connections", type=int, default=8)
-    parser.add_argument("--warmup", type=int, default=3)
+    harness.add_load_options(parser, connections=8)
     parser.add_argument("--entries", type=int, default=18_000, help="definitions and messages")
     parser.add_argument("--assets", type=int, default=2_000, help="assets with extracted text")
     parser.add_argument("--publishes", type=int, default=20)
@@ -768,8 +667,7 @@ def parse_args() -> argparse.Namespace:
         help="measure the Meilisearch backend at this URL (default: CANON_MEILISEARCH_URL; unset: PostgreSQL)",
     )
     parser.add_argument("--meilisearch-key", default=os.environ.get("CANON_MEILISEARCH_API_KEY") or None)
-    parser.add_argument("--output", type=Path, default=DOC)
-    parser.add_argument("--no-write", action="store_true")
+    harness.add_output_options(parser)
     args = parser.parse_args()
     args.meilisearch_index = f"canon_bench_{secrets.token_hex(4)}"
     return args
@@ -777,21 +675,13 @@ def parse_args() -> argparse.Namespace:
 
 def main() -> None:
     args = parse_args()
-    signal.signal(signal.SIGTERM, exit_on_signal)
-    signal.signal(signal.SIGHUP, exit_on_signal)
-    with tempfile.TemporaryDirectory(prefix="canon-bench-search-") as folder:
-        procs = Processes(Path(folder))
-        try:
-            section = run(procs, args, Path(folder))
-        finally:
-            procs.stop_all()
-            if args.meilisearch:
-                drop_meilisearch_index(args)
-    if args.no_write:
-        print(section)
-    else:
-        write_section(args.output, section, *MARKS["meilisearch" if args.meilisearch else "postgres"])
-        print(f"wrote {args.output}")
+    try:
+        with harness.run_folder("canon-bench-search-") as (procs, _folder):
+            section = run(procs, args)
+    finally:
+        if args.meilisearch:
+            drop_meilisearch_index(args)
+    harness.write_or_print(section, MARKS["meilisearch" if args.meilisearch else "postgres"], args)
 
 
 if __name__ == "__main__":

@@ -53,17 +53,14 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import datetime as dt
 import http.client
 import json
 import math
 import resource
 import secrets
-import signal
 import statistics
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from collections import Counter
@@ -74,35 +71,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from _harness import (
-    HOST,
-    ROOT,
-    Processes,
-    canon_command,
-    canon_env,
-    cpu_seconds,
-    database,
-    exit_on_signal,
-    expect,
-    frame_name,
-    free_port,
-    load_average,
-    machine,
-    machine_busy,
-    migrate,
-    person_key,
-    postgres_cpu,
-    profile_stacks,
-    profiling,
-    wait_ready,
-    write_section,
-)
+import _harness as harness
 
-DOC = ROOT / "docs" / "benchmarks.md"
-START_MARK = "<!-- webhooks:start -->"
-END_MARK = "<!-- webhooks:end -->"
-NOTES_START = "<!-- webhooks:notes:start -->"
-NOTES_END = "<!-- webhooks:notes:end -->"
+MARKS = harness.marks("webhooks")
 TARGET_P50_MS = 25.0
 TARGET_P99_MS = 250.0
 TARGET_RATE = 1500.0
@@ -127,11 +98,9 @@ class _ReceiverState:
         self.arrivals: list[tuple[str, float]] = []  # (slug, monotonic) of definition.published on the latency port
         self.open_hung: set[asyncio.Transport] = set()
 
-    def request(self, hook: _Hook, head: bytes, lower: bytes, body: bytes) -> None:
-        at = lower.find(b"\r\nwebhook-id:")
-        if at >= 0:
-            end = lower.find(b"\r\n", at + 13)
-            webhook_id = head[at + 13 : end if end >= 0 else None].strip()
+    def request(self, hook: _Hook, head: bytes, body: bytes) -> None:
+        webhook_id = harness.header_value(head, b"webhook-id")
+        if webhook_id is not None:
             if webhook_id in self.ids:
                 self.duplicates += 1
             else:
@@ -153,19 +122,14 @@ class _ReceiverState:
                 self.arrivals.append((payload["data"]["slug"], now))
 
 
-class _Hook(asyncio.Protocol):
+class _Hook(harness.RawConnection):
     """One connection to a receiver port: HTTP/1.1 requests with a Content-Length body, pipelining tolerated."""
 
     def __init__(self, state: _ReceiverState, port: int) -> None:
+        super().__init__()
         self.state = state
         self.port = port
-        self.transport: asyncio.Transport | None = None
-        self.buffer = b""
         self.hanging = False
-
-    def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        assert isinstance(transport, asyncio.Transport)
-        self.transport = transport
 
     def connection_lost(self, exc: Exception | None) -> None:
         if self.transport is not None:
@@ -180,34 +144,23 @@ class _Hook(asyncio.Protocol):
             if end < 0:
                 break
             head = buffer[:end]
-            lower = head.lower()
-            at = lower.find(b"\r\ncontent-length:")
-            length = 0
-            if at >= 0:
-                stop = lower.find(b"\r\n", at + 17)
-                length = int(lower[at + 17 : stop if stop >= 0 else None])
-            total = end + 4 + length
+            total = end + 4 + int(harness.header_value(head, b"content-length") or 0)
             if len(buffer) < total:
                 break
             body, buffer = buffer[end + 4 : total], buffer[total:]
-            self.state.request(self, head, lower, body)
+            self.state.request(self, head, body)
             if self.hanging:
                 buffer = b""
                 break
         self.buffer = buffer
 
 
-class _Control(asyncio.Protocol):
+class _Control(harness.RawConnection):
     """`GET /stats`, `GET /arrivals`, `POST /hang?ports=1,2`; one request per connection."""
 
     def __init__(self, state: _ReceiverState) -> None:
+        super().__init__()
         self.state = state
-        self.buffer = b""
-        self.transport: asyncio.Transport | None = None
-
-    def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        assert isinstance(transport, asyncio.Transport)
-        self.transport = transport
 
     def data_received(self, data: bytes) -> None:
         self.buffer += data
@@ -255,12 +208,12 @@ async def _serve_receivers(spec: dict[str, Any]) -> None:
         def factory(holder: list[int] = port_holder) -> _Hook:
             return _Hook(state, holder[0])
 
-        server = await loop.create_server(factory, HOST, 0, backlog=1024)
+        server = await loop.create_server(factory, harness.HOST, 0, backlog=1024)
         port_holder.append(server.sockets[0].getsockname()[1])
         ports.append(port_holder[0])
         servers.append(server)
     state.latency_port = ports[0]
-    control = await loop.create_server(lambda: _Control(state), HOST, 0)
+    control = await loop.create_server(lambda: _Control(state), harness.HOST, 0)
     _write_ports(spec["ports_file"], control.sockets[0].getsockname()[1], ports)
     await asyncio.Event().wait()
 
@@ -280,34 +233,28 @@ def receivers_main(spec_json: str) -> None:
 # Talking to Canon and the receivers
 
 
-class Keys:
-    def __init__(self, port: int, admin: str) -> None:
-        self.admin = admin
-        self.editor = person_key(port, admin, "editor", ["marketing", "sales"], "bench-editor")
-        self.approvers = [person_key(port, admin, "approver", [t], f"bench-{t}") for t in ("marketing", "sales")]
-
-
 def definition(slug: str) -> dict[str, Any]:
-    return {
-        "slug": slug,
-        "title": f"Benchmark definition {slug}",
-        "tags": ["bench"],
-        "owners": ["marketing", "sales"],
-        "content": {
-            "summary": "A definition made by the webhook benchmark.",
-            "body": "# Benchmark\n\nOne of many: every change to it becomes a webhook.\n",
-            "aliases": [slug.upper()],
-        },
+    content = {
+        "summary": "A definition made by the webhook benchmark.",
+        "body": "# Benchmark\n\nOne of many: every change to it becomes a webhook.\n",
+        "aliases": [slug.upper()],
     }
+    return _entry("definition", slug, content)
 
 
 def message(slug: str) -> dict[str, Any]:
+    return _entry(
+        "message", slug, {"message_type": "other", "body": "One of many: every change to it becomes a webhook.\n"}
+    )
+
+
+def _entry(kind: str, slug: str, content: dict[str, Any]) -> dict[str, Any]:
     return {
         "slug": slug,
-        "title": f"Benchmark message {slug}",
+        "title": f"Benchmark {kind} {slug}",
         "tags": ["bench"],
         "owners": ["marketing", "sales"],
-        "content": {"message_type": "other", "body": "One of many: every change to it becomes a webhook.\n"},
+        "content": content,
     }
 
 
@@ -318,17 +265,11 @@ class Connection:
     """One keep-alive HTTP connection to Canon (the open-loop generators use one each)."""
 
     def __init__(self, port: int) -> None:
-        self.conn = http.client.HTTPConnection(HOST, port, timeout=30)
+        self.conn = http.client.HTTPConnection(harness.HOST, port, timeout=30)
 
     def request(self, method: str, path: str, key: str, body: object = None) -> tuple[int, bytes]:
-        headers = {"Authorization": f"Bearer {key}"}
-        data = None
-        if body is not None:
-            data = json.dumps(body).encode()
-            headers["Content-Type"] = "application/json"
-        self.conn.request(method, path, body=data, headers=headers)
-        response = self.conn.getresponse()
-        return response.status, response.read()
+        status, _, answer = harness.send(self.conn, method, path, key, body)
+        return status, answer
 
     def close(self) -> None:
         self.conn.close()
@@ -341,21 +282,22 @@ class Receivers:
         self.latency = latency
 
     def stats(self) -> dict[str, Any]:
-        _, body = expect(self.control, "GET", "/stats", 200)
+        _, body = harness.expect(self.control, "GET", "/stats", 200)
         stats: dict[str, Any] = json.loads(body)
         return stats
 
     def arrivals(self) -> list[tuple[str, float]]:
-        _, body = expect(self.control, "GET", "/arrivals", 200)
+        _, body = harness.expect(self.control, "GET", "/arrivals", 200)
         return [(slug, at) for slug, at in json.loads(body)]
 
     def hang(self, ports: list[int]) -> None:
-        expect(self.control, "POST", f"/hang?ports={','.join(map(str, ports))}", 200)
+        harness.expect(self.control, "POST", f"/hang?ports={','.join(map(str, ports))}", 200)
 
 
 def subscribe(port: int, admin: str, url: str, event_types: list[str]) -> str:
-    _, body = expect(port, "POST", "/v1/webhooks", 201, key=admin, body={"url": url, "event_types": event_types})
-    return str(json.loads(body)["webhook"]["id"])
+    body = {"url": url, "event_types": event_types}
+    _, answer = harness.expect(port, "POST", "/v1/webhooks", 201, key=admin, body=body)
+    return str(json.loads(answer)["webhook"]["id"])
 
 
 def wait_until(what: str, predicate: Callable[[], bool], timeout: float, every: float = 0.2) -> None:
@@ -398,10 +340,10 @@ class CpuMeter:
         usage = resource.getrusage(resource.RUSAGE_SELF)
         return {
             "t": time.monotonic(),
-            **{name: cpu_seconds(pid) for name, pid in self.pids.items()},
-            "postgres": postgres_cpu(self.postmaster),
+            **{name: harness.cpu_seconds(pid) for name, pid in self.pids.items()},
+            "postgres": harness.postgres_cpu(self.postmaster),
             "bench": usage.ru_utime + usage.ru_stime,
-            "machine": machine_busy(),
+            "machine": harness.machine_busy(),
         }
 
     @staticmethod
@@ -446,14 +388,8 @@ class Latency:
         values = self.latencies_ms
         return [statistics.median(values[i : i + size]) for i in range(0, len(values), size)]
 
-    def percentile(self, p: float) -> float:
-        ordered = sorted(self.latencies_ms)
-        if not ordered:
-            return float("nan")
-        return ordered[min(len(ordered) - 1, max(0, round(p * len(ordered)) - 1))]
 
-
-def prepare_approved(port: int, keys: Keys, slugs: list[str], kind: str = "definition") -> None:
+def prepare_approved(port: int, keys: harness.Keys, slugs: list[str], kind: str = "definition") -> None:
     """Create, submit and approve (marketing, sales) each definition, ready to publish: 4 threads, a connection each."""
     local = threading.local()
 
@@ -467,7 +403,7 @@ def prepare_approved(port: int, keys: Keys, slugs: list[str], kind: str = "defin
         ]
         steps += [
             ("POST", f"/v1/{kind}s/{slug}/versions/1/approve", approver, {"comment": "agreed"}, 200)
-            for approver in keys.approvers
+            for approver in keys.approvers.values()
         ]
         for method, path, key, body, status in steps:
             got, answer = conn.request(method, path, key, body)
@@ -534,7 +470,7 @@ def stages(url: str, slugs: list[str]) -> dict[str, list[float]]:
 
 
 def measure_latency(
-    port: int, keys: Keys, receivers: Receivers, meter: CpuMeter, events: int, rate: float, url: str, kind: str
+    port: int, keys: harness.Keys, receivers: Receivers, meter: CpuMeter, events: int, rate: float, url: str, kind: str
 ) -> Latency:
     run = secrets.token_hex(3)
     slugs = [f"lat-{run}-{n:05d}" for n in range(events)]
@@ -648,7 +584,7 @@ class FanOut:
 class EventMaker(threading.Thread):
     """`definition.created` events at `rate` per second (`POST /v1/definitions`, open loop, one connection)."""
 
-    def __init__(self, port: int, keys: Keys, name: str, rate: float) -> None:
+    def __init__(self, port: int, keys: harness.Keys, name: str, rate: float) -> None:
         super().__init__(daemon=True)
         self.port = port
         self.keys = keys
@@ -694,7 +630,7 @@ def healthy_total(stats: dict[str, Any], ports: list[int]) -> int:
 def measure_fanout(
     name: str,
     port: int,
-    keys: Keys,
+    keys: harness.Keys,
     receivers: Receivers,
     meter: CpuMeter,
     ports: list[int],
@@ -800,7 +736,7 @@ async def sender_ceiling(label: str, name: str, sender: Any, ports: list[int], s
     async def lane(index: int) -> None:
         n = index
         while time.monotonic() < deadline:
-            url = f"http://{HOST}:{ports[n % len(ports)]}/hook"
+            url = f"http://{harness.HOST}:{ports[n % len(ports)]}/hook"
             result = await sender.send(Delivery(url, f"msg_{n}", int(time.time()), body.encode(), [secret]))
             n += 128
             if "start" in window:
@@ -838,7 +774,7 @@ async def backlog_database(url: str, name: str, ports: list[int], events: int) -
             await conn.fetchval(
                 """INSERT INTO webhook_subscriptions (id, url, secret, created_by)
                    VALUES (gen_random_uuid(), $1, $2, 'bench') RETURNING id""",
-                f"http://{HOST}:{port}/hook",
+                f"http://{harness.HOST}:{port}/hook",
                 signing.new_secret(),
             )
             for port in ports
@@ -886,11 +822,11 @@ async def dispatcher_ceiling(
     try:
         await asyncio.sleep(1.0)
         first, started, cpu, pg = await counter.fetchval(count), time.monotonic(), time.process_time(), None
-        pg = postgres_cpu(postmaster)
+        pg = harness.postgres_cpu(postmaster)
         await asyncio.sleep(seconds)
         last, elapsed = await counter.fetchval(count), time.monotonic() - started
         cpu_used = time.process_time() - cpu
-        pg_after = postgres_cpu(postmaster)
+        pg_after = harness.postgres_cpu(postmaster)
         failed = await counter.fetchval("SELECT count(*) FROM webhook_attempts WHERE status_code IS DISTINCT FROM 200")
     finally:
         stop.set()
@@ -978,35 +914,21 @@ class Profile:
     inclusive: list[tuple[str, int]]
 
 
-def summarise_profile(path: Path, seconds: float, top: int = 20) -> Profile:
-    leaves: Counter[str] = Counter()
-    inclusive: Counter[str] = Counter()
-    areas: Counter[str] = Counter()
-    total = 0
-    for frames, count in profile_stacks(path):
-        total += count
-        stack = ";".join(frames)
-        leaves[frame_name(frames[-1])] += count
-        for frame in {frame_name(f) for f in frames}:
-            inclusive[frame] += count
-        for label, needles in AREAS:
-            if any(needle in stack for needle in needles):
-                areas[label] += count
-        if "EpollSelector.select" in frames[-1]:
-            areas[IDLE] += count
+def summarise_profile(path: Path, seconds: float) -> Profile:
     wanted = ("service/", "httpx", "httpcore", "asyncpg/pool", "asyncpg/connection")
-    chosen = [(n, c) for n, c in inclusive.most_common() if any(w in n for w in wanted)][:top]
-    labels = [label for label, _ in AREAS] + [IDLE]
-    return Profile(total, seconds, leaves.most_common(top), [(label, areas[label]) for label in labels], chosen)
+    counts = harness.summarise_profile(path, wanted, top=20, group=_areas)
+    areas = [(label, counts.groups[label]) for label in [label for label, _ in AREAS] + [IDLE]]
+    return Profile(counts.samples, seconds, counts.functions, areas, counts.inclusive)
+
+
+def _areas(frames: list[str]) -> list[str]:
+    stack = ";".join(frames)
+    found = [label for label, needles in AREAS if any(needle in stack for needle in needles)]
+    return [*found, IDLE] if "EpollSelector.select" in frames[-1] else found
 
 
 # --------------------------------------------------------------------------------------------------------------
 # Report
-
-
-def _pct(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(p * len(ordered)) - 1))] if ordered else float("nan")
 
 
 def _rate(value: float) -> str:
@@ -1023,17 +945,16 @@ def render(
     load: tuple[str, str],
     timeout: float,
 ) -> str:
-    info = machine(("litestar", "uvicorn", "msgspec", "asyncpg", "httpx", "httpcore"))
+    info = harness.machine(("litestar", "uvicorn", "msgspec", "asyncpg", "httpx", "httpcore"))
     lines = [
-        START_MARK,
+        MARKS.start,
         "## Webhooks: publish → receiver latency, and fan-out to 100 subscribers",
         "",
-        f"_Written by `bench/webhooks.py` on {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC; "
-        "re-running the script replaces this section (except the notes at its end)._",
+        harness.written_by("webhooks.py", keeps_notes=True),
         "",
         f"Command: `{command}`",
         "",
-        f"- Machine: {info['nproc']} cores, {info['cpu']}, Linux {info['kernel']}, Python {info['python']}",
+        f"- Machine: {info['description']}",
         f"- Software: {info['packages']}; {info['uvicorn_impl']}",
         f"- Database: {database_kind}, on the same machine",
         "- Canon: `canon serve` (1 process) for the API calls and one `canon worker` (fan-out and delivery: "
@@ -1056,16 +977,16 @@ def render(
             "|---|---|---:|---:|---:|---:|---|---:|---:|---:|---|",
         ]
         for lat in latencies:
-            p50, p99 = lat.percentile(0.50), lat.percentile(0.99)
+            p50, p99 = harness.percentile(lat.latencies_ms, 0.50), harness.percentile(lat.latencies_ms, 0.99)
             verdict = (
                 f"{'meets' if p50 <= TARGET_P50_MS else 'misses'} / {'meets' if p99 <= TARGET_P99_MS else 'misses'}"
             )
-            fan, send = lat.stages.get("to_fan_out", []), lat.stages.get("to_send", [])
+            fan, send = (_p50_p99(lat.stages.get(stage, []), " / ") for stage in ("to_fan_out", "to_send"))
             cpu = lat.cpu
             lines.append(
-                f"| {lat.kind}s | {lat.worker} | **{p50:.1f}** | {lat.percentile(0.90):.1f} | **{p99:.1f}** "
-                f"| {max(lat.latencies_ms):.1f} | {', '.join(f'{b:.0f}' for b in lat.buckets())} "
-                f"| {_pct(fan, 0.5):.0f} / {_pct(fan, 0.99):.0f} | {_pct(send, 0.5):.0f} / {_pct(send, 0.99):.0f} "
+                f"| {lat.kind}s | {lat.worker} | **{p50:.1f}** | {harness.percentile(lat.latencies_ms, 0.90):.1f} "
+                f"| **{p99:.1f}** | {max(lat.latencies_ms):.1f} | {', '.join(f'{b:.0f}' for b in lat.buckets())} "
+                f"| {fan} | {send} "
                 f"| {cpu.cores(cpu.worker)} / {cpu.cores(cpu.postgres)} / {cpu.cores(cpu.serve)} | **{verdict}** |"
             )
         missing = sum(lat.missing for lat in latencies)
@@ -1148,13 +1069,7 @@ def render(
             "",
             "<details><summary>Functions (self time) and frames (inclusive)</summary>",
             "",
-            "| function (self) | share |",
-            "|---|---:|",
-            *(f"| `{name}` | {count / profile.samples:.1%} |" for name, count in profile.functions),
-            "",
-            "| frame (inclusive) | share |",
-            "|---|---:|",
-            *(f"| `{name}` | {count / profile.samples:.1%} |" for name, count in profile.inclusive),
+            *harness.profile_tables(profile.samples, profile.functions, profile.inclusive, "function (self)"),
             "",
             "</details>",
             "",
@@ -1178,20 +1093,15 @@ def render(
     lines += [
         f"Load average {load[0]} before the run, {load[1]} after.",
         "",
-        NOTES_START + NOTES_END,
-        END_MARK,
+        MARKS.notes_start + MARKS.notes_end,
+        MARKS.end,
     ]
     return "\n".join(lines) + "\n"
 
 
-def keep_notes(path: Path, section: str) -> str:
-    """Carry the hand-written notes of the current section (between the notes marks) into the new one."""
-    text = path.read_text() if path.exists() else ""
-    start, end = text.find(NOTES_START), text.find(NOTES_END)
-    if start < 0 or end < start:
-        return section
-    notes = text[start + len(NOTES_START) : end]
-    return section.replace(f"{NOTES_START}{NOTES_END}", f"{NOTES_START}{notes}{NOTES_END}", 1)
+def _p50_p99(values: list[float], between: str) -> str:
+    """Both percentiles of a stage, in whole milliseconds."""
+    return f"{harness.percentile(values, 0.5):.0f}{between}{harness.percentile(values, 0.99):.0f}"
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -1223,13 +1133,13 @@ class Stack:
     api_port: int
     serve: subprocess.Popen[bytes]
     worker: subprocess.Popen[bytes]
-    keys: Keys
+    keys: harness.Keys
     env: dict[str, str]
 
 
-def start_stack(procs: Processes, folder: Path, options: Options, url: str) -> Stack:
-    admin = "bench-admin-" + secrets.token_urlsafe(24)
-    env = canon_env(
+def start_stack(procs: harness.Processes, folder: Path, options: Options, url: str) -> Stack:
+    admin = harness.admin_key()
+    env = harness.canon_env(
         url,
         admin,
         {
@@ -1239,7 +1149,7 @@ def start_stack(procs: Processes, folder: Path, options: Options, url: str) -> S
             "CANON_WEBHOOK_TIMEOUT_SECONDS": str(options.timeout),
         },
     )
-    migrate(env)
+    harness.migrate(env)
     ports_file = folder / "receivers.json"
     spec = {"hooks": options.subscribers + 1, "ports_file": str(ports_file)}
     receivers_proc = procs.start(
@@ -1247,10 +1157,8 @@ def start_stack(procs: Processes, folder: Path, options: Options, url: str) -> S
     )
     wait_until("the receivers", ports_file.exists, timeout=30, every=0.05)
     ports = json.loads(ports_file.read_text())
-    api_port = free_port()
-    serve = procs.start("serve", canon_command("serve", "--host", HOST, "--port", str(api_port)), env)
-    wait_ready(procs, "serve", serve, api_port, "/healthz")
-    worker = procs.start("worker", canon_command("worker"), env)
+    serve, api_port = harness.start_canon(procs, env, "serve")
+    worker = procs.start("worker", harness.canon_command("worker"), env)
     time.sleep(2.0)
     if worker.poll() is not None:
         raise RuntimeError(f"canon worker exited:\n{procs.log_tail('worker')}")
@@ -1260,12 +1168,12 @@ def start_stack(procs: Processes, folder: Path, options: Options, url: str) -> S
         api_port,
         serve,
         worker,
-        Keys(api_port, admin),
+        harness.seed_keys(api_port, admin),
         env,
     )
 
 
-def run_latency(procs: Processes, stack: Stack, meter: CpuMeter, options: Options, url: str) -> list[Latency]:
+def run_latency(procs: harness.Processes, stack: Stack, meter: CpuMeter, options: Options, url: str) -> list[Latency]:
     """(a) for each kind asked for, with `canon worker`."""
     receivers, keys, api_port = stack.receivers, stack.keys, stack.api_port
     latencies: list[Latency] = []
@@ -1279,38 +1187,39 @@ def run_latency(procs: Processes, stack: Stack, meter: CpuMeter, options: Option
         latency.after = wait_caught_up(url)[0]
         latencies.append(latency)
         print(
-            f"(a) {kind}s, {worker}: p50 {latency.percentile(0.5):.1f} ms, p99 {latency.percentile(0.99):.1f} ms, "
+            f"(a) {kind}s, {worker}: p50 {harness.percentile(latency.latencies_ms, 0.5):.1f} ms, "
+            f"p99 {harness.percentile(latency.latencies_ms, 0.99):.1f} ms, "
             f"missing {latency.missing}; p50 per 100 publishes: "
             + ", ".join(f"{b:.0f}" for b in latency.buckets())
             + "; stages p50/p99 ms: "
-            + ", ".join(f"{k} {_pct(v, 0.5):.0f}/{_pct(v, 0.99):.0f}" for k, v in latency.stages.items())
+            + ", ".join(f"{k} {_p50_p99(v, '/')}" for k, v in latency.stages.items())
             + f"; consumers caught up {latency.after:.1f} s after the last publish",
             flush=True,
         )
 
-    subscribe(api_port, keys.admin, f"http://{HOST}:{receivers.latency}/hook", ["*.published"])
+    subscribe(api_port, keys.admin, f"http://{harness.HOST}:{receivers.latency}/hook", ["*.published"])
     for kind in options.latency_kinds:
         latency_round(kind, "`canon worker`")
     return latencies
 
 
-def run(procs: Processes, folder: Path, options: Options, command: str) -> str:
-    with database() as (url, postmaster):
+def run(procs: harness.Processes, folder: Path, options: Options, command: str) -> str:
+    with harness.database() as (url, postmaster):
         stack = start_stack(procs, folder, options, url)
         receivers, keys, api_port = stack.receivers, stack.keys, stack.api_port
         meter = CpuMeter(
             {"worker": stack.worker.pid, "serve": stack.serve.pid, "receivers": stack.receivers_pid}, postmaster
         )
-        load_before = load_average()
+        load_before = harness.load_average()
         latencies = run_latency(procs, stack, meter, options, url) if "a" in options.phases else []
         subscriptions: list[str] = []
 
         def fan_out(name: str, hanging: list[int]) -> FanOut:
             # Fresh subscriptions for each phase: the one before may have left a backlog (deleted with them).
             for subscription in subscriptions:
-                expect(api_port, "DELETE", f"/v1/webhooks/{subscription}", 204, key=keys.admin)
+                harness.expect(api_port, "DELETE", f"/v1/webhooks/{subscription}", 204, key=keys.admin)
             subscriptions[:] = [
-                subscribe(api_port, keys.admin, f"http://{HOST}:{port}/hook", ["definition.*"])
+                subscribe(api_port, keys.admin, f"http://{harness.HOST}:{port}/hook", ["definition.*"])
                 for port in receivers.hooks
             ]
             receivers.hang(hanging)
@@ -1334,7 +1243,7 @@ def run(procs: Processes, folder: Path, options: Options, command: str) -> str:
         if "b" in options.phases:
             with contextlib.ExitStack() as profiled:
                 output = (
-                    profiled.enter_context(profiling(procs, folder, {"worker": stack.worker.pid}))["worker"]
+                    profiled.enter_context(harness.profiling(procs, folder, {"worker": stack.worker.pid}))["worker"]
                     if options.profile
                     else None
                 )
@@ -1349,11 +1258,11 @@ def run(procs: Processes, folder: Path, options: Options, command: str) -> str:
             for proc in (stack.worker, stack.serve):  # not needed any more: give the cores to the components
                 proc.terminate()
                 proc.wait(30)
-            if str(ROOT) not in sys.path:
-                sys.path.insert(0, str(ROOT))
+            if str(harness.ROOT) not in sys.path:
+                sys.path.insert(0, str(harness.ROOT))
             components = measure_components(url, postmaster, receivers, options.component_seconds, options.hanging)
-        load = (load_before, load_average())
-        kind = "CANON_DATABASE_URL" if postmaster is None else "embedded PostgreSQL 18 (temporary folder, deleted)"
+        load = (load_before, harness.load_average())
+        kind = harness.database_kind(postmaster)
         section = render(latencies, fanouts, profile, components, command, kind, load, options.timeout)
         procs.stop_all()  # before the database goes away
         return section
@@ -1375,16 +1284,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--latency-kinds", default="definition,message", help="what (a) publishes (default definition,message)"
     )
     parser.add_argument("--profile", action="store_true", help="py-spy on the worker during (b)")
-    parser.add_argument("--output", type=Path, default=DOC, help="markdown file to update (default docs/benchmarks.md)")
-    parser.add_argument("--no-write", action="store_true", help="print the section instead of writing it")
+    harness.add_output_options(parser)
     parser.add_argument("--logs", type=Path, help="keep the processes' logs in this folder (default: deleted)")
     return parser.parse_args(argv)
 
 
 def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
-    signal.signal(signal.SIGTERM, exit_on_signal)
-    signal.signal(signal.SIGHUP, exit_on_signal)
     options = Options(
         latency_events=args.latency_events,
         publish_rate=args.publish_rate,
@@ -1404,25 +1310,10 @@ def main(argv: list[str] | None = None) -> None:
         f"--subscribers {args.subscribers} --hanging {args.hanging} --fanout-rate {args.fanout_rate:g} "
         f"--seconds {args.seconds:g} --phases {args.phases}" + (" --profile" if args.profile else "")
     )
-    with tempfile.TemporaryDirectory(prefix="canon-bench-webhooks-") as folder:
-        if args.logs is not None:
-            args.logs.mkdir(parents=True, exist_ok=True)
-        procs = Processes(args.logs or Path(folder))
-        try:
-            section = run(procs, Path(folder), options, command)
-        except BaseException:
-            for name in ("worker", "serve", "receivers"):
-                tail = procs.log_tail(name)
-                if tail:
-                    print(f"--- {name} log:\n{tail}", file=sys.stderr)
-            raise
-        finally:
-            procs.stop_all()
-    if args.no_write:
-        print(section)
-    else:
-        write_section(args.output, keep_notes(args.output, section), START_MARK, END_MARK)
-        print(f"wrote {args.output}")
+    tails = ("worker", "serve", "receivers")
+    with harness.run_folder("canon-bench-webhooks-", args.logs, tails) as (procs, folder):
+        section = run(procs, folder, options, command)
+    harness.write_or_print(section, MARKS, args)
 
 
 if __name__ == "__main__":
