@@ -5,31 +5,29 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import re
 from collections.abc import AsyncIterator, Callable, Coroutine
 from contextlib import asynccontextmanager
 from typing import Any
 
-from litestar import Litestar, Request
+from litestar import Litestar
 from litestar.config.cors import CORSConfig
-from litestar.exceptions import HTTPException
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
+from litestar.types import LifeSpanReceive, LifeSpanScope, LifeSpanSend, Receive, Scope, Send
 
 from service.api import feeds, health, keys, search
 from service.api import metrics as metrics_api
 from service.api.assets import assets_router
 from service.api.definitions import definitions_router
-from service.api.deps import DEPENDENCIES
-from service.api.entries import entry_router
+from service.api.deps import CanonPlugin
+from service.api.entries import MESSAGE_ROUTES, entry_router
 from service.api.evaluation import evaluate_record_stream, evaluate_records
 from service.api.people import PEOPLE_ROUTES
 from service.api.problems import EXCEPTION_HANDLERS
 from service.api.webhooks import webhooks_router
 from service.config import Settings
-from service.domain.kinds import MESSAGE
-from service.observability.http import observe
+from service.observability.http import ObservedApp
 from service.observability.metrics import CanonMetrics
 from service.store import migrations
 from service.store.database import Pool, create_pool, start_embedded
@@ -38,7 +36,6 @@ from service.usecases.keys import KeyResolver
 from service.wiring import build_services, install_io_threads, oidc_verifier, open_search_reads
 
 API_VERSION = "1.0.0"
-_BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 
 
 async def resolve_database_url(settings: Settings) -> str:
@@ -67,13 +64,7 @@ def _lifespan(settings: Settings, *, migrate: bool, background: Background | Non
             search_reads = await open_search_reads(url, settings)
             services = build_services(pool, settings, search_reads=search_reads)
             app.state.services = services
-            app.state.pool = pool
             app.state.search_pool = search_reads
-            app.state.settings = settings
-            app.state.entry_contexts = services.entry_contexts
-            app.state.asset_context = services.assets
-            app.state.blobs = services.blobs
-            app.state.webhook_context = services.webhooks
             oidc = oidc_verifier(settings)
             app.state.key_resolver = KeyResolver(
                 pool, bootstrap_key=settings.bootstrap_admin_key, ttl=settings.key_cache_seconds, oidc=oidc
@@ -118,42 +109,19 @@ def _report_failure(task: asyncio.Task[None]) -> None:
         log.error("background work stopped: %r", error, exc_info=error)
 
 
-async def _require_json(request: Request[Any, Any, Any]) -> None:
-    """Bodies are JSON: anything else is 415 before a handler sees it."""
-    if request.method not in _BODY_METHODS or request.route_handler.opt.get("raw_body"):
-        return
-    has_body = request.headers.get("content-length", "0") != "0" or "transfer-encoding" in request.headers
-    if not has_body:
-        return
-    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if media_type != "application/json" and not (
-        media_type.startswith("application/") and media_type.endswith("+json")
-    ):
-        raise HTTPException(
-            status_code=415, detail=f"send JSON bodies as application/json (got {media_type or 'no Content-Type'})"
-        )
-    if nested_deeper_than(await request.body(), MAX_JSON_DEPTH):
-        # Refused before decoding: a deeply nested document would exhaust the decoder's recursion.
-        raise HTTPException(status_code=400, detail=f"JSON nested deeper than {MAX_JSON_DEPTH} levels")
+class CanonApp(Litestar):
+    """Litestar with Canon's outermost layer (`ObservedApp`: request id, access log, request metrics) around the
+    whole of it, routing and exception handling included, so 404s and problem+json answers are counted too."""
 
+    def __init__(self, metrics: CanonMetrics, **config: Any) -> None:
+        super().__init__(**config)
+        self.state.metrics = metrics
+        self._observed = ObservedApp(super().__call__, metrics)
 
-MAX_JSON_DEPTH = 64
-_JSON_STRINGS = re.compile(rb'"(?:[^"\\]|\\.)*"')
-_JSON_BRACKETS = re.compile(rb"[\[\]{}]")
-
-
-def nested_deeper_than(body: bytes, limit: int) -> bool:
-    """Whether the JSON text `body` opens more than `limit` arrays and objects inside each other (brackets inside
-    strings do not count). Linear in the body's size; never decodes it."""
-    depth = 0
-    for bracket in _JSON_BRACKETS.finditer(_JSON_STRINGS.sub(b"", body)):
-        if bracket.group() in (b"[", b"{"):
-            depth += 1
-            if depth > limit:
-                return True
-        else:
-            depth -= 1
-    return False
+    async def __call__(
+        self, scope: Scope | LifeSpanScope, receive: Receive | LifeSpanReceive, send: Send | LifeSpanSend
+    ) -> None:
+        await self._observed(scope, receive, send)  # type: ignore[arg-type]  # lifespan passes straight through
 
 
 def openapi_config() -> OpenAPIConfig:
@@ -177,12 +145,13 @@ def openapi_config() -> OpenAPIConfig:
 def create_app(settings: Settings, *, migrate: bool = False, background: Background | None = None) -> Litestar:
     """The HTTP application. With `migrate`, pending migrations are applied at start-up (as `canon dev` does);
     `background` runs beside the server once the pool is ready (`canon dev` runs the worker there)."""
-    app = Litestar(
+    return CanonApp(
+        CanonMetrics(),
         route_handlers=[
             definitions_router(),
             evaluate_records,
             evaluate_record_stream,
-            entry_router(MESSAGE),
+            entry_router(MESSAGE_ROUTES),
             assets_router(),
             webhooks_router(),
             feeds.list_events,
@@ -197,9 +166,8 @@ def create_app(settings: Settings, *, migrate: bool = False, background: Backgro
             health.readyz,
             metrics_api.metrics,
         ],
-        dependencies=DEPENDENCIES,
-        exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
-        before_request=_require_json,
+        plugins=[CanonPlugin()],
+        exception_handlers=EXCEPTION_HANDLERS,
         lifespan=[_lifespan(settings, migrate=migrate, background=background)],
         openapi_config=openapi_config(),
         request_max_body_size=settings.max_body_bytes,
@@ -207,4 +175,3 @@ def create_app(settings: Settings, *, migrate: bool = False, background: Backgro
         debug=False,
         logging_config=None,  # logging is the process's (service/observability/logging.py), not Litestar's
     )
-    return observe(app, CanonMetrics())

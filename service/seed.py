@@ -11,9 +11,8 @@ from typing import Any
 import msgspec
 
 from service.domain.errors import Conflict
-from service.domain.kinds import DEFINITION
 from service.domain.model import Principal, Role
-from service.domain.operations import PersonCreate, entry_create_type
+from service.domain.operations import DefinitionCreate, PersonCreate
 from service.store import principals
 from service.store.database import Pool
 from service.usecases import entries, people
@@ -129,11 +128,10 @@ async def seed_people(pool: Pool) -> list[Principal]:
 async def seed_glossary(ctx: EntryContext) -> list[str]:
     """Create and publish every glossary entry that does not exist yet; return the slugs it published."""
     author, *approvers = await seed_people(ctx.pool)
-    create_type = entry_create_type(DEFINITION)
     published = []
     for item in GLOSSARY:
         try:
-            await entries.create(ctx, author, msgspec.convert(item, create_type))
+            await entries.create(ctx, author, msgspec.convert(item, DefinitionCreate))
         except Conflict:
             continue
         slug = item["slug"]

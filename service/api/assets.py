@@ -10,8 +10,9 @@ from litestar import Response, Router, get, post, put
 from litestar.params import JSONBody, QueryParameter
 from litestar.response import Redirect, Stream
 
-from service.api.deps import Caller, HttpRequest, SlugPath, VersionPath
+from service.api.deps import Assets, Caller, HttpRequest, SlugPath, VersionPath
 from service.api.entries import (
+    ASSET_ROUTES,
     WRITES,
     AsOf,
     IfMatch,
@@ -23,8 +24,8 @@ from service.api.entries import (
     parse_as_of,
 )
 from service.api.problems import READ_PROBLEMS, problem_responses
+from service.api.schemas import Asset
 from service.blobs.base import content_disposition
-from service.domain.kinds import ASSET
 from service.domain.operations import DirectUploadComplete, DirectUploadStart
 from service.usecases import assets
 from service.usecases.assets import AssetContext, DirectUpload, Download
@@ -35,11 +36,6 @@ FileNameQuery = Annotated[
 ]
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 _FILENAME = re.compile(r"filename\*=UTF-8''([^;]+)|filename=\"([^\"]*)\"|filename=([^;\s]+)", re.IGNORECASE)
-
-
-def asset_context(request: HttpRequest) -> AssetContext:
-    context: AssetContext = request.app.state.asset_context
-    return context
 
 
 def _declared_file_name(request: HttpRequest, query: str | None) -> str | None:
@@ -70,13 +66,14 @@ def _declared_size(request: HttpRequest) -> int | None:
 async def upload_content(
     request: HttpRequest,
     principal: Caller,
+    asset_context: Assets,
     slug: SlugPath,
     number: VersionPath,
     file_name: FileNameQuery = None,
     if_match: IfMatch = None,
-) -> Response[Any]:
+) -> Response[Asset]:
     view = await assets.upload(
-        asset_context(request),
+        asset_context,
         principal,
         slug,
         number,
@@ -97,10 +94,14 @@ async def upload_content(
     status_code=201,
 )
 async def start_direct_upload(
-    request: HttpRequest, principal: Caller, slug: SlugPath, number: VersionPath, data: JSONBody[DirectUploadStart]
+    principal: Caller,
+    asset_context: Assets,
+    slug: SlugPath,
+    number: VersionPath,
+    data: JSONBody[DirectUploadStart],
 ) -> DirectUpload:
     return await assets.start_direct_upload(
-        asset_context(request),
+        asset_context,
         principal,
         slug,
         number,
@@ -119,16 +120,14 @@ async def start_direct_upload(
     status_code=200,
 )
 async def complete_direct_upload(
-    request: HttpRequest,
     principal: Caller,
+    asset_context: Assets,
     slug: SlugPath,
     number: VersionPath,
     data: JSONBody[DirectUploadComplete],
     if_match: IfMatch = None,
-) -> Response[Any]:
-    view = await assets.complete_direct_upload(
-        asset_context(request), principal, slug, number, if_match, data.upload_id
-    )
+) -> Response[Asset]:
+    view = await assets.complete_direct_upload(asset_context, principal, slug, number, if_match, data.upload_id)
     return entry_response(view)
 
 
@@ -141,15 +140,15 @@ async def complete_direct_upload(
 async def download_content(
     request: HttpRequest,
     principal: Caller,
+    asset_context: Assets,
     slug: SlugPath,
     version: VersionQuery = None,
     as_of: AsOf = None,
     known_at: KnownAt = None,
     if_none_match: IfNoneMatch = None,
 ) -> Response[Any]:
-    context = asset_context(request)
     found = await assets.download(
-        context,
+        asset_context,
         principal,
         slug,
         version,
@@ -158,7 +157,7 @@ async def download_content(
     )
     if found.redirect is not None:
         return Redirect(found.redirect, status_code=307, headers={"Cache-Control": "no-store"})
-    return _stream(context, found, request.headers.get("range"), if_none_match)
+    return _stream(asset_context, found, request.headers.get("range"), if_none_match)
 
 
 def _stream(
@@ -210,4 +209,6 @@ def _parse_range(header: str, size: int) -> tuple[int, int] | None:
 
 
 def assets_router() -> Router:
-    return entry_router(ASSET, extra=[upload_content, start_direct_upload, complete_direct_upload, download_content])
+    return entry_router(
+        ASSET_ROUTES, extra=[upload_content, start_direct_upload, complete_direct_upload, download_content]
+    )

@@ -5,10 +5,9 @@ from __future__ import annotations
 from litestar import Router, post
 from litestar.params import JSONBody
 
-from service.api.deps import Caller, HttpRequest, SlugPath
-from service.api.entries import entry_context, entry_router, parse_as_of
+from service.api.deps import Caller, Entries, SlugPath
+from service.api.entries import DEFINITION_ROUTES, entry_router, parse_as_of
 from service.api.problems import WRITE_PROBLEMS, problem_responses
-from service.domain.kinds import DEFINITION
 from service.domain.operations import Evaluate
 from service.usecases import reads
 
@@ -21,10 +20,10 @@ from service.usecases import reads
     summary="Does a record (e.g. a lead) meet this definition's criteria? Which rules passed and failed?",
 )
 async def evaluate(
-    request: HttpRequest, principal: Caller, slug: SlugPath, data: JSONBody[Evaluate]
+    principal: Caller, context: Entries, slug: SlugPath, data: JSONBody[Evaluate]
 ) -> reads.EvaluationResult:
     return await reads.evaluate(
-        entry_context(request, DEFINITION),
+        context,
         principal,
         slug,
         data.version,
@@ -35,4 +34,4 @@ async def evaluate(
 
 
 def definitions_router() -> Router:
-    return entry_router(DEFINITION, extra=[evaluate])
+    return entry_router(DEFINITION_ROUTES, extra=[evaluate])

@@ -1,8 +1,9 @@
-"""HTTP routes shared by every kind of entry: `entry_router(spec)` builds `/v1/{kind}s` for one kind.
+"""HTTP routes shared by every kind of entry: `entry_router(kind)` builds `/v1/{kind}s` for one kind.
 
-Handlers are thin: parse, call one use case, shape the response. The request and response types of a kind are
-only known at runtime (they embed the kind's content Struct), so each handler is written once with `Any` and its
-annotations are set to the kind's types before Litestar reads them for validation and OpenAPI.
+Handlers are thin: parse, call one use case, shape the response. They are written once, generic over the kind's
+request and response types (`DefinitionCreate`, `Definition`, ...: plain Structs declared in
+service/domain/operations.py and service/api/schemas.py). Each kind's Router names its types in its signature
+namespace, Litestar's way of resolving a handler's forward references, so validation and OpenAPI use them.
 """
 
 from __future__ import annotations
@@ -10,25 +11,48 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable
-from typing import Annotated, Any, Literal
+from dataclasses import dataclass
+from typing import Annotated, Any, Generic, Literal
 
 import msgspec
 from litestar import Response, Router, get, patch, post
+from litestar.datastructures import State
+from litestar.di import Provide
 from litestar.handlers import HTTPRouteHandler
 from litestar.params import FromQuery, HeaderParameter, JSONBody, QueryParameter
 
-from service.api.deps import Caller, HttpRequest, SlugPath, VersionPath
+from service.api.deps import Caller, Entries, SlugPath, VersionPath
 from service.api.problems import READ_PROBLEMS, problem_responses
-from service.api.schemas import entry_list_out, entry_out, version_list_out
+from service.api.schemas import (
+    ASSET_OUT,
+    DEFINITION_OUT,
+    MESSAGE_OUT,
+    EntryT,
+    KindOut,
+    ListT,
+    VersionListT,
+)
 from service.domain.concurrency import etag, none_match
 from service.domain.diff import VersionDiff
 from service.domain.errors import FieldError, Invalid
-from service.domain.kinds import KindSpec
-from service.domain.operations import Approve, EntryUpdate, Reject, entry_create_type, version_create_type
+from service.domain.kinds import ASSET, DEFINITION, MESSAGE, KindSpec
+from service.domain.operations import (
+    ASSET_INPUT,
+    DEFINITION_INPUT,
+    MESSAGE_INPUT,
+    Approve,
+    CreateT,
+    EntryUpdate,
+    KindInput,
+    PatchT,
+    Reject,
+    VersionCreateT,
+)
 from service.store.entry_views import EntryView
 from service.usecases import entries as writes
 from service.usecases import reads
 from service.usecases.entries import EntryContext
+from service.wiring import Services
 
 Limit = Annotated[int, QueryParameter(ge=1, le=200, description="Page size (1 to 200).")]
 Cursor = Annotated[str | None, QueryParameter(description="`next_cursor` of the previous page.", max_length=512)]
@@ -56,17 +80,16 @@ WRITES = problem_responses()
 TIMED_READS = problem_responses((*READ_PROBLEMS, 410))  # as of a date after the entry's retirement
 
 
-def entry_context(request: HttpRequest, spec: KindSpec) -> EntryContext:
-    context: EntryContext = request.app.state.entry_contexts[spec.name]
-    return context
-
-
 def entry_response(view: EntryView, status_code: int = 200, location: str | None = None) -> Response[Any]:
     """The rendered JSON as it came from PostgreSQL, with its ETag."""
     headers = {"ETag": etag(view.revision)}
     if location:
         headers["Location"] = location
     return Response(msgspec.Raw(view.body), status_code=status_code, media_type=JSON_TYPE, headers=headers)
+
+
+def not_modified(revision: int) -> Response[Any]:
+    return Response(b"", status_code=304, headers={"ETag": etag(revision)})
 
 
 def _page_response(page: reads.Page) -> Response[Any]:
@@ -115,62 +138,78 @@ def parse_as_of(value: str | None, name: str = "as_of", source: str = "query") -
         ) from None
 
 
-def _typed(handler: Callable[..., Any], *, returns: object, data: object = None) -> Callable[..., Any]:
-    handler.__annotations__["return"] = returns
-    if data is not None:
-        handler.__annotations__["data"] = JSONBody[data]  # type: ignore[valid-type,misc]
-    return handler
+@dataclass(frozen=True)
+class KindRoutes(Generic[CreateT, VersionCreateT, PatchT, EntryT, ListT, VersionListT]):
+    """A kind and its request and response types."""
+
+    spec: KindSpec
+    requests: KindInput[CreateT, VersionCreateT, PatchT]
+    responses: KindOut[EntryT, ListT, VersionListT]
+
+    def signature_namespace(self) -> dict[str, object]:
+        """The names the generic handlers' annotations use, bound to this kind's types."""
+        return {
+            "CreateT": self.requests.create,
+            "VersionCreateT": self.requests.new_version,
+            "PatchT": self.requests.edit,
+            "EntryT": self.responses.entry,
+            "ListT": self.responses.entries,
+            "VersionListT": self.responses.versions,
+        }
 
 
-def _response_of(body_type: type[msgspec.Struct]) -> object:
-    return Response[body_type]  # type: ignore[valid-type]
+DEFINITION_ROUTES = KindRoutes(DEFINITION, DEFINITION_INPUT, DEFINITION_OUT)
+MESSAGE_ROUTES = KindRoutes(MESSAGE, MESSAGE_INPUT, MESSAGE_OUT)
+ASSET_ROUTES = KindRoutes(ASSET, ASSET_INPUT, ASSET_OUT)
 
 
-def entry_router(spec: KindSpec, extra: list[Any] | None = None) -> Router:  # noqa: C901  # a flat list of routes
+def entry_context_provider(spec: KindSpec) -> Provide:
+    """The kind's use-case context, as the `context` dependency of its routes."""
+
+    def provide_entry_context(state: State) -> EntryContext:
+        services: Services = state.services
+        return services.entry_contexts[spec.name]
+
+    return Provide(provide_entry_context, sync_to_thread=False)
+
+
+def entry_router(  # noqa: C901  # a flat list of routes
+    kind: KindRoutes[CreateT, VersionCreateT, PatchT, EntryT, ListT, VersionListT], extra: list[Any] | None = None
+) -> Router:
     """Every route of one kind: create, list, read, edit, versions, review, publish, retire, diff."""
-    create_type = entry_create_type(spec)
-    version_type = version_create_type(spec)
-    out = _response_of(entry_out(spec))
+    spec = kind.spec
     name = spec.name
-    tags = [spec.plural.capitalize()]
 
-    async def create(request: HttpRequest, principal: Caller, data: Any) -> Response[Any]:
-        view = await writes.create(entry_context(request, spec), principal, data)
+    async def create(principal: Caller, context: Entries, data: JSONBody[CreateT]) -> Response[EntryT]:
+        view = await writes.create(context, principal, data)
         return entry_response(view, 201, location=f"{spec.path}/{data.slug}")
 
     async def list_entries(
-        request: HttpRequest,
         principal: Caller,
+        context: Entries,
         status: StatusFilter = None,
         tag: TextFilter = None,
         team: TextFilter = None,
         q: TextFilter = None,
         cursor: Cursor = None,
         limit: Limit = 50,
-    ) -> Response[Any]:
+    ) -> Response[ListT]:
         page = await reads.entry_page(
-            entry_context(request, spec),
-            principal,
-            status=status,
-            tag=tag,
-            team=team,
-            prefix=q,
-            cursor=cursor,
-            limit=limit,
+            context, principal, status=status, tag=tag, team=team, prefix=q, cursor=cursor, limit=limit
         )
         return _page_response(page)
 
     async def read(
-        request: HttpRequest,
         principal: Caller,
+        context: Entries,
         slug: SlugPath,
         version: VersionQuery = None,
         as_of: AsOf = None,
         known_at: KnownAt = None,
         if_none_match: IfNoneMatch = None,
-    ) -> Response[Any]:
+    ) -> Response[EntryT]:
         view = await reads.entry(
-            entry_context(request, spec),
+            context,
             principal,
             slug,
             version=version,
@@ -178,95 +217,96 @@ def entry_router(spec: KindSpec, extra: list[Any] | None = None) -> Router:  # n
             known_at=parse_as_of(known_at, "known_at"),
         )
         if none_match(if_none_match, view.revision):
-            return Response(b"", status_code=304, headers={"ETag": etag(view.revision)})
+            return not_modified(view.revision)
         return entry_response(view)
 
     async def update(
-        request: HttpRequest,
         principal: Caller,
+        context: Entries,
         slug: SlugPath,
         data: JSONBody[EntryUpdate],
         if_match: IfMatch = None,
-    ) -> Response[Any]:
-        return entry_response(await writes.update(entry_context(request, spec), principal, slug, if_match, data))
+    ) -> Response[EntryT]:
+        return entry_response(await writes.update(context, principal, slug, if_match, data))
 
     async def list_versions(
-        request: HttpRequest, principal: Caller, slug: SlugPath, cursor: Cursor = None, limit: Limit = 50
-    ) -> Response[Any]:
-        page = await reads.version_page(entry_context(request, spec), principal, slug, cursor=cursor, limit=limit)
-        return _page_response(page)
+        principal: Caller,
+        context: Entries,
+        slug: SlugPath,
+        cursor: Cursor = None,
+        limit: Limit = 50,
+    ) -> Response[VersionListT]:
+        return _page_response(await reads.version_page(context, principal, slug, cursor=cursor, limit=limit))
 
     async def new_version(
-        request: HttpRequest, principal: Caller, slug: SlugPath, data: Any, if_match: IfMatch = None
-    ) -> Response[Any]:
-        view = await writes.new_version(entry_context(request, spec), principal, slug, if_match, data)
-        return entry_response(view, 201)
+        principal: Caller,
+        context: Entries,
+        slug: SlugPath,
+        data: JSONBody[VersionCreateT],
+        if_match: IfMatch = None,
+    ) -> Response[EntryT]:
+        return entry_response(await writes.new_version(context, principal, slug, if_match, data), 201)
 
     async def edit_draft(
-        request: HttpRequest,
         principal: Caller,
+        context: Entries,
         slug: SlugPath,
         number: VersionPath,
-        data: Any,
+        data: JSONBody[PatchT],
         if_match: IfMatch = None,
-    ) -> Response[Any]:
-        view = await writes.edit_draft(entry_context(request, spec), principal, slug, number, if_match, data)
-        return entry_response(view)
+    ) -> Response[EntryT]:
+        return entry_response(await writes.edit_draft(context, principal, slug, number, if_match, data))
 
     async def submit(
-        request: HttpRequest,
         principal: Caller,
+        context: Entries,
         slug: SlugPath,
         number: VersionPath,
         if_match: IfMatch = None,
-    ) -> Response[Any]:
-        return entry_response(await writes.submit(entry_context(request, spec), principal, slug, number, if_match))
+    ) -> Response[EntryT]:
+        return entry_response(await writes.submit(context, principal, slug, number, if_match))
 
     async def approve(
-        request: HttpRequest,
         principal: Caller,
+        context: Entries,
         slug: SlugPath,
         number: VersionPath,
         data: JSONBody[Approve | None] = None,
         if_match: IfMatch = None,
-    ) -> Response[Any]:
+    ) -> Response[EntryT]:
         comment, team = (data.comment, data.team) if data else (None, None)
-        view = await writes.approve(entry_context(request, spec), principal, slug, number, if_match, comment, team)
-        return entry_response(view)
+        return entry_response(await writes.approve(context, principal, slug, number, if_match, comment, team))
 
     async def reject(
-        request: HttpRequest,
         principal: Caller,
+        context: Entries,
         slug: SlugPath,
         number: VersionPath,
         data: JSONBody[Reject],
         if_match: IfMatch = None,
-    ) -> Response[Any]:
-        view = await writes.reject(entry_context(request, spec), principal, slug, number, if_match, data.comment)
-        return entry_response(view)
+    ) -> Response[EntryT]:
+        return entry_response(await writes.reject(context, principal, slug, number, if_match, data.comment))
 
     async def publish(
-        request: HttpRequest,
         principal: Caller,
+        context: Entries,
         slug: SlugPath,
         number: VersionPath,
         if_match: IfMatch = None,
-    ) -> Response[Any]:
-        return entry_response(await writes.publish(entry_context(request, spec), principal, slug, number, if_match))
+    ) -> Response[EntryT]:
+        return entry_response(await writes.publish(context, principal, slug, number, if_match))
 
-    async def retire(
-        request: HttpRequest, principal: Caller, slug: SlugPath, if_match: IfMatch = None
-    ) -> Response[Any]:
-        return entry_response(await writes.retire(entry_context(request, spec), principal, slug, if_match))
+    async def retire(principal: Caller, context: Entries, slug: SlugPath, if_match: IfMatch = None) -> Response[EntryT]:
+        return entry_response(await writes.retire(context, principal, slug, if_match))
 
     async def restore(
-        request: HttpRequest, principal: Caller, slug: SlugPath, if_match: IfMatch = None
-    ) -> Response[Any]:
-        return entry_response(await writes.restore(entry_context(request, spec), principal, slug, if_match))
+        principal: Caller, context: Entries, slug: SlugPath, if_match: IfMatch = None
+    ) -> Response[EntryT]:
+        return entry_response(await writes.restore(context, principal, slug, if_match))
 
     async def diff(
-        request: HttpRequest,
         principal: Caller,
+        context: Entries,
         slug: SlugPath,
         from_version: Annotated[int | None, QueryParameter(name="from", ge=1, le=1_000_000)] = None,
         to_version: Annotated[int | None, QueryParameter(name="to", ge=1, le=1_000_000)] = None,
@@ -278,7 +318,7 @@ def entry_router(spec: KindSpec, extra: list[Any] | None = None) -> Router:  # n
         ] = None,
     ) -> VersionDiff:
         return await reads.diff(
-            entry_context(request, spec),
+            context,
             principal,
             slug,
             reads.VersionChoice(from_version, parse_as_of(from_as_of, "from_as_of"), "from"),
@@ -286,14 +326,14 @@ def entry_router(spec: KindSpec, extra: list[Any] | None = None) -> Router:  # n
         )
 
     async def dependents(
-        request: HttpRequest, principal: Caller, slug: SlugPath, as_of: AsOf = None, known_at: KnownAt = None
+        principal: Caller,
+        context: Entries,
+        slug: SlugPath,
+        as_of: AsOf = None,
+        known_at: KnownAt = None,
     ) -> reads.DependentsOut:
         return await reads.dependents(
-            entry_context(request, spec),
-            principal,
-            slug,
-            as_of=parse_as_of(as_of),
-            known_at=parse_as_of(known_at, "known_at"),
+            context, principal, slug, as_of=parse_as_of(as_of), known_at=parse_as_of(known_at, "known_at")
         )
 
     one = "/{slug:str}"
@@ -301,9 +341,7 @@ def entry_router(spec: KindSpec, extra: list[Any] | None = None) -> Router:  # n
 
     def action(path: str, verb: str, summary: str, handler: Callable[..., Any]) -> HTTPRouteHandler:
         """A lifecycle transition: POST, no body beyond an optional comment, answers the entry."""
-        return post(path, responses=WRITES, operation_id=f"{verb}_{name}", status_code=200, summary=summary)(
-            _typed(handler, returns=out)
-        )
+        return post(path, responses=WRITES, operation_id=f"{verb}_{name}", status_code=200, summary=summary)(handler)
 
     handlers = [
         post(
@@ -312,37 +350,35 @@ def entry_router(spec: KindSpec, extra: list[Any] | None = None) -> Router:  # n
             operation_id=f"create_{name}",
             summary=f"Create a {name} and its first draft",
             status_code=201,
-        )(_typed(create, data=create_type, returns=out)),
-        get("/", responses=READS, operation_id=f"list_{spec.plural}", summary=f"List {spec.plural}")(
-            _typed(list_entries, returns=_response_of(entry_list_out(spec)))
-        ),
+        )(create),
+        get("/", responses=READS, operation_id=f"list_{spec.plural}", summary=f"List {spec.plural}")(list_entries),
         get(
             one,
             responses=TIMED_READS,
             operation_id=f"get_{name}",
             summary=f"Read a {name}: in effect now, ?version=N, or ?as_of= and ?known_at=",
-        )(_typed(read, returns=out)),
+        )(read),
         patch(
             one,
             responses=WRITES,
             operation_id=f"update_{name}",
             summary=f"Refused: a {name}'s title, tags, owners and required teams change only through a new version",
-        )(_typed(update, returns=out)),
+        )(update),
         get(
             one + "/versions",
             responses=READS,
             operation_id=f"list_{name}_versions",
             summary="List versions, newest first",
-        )(_typed(list_versions, returns=_response_of(version_list_out(spec)))),
+        )(list_versions),
         post(
             one + "/versions",
             responses=WRITES,
             operation_id=f"create_{name}_version",
             status_code=201,
             summary="Start a new draft (copy of the current version, of from_version for a rollback, or new content)",
-        )(_typed(new_version, data=version_type, returns=out)),
+        )(new_version),
         patch(version_path, responses=WRITES, operation_id=f"edit_{name}_draft", summary="Edit a draft (If-Match)")(
-            _typed(edit_draft, data=spec.patch_type, returns=out)
+            edit_draft
         ),
         action(version_path + "/submit", "submit", "Submit for review", submit),
         action(version_path + "/approve", "approve", "Approve for the caller's team", approve),
@@ -364,4 +400,10 @@ def entry_router(spec: KindSpec, extra: list[Any] | None = None) -> Router:  # n
         )(dependents),
         *(extra or []),
     ]
-    return Router(path=spec.path, route_handlers=handlers, tags=tags)
+    return Router(
+        path=spec.path,
+        route_handlers=handlers,
+        tags=[spec.plural.capitalize()],
+        dependencies={"context": entry_context_provider(spec)},
+        signature_namespace=kind.signature_namespace(),
+    )

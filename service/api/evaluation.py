@@ -11,8 +11,8 @@ from litestar import Response, post
 from litestar.params import JSONBody, QueryParameter
 from litestar.response import Stream
 
-from service.api.deps import Caller, HttpRequest
-from service.api.entries import entry_context, parse_as_of
+from service.api.deps import Caller, Entries, HttpRequest
+from service.api.entries import entry_context_provider, parse_as_of
 from service.api.problems import WRITE_PROBLEMS, problem_responses
 from service.domain.errors import FieldError, Invalid, UnsupportedMediaType
 from service.domain.kinds import DEFINITION
@@ -40,12 +40,13 @@ class BatchEvaluate(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     tags=["Definitions"],
     status_code=200,
     summary=f"Evaluate up to {MAX_RECORDS} records against several definitions at once",
+    dependencies={"definition_context": entry_context_provider(DEFINITION)},
 )
 async def evaluate_records(
-    request: HttpRequest, principal: Caller, data: JSONBody[BatchEvaluate]
+    principal: Caller, definition_context: Entries, data: JSONBody[BatchEvaluate]
 ) -> evaluation.BatchResult:
     return await evaluation.evaluate_batch(
-        entry_context(request, DEFINITION),
+        definition_context,
         principal,
         data.definitions,
         data.records,
@@ -71,10 +72,12 @@ InstantQuery = Annotated[str | None, QueryParameter(max_length=64)]
     request_max_body_size=None,  # read line by line in constant memory
     opt={"raw_body": True},
     summary="Evaluate any number of records sent as NDJSON (one object a line); one result a line comes back",
+    dependencies={"definition_context": entry_context_provider(DEFINITION)},
 )
 async def evaluate_record_stream(
     request: HttpRequest,
     principal: Caller,
+    definition_context: Entries,
     definitions: DefinitionsQuery,
     as_of: InstantQuery = None,
     known_at: InstantQuery = None,
@@ -92,7 +95,7 @@ async def evaluate_record_stream(
     spool = await _spooled(request)
     try:
         lines = await evaluation.evaluate_stream(
-            entry_context(request, DEFINITION),
+            definition_context,
             slugs,
             _read_back(spool),
             as_of=parse_as_of(as_of, "as_of"),

@@ -9,7 +9,7 @@ from collections.abc import Awaitable
 import msgspec
 from litestar import Response, get
 
-from service.api.deps import DbPool, HttpRequest
+from service.api.deps import AllServices, AppSettings, Blobs, DbPool
 from service.blobs.base import BlobStore
 from service.config import Settings
 from service.search.base import SearchIndex
@@ -79,14 +79,24 @@ async def _probe(name: str, probe: Awaitable[list[Check]]) -> list[Check]:
         return [Check(name, False, f"{type(exc).__name__}: {exc}"[:300])]
 
 
-@get("/readyz", operation_id="readyz", tags=["Health"], summary="Dependencies reachable and schema current")
-async def readyz(request: HttpRequest, pool: DbPool) -> Response[Health]:
-    blobs: BlobStore = request.app.state.blobs
+@get(
+    "/readyz",
+    operation_id="readyz",
+    tags=["Health"],
+    summary="Dependencies reachable and schema current",
+    exclude_from_auth=True,
+)
+async def readyz(
+    pool: DbPool,
+    blobs: Blobs,
+    settings: AppSettings,
+    services: AllServices,
+) -> Response[Health]:
     results = await asyncio.gather(
         _probe("database", _database(pool)),
         _probe(f"blobs:{blobs.name}", _blob_store(blobs)),
-        _probe("worker", _worker(pool, request.app.state.settings)),
-        _probe(f"search:{request.app.state.services.search.name}", _search(request.app.state.services.search, pool)),
+        _probe("worker", _worker(pool, settings)),
+        _probe(f"search:{services.search.name}", _search(services.search, pool)),
     )
     checks = [check for found in results for check in found]
     ready = all(c.ok for c in checks)

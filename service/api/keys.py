@@ -7,7 +7,7 @@ from uuid import UUID
 from litestar import delete, get, post
 from litestar.params import FromPath, JSONBody
 
-from service.api.deps import Caller, DbPool, HttpRequest
+from service.api.deps import Caller, DbPool, Keys
 from service.api.entries import READS, WRITES, Cursor, Limit
 from service.domain.operations import KeyCreate
 from service.store.keys import KeyRecord
@@ -40,7 +40,7 @@ async def list_keys(pool: DbPool, principal: Caller, cursor: Cursor = None, limi
     summary="Revoke an API key",
     status_code=200,
 )
-async def revoke_key(request: HttpRequest, pool: DbPool, principal: Caller, key_id: FromPath[UUID]) -> KeyRecord:
+async def revoke_key(pool: DbPool, principal: Caller, key_resolver: Keys, key_id: FromPath[UUID]) -> KeyRecord:
     record = await keys.revoke(pool, principal, key_id)
-    request.app.state.key_resolver.forget()
+    key_resolver.forget()
     return record

@@ -8,11 +8,9 @@ import hmac
 from litestar import Response, get
 from litestar.exceptions import NotAuthorizedException
 
-from service.api.deps import DbPool, HttpRequest
-from service.config import Settings
+from service.api.deps import AppSettings, DbPool, HttpRequest, Metrics, SearchPool
 from service.observability.collect import database_families, pool_families
-from service.observability.metrics import MEDIA_TYPE, CanonMetrics
-from service.store.database import Pool
+from service.observability.metrics import MEDIA_TYPE
 
 
 def _authorized(request: HttpRequest, token: str) -> bool:
@@ -21,13 +19,16 @@ def _authorized(request: HttpRequest, token: str) -> bool:
 
 
 @get("/metrics", operation_id="metrics", include_in_schema=False, exclude_from_auth=True, cache=False)
-async def metrics(request: HttpRequest, pool: DbPool) -> Response[str]:
-    settings: Settings = request.app.state.settings
+async def metrics(
+    request: HttpRequest,
+    pool: DbPool,
+    settings: AppSettings,
+    metrics: Metrics,
+    search_pool: SearchPool,
+) -> Response[str]:
     if settings.metrics_token and not _authorized(request, settings.metrics_token):
         raise NotAuthorizedException("send the metrics token as 'Authorization: Bearer <token>'")
-    registry: CanonMetrics = request.app.state.metrics
     fresh = dt.timedelta(seconds=settings.worker_fresh_seconds)
-    search_pool: Pool | None = request.app.state.search_pool
     searching = pool_families(search_pool, "search") if search_pool is not None else []
     families = [*pool_families(pool), *searching, *await database_families(pool, fresh)]
-    return Response(registry.render(families), media_type=MEDIA_TYPE)  # Litestar adds the charset
+    return Response(metrics.render(families), media_type=MEDIA_TYPE)  # Litestar adds the charset

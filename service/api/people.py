@@ -7,7 +7,7 @@ from typing import Annotated
 from litestar import get, patch, post
 from litestar.params import FromPath, JSONBody, QueryParameter
 
-from service.api.deps import Caller, DbPool, HttpRequest
+from service.api.deps import Caller, DbPool, Keys
 from service.api.entries import READS, WRITES, Cursor, Limit
 from service.domain.operations import PersonCreate, PersonUpdate
 from service.usecases import people
@@ -51,10 +51,14 @@ async def get_person(pool: DbPool, principal: Caller, subject: SubjectPath) -> p
     summary="Change a person's name, teams or role, or deactivate them (admin)",
 )
 async def update_person(
-    request: HttpRequest, pool: DbPool, principal: Caller, subject: SubjectPath, data: JSONBody[PersonUpdate]
+    pool: DbPool,
+    principal: Caller,
+    key_resolver: Keys,
+    subject: SubjectPath,
+    data: JSONBody[PersonUpdate],
 ) -> people.PersonOut:
     updated = await people.update(pool, principal, subject, data)
-    request.app.state.key_resolver.forget()  # this process at once; other replicas within the key cache's lifetime
+    key_resolver.forget()  # this process at once; other replicas within the key cache's lifetime
     return updated
 
 

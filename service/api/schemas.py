@@ -4,12 +4,25 @@ them in OpenAPI and the integration tests decode every response with them, stric
 from __future__ import annotations
 
 import datetime as dt
-from functools import cache
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
 from uuid import UUID
 
 import msgspec
 
-from service.domain.kinds import KindSpec
+from service.domain.kinds import (
+    ASSET,
+    DEFINITION,
+    MESSAGE,
+    AssetContent,
+    DefinitionContent,
+    KindSpec,
+    MessageContent,
+)
+
+EntryT = TypeVar("EntryT", bound=msgspec.Struct)
+ListT = TypeVar("ListT", bound=msgspec.Struct)
+VersionListT = TypeVar("VersionListT", bound=msgspec.Struct)
 
 
 class ApprovalOut(msgspec.Struct, forbid_unknown_fields=True):
@@ -31,98 +44,160 @@ class OpenVersionOut(msgspec.Struct, forbid_unknown_fields=True):
     status: str
 
 
-_ENTRY_FIELDS: list[tuple[str, object]] = [
-    ("id", UUID),
-    ("kind", str),
-    ("slug", str),
-    ("title", str),
-    ("tags", list[str]),
-    ("owners", list[str]),
-    ("required_teams", list[str]),
-    ("retired", bool),
-    ("retired_at", dt.datetime | None),
-    ("current_version", int | None),
-    ("latest_version", int),
-    ("created_by", str),
-    ("created_at", dt.datetime),
-    ("updated_at", dt.datetime),
-    ("upcoming", UpcomingOut | None),
-]
+class VersionOut(msgspec.Struct, forbid_unknown_fields=True):
+    """One version of an entry; each kind's subclass adds its `content`."""
 
-_VERSION_FIELDS: list[tuple[str, object]] = [
-    ("number", int),
-    ("status", str),
-    ("author", str),
-    ("title", str),
-    ("tags", list[str]),
-    ("owners", list[str]),
-    ("required_teams", list[str]),
-    ("review_teams", list[str] | None),
-    ("based_on", int | None),
-    ("review_comment", str | None),
-    ("effective_from", dt.datetime | None),
-    ("created_at", dt.datetime),
-    ("updated_at", dt.datetime),
-    ("submitted_at", dt.datetime | None),
-    ("published_at", dt.datetime | None),
-    ("superseded_at", dt.datetime | None),
-    ("expires_at", dt.datetime | None),
-    ("expired", bool),
-    ("in_effect", bool),
-    ("scheduled", bool),
-    ("approvals", list[ApprovalOut]),
-    ("pending_teams", list[str]),
-]
+    number: int
+    status: str
+    author: str
+    title: str
+    tags: list[str]
+    owners: list[str]
+    required_teams: list[str]
+    review_teams: list[str] | None
+    based_on: int | None
+    review_comment: str | None
+    effective_from: dt.datetime | None
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    submitted_at: dt.datetime | None
+    published_at: dt.datetime | None
+    superseded_at: dt.datetime | None
+    expires_at: dt.datetime | None
+    expired: bool
+    in_effect: bool
+    scheduled: bool
+    approvals: list[ApprovalOut]
+    pending_teams: list[str]
 
 
-def _name(spec: KindSpec, suffix: str) -> str:
-    return f"{spec.name.capitalize()}{suffix}"
+class EntryFieldsOut(msgspec.Struct, forbid_unknown_fields=True):
+    """What every entry shows of itself, in reads and listings alike."""
+
+    id: UUID
+    kind: str
+    slug: str
+    title: str
+    tags: list[str]
+    owners: list[str]
+    required_teams: list[str]
+    retired: bool
+    retired_at: dt.datetime | None
+    current_version: int | None
+    latest_version: int
+    created_by: str
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    upcoming: UpcomingOut | None
 
 
-@cache
-def version_out(spec: KindSpec) -> type[msgspec.Struct]:
-    return msgspec.defstruct(
-        _name(spec, "Version"),
-        [*_VERSION_FIELDS, ("content", spec.content_type)],
-        forbid_unknown_fields=True,
-        module=__name__,
-    )
+class EntrySummaryOut(EntryFieldsOut, forbid_unknown_fields=True):
+    """An entry in a listing, with its open draft or review if any."""
+
+    open_version: OpenVersionOut | None
 
 
-@cache
-def entry_out(spec: KindSpec) -> type[msgspec.Struct]:
-    """An entry with one of its versions: what `GET /v1/{kind}s/{slug}` and every write answer."""
-    return msgspec.defstruct(
-        _name(spec, ""),
-        [*_ENTRY_FIELDS, ("version", version_out(spec))],
-        forbid_unknown_fields=True,
-        module=__name__,
-    )
+# Each kind's types by name: the names are those of the OpenAPI document and of generated clients. They are spelled
+# out rather than generic: OpenAPI generation does not resolve a generic base's parameters in a subclass.
+class DefinitionVersion(VersionOut, forbid_unknown_fields=True):
+    content: DefinitionContent
 
 
-@cache
-def entry_summary_out(spec: KindSpec) -> type[msgspec.Struct]:
-    return msgspec.defstruct(
-        _name(spec, "Summary"),
-        [*_ENTRY_FIELDS, ("open_version", OpenVersionOut | None)],
-        forbid_unknown_fields=True,
-        module=__name__,
-    )
+class Definition(EntryFieldsOut, forbid_unknown_fields=True):
+    """A definition with one of its versions: what a read and every write answer."""
+
+    version: DefinitionVersion
 
 
-@cache
+class DefinitionSummary(EntrySummaryOut, forbid_unknown_fields=True):
+    pass
+
+
+class DefinitionList(msgspec.Struct):
+    items: list[DefinitionSummary]
+    next_cursor: str | None
+
+
+class DefinitionVersionList(msgspec.Struct):
+    items: list[DefinitionVersion]
+    next_cursor: str | None
+
+
+class MessageVersion(VersionOut, forbid_unknown_fields=True):
+    content: MessageContent
+
+
+class Message(EntryFieldsOut, forbid_unknown_fields=True):
+    """A message with one of its versions: what a read and every write answer."""
+
+    version: MessageVersion
+
+
+class MessageSummary(EntrySummaryOut, forbid_unknown_fields=True):
+    pass
+
+
+class MessageList(msgspec.Struct):
+    items: list[MessageSummary]
+    next_cursor: str | None
+
+
+class MessageVersionList(msgspec.Struct):
+    items: list[MessageVersion]
+    next_cursor: str | None
+
+
+class AssetVersion(VersionOut, forbid_unknown_fields=True):
+    content: AssetContent
+
+
+class Asset(EntryFieldsOut, forbid_unknown_fields=True):
+    """A asset with one of its versions: what a read and every write answer."""
+
+    version: AssetVersion
+
+
+class AssetSummary(EntrySummaryOut, forbid_unknown_fields=True):
+    pass
+
+
+class AssetList(msgspec.Struct):
+    items: list[AssetSummary]
+    next_cursor: str | None
+
+
+class AssetVersionList(msgspec.Struct):
+    items: list[AssetVersion]
+    next_cursor: str | None
+
+
+@dataclass(frozen=True)
+class KindOut(Generic[EntryT, ListT, VersionListT]):
+    """A kind's response types."""
+
+    entry: type[EntryT]
+    entries: type[ListT]
+    versions: type[VersionListT]
+
+
+DEFINITION_OUT = KindOut(Definition, DefinitionList, DefinitionVersionList)
+MESSAGE_OUT = KindOut(Message, MessageList, MessageVersionList)
+ASSET_OUT = KindOut(Asset, AssetList, AssetVersionList)
+_OUT: dict[str, KindOut[Any, Any, Any]] = {
+    DEFINITION.name: DEFINITION_OUT,
+    MESSAGE.name: MESSAGE_OUT,
+    ASSET.name: ASSET_OUT,
+}
+
+
+def entry_out(spec: KindSpec) -> type[EntryFieldsOut]:
+    """The type of an entry of this kind as the API answers it (tests decode responses with it, strictly)."""
+    return _OUT[spec.name].entry
+
+
 def entry_list_out(spec: KindSpec) -> type[msgspec.Struct]:
-    return msgspec.defstruct(
-        _name(spec, "List"),
-        [("items", list[entry_summary_out(spec)]), ("next_cursor", str | None)],  # type: ignore[misc]
-        module=__name__,
-    )
+    return _OUT[spec.name].entries
 
 
-@cache
 def version_list_out(spec: KindSpec) -> type[msgspec.Struct]:
-    return msgspec.defstruct(
-        _name(spec, "VersionList"),
-        [("items", list[version_out(spec)]), ("next_cursor", str | None)],  # type: ignore[misc]
-        module=__name__,
-    )
+    return _OUT[spec.name].versions

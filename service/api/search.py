@@ -2,21 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Annotated, TypeAlias
+from typing import Annotated
 
 from litestar import get, post
-from litestar.di import NamedDependency, Provide
-from litestar.exceptions import NotAuthorizedException
 from litestar.params import JSONBody, QueryParameter
 
-from service.api.deps import Caller, HttpRequest, provide_principal
+from service.api.deps import ACCEPTS_SEARCH_TOKENS, AllServices, Caller, SearchCaller
 from service.api.entries import READS, WRITES, Cursor
 from service.api.problems import problem_responses
-from service.search import tokens
 from service.search.base import MAX_LIMIT
 from service.usecases import search as usecase
-from service.usecases.search import IssuedSearchToken, Searcher, SearchPage, SearchParams, SearchTokenCreate
-from service.wiring import Services
+from service.usecases.search import IssuedSearchToken, SearchPage, SearchParams, SearchTokenCreate
 
 Query = Annotated[
     str,
@@ -38,37 +34,17 @@ IncludeDrafts = Annotated[bool, QueryParameter(description="Editors: also versio
 SEARCH_PROBLEMS = problem_responses((400, 401, 403, 422, 503))
 
 
-def _services(request: HttpRequest) -> Services:
-    services: Services = request.app.state.services
-    return services
-
-
-async def provide_searcher(request: HttpRequest) -> Searcher:
-    """An API key, or a search token minted by `POST /v1/search/tokens` (401 when expired or tampered with)."""
-    scheme, _, credential = (request.headers.get("authorization") or "").partition(" ")
-    credential = credential.strip()
-    if scheme.lower() == "bearer" and tokens.is_token(credential):
-        try:
-            return Searcher(grant=tokens.verify(_services(request).search_token_key, credential))
-        except tokens.InvalidToken as exc:
-            raise NotAuthorizedException(str(exc)) from None
-    return Searcher(principal=await provide_principal(request))
-
-
-SearchCaller: TypeAlias = NamedDependency[Searcher]
-
-
 @get(
     "/v1/search",
     operation_id="search",
     tags=["Search"],
     summary="Search published definitions, messages and assets",
     responses=SEARCH_PROBLEMS,
-    dependencies={"searcher": Provide(provide_searcher)},
+    opt={ACCEPTS_SEARCH_TOKENS: True},
 )
 async def search(
-    request: HttpRequest,
     searcher: SearchCaller,
+    services: AllServices,
     q: Query = "",
     kind: KindFilter = None,
     tag: Filter = None,
@@ -90,7 +66,7 @@ async def search(
         cursor=cursor,
         include_drafts=include_drafts,
     )
-    return await usecase.search(_services(request).search, searcher, params)
+    return await usecase.search(services.search, searcher, params)
 
 
 @post(
@@ -101,7 +77,7 @@ async def search(
     responses={**WRITES, **READS},
 )
 async def create_search_token(
-    request: HttpRequest, principal: Caller, data: JSONBody[SearchTokenCreate]
+    principal: Caller, services: AllServices, data: JSONBody[SearchTokenCreate]
 ) -> IssuedSearchToken:
     """The token searches published content only, optionally only within tags or teams, until it expires."""
-    return usecase.mint_token(_services(request).search_token_key, principal, data)
+    return usecase.mint_token(services.search_token_key, principal, data)

@@ -8,7 +8,7 @@ from uuid import UUID
 from litestar import Response, Router, delete, get, patch, post
 from litestar.params import FromPath, JSONBody, PathParameter, QueryParameter
 
-from service.api.deps import Caller, HttpRequest
+from service.api.deps import Caller, Webhooks
 from service.api.entries import READS, WRITES, Cursor, IfMatch, Limit
 from service.domain.concurrency import etag
 from service.store.webhooks import Subscription
@@ -19,7 +19,6 @@ from service.usecases.webhooks import (
     Queued,
     Replay,
     RotateSecret,
-    WebhookContext,
     WebhookCreate,
     WebhookOut,
     WebhookPage,
@@ -33,11 +32,6 @@ StatusFilter = Annotated[Literal["pending", "succeeded", "failed"] | None, Query
 TypeFilter = Annotated[str | None, QueryParameter(max_length=100)]
 
 
-def _context(request: HttpRequest) -> WebhookContext:
-    context: WebhookContext = request.app.state.webhook_context
-    return context
-
-
 def _with_etag(subscription: Subscription) -> Response[WebhookOut]:
     return Response(webhooks.out(subscription), headers={"ETag": etag(subscription.revision)})
 
@@ -48,20 +42,22 @@ def _with_etag(subscription: Subscription) -> Response[WebhookOut]:
     summary="Subscribe an endpoint; the signing secret is shown once",
     responses=WRITES,
 )
-async def create_webhook(request: HttpRequest, principal: Caller, data: JSONBody[WebhookCreate]) -> WebhookWithSecret:
-    return await webhooks.create(_context(request), principal, data)
+async def create_webhook(
+    principal: Caller, webhook_context: Webhooks, data: JSONBody[WebhookCreate]
+) -> WebhookWithSecret:
+    return await webhooks.create(webhook_context, principal, data)
 
 
 @get("/", operation_id="list_webhooks", summary="List subscriptions", responses=READS)
 async def list_webhooks(
-    request: HttpRequest, principal: Caller, cursor: Cursor = None, limit: Limit = 50
+    principal: Caller, webhook_context: Webhooks, cursor: Cursor = None, limit: Limit = 50
 ) -> WebhookPage:
-    return await webhooks.page(_context(request), principal, cursor=cursor, limit=limit)
+    return await webhooks.page(webhook_context, principal, cursor=cursor, limit=limit)
 
 
 @get("/{webhook_id:uuid}", operation_id="get_webhook", summary="A subscription (never its secret)", responses=READS)
-async def get_webhook(request: HttpRequest, principal: Caller, webhook_id: WebhookId) -> Response[WebhookOut]:
-    return _with_etag(await webhooks.read(_context(request), principal, webhook_id))
+async def get_webhook(principal: Caller, webhook_context: Webhooks, webhook_id: WebhookId) -> Response[WebhookOut]:
+    return _with_etag(await webhooks.read(webhook_context, principal, webhook_id))
 
 
 @patch(
@@ -71,18 +67,18 @@ async def get_webhook(request: HttpRequest, principal: Caller, webhook_id: Webho
     responses=WRITES,
 )
 async def update_webhook(
-    request: HttpRequest,
     principal: Caller,
+    webhook_context: Webhooks,
     webhook_id: WebhookId,
     data: JSONBody[WebhookUpdate],
     if_match: IfMatch = None,
 ) -> Response[WebhookOut]:
-    return _with_etag(await webhooks.update(_context(request), principal, webhook_id, if_match, data))
+    return _with_etag(await webhooks.update(webhook_context, principal, webhook_id, if_match, data))
 
 
 @delete("/{webhook_id:uuid}", operation_id="delete_webhook", summary="Unsubscribe", responses=WRITES, status_code=204)
-async def delete_webhook(request: HttpRequest, principal: Caller, webhook_id: WebhookId) -> None:
-    await webhooks.delete(_context(request), principal, webhook_id)
+async def delete_webhook(principal: Caller, webhook_context: Webhooks, webhook_id: WebhookId) -> None:
+    await webhooks.delete(webhook_context, principal, webhook_id)
 
 
 @post(
@@ -93,9 +89,12 @@ async def delete_webhook(request: HttpRequest, principal: Caller, webhook_id: We
     summary="A new secret; the old one keeps signing alongside until the overlap ends",
 )
 async def rotate_secret(
-    request: HttpRequest, principal: Caller, webhook_id: WebhookId, data: JSONBody[RotateSecret | None] = None
+    principal: Caller,
+    webhook_context: Webhooks,
+    webhook_id: WebhookId,
+    data: JSONBody[RotateSecret | None] = None,
 ) -> WebhookWithSecret:
-    return await webhooks.rotate_secret(_context(request), principal, webhook_id, data or RotateSecret())
+    return await webhooks.rotate_secret(webhook_context, principal, webhook_id, data or RotateSecret())
 
 
 @post(
@@ -105,8 +104,8 @@ async def rotate_secret(
     responses=WRITES,
     summary="Send a webhook.test event to this endpoint",
 )
-async def test_webhook(request: HttpRequest, principal: Caller, webhook_id: WebhookId) -> Queued:
-    return await webhooks.send_test(_context(request), principal, webhook_id)
+async def test_webhook(principal: Caller, webhook_context: Webhooks, webhook_id: WebhookId) -> Queued:
+    return await webhooks.send_test(webhook_context, principal, webhook_id)
 
 
 @post(
@@ -117,9 +116,9 @@ async def test_webhook(request: HttpRequest, principal: Caller, webhook_id: Webh
     summary="Send again every matching event since a time or after a feed cursor",
 )
 async def replay_webhook(
-    request: HttpRequest, principal: Caller, webhook_id: WebhookId, data: JSONBody[Replay]
+    principal: Caller, webhook_context: Webhooks, webhook_id: WebhookId, data: JSONBody[Replay]
 ) -> Queued:
-    return await webhooks.replay(_context(request), principal, webhook_id, data)
+    return await webhooks.replay(webhook_context, principal, webhook_id, data)
 
 
 @get(
@@ -129,8 +128,8 @@ async def replay_webhook(
     summary="Deliveries to this endpoint, newest first",
 )
 async def list_deliveries(
-    request: HttpRequest,
     principal: Caller,
+    webhook_context: Webhooks,
     webhook_id: WebhookId,
     status: StatusFilter = None,
     event_type: TypeFilter = None,
@@ -138,7 +137,7 @@ async def list_deliveries(
     limit: Limit = 50,
 ) -> DeliveryPage:
     return await webhooks.delivery_page(
-        _context(request), principal, webhook_id, status=status, event_type=event_type, cursor=cursor, limit=limit
+        webhook_context, principal, webhook_id, status=status, event_type=event_type, cursor=cursor, limit=limit
     )
 
 
@@ -149,9 +148,12 @@ async def list_deliveries(
     summary="One delivery with every attempt (time, status, latency, error, response excerpt)",
 )
 async def get_delivery(
-    request: HttpRequest, principal: Caller, webhook_id: WebhookId, delivery_id: DeliveryPath
+    principal: Caller,
+    webhook_context: Webhooks,
+    webhook_id: WebhookId,
+    delivery_id: DeliveryPath,
 ) -> DeliveryDetail:
-    return await webhooks.delivery_detail(_context(request), principal, webhook_id, delivery_id)
+    return await webhooks.delivery_detail(webhook_context, principal, webhook_id, delivery_id)
 
 
 @post(
@@ -162,9 +164,12 @@ async def get_delivery(
     summary="Send a delivery again now (same webhook-id)",
 )
 async def retry_delivery(
-    request: HttpRequest, principal: Caller, webhook_id: WebhookId, delivery_id: DeliveryPath
+    principal: Caller,
+    webhook_context: Webhooks,
+    webhook_id: WebhookId,
+    delivery_id: DeliveryPath,
 ) -> Queued:
-    return await webhooks.retry(_context(request), principal, webhook_id, delivery_id)
+    return await webhooks.retry(webhook_context, principal, webhook_id, delivery_id)
 
 
 def webhooks_router() -> Router:

@@ -1,15 +1,24 @@
-"""One Struct per write operation. Kind-specific ones are built from the kind's content Struct."""
+"""One Struct per write operation. A kind's own (`DefinitionCreate`, ...) fill the shared generic shape with its
+content Struct, under names the OpenAPI document and generated clients keep."""
 
 from __future__ import annotations
 
 import datetime as dt
-from functools import cache
-from typing import Annotated, Any
+from dataclasses import dataclass
+from typing import Annotated, Any, Generic, TypeVar
 from uuid import UUID
 
 import msgspec
 
-from service.domain.kinds import FileName, KindSpec
+from service.domain.kinds import (
+    AssetContentCreate,
+    AssetContentPatch,
+    DefinitionContent,
+    DefinitionContentPatch,
+    FileName,
+    MessageContent,
+    MessageContentPatch,
+)
 from service.domain.model import (
     Comment,
     KeyName,
@@ -25,6 +34,10 @@ from service.domain.model import (
     Title,
     VersionNumber,
 )
+
+CreateT = TypeVar("CreateT", bound="EntryCreate")
+VersionCreateT = TypeVar("VersionCreateT", bound="VersionCreate")
+PatchT = TypeVar("PatchT", bound=msgspec.Struct)
 
 
 class EntryUpdate(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
@@ -85,43 +98,66 @@ class PersonUpdate(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     active: bool | msgspec.UnsetType = msgspec.UNSET
 
 
-@cache
-def entry_create_type(spec: KindSpec) -> type[msgspec.Struct]:
-    """`DefinitionCreate` and its siblings: the entry's fields plus the content of its first draft."""
-    return msgspec.defstruct(
-        f"{spec.name.capitalize()}Create",
-        [
-            ("slug", Slug),
-            ("title", Title),
-            ("owners", Owners),
-            ("tags", Tags, msgspec.field(default_factory=list)),
-            ("required_teams", RequiredTeams | None, None),
-            ("content", spec.input_type, msgspec.field(default_factory=spec.input_type)),
-        ],
-        kw_only=True,
-        forbid_unknown_fields=True,
-        module=__name__,
-    )
+class EntryCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """An entry and the content of its first draft; each kind's subclass names its `content` type."""
+
+    slug: Slug
+    title: Title
+    owners: Owners
+    tags: Tags = msgspec.field(default_factory=list)
+    required_teams: RequiredTeams | None = None
+    content: msgspec.Struct
 
 
-@cache
-def version_create_type(spec: KindSpec) -> type[msgspec.Struct]:
-    """`DefinitionVersionCreate`: a new draft copied from `from_version` (rollback), or with the given content,
-    or else copied from the current version. Title, tags, owners and required teams not given are copied too."""
-    return msgspec.defstruct(
-        f"{spec.name.capitalize()}VersionCreate",
-        [
-            ("from_version", VersionNumber | None, None),
-            ("content", spec.input_type | None, None),
-            ("title", Title | None, None),
-            ("tags", Tags | None, None),
-            ("owners", Owners | None, None),
-            ("required_teams", RequiredTeams | None, None),
-        ],
-        kw_only=True,
-        forbid_unknown_fields=True,
-        module=__name__,
-    )
+class VersionCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """A new draft copied from `from_version` (rollback), or with the given content, or else copied from the current
+    version. Title, tags, owners and required teams not given are copied too. Each kind's subclass names its
+    `content` type (spelled out: OpenAPI generation does not resolve a generic base's parameters in a subclass)."""
+
+    from_version: VersionNumber | None = None
+    content: msgspec.Struct | None = None
+    title: Title | None = None
+    tags: Tags | None = None
+    owners: Owners | None = None
+    required_teams: RequiredTeams | None = None
+
+
+class DefinitionCreate(EntryCreate, kw_only=True, forbid_unknown_fields=True):
+    content: DefinitionContent = msgspec.field(default_factory=DefinitionContent)
+
+
+class DefinitionVersionCreate(VersionCreate, kw_only=True, forbid_unknown_fields=True):
+    content: DefinitionContent | None = None
+
+
+class MessageCreate(EntryCreate, kw_only=True, forbid_unknown_fields=True):
+    content: MessageContent = msgspec.field(default_factory=MessageContent)
+
+
+class MessageVersionCreate(VersionCreate, kw_only=True, forbid_unknown_fields=True):
+    content: MessageContent | None = None
+
+
+class AssetCreate(EntryCreate, kw_only=True, forbid_unknown_fields=True):
+    content: AssetContentCreate = msgspec.field(default_factory=AssetContentCreate)
+
+
+class AssetVersionCreate(VersionCreate, kw_only=True, forbid_unknown_fields=True):
+    content: AssetContentCreate | None = None
+
+
+@dataclass(frozen=True)
+class KindInput(Generic[CreateT, VersionCreateT, PatchT]):
+    """A kind's request types: create, new version, draft edit."""
+
+    create: type[CreateT]
+    new_version: type[VersionCreateT]
+    edit: type[PatchT]
+
+
+DEFINITION_INPUT = KindInput(DefinitionCreate, DefinitionVersionCreate, DefinitionContentPatch)
+MESSAGE_INPUT = KindInput(MessageCreate, MessageVersionCreate, MessageContentPatch)
+ASSET_INPUT = KindInput(AssetCreate, AssetVersionCreate, AssetContentPatch)
 
 
 class DirectUploadStart(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):

@@ -14,7 +14,6 @@ import time
 from collections.abc import Iterable
 from typing import Any
 
-from litestar import Litestar
 from litestar.enums import ScopeType
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -96,10 +95,3 @@ class ObservedApp:
                 "duration_ms": round(seconds * 1000, 2),
             }
             access_log.log(level, "%s %s %s", method, fields["path"], status, extra=fields)
-
-
-def observe(app: Litestar, metrics: CanonMetrics) -> Litestar:
-    """Wrap `app`'s whole handler (routing and exception handling included) and keep `metrics` on its state."""
-    app.state.metrics = metrics
-    app.asgi_handler = ObservedApp(app.asgi_handler, metrics)
-    return app

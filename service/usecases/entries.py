@@ -19,7 +19,7 @@ from service.domain.errors import Conflict, FieldError, Invalid
 from service.domain.events import EntryEventData, Review, StaleDependent
 from service.domain.kinds import VERSION_FIELDS, KindSpec, Reference, apply_patch
 from service.domain.model import Actor, Principal, Role
-from service.domain.operations import EntryUpdate
+from service.domain.operations import EntryCreate, EntryUpdate, VersionCreate
 from service.domain.timeline import in_effect, timeline
 from service.store import audit, entries, entry_views, events
 from service.store import timeline as timelines
@@ -145,7 +145,7 @@ def _unique(values: list[str]) -> list[str]:
     return list(dict.fromkeys(values))
 
 
-async def create(ctx: EntryContext, principal: Principal, data: Any) -> entry_views.EntryView:
+async def create(ctx: EntryContext, principal: Principal, data: EntryCreate) -> entry_views.EntryView:
     lifecycle.require_role(principal, Role.editor)
     fields = VersionFields(
         title=data.title,
@@ -206,7 +206,7 @@ async def _render_current(conn: Connection, ctx: EntryContext, entry: EntryRecor
     return await _render(conn, ctx, entry.slug, number)
 
 
-def _given_fields(data: Any, source: VersionFields) -> VersionFields:
+def _given_fields(data: VersionCreate, source: VersionFields) -> VersionFields:
     """The reviewed fields a request names, the others as in `source`."""
     return VersionFields(
         title=source.title if data.title is None else data.title,
@@ -217,7 +217,7 @@ def _given_fields(data: Any, source: VersionFields) -> VersionFields:
 
 
 async def new_version(
-    ctx: EntryContext, principal: Principal, slug: str, if_match: str | None, data: Any
+    ctx: EntryContext, principal: Principal, slug: str, if_match: str | None, data: VersionCreate
 ) -> entry_views.EntryView:
     """A new draft: a copy of `from_version` (rollback), the given content, or a copy of the current version;
     title, tags, owners and required teams as given, else as in the version it is based on."""

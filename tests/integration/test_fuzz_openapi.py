@@ -22,7 +22,7 @@ from service.config import Settings
 from service.contracts import openapi_document
 from service.domain.kinds import DEFINITION
 from service.domain.model import Principal, Role
-from service.domain.operations import version_create_type
+from service.domain.operations import DefinitionVersionCreate
 from service.seed import seed_glossary
 from service.store.database import create_pool
 from service.usecases import entries
@@ -50,7 +50,7 @@ async def seeded(settings: Settings) -> Settings:
         ctx = EntryContext(pool=pool, spec=DEFINITION, base_url=settings.public_url)
         assert sorted(await seed_glossary(ctx)) == sorted(SEEDED_SLUGS)
         author = Principal(subject="fuzz:author", name="fuzz", role=Role.editor, teams=("revops",))
-        await entries.new_version(ctx, author, DRAFT[0], None, version_create_type(DEFINITION)())
+        await entries.new_version(ctx, author, DRAFT[0], None, DefinitionVersionCreate())
     finally:
         await pool.close()
     return settings

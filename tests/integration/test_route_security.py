@@ -1,0 +1,89 @@
+"""Authentication fails closed: every route of the app, found by walking the router (not from a list kept by hand),
+answers 401 problem+json without a credential, unless it is one of the few routes that are public by decision."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from typing import Any
+
+import pytest
+from litestar import Litestar
+from litestar.routes import HTTPRoute
+from litestar.testing import AsyncTestClient
+
+from service.api.deps import PUBLIC_PATHS
+from tests.support import full_problem
+
+# Public by decision: the probes (an orchestrator has no key), the metrics (their own token, if set) and the API's
+# documents. A route added to this set is a decision to review; a new route not in it must demand a credential.
+PUBLIC = {
+    ("GET", "/healthz"),
+    ("GET", "/readyz"),
+    ("GET", "/metrics"),
+}
+_PARAMETER = re.compile(r"\{(\w+)\}")
+_SAMPLES: dict[type, str] = {str: "mql", int: "1", uuid.UUID: str(uuid.UUID(int=7))}
+
+
+def _every_operation(app: Litestar) -> list[tuple[str, str, str]]:
+    """(method, path template, a concrete path) of every route handler the app serves."""
+    found = []
+    for route in app.routes:
+        if not isinstance(route, HTTPRoute):
+            continue
+        types = {name: parameter.type for name, parameter in route.path_parameters.items()}
+        concrete = _PARAMETER.sub(lambda match: _SAMPLES[types[match.group(1)]], route.path_format)
+        for method in sorted(route.methods):
+            found.append((method, route.path_format, concrete))
+    return found
+
+
+def _is_documentation(path: str) -> bool:
+    return any(re.match(pattern, path) for pattern in PUBLIC_PATHS)
+
+
+def test_the_walk_finds_the_whole_api(client: AsyncTestClient[Any]) -> None:
+    operations = _every_operation(client.app)
+    paths = {path for _, path, _ in operations}
+    # A walk that found too little would prove nothing: spot-check routes of every area.
+    for expected in (
+        "/v1/definitions/{slug}",
+        "/v1/messages/{slug}/versions/{number}/publish",
+        "/v1/assets/{slug}/content",
+        "/v1/webhooks/{webhook_id}/deliveries/{delivery_id}/retry",
+        "/v1/people/{subject}",
+        "/v1/search",
+        "/v1/evaluate/stream",
+    ):
+        assert expected in paths
+    assert len(operations) > 80
+
+
+async def test_every_route_demands_a_credential_unless_public_by_decision(client: AsyncTestClient[Any]) -> None:
+    del client.headers["Authorization"]
+    public_seen = set()
+    for method, path, concrete in _every_operation(client.app):
+        if method == "OPTIONS":  # Litestar's own answer to CORS preflight: the allowed methods, nothing else
+            response = await client.options(concrete)
+            assert response.status_code == 204, (path, response.text)
+            assert response.content == b""
+            continue
+        if _is_documentation(path):
+            continue
+        if (method, path) in PUBLIC:
+            public_seen.add((method, path))
+            continue
+        response = await client.request(method, concrete)
+        problem = full_problem(response, 401, "unauthorized")
+        assert problem.status == 401, (method, path)
+        assert response.headers["www-authenticate"] == 'Bearer realm="canon"'
+    assert public_seen == PUBLIC
+
+
+@pytest.mark.parametrize("header", ["Bearer cst_a.\xe9", "Bearer canon_\xe9\xe9", "Bearer canon_a\x7fb"])
+async def test_bad_bytes_in_a_credential_are_401_not_500(client: AsyncTestClient[Any], header: str) -> None:
+    for path in ("/v1/search?q=mql", "/v1/definitions", "/v1/me"):
+        response = await client.get(path, headers={"Authorization": header.encode("latin-1")})  # type: ignore[dict-item]
+        problem = full_problem(response, 401, "unauthorized")
+        assert problem.detail == "the credential has characters no API key or token has"
