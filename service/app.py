@@ -12,7 +12,6 @@ from typing import Any
 from litestar import Litestar
 from litestar.config.cors import CORSConfig
 from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 from litestar.types import LifeSpanReceive, LifeSpanScope, LifeSpanSend, Receive, Scope, Send
 
@@ -21,6 +20,7 @@ from service.api import metrics as metrics_api
 from service.api.assets import assets_router
 from service.api.definitions import definitions_router
 from service.api.deps import CanonPlugin
+from service.api.docs_assets import docs_router, render_plugins
 from service.api.entries import MESSAGE_ROUTES, entry_router
 from service.api.evaluation import evaluate_record_stream, evaluate_records
 from service.api.people import PEOPLE_ROUTES
@@ -125,6 +125,7 @@ class CanonApp(Litestar):
 
 
 def openapi_config() -> OpenAPIConfig:
+    schema_path = "/schema"
     return OpenAPIConfig(
         title="Canon",
         version=API_VERSION,
@@ -132,8 +133,10 @@ def openapi_config() -> OpenAPIConfig:
             "The single source of truth for shared definitions, approved messaging and collateral. "
             "Every error is application/problem+json (RFC 9457)."
         ),
-        path="/schema",
-        render_plugins=[ScalarRenderPlugin(), SwaggerRenderPlugin(path="/swagger")],
+        path=schema_path,
+        # The pages' scripts and styles are Canon's own copies, pinned (service/api/docs_assets.py): no CDN.
+        render_plugins=render_plugins(schema_path),
+        openapi_router=docs_router(schema_path),
         components=Components(
             security_schemes={"apiKey": SecurityScheme(type="http", scheme="bearer", description="A Canon API key")}
         ),

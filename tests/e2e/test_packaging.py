@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -81,6 +82,10 @@ def test_the_wheel_holds_the_package_and_its_migrations_and_nothing_else(install
     names = zipfile.ZipFile(wheel).namelist()
     assert any(n.startswith("service/_migrations/0001_") for n in names)
     assert not [n for n in names if n.startswith(("tests/", "bench/", "helm/"))]
+    # The docs pages' scripts and styles (service/api/docs_assets.py), every file the manifest names.
+    manifest = json.loads((ROOT / "service/api/static/manifest.json").read_text())
+    static = {f"service/api/static/{asset['file']}" for asset in manifest["assets"]}
+    assert static | {"service/api/static/manifest.json"} <= set(names), static - set(names)
     listed = json.loads(_pip("--python", installed / "python", "list", "--format", "json"))
     present = {item["name"].lower() for item in listed}
     assert "canon" in present
@@ -132,6 +137,12 @@ async def test_the_installed_wheel_migrates_serves_and_works(
             ready = await http.get("/readyz")
             assert ready.status_code == 200, ready.text
             assert "canon_http_requests_total" in (await http.get("/metrics")).text
+            docs = await http.get("/schema")
+            assert docs.status_code == 200, docs.text
+            [script] = re.findall(r'<script src="(/schema/static/[^"]+)"', docs.text)
+            served = await http.get(script)
+            assert served.status_code == 200, served.text
+            assert served.headers["content-type"] == "text/javascript; charset=utf-8"
         serve.send_signal(signal.SIGTERM)
         assert serve.wait(15) in (0, 128 + signal.SIGTERM)
     first = (tmp_path / "serve.log").read_text().splitlines()[0]
