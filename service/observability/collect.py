@@ -107,7 +107,7 @@ async def _database_families(conn: Connection, fresh: dt.timedelta) -> list[Fami
 
 async def _from_database(pool: Pool, fresh: dt.timedelta, seconds: float) -> list[Family]:
     async with pool.acquire(timeout=seconds) as conn, conn.transaction(readonly=True):
-        await conn.execute("SELECT set_config('statement_timeout', $1, true)", f"{int(seconds * 1000)}ms")
+        await ops.limit_statements(conn, seconds)
         return await _database_families(conn, fresh)
 
 

@@ -17,6 +17,11 @@ from service.store.database import Connection
 BACKLOG_CAP = 100_000
 
 
+async def limit_statements(conn: Connection, seconds: float) -> None:
+    """Cancel any statement of the caller's transaction that runs longer than `seconds` (the setting ends with it)."""
+    await conn.execute("SELECT set_config('statement_timeout', $1, true)", f"{int(seconds * 1000)}ms")
+
+
 class ConsumerLag(msgspec.Struct, frozen=True):
     """Where one event-log consumer stands: events committed but not yet handled, and the oldest one's age."""
 
