@@ -1,6 +1,7 @@
-"""Real PDF, PPTX and DOCX files built in the tests: for text extraction and for the search corpus.
+"""Real PDF, PPTX, DOCX and XLSX files built in the tests: for text extraction, the search corpus and type checks.
 
-PPTX and DOCX come from python-pptx and python-docx; the PDF is written by hand (a catalog, a page tree, one page
+PPTX and DOCX come from python-pptx and python-docx, XLSX from XlsxWriter (installed with python-pptx); the PDF is
+written by hand (a catalog, a page tree, one page
 per text with a Helvetica text object, a cross-reference table), small enough to read and valid for any reader.
 """
 
@@ -9,6 +10,7 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 
+import xlsxwriter  # type: ignore[import-untyped]  # installed with python-pptx (its charts need it)
 from docx import Document
 from pptx import Presentation
 from pptx.util import Inches
@@ -108,4 +110,16 @@ def make_docx(
                     inner.cell(r, c).text = value
     out = io.BytesIO()
     document.save(out)
+    return out.getvalue()
+
+
+def make_xlsx(rows: Sequence[Sequence[str]] = (("Plan", "Seats"),), sheet: str = "Pricing") -> bytes:
+    """An Excel workbook with one sheet holding `rows`."""
+    out = io.BytesIO()
+    workbook = xlsxwriter.Workbook(out, {"in_memory": True})
+    worksheet = workbook.add_worksheet(sheet)
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            worksheet.write_string(r, c, value)
+    workbook.close()
     return out.getvalue()

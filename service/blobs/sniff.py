@@ -1,17 +1,22 @@
-"""Check a file's first bytes against the Content-Type it was declared with, before anything is stored.
+"""Check a file against the Content-Type it was declared with: its first bytes before anything is stored, and for
+Office documents the parts its archive lists once it is stored.
 
 Canon accepts a short list of collateral formats. A declared type outside that list, or first bytes that contradict
 the declared type (a PDF sent as `image/png`, a zip sent as `application/pdf`, binary sent as `text/plain`), is
-refused with `UnsupportedMediaType` (415). Only magic bytes are checked: this keeps mislabelled files out, it does not
-prove a file is well formed or harmless.
+refused with `UnsupportedMediaType` (415). DOCX, PPTX and XLSX all start as zip archives: `check_contents` tells them
+apart by the parts the archive's directory lists (`[Content_Types].xml` and `word/document.xml`,
+`ppt/presentation.xml` or `xl/workbook.xml`), so a Word document sent as a presentation is refused too. These checks
+keep mislabelled files out; they do not prove a file is well formed or harmless (an archive whose directory cannot be
+read at all is let through, as before: extraction records it as broken).
 """
 
 from __future__ import annotations
 
 import codecs
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 
-from service.blobs.base import Sniffer
+from service.blobs import archive
+from service.blobs.base import BlobStore, Sniffer
 from service.domain.errors import UnsupportedMediaType
 
 PDF = "application/pdf"
@@ -188,3 +193,58 @@ def sniffer_for(declared_type: str) -> Sniffer:
         raise UnsupportedMediaType(f"The file was declared as {media_type}, which must be {expected}, but {seen}.")
 
     return sniff
+
+
+# Office documents: zip archives holding a content types part and the main part of their format. Part names are
+# compared case-insensitively, as OPC packages name them.
+_CONTENT_TYPES_PART = "[Content_Types].xml"
+_OFFICE: dict[str, tuple[str, str]] = {
+    DOCX: ("word/document.xml", "a Word document"),
+    PPTX: ("ppt/presentation.xml", "a PowerPoint presentation"),
+    XLSX: ("xl/workbook.xml", "an Excel workbook"),
+}
+OFFICE_TYPES: frozenset[str] = frozenset(_OFFICE)
+
+
+def office_types(names: Collection[str]) -> list[str]:
+    """The Office types whose parts an archive with these member names holds (sorted; normally none or one)."""
+    parts = {name.lower() for name in names}
+    if _CONTENT_TYPES_PART.lower() not in parts:
+        return []
+    return sorted(media_type for media_type, (main, _) in _OFFICE.items() if main in parts)
+
+
+def check_office_parts(declared_type: str, names: Collection[str]) -> None:
+    """Refuse (UnsupportedMediaType) an archive with these member names unless it is exactly the declared Office
+    document; types other than DOCX, PPTX and XLSX pass."""
+    media_type = normalise(declared_type)
+    if media_type not in _OFFICE:
+        return
+    found = office_types(names)
+    if found == [media_type]:
+        return
+    main, kind = _OFFICE[media_type]
+    expected = f"{kind} (a zip archive holding {_CONTENT_TYPES_PART} and {main})"
+    if not found:
+        actual = "it is a zip archive without those parts"
+    elif len(found) == 1:
+        actual = f"it is {_OFFICE[found[0]][1]} ({found[0]})"
+    else:
+        actual = f"it holds the parts of several Office documents ({', '.join(found)})"
+    raise UnsupportedMediaType(f"The file was declared as {media_type}, which must be {expected}, but {actual}.")
+
+
+async def check_contents(blobs: BlobStore, key: str, size: int, declared_type: str) -> None:
+    """Refuse (UnsupportedMediaType) a stored file whose contents contradict `declared_type` where its first bytes
+    could not tell: a DOCX, PPTX or XLSX must list its own format's parts, and no other format's, in its archive's
+    directory (read with ranged reads, never the whole file). Other types pass without a read; so does an archive
+    whose directory cannot be read (no Office reader can open it either: extraction records it as broken).
+    """
+    media_type = normalise(declared_type)
+    if media_type not in _OFFICE:
+        return
+    try:
+        names = await archive.member_names(blobs, key, size)
+    except archive.UnreadableArchive:
+        return
+    check_office_parts(media_type, names)

@@ -170,7 +170,7 @@ def _duplicate_references(references: list[Reference], pointer: str) -> list[Fie
 
 
 def asset_unpublishable(content: dict[str, Any]) -> str | None:
-    return None if content.get("sha256") else "upload the file before publishing"
+    return None if content.get("sha256") else "upload the file first"
 
 
 @dataclass(frozen=True)
@@ -185,7 +185,7 @@ class KindSpec:
     effective_date_field: str | None = None
     # The Struct clients send when creating; the stored content Struct when None.
     create_type: type[msgspec.Struct] | None = None
-    # Why a version's content cannot be published yet (None: it can).
+    # Why a version's content is not complete yet (None: it is): it can then be neither submitted nor published.
     unpublishable: Callable[[dict[str, Any]], str | None] = lambda _content: None
     cites: bool = False  # its content has `references` to other entries' versions
     expires: bool = False  # its content has `expires_at`

@@ -44,9 +44,13 @@ def missing_approvals(required_teams: Collection[str], approved_teams: Iterable[
     return sorted(set(required_teams) - set(approved_teams))
 
 
-def check_submit(status: str, number: int) -> None:
+def check_submit(status: str, number: int, not_ready: str | None = None) -> None:
+    """Only a draft goes to review, and only once its content is complete: `not_ready` is why it is not (the kind's
+    `unpublishable` rule, the one publishing applies too), or None."""
     if status != "draft":
         raise Conflict(f"version {number} is {status}; only a draft can be submitted for review")
+    if not_ready is not None:
+        raise Conflict(f"version {number} cannot be submitted for review yet: {not_ready}")
 
 
 class Approval(msgspec.Struct, frozen=True):

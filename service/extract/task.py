@@ -2,7 +2,9 @@
 
 It runs beside the event-log consumers (a `Worker` `alongside` loop), not as a `Periodic` task: periodic tasks run
 inline between consumer batches, and one slow file (up to the extraction timeout) would hold up webhook fan-out
-and search sync. Files are keyed by digest, so identical bytes are read once whichever versions name them.
+and search sync. Texts are keyed by digest and content type: identical bytes are read once per type versions label
+them with, whichever versions name them, and bytes read under a wrong label never stand for the same bytes
+labelled right.
 
 A file that cannot be read is recorded with its error and never tried again; publishing never waits for any of
 this. Only an unreachable blob store leaves files unrecorded, to be tried on a later round. Several workers may
@@ -29,7 +31,7 @@ log = logging.getLogger(__name__)
 _LOCK = 0x63616E6F6E_7478  # "canon" "tx": pg_try_advisory_lock key, the same in every worker
 
 # Called in the transaction that records a file's text, with its digest: the search sync re-renders the versions
-# naming that file, so their documents gain the text atomically with the record.
+# naming that file (whatever their type), so their documents gain the text atomically with the record.
 OnExtracted = Callable[[Connection, str], Awaitable[None]]
 
 
@@ -64,7 +66,8 @@ class AssetTextExtraction:
         self.every_seconds = every_seconds
         self._batch = batch
         self._on_extracted = on_extracted
-        self._unrecordable: set[str] = set()  # digests whose blob row vanished: do not read them again
+        # (digest, type) of files whose blob row vanished: do not read them again
+        self._unrecordable: set[tuple[str, str]] = set()
 
     async def run_once(self) -> int:
         """Extract and record up to one batch of pending files; return how many files were examined."""
@@ -79,7 +82,7 @@ class AssetTextExtraction:
     async def _extract_batch(self) -> int:
         async with self._pool.acquire() as conn:
             found = await asset_texts.pending(conn, self._batch + len(self._unrecordable))
-        files = [file for file in found if file.sha256 not in self._unrecordable][: self._batch]
+        files = [file for file in found if (file.sha256, file.content_type) not in self._unrecordable][: self._batch]
         for file in files:
             limits = self._limits
             result = await extraction.extract_text(
@@ -96,11 +99,12 @@ class AssetTextExtraction:
                 log.warning("text extraction paused: %s", result.error)
                 return 0  # the store is down: wait a round rather than hammer it
             if result.error:
-                log.info("asset file %s has no text: %s", file.sha256, result.error)
+                log.info("asset file %s (%s) has no text: %s", file.sha256, file.content_type, result.error)
             async with transaction(self._pool) as conn:
                 recorded = await asset_texts.record(
                     conn,
                     file.sha256,
+                    file.content_type,
                     text=result.text,
                     error=result.error,
                     truncated=result.truncated,
@@ -108,8 +112,8 @@ class AssetTextExtraction:
                 )
                 if recorded and self._on_extracted is not None:
                     await self._on_extracted(conn, file.sha256)
-                elif not recorded and await asset_texts.get(conn, file.sha256) is None:
-                    self._unrecordable.add(file.sha256)
+                elif not recorded and await asset_texts.get(conn, file.sha256, file.content_type) is None:
+                    self._unrecordable.add((file.sha256, file.content_type))
         return len(files)
 
     async def run(self, stop: asyncio.Event) -> None:

@@ -25,7 +25,8 @@ Query semantics (both backends):
 
 Where documents come from: `service/search/sync.py` renders them from PostgreSQL (`render_entries`) and its
 `SearchSync` consumer of the event log keeps the index current; `canon reindex` rebuilds from the same renderer.
-Asset file text is read from `asset_texts` (migration 0006, one row per blob SHA-256); the extraction task calls
+Asset file text is read from `asset_texts` (one row per blob SHA-256 and the content type it was read as, migrations
+0006 and 0014: a version gets the text of its file read as its own type); the extraction task calls
 `sync.refresh_blob` in the transaction that records a text, so the versions naming that file are re-indexed with it.
 Backends are built in `service/wiring.py` (`build_search_index`); Meilisearch's class is expected as
 `service.search.meilisearch.MeilisearchIndex(url, api_key, *, index="canon")` (the test suite passes a fresh

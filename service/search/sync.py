@@ -32,7 +32,8 @@ SELECT e.kind, e.slug, v.title, v.tags, v.owners, v.number, v.status, v.content,
 FROM entries e
 JOIN versions v ON v.entry_id = e.id
     AND (v.number = e.current_version OR v.status IN ('draft', 'in_review', 'approved'))
-LEFT JOIN asset_texts t ON e.kind = 'asset' AND t.sha256 = v.content ->> 'sha256' AND t.error IS NULL
+LEFT JOIN asset_texts t ON e.kind = 'asset' AND t.sha256 = v.content ->> 'sha256'
+    AND t.content_type = coalesce(v.content ->> 'content_type', '') AND t.error IS NULL
 WHERE e.retired_at IS NULL AND {where}
 ORDER BY e.kind, e.slug, v.number"""
 

@@ -4,6 +4,10 @@ Bytes are stored (under a fresh key) before the database learns of them, and a v
 is stored: the attach transaction records the key in the `blobs` ledger and re-checks the bytes while holding the
 ledger row, the same row garbage collection locks to delete it. Identical bytes are stored once: when the ledger
 already has the digest, the version names the stored copy and the just-uploaded duplicate is deleted.
+
+Every upload (streamed through the API, or directly to the store and then completed) is checked against its declared
+type twice (`service/blobs/sniff.py`): its first bytes before it is kept, and once stored, for DOCX, PPTX and XLSX, the
+parts its archive lists; a file refused by the second check is deleted before anything names it.
 """
 
 from __future__ import annotations
@@ -112,7 +116,18 @@ async def upload(
     stored = await ctx.blobs.put_stream(
         _non_empty(chunks), content_type=declared, max_size=ctx.max_bytes, sniff=sniffer
     )
+    await _check_contents(ctx, stored, declared)
     return await _attach(ctx, principal, slug, number, if_match, stored, declared, file_name)
+
+
+async def _check_contents(ctx: AssetContext, stored: StoredBlob, content_type: str) -> None:
+    """Refuse (415) a just-stored file whose contents contradict its declared type past its first bytes (an Office
+    document of another format than declared), deleting it: only files that are what they say are attached."""
+    try:
+        await sniff.check_contents(ctx.blobs, stored.key, stored.size, content_type)
+    except BaseException:
+        await _discard(ctx.blobs, stored.key)
+        raise
 
 
 async def _attach(
@@ -272,7 +287,8 @@ async def start_direct_upload(
 async def complete_direct_upload(
     ctx: AssetContext, principal: Principal, slug: str, number: int, if_match: str | None, upload_id: UUID
 ) -> entry_views.EntryView:
-    """Verify what the client uploaded (size and SHA-256) and make it the draft's file."""
+    """Verify what the client uploaded (size, SHA-256 and that it is what its type says) and make it the draft's
+    file."""
     lifecycle.require_role(principal, Role.editor)
     async with ctx.entries.pool.acquire() as conn:
         pending = await asset_store.pending_upload(conn, upload_id)
@@ -286,6 +302,7 @@ async def complete_direct_upload(
         )
     except ChecksumMismatch as exc:
         raise Invalid("the uploaded bytes differ from what was announced", [FieldError("", str(exc))]) from None
+    await _check_contents(ctx, stored, pending.content_type)
     view = await _attach(ctx, principal, slug, number, if_match, stored, pending.content_type, pending.file_name)
     async with ctx.entries.pool.acquire() as conn:
         await asset_store.complete_upload(conn, upload_id)

@@ -318,7 +318,7 @@ async def submit(
         entry = await entries.lock_entry(conn, ctx.spec.name, slug)
         check_if_match(if_match, entry.revision, required=False)
         version = await entries.get_version(conn, entry, number)
-        lifecycle.check_submit(version.status, number)
+        lifecycle.check_submit(version.status, number, ctx.spec.unpublishable(version.content))
         in_effect = await _in_effect(conn, entry)
         teams = lifecycle.review_teams(version.required_teams, in_effect.required_teams if in_effect else None)
         status = lifecycle.review_status(teams, ())

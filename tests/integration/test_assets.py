@@ -7,6 +7,7 @@ import asyncio
 import base64
 from typing import TYPE_CHECKING, Any
 
+import asyncpg
 import httpx
 import msgspec
 from litestar.testing import AsyncTestClient
@@ -281,18 +282,29 @@ async def test_only_drafts_take_files_and_only_assets_with_a_file_publish(
     editor = await author(api)
     await create_entry(api, "assets", asset_body())
 
+    unsubmitted = full_problem(
+        await local_client.post("/v1/assets/pricing-deck/versions/1/submit", headers=editor), 409
+    )
+    assert unsubmitted.detail == "version 1 cannot be submitted for review yet: upload the file first"
+    # A version sent to review without its file before submitting checked for one: publishing refuses it too.
+    assert (await upload(api, "pricing-deck", 1, PDF_V2)).status_code == 200
     await local_client.post("/v1/assets/pricing-deck/versions/1/submit", headers=editor)
     await local_client.post(
         "/v1/assets/pricing-deck/versions/1/approve", json={}, headers=await api.key("approver", "marketing")
     )
+    conn = await asyncpg.connect(local_settings.database_url)
+    try:
+        await conn.execute("UPDATE versions SET content = content - 'sha256' - 'size' - 'content_type'")
+    finally:
+        await conn.close()
     no_file = full_problem(
         await local_client.post("/v1/assets/pricing-deck/versions/1/publish", headers=await api.publisher()), 409
     )
-    assert no_file.detail == "version 1 cannot be published yet: upload the file before publishing"
+    assert no_file.detail == "version 1 cannot be published yet: upload the file first"
 
     approved = full_problem(await upload(api, "pricing-deck", 1, PDF), 409)
     assert "approved" in (approved.detail or "")
-    assert stored_blobs(local_settings) == []
+    assert stored_blobs(local_settings) == [sha(PDF_V2)]  # the refused file is not kept
     read = decoded_asset(await local_client.get("/v1/assets/pricing-deck", params={"version": 1}))
     assert (read.current_version, read.version.status, read.version.content.sha256) == (None, "approved", None)
 

@@ -186,7 +186,9 @@ async def test_asset_file_text_is_searchable_once_extracted(api: Api) -> None:
     async def extracted() -> None:
         async with transaction(found.pool) as conn:
             await conn.execute(
-                "INSERT INTO asset_texts (sha256, text) VALUES ($1, $2)", sha(PDF), "Volume discounts from 500 seats."
+                "INSERT INTO asset_texts (sha256, content_type, text) VALUES ($1, 'application/pdf', $2)",
+                sha(PDF),
+                "Volume discounts from 500 seats.",
             )
             await sync.refresh_blob(conn, found.search, sha(PDF), found.settings.public_url)
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from litestar.testing import AsyncTestClient
 
+from tests.asset_fixtures import PDF, upload
 from tests.support import Api, decoded, definition_body, problem
 
 KINDS = ("definitions", "messages", "assets")
@@ -22,17 +23,19 @@ def _body(plural: str, slug: str, **overrides: Any) -> dict[str, Any]:
 
 
 async def _publish_v1(api: Api, plural: str, slug: str) -> None:
-    """Version 1 through the whole review (assets: published only as far as their rules let them be)."""
+    """Version 1 through the whole review (an asset's with its file: none goes to review without one)."""
     editor = await api.key("editor", "revops", "author")
     assert (await api.client.post(f"/v1/{plural}", json=_body(plural, slug), headers=editor)).status_code == 201
     base = f"/v1/{plural}/{slug}/versions/1"
+    if plural == "assets":
+        uploaded = await upload(api, slug, 1, PDF, file_name="deck.pdf")
+        assert uploaded.status_code == 200, uploaded.text
     assert (await api.client.post(f"{base}/submit", headers=editor)).status_code == 200
     for team in ("marketing", "sales"):
         response = await api.client.post(f"{base}/approve", json={}, headers=await api.key("approver", team))
         assert response.status_code == 200, response.text
-    if plural != "assets":
-        response = await api.client.post(f"{base}/publish")  # the admin
-        assert response.status_code == 200, response.text
+    response = await api.client.post(f"{base}/publish")  # the admin
+    assert response.status_code == 200, response.text
 
 
 async def test_an_editor_cannot_drop_a_team_that_must_approve(client: AsyncTestClient[Any]) -> None:
