@@ -37,3 +37,8 @@ bench: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .canon-data .mypy_cache .ruff_cache .pytest_cache
+
+# clients/python and clients/typescript, generated from openapi/openapi.json: rerun whenever `make contracts` changed it.
+.PHONY: clients
+clients: $(STAMP)
+	$(BIN)/python clients/generate.py

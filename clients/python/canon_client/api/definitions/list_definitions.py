@@ -1,0 +1,325 @@
+from http import HTTPStatus
+from typing import Any, cast
+from urllib.parse import quote
+
+import httpx
+
+from ...client import AuthenticatedClient, Client
+from ...types import Response, UNSET
+from ... import errors
+
+from ...models.definition_list import DefinitionList
+from ...models.list_definitions_status_type_1 import ListDefinitionsStatusType1
+from ...models.list_definitions_status_type_2_type_1 import ListDefinitionsStatusType2Type1
+from ...models.list_definitions_status_type_3_type_1 import ListDefinitionsStatusType3Type1
+from ...models.problem import Problem
+from ...types import UNSET, Unset
+from typing import cast
+
+
+def _get_kwargs(
+    *,
+    status: ListDefinitionsStatusType1 | ListDefinitionsStatusType2Type1 | ListDefinitionsStatusType3Type1 | None | Unset = UNSET,
+    tag: None | str | Unset = UNSET,
+    team: None | str | Unset = UNSET,
+    q: None | str | Unset = UNSET,
+    cursor: None | str | Unset = UNSET,
+    limit: int | Unset = 50,
+
+) -> dict[str, Any]:
+
+
+    params: dict[str, Any] = {}
+
+    json_status: None | str | Unset
+    if isinstance(status, Unset):
+        json_status = UNSET
+    elif isinstance(status, ListDefinitionsStatusType1):
+        json_status = status.value
+    elif isinstance(status, ListDefinitionsStatusType2Type1):
+        json_status = status.value
+    elif isinstance(status, ListDefinitionsStatusType3Type1):
+        json_status = status.value
+    else:
+        json_status = status
+    params["status"] = json_status
+
+    json_tag: None | str | Unset
+    if isinstance(tag, Unset):
+        json_tag = UNSET
+    else:
+        json_tag = tag
+    params["tag"] = json_tag
+
+    json_team: None | str | Unset
+    if isinstance(team, Unset):
+        json_team = UNSET
+    else:
+        json_team = team
+    params["team"] = json_team
+
+    json_q: None | str | Unset
+    if isinstance(q, Unset):
+        json_q = UNSET
+    else:
+        json_q = q
+    params["q"] = json_q
+
+    json_cursor: None | str | Unset
+    if isinstance(cursor, Unset):
+        json_cursor = UNSET
+    else:
+        json_cursor = cursor
+    params["cursor"] = json_cursor
+
+    params["limit"] = limit
+
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/v1/definitions",
+        "params": params,
+    }
+
+
+    return _kwargs
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> DefinitionList | Problem | None:
+    if response.status_code == 200:
+        response_200 = DefinitionList.from_dict(response.json())
+
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = Problem.from_dict(response.json())
+
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+
+        return response_404
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+
+        return response_422
+
+    if response.status_code == 503:
+        response_503 = Problem.from_dict(response.json())
+
+
+        return response_503
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[DefinitionList | Problem]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient | Client,
+    status: ListDefinitionsStatusType1 | ListDefinitionsStatusType2Type1 | ListDefinitionsStatusType3Type1 | None | Unset = UNSET,
+    tag: None | str | Unset = UNSET,
+    team: None | str | Unset = UNSET,
+    q: None | str | Unset = UNSET,
+    cursor: None | str | Unset = UNSET,
+    limit: int | Unset = 50,
+
+) -> Response[DefinitionList | Problem]:
+    """ List definitions
+
+    Args:
+        status (ListDefinitionsStatusType1 | ListDefinitionsStatusType2Type1 |
+            ListDefinitionsStatusType3Type1 | None | Unset):
+        tag (None | str | Unset):
+        team (None | str | Unset):
+        q (None | str | Unset):
+        cursor (None | str | Unset): `next_cursor` of the previous page.
+        limit (int | Unset): Page size (1 to 200). Default: 50.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[DefinitionList | Problem]
+     """
+
+
+    kwargs = _get_kwargs(
+        status=status,
+tag=tag,
+team=team,
+q=q,
+cursor=cursor,
+limit=limit,
+
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+def sync(
+    *,
+    client: AuthenticatedClient | Client,
+    status: ListDefinitionsStatusType1 | ListDefinitionsStatusType2Type1 | ListDefinitionsStatusType3Type1 | None | Unset = UNSET,
+    tag: None | str | Unset = UNSET,
+    team: None | str | Unset = UNSET,
+    q: None | str | Unset = UNSET,
+    cursor: None | str | Unset = UNSET,
+    limit: int | Unset = 50,
+
+) -> DefinitionList | Problem | None:
+    """ List definitions
+
+    Args:
+        status (ListDefinitionsStatusType1 | ListDefinitionsStatusType2Type1 |
+            ListDefinitionsStatusType3Type1 | None | Unset):
+        tag (None | str | Unset):
+        team (None | str | Unset):
+        q (None | str | Unset):
+        cursor (None | str | Unset): `next_cursor` of the previous page.
+        limit (int | Unset): Page size (1 to 200). Default: 50.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        DefinitionList | Problem
+     """
+
+
+    return sync_detailed(
+        client=client,
+status=status,
+tag=tag,
+team=team,
+q=q,
+cursor=cursor,
+limit=limit,
+
+    ).parsed
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient | Client,
+    status: ListDefinitionsStatusType1 | ListDefinitionsStatusType2Type1 | ListDefinitionsStatusType3Type1 | None | Unset = UNSET,
+    tag: None | str | Unset = UNSET,
+    team: None | str | Unset = UNSET,
+    q: None | str | Unset = UNSET,
+    cursor: None | str | Unset = UNSET,
+    limit: int | Unset = 50,
+
+) -> Response[DefinitionList | Problem]:
+    """ List definitions
+
+    Args:
+        status (ListDefinitionsStatusType1 | ListDefinitionsStatusType2Type1 |
+            ListDefinitionsStatusType3Type1 | None | Unset):
+        tag (None | str | Unset):
+        team (None | str | Unset):
+        q (None | str | Unset):
+        cursor (None | str | Unset): `next_cursor` of the previous page.
+        limit (int | Unset): Page size (1 to 200). Default: 50.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[DefinitionList | Problem]
+     """
+
+
+    kwargs = _get_kwargs(
+        status=status,
+tag=tag,
+team=team,
+q=q,
+cursor=cursor,
+limit=limit,
+
+    )
+
+    response = await client.get_async_httpx_client().request(
+        **kwargs
+    )
+
+    return _build_response(client=client, response=response)
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient | Client,
+    status: ListDefinitionsStatusType1 | ListDefinitionsStatusType2Type1 | ListDefinitionsStatusType3Type1 | None | Unset = UNSET,
+    tag: None | str | Unset = UNSET,
+    team: None | str | Unset = UNSET,
+    q: None | str | Unset = UNSET,
+    cursor: None | str | Unset = UNSET,
+    limit: int | Unset = 50,
+
+) -> DefinitionList | Problem | None:
+    """ List definitions
+
+    Args:
+        status (ListDefinitionsStatusType1 | ListDefinitionsStatusType2Type1 |
+            ListDefinitionsStatusType3Type1 | None | Unset):
+        tag (None | str | Unset):
+        team (None | str | Unset):
+        q (None | str | Unset):
+        cursor (None | str | Unset): `next_cursor` of the previous page.
+        limit (int | Unset): Page size (1 to 200). Default: 50.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        DefinitionList | Problem
+     """
+
+
+    return (await asyncio_detailed(
+        client=client,
+status=status,
+tag=tag,
+team=team,
+q=q,
+cursor=cursor,
+limit=limit,
+
+    )).parsed

@@ -1,0 +1,299 @@
+from http import HTTPStatus
+from typing import Any, cast
+from urllib.parse import quote
+
+import httpx
+
+from ...client import AuthenticatedClient, Client
+from ...types import Response, UNSET
+from ... import errors
+
+from ...models.delivery_page import DeliveryPage
+from ...models.list_webhook_deliveries_status_type_1 import ListWebhookDeliveriesStatusType1
+from ...models.list_webhook_deliveries_status_type_2_type_1 import ListWebhookDeliveriesStatusType2Type1
+from ...models.list_webhook_deliveries_status_type_3_type_1 import ListWebhookDeliveriesStatusType3Type1
+from ...models.problem import Problem
+from ...types import UNSET, Unset
+from typing import cast
+from uuid import UUID
+
+
+def _get_kwargs(
+    webhook_id: UUID,
+    *,
+    status: ListWebhookDeliveriesStatusType1 | ListWebhookDeliveriesStatusType2Type1 | ListWebhookDeliveriesStatusType3Type1 | None | Unset = UNSET,
+    event_type: None | str | Unset = UNSET,
+    cursor: None | str | Unset = UNSET,
+    limit: int | Unset = 50,
+
+) -> dict[str, Any]:
+
+
+    params: dict[str, Any] = {}
+
+    json_status: None | str | Unset
+    if isinstance(status, Unset):
+        json_status = UNSET
+    elif isinstance(status, ListWebhookDeliveriesStatusType1):
+        json_status = status.value
+    elif isinstance(status, ListWebhookDeliveriesStatusType2Type1):
+        json_status = status.value
+    elif isinstance(status, ListWebhookDeliveriesStatusType3Type1):
+        json_status = status.value
+    else:
+        json_status = status
+    params["status"] = json_status
+
+    json_event_type: None | str | Unset
+    if isinstance(event_type, Unset):
+        json_event_type = UNSET
+    else:
+        json_event_type = event_type
+    params["event_type"] = json_event_type
+
+    json_cursor: None | str | Unset
+    if isinstance(cursor, Unset):
+        json_cursor = UNSET
+    else:
+        json_cursor = cursor
+    params["cursor"] = json_cursor
+
+    params["limit"] = limit
+
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/v1/webhooks/{webhook_id}/deliveries".format(webhook_id=quote(str(webhook_id), safe=""),),
+        "params": params,
+    }
+
+
+    return _kwargs
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> DeliveryPage | Problem | None:
+    if response.status_code == 200:
+        response_200 = DeliveryPage.from_dict(response.json())
+
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = Problem.from_dict(response.json())
+
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+
+        return response_404
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+
+        return response_422
+
+    if response.status_code == 503:
+        response_503 = Problem.from_dict(response.json())
+
+
+        return response_503
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[DeliveryPage | Problem]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    webhook_id: UUID,
+    *,
+    client: AuthenticatedClient | Client,
+    status: ListWebhookDeliveriesStatusType1 | ListWebhookDeliveriesStatusType2Type1 | ListWebhookDeliveriesStatusType3Type1 | None | Unset = UNSET,
+    event_type: None | str | Unset = UNSET,
+    cursor: None | str | Unset = UNSET,
+    limit: int | Unset = 50,
+
+) -> Response[DeliveryPage | Problem]:
+    """ Deliveries to this endpoint, newest first
+
+    Args:
+        webhook_id (UUID):
+        status (ListWebhookDeliveriesStatusType1 | ListWebhookDeliveriesStatusType2Type1 |
+            ListWebhookDeliveriesStatusType3Type1 | None | Unset):
+        event_type (None | str | Unset):
+        cursor (None | str | Unset): `next_cursor` of the previous page.
+        limit (int | Unset): Page size (1 to 200). Default: 50.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[DeliveryPage | Problem]
+     """
+
+
+    kwargs = _get_kwargs(
+        webhook_id=webhook_id,
+status=status,
+event_type=event_type,
+cursor=cursor,
+limit=limit,
+
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+def sync(
+    webhook_id: UUID,
+    *,
+    client: AuthenticatedClient | Client,
+    status: ListWebhookDeliveriesStatusType1 | ListWebhookDeliveriesStatusType2Type1 | ListWebhookDeliveriesStatusType3Type1 | None | Unset = UNSET,
+    event_type: None | str | Unset = UNSET,
+    cursor: None | str | Unset = UNSET,
+    limit: int | Unset = 50,
+
+) -> DeliveryPage | Problem | None:
+    """ Deliveries to this endpoint, newest first
+
+    Args:
+        webhook_id (UUID):
+        status (ListWebhookDeliveriesStatusType1 | ListWebhookDeliveriesStatusType2Type1 |
+            ListWebhookDeliveriesStatusType3Type1 | None | Unset):
+        event_type (None | str | Unset):
+        cursor (None | str | Unset): `next_cursor` of the previous page.
+        limit (int | Unset): Page size (1 to 200). Default: 50.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        DeliveryPage | Problem
+     """
+
+
+    return sync_detailed(
+        webhook_id=webhook_id,
+client=client,
+status=status,
+event_type=event_type,
+cursor=cursor,
+limit=limit,
+
+    ).parsed
+
+async def asyncio_detailed(
+    webhook_id: UUID,
+    *,
+    client: AuthenticatedClient | Client,
+    status: ListWebhookDeliveriesStatusType1 | ListWebhookDeliveriesStatusType2Type1 | ListWebhookDeliveriesStatusType3Type1 | None | Unset = UNSET,
+    event_type: None | str | Unset = UNSET,
+    cursor: None | str | Unset = UNSET,
+    limit: int | Unset = 50,
+
+) -> Response[DeliveryPage | Problem]:
+    """ Deliveries to this endpoint, newest first
+
+    Args:
+        webhook_id (UUID):
+        status (ListWebhookDeliveriesStatusType1 | ListWebhookDeliveriesStatusType2Type1 |
+            ListWebhookDeliveriesStatusType3Type1 | None | Unset):
+        event_type (None | str | Unset):
+        cursor (None | str | Unset): `next_cursor` of the previous page.
+        limit (int | Unset): Page size (1 to 200). Default: 50.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[DeliveryPage | Problem]
+     """
+
+
+    kwargs = _get_kwargs(
+        webhook_id=webhook_id,
+status=status,
+event_type=event_type,
+cursor=cursor,
+limit=limit,
+
+    )
+
+    response = await client.get_async_httpx_client().request(
+        **kwargs
+    )
+
+    return _build_response(client=client, response=response)
+
+async def asyncio(
+    webhook_id: UUID,
+    *,
+    client: AuthenticatedClient | Client,
+    status: ListWebhookDeliveriesStatusType1 | ListWebhookDeliveriesStatusType2Type1 | ListWebhookDeliveriesStatusType3Type1 | None | Unset = UNSET,
+    event_type: None | str | Unset = UNSET,
+    cursor: None | str | Unset = UNSET,
+    limit: int | Unset = 50,
+
+) -> DeliveryPage | Problem | None:
+    """ Deliveries to this endpoint, newest first
+
+    Args:
+        webhook_id (UUID):
+        status (ListWebhookDeliveriesStatusType1 | ListWebhookDeliveriesStatusType2Type1 |
+            ListWebhookDeliveriesStatusType3Type1 | None | Unset):
+        event_type (None | str | Unset):
+        cursor (None | str | Unset): `next_cursor` of the previous page.
+        limit (int | Unset): Page size (1 to 200). Default: 50.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        DeliveryPage | Problem
+     """
+
+
+    return (await asyncio_detailed(
+        webhook_id=webhook_id,
+client=client,
+status=status,
+event_type=event_type,
+cursor=cursor,
+limit=limit,
+
+    )).parsed

@@ -1,0 +1,225 @@
+""" Contains all the data models used in inputs/outputs """
+
+from .approval_out import ApprovalOut
+from .approve import Approve
+from .asset import Asset
+from .asset_content import AssetContent
+from .asset_content_create import AssetContentCreate
+from .asset_content_patch import AssetContentPatch
+from .asset_create import AssetCreate
+from .asset_list import AssetList
+from .asset_summary import AssetSummary
+from .asset_version import AssetVersion
+from .asset_version_create import AssetVersionCreate
+from .asset_version_list import AssetVersionList
+from .attempt_row import AttemptRow
+from .audit_page import AuditPage
+from .audit_record import AuditRecord
+from .audit_record_detail import AuditRecordDetail
+from .batch_evaluate import BatchEvaluate
+from .batch_evaluate_records_item import BatchEvaluateRecordsItem
+from .batch_result import BatchResult
+from .check import Check
+from .definition import Definition
+from .definition_content import DefinitionContent
+from .definition_content_criteria_type_0 import DefinitionContentCriteriaType0
+from .definition_content_patch import DefinitionContentPatch
+from .definition_content_patch_criteria_type_0 import DefinitionContentPatchCriteriaType0
+from .definition_create import DefinitionCreate
+from .definition_list import DefinitionList
+from .definition_summary import DefinitionSummary
+from .definition_used import DefinitionUsed
+from .definition_version import DefinitionVersion
+from .definition_version_create import DefinitionVersionCreate
+from .definition_version_list import DefinitionVersionList
+from .delivery_detail import DeliveryDetail
+from .delivery_page import DeliveryPage
+from .delivery_row import DeliveryRow
+from .dependent_out import DependentOut
+from .dependents_out import DependentsOut
+from .direct_upload import DirectUpload
+from .direct_upload_complete import DirectUploadComplete
+from .direct_upload_headers import DirectUploadHeaders
+from .direct_upload_start import DirectUploadStart
+from .entry_update import EntryUpdate
+from .evaluate import Evaluate
+from .evaluate_record import EvaluateRecord
+from .evaluation_result import EvaluationResult
+from .event import Event
+from .event_data import EventData
+from .event_page import EventPage
+from .field_change import FieldChange
+from .field_error import FieldError
+from .health import Health
+from .issued_key import IssuedKey
+from .issued_search_token import IssuedSearchToken
+from .key_create import KeyCreate
+from .key_owner import KeyOwner
+from .key_page import KeyPage
+from .key_record import KeyRecord
+from .line_diff import LineDiff
+from .list_assets_status_type_1 import ListAssetsStatusType1
+from .list_assets_status_type_2_type_1 import ListAssetsStatusType2Type1
+from .list_assets_status_type_3_type_1 import ListAssetsStatusType3Type1
+from .list_definitions_status_type_1 import ListDefinitionsStatusType1
+from .list_definitions_status_type_2_type_1 import ListDefinitionsStatusType2Type1
+from .list_definitions_status_type_3_type_1 import ListDefinitionsStatusType3Type1
+from .list_messages_status_type_1 import ListMessagesStatusType1
+from .list_messages_status_type_2_type_1 import ListMessagesStatusType2Type1
+from .list_messages_status_type_3_type_1 import ListMessagesStatusType3Type1
+from .list_webhook_deliveries_status_type_1 import ListWebhookDeliveriesStatusType1
+from .list_webhook_deliveries_status_type_2_type_1 import ListWebhookDeliveriesStatusType2Type1
+from .list_webhook_deliveries_status_type_3_type_1 import ListWebhookDeliveriesStatusType3Type1
+from .me import Me
+from .message import Message
+from .message_content import MessageContent
+from .message_content_message_type import MessageContentMessageType
+from .message_content_patch import MessageContentPatch
+from .message_content_patch_message_type_type_0 import MessageContentPatchMessageTypeType0
+from .message_create import MessageCreate
+from .message_list import MessageList
+from .message_summary import MessageSummary
+from .message_version import MessageVersion
+from .message_version_create import MessageVersionCreate
+from .message_version_list import MessageVersionList
+from .open_version_out import OpenVersionOut
+from .people_page import PeoplePage
+from .person_create import PersonCreate
+from .person_out import PersonOut
+from .person_update import PersonUpdate
+from .problem import Problem
+from .queued import Queued
+from .record_evaluation import RecordEvaluation
+from .record_result import RecordResult
+from .reference import Reference
+from .reference_kind import ReferenceKind
+from .reject import Reject
+from .replay import Replay
+from .role import Role
+from .rotate_secret import RotateSecret
+from .rule_outcome import RuleOutcome
+from .search_hit import SearchHit
+from .search_page import SearchPage
+from .search_page_facets import SearchPageFacets
+from .search_page_facets_additional_property import SearchPageFacetsAdditionalProperty
+from .search_token_create import SearchTokenCreate
+from .upcoming_out import UpcomingOut
+from .version_diff import VersionDiff
+from .webhook_create import WebhookCreate
+from .webhook_out import WebhookOut
+from .webhook_page import WebhookPage
+from .webhook_update import WebhookUpdate
+from .webhook_with_secret import WebhookWithSecret
+
+__all__ = (
+    "ApprovalOut",
+    "Approve",
+    "Asset",
+    "AssetContent",
+    "AssetContentCreate",
+    "AssetContentPatch",
+    "AssetCreate",
+    "AssetList",
+    "AssetSummary",
+    "AssetVersion",
+    "AssetVersionCreate",
+    "AssetVersionList",
+    "AttemptRow",
+    "AuditPage",
+    "AuditRecord",
+    "AuditRecordDetail",
+    "BatchEvaluate",
+    "BatchEvaluateRecordsItem",
+    "BatchResult",
+    "Check",
+    "Definition",
+    "DefinitionContent",
+    "DefinitionContentCriteriaType0",
+    "DefinitionContentPatch",
+    "DefinitionContentPatchCriteriaType0",
+    "DefinitionCreate",
+    "DefinitionList",
+    "DefinitionSummary",
+    "DefinitionUsed",
+    "DefinitionVersion",
+    "DefinitionVersionCreate",
+    "DefinitionVersionList",
+    "DeliveryDetail",
+    "DeliveryPage",
+    "DeliveryRow",
+    "DependentOut",
+    "DependentsOut",
+    "DirectUpload",
+    "DirectUploadComplete",
+    "DirectUploadHeaders",
+    "DirectUploadStart",
+    "EntryUpdate",
+    "Evaluate",
+    "EvaluateRecord",
+    "EvaluationResult",
+    "Event",
+    "EventData",
+    "EventPage",
+    "FieldChange",
+    "FieldError",
+    "Health",
+    "IssuedKey",
+    "IssuedSearchToken",
+    "KeyCreate",
+    "KeyOwner",
+    "KeyPage",
+    "KeyRecord",
+    "LineDiff",
+    "ListAssetsStatusType1",
+    "ListAssetsStatusType2Type1",
+    "ListAssetsStatusType3Type1",
+    "ListDefinitionsStatusType1",
+    "ListDefinitionsStatusType2Type1",
+    "ListDefinitionsStatusType3Type1",
+    "ListMessagesStatusType1",
+    "ListMessagesStatusType2Type1",
+    "ListMessagesStatusType3Type1",
+    "ListWebhookDeliveriesStatusType1",
+    "ListWebhookDeliveriesStatusType2Type1",
+    "ListWebhookDeliveriesStatusType3Type1",
+    "Me",
+    "Message",
+    "MessageContent",
+    "MessageContentMessageType",
+    "MessageContentPatch",
+    "MessageContentPatchMessageTypeType0",
+    "MessageCreate",
+    "MessageList",
+    "MessageSummary",
+    "MessageVersion",
+    "MessageVersionCreate",
+    "MessageVersionList",
+    "OpenVersionOut",
+    "PeoplePage",
+    "PersonCreate",
+    "PersonOut",
+    "PersonUpdate",
+    "Problem",
+    "Queued",
+    "RecordEvaluation",
+    "RecordResult",
+    "Reference",
+    "ReferenceKind",
+    "Reject",
+    "Replay",
+    "Role",
+    "RotateSecret",
+    "RuleOutcome",
+    "SearchHit",
+    "SearchPage",
+    "SearchPageFacets",
+    "SearchPageFacetsAdditionalProperty",
+    "SearchTokenCreate",
+    "UpcomingOut",
+    "VersionDiff",
+    "WebhookCreate",
+    "WebhookOut",
+    "WebhookPage",
+    "WebhookUpdate",
+    "WebhookWithSecret",
+)

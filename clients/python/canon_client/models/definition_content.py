@@ -1,0 +1,189 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar, BinaryIO, TextIO, TYPE_CHECKING, Generator
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+from ..types import UNSET, Unset
+from typing import cast
+import datetime
+
+if TYPE_CHECKING:
+  from ..models.definition_content_criteria_type_0 import DefinitionContentCriteriaType0
+
+
+T = TypeVar("T", bound="DefinitionContent")
+
+
+@_attrs_define
+class DefinitionContent:
+    """
+        Attributes:
+            aliases (list[str] | Unset):
+            body (str | Unset):  Default: ''.
+            criteria (DefinitionContentCriteriaType0 | None | Unset): A qualification rule tree (docs/api.md, Criteria). Its
+                JSON Schema: schemas/criteria.json (https://canon.dev/schemas/criteria.json).
+            effective_date (datetime.date | None | Unset):
+            examples (list[str] | Unset):
+            related (list[str] | Unset):
+            summary (str | Unset):  Default: ''.
+     """
+
+    aliases: list[str] | Unset = UNSET
+    body: str | Unset = ''
+    criteria: DefinitionContentCriteriaType0 | None | Unset = UNSET
+    effective_date: datetime.date | None | Unset = UNSET
+    examples: list[str] | Unset = UNSET
+    related: list[str] | Unset = UNSET
+    summary: str | Unset = ''
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+
+    def to_dict(self) -> dict[str, Any]:
+        from ..models.definition_content_criteria_type_0 import DefinitionContentCriteriaType0 # noqa: PLC0415
+        aliases: list[str] | Unset = UNSET
+        if not isinstance(self.aliases, Unset):
+            aliases = self.aliases
+
+
+        body = self.body
+
+        criteria: dict[str, Any] | None | Unset
+        if isinstance(self.criteria, Unset):
+            criteria = UNSET
+        elif isinstance(self.criteria, DefinitionContentCriteriaType0):
+            criteria = self.criteria.to_dict()
+        else:
+            criteria = self.criteria
+
+        effective_date: None | str | Unset
+        if isinstance(self.effective_date, Unset):
+            effective_date = UNSET
+        elif isinstance(self.effective_date, datetime.date):
+            effective_date = self.effective_date.isoformat()
+        else:
+            effective_date = self.effective_date
+
+        examples: list[str] | Unset = UNSET
+        if not isinstance(self.examples, Unset):
+            examples = self.examples
+
+
+        related: list[str] | Unset = UNSET
+        if not isinstance(self.related, Unset):
+            related = self.related
+
+
+        summary = self.summary
+
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update({
+        })
+        if aliases is not UNSET:
+            field_dict["aliases"] = aliases
+        if body is not UNSET:
+            field_dict["body"] = body
+        if criteria is not UNSET:
+            field_dict["criteria"] = criteria
+        if effective_date is not UNSET:
+            field_dict["effective_date"] = effective_date
+        if examples is not UNSET:
+            field_dict["examples"] = examples
+        if related is not UNSET:
+            field_dict["related"] = related
+        if summary is not UNSET:
+            field_dict["summary"] = summary
+
+        return field_dict
+
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.definition_content_criteria_type_0 import DefinitionContentCriteriaType0 # noqa: PLC0415
+        d = dict(src_dict)
+        aliases = cast(list[str], d.pop("aliases", UNSET))
+
+
+        body = d.pop("body", UNSET)
+
+        def _parse_criteria(data: object) -> DefinitionContentCriteriaType0 | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                criteria_type_0 = DefinitionContentCriteriaType0.from_dict(data)
+
+
+                return criteria_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(DefinitionContentCriteriaType0 | None | Unset, data)
+
+        criteria = _parse_criteria(d.pop("criteria", UNSET))
+
+
+        def _parse_effective_date(data: object) -> datetime.date | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                effective_date_type_0 = datetime.date.fromisoformat(data)
+
+
+                return effective_date_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.date | None | Unset, data)
+
+        effective_date = _parse_effective_date(d.pop("effective_date", UNSET))
+
+
+        examples = cast(list[str], d.pop("examples", UNSET))
+
+
+        related = cast(list[str], d.pop("related", UNSET))
+
+
+        summary = d.pop("summary", UNSET)
+
+        definition_content = cls(
+            aliases=aliases,
+            body=body,
+            criteria=criteria,
+            effective_date=effective_date,
+            examples=examples,
+            related=related,
+            summary=summary,
+        )
+
+
+        definition_content.additional_properties = d
+        return definition_content
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

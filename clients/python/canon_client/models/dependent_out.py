@@ -1,0 +1,114 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar, BinaryIO, TextIO, TYPE_CHECKING, Generator
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+
+T = TypeVar("T", bound="DependentOut")
+
+
+@_attrs_define
+class DependentOut:
+    """
+        Attributes:
+            cited_version (int):
+            kind (str):
+            slug (str):
+            stale (bool):
+            status (str):
+            title (str):
+            version (int):
+     """
+
+    cited_version: int
+    kind: str
+    slug: str
+    stale: bool
+    status: str
+    title: str
+    version: int
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+
+    def to_dict(self) -> dict[str, Any]:
+        cited_version = self.cited_version
+
+        kind = self.kind
+
+        slug = self.slug
+
+        stale = self.stale
+
+        status = self.status
+
+        title = self.title
+
+        version = self.version
+
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update({
+            "cited_version": cited_version,
+            "kind": kind,
+            "slug": slug,
+            "stale": stale,
+            "status": status,
+            "title": title,
+            "version": version,
+        })
+
+        return field_dict
+
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        cited_version = d.pop("cited_version")
+
+        kind = d.pop("kind")
+
+        slug = d.pop("slug")
+
+        stale = d.pop("stale")
+
+        status = d.pop("status")
+
+        title = d.pop("title")
+
+        version = d.pop("version")
+
+        dependent_out = cls(
+            cited_version=cited_version,
+            kind=kind,
+            slug=slug,
+            stale=stale,
+            status=status,
+            title=title,
+            version=version,
+        )
+
+
+        dependent_out.additional_properties = d
+        return dependent_out
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

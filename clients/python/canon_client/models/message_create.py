@@ -1,0 +1,154 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar, BinaryIO, TextIO, TYPE_CHECKING, Generator
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+from ..types import UNSET, Unset
+from typing import cast
+
+if TYPE_CHECKING:
+  from ..models.message_content import MessageContent
+
+
+T = TypeVar("T", bound="MessageCreate")
+
+
+@_attrs_define
+class MessageCreate:
+    """
+        Attributes:
+            owners (list[str]):
+            slug (str): Lower-case letters, digits and inner hyphens; unique within a kind.
+            title (str):
+            content (MessageContent | Unset):
+            required_teams (list[str] | None | Unset):
+            tags (list[str] | Unset):
+     """
+
+    owners: list[str]
+    slug: str
+    title: str
+    content: MessageContent | Unset = UNSET
+    required_teams: list[str] | None | Unset = UNSET
+    tags: list[str] | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+
+    def to_dict(self) -> dict[str, Any]:
+        from ..models.message_content import MessageContent # noqa: PLC0415
+        owners = self.owners
+
+
+        slug = self.slug
+
+        title = self.title
+
+        content: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.content, Unset):
+            content = self.content.to_dict()
+
+        required_teams: list[str] | None | Unset
+        if isinstance(self.required_teams, Unset):
+            required_teams = UNSET
+        elif isinstance(self.required_teams, list):
+            required_teams = self.required_teams
+
+
+        else:
+            required_teams = self.required_teams
+
+        tags: list[str] | Unset = UNSET
+        if not isinstance(self.tags, Unset):
+            tags = self.tags
+
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update({
+            "owners": owners,
+            "slug": slug,
+            "title": title,
+        })
+        if content is not UNSET:
+            field_dict["content"] = content
+        if required_teams is not UNSET:
+            field_dict["required_teams"] = required_teams
+        if tags is not UNSET:
+            field_dict["tags"] = tags
+
+        return field_dict
+
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.message_content import MessageContent # noqa: PLC0415
+        d = dict(src_dict)
+        owners = cast(list[str], d.pop("owners"))
+
+
+        slug = d.pop("slug")
+
+        title = d.pop("title")
+
+        _content = d.pop("content", UNSET)
+        content: MessageContent | Unset
+        if isinstance(_content,  Unset):
+            content = UNSET
+        else:
+            content = MessageContent.from_dict(_content)
+
+
+        def _parse_required_teams(data: object) -> list[str] | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, list):
+                    raise TypeError()
+                required_teams_type_0 = cast(list[str], data)
+
+                return required_teams_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(list[str] | None | Unset, data)
+
+        required_teams = _parse_required_teams(d.pop("required_teams", UNSET))
+
+
+        tags = cast(list[str], d.pop("tags", UNSET))
+
+
+        message_create = cls(
+            owners=owners,
+            slug=slug,
+            title=title,
+            content=content,
+            required_teams=required_teams,
+            tags=tags,
+        )
+
+
+        message_create.additional_properties = d
+        return message_create
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

@@ -1,0 +1,271 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar, BinaryIO, TextIO, TYPE_CHECKING, Generator
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+from typing import cast
+from uuid import UUID
+import datetime
+
+if TYPE_CHECKING:
+  from ..models.open_version_out import OpenVersionOut
+  from ..models.upcoming_out import UpcomingOut
+
+
+T = TypeVar("T", bound="MessageSummary")
+
+
+@_attrs_define
+class MessageSummary:
+    """
+        Attributes:
+            created_at (datetime.datetime):
+            created_by (str):
+            current_version (int | None):
+            id (UUID):
+            kind (str):
+            latest_version (int):
+            open_version (None | OpenVersionOut):
+            owners (list[str]):
+            required_teams (list[str]):
+            retired (bool):
+            retired_at (datetime.datetime | None):
+            slug (str):
+            tags (list[str]):
+            title (str):
+            upcoming (None | UpcomingOut):
+            updated_at (datetime.datetime):
+     """
+
+    created_at: datetime.datetime
+    created_by: str
+    current_version: int | None
+    id: UUID
+    kind: str
+    latest_version: int
+    open_version: None | OpenVersionOut
+    owners: list[str]
+    required_teams: list[str]
+    retired: bool
+    retired_at: datetime.datetime | None
+    slug: str
+    tags: list[str]
+    title: str
+    upcoming: None | UpcomingOut
+    updated_at: datetime.datetime
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+
+    def to_dict(self) -> dict[str, Any]:
+        from ..models.open_version_out import OpenVersionOut # noqa: PLC0415
+        from ..models.upcoming_out import UpcomingOut # noqa: PLC0415
+        created_at = self.created_at.isoformat()
+
+        created_by = self.created_by
+
+        current_version: int | None
+        current_version = self.current_version
+
+        id = str(self.id)
+
+        kind = self.kind
+
+        latest_version = self.latest_version
+
+        open_version: dict[str, Any] | None
+        if isinstance(self.open_version, OpenVersionOut):
+            open_version = self.open_version.to_dict()
+        else:
+            open_version = self.open_version
+
+        owners = self.owners
+
+
+        required_teams = self.required_teams
+
+
+        retired = self.retired
+
+        retired_at: None | str
+        if isinstance(self.retired_at, datetime.datetime):
+            retired_at = self.retired_at.isoformat()
+        else:
+            retired_at = self.retired_at
+
+        slug = self.slug
+
+        tags = self.tags
+
+
+        title = self.title
+
+        upcoming: dict[str, Any] | None
+        if isinstance(self.upcoming, UpcomingOut):
+            upcoming = self.upcoming.to_dict()
+        else:
+            upcoming = self.upcoming
+
+        updated_at = self.updated_at.isoformat()
+
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update({
+            "created_at": created_at,
+            "created_by": created_by,
+            "current_version": current_version,
+            "id": id,
+            "kind": kind,
+            "latest_version": latest_version,
+            "open_version": open_version,
+            "owners": owners,
+            "required_teams": required_teams,
+            "retired": retired,
+            "retired_at": retired_at,
+            "slug": slug,
+            "tags": tags,
+            "title": title,
+            "upcoming": upcoming,
+            "updated_at": updated_at,
+        })
+
+        return field_dict
+
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.open_version_out import OpenVersionOut # noqa: PLC0415
+        from ..models.upcoming_out import UpcomingOut # noqa: PLC0415
+        d = dict(src_dict)
+        created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
+
+
+        created_by = d.pop("created_by")
+
+        def _parse_current_version(data: object) -> int | None:
+            if data is None:
+                return data
+            return cast(int | None, data)
+
+        current_version = _parse_current_version(d.pop("current_version"))
+
+
+        id = UUID(d.pop("id"))
+
+
+        kind = d.pop("kind")
+
+        latest_version = d.pop("latest_version")
+
+        def _parse_open_version(data: object) -> None | OpenVersionOut:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                open_version_type_0 = OpenVersionOut.from_dict(data)
+
+
+                return open_version_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | OpenVersionOut, data)
+
+        open_version = _parse_open_version(d.pop("open_version"))
+
+
+        owners = cast(list[str], d.pop("owners"))
+
+
+        required_teams = cast(list[str], d.pop("required_teams"))
+
+
+        retired = d.pop("retired")
+
+        def _parse_retired_at(data: object) -> datetime.datetime | None:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                retired_at_type_0 = datetime.datetime.fromisoformat(data)
+
+
+                return retired_at_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.datetime | None, data)
+
+        retired_at = _parse_retired_at(d.pop("retired_at"))
+
+
+        slug = d.pop("slug")
+
+        tags = cast(list[str], d.pop("tags"))
+
+
+        title = d.pop("title")
+
+        def _parse_upcoming(data: object) -> None | UpcomingOut:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                upcoming_type_0 = UpcomingOut.from_dict(data)
+
+
+                return upcoming_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | UpcomingOut, data)
+
+        upcoming = _parse_upcoming(d.pop("upcoming"))
+
+
+        updated_at = datetime.datetime.fromisoformat(d.pop("updated_at"))
+
+
+        message_summary = cls(
+            created_at=created_at,
+            created_by=created_by,
+            current_version=current_version,
+            id=id,
+            kind=kind,
+            latest_version=latest_version,
+            open_version=open_version,
+            owners=owners,
+            required_teams=required_teams,
+            retired=retired,
+            retired_at=retired_at,
+            slug=slug,
+            tags=tags,
+            title=title,
+            upcoming=upcoming,
+            updated_at=updated_at,
+        )
+
+
+        message_summary.additional_properties = d
+        return message_summary
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

@@ -1,0 +1,204 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar, BinaryIO, TextIO, TYPE_CHECKING, Generator
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+from ..types import UNSET, Unset
+from typing import cast
+import datetime
+
+
+T = TypeVar("T", bound="SearchHit")
+
+
+@_attrs_define
+class SearchHit:
+    """
+        Attributes:
+            api_url (str):
+            kind (str):
+            score (float):
+            slug (str):
+            snippet (str):
+            status (str):
+            title (str):
+            version (int):
+            content_url (None | str | Unset):
+            expires_at (datetime.datetime | None | Unset):
+            tags (list[str] | Unset):
+            teams (list[str] | Unset):
+     """
+
+    api_url: str
+    kind: str
+    score: float
+    slug: str
+    snippet: str
+    status: str
+    title: str
+    version: int
+    content_url: None | str | Unset = UNSET
+    expires_at: datetime.datetime | None | Unset = UNSET
+    tags: list[str] | Unset = UNSET
+    teams: list[str] | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+
+    def to_dict(self) -> dict[str, Any]:
+        api_url = self.api_url
+
+        kind = self.kind
+
+        score = self.score
+
+        slug = self.slug
+
+        snippet = self.snippet
+
+        status = self.status
+
+        title = self.title
+
+        version = self.version
+
+        content_url: None | str | Unset
+        if isinstance(self.content_url, Unset):
+            content_url = UNSET
+        else:
+            content_url = self.content_url
+
+        expires_at: None | str | Unset
+        if isinstance(self.expires_at, Unset):
+            expires_at = UNSET
+        elif isinstance(self.expires_at, datetime.datetime):
+            expires_at = self.expires_at.isoformat()
+        else:
+            expires_at = self.expires_at
+
+        tags: list[str] | Unset = UNSET
+        if not isinstance(self.tags, Unset):
+            tags = self.tags
+
+
+        teams: list[str] | Unset = UNSET
+        if not isinstance(self.teams, Unset):
+            teams = self.teams
+
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update({
+            "api_url": api_url,
+            "kind": kind,
+            "score": score,
+            "slug": slug,
+            "snippet": snippet,
+            "status": status,
+            "title": title,
+            "version": version,
+        })
+        if content_url is not UNSET:
+            field_dict["content_url"] = content_url
+        if expires_at is not UNSET:
+            field_dict["expires_at"] = expires_at
+        if tags is not UNSET:
+            field_dict["tags"] = tags
+        if teams is not UNSET:
+            field_dict["teams"] = teams
+
+        return field_dict
+
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        api_url = d.pop("api_url")
+
+        kind = d.pop("kind")
+
+        score = d.pop("score")
+
+        slug = d.pop("slug")
+
+        snippet = d.pop("snippet")
+
+        status = d.pop("status")
+
+        title = d.pop("title")
+
+        version = d.pop("version")
+
+        def _parse_content_url(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        content_url = _parse_content_url(d.pop("content_url", UNSET))
+
+
+        def _parse_expires_at(data: object) -> datetime.datetime | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                expires_at_type_0 = datetime.datetime.fromisoformat(data)
+
+
+                return expires_at_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.datetime | None | Unset, data)
+
+        expires_at = _parse_expires_at(d.pop("expires_at", UNSET))
+
+
+        tags = cast(list[str], d.pop("tags", UNSET))
+
+
+        teams = cast(list[str], d.pop("teams", UNSET))
+
+
+        search_hit = cls(
+            api_url=api_url,
+            kind=kind,
+            score=score,
+            slug=slug,
+            snippet=snippet,
+            status=status,
+            title=title,
+            version=version,
+            content_url=content_url,
+            expires_at=expires_at,
+            tags=tags,
+            teams=teams,
+        )
+
+
+        search_hit.additional_properties = d
+        return search_hit
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

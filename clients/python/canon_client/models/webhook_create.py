@@ -1,0 +1,125 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar, BinaryIO, TextIO, TYPE_CHECKING, Generator
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+from ..types import UNSET, Unset
+from typing import cast
+
+
+T = TypeVar("T", bound="WebhookCreate")
+
+
+@_attrs_define
+class WebhookCreate:
+    """
+        Attributes:
+            url (str):
+            description (str | Unset):  Default: ''.
+            enabled (bool | Unset):  Default: True.
+            event_types (list[str] | Unset):
+            slugs (list[str] | Unset):
+            tags (list[str] | Unset):
+     """
+
+    url: str
+    description: str | Unset = ''
+    enabled: bool | Unset = True
+    event_types: list[str] | Unset = UNSET
+    slugs: list[str] | Unset = UNSET
+    tags: list[str] | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+
+    def to_dict(self) -> dict[str, Any]:
+        url = self.url
+
+        description = self.description
+
+        enabled = self.enabled
+
+        event_types: list[str] | Unset = UNSET
+        if not isinstance(self.event_types, Unset):
+            event_types = self.event_types
+
+
+        slugs: list[str] | Unset = UNSET
+        if not isinstance(self.slugs, Unset):
+            slugs = self.slugs
+
+
+        tags: list[str] | Unset = UNSET
+        if not isinstance(self.tags, Unset):
+            tags = self.tags
+
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update({
+            "url": url,
+        })
+        if description is not UNSET:
+            field_dict["description"] = description
+        if enabled is not UNSET:
+            field_dict["enabled"] = enabled
+        if event_types is not UNSET:
+            field_dict["event_types"] = event_types
+        if slugs is not UNSET:
+            field_dict["slugs"] = slugs
+        if tags is not UNSET:
+            field_dict["tags"] = tags
+
+        return field_dict
+
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        url = d.pop("url")
+
+        description = d.pop("description", UNSET)
+
+        enabled = d.pop("enabled", UNSET)
+
+        event_types = cast(list[str], d.pop("event_types", UNSET))
+
+
+        slugs = cast(list[str], d.pop("slugs", UNSET))
+
+
+        tags = cast(list[str], d.pop("tags", UNSET))
+
+
+        webhook_create = cls(
+            url=url,
+            description=description,
+            enabled=enabled,
+            event_types=event_types,
+            slugs=slugs,
+            tags=tags,
+        )
+
+
+        webhook_create.additional_properties = d
+        return webhook_create
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

@@ -1,0 +1,247 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar, BinaryIO, TextIO, TYPE_CHECKING, Generator
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+from typing import cast
+from uuid import UUID
+import datetime
+
+
+T = TypeVar("T", bound="WebhookOut")
+
+
+@_attrs_define
+class WebhookOut:
+    """
+        Attributes:
+            created_at (datetime.datetime):
+            created_by (str):
+            description (str):
+            disabled_at (datetime.datetime | None):
+            disabled_reason (None | str):
+            enabled (bool):
+            event_types (list[str]):
+            failing_since (datetime.datetime | None):
+            id (UUID):
+            rotating_until (datetime.datetime | None):
+            slugs (list[str]):
+            tags (list[str]):
+            updated_at (datetime.datetime):
+            url (str):
+     """
+
+    created_at: datetime.datetime
+    created_by: str
+    description: str
+    disabled_at: datetime.datetime | None
+    disabled_reason: None | str
+    enabled: bool
+    event_types: list[str]
+    failing_since: datetime.datetime | None
+    id: UUID
+    rotating_until: datetime.datetime | None
+    slugs: list[str]
+    tags: list[str]
+    updated_at: datetime.datetime
+    url: str
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+
+    def to_dict(self) -> dict[str, Any]:
+        created_at = self.created_at.isoformat()
+
+        created_by = self.created_by
+
+        description = self.description
+
+        disabled_at: None | str
+        if isinstance(self.disabled_at, datetime.datetime):
+            disabled_at = self.disabled_at.isoformat()
+        else:
+            disabled_at = self.disabled_at
+
+        disabled_reason: None | str
+        disabled_reason = self.disabled_reason
+
+        enabled = self.enabled
+
+        event_types = self.event_types
+
+
+        failing_since: None | str
+        if isinstance(self.failing_since, datetime.datetime):
+            failing_since = self.failing_since.isoformat()
+        else:
+            failing_since = self.failing_since
+
+        id = str(self.id)
+
+        rotating_until: None | str
+        if isinstance(self.rotating_until, datetime.datetime):
+            rotating_until = self.rotating_until.isoformat()
+        else:
+            rotating_until = self.rotating_until
+
+        slugs = self.slugs
+
+
+        tags = self.tags
+
+
+        updated_at = self.updated_at.isoformat()
+
+        url = self.url
+
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update({
+            "created_at": created_at,
+            "created_by": created_by,
+            "description": description,
+            "disabled_at": disabled_at,
+            "disabled_reason": disabled_reason,
+            "enabled": enabled,
+            "event_types": event_types,
+            "failing_since": failing_since,
+            "id": id,
+            "rotating_until": rotating_until,
+            "slugs": slugs,
+            "tags": tags,
+            "updated_at": updated_at,
+            "url": url,
+        })
+
+        return field_dict
+
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
+
+
+        created_by = d.pop("created_by")
+
+        description = d.pop("description")
+
+        def _parse_disabled_at(data: object) -> datetime.datetime | None:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                disabled_at_type_0 = datetime.datetime.fromisoformat(data)
+
+
+                return disabled_at_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.datetime | None, data)
+
+        disabled_at = _parse_disabled_at(d.pop("disabled_at"))
+
+
+        def _parse_disabled_reason(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        disabled_reason = _parse_disabled_reason(d.pop("disabled_reason"))
+
+
+        enabled = d.pop("enabled")
+
+        event_types = cast(list[str], d.pop("event_types"))
+
+
+        def _parse_failing_since(data: object) -> datetime.datetime | None:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                failing_since_type_0 = datetime.datetime.fromisoformat(data)
+
+
+                return failing_since_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.datetime | None, data)
+
+        failing_since = _parse_failing_since(d.pop("failing_since"))
+
+
+        id = UUID(d.pop("id"))
+
+
+        def _parse_rotating_until(data: object) -> datetime.datetime | None:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                rotating_until_type_0 = datetime.datetime.fromisoformat(data)
+
+
+                return rotating_until_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.datetime | None, data)
+
+        rotating_until = _parse_rotating_until(d.pop("rotating_until"))
+
+
+        slugs = cast(list[str], d.pop("slugs"))
+
+
+        tags = cast(list[str], d.pop("tags"))
+
+
+        updated_at = datetime.datetime.fromisoformat(d.pop("updated_at"))
+
+
+        url = d.pop("url")
+
+        webhook_out = cls(
+            created_at=created_at,
+            created_by=created_by,
+            description=description,
+            disabled_at=disabled_at,
+            disabled_reason=disabled_reason,
+            enabled=enabled,
+            event_types=event_types,
+            failing_since=failing_since,
+            id=id,
+            rotating_until=rotating_until,
+            slugs=slugs,
+            tags=tags,
+            updated_at=updated_at,
+            url=url,
+        )
+
+
+        webhook_out.additional_properties = d
+        return webhook_out
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties
