@@ -1,4 +1,4 @@
-"""`canon serve | worker | dev | migrate | openapi | keys | people`."""
+"""`canon serve | worker | dev | migrate | gc | reindex | openapi | keys | people`, and `canon --version`."""
 
 from __future__ import annotations
 
@@ -7,13 +7,15 @@ import asyncio
 import contextlib
 import datetime as dt
 import getpass
+import importlib.metadata
 import logging
 import math
 import signal
 import sys
-from collections.abc import AsyncIterator, Callable, Sequence
+import time
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 from uuid import UUID
 
 import msgspec
@@ -30,6 +32,7 @@ from service.observability import logging as logs
 from service.observability import worker_server
 from service.observability.collect import pool_families
 from service.observability.metrics import CanonMetrics
+from service.search.base import SearchDocument, SearchIndex
 from service.store import migrations
 from service.store.database import Pool, create_pool
 from service.usecases import blob_gc, keys, people, reads
@@ -140,11 +143,90 @@ async def _run_worker(settings: Settings) -> None:
     log.info("worker %s stopped", worker.worker_id)
 
 
+class _Progress:
+    """A counter line on a terminal, rewritten in place (at most every `interval` seconds). Nothing at all when
+    stderr is not a terminal, so logs and pipes get only the command's summary line."""
+
+    def __init__(self, stream: TextIO, interval: float = 0.1) -> None:
+        self._stream = stream
+        self._interval = interval
+        self.live = stream.isatty()
+        self._shown_at: float | None = None
+
+    def show(self, text: str) -> None:
+        if not self.live:
+            return
+        now = time.monotonic()
+        if self._shown_at is not None and now - self._shown_at < self._interval:
+            return
+        self._shown_at = now
+        self._stream.write(f"\r{text}\x1b[K")
+        self._stream.flush()
+
+    def clear(self) -> None:
+        """Erase the line, so what follows (the summary, an error) starts at the left margin."""
+        if self._shown_at is not None:
+            self._stream.write("\r\x1b[K")
+            self._stream.flush()
+            self._shown_at = None
+
+
+@contextlib.contextmanager
+def _progress() -> Iterator[_Progress]:
+    """A progress line on stderr; a log record written meanwhile erases it first (the next update redraws it)."""
+    progress = _Progress(sys.stderr)
+
+    def erase_first(record: logging.LogRecord) -> bool:
+        progress.clear()
+        return True
+
+    handlers = list(logging.getLogger().handlers) if progress.live else []
+    for handler in handlers:
+        handler.addFilter(erase_first)
+    try:
+        yield progress
+    finally:
+        for handler in handlers:
+            handler.removeFilter(erase_first)
+        progress.clear()
+
+
+class _CountedIndex:
+    """The search index, telling `seen` the running count of the documents a rebuild streams into it."""
+
+    def __init__(self, index: SearchIndex, seen: Callable[[int], None]) -> None:
+        self._index = index
+        self._seen = seen
+        self.name = index.name
+        self.upsert = index.upsert
+        self.delete = index.delete
+        self.search = index.search
+        self.set_synonyms = index.set_synonyms
+        self.check = index.check
+        self.close = index.close
+
+    async def reindex(self, docs: AsyncIterator[SearchDocument], synonyms: list[list[str]]) -> int:
+        async def counted() -> AsyncIterator[SearchDocument]:
+            count = 0
+            async for doc in docs:
+                count += 1
+                self._seen(count)
+                yield doc
+
+        return await self._index.reindex(counted(), synonyms)
+
+
 async def _gc(settings: Settings) -> None:
     async with _pool(settings) as pool:
         await _ensure_migrated(pool)
         services = build_services(pool, settings)
-        report = await blob_gc.collect(pool, services.blobs, dt.timedelta(hours=settings.blob_gc_grace_hours))
+        grace = dt.timedelta(hours=settings.blob_gc_grace_hours)
+        with _progress() as progress:
+
+            def show(checked: int, deleted: int) -> None:
+                progress.show(f"gc: {checked} file(s) checked, {deleted} deleted")
+
+            report = await blob_gc.collect(pool, services.blobs, grace, show)
     print(msgspec.json.encode(report).decode())
 
 
@@ -167,7 +249,9 @@ async def _reindex(settings: Settings) -> None:
         await _ensure_migrated(pool)
         index = build_services(pool, settings).search
         try:
-            count = await sync.reindex(pool, index, settings.public_url)
+            with _progress() as progress:
+                counted = _CountedIndex(index, lambda count: progress.show(f"reindex: {count} document(s)"))
+                count = await sync.reindex(pool, counted, settings.public_url)
         finally:
             await index.close()
     print(f"search index ({index.name}) rebuilt: {count} documents")
@@ -193,8 +277,17 @@ async def _dev(settings: Settings, host: str, port: int) -> None:
     await _serve(app, host, port, settings)
 
 
+def _version() -> str:
+    """The installed distribution's version (pyproject.toml's, as built into the wheel)."""
+    try:
+        return importlib.metadata.version("canon")
+    except importlib.metadata.PackageNotFoundError:  # imported from a checkout that was never installed
+        return "unknown"
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="canon", description="Canon: the shared source of truth.")
+    parser.add_argument("--version", action="version", version=f"canon {_version()}")
     sub = parser.add_subparsers(dest="command", required=True)
     for name, text in (("serve", "run the HTTP API"), ("dev", "API and worker over the embedded defaults, seeded")):
         cmd = sub.add_parser(name, help=text)

@@ -12,6 +12,7 @@ The grace period covers uploads in flight (bytes stored, version not yet updated
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 import msgspec
 
@@ -31,14 +32,38 @@ class GcReport(msgspec.Struct, frozen=True):
     skipped: bool = False  # another collector was running
 
 
-async def collect(pool: Pool, blobs: BlobStore, grace: dt.timedelta) -> GcReport:
+# Told (files checked, files deleted) so far after each file: `canon gc` shows it on a terminal.
+Progress = Callable[[int, int], None]
+
+
+class _Tally:
+    def __init__(self, progress: Progress | None) -> None:
+        self.checked = 0
+        self.deleted = 0
+        self._progress = progress
+
+    def checked_one(self) -> None:
+        self.checked += 1
+        self._report()
+
+    def deleted_one(self) -> None:
+        self.deleted += 1
+        self._report()
+
+    def _report(self) -> None:
+        if self._progress is not None:
+            self._progress(self.checked, self.deleted)
+
+
+async def collect(pool: Pool, blobs: BlobStore, grace: dt.timedelta, progress: Progress | None = None) -> GcReport:
     async with pool.acquire() as guard:
         if not await guard.fetchval("SELECT pg_try_advisory_lock($1)", _GC_LOCK):
             return GcReport(0, 0, 0, skipped=True)
         try:
             cutoff = dt.datetime.now(dt.UTC) - grace
-            deleted = await _collect_known(pool, blobs, cutoff)
-            orphans = await _collect_orphans(pool, blobs, cutoff)
+            tally = _Tally(progress)
+            deleted = await _collect_known(pool, blobs, cutoff, tally)
+            orphans = await _collect_orphans(pool, blobs, cutoff, tally)
             uploads = await blobs.delete_stale_uploads(cutoff)
             async with pool.acquire() as conn:
                 uploads += await asset_store.forget_stale_uploads(conn, cutoff)
@@ -47,11 +72,12 @@ async def collect(pool: Pool, blobs: BlobStore, grace: dt.timedelta) -> GcReport
             await guard.execute("SELECT pg_advisory_unlock($1)", _GC_LOCK)
 
 
-async def _collect_known(pool: Pool, blobs: BlobStore, cutoff: dt.datetime) -> int:
+async def _collect_known(pool: Pool, blobs: BlobStore, cutoff: dt.datetime, tally: _Tally) -> int:
     async with pool.acquire() as conn:
         candidates = await asset_store.unreferenced_blobs(conn, cutoff, BATCH)
     deleted = 0
     for sha256 in candidates:
+        tally.checked_one()
         async with transaction(pool) as conn:
             key = await asset_store.lock_unreferenced_blob(conn, sha256, cutoff)
             if key is None:
@@ -59,23 +85,25 @@ async def _collect_known(pool: Pool, blobs: BlobStore, cutoff: dt.datetime) -> i
             await blobs.delete(key)
             await asset_store.delete_blob_row(conn, sha256)
             deleted += 1
+            tally.deleted_one()
     return deleted
 
 
-async def _collect_orphans(pool: Pool, blobs: BlobStore, cutoff: dt.datetime) -> int:
+async def _collect_orphans(pool: Pool, blobs: BlobStore, cutoff: dt.datetime, tally: _Tally) -> int:
     """Delete stored objects older than the cutoff that no ledger row names."""
     batch: list[str] = []
     deleted = 0
     async for info in blobs.list_blobs():
+        tally.checked_one()
         if info.modified < cutoff:
             batch.append(info.key)
         if len(batch) >= BATCH:
-            deleted += await _delete_unrecorded(pool, blobs, batch)
+            deleted += await _delete_unrecorded(pool, blobs, batch, tally)
             batch = []
-    return deleted + (await _delete_unrecorded(pool, blobs, batch) if batch else 0)
+    return deleted + (await _delete_unrecorded(pool, blobs, batch, tally) if batch else 0)
 
 
-async def _delete_unrecorded(pool: Pool, blobs: BlobStore, keys: list[str]) -> int:
+async def _delete_unrecorded(pool: Pool, blobs: BlobStore, keys: list[str], tally: _Tally) -> int:
     async with pool.acquire() as conn:
         candidates = await asset_store.unrecorded_keys(conn, keys)
     deleted = 0
@@ -86,4 +114,5 @@ async def _delete_unrecorded(pool: Pool, blobs: BlobStore, keys: list[str]) -> i
                 continue  # an upload recorded it meanwhile
             await blobs.delete(key)
             deleted += 1
+            tally.deleted_one()
     return deleted
