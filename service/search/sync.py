@@ -13,9 +13,11 @@ from collections.abc import AsyncIterator, Iterable, Sequence
 from typing import Any
 
 from service.domain.kinds import ASSET, DEFINITION, KINDS, MESSAGE
+from service.domain.model import VersionStatus
 from service.search.base import Layer, SearchDocument, SearchIndex
-from service.store import events
+from service.store import events, search_sources
 from service.store.database import Connection, Pool
+from service.store.search_sources import VersionRow
 
 log = logging.getLogger(__name__)
 
@@ -25,36 +27,6 @@ PAGE = 500
 _LAYERS: tuple[Layer, ...] = ("published", "draft")
 # Events after which a definition's published title or aliases may differ: its synonym group is looked at again.
 _GLOSSARY_ACTIONS = frozenset({"published", "effective", "retired", "restored"})
-
-_ROWS = """
-SELECT e.kind, e.slug, v.title, v.tags, v.owners, v.number, v.status, v.content, v.expires_at, v.updated_at,
-       t.text AS extracted_text
-FROM entries e
-JOIN versions v ON v.entry_id = e.id
-    AND (v.number = e.current_version OR v.status IN ('draft', 'in_review', 'approved'))
-LEFT JOIN asset_texts t ON e.kind = 'asset' AND t.sha256 = v.content ->> 'sha256'
-    AND t.content_type = coalesce(v.content ->> 'content_type', '') AND t.error IS NULL
-WHERE e.retired_at IS NULL AND {where}
-ORDER BY e.kind, e.slug, v.number"""
-
-_FOR_KEYS = _ROWS.format(where="(e.kind, e.slug) IN (SELECT * FROM unnest($1::text[], $2::text[]))")
-_PAGE_KEYS = """SELECT kind, slug FROM entries WHERE retired_at IS NULL AND (kind, slug) > ($1, $2)
-ORDER BY kind, slug LIMIT $3"""
-
-_GLOSSARY = """
-SELECT e.slug, v.title, v.content -> 'aliases' AS aliases FROM entries e
-JOIN versions v ON v.entry_id = e.id AND v.number = e.current_version
-WHERE e.kind = 'definition' AND e.retired_at IS NULL AND jsonb_array_length(v.content -> 'aliases') > 0
-  AND ($1::text[] IS NULL OR e.slug = ANY($1::text[]))
-ORDER BY e.slug"""
-
-# Where the sync's committed position is (its row is locked by the batch being handled).
-_POSITION = "SELECT txid::text::bigint AS txid, event_id FROM consumer_offsets WHERE name = $1"
-
-_BLOB_ENTRIES = """
-SELECT DISTINCT e.kind, e.slug FROM versions v JOIN entries e ON e.id = v.entry_id
-WHERE v.content ->> 'sha256' = $1
-  AND (v.number = e.current_version OR v.status IN ('draft', 'in_review', 'approved'))"""
 
 
 def _summary(kind: str, content: dict[str, Any]) -> str:
@@ -74,11 +46,11 @@ def _body(kind: str, content: dict[str, Any]) -> str:
     return "\n\n".join([body, *map(str, examples)]) if examples else body
 
 
-def render(row: Any, base_url: str) -> SearchDocument:
-    """The document of one version row (a record of `_ROWS`)."""
-    kind, slug, number = row["kind"], row["slug"], row["number"]
-    layer: Layer = "published" if row["status"] == "published" else "draft"
-    content: dict[str, Any] = row["content"] or {}
+def render(row: VersionRow, base_url: str) -> SearchDocument:
+    """The document of one version."""
+    kind, slug, number = row.kind, row.slug, row.number
+    layer: Layer = "published" if row.status == VersionStatus.published else "draft"
+    content: dict[str, Any] = row.content or {}
     path = f"{base_url}{KINDS[kind].path}/{slug}"
     pin = "" if layer == "published" else f"?version={number}"
     return SearchDocument(
@@ -86,16 +58,16 @@ def render(row: Any, base_url: str) -> SearchDocument:
         slug=slug,
         status=layer,
         version=number,
-        version_status=row["status"],
-        title=row["title"],
-        tags=list(row["tags"]),
-        teams=list(row["owners"]),
+        version_status=row.status,
+        title=row.title,
+        tags=list(row.tags),
+        teams=list(row.owners),
         aliases=[str(a) for a in content.get("aliases") or []] if kind == DEFINITION.name else [],
         summary=_summary(kind, content),
         body=_body(kind, content),
-        extracted_text=(row["extracted_text"] or "")[:MAX_EXTRACTED_CHARS],
-        expires_at=row["expires_at"],
-        updated_at=row["updated_at"],
+        extracted_text=(row.extracted_text or "")[:MAX_EXTRACTED_CHARS],
+        expires_at=row.expires_at,
+        updated_at=row.updated_at,
         api_url=path + pin,
         content_url=f"{path}/content{pin}" if kind == ASSET.name and content.get("sha256") else None,
     )
@@ -105,8 +77,7 @@ async def render_entries(conn: Connection, keys: Sequence[tuple[str, str]], base
     """The documents of these entries as the database has them now (none for retired or unknown entries)."""
     if not keys:
         return []
-    rows = await conn.fetch(_FOR_KEYS, [k for k, _ in keys], [s for _, s in keys])
-    return [render(row, base_url) for row in rows]
+    return [render(row, base_url) for row in await search_sources.version_rows(conn, keys)]
 
 
 async def sync_entries(
@@ -127,8 +98,8 @@ async def sync_entries(
 
 async def glossary_groups(conn: Connection, slugs: Sequence[str] | None = None) -> dict[str, list[str]]:
     """The synonym group of each published definition with aliases (of `slugs` only, when given), by slug."""
-    rows = await conn.fetch(_GLOSSARY, None if slugs is None else list(slugs))
-    return {row["slug"]: [row["title"], *(str(a) for a in row["aliases"])] for row in rows}
+    found = await search_sources.glossary(conn, slugs)
+    return {slug: [title, *(str(a) for a in aliases)] for slug, title, aliases in found}
 
 
 async def glossary_synonyms(conn: Connection) -> list[list[str]]:
@@ -138,8 +109,7 @@ async def glossary_synonyms(conn: Connection) -> list[list[str]]:
 
 async def refresh_blob(conn: Connection, index: SearchIndex, sha256: str, base_url: str) -> None:
     """Re-index the asset versions whose file is `sha256` (after its text was extracted into `asset_texts`)."""
-    rows = await conn.fetch(_BLOB_ENTRIES, sha256)
-    await sync_entries(conn, index, [(r["kind"], r["slug"]) for r in rows], base_url)
+    await sync_entries(conn, index, await search_sources.entries_naming_file(conn, sha256), base_url)
 
 
 def _entry_keys(batch: Iterable[events.StoredEvent]) -> tuple[list[tuple[str, str]], list[str]]:
@@ -199,8 +169,9 @@ class SearchSync:
                 await self._write_synonyms(conn, kept | current)
 
     async def _position_is_ours(self, conn: Connection) -> bool:
-        row = await conn.fetchrow(_POSITION, CONSUMER)
-        return row is not None and (row["txid"], row["event_id"]) == self._position
+        """Whether the committed position (its row locked by the batch being handled) is where this process left it."""
+        position = await events.position(conn, CONSUMER)
+        return position is not None and position == self._position
 
     async def _write_synonyms(self, conn: Connection, groups: dict[str, list[str]]) -> None:
         self._groups = None  # unknown until the write succeeds
@@ -213,7 +184,7 @@ async def all_documents(pool: Pool, base_url: str) -> AsyncIterator[SearchDocume
     after = ("", "")
     while True:
         async with pool.acquire() as conn:
-            keys = [(r["kind"], r["slug"]) for r in await conn.fetch(_PAGE_KEYS, *after, PAGE)]
+            keys = await search_sources.entry_keys(conn, after, PAGE)
             docs = await render_entries(conn, keys, base_url)
         for doc in docs:
             yield doc
@@ -229,8 +200,7 @@ async def reindex(pool: Pool, index: SearchIndex, base_url: str) -> int:
     with an older rendering: changes made during the rebuild are applied by the sync right after it.
     """
     async with pool.acquire() as lock, lock.transaction():
-        await lock.execute("INSERT INTO consumer_offsets (name) VALUES ($1) ON CONFLICT DO NOTHING", CONSUMER)
-        await lock.execute("SELECT 1 FROM consumer_offsets WHERE name = $1 FOR UPDATE", CONSUMER)
+        await events.lock_position(lock, CONSUMER)
         async with pool.acquire() as conn:
             synonyms = await glossary_synonyms(conn)
         count = await index.reindex(all_documents(pool, base_url), synonyms)
