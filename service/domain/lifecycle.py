@@ -8,7 +8,7 @@ from uuid import UUID
 import msgspec
 
 from service.domain.errors import Conflict, FieldError, Forbidden, Invalid
-from service.domain.model import Principal, Role
+from service.domain.model import SUBMITTED_STATUSES, Principal, Role, VersionStatus
 
 
 def require_role(principal: Principal, role: Role) -> None:
@@ -18,7 +18,7 @@ def require_role(principal: Principal, role: Role) -> None:
 
 def ensure_editable(status: str, number: int) -> None:
     """Only a draft may change; everything past draft is immutable."""
-    if status != "draft":
+    if status != VersionStatus.draft:
         raise Conflict(f"version {number} is {status}; only a draft can be edited")
 
 
@@ -34,10 +34,10 @@ def review_teams(own_required: Collection[str], in_effect_required: Collection[s
     return teams
 
 
-def review_status(required_teams: Collection[str], approved_teams: Iterable[str]) -> str:
+def review_status(required_teams: Collection[str], approved_teams: Iterable[str]) -> VersionStatus:
     """`approved` once every required team has signed off, otherwise `in_review`."""
     missing = set(required_teams) - set(approved_teams)
-    return "in_review" if missing else "approved"
+    return VersionStatus.in_review if missing else VersionStatus.approved
 
 
 def missing_approvals(required_teams: Collection[str], approved_teams: Iterable[str]) -> list[str]:
@@ -47,7 +47,7 @@ def missing_approvals(required_teams: Collection[str], approved_teams: Iterable[
 def check_submit(status: str, number: int, not_ready: str | None = None) -> None:
     """Only a draft goes to review, and only once its content is complete: `not_ready` is why it is not (the kind's
     `unpublishable` rule, the one publishing applies too), or None."""
-    if status != "draft":
+    if status != VersionStatus.draft:
         raise Conflict(f"version {number} is {status}; only a draft can be submitted for review")
     if not_ready is not None:
         raise Conflict(f"version {number} cannot be submitted for review yet: {not_ready}")
@@ -79,7 +79,7 @@ def check_approval(
     require_role(principal, Role.approver)
     if not principal.is_person or principal.id is None:
         raise Forbidden(f"{principal.subject!r} is a service; only people approve")
-    if status not in ("in_review", "approved"):
+    if status not in SUBMITTED_STATUSES:
         raise Conflict(f"version {number} is {status}; only a version in review can be approved")
     if principal.id in contributors:
         raise Forbidden(f"{principal.subject!r} wrote or edited version {number}, so cannot approve it")
@@ -121,7 +121,7 @@ def check_reject(principal: Principal, status: str, number: int, review_teams: C
     require_role(principal, Role.approver)
     if not principal.is_person:
         raise Forbidden(f"{principal.subject!r} is a service; only people review")
-    if status not in ("in_review", "approved"):
+    if status not in SUBMITTED_STATUSES:
         raise Conflict(f"version {number} is {status}; only a version in review can be rejected")
     if not principal.in_any(review_teams):
         raise Forbidden(
@@ -146,10 +146,10 @@ def check_publish(
             f"only an editor of an owning team ({', '.join(owners_in_charge)}) or an admin can publish; "
             f"{principal.subject!r} is in {', '.join(principal.teams) or 'no team'}"
         )
-    if status == "in_review":
+    if status == VersionStatus.in_review:
         missing = missing_approvals(review_teams, approved_teams)
         raise Conflict(f"version {number} still needs approval from: {', '.join(missing)}")
-    if status != "approved":
+    if status != VersionStatus.approved:
         raise Conflict(f"version {number} is {status}; only an approved version can be published")
     missing = missing_approvals(review_teams, approved_teams)
     if missing or not review_teams:

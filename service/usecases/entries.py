@@ -18,7 +18,7 @@ from service.domain.diff import changed_fields, changed_values
 from service.domain.errors import Conflict, FieldError, Invalid
 from service.domain.events import EntryEventData, Review, StaleDependent
 from service.domain.kinds import VERSION_FIELDS, KindSpec, Reference, apply_patch
-from service.domain.model import Actor, Principal, Role
+from service.domain.model import Actor, Principal, Role, VersionStatus
 from service.domain.operations import EntryCreate, EntryUpdate, VersionCreate
 from service.domain.timeline import in_effect, timeline
 from service.store import audit, entries, entry_views, events
@@ -178,7 +178,7 @@ async def create(ctx: EntryContext, principal: Principal, data: EntryCreate) -> 
             based_on=None,
         )
         values = changed_values({}, entries.reviewed(fields, content))
-        await log_change(conn, ctx, principal, entry, "created", version=1, status="draft", values=values)
+        await log_change(conn, ctx, principal, entry, "created", version=1, status=VersionStatus.draft, values=values)
         return await _render(conn, ctx, entry.slug, 1)
 
 
@@ -260,7 +260,7 @@ async def new_version(
             "draft_updated",
             version=number,
             about=fields,
-            status="draft",
+            status=VersionStatus.draft,
             previous=base,
             values=values,
         )
@@ -298,7 +298,7 @@ async def edit_draft(
                 "draft_updated",
                 version=number,
                 about=fields,
-                status="draft",
+                status=VersionStatus.draft,
                 changes=sorted(values),
                 values=values,
             )
@@ -402,12 +402,12 @@ async def reject(
         review_teams = version.review_teams or []
         lifecycle.check_reject(principal, version.status, number, review_teams)
         await entries.clear_approvals(conn, entry.id, number)
-        await entries.set_status(conn, entry.id, number, "draft", review_comment=comment)
+        await entries.set_status(conn, entry.id, number, VersionStatus.draft, review_comment=comment)
         await entries.set_review_teams(conn, entry.id, number, None)
         entry = await entries.update_entry(conn, entry.id)
         team = next((t for t in principal.teams if t in review_teams), None)
         review = Review(outcome="rejected", by=principal.subject, team=team, comment=comment)
-        values = {"status": {"old": version.status, "new": "draft"}}
+        values = {"status": {"old": version.status, "new": VersionStatus.draft}}
         await log_change(
             conn,
             ctx,
@@ -416,7 +416,7 @@ async def reject(
             "rejected",
             version=number,
             about=version,
-            status="draft",
+            status=VersionStatus.draft,
             review=review,
             values=values,
         )
@@ -450,7 +450,7 @@ async def publish(
         effective_at = await entries.mark_published(conn, entry.id, number, _effective_date(ctx, version.content))
         entry = await settle(conn, entry)
         values: dict[str, dict[str, object]] = {
-            "status": {"old": version.status, "new": "published"},
+            "status": {"old": version.status, "new": VersionStatus.published},
             "effective_from": {"old": None, "new": effective_at},
             "current_version": {"old": previous, "new": entry.current_version},
         }
@@ -462,7 +462,7 @@ async def publish(
             "published",
             version=number,
             about=version,
-            status="published",
+            status=VersionStatus.published,
             previous=previous,
             changes=changes,
             values=values,
@@ -523,7 +523,7 @@ async def log_taking_effect(
         "effective",
         version=version.number,
         about=version,
-        status="published",
+        status=VersionStatus.published,
         previous=previous,
         values={"current_version": {"old": previous, "new": version.number}},
         stale=await _stale_dependents(conn, entry, version.number),
