@@ -19,7 +19,7 @@ from service.store import keys as key_store
 from service.store.database import Pool
 from service.usecases import keys
 from service.usecases.entries import EntryContext
-from service.wiring import build_worker
+from service.wiring import Services, build_worker
 
 log = logging.getLogger("canon.dev")
 
@@ -42,7 +42,8 @@ async def _admin_key(pool: Pool, settings: Settings) -> str:
 
 
 async def dev_background(app: Litestar, settings: Settings, base_url: str) -> None:
-    pool: Pool = app.state.pool
+    services: Services = app.state.services
+    pool = services.pool
     published = await seed_glossary(EntryContext(pool=pool, spec=DEFINITION, base_url=base_url))
     admin_key = await _admin_key(pool, settings)
     seeded = f" (seeded: {', '.join(published)})" if published else ""

@@ -21,7 +21,7 @@ from litestar.middleware import AbstractAuthenticationMiddleware, Authentication
 from litestar.params import FromPath, PathParameter, SkipValidation
 from litestar.plugins import InitPluginProtocol
 
-from service.api.bodies import json_bodies
+from service.api.guards import strict_requests
 from service.blobs.base import BlobStore
 from service.config import Settings
 from service.domain.model import Principal
@@ -169,10 +169,10 @@ PROVIDERS = {
 
 
 class CanonPlugin(InitPluginProtocol):
-    """Canon's services as dependencies; in front of every route, the body checks, then authentication."""
+    """Canon's services as dependencies; in front of every route, the request checks, then authentication."""
 
     def on_app_init(self, app_config: AppConfig) -> AppConfig:
         app_config.dependencies = {**PROVIDERS, **app_config.dependencies}
         authentication = DefineMiddleware(BearerAuthentication, exclude=PUBLIC_PATHS)
-        app_config.middleware = [json_bodies, authentication, *app_config.middleware]
+        app_config.middleware = [strict_requests, authentication, *app_config.middleware]
         return app_config

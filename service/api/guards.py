@@ -1,4 +1,5 @@
-"""Request bodies are JSON, and not absurdly nested: checked before authentication and before any handler."""
+"""Checks of every request before authentication and before any handler: query parameters are ones the route
+takes (a misspelled filter is not silently ignored), bodies are JSON and not absurdly nested."""
 
 from __future__ import annotations
 
@@ -6,23 +7,67 @@ import re
 from typing import Any
 
 from litestar import Request
-from litestar.enums import ScopeType
+from litestar.enums import ParamType, ScopeType
 from litestar.exceptions import HTTPException
+from litestar.handlers import BaseRouteHandler
+from litestar.params import ParameterKwarg
 from litestar.types import ASGIApp, Receive, Scope, Send
+
+from service.domain.errors import FieldError, UnknownParameters
 
 _BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 
 
-def json_bodies(app: ASGIApp) -> ASGIApp:
-    """Middleware: a body that is not JSON is 415, JSON nested too deeply 400, with or without a credential (the
-    body is read once; the handler gets it from the request's cache)."""
+def strict_requests(app: ASGIApp) -> ASGIApp:
+    """Middleware: an unknown query parameter is 400, a body that is not JSON 415, JSON nested too deeply 400, with
+    or without a credential (the body is read once; the handler gets it from the request's cache)."""
 
     async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == ScopeType.HTTP:
-            await _require_json(Request(scope, receive))
+            request: Request[Any, Any, Any] = Request(scope, receive)
+            _require_known_parameters(request)
+            await _require_json(request)
         await app(scope, receive, send)
 
     return middleware
+
+
+def _require_known_parameters(request: Request[Any, Any, Any]) -> None:
+    accepted = query_parameters(request.route_handler)
+    unknown = sorted({name for name in request.query_params if name not in accepted})
+    if not unknown:
+        return
+    listed = ", ".join(sorted(accepted)) or "none"
+    raise UnknownParameters(
+        f"unknown query parameter{'s' if len(unknown) > 1 else ''} {', '.join(map(repr, unknown))}; "
+        f"this route takes: {listed}",
+        [FieldError(name, "not a parameter of this route", "query") for name in unknown],
+    )
+
+
+_NOT_QUERY = frozenset({"request", "state", "scope", "headers", "cookies", "query", "body", "data", "socket"})
+_PATH_PARAMETER = re.compile(r"\{(\w+)(?::\w+)?\}")
+_accepted: dict[int, frozenset[str]] = {}
+
+
+def query_parameters(handler: BaseRouteHandler) -> frozenset[str]:
+    """The query parameters `handler` declares, by the names clients send (`from`, not `from_version`)."""
+    known = _accepted.get(id(handler))
+    if known is None:
+        dependencies = handler.resolve_dependencies()
+        in_path = {match.group(1) for path in handler.paths for match in _PATH_PARAMETER.finditer(path)}
+        names = set()
+        for name, field in handler.parsed_fn_signature.parameters.items():
+            kwarg = field.kwarg_definition
+            if name in _NOT_QUERY or name in dependencies:
+                continue
+            if isinstance(kwarg, ParameterKwarg):
+                if kwarg.param_type is ParamType.QUERY:
+                    names.add(kwarg.query or kwarg.name or name)
+            elif kwarg is None and name not in in_path:
+                names.add(name)
+        known = _accepted[id(handler)] = frozenset(names)
+    return known
 
 
 async def _require_json(request: Request[Any, Any, Any]) -> None:

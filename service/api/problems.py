@@ -43,6 +43,7 @@ _STATUS = {
     errors.PreconditionFailed: 412,
     errors.PreconditionRequired: 428,
     errors.Forbidden: 403,
+    errors.UnknownParameters: 400,
     errors.Invalid: 422,
     errors.TooLarge: 413,
     errors.UnsupportedMediaType: 415,

@@ -73,6 +73,13 @@ class Invalid(DomainError):
         self.errors = list(errors)
 
 
+class UnknownParameters(Invalid):
+    """Query parameters the route does not take: a misspelled filter would otherwise be ignored silently."""
+
+    title = "Bad request"
+    slug = "bad-request"
+
+
 class TooLarge(DomainError):
     title = "Content too large"
     slug = "too-large"

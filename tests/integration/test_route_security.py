@@ -32,8 +32,8 @@ def _every_operation(app: Litestar) -> list[tuple[str, str, str]]:
     for route in app.routes:
         if not isinstance(route, HTTPRoute):
             continue
-        types = {name: parameter.type for name, parameter in route.path_parameters.items()}
-        concrete = _PARAMETER.sub(lambda match: _SAMPLES[types[match.group(1)]], route.path_format)
+        samples = {name: _SAMPLES[parameter.type] for name, parameter in route.path_parameters.items()}
+        concrete = _PARAMETER.sub(lambda match, samples=samples: samples[match.group(1)], route.path_format)
         for method in sorted(route.methods):
             found.append((method, route.path_format, concrete))
     return found
