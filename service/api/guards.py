@@ -47,12 +47,12 @@ def _require_known_parameters(request: Request[Any, Any, Any]) -> None:
 
 _NOT_QUERY = frozenset({"request", "state", "scope", "headers", "cookies", "query", "body", "data", "socket"})
 _PATH_PARAMETER = re.compile(r"\{(\w+)(?::\w+)?\}")
-_accepted: dict[int, frozenset[str]] = {}
+_ACCEPTED = "canon_query_parameters"  # the handler's `opt` key that holds its accepted names once computed
 
 
 def query_parameters(handler: BaseRouteHandler) -> frozenset[str]:
     """The query parameters `handler` declares, by the names clients send (`from`, not `from_version`)."""
-    known = _accepted.get(id(handler))
+    known: frozenset[str] | None = handler.opt.get(_ACCEPTED)
     if known is None:
         dependencies = handler.resolve_dependencies()
         in_path = {match.group(1) for path in handler.paths for match in _PATH_PARAMETER.finditer(path)}
@@ -66,7 +66,7 @@ def query_parameters(handler: BaseRouteHandler) -> frozenset[str]:
                     names.add(kwarg.query or kwarg.name or name)
             elif kwarg is None and name not in in_path:
                 names.add(name)
-        known = _accepted[id(handler)] = frozenset(names)
+        known = handler.opt[_ACCEPTED] = frozenset(names)
     return known
 
 
