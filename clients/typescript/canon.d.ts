@@ -1545,6 +1545,12 @@ export interface components {
             timestamp: string;
             type: string;
         };
+        /**
+         * EventKind
+         * @description What an event is about: a kind of entry, or a webhook subscription.
+         * @enum {string}
+         */
+        EventKind: "definition" | "message" | "asset" | "webhook";
         /** EventPage */
         EventPage: {
             items: components["schemas"]["Event"][];
@@ -6387,6 +6393,10 @@ export interface operations {
                 after?: string | null;
                 /** @description Event types, wildcards allowed: `definition.*`. */
                 type?: string[] | null;
+                /** @description Only events about this kind of entry (or webhook subscriptions). */
+                kind?: components["schemas"]["EventKind"] | null;
+                /** @description Only events about the entry with this slug. */
+                slug?: string | null;
                 /** @description Page size (1 to 200). */
                 limit?: number;
             };

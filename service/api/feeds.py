@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Annotated
 
 from litestar import get
@@ -11,6 +12,15 @@ from service.api.deps import Caller, DbPool
 from service.api.entries import READS, Cursor, Limit, parse_instant
 from service.domain.errors import FieldError, Invalid
 from service.usecases import reads
+
+
+class EventKind(StrEnum):
+    """What an event is about: a kind of entry, or a webhook subscription."""
+
+    definition = "definition"
+    message = "message"
+    asset = "asset"
+    webhook = "webhook"
 
 
 @get(
@@ -32,9 +42,18 @@ async def list_events(
     type: Annotated[  # the contract names the parameter `type`
         list[str] | None, QueryParameter(description="Event types, wildcards allowed: `definition.*`.", max_items=20)
     ] = None,
+    kind: Annotated[
+        EventKind | None,
+        QueryParameter(description="Only events about this kind of entry (or webhook subscriptions)."),
+    ] = None,
+    slug: Annotated[
+        str | None, QueryParameter(max_length=200, description="Only events about the entry with this slug.")
+    ] = None,
     limit: Limit = 100,
 ) -> reads.EventPage:
-    return await reads.event_page(pool, principal, after=after, types=type or [], limit=limit)
+    return await reads.event_page(
+        pool, principal, after=after, types=type or [], kind=kind and kind.value, slug=slug, limit=limit
+    )
 
 
 @get(

@@ -61,6 +61,8 @@ WITH page AS (
       AND txid < pg_snapshot_xmin(pg_current_snapshot())
       AND ($3::text[] IS NULL OR type LIKE ANY($3::text[]))
       AND ($5::text IS NULL OR audience = $5)
+      AND ($6::text IS NULL OR kind = $6)
+      AND ($7::text IS NULL OR slug = $7)
     ORDER BY txid, id
     LIMIT $4),
 head AS (
@@ -87,9 +89,12 @@ async def feed(
     type_patterns: list[str] | None,
     limit: int,
     audience_only: str | None = None,
+    kind: str | None = None,
+    slug: str | None = None,
 ) -> FeedPage:
-    """Events after a position; with `audience_only`, only those meant for that audience (e.g. `reader`)."""
-    rows = await conn.fetch(_FEED, str(after_txid), after_id, type_patterns, limit, audience_only)
+    """Events after a position; with `audience_only`, only those meant for that audience (e.g. `reader`); with
+    `kind` and `slug`, only those about that kind of entry or that entry."""
+    rows = await conn.fetch(_FEED, str(after_txid), after_id, type_patterns, limit, audience_only, kind, slug)
     found = [
         StoredEvent(id=r["id"], txid=r["txid"], type=r["type"], occurred_at=r["occurred_at"], data=r["data"])
         for r in rows

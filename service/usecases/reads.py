@@ -223,8 +223,18 @@ def _type_patterns(types: list[str]) -> list[str] | None:
     return [event_type_to_sql_like(t) for t in types] or None
 
 
-async def event_page(pool: Pool, principal: Principal, *, after: str | None, types: list[str], limit: int) -> EventPage:
-    """The feed as the caller may see it: readers pass over events about unreleased versions, without a gap."""
+async def event_page(
+    pool: Pool,
+    principal: Principal,
+    *,
+    after: str | None,
+    types: list[str],
+    limit: int,
+    kind: str | None = None,
+    slug: str | None = None,
+) -> EventPage:
+    """The feed as the caller may see it (readers pass over events about unreleased versions, without a gap),
+    optionally only events of some types, about one kind of entry, or about one entry."""
     patterns = _type_patterns(types)
     position = (0, 0)
     if after and after != "now":
@@ -240,6 +250,8 @@ async def event_page(pool: Pool, principal: Principal, *, after: str | None, typ
             type_patterns=patterns,
             limit=limit,
             audience_only=None if principal.sees_unreleased() else Role.reader.value,
+            kind=kind,
+            slug=slug,
         )
     rows = found.events
     items = [

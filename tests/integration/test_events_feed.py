@@ -287,6 +287,21 @@ async def test_type_filters(
         assert ids(items) == [item["id"] for item in history if item["type"] in set(expected)]
 
 
+async def test_events_filter_by_kind_and_slug(client: AsyncTestClient[Any], history: list[Any]) -> None:
+    """`?slug=mql` was silently ignored and answered every event; now it and `kind` filter, and page like the rest."""
+    message = await client.post("/v1/messages", json={"slug": "mql", "title": "MQL pitch", "owners": ["marketing"]})
+    assert message.status_code == 201, message.text
+    about_mql, _ = await read_all(client, slug="mql", limit=2)
+    assert [item["data"]["slug"] for item in about_mql] == ["mql"] * len(about_mql)
+    assert ids(about_mql)[:-1] == [item["id"] for item in history if item["data"].get("slug") == "mql"]
+    assert about_mql[-1]["type"] == "message.created"
+    definition_of_mql, _ = await read_all(client, kind="definition", slug="mql", limit=3)
+    assert ids(definition_of_mql) == ids(about_mql)[:-1]
+    messages, _ = await read_all(client, kind="message")
+    assert [item["type"] for item in messages] == ["message.created"]
+    full_problem(await client.get("/v1/events", params={"kind": "deck"}), 422)
+
+
 async def test_underscores_in_a_type_filter_are_literal(client: AsyncTestClient[Any], raw: Any) -> None:
     conn, _ = raw
     wanted = await insert_event(conn, "wanted", "definition.draft_updated")

@@ -47,6 +47,7 @@ from .evaluate_record import EvaluateRecord
 from .evaluation_result import EvaluationResult
 from .event import Event
 from .event_data import EventData
+from .event_kind import EventKind
 from .event_page import EventPage
 from .field_change import FieldChange
 from .field_error import FieldError
@@ -159,6 +160,7 @@ __all__ = (
     "EvaluationResult",
     "Event",
     "EventData",
+    "EventKind",
     "EventPage",
     "FieldChange",
     "FieldError",

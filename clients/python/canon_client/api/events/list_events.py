@@ -8,6 +8,7 @@ from ...client import AuthenticatedClient, Client
 from ...types import Response, UNSET
 from ... import errors
 
+from ...models.event_kind import EventKind
 from ...models.event_page import EventPage
 from ...models.problem import Problem
 from ...types import UNSET, Unset
@@ -18,6 +19,8 @@ def _get_kwargs(
     *,
     after: None | str | Unset = UNSET,
     type_: list[str] | None | Unset = UNSET,
+    kind: EventKind | None | Unset = UNSET,
+    slug: None | str | Unset = UNSET,
     limit: int | Unset = 100,
 
 ) -> dict[str, Any]:
@@ -42,6 +45,22 @@ def _get_kwargs(
     else:
         json_type_ = type_
     params["type"] = json_type_
+
+    json_kind: None | str | Unset
+    if isinstance(kind, Unset):
+        json_kind = UNSET
+    elif isinstance(kind, EventKind):
+        json_kind = kind.value
+    else:
+        json_kind = kind
+    params["kind"] = json_kind
+
+    json_slug: None | str | Unset
+    if isinstance(slug, Unset):
+        json_slug = UNSET
+    else:
+        json_slug = slug
+    params["slug"] = json_slug
 
     params["limit"] = limit
 
@@ -122,6 +141,8 @@ def sync_detailed(
     client: AuthenticatedClient | Client,
     after: None | str | Unset = UNSET,
     type_: list[str] | None | Unset = UNSET,
+    kind: EventKind | None | Unset = UNSET,
+    slug: None | str | Unset = UNSET,
     limit: int | Unset = 100,
 
 ) -> Response[EventPage | Problem]:
@@ -131,6 +152,9 @@ def sync_detailed(
         after (None | str | Unset): `next_cursor` of the previous page, or `now` to start at the
             head.
         type_ (list[str] | None | Unset): Event types, wildcards allowed: `definition.*`.
+        kind (EventKind | None | Unset): Only events about this kind of entry (or webhook
+            subscriptions).
+        slug (None | str | Unset): Only events about the entry with this slug.
         limit (int | Unset): Page size (1 to 200). Default: 100.
 
     Raises:
@@ -145,6 +169,8 @@ def sync_detailed(
     kwargs = _get_kwargs(
         after=after,
 type_=type_,
+kind=kind,
+slug=slug,
 limit=limit,
 
     )
@@ -160,6 +186,8 @@ def sync(
     client: AuthenticatedClient | Client,
     after: None | str | Unset = UNSET,
     type_: list[str] | None | Unset = UNSET,
+    kind: EventKind | None | Unset = UNSET,
+    slug: None | str | Unset = UNSET,
     limit: int | Unset = 100,
 
 ) -> EventPage | Problem | None:
@@ -169,6 +197,9 @@ def sync(
         after (None | str | Unset): `next_cursor` of the previous page, or `now` to start at the
             head.
         type_ (list[str] | None | Unset): Event types, wildcards allowed: `definition.*`.
+        kind (EventKind | None | Unset): Only events about this kind of entry (or webhook
+            subscriptions).
+        slug (None | str | Unset): Only events about the entry with this slug.
         limit (int | Unset): Page size (1 to 200). Default: 100.
 
     Raises:
@@ -184,6 +215,8 @@ def sync(
         client=client,
 after=after,
 type_=type_,
+kind=kind,
+slug=slug,
 limit=limit,
 
     ).parsed
@@ -193,6 +226,8 @@ async def asyncio_detailed(
     client: AuthenticatedClient | Client,
     after: None | str | Unset = UNSET,
     type_: list[str] | None | Unset = UNSET,
+    kind: EventKind | None | Unset = UNSET,
+    slug: None | str | Unset = UNSET,
     limit: int | Unset = 100,
 
 ) -> Response[EventPage | Problem]:
@@ -202,6 +237,9 @@ async def asyncio_detailed(
         after (None | str | Unset): `next_cursor` of the previous page, or `now` to start at the
             head.
         type_ (list[str] | None | Unset): Event types, wildcards allowed: `definition.*`.
+        kind (EventKind | None | Unset): Only events about this kind of entry (or webhook
+            subscriptions).
+        slug (None | str | Unset): Only events about the entry with this slug.
         limit (int | Unset): Page size (1 to 200). Default: 100.
 
     Raises:
@@ -216,6 +254,8 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         after=after,
 type_=type_,
+kind=kind,
+slug=slug,
 limit=limit,
 
     )
@@ -231,6 +271,8 @@ async def asyncio(
     client: AuthenticatedClient | Client,
     after: None | str | Unset = UNSET,
     type_: list[str] | None | Unset = UNSET,
+    kind: EventKind | None | Unset = UNSET,
+    slug: None | str | Unset = UNSET,
     limit: int | Unset = 100,
 
 ) -> EventPage | Problem | None:
@@ -240,6 +282,9 @@ async def asyncio(
         after (None | str | Unset): `next_cursor` of the previous page, or `now` to start at the
             head.
         type_ (list[str] | None | Unset): Event types, wildcards allowed: `definition.*`.
+        kind (EventKind | None | Unset): Only events about this kind of entry (or webhook
+            subscriptions).
+        slug (None | str | Unset): Only events about the entry with this slug.
         limit (int | Unset): Page size (1 to 200). Default: 100.
 
     Raises:
@@ -255,6 +300,8 @@ async def asyncio(
         client=client,
 after=after,
 type_=type_,
+kind=kind,
+slug=slug,
 limit=limit,
 
     )).parsed
