@@ -668,7 +668,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List messages */
+        /**
+         * List messages
+         * @description Filters on the listed version's content (in effect, else the latest): type, locale, audience, segment.
+         */
         get: operations["list_messages"];
         put?: never;
         /** Create a message and its first draft */
@@ -1747,6 +1750,12 @@ export interface components {
             /** Format: date-time */
             updated_at: string;
         };
+        /**
+         * MessageTypeName
+         * @description What a message is (named, so generated clients get one enum).
+         * @enum {string}
+         */
+        MessageTypeName: "positioning" | "value_proposition" | "talk_track" | "objection_handling" | "other";
         /** MessageVersion */
         MessageVersion: {
             approvals: components["schemas"]["ApprovalOut"][];
@@ -6830,6 +6839,11 @@ export interface operations {
                 tag?: string | null;
                 team?: string | null;
                 q?: string | null;
+                message_type?: components["schemas"]["MessageTypeName"] | null;
+                /** @description e.g. en, de-DE */
+                locale?: string | null;
+                audience?: string | null;
+                segment?: string | null;
                 /** @description `next_cursor` of the previous page. */
                 cursor?: string | null;
                 /** @description Page size (1 to 200). */

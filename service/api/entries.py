@@ -12,6 +12,7 @@ import datetime as dt
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Annotated, Any, Generic, Literal
 
 import msgspec
@@ -74,6 +75,18 @@ KnownAt = Annotated[
 ]
 StatusFilter = FromQuery[Literal["published", "retired", "draft", "in_review", "approved", "any"] | None]
 TextFilter = Annotated[str | None, QueryParameter(min_length=1, max_length=200)]
+
+
+class MessageTypeName(StrEnum):
+    """What a message is (named, so generated clients get one enum)."""
+
+    positioning = "positioning"
+    value_proposition = "value_proposition"
+    talk_track = "talk_track"
+    objection_handling = "objection_handling"
+    other = "other"
+
+
 JSON_TYPE = "application/json"
 READS = problem_responses(READ_PROBLEMS)
 WRITES = problem_responses()
@@ -196,6 +209,36 @@ def entry_router(  # noqa: C901  # a flat list of routes
     ) -> Response[ListT]:
         page = await reads.entry_page(
             context, principal, status=status, tag=tag, team=team, prefix=q, cursor=cursor, limit=limit
+        )
+        return _page_response(page)
+
+    async def list_messages(
+        principal: Caller,
+        context: Entries,
+        status: StatusFilter = None,
+        tag: TextFilter = None,
+        team: TextFilter = None,
+        q: TextFilter = None,
+        message_type: Annotated[MessageTypeName | None, QueryParameter()] = None,
+        locale: Annotated[str | None, QueryParameter(max_length=20, description="e.g. en, de-DE")] = None,
+        audience: TextFilter = None,
+        segment: TextFilter = None,
+        cursor: Cursor = None,
+        limit: Limit = 50,
+    ) -> Response[ListT]:
+        """Filters on the listed version's content (in effect, else the latest): type, locale, audience, segment."""
+        wanted = {"message_type": message_type, "locale": locale, "audience": audience, "segment": segment}
+        content = {name: str(value) for name, value in wanted.items() if value is not None}
+        page = await reads.entry_page(
+            context,
+            principal,
+            status=status,
+            tag=tag,
+            team=team,
+            prefix=q,
+            cursor=cursor,
+            limit=limit,
+            content=content,
         )
         return _page_response(page)
 
@@ -351,7 +394,9 @@ def entry_router(  # noqa: C901  # a flat list of routes
             summary=f"Create a {name} and its first draft",
             status_code=201,
         )(create),
-        get("/", responses=READS, operation_id=f"list_{spec.plural}", summary=f"List {spec.plural}")(list_entries),
+        get("/", responses=READS, operation_id=f"list_{spec.plural}", summary=f"List {spec.plural}")(
+            list_messages if spec is MESSAGE else list_entries
+        ),
         get(
             one,
             responses=TIMED_READS,

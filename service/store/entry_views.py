@@ -151,6 +151,9 @@ WHERE e.kind = $1 AND e.slug > $2
       WHEN 'any' THEN true
       ELSE EXISTS (SELECT 1 FROM versions o WHERE o.entry_id = e.id AND o.status = $6)
   END
+  AND ($10::jsonb IS NULL OR EXISTS (
+      SELECT 1 FROM versions l WHERE l.entry_id = e.id
+        AND l.number = coalesce(e.current_version, e.latest_version) AND l.content @> $10))
 ORDER BY e.slug LIMIT $7"""
 
 
@@ -166,10 +169,22 @@ async def entry_list(
     limit: int,
     show_open_version: bool,
     hide_expired: bool,
+    content: dict[str, str] | None = None,
 ) -> list[tuple[str, bytes]]:
-    """Entries by slug; `show_open_version` tells editors which version is in progress (readers never see it)."""
+    """Entries by slug; `show_open_version` tells editors which version is in progress (readers never see it);
+    `content` keeps those whose listed version (in effect, else the latest) has these content values."""
     like_prefix = None if prefix is None else prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     rows = await conn.fetch(
-        _ENTRY_LIST, kind, after_slug, tag, team, like_prefix, status, limit, show_open_version, hide_expired
+        _ENTRY_LIST,
+        kind,
+        after_slug,
+        tag,
+        team,
+        like_prefix,
+        status,
+        limit,
+        show_open_version,
+        hide_expired,
+        content or None,
     )
     return [(r["slug"], r["body"].encode()) for r in rows]

@@ -80,6 +80,7 @@ async def entry_page(
     prefix: str | None,
     cursor: str | None,
     limit: int,
+    content: dict[str, str] | None = None,
 ) -> Page:
     chosen = status or ("any" if principal.sees_unreleased() else "published")
     if chosen not in ("published", "retired") and not principal.sees_unreleased():
@@ -97,6 +98,7 @@ async def entry_page(
             limit=limit + 1,
             show_open_version=principal.sees_unreleased(),
             hide_expired=not principal.sees_unreleased(),
+            content=content,
         )
     page, next_cursor = _split_page(rows, limit, lambda row: encode_cursor(row[0]))
     return Page(items=[body for _, body in page], next_cursor=next_cursor)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, get_args
 
 from litestar.testing import AsyncTestClient
 
+from service.api.entries import MessageTypeName
+from service.domain.kinds import MessageType
 from tests.support import Api, full_problem
 
 
@@ -47,3 +49,33 @@ async def test_the_parameters_a_route_takes_still_work(client: AsyncTestClient[A
     ):
         response = await client.get(path)
         assert response.status_code == 200, (path, response.text)
+
+
+async def test_messages_filter_by_type_locale_audience_and_segment(client: AsyncTestClient[Any]) -> None:
+    """`?message_type=talk_track` and `?locale=de` used to return every message."""
+    contents = {
+        "call-opener": {"message_type": "talk_track", "locale": "de", "audience": "CFO", "segment": "enterprise"},
+        "pricing-objection": {"message_type": "objection_handling", "locale": "de", "audience": "CFO"},
+        "elevator": {"message_type": "talk_track", "locale": "en", "segment": "smb"},
+    }
+    for slug, content in contents.items():
+        body = {"slug": slug, "title": slug, "owners": ["marketing"], "content": {"body": "text", **content}}
+        assert (await client.post("/v1/messages", json=body)).status_code == 201
+
+    async def listed(**params: str) -> list[str]:
+        response = await client.get("/v1/messages", params=params)
+        assert response.status_code == 200, response.text
+        return [item["slug"] for item in response.json()["items"]]
+
+    assert await listed() == ["call-opener", "elevator", "pricing-objection"]
+    assert await listed(message_type="talk_track") == ["call-opener", "elevator"]
+    assert await listed(locale="de") == ["call-opener", "pricing-objection"]
+    assert await listed(audience="CFO", segment="enterprise") == ["call-opener"]
+    assert await listed(message_type="talk_track", locale="en") == ["elevator"]
+    assert await listed(segment="midmarket") == []
+    full_problem(await client.get("/v1/messages", params={"message_type": "jingle"}), 422, "invalid")
+    full_problem(await client.get("/v1/definitions", params={"locale": "de"}), 400, "bad-request")
+
+
+def test_the_message_type_filter_names_every_message_type() -> None:
+    assert {member.value for member in MessageTypeName} == set(get_args(MessageType))

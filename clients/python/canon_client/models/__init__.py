@@ -80,6 +80,7 @@ from .message_content_patch_message_type_type_0 import MessageContentPatchMessag
 from .message_create import MessageCreate
 from .message_list import MessageList
 from .message_summary import MessageSummary
+from .message_type_name import MessageTypeName
 from .message_version import MessageVersion
 from .message_version_create import MessageVersionCreate
 from .message_version_list import MessageVersionList
@@ -193,6 +194,7 @@ __all__ = (
     "MessageCreate",
     "MessageList",
     "MessageSummary",
+    "MessageTypeName",
     "MessageVersion",
     "MessageVersionCreate",
     "MessageVersionList",

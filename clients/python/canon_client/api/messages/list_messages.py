@@ -12,6 +12,7 @@ from ...models.list_messages_status_type_1 import ListMessagesStatusType1
 from ...models.list_messages_status_type_2_type_1 import ListMessagesStatusType2Type1
 from ...models.list_messages_status_type_3_type_1 import ListMessagesStatusType3Type1
 from ...models.message_list import MessageList
+from ...models.message_type_name import MessageTypeName
 from ...models.problem import Problem
 from ...types import UNSET, Unset
 from typing import cast
@@ -23,6 +24,10 @@ def _get_kwargs(
     tag: None | str | Unset = UNSET,
     team: None | str | Unset = UNSET,
     q: None | str | Unset = UNSET,
+    message_type: MessageTypeName | None | Unset = UNSET,
+    locale: None | str | Unset = UNSET,
+    audience: None | str | Unset = UNSET,
+    segment: None | str | Unset = UNSET,
     cursor: None | str | Unset = UNSET,
     limit: int | Unset = 50,
 
@@ -64,6 +69,36 @@ def _get_kwargs(
     else:
         json_q = q
     params["q"] = json_q
+
+    json_message_type: None | str | Unset
+    if isinstance(message_type, Unset):
+        json_message_type = UNSET
+    elif isinstance(message_type, MessageTypeName):
+        json_message_type = message_type.value
+    else:
+        json_message_type = message_type
+    params["message_type"] = json_message_type
+
+    json_locale: None | str | Unset
+    if isinstance(locale, Unset):
+        json_locale = UNSET
+    else:
+        json_locale = locale
+    params["locale"] = json_locale
+
+    json_audience: None | str | Unset
+    if isinstance(audience, Unset):
+        json_audience = UNSET
+    else:
+        json_audience = audience
+    params["audience"] = json_audience
+
+    json_segment: None | str | Unset
+    if isinstance(segment, Unset):
+        json_segment = UNSET
+    else:
+        json_segment = segment
+    params["segment"] = json_segment
 
     json_cursor: None | str | Unset
     if isinstance(cursor, Unset):
@@ -153,11 +188,18 @@ def sync_detailed(
     tag: None | str | Unset = UNSET,
     team: None | str | Unset = UNSET,
     q: None | str | Unset = UNSET,
+    message_type: MessageTypeName | None | Unset = UNSET,
+    locale: None | str | Unset = UNSET,
+    audience: None | str | Unset = UNSET,
+    segment: None | str | Unset = UNSET,
     cursor: None | str | Unset = UNSET,
     limit: int | Unset = 50,
 
 ) -> Response[MessageList | Problem]:
     """ List messages
+
+     Filters on the listed version's content (in effect, else the latest): type, locale, audience,
+    segment.
 
     Args:
         status (ListMessagesStatusType1 | ListMessagesStatusType2Type1 |
@@ -165,6 +207,10 @@ def sync_detailed(
         tag (None | str | Unset):
         team (None | str | Unset):
         q (None | str | Unset):
+        message_type (MessageTypeName | None | Unset):
+        locale (None | str | Unset): e.g. en, de-DE
+        audience (None | str | Unset):
+        segment (None | str | Unset):
         cursor (None | str | Unset): `next_cursor` of the previous page.
         limit (int | Unset): Page size (1 to 200). Default: 50.
 
@@ -182,6 +228,10 @@ def sync_detailed(
 tag=tag,
 team=team,
 q=q,
+message_type=message_type,
+locale=locale,
+audience=audience,
+segment=segment,
 cursor=cursor,
 limit=limit,
 
@@ -200,11 +250,18 @@ def sync(
     tag: None | str | Unset = UNSET,
     team: None | str | Unset = UNSET,
     q: None | str | Unset = UNSET,
+    message_type: MessageTypeName | None | Unset = UNSET,
+    locale: None | str | Unset = UNSET,
+    audience: None | str | Unset = UNSET,
+    segment: None | str | Unset = UNSET,
     cursor: None | str | Unset = UNSET,
     limit: int | Unset = 50,
 
 ) -> MessageList | Problem | None:
     """ List messages
+
+     Filters on the listed version's content (in effect, else the latest): type, locale, audience,
+    segment.
 
     Args:
         status (ListMessagesStatusType1 | ListMessagesStatusType2Type1 |
@@ -212,6 +269,10 @@ def sync(
         tag (None | str | Unset):
         team (None | str | Unset):
         q (None | str | Unset):
+        message_type (MessageTypeName | None | Unset):
+        locale (None | str | Unset): e.g. en, de-DE
+        audience (None | str | Unset):
+        segment (None | str | Unset):
         cursor (None | str | Unset): `next_cursor` of the previous page.
         limit (int | Unset): Page size (1 to 200). Default: 50.
 
@@ -230,6 +291,10 @@ status=status,
 tag=tag,
 team=team,
 q=q,
+message_type=message_type,
+locale=locale,
+audience=audience,
+segment=segment,
 cursor=cursor,
 limit=limit,
 
@@ -242,11 +307,18 @@ async def asyncio_detailed(
     tag: None | str | Unset = UNSET,
     team: None | str | Unset = UNSET,
     q: None | str | Unset = UNSET,
+    message_type: MessageTypeName | None | Unset = UNSET,
+    locale: None | str | Unset = UNSET,
+    audience: None | str | Unset = UNSET,
+    segment: None | str | Unset = UNSET,
     cursor: None | str | Unset = UNSET,
     limit: int | Unset = 50,
 
 ) -> Response[MessageList | Problem]:
     """ List messages
+
+     Filters on the listed version's content (in effect, else the latest): type, locale, audience,
+    segment.
 
     Args:
         status (ListMessagesStatusType1 | ListMessagesStatusType2Type1 |
@@ -254,6 +326,10 @@ async def asyncio_detailed(
         tag (None | str | Unset):
         team (None | str | Unset):
         q (None | str | Unset):
+        message_type (MessageTypeName | None | Unset):
+        locale (None | str | Unset): e.g. en, de-DE
+        audience (None | str | Unset):
+        segment (None | str | Unset):
         cursor (None | str | Unset): `next_cursor` of the previous page.
         limit (int | Unset): Page size (1 to 200). Default: 50.
 
@@ -271,6 +347,10 @@ async def asyncio_detailed(
 tag=tag,
 team=team,
 q=q,
+message_type=message_type,
+locale=locale,
+audience=audience,
+segment=segment,
 cursor=cursor,
 limit=limit,
 
@@ -289,11 +369,18 @@ async def asyncio(
     tag: None | str | Unset = UNSET,
     team: None | str | Unset = UNSET,
     q: None | str | Unset = UNSET,
+    message_type: MessageTypeName | None | Unset = UNSET,
+    locale: None | str | Unset = UNSET,
+    audience: None | str | Unset = UNSET,
+    segment: None | str | Unset = UNSET,
     cursor: None | str | Unset = UNSET,
     limit: int | Unset = 50,
 
 ) -> MessageList | Problem | None:
     """ List messages
+
+     Filters on the listed version's content (in effect, else the latest): type, locale, audience,
+    segment.
 
     Args:
         status (ListMessagesStatusType1 | ListMessagesStatusType2Type1 |
@@ -301,6 +388,10 @@ async def asyncio(
         tag (None | str | Unset):
         team (None | str | Unset):
         q (None | str | Unset):
+        message_type (MessageTypeName | None | Unset):
+        locale (None | str | Unset): e.g. en, de-DE
+        audience (None | str | Unset):
+        segment (None | str | Unset):
         cursor (None | str | Unset): `next_cursor` of the previous page.
         limit (int | Unset): Page size (1 to 200). Default: 50.
 
@@ -319,6 +410,10 @@ status=status,
 tag=tag,
 team=team,
 q=q,
+message_type=message_type,
+locale=locale,
+audience=audience,
+segment=segment,
 cursor=cursor,
 limit=limit,
 
