@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import fnmatch
 import re
 from typing import Any
@@ -121,6 +122,15 @@ def matches_type(event_type: str, patterns: list[str]) -> bool:
 
 def valid_type_pattern(pattern: str) -> bool:
     return bool(_TYPE_PATTERN.match(pattern))
+
+
+def matches_no_event_type(pattern: str) -> str | None:
+    """Why a well-formed pattern can never match (a misspelled type), with the nearest real type; None if it can."""
+    if any(fnmatch.fnmatchcase(event_type, pattern) for event_type in EVENT_TYPES):
+        return None
+    nearest = difflib.get_close_matches(pattern, EVENT_TYPES, n=1)
+    hint = f"; did you mean {nearest[0]!r}?" if nearest else ""
+    return f"{pattern!r} matches no event type Canon emits{hint}"
 
 
 def event_type_to_sql_like(pattern: str) -> str:

@@ -14,7 +14,12 @@ from service.domain import lifecycle
 from service.domain.concurrency import check_if_match
 from service.domain.cursors import decode_cursor, decode_int_cursor, encode_cursor
 from service.domain.errors import Conflict, FieldError, Invalid
-from service.domain.events import WebhookTestData, event_type_to_sql_like, valid_type_pattern
+from service.domain.events import (
+    WebhookTestData,
+    event_type_to_sql_like,
+    matches_no_event_type,
+    valid_type_pattern,
+)
 from service.domain.model import Principal, Role, Slug, Tag
 from service.store import audit
 from service.store import webhooks as store
@@ -117,11 +122,17 @@ async def _checked_url(ctx: WebhookContext, url: str) -> str:
 
 
 def _type_likes(patterns: list[str]) -> list[str]:
-    bad = [
-        FieldError(f"/event_types/{i}", f"{p!r} is not an event type pattern")
-        for i, p in enumerate(patterns)
-        if not valid_type_pattern(p)
-    ]
+    """The LIKE patterns of well-formed event type patterns that match some type Canon emits: a misspelled filter
+    (`definition.publishd`) would otherwise be accepted and never deliver anything."""
+    bad = []
+    for index, pattern in enumerate(patterns):
+        reason = (
+            matches_no_event_type(pattern)
+            if valid_type_pattern(pattern)
+            else f"{pattern!r} is not an event type pattern"
+        )
+        if reason is not None:
+            bad.append(FieldError(f"/event_types/{index}", reason))
     if bad:
         raise Invalid("unknown event type pattern", bad)
     return [event_type_to_sql_like(p) for p in patterns]

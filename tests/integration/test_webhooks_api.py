@@ -183,6 +183,29 @@ async def test_loopback_is_allowed_when_listed(hook_client: AsyncTestClient[Any]
     assert [e.pointer for e in problem.errors] == ["/url"]
 
 
+async def test_an_event_type_canon_never_emits_is_refused_with_the_nearest_one(
+    hook_client: AsyncTestClient[Any],
+) -> None:
+    """A misspelled `definition.publishd` was accepted and matched nothing, silently, forever."""
+    for event_types, detail in (
+        (["definition.publishd"], "'definition.publishd' matches no event type Canon emits; did you mean "),
+        (["*.publishd"], "'*.publishd' matches no event type Canon emits"),
+        (["deck.*"], "'deck.*' matches no event type Canon emits"),
+    ):
+        response = await hook_client.post("/v1/webhooks", json={"url": HOOK, "event_types": event_types})
+        problem = full_problem(response, 422)
+        assert problem.errors is not None
+        assert [e.pointer for e in problem.errors] == ["/event_types/0"]
+        assert problem.errors[0].detail.startswith(detail), problem.errors[0].detail
+    suggested = await hook_client.post("/v1/webhooks", json={"url": HOOK, "event_types": ["definition.publishd"]})
+    assert "'definition.published'" in suggested.text
+    subscription = (await hook_client.post("/v1/webhooks", json={"url": HOOK, "event_types": ["webhook.*"]})).json()
+    patched = await hook_client.patch(
+        f"/v1/webhooks/{subscription['webhook']['id']}", json={"event_types": ["asset.expird"]}
+    )
+    full_problem(patched, 422)
+
+
 async def test_event_type_patterns_are_validated(hook_client: AsyncTestClient[Any]) -> None:
     for event_types, pointer in (
         (["definition"], "/event_types/0"),
