@@ -6,13 +6,14 @@ import re
 from typing import Annotated, Any
 from urllib.parse import unquote
 
-from litestar import Response, Router, get, post, put
+from litestar import Response, Router, post, put, route
 from litestar.params import JSONBody, QueryParameter
 from litestar.response import Redirect, Stream
 
 from service.api.deps import Assets, Caller, HttpRequest, SlugPath, VersionPath
 from service.api.entries import (
     ASSET_ROUTES,
+    READ_METHODS,
     WRITES,
     AsOf,
     IfMatch,
@@ -21,6 +22,7 @@ from service.api.entries import (
     VersionQuery,
     entry_response,
     entry_router,
+    operation_ids,
     parse_as_of,
 )
 from service.api.problems import READ_PROBLEMS, problem_responses
@@ -131,9 +133,10 @@ async def complete_direct_upload(
     return entry_response(view)
 
 
-@get(
+@route(
     "/{slug:str}/content",
-    operation_id="download_asset_content",
+    http_method=READ_METHODS,
+    operation_id=operation_ids("download_asset_content"),
     summary="The file of the version in effect (?version=N, ?as_of=, ?known_at=): 307 to storage, or the bytes",
     responses=problem_responses((*READ_PROBLEMS, 410)),
 )

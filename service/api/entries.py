@@ -16,11 +16,14 @@ from enum import StrEnum
 from typing import Annotated, Any, Generic, Literal
 
 import msgspec
-from litestar import Response, Router, get, patch, post
+from litestar import Response, Router, get, patch, post, route
 from litestar.datastructures import State
 from litestar.di import Provide
+from litestar.enums import HttpMethod
 from litestar.handlers import HTTPRouteHandler
 from litestar.params import FromQuery, HeaderParameter, JSONBody, QueryParameter
+from litestar.types import Method, OperationIDCreator
+from litestar.types.internal_types import PathParameterDefinition
 
 from service.api.deps import Caller, Entries, SlugPath, VersionPath
 from service.api.problems import READ_PROBLEMS, problem_responses
@@ -99,6 +102,20 @@ def entry_response(view: EntryView, status_code: int = 200, location: str | None
     if location:
         headers["Location"] = location
     return Response(msgspec.Raw(view.body), status_code=status_code, media_type=JSON_TYPE, headers=headers)
+
+
+READ_METHODS = [HttpMethod.GET, HttpMethod.HEAD]  # HEAD: the same status and headers (ETag), no body
+
+
+def operation_ids(get_id: str) -> OperationIDCreator:
+    """`get_id` for GET, `head_<rest>` for HEAD: one route handler serves both, each operation keeps a unique id."""
+
+    def operation_id(handler: HTTPRouteHandler, method: Method, path: list[str | PathParameterDefinition]) -> str:
+        return (
+            get_id if method == HttpMethod.GET else get_id.replace("get_", "head_", 1).replace("download_", "head_", 1)
+        )
+
+    return operation_id
 
 
 def not_modified(revision: int) -> Response[Any]:
@@ -397,10 +414,11 @@ def entry_router(  # noqa: C901  # a flat list of routes
         get("/", responses=READS, operation_id=f"list_{spec.plural}", summary=f"List {spec.plural}")(
             list_messages if spec is MESSAGE else list_entries
         ),
-        get(
+        route(
             one,
+            http_method=READ_METHODS,
             responses=TIMED_READS,
-            operation_id=f"get_{name}",
+            operation_id=operation_ids(f"get_{name}"),
             summary=f"Read a {name}: in effect now, ?version=N, or ?as_of= and ?known_at=",
         )(read),
         patch(

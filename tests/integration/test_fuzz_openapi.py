@@ -94,6 +94,8 @@ def _check(response: Any) -> None:
     assert response.status_code < 500, f"server error for\n{_sent(response)}\n-> {answer}"
     if 400 <= response.status_code < 500:
         assert content_type.startswith("application/problem+json"), f"not a problem for\n{_sent(response)}\n-> {answer}"
+        if response.request.method == "HEAD":  # a HEAD answer carries the headers of the problem, not its body
+            return
         problem = response.json()
         assert problem["status"] == response.status_code
         assert {"type", "title"} <= problem.keys()

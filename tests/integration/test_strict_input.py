@@ -79,3 +79,18 @@ async def test_messages_filter_by_type_locale_audience_and_segment(client: Async
 
 def test_the_message_type_filter_names_every_message_type() -> None:
     assert {member.value for member in MessageTypeName} == set(get_args(MessageType))
+
+
+async def test_head_answers_an_entry_read_and_a_download_without_a_body(client: AsyncTestClient[Any]) -> None:
+    """HEAD on asset content was 405."""
+    await Api(client).published("mql")
+    read = await client.get("/v1/definitions/mql")
+    assert read.status_code == 200, read.text
+    head = await client.head("/v1/definitions/mql")
+    assert (head.status_code, head.content) == (200, b"")
+    assert head.headers["etag"] == read.headers["etag"]
+    assert (
+        await client.head("/v1/definitions/mql", headers={"If-None-Match": read.headers["etag"]})
+    ).status_code == 304
+    assert (await client.head("/v1/definitions/nope")).status_code == 404
+    assert (await client.head("/v1/assets/nope/content")).status_code == 404
