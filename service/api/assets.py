@@ -136,7 +136,7 @@ async def complete_direct_upload(
 @route(
     "/{slug:str}/content",
     http_method=READ_METHODS,
-    operation_id=operation_ids("download_asset_content"),
+    operation_id=operation_ids("download_asset_content", "head_asset_content"),
     summary="The file of the version in effect (?version=N, ?as_of=, ?known_at=): 307 to storage, or the bytes",
     responses=problem_responses((*READ_PROBLEMS, 410)),
 )

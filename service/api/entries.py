@@ -25,7 +25,7 @@ from litestar.params import FromQuery, HeaderParameter, JSONBody, QueryParameter
 from litestar.types import Method, OperationIDCreator
 from litestar.types.internal_types import PathParameterDefinition
 
-from service.api.deps import Caller, Entries, SlugPath, VersionPath
+from service.api.deps import Caller, Entries, SlugPath, VersionPath, provide_services
 from service.api.problems import READ_PROBLEMS, problem_responses
 from service.api.schemas import (
     ASSET_OUT,
@@ -56,7 +56,6 @@ from service.store.entry_views import EntryView
 from service.usecases import entries as writes
 from service.usecases import reads
 from service.usecases.entries import EntryContext
-from service.wiring import Services
 
 Limit = Annotated[int, QueryParameter(ge=1, le=200, description="Page size (1 to 200).")]
 Cursor = Annotated[str | None, QueryParameter(description="`next_cursor` of the previous page.", max_length=512)]
@@ -107,13 +106,11 @@ def entry_response(view: EntryView, status_code: int = 200, location: str | None
 READ_METHODS = [HttpMethod.GET, HttpMethod.HEAD]  # HEAD: the same status and headers (ETag), no body
 
 
-def operation_ids(get_id: str) -> OperationIDCreator:
-    """`get_id` for GET, `head_<rest>` for HEAD: one route handler serves both, each operation keeps a unique id."""
+def operation_ids(get_id: str, head_id: str) -> OperationIDCreator:
+    """One route handler serves GET and HEAD; each operation keeps an id of its own."""
 
     def operation_id(handler: HTTPRouteHandler, method: Method, path: list[str | PathParameterDefinition]) -> str:
-        return (
-            get_id if method == HttpMethod.GET else get_id.replace("get_", "head_", 1).replace("download_", "head_", 1)
-        )
+        return head_id if method == HttpMethod.HEAD else get_id
 
     return operation_id
 
@@ -197,8 +194,7 @@ def entry_context_provider(spec: KindSpec) -> Provide:
     """The kind's use-case context, as the `context` dependency of its routes."""
 
     def provide_entry_context(state: State) -> EntryContext:
-        services: Services = state.services
-        return services.entry_contexts[spec.name]
+        return provide_services(state).entry_contexts[spec.name]
 
     return Provide(provide_entry_context, sync_to_thread=False)
 
@@ -418,7 +414,7 @@ def entry_router(  # noqa: C901  # a flat list of routes
             one,
             http_method=READ_METHODS,
             responses=TIMED_READS,
-            operation_id=operation_ids(f"get_{name}"),
+            operation_id=operation_ids(f"get_{name}", f"head_{name}"),
             summary=f"Read a {name}: in effect now, ?version=N, or ?as_of= and ?known_at=",
         )(read),
         patch(
