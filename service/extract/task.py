@@ -23,12 +23,10 @@ from service.blobs.base import BlobStore
 from service.extract import text as extraction
 from service.extract.runner import Extractor
 from service.stopping import sleep_unless
-from service.store import asset_texts
+from service.store import asset_texts, locks
 from service.store.database import Connection, Pool, transaction
 
 log = logging.getLogger(__name__)
-
-_LOCK = 0x63616E6F6E_7478  # "canon" "tx": pg_try_advisory_lock key, the same in every worker
 
 # Called in the transaction that records a file's text, with its digest: the search sync re-renders the versions
 # naming that file (whatever their type), so their documents gain the text atomically with the record.
@@ -71,13 +69,8 @@ class AssetTextExtraction:
 
     async def run_once(self) -> int:
         """Extract and record up to one batch of pending files; return how many files were examined."""
-        async with self._pool.acquire() as guard:
-            if not await guard.fetchval("SELECT pg_try_advisory_lock($1)", _LOCK):
-                return 0  # another worker is extracting
-            try:
-                return await self._extract_batch()
-            finally:
-                await guard.execute("SELECT pg_advisory_unlock($1)", _LOCK)
+        async with locks.exclusive(self._pool, locks.TEXT_EXTRACTION) as alone:
+            return await self._extract_batch() if alone else 0  # not alone: another worker is extracting
 
     async def _extract_batch(self) -> int:
         async with self._pool.acquire() as conn:

@@ -28,7 +28,7 @@ from service.domain.concurrency import check_if_match
 from service.domain.diff import changed_values
 from service.domain.errors import Conflict, FieldError, Gone, Invalid, NotFound, TooLarge, Unavailable
 from service.domain.kinds import FileName
-from service.domain.model import RELEASED_STATUSES, Principal, Role
+from service.domain.model import RELEASED_STATUSES, Principal, Role, VersionStatus
 from service.store import assets as asset_store
 from service.store import entries, entry_views
 from service.store.database import Connection
@@ -207,7 +207,7 @@ async def _attach_in(
         "draft_updated",
         version=number,
         about=version,
-        status="draft",
+        status=VersionStatus.draft,
         changes=sorted(values),
         values=values,
     )

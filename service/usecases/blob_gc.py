@@ -18,10 +18,9 @@ import msgspec
 
 from service.blobs.base import BlobStore
 from service.store import assets as asset_store
+from service.store import locks
 from service.store.database import Pool, transaction
 
-# Only one collector at a time across all workers (pg_try_advisory_lock key).
-_GC_LOCK = 0x63616E6F6E_6763  # "canon" "gc"
 BATCH = 500
 
 
@@ -56,20 +55,17 @@ class _Tally:
 
 
 async def collect(pool: Pool, blobs: BlobStore, grace: dt.timedelta, progress: Progress | None = None) -> GcReport:
-    async with pool.acquire() as guard:
-        if not await guard.fetchval("SELECT pg_try_advisory_lock($1)", _GC_LOCK):
+    async with locks.exclusive(pool, locks.BLOB_COLLECTION) as alone:  # one collector across all workers
+        if not alone:
             return GcReport(0, 0, 0, skipped=True)
-        try:
-            cutoff = dt.datetime.now(dt.UTC) - grace
-            tally = _Tally(progress)
-            deleted = await _collect_known(pool, blobs, cutoff, tally)
-            orphans = await _collect_orphans(pool, blobs, cutoff, tally)
-            uploads = await blobs.delete_stale_uploads(cutoff)
-            async with pool.acquire() as conn:
-                uploads += await asset_store.forget_stale_uploads(conn, cutoff)
-            return GcReport(deleted, orphans, uploads)
-        finally:
-            await guard.execute("SELECT pg_advisory_unlock($1)", _GC_LOCK)
+        cutoff = dt.datetime.now(dt.UTC) - grace
+        tally = _Tally(progress)
+        deleted = await _collect_known(pool, blobs, cutoff, tally)
+        orphans = await _collect_orphans(pool, blobs, cutoff, tally)
+        uploads = await blobs.delete_stale_uploads(cutoff)
+        async with pool.acquire() as conn:
+            uploads += await asset_store.forget_stale_uploads(conn, cutoff)
+        return GcReport(deleted, orphans, uploads)
 
 
 async def _collect_known(pool: Pool, blobs: BlobStore, cutoff: dt.datetime, tally: _Tally) -> int:

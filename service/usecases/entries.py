@@ -84,7 +84,7 @@ async def log_change(
     *,
     version: int | None,
     about: VersionFields | None = None,
-    status: str | None = None,
+    status: VersionStatus | None = None,
     previous: int | None = None,
     changes: list[str] | None = None,
     values: Mapping[str, Mapping[str, object]] | None = None,

@@ -16,6 +16,7 @@ from litestar.testing import AsyncTestClient
 
 from service.blobs.local import LocalBlobStore
 from service.config import Settings
+from service.store import locks
 from service.usecases import blob_gc, expiry
 from service.usecases.blob_gc import GcReport
 from service.wiring import build_worker
@@ -267,7 +268,7 @@ async def test_only_one_collector_runs_at_a_time(local_client: AsyncTestClient[A
     await upload(api, "draft", 1, PDF_V2)
     holder = await asyncpg.connect(local_settings.database_url)
     try:
-        await holder.execute("SELECT pg_advisory_lock($1)", blob_gc._GC_LOCK)
+        await holder.execute("SELECT pg_advisory_lock($1)", locks.BLOB_COLLECTION)
         assert await _collect(local_client, dt.timedelta(0)) == GcReport(0, 0, 0, skipped=True)
         assert sha(PDF) in stored_blobs(local_settings)
     finally:
