@@ -23,10 +23,10 @@ from typing import Generic, TypeVar
 import asyncpg
 import msgspec
 
-from service.search import postgres_sql as sql
 from service.search import query as lang
 from service.search.base import Layer, SearchDocument, SearchHit, SearchQuery, SearchResult
 from service.search.snippets import snippet
+from service.store import search_documents as documents
 from service.store.database import Connection, Pool
 
 REINDEX_BATCH = 500
@@ -147,17 +147,17 @@ class PostgresSearchIndex:
         if not docs:
             return
         async with self._writing(conn) as db:
-            await db.execute(sql.UPSERT, list(docs))
+            await documents.upsert(db, docs)
 
     async def delete(
         self, kind: str, slug: str, *, layers: Sequence[Layer] | None = None, conn: Connection | None = None
     ) -> None:
         async with self._writing(conn) as db:
-            await db.execute(sql.DELETE, kind, slug, None if layers is None else list(layers))
+            await documents.delete(db, kind, slug, layers)
 
     async def set_synonyms(self, groups: list[list[str]], *, conn: Connection | None = None) -> None:
         async with self._writing(conn) as db:
-            await db.execute(sql.SET_SYNONYMS, [g for g in groups if len(g) > 1])
+            await documents.set_synonyms(db, groups)
 
     async def reindex(self, docs: AsyncIterator[SearchDocument], synonyms: list[list[str]]) -> int:
         """Replace everything in one transaction: searches read the old documents until it commits (MVCC), so the
@@ -165,8 +165,7 @@ class PostgresSearchIndex:
         count = 0
         async with self._pool.acquire() as conn:
             async with conn.transaction():
-                await conn.execute("DELETE FROM search_documents")
-                await conn.execute("DELETE FROM search_terms")
+                await documents.clear(conn)
                 batch: list[SearchDocument] = []
                 async for doc in docs:
                     batch.append(doc)
@@ -179,12 +178,12 @@ class PostgresSearchIndex:
                 await self.set_synonyms(synonyms, conn=conn)
             # VACUUM as well: it marks the new pages all-visible and sets the rows' hint bits, which the first
             # searches after a reindex would otherwise pay for (row by row) until autovacuum came by.
-            await conn.execute("VACUUM (ANALYZE) search_documents, search_terms, search_synonyms")
+            await documents.vacuum(conn)
         return count
 
     async def check(self) -> None:
         async with self._reads.acquire() as conn:
-            await conn.fetchval("SELECT 1 FROM search_documents LIMIT 1")
+            await documents.probe(conn)
 
     async def close(self) -> None:
         """The pool belongs to the application."""
@@ -194,8 +193,7 @@ class PostgresSearchIndex:
     async def _refresh(self, conn: Connection) -> None:
         """Drop what a change to the documents or synonyms made stale (one read of a one-row table)."""
         self._checked_at = time.monotonic()
-        row = await conn.fetchrow(sql.GENERATION)
-        generation = (row["documents"], row["synonyms"]) if row else (0, 0)
+        generation = await documents.generation(conn)
         if generation == self._generation:
             return
         if generation[0] != self._generation[0]:
@@ -210,13 +208,13 @@ class PostgresSearchIndex:
         found = {key: info for key in keys if (info := self._words.get(key)) is not None}
         missing = [key for key in keys if key not in found]
         if missing:
-            rows = await conn.fetch(sql.LEXICON, [w for w, _ in missing], [p for _, p in missing])
+            rows = await documents.lexicon(conn, [w for w, _ in missing], [p for _, p in missing])
             for key, row in zip(missing, rows, strict=True):
                 info = _WordInfo(row["word"], row["folded"], row["completions"], row["correction"])
                 self._words.put(key, info)
                 found[key] = info
         if self._synonyms is None:
-            self._synonyms = lang.synonym_index(row["terms"] for row in await conn.fetch(sql.SYNONYM_GROUPS))
+            self._synonyms = lang.synonym_index(await documents.synonym_groups(conn))
         infos = [found[key] for key in keys]
         return lang.Lexicon(
             folded={word: found[(word.lower(), prefix)].folded for word, prefix in words},
@@ -256,28 +254,7 @@ class PostgresSearchIndex:
         if not parsed.empty:
             planned = lang.plan(parsed, await self._lexicon(conn, parsed.words()))
             tsquery, any_term = lang.to_tsquery_text(planned), lang.to_any_tsquery_text(planned)
-        return await self._statement(conn, query, tsquery, any_term, moment)
-
-    async def _statement(
-        self, conn: Connection, query: SearchQuery, tsquery: str | None, any_term: str | None, moment: dt.datetime
-    ) -> asyncpg.Record | None:
-        return await conn.fetchrow(
-            sql.LISTING if tsquery is None else sql.TEXT_SEARCH,
-            tsquery,
-            ["published", "draft"] if query.include_drafts else ["published"],
-            query.include_drafts,  # editors see expired documents too (hits say when they expired)
-            moment,
-            query.kinds,
-            query.tags,
-            query.teams,
-            query.restrict_tags,
-            query.restrict_teams,
-            query.limit,
-            query.offset,
-            list(query.facets),
-            None if tsquery is None else " ".join(query.q.split()),
-            None if tsquery is None else any_term,
-        )
+        return await documents.find(conn, query, tsquery, any_term, moment)
 
 
 def _result(record: asyncpg.Record, query: SearchQuery) -> SearchResult:

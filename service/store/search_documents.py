@@ -1,6 +1,20 @@
-"""The SQL of the PostgreSQL search backend (`postgres.py`), composed from constants only: every value is a $n."""
+"""SQL of the PostgreSQL search backend (`service/search/postgres.py`): the documents, their vocabulary and the
+glossary synonyms (tables of migration 0005), written and searched. Statements are composed from constants only:
+every value is a $n."""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import asyncpg
+
+from service.store.database import Connection
+
+if TYPE_CHECKING:
+    import datetime as dt
+
+    from service.search.base import SearchDocument, SearchQuery
 
 CONFIG = "canon_search"
 MARK_WORDS = 200  # words snippets may mark: the most frequent of those the query's terms stand for
@@ -8,7 +22,7 @@ MARK_WORDS = 200  # words snippets may mark: the most frequent of those the quer
 # Documents whose text is new or changed are written whole (their vectors computed) and their words counted into
 # the vocabulary; for the others (a draft submitted, approved: same text, new status) only the small fields that
 # moved are updated, and rows that did not change at all are not written: the sync's transaction stays short.
-UPSERT = f"""
+_UPSERT = f"""
 WITH docs AS (
     SELECT * FROM json_to_recordset($1::json) AS d(
         kind text, slug text, status text, version integer, version_status text, title text, tags text[],
@@ -57,15 +71,15 @@ SELECT word, count(*), canon_stem(word) FROM changed, regexp_split_to_table(cano
     array_to_string(aliases, ' '), summary, body, extracted_text)), '[^[:alnum:]]+') AS word
 WHERE length(word) BETWEEN 2 AND 40
 GROUP BY word
-ON CONFLICT (term) DO UPDATE SET hits = t.hits + EXCLUDED.hits"""  # noqa: S608  # constants only
+ON CONFLICT (term) DO UPDATE SET hits = t.hits + EXCLUDED.hits"""
 
-DELETE = """DELETE FROM search_documents
+_DELETE = """DELETE FROM search_documents
 WHERE kind = $1 AND slug = $2 AND ($3::text[] IS NULL OR layer = ANY($3::text[]))"""
 
 # Terms are stored as their folded words joined by single spaces: exactly how a query's words are joined to match.
 # Only the difference is written: groups no longer wanted go, new ones come (numbered after the highest), so a
 # glossary change rewrites its own group, not all of them.
-SET_SYNONYMS = """
+_SET_SYNONYMS = """
 WITH wanted AS (
     SELECT g.ord, array_to_string(x.words, ' ') AS term, x.words
     FROM json_array_elements($1::json) WITH ORDINALITY AS g(terms, ord),
@@ -88,14 +102,14 @@ SELECT (SELECT coalesce(max(group_id), 0) FROM search_synonyms) + f.n, w.term, w
 FROM wanted w JOIN fresh f USING (ord)
 ON CONFLICT DO NOTHING"""
 
-SYNONYM_GROUPS = "SELECT array_agg(term ORDER BY term) AS terms FROM search_synonyms GROUP BY group_id"
+_SYNONYM_GROUPS = "SELECT array_agg(term ORDER BY term) AS terms FROM search_synonyms GROUP BY group_id"
 
-GENERATION = "SELECT documents, synonyms FROM search_generation"
+_GENERATION = "SELECT documents, synonyms FROM search_generation"
 
 # Spelling: of the 50 vocabulary words nearest by trigrams (a GiST index scan), the closest by edit distance
 # (1 for short words, 2 for longer), then the most frequent. Completions: the most frequent words the word being
 # typed begins (`~>=~`/`~<~` keep that on the text_pattern_ops index).
-LEXICON = """
+_LEXICON = """
 SELECT u.word, w.f AS folded,
     CASE WHEN u.prefix AND length(w.f) >= 2 THEN ARRAY(
         SELECT t.term FROM search_terms t WHERE t.term ~>=~ w.f AND t.term ~<~ (w.f || chr(1114111))
@@ -158,7 +172,7 @@ _MARK_WORDS = f"""ARRAY(
          WHERE q.prefix AND t.stem ~>=~ q.stem AND t.stem ~<~ (q.stem || chr(1114111))
          ORDER BY t.hits DESC LIMIT {MARK_WORDS})
     ) w
-    ORDER BY w.hits DESC LIMIT {MARK_WORDS})"""  # noqa: S608  # constants only
+    ORDER BY w.hits DESC LIMIT {MARK_WORDS})"""
 
 _ORDER = "{p}score DESC, {p}title_key, {p}kind, {p}slug, {p}layer DESC"
 
@@ -198,8 +212,86 @@ SELECT (SELECT count(*) FROM matched) AS total,
         GROUP BY tag ORDER BY n DESC, tag LIMIT 100) f)::text END AS tags,
     CASE WHEN 'teams' = ANY($12::text[]) THEN (SELECT coalesce(json_object_agg(f.team, f.n), '{{}}') FROM (
         SELECT team, count(*) AS n FROM (SELECT unnest(teams) AS team FROM matched) t
-        GROUP BY team ORDER BY n DESC, team LIMIT 100) f)::text END AS teams"""  # noqa: S608  # constants only
+        GROUP BY team ORDER BY n DESC, team LIMIT 100) f)::text END AS teams"""
 
 
-TEXT_SEARCH = _search_sql(text=True)
-LISTING = _search_sql(text=False)
+_TEXT_SEARCH = _search_sql(text=True)
+_LISTING = _search_sql(text=False)
+
+
+# --- writes ---------------------------------------------------------------------------------------------------------
+
+
+async def upsert(conn: Connection, docs: Sequence[SearchDocument]) -> None:
+    """Insert or replace documents by (kind, slug, layer), counting the words of new text into the vocabulary."""
+    await conn.execute(_UPSERT, list(docs))
+
+
+async def delete(conn: Connection, kind: str, slug: str, layers: Sequence[str] | None) -> None:
+    """Remove an entry's documents (only `layers`, when given)."""
+    await conn.execute(_DELETE, kind, slug, None if layers is None else list(layers))
+
+
+async def set_synonyms(conn: Connection, groups: Sequence[Sequence[str]]) -> None:
+    """Make the stored synonym groups these (groups of one term are not groups)."""
+    await conn.execute(_SET_SYNONYMS, [list(group) for group in groups if len(group) > 1])
+
+
+async def clear(conn: Connection) -> None:
+    """Delete every document and the vocabulary (a rebuild's first step, in its transaction). Deletes, not TRUNCATE:
+    readers keep reading the old rows until the rebuild commits, without waiting on a lock."""
+    await conn.execute("DELETE FROM search_documents")
+    await conn.execute("DELETE FROM search_terms")
+
+
+async def vacuum(conn: Connection) -> None:
+    """Mark the search tables' pages all-visible and refresh their statistics (outside a transaction)."""
+    await conn.execute("VACUUM (ANALYZE) search_documents, search_terms, search_synonyms")
+
+
+# --- reads ----------------------------------------------------------------------------------------------------------
+
+
+async def probe(conn: Connection) -> None:
+    """Raise unless the documents can be read."""
+    await conn.fetchval("SELECT 1 FROM search_documents LIMIT 1")
+
+
+async def generation(conn: Connection) -> tuple[int, int]:
+    """How many times the documents and the synonyms have changed (bumped by triggers)."""
+    row = await conn.fetchrow(_GENERATION)
+    return (row["documents"], row["synonyms"]) if row else (0, 0)
+
+
+async def lexicon(conn: Connection, words: Sequence[str], prefixes: Sequence[bool]) -> list[asyncpg.Record]:
+    """Per word (in order): `word`, `folded`, `completions` (when a prefix) and `correction` (when unknown)."""
+    return await conn.fetch(_LEXICON, list(words), list(prefixes))
+
+
+async def synonym_groups(conn: Connection) -> list[list[str]]:
+    """The stored groups, each its terms (folded words joined by single spaces)."""
+    return [row["terms"] for row in await conn.fetch(_SYNONYM_GROUPS)]
+
+
+async def find(
+    conn: Connection, query: SearchQuery, tsquery: str | None, any_term: str | None, moment: dt.datetime
+) -> asyncpg.Record | None:
+    """One search: `total`, `changes_at`, the page's `hits` (JSON text), the `words` snippets mark, and a JSON text
+    column per facet asked for. A listing when `tsquery` is None."""
+    return await conn.fetchrow(
+        _LISTING if tsquery is None else _TEXT_SEARCH,
+        tsquery,
+        ["published", "draft"] if query.include_drafts else ["published"],
+        query.include_drafts,  # editors see expired documents too (hits say when they expired)
+        moment,
+        query.kinds,
+        query.tags,
+        query.teams,
+        query.restrict_tags,
+        query.restrict_teams,
+        query.limit,
+        query.offset,
+        list(query.facets),
+        None if tsquery is None else " ".join(query.q.split()),
+        None if tsquery is None else any_term,
+    )
