@@ -1,8 +1,10 @@
 """A small, dependency-free Prometheus registry and the metrics Canon keeps in each process.
 
 Counters and histograms live in memory and are updated where things happen (the HTTP middleware, the webhook
-dispatcher). Gauges that describe the database (outbox backlog, pending deliveries, stored bytes) are not kept
-here: `service/observability/collect.py` computes them at scrape time and hands them to `render` as families.
+dispatcher). The process's own figures (`process_*`: memory, CPU, file descriptors) are read when a scrape renders
+them (`service/observability/process.py`). Gauges that describe the database (outbox backlog, pending deliveries,
+stored bytes) are not kept here: `service/observability/collect.py` computes them at scrape time and hands them to
+`render` as families.
 Output is the Prometheus text exposition format 0.0.4.
 """
 
@@ -14,6 +16,8 @@ import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TypeVar
+
+from service.observability import process
 
 MEDIA_TYPE = "text/plain; version=0.0.4"
 CONTENT_TYPE = f"{MEDIA_TYPE}; charset=utf-8"
@@ -186,6 +190,32 @@ def _number(value: float) -> str:
     return repr(float(value))
 
 
+def process_families(figures: process.ProcessFigures) -> list[Family]:
+    """The standard `process_*` families (the names and help texts of Prometheus' own client libraries), each only
+    if its figure is known."""
+    known: list[tuple[str, str, str, float | None]] = [
+        (
+            "process_cpu_seconds_total",
+            "counter",
+            "Total user and system CPU time spent in seconds",
+            figures.cpu_seconds,
+        ),
+        ("process_virtual_memory_bytes", "gauge", "Virtual memory size in bytes", figures.virtual_bytes),
+        ("process_resident_memory_bytes", "gauge", "Resident memory size in bytes", figures.resident_bytes),
+        (
+            "process_start_time_seconds",
+            "gauge",
+            "Start time of the process since unix epoch in seconds",
+            figures.start_time,
+        ),
+        ("process_open_fds", "gauge", "Number of open file descriptors", figures.open_fds),
+        ("process_max_fds", "gauge", "Maximum number of open file descriptors", figures.max_fds),
+    ]
+    return [
+        Family(name, kind, text, (Sample("", (), value),)) for name, kind, text, value in known if value is not None
+    ]
+
+
 class CanonMetrics:
     """The metrics one Canon process keeps in memory. The API and `canon worker` each have one."""
 
@@ -240,9 +270,10 @@ class CanonMetrics:
             self.delivery_duration.observe(seconds, "success" if outcome == "success" else "failure")
 
     def render(self, extra: Iterable[Family] = ()) -> str:
-        process = gauge(
+        """Every metric of this process, its `process_*` figures read now, then `extra` (computed by the caller)."""
+        started = gauge(
             "canon_process_start_time_seconds",
             "Start time of the process since the Unix epoch",
             [({}, self.started_at)],
         )
-        return self.registry.render([process, *extra])
+        return self.registry.render([started, *process_families(process.read(self.started_at)), *extra])

@@ -25,6 +25,7 @@ from pathlib import Path
 import asyncpg
 import httpx
 import pytest
+from prometheus_client.parser import text_string_to_metric_families
 
 from tests.webhook_fixtures import free_port
 
@@ -111,6 +112,47 @@ def _process(args: list[str], env: dict[str, str], folder: Path, log_name: str) 
             proc.wait(10)
 
 
+def _process_figures(scrape: str, launched: float) -> dict[str, float]:
+    """The `process_*` samples of a scrape, after checking they describe a process started at `launched`."""
+    figures = {
+        sample.name: sample.value
+        for family in text_string_to_metric_families(scrape)
+        for sample in family.samples
+        if sample.name.startswith("process_")
+    }
+    assert set(figures) == {
+        "process_cpu_seconds_total",
+        "process_virtual_memory_bytes",
+        "process_resident_memory_bytes",
+        "process_start_time_seconds",
+        "process_open_fds",
+        "process_max_fds",
+    }, figures
+    # The kernel's boot time is whole seconds: the start time read from /proc may be up to a second early.
+    assert launched - 1.5 <= figures["process_start_time_seconds"] <= time.time(), (launched, figures)
+    assert 10 * 2**20 < figures["process_resident_memory_bytes"] <= figures["process_virtual_memory_bytes"], figures
+    assert 0 < figures["process_open_fds"] < figures["process_max_fds"], figures
+    assert 0 < figures["process_cpu_seconds_total"] < time.time() - launched + 1, figures
+    return figures
+
+
+def _read(log: Path) -> str:
+    return log.read_text()
+
+
+async def _wait_for(url: str, proc: subprocess.Popen[bytes], log: Path, seconds: float = 30) -> None:
+    """Until `url` answers 200; fails with the process's log if it exits or `seconds` pass first."""
+    deadline = time.monotonic() + seconds
+    async with httpx.AsyncClient(timeout=5) as http:
+        while True:
+            assert proc.poll() is None, _read(log)
+            with contextlib.suppress(httpx.TransportError):
+                if (await http.get(url)).status_code == 200:
+                    return
+            assert time.monotonic() < deadline, _read(log)
+            await asyncio.sleep(0.1)
+
+
 async def test_the_installed_wheel_migrates_serves_and_works(
     installed: Path, empty_database_url: str, tmp_path: Path
 ) -> None:
@@ -124,19 +166,15 @@ async def test_the_installed_wheel_migrates_serves_and_works(
     assert "0001_initial" in migrated
 
     port = free_port()
+    launched = time.time()
     with _process([canon, "serve", "--host", "127.0.0.1", "--port", str(port)], env, tmp_path, "serve.log") as serve:
-        deadline = time.monotonic() + 30
+        await _wait_for(f"http://127.0.0.1:{port}/healthz", serve, tmp_path / "serve.log")
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=5) as http:
-            while True:
-                assert serve.poll() is None, (tmp_path / "serve.log").read_text()
-                with contextlib.suppress(httpx.TransportError):
-                    if (await http.get("/healthz")).status_code == 200:
-                        break
-                assert time.monotonic() < deadline, (tmp_path / "serve.log").read_text()
-                await asyncio.sleep(0.1)
             ready = await http.get("/readyz")
             assert ready.status_code == 200, ready.text
-            assert "canon_http_requests_total" in (await http.get("/metrics")).text
+            scraped = (await http.get("/metrics")).text
+            assert "canon_http_requests_total" in scraped
+            _process_figures(scraped, launched)
             docs = await http.get("/schema")
             assert docs.status_code == 200, docs.text
             [script] = re.findall(r'<script src="(/schema/static/[^"]+)"', docs.text)
@@ -148,7 +186,10 @@ async def test_the_installed_wheel_migrates_serves_and_works(
     first = (tmp_path / "serve.log").read_text().splitlines()[0]
     assert json.loads(first)["level"] in {"info", "warning"}, "canon serve logs JSON by default"
 
-    with _process([canon, "worker"], env, tmp_path, "worker.log") as worker:
+    metrics_port = free_port()
+    worker_env = {**env, "CANON_WORKER_METRICS_HOST": "127.0.0.1", "CANON_WORKER_METRICS_PORT": str(metrics_port)}
+    launched = time.time()
+    with _process([canon, "worker"], worker_env, tmp_path, "worker.log") as worker:
         conn = await asyncpg.connect(empty_database_url)
         try:
             deadline = time.monotonic() + 30
@@ -158,5 +199,10 @@ async def test_the_installed_wheel_migrates_serves_and_works(
                 await asyncio.sleep(0.1)
         finally:
             await conn.close()
+        await _wait_for(f"http://127.0.0.1:{metrics_port}/healthz", worker, tmp_path / "worker.log")
+        async with httpx.AsyncClient(timeout=5) as http:
+            scraped = (await http.get(f"http://127.0.0.1:{metrics_port}/metrics")).text
+        assert "canon_db_pool_connections" in scraped
+        _process_figures(scraped, launched)
         worker.send_signal(signal.SIGTERM)
         assert worker.wait(15) == 0, (tmp_path / "worker.log").read_text()

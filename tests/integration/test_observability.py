@@ -7,6 +7,7 @@ import datetime as dt
 import io
 import json
 import logging
+import os
 import re
 import time
 from collections.abc import AsyncIterator, Iterator
@@ -16,14 +17,16 @@ from typing import Any
 import asyncpg
 import httpx
 import msgspec
+import psutil
 import pytest
 from litestar.testing import AsyncTestClient
 from prometheus_client.parser import text_string_to_metric_families
 
 from service.config import Settings
 from service.observability import logging as logs
+from service.observability import process
 from service.observability.collect import database_families
-from service.observability.metrics import CONTENT_TYPE, CanonMetrics
+from service.observability.metrics import CONTENT_TYPE, CanonMetrics, Registry, process_families
 from service.store.database import create_pool
 from service.webhooks.dispatcher import FanOut
 from service.worker import drain
@@ -144,6 +147,86 @@ async def test_database_gauges_give_up_quickly_when_the_database_hangs(database_
     finally:
         await locker.close()
         await pool.close()
+
+
+async def test_metrics_report_this_process_memory_cpu_open_files_and_start_time(client: AsyncTestClient[Any]) -> None:
+    me = psutil.Process()
+    found = await scrape(client)
+    assert found[("process_start_time_seconds", ())] == pytest.approx(me.create_time(), abs=1.5)
+    assert found[("process_start_time_seconds", ())] <= time.time()
+    resident = found[("process_resident_memory_bytes", ())]
+    assert resident == pytest.approx(me.memory_info().rss, rel=0.25), "within a quarter of what psutil sees"
+    assert resident > 20 * 2**20, "Python with the app loaded holds more than 20 MiB"
+    assert found[("process_virtual_memory_bytes", ())] >= resident
+    cpu = found[("process_cpu_seconds_total", ())]
+    times = me.cpu_times()
+    assert 0 < cpu <= times.user + times.system + 0.05
+    open_fds = found[("process_open_fds", ())]
+    assert open_fds == pytest.approx(me.num_fds(), abs=10), "the scrape's own sockets come and go"
+    assert open_fds > 3, "stdin, stdout, stderr and the database connections at least"
+    assert found[("process_max_fds", ())] == psutil.Process().rlimit(psutil.RLIMIT_NOFILE)[0] > open_fds
+
+    more = await scrape(client)
+    assert more[("process_cpu_seconds_total", ())] >= cpu, "a counter"
+    assert more[("process_start_time_seconds", ())] == found[("process_start_time_seconds", ())]
+
+
+def _fake_proc(root: Path, *, limit: str = "4096", command: str = "canon (serve) x") -> Path:
+    """A /proc with the files the process figures are read from: 250 + 150 clock ticks of CPU, started 1234.5 s
+    (in ticks) after a boot at 1700000000, 10 MiB virtual, 300 resident pages, five descriptors open."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    (root / "self" / "fd").mkdir(parents=True)
+    for fd in range(5):
+        (root / "self" / "fd" / str(fd)).touch()
+    fields = ["S", *(["0"] * 21)]  # proc(5) fields 3 (state) to 24 (rss)
+    fields[14 - 3], fields[15 - 3] = "250", "150"
+    fields[22 - 3], fields[23 - 3], fields[24 - 3] = str(int(1234.5 * ticks)), str(10 * 2**20), "300"
+    (root / "self" / "stat").write_text(f"4242 ({command}) {' '.join(fields)} 0 0 0\n")
+    (root / "stat").write_text("cpu  1 2 3 4\nbtime 1700000000\nprocesses 9\n")
+    (root / "self" / "limits").write_text(
+        "Limit                     Soft Limit           Hard Limit           Units\n"
+        f"Max open files            {limit:<20} 524288               files\n"
+    )
+    return root
+
+
+def test_process_figures_are_read_from_proc_self(tmp_path: Path) -> None:
+    ticks = os.sysconf("SC_CLK_TCK")
+    figures = process.read(started_at=1.0, proc=_fake_proc(tmp_path))
+    assert figures == process.ProcessFigures(
+        cpu_seconds=pytest.approx(400 / ticks),
+        start_time=pytest.approx(1700000000 + 1234.5),
+        resident_bytes=300 * os.sysconf("SC_PAGESIZE"),
+        virtual_bytes=10 * 2**20,
+        open_fds=5,
+        max_fds=4096,
+    )
+    exposed = samples(Registry().render(process_families(figures)))
+    assert exposed[("process_open_fds", ())] == 5
+    assert exposed[("process_cpu_seconds_total", ())] == pytest.approx(400 / ticks)
+
+
+def test_an_unlimited_descriptor_limit_is_left_out(tmp_path: Path) -> None:
+    figures = process.read(started_at=1.0, proc=_fake_proc(tmp_path, limit="unlimited"))
+    assert figures.max_fds is None
+    names = {family.name for family in process_families(figures)}
+    assert "process_max_fds" not in names
+    assert "process_open_fds" in names
+
+
+def test_without_proc_only_the_portable_figures_are_exposed(tmp_path: Path) -> None:
+    started = time.time() - 30
+    figures = process.read(started_at=started, proc=tmp_path / "no-proc-here")
+    assert figures.start_time == started, "the time the process recorded stands in for the kernel's"
+    assert figures.cpu_seconds > 0
+    assert figures.max_fds == psutil.Process().rlimit(psutil.RLIMIT_NOFILE)[0]
+    assert (figures.resident_bytes, figures.virtual_bytes, figures.open_fds) == (None, None, None)
+    exposed = samples(Registry().render(process_families(figures)))
+    assert {name for name, _ in exposed} == {
+        "process_cpu_seconds_total",
+        "process_max_fds",
+        "process_start_time_seconds",
+    }
 
 
 async def test_every_response_carries_a_request_id_the_caller_may_choose(client: AsyncTestClient[Any]) -> None:
@@ -308,7 +391,7 @@ async def test_every_metric_is_documented_in_the_operations_guide(
     response = await client.get("/metrics")
     families = {family.name for family in text_string_to_metric_families(response.text)}
     families |= {family.name for family in text_string_to_metric_families(CanonMetrics().render())}
-    documented = set(re.findall(r"`(canon_[a-z_]+)`", OPERATIONS))
+    documented = set(re.findall(r"`((?:canon|process)_[a-z_]+)`", OPERATIONS))
     exposed = {name if name + "_total" not in documented else name + "_total" for name in families}
     assert len(exposed) >= 20
     missing = sorted(exposed - documented)
@@ -326,7 +409,10 @@ async def test_the_worker_endpoint_serves_metrics_and_health_and_nothing_else() 
             scraped = await http.get("/metrics")
             assert scraped.status_code == 200
             assert scraped.headers["content-type"] == CONTENT_TYPE
-            assert samples(scraped.text)[("canon_webhook_deliveries_total", (("outcome", "success"),))] == 1
+            found = samples(scraped.text)
+            assert found[("canon_webhook_deliveries_total", (("outcome", "success"),))] == 1
+            assert found[("process_open_fds", ())] > 0
+            assert found[("process_resident_memory_bytes", ())] > 0
             assert (await http.get("/healthz")).json() == {"status": "ok"}
             assert (await http.get("/metrics?x=1")).status_code == 200
             assert (await http.get("/other")).status_code == 404
