@@ -1,6 +1,7 @@
 """Fixtures and helpers for webhook tests: settings that allow loopback targets, an app on them, scriptable HTTP
-receivers on 127.0.0.1 (real servers on threads of their own, so they answer while the test's loop is busy), a
-worker running in the test's own event loop, and database probes."""
+receivers on 127.0.0.1 (real servers on threads of their own, so they answer while the test's loop is busy; HTTPS
+with a certificate of a test CA made at run time), a worker running in the test's own event loop, and database
+probes."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ import contextlib
 import datetime as dt
 import json
 import socket
+import ssl
+import tempfile
 import threading
 import time
 from collections import deque
@@ -127,10 +130,12 @@ Rule = Callable[[Hit], Reply | None]
 
 class Receiver:
     """A real HTTP server on 127.0.0.1 that records every request. It answers with `rule(hit)` if that gives a
-    reply, else the next scripted reply, else 200. Each request is handled on a thread of its own."""
+    reply, else the next scripted reply, else 200. Each request is handled on a thread of its own. With `tls` (a
+    server context) it speaks HTTPS, and its URL names `localhost`, the name its test certificate is for."""
 
-    def __init__(self, port: int = 0) -> None:
+    def __init__(self, port: int = 0, tls: ssl.SSLContext | None = None) -> None:
         self.port = port
+        self.tls = tls
         self.hits: list[Hit] = []
         self.script: deque[Reply] = deque()
         self.rule: Rule | None = None
@@ -141,6 +146,8 @@ class Receiver:
 
     @property
     def url(self) -> str:
+        if self.tls is not None:
+            return f"https://localhost:{self.port}/hook"
         return f"http://127.0.0.1:{self.port}/hook"
 
     def answer(self, *replies: Reply | int) -> Receiver:
@@ -168,6 +175,8 @@ class Receiver:
 
         server = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
         server.daemon_threads = True
+        if self.tls is not None:
+            server.socket = self.tls.wrap_socket(server.socket, server_side=True)
         self.port = server.server_address[1]
         self._server = server
         self._release.clear()
@@ -221,18 +230,87 @@ def free_port() -> int:
 
 @pytest.fixture
 def receivers() -> Iterator[Callable[..., Receiver]]:
-    """`receivers()` starts a receiver; `receivers(start=False, port=p)` makes one that is not listening yet.
-    All are stopped when the test ends."""
+    """`receivers()` starts a receiver; `receivers(start=False, port=p)` makes one that is not listening yet;
+    `receivers(tls=pki.server)` speaks HTTPS. All are stopped when the test ends."""
     made: list[Receiver] = []
 
-    def make(*, start: bool = True, port: int = 0) -> Receiver:
-        receiver = Receiver(port)
+    def make(*, start: bool = True, port: int = 0, tls: ssl.SSLContext | None = None) -> Receiver:
+        receiver = Receiver(port, tls)
         made.append(receiver)
         return receiver.start() if start else receiver
 
     yield make
     for receiver in made:
         receiver.stop()
+
+
+# --- TLS: a test CA and a certificate for localhost ----------------------------------------------------------
+
+
+@dataclass
+class Pki:
+    """A test CA (`ca_pem`) and a server context with a certificate it issued for `localhost`."""
+
+    ca_pem: bytes
+    server: ssl.SSLContext
+
+    def client(self) -> ssl.SSLContext:
+        """A client context that trusts this CA only."""
+        return ssl.create_default_context(cadata=self.ca_pem.decode())
+
+
+@pytest.fixture(scope="module")
+def pki() -> Pki:
+    """Made at run time with `cryptography` (skipped where it is not installed)."""
+    pytest.importorskip("cryptography")
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    now = dt.datetime.now(dt.UTC)
+
+    def certificate(
+        subject: str, key: ec.EllipticCurvePrivateKey, issuer: x509.Name | None, signer: ec.EllipticCurvePrivateKey
+    ) -> x509.Certificate:
+        name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, subject)])
+        builder = (
+            x509.CertificateBuilder()
+            .subject_name(name)
+            .issuer_name(issuer or name)
+            .public_key(key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(now - dt.timedelta(minutes=5))
+            .not_valid_after(now + dt.timedelta(hours=1))
+        )
+        if issuer is None:
+            builder = builder.add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+            builder = builder.add_extension(
+                x509.KeyUsage(False, False, False, False, False, True, True, False, False), critical=True
+            )
+            builder = builder.add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
+        else:
+            builder = builder.add_extension(x509.SubjectAlternativeName([x509.DNSName(subject)]), critical=False)
+            builder = builder.add_extension(
+                x509.AuthorityKeyIdentifier.from_issuer_public_key(signer.public_key()), critical=False
+            )
+        return builder.sign(signer, hashes.SHA256())
+
+    ca_key = ec.generate_private_key(ec.SECP256R1())
+    ca = certificate("Canon Test CA", ca_key, None, ca_key)
+    leaf_key = ec.generate_private_key(ec.SECP256R1())
+    leaf = certificate("localhost", leaf_key, ca.subject, ca_key)
+    server = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    cadata = ca.public_bytes(serialization.Encoding.PEM)
+    key_pem = leaf_key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    with tempfile.TemporaryDirectory() as folder:
+        cert_file, key_file = Path(folder) / "cert.pem", Path(folder) / "key.pem"
+        cert_file.write_bytes(leaf.public_bytes(serialization.Encoding.PEM))
+        key_file.write_bytes(key_pem)
+        server.load_cert_chain(cert_file, key_file)
+    return Pki(cadata, server)
 
 
 # --- API and database helpers ---------------------------------------------------------------------------------------

@@ -5,14 +5,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import datetime as dt
 import socket
 import ssl
-import tempfile
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,6 +18,7 @@ from standardwebhooks import Webhook
 from service.webhooks import signing
 from service.webhooks.network import Networks
 from service.webhooks.sender import Delivery, HttpSender, SendResult
+from tests.webhook_fixtures import Pki
 
 LOOPBACK = Networks.parse("127.0.0.0/8")
 BODY = b'{"type":"definition.published","timestamp":"2025-01-01T00:00:00Z","data":{"slug":"arr"}}'
@@ -364,67 +362,8 @@ async def test_a_slow_endpoint_does_not_hold_back_another(receiver: Receiver) ->
 # --- TLS: the certificate is checked against the URL's host name, which is also sent as SNI ---
 
 
-@dataclass
-class Pki:
-    ca_pem: bytes
-    server: ssl.SSLContext
-
-
-@pytest.fixture(scope="module")
-def pki() -> Pki:
-    pytest.importorskip("cryptography")
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.x509.oid import NameOID
-
-    now = dt.datetime.now(dt.UTC)
-
-    def certificate(
-        subject: str, key: ec.EllipticCurvePrivateKey, issuer: x509.Name | None, signer: ec.EllipticCurvePrivateKey
-    ) -> x509.Certificate:
-        name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, subject)])
-        builder = (
-            x509.CertificateBuilder()
-            .subject_name(name)
-            .issuer_name(issuer or name)
-            .public_key(key.public_key())
-            .serial_number(x509.random_serial_number())
-            .not_valid_before(now - dt.timedelta(minutes=5))
-            .not_valid_after(now + dt.timedelta(hours=1))
-        )
-        if issuer is None:
-            builder = builder.add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-            builder = builder.add_extension(
-                x509.KeyUsage(False, False, False, False, False, True, True, False, False), critical=True
-            )
-            builder = builder.add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
-        else:
-            builder = builder.add_extension(x509.SubjectAlternativeName([x509.DNSName(subject)]), critical=False)
-            builder = builder.add_extension(
-                x509.AuthorityKeyIdentifier.from_issuer_public_key(signer.public_key()), critical=False
-            )
-        return builder.sign(signer, hashes.SHA256())
-
-    ca_key = ec.generate_private_key(ec.SECP256R1())
-    ca = certificate("Canon Test CA", ca_key, None, ca_key)
-    leaf_key = ec.generate_private_key(ec.SECP256R1())
-    leaf = certificate("localhost", leaf_key, ca.subject, ca_key)
-    server = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    cadata = ca.public_bytes(serialization.Encoding.PEM)
-    key_pem = leaf_key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-    )
-    with tempfile.TemporaryDirectory() as folder:
-        cert_file, key_file = Path(folder) / "cert.pem", Path(folder) / "key.pem"
-        cert_file.write_bytes(leaf.public_bytes(serialization.Encoding.PEM))
-        key_file.write_bytes(key_pem)
-        server.load_cert_chain(cert_file, key_file)
-    return Pki(cadata, server)
-
-
 async def test_https_validates_the_certificate_for_the_url_host(pki: Pki) -> None:
-    client_tls = ssl.create_default_context(cadata=pki.ca_pem.decode())
+    client_tls = pki.client()
     async with running(Receiver(), pki.server) as tls_receiver, make_sender(allow=LOOPBACK, verify=client_tls) as s:
         good = await s.send(delivery(f"https://localhost:{tls_receiver.port}/ok"))
         # The certificate names localhost only: reaching the same server by address must fail verification.
