@@ -10,6 +10,7 @@ from typing import Annotated, Literal
 import msgspec
 
 from service.identity.oidc import parse_group_map
+from service.webhooks.proxy import DIRECT, NoProxy, parse_proxy_url
 
 
 class Settings(msgspec.Struct, frozen=True, kw_only=True):
@@ -42,6 +43,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     webhook_retry_seconds: tuple[float, ...] = ()
     # A delivery's lease is the timeout plus this: how long a dead worker's sends wait before another worker retries.
     webhook_lease_margin_seconds: float = 30.0
+    # The egress proxy for webhook delivery (docs/webhooks.md). Unset: HTTP_PROXY, HTTPS_PROXY and NO_PROXY from the
+    # environment; a URL (http://[user:password@]host:port): this proxy for every target; `direct`: no proxy at all.
+    webhook_proxy: str | None = None
+    webhook_no_proxy: str | None = None  # set: replaces NO_PROXY for webhook delivery
     meilisearch_url: str | None = None  # unset: PostgreSQL full-text search
     meilisearch_api_key: str | None = None
     # The live index's uid (`canon reindex` builds `<uid>_<timestamp>` beside it and swaps): installations, or a
@@ -81,6 +86,13 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             raise ValueError("CANON_OIDC_ISSUER and CANON_OIDC_AUDIENCE are set together or not at all")
         if self.oidc_groups:
             parse_group_map(self.oidc_groups)  # a mistake is reported at start-up, naming the variable
+        if self.webhook_proxy and self.webhook_proxy.strip().lower() != DIRECT:
+            parse_proxy_url(self.webhook_proxy, "CANON_WEBHOOK_PROXY")
+        ignored = NoProxy.parse(self.webhook_no_proxy).ignored
+        if ignored:
+            raise ValueError(
+                f"CANON_WEBHOOK_NO_PROXY: not a host name, domain, IP address or CIDR: {', '.join(ignored)}"
+            )
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: object) -> Settings:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -28,6 +29,7 @@ from service.usecases.webhooks import WebhookContext
 from service.webhooks import policy
 from service.webhooks.dispatcher import Dispatcher, DispatchSettings, FanOut
 from service.webhooks.network import Networks
+from service.webhooks.proxy import Proxies
 from service.webhooks.sender import HttpSender
 from service.worker import Periodic, Worker
 
@@ -149,6 +151,10 @@ def build_worker(services: Services, metrics: CanonMetrics | None = None) -> Wor
         HttpSender(
             allow=services.webhooks.allow,
             timeout=settings.webhook_timeout_seconds,
+            # HTTP(S)_PROXY and NO_PROXY are the process's standard variables, not CANON_* settings.
+            proxies=Proxies.from_environment(
+                os.environ, proxy=settings.webhook_proxy, no_proxy=settings.webhook_no_proxy
+            ),
         ),
         DispatchSettings(
             timeout=dt.timedelta(seconds=settings.webhook_timeout_seconds),

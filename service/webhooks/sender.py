@@ -7,12 +7,18 @@ if any address is forbidden (`network.py`), and connects to a checked address it
 between check and connect (rebinding) is never used. The `Host` header, TLS SNI and the certificate check all use
 the URL's real host name; connections are never shared between two names. Redirects are never followed (a 3xx is
 just a status), and only the first 1 KiB of a response body is kept.
+
+Behind an egress proxy (`proxy.py`) the destination is still resolved and checked the same way before the proxy is
+asked, but the proxy connects to whatever the name resolves to for it: plain HTTP is forwarded to it (absolute URL in
+the request line), HTTPS goes through a `CONNECT` tunnel with TLS, SNI and the certificate check end to end with the
+destination. A proxy's failure is the attempt's failure, recorded as "proxy ...".
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import ssl
 import time
 from collections.abc import AsyncIterator
@@ -25,6 +31,9 @@ import msgspec
 
 from service.webhooks import signing
 from service.webhooks.network import Networks, UnsafeTarget, check_url, resolve_and_check
+from service.webhooks.proxy import Proxies, ProxyError, ProxyServer, open_tunnel, proxy_error_of
+
+log = logging.getLogger(__name__)
 
 EXCERPT_BYTES = 1024
 # After the excerpt, up to this much more is read and dropped so the connection can be reused; a longer response
@@ -69,7 +78,8 @@ class HttpSender:
     """The real sender: keep-alive connections per scheme/host/port, redirects not followed, SSRF-checked
     connections, and at most `max_per_host` requests in flight per host:port and `max_total` overall, so a slow
     endpoint holds only its own slots. `timeout` bounds a whole attempt (connect, send, and the response's status
-    and headers); the excerpt is read within the same deadline."""
+    and headers); the excerpt is read within the same deadline. `proxies` says which targets go through an egress
+    proxy (default: none)."""
 
     def __init__(
         self,
@@ -79,6 +89,7 @@ class HttpSender:
         max_per_host: int = 8,
         max_total: int = 256,
         verify: ssl.SSLContext | bool = True,
+        proxies: Proxies | None = None,
     ) -> None:
         if timeout <= 0 or max_per_host < 1 or max_total < 1:
             raise ValueError("timeout, max_per_host and max_total must be positive")
@@ -88,6 +99,9 @@ class HttpSender:
         self._ssl = verify if isinstance(verify, ssl.SSLContext) else httpx.create_ssl_context(verify=verify)
         self._idle: dict[_Key, list[_Connection]] = {}
         self._pruned_at = time.monotonic()
+        self._proxies = proxies if proxies is not None else Proxies()
+        if self._proxies.http is not None or self._proxies.https is not None or self._proxies.bypass.ignored:
+            log.info("webhook egress proxy: %s", self._proxies.describe())
 
     async def aclose(self) -> None:
         idle, self._idle = self._idle, {}
@@ -109,23 +123,34 @@ class HttpSender:
         authority = host if parts.port is None else f"{host}:{port}"
         if ":" in host:  # an IPv6 literal
             authority = f"[{host}]" if parts.port is None else f"[{host}]:{port}"
+        proxy = self._proxies.for_target(scheme, host, port)
+        if proxy is not None and scheme == "http":  # forwarded: the proxy reads the destination from the URL
+            target = f"http://{authority}{target}"
         async with self._slots.hold(f"{host}:{port}"):
-            return await self._attempt(delivery, (scheme, host, port), authority, target)
+            return await self._attempt(delivery, (scheme, host, port), authority, target, proxy)
 
-    async def _attempt(self, delivery: Delivery, key: _Key, authority: str, target: str) -> SendResult:
+    async def _attempt(
+        self, delivery: Delivery, key: _Key, authority: str, target: str, proxy: ProxyServer | None
+    ) -> SendResult:
         started = time.perf_counter()
         loop = asyncio.get_running_loop()
         deadline = loop.time() + self._timeout
         connection: _Connection | None = None
+        forwarded = proxy is not None and key[0] == "http"
         try:
             headers = signing.headers(delivery.secrets, delivery.msg_id, delivery.timestamp, delivery.body)
+            if forwarded and proxy is not None and proxy.authorization is not None:
+                headers["proxy-authorization"] = proxy.authorization
             async with asyncio.timeout_at(deadline):
-                connection = self._take_idle(key) or await self._connect(key)
-                status, retry_after = await connection.request(authority, target, headers, delivery.body)
+                connection = self._take_idle(key) or await self._connect(key, proxy)
+                response = await connection.request(authority, target, headers, delivery.body)
         except Exception as exc:  # a sender reports every failure; the policy decides what it means
+            error = describe_error(exc)
             if connection is not None:
                 connection.close()
-            return SendResult(None, _ms_since(started), describe_error(exc), "", None)
+            elif proxy is not None and isinstance(exc, TimeoutError):
+                error = f"timeout (connecting through proxy {proxy.label})"
+            return SendResult(None, _ms_since(started), error, "", None)
         except BaseException:  # cancelled (shutdown): a half-used connection is never reused
             if connection is not None:
                 connection.close()
@@ -141,6 +166,11 @@ class HttpSender:
             self._idle.setdefault(key, []).append(connection)
         else:
             connection.close()
+        status = response.status_code
+        retry_after = next((v.decode("latin-1") for k, v in response.headers if k == b"retry-after"), None)
+        proxy_error = proxy_error_of(status, response.headers) if forwarded else None
+        if proxy_error is not None:  # the proxy answered in the destination's place
+            return SendResult(None, latency, proxy_error, excerpt, None)
         return SendResult(status, latency, None, excerpt, retry_after)
 
     def _take_idle(self, key: _Key) -> _Connection | None:
@@ -168,10 +198,13 @@ class HttpSender:
             else:
                 del self._idle[key]
 
-    async def _connect(self, key: _Key) -> _Connection:
+    async def _connect(self, key: _Key, proxy: ProxyServer | None) -> _Connection:
         scheme, host, port = key
+        # The destination is checked whether or not a proxy is in between (with one, the proxy resolves it again).
         addresses = await resolve_and_check(host, port, self._allow)
         tls = self._ssl if scheme == "https" else None
+        if proxy is not None:
+            return await self._through(proxy, host, port, tls)
         failure: Exception | None = None
         for address in addresses:
             try:
@@ -184,6 +217,27 @@ class HttpSender:
             return _Connection(reader, writer)
         assert failure is not None  # resolve_and_check returns at least one address
         raise failure
+
+    @staticmethod
+    async def _through(proxy: ProxyServer, host: str, port: int, tls: ssl.SSLContext | None) -> _Connection:
+        """A connection to the proxy: as it is for forwarding plain HTTP, through a CONNECT tunnel and TLS for HTTPS.
+        The proxy itself is the operator's choice, so its address is not held to the SSRF rules."""
+        try:
+            reader, writer = await asyncio.open_connection(proxy.host, proxy.port)
+        except OSError as exc:
+            raise ProxyError(f"proxy unreachable ({proxy.label}): {_describe_os_error(exc)}") from exc
+        if tls is None:
+            return _Connection(reader, writer)
+        try:
+            try:
+                await open_tunnel(reader, writer, proxy, f"[{host}]:{port}" if ":" in host else f"{host}:{port}")
+            except (OSError, h11.ProtocolError) as exc:
+                raise ProxyError(f"proxy {proxy.label} failed during CONNECT: {describe_error(exc)}") from exc
+            await writer.start_tls(tls, server_hostname=host)
+        except BaseException:
+            writer.close()
+            raise
+        return _Connection(reader, writer)
 
 
 class _Connection:
@@ -200,10 +254,8 @@ class _Connection:
         """False once the server closed it while it sat idle."""
         return not (self._writer.is_closing() or self._reader.at_eof())
 
-    async def request(
-        self, authority: str, target: str, headers: dict[str, str], body: bytes
-    ) -> tuple[int, str | None]:
-        """Send a POST and read the response's status line and headers: (status, Retry-After)."""
+    async def request(self, authority: str, target: str, headers: dict[str, str], body: bytes) -> h11.Response:
+        """Send a POST and read the response's status line and headers."""
         fields = [
             ("host", authority),
             ("accept", "*/*"),
@@ -219,8 +271,7 @@ class _Connection:
         while True:
             event = await self._next_event()
             if isinstance(event, h11.Response):
-                retry_after = next((v.decode("latin-1") for k, v in event.headers if k == b"retry-after"), None)
-                return event.status_code, retry_after
+                return event
             if isinstance(event, h11.ConnectionClosed):
                 raise ConnectionResetError("the server closed the connection without answering")
             # h11.InformationalResponse (1xx): keep waiting for the final response
@@ -264,11 +315,14 @@ def describe_error(exc: Exception) -> str:
     """A short, stable description of why no response arrived: "timeout", "connection refused", ...
 
     What an attempt can raise is the sender's own: `UnsafeTarget` from the connect-time check, `TimeoutError` from
-    the deadline, OS and TLS errors from the socket, h11's protocol errors from the response, and whatever signing
-    raises for a malformed secret. Each is raised as itself, not wrapped.
+    the deadline, OS and TLS errors from the socket, h11's protocol errors from the response, `ProxyError` when an
+    egress proxy failed, and whatever signing raises for a malformed secret. Each is raised as itself, not wrapped
+    (a proxy's socket errors excepted: they become a `ProxyError` naming the proxy).
     """
     if isinstance(exc, UnsafeTarget):
         return f"unsafe target: {exc.reason}"
+    if isinstance(exc, ProxyError):
+        return str(exc)
     if isinstance(exc, TimeoutError):
         return "timeout"
     if isinstance(exc, h11.RemoteProtocolError):
