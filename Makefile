@@ -42,3 +42,13 @@ clean:
 .PHONY: clients
 clients: $(STAMP)
 	$(BIN)/python clients/generate.py
+
+# requirements.lock: every runtime dependency the image installs, pinned with its hashes (the Dockerfile installs it
+# with --require-hashes). Run after changing [project] dependencies in pyproject.toml (tests/integration/
+# test_dockerfile.py fails until then); existing pins are kept where they still fit. `make lock LOCK_ARGS=--upgrade`
+# takes the newest releases instead. For the image's Python (3.11), on every platform (markers kept).
+.PHONY: lock
+LOCK_ARGS ?=
+lock: $(STAMP)
+	$(BIN)/uv pip compile pyproject.toml --universal --python-version 3.11 --generate-hashes --quiet \
+		--custom-compile-command "make lock" --output-file requirements.lock $(LOCK_ARGS)

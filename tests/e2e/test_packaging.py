@@ -1,10 +1,12 @@
-"""What the container image does, without a container engine: build the wheel, install it with its runtime
-dependencies only into a fresh virtual environment, and run `canon migrate`, `canon serve` and `canon worker` from
-there against an empty database, from a directory outside the checkout.
+"""What the container image does, without a container engine: build the wheel, install the runtime dependencies
+from requirements.lock (pins and hashes checked, wheels only) and then the wheel without resolving anything again into
+a fresh virtual environment, and run `canon migrate`, `canon serve` and `canon worker` from there against an empty
+database, from a directory outside the checkout.
 
-The dependencies' wheels are kept in a wheelhouse between runs (`CANON_TEST_WHEELHOUSE`, default
-`~/.cache/canon/test-wheelhouse`), so only the first run downloads them from the package index; later runs install
-offline in a few seconds. The Dockerfile runs the same two steps (build the wheel, `pip install` it).
+The locked wheels are kept in a wheelhouse between runs (`CANON_TEST_WHEELHOUSE`, default
+`~/.cache/canon/test-wheelhouse`), so only the first run after the lock changes downloads them from the package index;
+later runs install offline in a few seconds. The Dockerfile runs the same steps (build the wheel, install the lock,
+install the wheel, `pip check`).
 """
 
 from __future__ import annotations
@@ -59,7 +61,8 @@ def _pip(*args: str | Path, timeout: float = 300) -> str:
 
 @pytest.fixture(scope="module")
 def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A fresh virtual environment with the built wheel and its runtime dependencies; returns its `bin/`."""
+    """A fresh virtual environment with the locked runtime dependencies and the built wheel, installed as the
+    Dockerfile installs them; returns its `bin/`."""
     work = tmp_path_factory.mktemp("packaging")
     _pip("wheel", ROOT, "--no-deps", "--wheel-dir", work / "dist", "--quiet")
     [wheel] = (work / "dist").glob("canon-*.whl")
@@ -67,14 +70,15 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     _run(sys.executable, "-m", "venv", "--without-pip", venv)
     python = venv / "bin" / "python"
     house = _wheelhouse()
-    offline = ("--python", python, "install", "--quiet", "--no-compile", "--no-index", "--find-links", house, wheel)
+    locked = ("--require-hashes", "--only-binary=:all:", "-r", ROOT / "requirements.lock")
+    offline = ("--python", python, "install", "--quiet", "--no-compile", "--no-index", "--find-links", house, *locked)
     try:
         _pip(*offline)
-    except AssertionError:  # a dependency is not in the wheelhouse yet: fetch it from the index once
-        _pip("wheel", "--quiet", "--wheel-dir", house, "--find-links", house, wheel)
-        for stale in house.glob("canon-*.whl"):
-            stale.unlink()
+    except AssertionError:  # a locked wheel is not in the wheelhouse yet: fetch it from the index once
+        _pip("download", "--quiet", "--dest", house, *locked)
         _pip(*offline)
+    _pip("--python", python, "install", "--quiet", "--no-compile", "--no-index", "--no-deps", wheel)
+    _pip("--python", python, "check")  # the lock satisfies everything the wheel requires
     return venv / "bin"
 
 
