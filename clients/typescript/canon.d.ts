@@ -1914,10 +1914,14 @@ export interface components {
         /** SearchHit */
         SearchHit: {
             api_url: string;
+            audience?: string | null;
             content_url?: string | null;
             expires_at?: string | null;
             kind: string;
+            locale?: string | null;
+            message_type?: string | null;
             score: number;
+            segment?: string | null;
             slug: string;
             snippet: string;
             status: string;
@@ -9318,7 +9322,15 @@ export interface operations {
                 tag?: string[] | null;
                 /** @description Repeat for any of several values. */
                 team?: string[] | null;
-                /** @description Comma-separated facets to count: kind, tags, teams. */
+                /** @description Messages of this type; repeat for several. */
+                message_type?: components["schemas"]["MessageTypeName"][] | null;
+                /** @description Messages in this locale, exactly as written (en-US); repeat for several. */
+                locale?: string[] | null;
+                /** @description Messages with exactly this value; repeat for any of several. */
+                audience?: string[] | null;
+                /** @description Messages with exactly this value; repeat for any of several. */
+                segment?: string[] | null;
+                /** @description Comma-separated facets to count: kind, tags, teams, message_type, locale, audience, segment. */
                 facets?: string | null;
                 /** @description Page size (1 to 100). */
                 limit?: number;

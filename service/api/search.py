@@ -8,7 +8,7 @@ from litestar import get, post
 from litestar.params import JSONBody, QueryParameter
 
 from service.api.deps import ACCEPTS_SEARCH_TOKENS, AllServices, Caller, SearchCaller
-from service.api.entries import READS, WRITES, Cursor
+from service.api.entries import READS, WRITES, Cursor, MessageTypeName
 from service.api.problems import problem_responses
 from service.search.base import MAX_LIMIT
 from service.usecases import search as usecase
@@ -26,9 +26,23 @@ Filter = Annotated[list[str] | None, QueryParameter(description="Repeat for any 
 KindFilter = Annotated[
     list[str] | None, QueryParameter(description="definition, message or asset; repeat for several.")
 ]
+MessageTypeFilter = Annotated[
+    list[MessageTypeName] | None, QueryParameter(description="Messages of this type; repeat for several.")
+]
+LocaleFilter = Annotated[
+    list[str] | None,
+    QueryParameter(description="Messages in this locale, exactly as written (en-US); repeat for several."),
+]
+MessageFilter = Annotated[
+    list[str] | None, QueryParameter(description="Messages with exactly this value; repeat for any of several.")
+]
 SearchLimit = Annotated[int, QueryParameter(ge=1, le=MAX_LIMIT, description=f"Page size (1 to {MAX_LIMIT}).")]
 Facets = Annotated[
-    str | None, QueryParameter(max_length=100, description="Comma-separated facets to count: kind, tags, teams.")
+    str | None,
+    QueryParameter(
+        max_length=200,
+        description="Comma-separated facets to count: kind, tags, teams, message_type, locale, audience, segment.",
+    ),
 ]
 IncludeDrafts = Annotated[bool, QueryParameter(description="Editors: also versions in progress, and expired assets.")]
 SEARCH_PROBLEMS = problem_responses((400, 401, 403, 422, 503))
@@ -49,6 +63,10 @@ async def search(
     kind: KindFilter = None,
     tag: Filter = None,
     team: Filter = None,
+    message_type: MessageTypeFilter = None,
+    locale: LocaleFilter = None,
+    audience: MessageFilter = None,
+    segment: MessageFilter = None,
     facets: Facets = None,
     limit: SearchLimit = 20,
     cursor: Cursor = None,
@@ -61,6 +79,10 @@ async def search(
         kinds=kind or [],
         tags=tag or [],
         teams=team or [],
+        message_types=[str(name) for name in message_type or []],
+        locales=locale or [],
+        audiences=audience or [],
+        segments=segment or [],
         facets=facets,
         limit=limit,
         cursor=cursor,

@@ -17,8 +17,10 @@ Query semantics (both backends):
   as a prefix (search as you type); misspelled words are corrected to known vocabulary; accents are ignored; a
   definition's title and aliases are synonyms of each other everywhere (`set_synonyms`).
 - An empty or blank `q` is a filtered listing ordered by title.
-- Filters: a document matches when its kind is one of `kinds`, it has one of `tags`, and one of its `teams` is
-  in `teams` (any of the values within a filter; all filters together). Empty filter lists do not filter.
+- Filters: a document matches when its kind is one of `kinds`, it has one of `tags`, one of its `teams` is in
+  `teams`, and (messages) its `message_type`, `locale`, `audience` and `segment` are each one of those asked for
+  (any of the values within a filter; all filters together; values compared exactly). Empty filter lists do not
+  filter; a message filter leaves out every document without that field (definitions and assets).
   `restrict_tags` / `restrict_teams` work the same way and come from a search token, never from the caller.
 - Ranking: matches in titles and aliases first, then summaries, then bodies, then asset text.
 - Pagination is by `offset` (the API wraps it in an opaque cursor); `offset + limit` never exceeds `MAX_WINDOW`.
@@ -45,8 +47,10 @@ if TYPE_CHECKING:
     from service.store.database import Connection
 
 Layer = Literal["published", "draft"]
-Facet = Literal["kind", "tags", "teams"]
-FACETS: tuple[Facet, ...] = ("kind", "tags", "teams")
+Facet = Literal["kind", "tags", "teams", "message_type", "locale", "audience", "segment"]
+FACETS: tuple[Facet, ...] = ("kind", "tags", "teams", "message_type", "locale", "audience", "segment")
+# The facets that count a message field: documents without it (definitions, assets) are not counted.
+MESSAGE_FACETS: tuple[Facet, ...] = ("message_type", "locale", "audience", "segment")
 MAX_LIMIT = 100
 MAX_WINDOW = 1000  # deepest result reachable by paging (Meilisearch's default `maxTotalHits`)
 MARK_OPEN = "<mark>"
@@ -72,6 +76,11 @@ class SearchDocument(msgspec.Struct, frozen=True, kw_only=True):
     updated_at: dt.datetime | None = None
     api_url: str = ""  # the entry's API URL (drafts: pinned with ?version=N)
     content_url: str | None = None  # assets: where the file is fetched
+    # Messages only (None for other kinds): what the listed version's content says, filtered and counted exactly.
+    message_type: str | None = None
+    locale: str | None = None
+    audience: str | None = None
+    segment: str | None = None
 
     @property
     def doc_id(self) -> str:
@@ -86,6 +95,10 @@ class SearchQuery(msgspec.Struct, frozen=True, kw_only=True):
     kinds: list[str] = msgspec.field(default_factory=list)
     tags: list[str] = msgspec.field(default_factory=list)
     teams: list[str] = msgspec.field(default_factory=list)
+    message_types: list[str] = msgspec.field(default_factory=list)
+    locales: list[str] = msgspec.field(default_factory=list)
+    audiences: list[str] = msgspec.field(default_factory=list)
+    segments: list[str] = msgspec.field(default_factory=list)
     include_drafts: bool = False
     limit: int = 20
     offset: int = 0
@@ -108,6 +121,10 @@ class SearchHit(msgspec.Struct, frozen=True, kw_only=True):
     tags: list[str] = msgspec.field(default_factory=list)
     teams: list[str] = msgspec.field(default_factory=list)
     expires_at: dt.datetime | None = None
+    message_type: str | None = None  # messages only
+    locale: str | None = None
+    audience: str | None = None
+    segment: str | None = None
 
 
 class SearchResult(msgspec.Struct, frozen=True, kw_only=True):

@@ -1,10 +1,12 @@
 """What Canon sends to Meilisearch and how it reads the answers: pure code, no I/O (see `meilisearch.py`).
 
 - Documents carry `SearchDocument`'s fields plus `id` (the `doc_id`), `sort_title`, `expires_ms` (epoch
-  milliseconds, a far-future sentinel when the document never expires) and `tag_keys` for filtering and sorting.
-  Meilisearch compares filter and facet values lower-cased, trimmed and Unicode-normalised, where tags are exact
-  ("Public" is not "public", and a search token restricted to one must not see the other): tags are filtered and
-  counted by `tag_keys`, their UTF-8 in hexadecimal, which that normalisation leaves alone.
+  milliseconds, a far-future sentinel when the document never expires), `tag_keys` and, for messages,
+  `locale_key`, `audience_key` and `segment_key` for filtering and sorting. Meilisearch compares filter and facet
+  values lower-cased, trimmed and Unicode-normalised, where Canon's values are exact ("Public" is not "public", and a
+  search token restricted to one must not see the other): tags, locales, audiences and segments are filtered and
+  counted by those keys, their UTF-8 in hexadecimal, which that normalisation leaves alone. A message type is one of
+  a few lower-case names, filtered as it is.
 - Meilisearch reads only the first ten words of `q`: a longer query puts its exclusions first, so that the words
   it drops are required ones (a wider result) and never an exclusion (a leak of what the caller excluded).
 - The query language (`query.parse`) is rendered in Meilisearch's own syntax: all words required
@@ -33,6 +35,8 @@ MAX_QUERY_WORDS = 10  # Meilisearch ignores the words of `q` after the tenth
 NEVER_MS = 253_402_300_799_000  # 9999-12-31T23:59:59Z: the expiry of documents that never expire
 _OPEN, _CLOSE = "\u2983", "\u2984"  # highlight sentinels: the snippet is HTML-escaped, then they become <mark>
 SNIPPET_FIELDS = ("summary", "body", "extracted_text")
+# The facets (and fields) Meilisearch filters and counts by an exact key, and the attribute holding it.
+KEYED = {"tags": "tag_keys", "locale": "locale_key", "audience": "audience_key", "segment": "segment_key"}
 CROP_WORDS = 24
 RETRIEVE = [
     "kind",
@@ -45,13 +49,28 @@ RETRIEVE = [
     "tags",
     "teams",
     "expires_at",
+    "message_type",
+    "locale",
+    "audience",
+    "segment",
 ]
 SORT = ["sort_title:asc", "kind:asc", "slug:asc", "status:desc"]  # the listing order; a tie-break for queries
 
 INDEX_SETTINGS: dict[str, Any] = {
     # Order is rank: a match in the title or an alias beats one in the summary, then the body, then file text.
     "searchableAttributes": ["title", "aliases", "summary", "body", "extracted_text"],
-    "filterableAttributes": ["kind", "tag_keys", "teams", "status", "expires_ms"],
+    # Filtering on an attribute also lets searches count its values (`facets`).
+    "filterableAttributes": [
+        "kind",
+        "tag_keys",
+        "teams",
+        "status",
+        "expires_ms",
+        "message_type",
+        "locale_key",
+        "audience_key",
+        "segment_key",
+    ],
     "sortableAttributes": ["sort_title", "kind", "slug", "status"],
     # "attribute" right after "words": where a word matched outranks how well (typos, proximity) it matched.
     "rankingRules": ["words", "attribute", "typo", "proximity", "exactness", "sort"],
@@ -88,25 +107,28 @@ def document(doc: SearchDocument) -> dict[str, Any]:
     body["sort_title"] = doc.title.casefold()
     body["expires_ms"] = NEVER_MS if doc.expires_at is None else _epoch_ms(doc.expires_at)
     body["tag_keys"] = [tag_key(tag) for tag in doc.tags]
+    for field in ("locale", "audience", "segment"):
+        value = getattr(doc, field)
+        body[KEYED[field]] = None if value is None else tag_key(value)
     return body
 
 
 def tag_key(tag: str) -> str:
-    """A tag as Meilisearch filters and counts it exactly (see the module's docstring)."""
+    """A tag (or a locale, audience, segment) as Meilisearch filters and counts it exactly (see the docstring)."""
     return tag.encode().hex()
 
 
 def facet_names(facets: Sequence[str]) -> list[str]:
-    """The attributes to count for the facets asked for (tags are counted by their keys)."""
-    return ["tag_keys" if name == "tags" else name for name in facets]
+    """The attributes to count for the facets asked for (tags and message labels are counted by their keys)."""
+    return [KEYED.get(name, name) for name in facets]
 
 
 def facet_counts(distribution: dict[str, dict[str, int]], facets: Sequence[str]) -> dict[str, dict[str, int]]:
-    """The facets asked for, from Meilisearch's `facetDistribution` (tag keys turned back into tags)."""
+    """The facets asked for, from Meilisearch's `facetDistribution` (keys turned back into their values)."""
     counts: dict[str, dict[str, int]] = {}
     for name, attribute in zip(facets, facet_names(facets), strict=True):
         values = dict(distribution.get(attribute, {}))
-        counts[name] = {bytes.fromhex(key).decode(): n for key, n in values.items()} if name == "tags" else values
+        counts[name] = {bytes.fromhex(key).decode(): n for key, n in values.items()} if name in KEYED else values
     return counts
 
 
@@ -142,6 +164,10 @@ def filters(query: SearchQuery, now: dt.datetime) -> list[str]:
         ("kind", query.kinds),
         ("tag_keys", [tag_key(tag) for tag in query.tags]),
         ("teams", query.teams),
+        ("message_type", query.message_types),
+        ("locale_key", [tag_key(value) for value in query.locales]),
+        ("audience_key", [tag_key(value) for value in query.audiences]),
+        ("segment_key", [tag_key(value) for value in query.segments]),
         ("tag_keys", [tag_key(tag) for tag in query.restrict_tags]),
         ("teams", query.restrict_teams),
     ):
@@ -226,6 +252,10 @@ class _Hit(msgspec.Struct, frozen=True):
     tags: list[str] = msgspec.field(default_factory=list)
     teams: list[str] = msgspec.field(default_factory=list)
     expires_at: dt.datetime | None = None
+    message_type: str | None = None
+    locale: str | None = None
+    audience: str | None = None
+    segment: str | None = None
     formatted: dict[str, Any] | None = msgspec.field(default=None, name="_formatted")
     ranking_score: float | None = msgspec.field(default=None, name="_rankingScore")
     federation: _Federation | None = msgspec.field(default=None, name="_federation")
@@ -272,4 +302,8 @@ def hit(raw: _Hit, *, scored: bool) -> SearchHit:
         tags=raw.tags,
         teams=raw.teams,
         expires_at=raw.expires_at,
+        message_type=raw.message_type,
+        locale=raw.locale,
+        audience=raw.audience,
+        segment=raw.segment,
     )

@@ -24,7 +24,7 @@ import asyncpg
 import msgspec
 
 from service.search import query as lang
-from service.search.base import Layer, SearchDocument, SearchHit, SearchQuery, SearchResult
+from service.search.base import FACETS, Layer, SearchDocument, SearchHit, SearchQuery, SearchResult
 from service.search.snippets import snippet
 from service.store import search_documents as documents
 from service.store.database import Connection, Pool
@@ -85,6 +85,10 @@ class _RawHit(msgspec.Struct, frozen=True):
     tags: list[str]
     teams: list[str]
     expires_at: dt.datetime | None
+    message_type: str | None = None
+    locale: str | None = None
+    audience: str | None = None
+    segment: str | None = None
 
 
 class _Cached(msgspec.Struct, frozen=True):
@@ -104,6 +108,10 @@ def _cache_key(query: SearchQuery) -> tuple[object, ...]:
         tuple(query.kinds),
         tuple(query.tags),
         tuple(query.teams),
+        tuple(query.message_types),
+        tuple(query.locales),
+        tuple(query.audiences),
+        tuple(query.segments),
         query.include_drafts,
         query.limit,
         query.offset,
@@ -273,11 +281,15 @@ def _result(record: asyncpg.Record, query: SearchQuery) -> SearchResult:
             tags=h.tags,
             teams=h.teams,
             expires_at=h.expires_at,
+            message_type=h.message_type,
+            locale=h.locale,
+            audience=h.audience,
+            segment=h.segment,
         )
         for h in _hits_decoder.decode(record["hits"])
     ]
     total: int = record["total"]
-    facets = {name: _facet_decoder.decode(record[name]) for name in ("kind", "tags", "teams") if record[name]}
+    facets: dict[str, dict[str, int]] = {name: _facet_decoder.decode(record[name]) for name in FACETS if record[name]}
     following = query.offset + len(hits)
     return SearchResult(
         hits=hits, total=total, facets=facets, next_offset=following if following < total and hits else None

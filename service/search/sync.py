@@ -70,7 +70,18 @@ def render(row: VersionRow, base_url: str) -> SearchDocument:
         updated_at=row.updated_at,
         api_url=path + pin,
         content_url=f"{path}/content{pin}" if kind == ASSET.name and content.get("sha256") else None,
+        # What search filters and counts messages by, as the content has it (as `GET /v1/messages` filters them).
+        message_type=_field(kind, content, "message_type"),
+        locale=_field(kind, content, "locale"),
+        audience=_field(kind, content, "audience"),
+        segment=_field(kind, content, "segment"),
     )
+
+
+def _field(kind: str, content: dict[str, Any], name: str) -> str | None:
+    """A message's content field as text (None for other kinds, and when absent or empty)."""
+    value = content.get(name) if kind == MESSAGE.name else None
+    return None if value is None or value == "" else str(value)
 
 
 async def render_entries(conn: Connection, keys: Sequence[tuple[str, str]], base_url: str) -> list[SearchDocument]:

@@ -27,7 +27,8 @@ WITH docs AS (
     SELECT * FROM json_to_recordset($1::json) AS d(
         kind text, slug text, status text, version integer, version_status text, title text, tags text[],
         teams text[], aliases text[], summary text, body text, extracted_text text, expires_at timestamptz,
-        updated_at timestamptz, api_url text, content_url text)
+        updated_at timestamptz, api_url text, content_url text, message_type text, locale text, audience text,
+        segment text)
 ), changed AS (
     SELECT d.* FROM docs d
     WHERE NOT EXISTS (SELECT 1 FROM search_documents s
@@ -36,10 +37,10 @@ WITH docs AS (
               IS NOT DISTINCT FROM (d.title, d.aliases, d.summary, d.body, d.extracted_text))
 ), stored AS (
     INSERT INTO search_documents AS s (kind, slug, layer, version, version_status, title, tags, teams, aliases,
-        summary, body, extracted_text, expires_at, updated_at, api_url, content_url, title_key, tsv, names_tsv,
-        head_tsv)
+        summary, body, extracted_text, expires_at, updated_at, api_url, content_url, message_type, locale, audience,
+        segment, title_key, tsv, names_tsv, head_tsv)
     SELECT kind, slug, status, version, version_status, title, tags, teams, aliases, summary, body, extracted_text,
-        expires_at, updated_at, api_url, content_url, canon_fold(title),
+        expires_at, updated_at, api_url, content_url, message_type, locale, audience, segment, canon_fold(title),
         setweight(to_tsvector('{CONFIG}', title), 'A')
             || setweight(to_tsvector('{CONFIG}', array_to_string(aliases, ' , ')), 'A')
             || setweight(to_tsvector('{CONFIG}', summary), 'B') || setweight(to_tsvector('{CONFIG}', body), 'C')
@@ -53,18 +54,21 @@ WITH docs AS (
         teams = EXCLUDED.teams, aliases = EXCLUDED.aliases, summary = EXCLUDED.summary, body = EXCLUDED.body,
         extracted_text = EXCLUDED.extracted_text, expires_at = EXCLUDED.expires_at,
         updated_at = EXCLUDED.updated_at, api_url = EXCLUDED.api_url, content_url = EXCLUDED.content_url,
-        title_key = EXCLUDED.title_key, tsv = EXCLUDED.tsv, names_tsv = EXCLUDED.names_tsv,
+        message_type = EXCLUDED.message_type, locale = EXCLUDED.locale, audience = EXCLUDED.audience,
+        segment = EXCLUDED.segment, title_key = EXCLUDED.title_key, tsv = EXCLUDED.tsv, names_tsv = EXCLUDED.names_tsv,
         head_tsv = EXCLUDED.head_tsv
 ), moved AS (
     UPDATE search_documents s SET version = d.version, version_status = d.version_status, tags = d.tags,
         teams = d.teams, expires_at = d.expires_at, updated_at = d.updated_at, api_url = d.api_url,
-        content_url = d.content_url
+        content_url = d.content_url, message_type = d.message_type, locale = d.locale, audience = d.audience,
+        segment = d.segment
     FROM docs d
     WHERE (s.kind, s.slug, s.layer) = (d.kind, d.slug, d.status)
       AND NOT EXISTS (SELECT 1 FROM changed c WHERE (c.kind, c.slug, c.status) = (d.kind, d.slug, d.status))
-      AND (s.version, s.version_status, s.tags, s.teams, s.expires_at, s.updated_at, s.api_url, s.content_url)
+      AND (s.version, s.version_status, s.tags, s.teams, s.expires_at, s.updated_at, s.api_url, s.content_url,
+           s.message_type, s.locale, s.audience, s.segment)
           IS DISTINCT FROM (d.version, d.version_status, d.tags, d.teams, d.expires_at, d.updated_at, d.api_url,
-              d.content_url)
+              d.content_url, d.message_type, d.locale, d.audience, d.segment)
 )
 INSERT INTO search_terms AS t (term, hits, stem)
 SELECT word, count(*), canon_stem(word) FROM changed, regexp_split_to_table(canon_fold(concat_ws(' ', title,
@@ -131,7 +135,11 @@ _FILTERS = """(d.layer = ANY($2::text[])) IS TRUE
       AND (cardinality($6::text[]) = 0 OR d.tags && $6::text[])
       AND (cardinality($7::text[]) = 0 OR d.teams && $7::text[])
       AND (cardinality($8::text[]) = 0 OR d.tags && $8::text[])
-      AND (cardinality($9::text[]) = 0 OR d.teams && $9::text[])"""
+      AND (cardinality($9::text[]) = 0 OR d.teams && $9::text[])
+      AND (cardinality($15::text[]) = 0 OR d.message_type = ANY($15::text[]))
+      AND (cardinality($16::text[]) = 0 OR d.locale = ANY($16::text[]))
+      AND (cardinality($17::text[]) = 0 OR d.audience = ANY($17::text[]))
+      AND (cardinality($18::text[]) = 0 OR d.segment = ANY($18::text[]))"""
 
 # Titles and aliases first: a match of the whole query there adds 1 (a query that is the whole title 1 more), more
 # than `ts_rank` (normalised below 1) can add. Only documents whose title, aliases or summary (`head_tsv`) hold at
@@ -177,6 +185,17 @@ _MARK_WORDS = f"""ARRAY(
 _ORDER = "{p}score DESC, {p}title_key, {p}kind, {p}slug, {p}layer DESC"
 
 
+def _value_facet(column: str) -> str:
+    """Counts of a one-value column (a message's type, locale, audience, segment), when asked for: documents
+    without a value (other kinds) are not counted."""
+    return f"""CASE WHEN '{column}' = ANY($12::text[]) THEN (SELECT coalesce(json_object_agg(f.value, f.n), '{{}}')
+        FROM (SELECT {column} AS value, count(*) AS n FROM matched WHERE {column} IS NOT NULL
+              GROUP BY {column} ORDER BY n DESC, value LIMIT 100) f)::text END AS {column}"""
+
+
+_MESSAGE_FACETS = ",\n    ".join(_value_facet(column) for column in ("message_type", "locale", "audience", "segment"))
+
+
 def _search_sql(*, text: bool) -> str:
     """One statement: the filtered matches (materialised once), their count, the page with snippets, the facets
     asked for, and the earliest future expiry among them (how long a cached copy of the answer stays true)."""
@@ -188,7 +207,8 @@ def _search_sql(*, text: bool) -> str:
         score, source, words = "0::float8", _EXCERPT_SOURCE, "'{}'::text[]"
     return f"""
 WITH matched AS MATERIALIZED (
-    SELECT d.kind, d.slug, d.layer, d.tags, d.teams, d.expires_at, d.title_key, {score} AS score
+    SELECT d.kind, d.slug, d.layer, d.tags, d.teams, d.expires_at, d.title_key, d.message_type, d.locale,
+        d.audience, d.segment, {score} AS score
     FROM search_documents d
     WHERE {_FILTERS}
       {match}
@@ -202,7 +222,8 @@ SELECT (SELECT count(*) FROM matched) AS total,
     (SELECT coalesce(json_agg(json_build_object('kind', d.kind, 'slug', d.slug, 'title', d.title,
         'version', d.version, 'status', d.version_status, 'source', {source}, 'score', p.score,
         'api_url', d.api_url, 'content_url', d.content_url, 'tags', d.tags, 'teams', d.teams,
-        'expires_at', d.expires_at) ORDER BY {_ORDER.format(p="p.")}), '[]')
+        'expires_at', d.expires_at, 'message_type', d.message_type, 'locale', d.locale, 'audience', d.audience,
+        'segment', d.segment) ORDER BY {_ORDER.format(p="p.")}), '[]')
      FROM page p JOIN search_documents d USING (kind, slug, layer))::text AS hits,
     {words} AS words,
     CASE WHEN 'kind' = ANY($12::text[]) THEN (SELECT coalesce(json_object_agg(f.kind, f.n), '{{}}') FROM (
@@ -212,7 +233,8 @@ SELECT (SELECT count(*) FROM matched) AS total,
         GROUP BY tag ORDER BY n DESC, tag LIMIT 100) f)::text END AS tags,
     CASE WHEN 'teams' = ANY($12::text[]) THEN (SELECT coalesce(json_object_agg(f.team, f.n), '{{}}') FROM (
         SELECT team, count(*) AS n FROM (SELECT unnest(teams) AS team FROM matched) t
-        GROUP BY team ORDER BY n DESC, team LIMIT 100) f)::text END AS teams"""
+        GROUP BY team ORDER BY n DESC, team LIMIT 100) f)::text END AS teams,
+    {_MESSAGE_FACETS}"""
 
 
 _TEXT_SEARCH = _search_sql(text=True)
@@ -294,4 +316,8 @@ async def find(
         list(query.facets),
         None if tsquery is None else " ".join(query.q.split()),
         None if tsquery is None else any_term,
+        query.message_types,
+        query.locales,
+        query.audiences,
+        query.segments,
     )

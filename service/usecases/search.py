@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, get_args
 
 import msgspec
 
 from service.domain import lifecycle
 from service.domain.cursors import decode_int_cursor, encode_cursor
 from service.domain.errors import FieldError, Forbidden, Invalid, Unavailable
-from service.domain.kinds import KINDS
+from service.domain.kinds import KINDS, MessageType
 from service.domain.model import Principal, Role, Tags, Teams
 from service.search import tokens
 from service.search.base import FACETS, MAX_WINDOW, Facet, SearchError, SearchHit, SearchIndex, SearchQuery
@@ -18,6 +18,7 @@ from service.search.tokens import SearchGrant
 
 MAX_FILTER_VALUES = 20
 MAX_VALUE_LENGTH = 100
+MESSAGE_TYPES: tuple[str, ...] = get_args(MessageType)
 
 
 class Searcher(msgspec.Struct, frozen=True):
@@ -41,6 +42,10 @@ class SearchParams(msgspec.Struct, frozen=True, kw_only=True):
     kinds: list[str] = msgspec.field(default_factory=list)
     tags: list[str] = msgspec.field(default_factory=list)
     teams: list[str] = msgspec.field(default_factory=list)
+    message_types: list[str] = msgspec.field(default_factory=list)
+    locales: list[str] = msgspec.field(default_factory=list)
+    audiences: list[str] = msgspec.field(default_factory=list)
+    segments: list[str] = msgspec.field(default_factory=list)
     facets: str | None = None
     limit: int = 20
     cursor: str | None = None
@@ -75,7 +80,14 @@ def build_query(searcher: Searcher, params: SearchParams) -> SearchQuery:
         for kind in params.kinds
         if kind not in KINDS
     ]
+    errors += [
+        FieldError("message_type", f"unknown message type {name!r}; choose from {', '.join(MESSAGE_TYPES)}", "query")
+        for name in params.message_types
+        if name not in MESSAGE_TYPES
+    ]
     errors += _values("tag", params.tags) + _values("team", params.teams)
+    errors += _values("locale", params.locales) + _values("audience", params.audiences)
+    errors += _values("segment", params.segments) + _values("message_type", params.message_types)
     facets, facet_errors = _facets(params.facets)
     errors += facet_errors
     offset = 0
@@ -91,6 +103,10 @@ def build_query(searcher: Searcher, params: SearchParams) -> SearchQuery:
         kinds=list(dict.fromkeys(params.kinds)),
         tags=list(dict.fromkeys(params.tags)),
         teams=list(dict.fromkeys(params.teams)),
+        message_types=list(dict.fromkeys(params.message_types)),
+        locales=list(dict.fromkeys(params.locales)),
+        audiences=list(dict.fromkeys(params.audiences)),
+        segments=list(dict.fromkeys(params.segments)),
         include_drafts=params.include_drafts,
         limit=min(params.limit, MAX_WINDOW - offset),
         offset=offset,

@@ -232,6 +232,62 @@ async def test_blank_query_lists_with_facets_and_cursor(api: Api) -> None:
     assert slugs(await search(client, kind="definition")) == []
 
 
+async def publish_message_with(api: Api, slug: str, **content: Any) -> None:
+    await create_entry(api, "messages", message_body(slug, **content))
+    await publish_entry(api, "messages", slug)
+
+
+async def test_messages_are_filtered_and_counted_by_type_locale_audience_and_segment(api: Api) -> None:
+    client = api.client
+    await api.published("mql")  # a definition: no message field, so every message filter leaves it out
+    await publish_message_with(
+        api, "talk-de", message_type="talk_track", locale="de", audience="Account executives", segment="enterprise"
+    )
+    await publish_message_with(api, "pitch-us")  # value_proposition, en-US, RevOps leaders, mid-market
+    await publish_message_with(api, "position-de", message_type="positioning", locale="de", segment="Enterprise")
+    await synced(client)
+    reader = await api.key("reader")
+
+    def found(page: SearchPage) -> set[str]:
+        return set(slugs(page))
+
+    assert found(await search(client, reader, message_type=["talk_track", "positioning"])) == {"talk-de", "position-de"}
+    assert slugs(await search(client, reader, locale="de", segment="enterprise")) == ["talk-de"]
+    assert slugs(await search(client, reader, audience="RevOps leaders", locale="en-US")) == ["pitch-us"]
+    assert "mql" in slugs(await search(client, reader, q="lead"))
+    assert found(await search(client, reader, q="lead", locale="de")) == {"talk-de", "position-de"}  # no definition
+    everything = await search(client, reader, facets="kind,message_type,locale,audience,segment")
+    assert everything.facets == {
+        "kind": {"message": 3, "definition": 1},
+        "message_type": {"positioning": 1, "talk_track": 1, "value_proposition": 1},
+        "locale": {"de": 2, "en-US": 1},
+        "audience": {"RevOps leaders": 2, "Account executives": 1},
+        "segment": {"Enterprise": 1, "enterprise": 1, "mid-market": 1},
+    }
+    talk = next(hit for hit in everything.hits if hit.slug == "talk-de")
+    assert (talk.message_type, talk.locale, talk.audience, talk.segment) == (
+        "talk_track",
+        "de",
+        "Account executives",
+        "enterprise",
+    )
+    # A search token filters the same way, within its restrictions.
+    response = await client.post("/v1/search/tokens", json={}, headers=reader)
+    assert response.status_code == 201, response.text
+    bearer = {"Authorization": f"Bearer {response.json()['token']}"}
+    narrowed = await search(client, bearer, locale="de", facets="message_type")
+    assert narrowed.facets == {"message_type": {"positioning": 1, "talk_track": 1}}
+
+
+async def test_an_unknown_facet_is_422_listing_the_accepted_ones(client: AsyncTestClient[Any]) -> None:
+    problem = full_problem(await client.get("/v1/search", params={"facets": "kind,channel"}), 422)
+    assert problem.errors
+    [error] = problem.errors
+    assert error.pointer == "facets"
+    assert "'channel'" in error.detail
+    assert "kind, tags, teams, message_type, locale, audience, segment" in error.detail
+
+
 @pytest.mark.parametrize(
     ("params", "pointer"),
     [
@@ -240,12 +296,15 @@ async def test_blank_query_lists_with_facets_and_cursor(api: Api) -> None:
         ({"limit": "ten"}, "limit"),
         ({"kind": "deck"}, "kind"),
         ({"facets": "kind,colour"}, "facets"),
+        ({"message_type": "pitch"}, "message_type"),
+        ({"locale": "x" * 101}, "locale"),
+        ({"segment": [f"s{n}" for n in range(21)]}, "segment"),
         ({"cursor": "not-a-cursor"}, "cursor"),
         ({"include_drafts": "perhaps"}, "include_drafts"),
         ({"q": "x" * 501}, "q"),
     ],
 )
-async def test_bad_parameters_are_422(client: AsyncTestClient[Any], params: dict[str, str], pointer: str) -> None:
+async def test_bad_parameters_are_422(client: AsyncTestClient[Any], params: dict[str, Any], pointer: str) -> None:
     problem = full_problem(await client.get("/v1/search", params=params), 422)
     assert problem.errors
     assert [error.pointer for error in problem.errors] == [pointer]

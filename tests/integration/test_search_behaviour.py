@@ -17,6 +17,7 @@ from collections.abc import AsyncIterator, Iterable
 from typing import Any
 
 import asyncpg
+import msgspec
 import pytest
 
 from service.config import Settings
@@ -103,6 +104,10 @@ CORPUS = [
         "enterprise-positioning",
         "Enterprise positioning",
         summary="positioning · Enterprise buyers",
+        message_type="positioning",
+        locale="en",
+        audience="Enterprise buyers",
+        segment="enterprise",
         body="Every MQL gets a reply within one business day, and the rôle of the champion is made explicit.",
         tags=["positioning", "enterprise"],
         teams=["marketing"],
@@ -112,6 +117,10 @@ CORPUS = [
         "discovery-talk-track",
         "Talk track: discovery call",
         summary="talk track · Account executives",
+        message_type="talk_track",
+        locale="de",
+        audience="Account executives",
+        segment="enterprise",
         body="Open with the marketing qualified lead's last touch, then map the buying committee.",
         tags=["talk-track"],
         teams=["sales"],
@@ -121,6 +130,10 @@ CORPUS = [
         "pricing-objection",
         "Objection handling: price too high",
         summary="objection handling",
+        message_type="objection_handling",
+        locale="en",
+        audience="Account executives",
+        segment="mid-market",
         body="Anchor on return on investment; never discount before the buyer names a budget.",
         tags=["pricing", "objections"],
         teams=["sales"],
@@ -130,6 +143,10 @@ CORPUS = [
         "security-value",
         "Value proposition: security",
         summary="value proposition · Security teams",
+        message_type="value_proposition",
+        locale="en-US",
+        audience="Security teams",
+        segment="Enterprise",  # not "enterprise": filters and counts tell them apart
         body="SOC 2 Type II, single sign-on and audit logs: <security> reviews close in days, not months.",
         tags=["security", "enterprise"],
         teams=["product"],
@@ -139,6 +156,9 @@ CORPUS = [
         "pricing-page",
         "Pricing page copy",
         summary="positioning · Self-serve",
+        message_type="positioning",
+        locale="de",
+        segment="self-serve",
         body="Plans start free; teams upgrade when they need single sign-on. Résumé of plan limits below.",
         tags=["pricing"],
         teams=["marketing"],
@@ -423,6 +443,68 @@ async def test_facets_count_the_filtered_result(index: SearchIndex) -> None:
 
 async def test_no_facets_unless_asked(index: SearchIndex) -> None:
     assert (await find(index, "lead")).facets == {}
+
+
+async def test_message_filters_narrow_by_type_locale_audience_and_segment(index: SearchIndex) -> None:
+    assert set(slugs(await find(index, "", message_types=["positioning"]))) == {
+        "enterprise-positioning",
+        "pricing-page",
+    }
+    assert set(slugs(await find(index, "", locales=["de"]))) == {"discovery-talk-track", "pricing-page"}
+    assert set(slugs(await find(index, "", audiences=["Account executives"]))) == {
+        "discovery-talk-track",
+        "pricing-objection",
+    }
+    # Values are exact: "Enterprise" is another segment than "enterprise".
+    assert set(slugs(await find(index, "", segments=["enterprise"]))) == {
+        "enterprise-positioning",
+        "discovery-talk-track",
+    }
+    assert slugs(await find(index, "", segments=["Enterprise"])) == ["security-value"]
+    assert slugs(await find(index, "", locales=["de-DE"])) == []
+    # Any of the values within a filter, all filters together, with the other filters and the query.
+    either = set(slugs(await find(index, "", message_types=["talk_track", "value_proposition"])))
+    assert either == {"discovery-talk-track", "security-value"}
+    assert slugs(await find(index, "", locales=["de"], message_types=["positioning"])) == ["pricing-page"]
+    assert slugs(await find(index, "", locales=["en", "de"], segments=["mid-market"], tags=["pricing"])) == [
+        "pricing-objection"
+    ]
+    # "lead" is in definitions too: a message filter leaves out every document that is not a message.
+    assert slugs(await find(index, "lead", locales=["de"])) == ["discovery-talk-track"]
+
+
+async def test_message_facets_count_the_filtered_result(index: SearchIndex) -> None:
+    result = await find(index, "", facets=["message_type", "locale", "audience", "segment"])
+    assert result.facets == {
+        "message_type": {"positioning": 2, "talk_track": 1, "objection_handling": 1, "value_proposition": 1},
+        "locale": {"en": 2, "de": 2, "en-US": 1},  # definitions and assets have none: not counted
+        "audience": {"Account executives": 2, "Enterprise buyers": 1, "Security teams": 1},
+        "segment": {"enterprise": 2, "Enterprise": 1, "mid-market": 1, "self-serve": 1},
+    }
+    narrowed = await find(index, "", locales=["de"], facets=["kind", "message_type"])
+    assert narrowed.facets == {"kind": {"message": 2}, "message_type": {"positioning": 1, "talk_track": 1}}
+    assert (await find(index, "", kinds=["definition"], facets=["locale"])).facets == {"locale": {}}
+
+
+async def test_message_hits_say_their_type_locale_audience_and_segment(index: SearchIndex) -> None:
+    [talk] = (await find(index, "discovery committee")).hits
+    assert (talk.message_type, talk.locale, talk.audience, talk.segment) == (
+        "talk_track",
+        "de",
+        "Account executives",
+        "enterprise",
+    )
+    [lead] = of(await find(index, "lead"), "lead")
+    assert (lead.message_type, lead.locale, lead.audience, lead.segment) == (None, None, None, None)
+
+
+async def test_a_message_field_changed_alone_is_rewritten(mutable_index: SearchIndex) -> None:
+    """Text unchanged, only a field that is no text (here the locale): the document still takes the new value."""
+    note = _doc("message", "zephyr-note", "Zephyr note", body="Same words.", message_type="other", locale="en")
+    await mutable_index.upsert([note])
+    await mutable_index.upsert([msgspec.structs.replace(note, locale="fr", audience="Partners")])
+    assert slugs(await find(mutable_index, "zephyr", locales=["en"])) == []
+    assert slugs(await find(mutable_index, "zephyr", locales=["fr"], audiences=["Partners"])) == ["zephyr-note"]
 
 
 async def test_token_restrictions_limit_what_is_visible(index: SearchIndex) -> None:

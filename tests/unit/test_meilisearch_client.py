@@ -143,7 +143,17 @@ async def test_the_first_write_creates_and_configures_the_index_then_waits_for_i
     assert meili.bodies("POST", "/indexes") == [{"uid": "canon_entries", "primaryKey": "id"}]
     [settings] = meili.bodies("PATCH", "/indexes/canon_entries/settings")
     assert settings["searchableAttributes"] == ["title", "aliases", "summary", "body", "extracted_text"]
-    assert settings["filterableAttributes"] == ["kind", "tag_keys", "teams", "status", "expires_ms"]
+    assert settings["filterableAttributes"] == [
+        "kind",
+        "tag_keys",
+        "teams",
+        "status",
+        "expires_ms",
+        "message_type",
+        "locale_key",
+        "audience_key",
+        "segment_key",
+    ]
     assert settings["rankingRules"][:2] == ["words", "attribute"]
     assert settings["typoTolerance"]["minWordSizeForTypos"] == {"oneTypo": 4, "twoTypos": 8}
     assert settings["pagination"] == {"maxTotalHits": 1000}
@@ -154,6 +164,7 @@ async def test_the_first_write_creates_and_configures_the_index_then_waits_for_i
     assert first["expires_ms"] == req.NEVER_MS
     assert first["aliases"] == ["MQL"]
     assert (first["tags"], first["tag_keys"]) == (["funnel"], [FUNNEL])
+    assert (first["message_type"], first["locale_key"], first["audience_key"], first["segment_key"]) == (None,) * 4
     assert (second["id"], second["expires_at"], second["expires_ms"]) == (
         "asset__sql__draft",
         "2027-01-31T00:00:00Z",
@@ -288,6 +299,56 @@ async def test_a_query_becomes_one_search_request(index: MeilisearchIndex, meili
     assert body["attributesToHighlight"] == body["attributesToCrop"] == ["summary", "body", "extracted_text"]
     assert (body["highlightPreTag"], body["highlightPostTag"], body["showRankingScore"]) == ("\u2983", "\u2984", True)
     assert "extracted_text" not in body["attributesToRetrieve"]
+
+
+async def test_messages_are_filtered_by_type_as_it_is_and_by_exact_keys_of_their_labels(
+    index: MeilisearchIndex, meili: FakeMeili
+) -> None:
+    await index.upsert(
+        [document("pitch", kind="message", message_type="talk_track", locale="de", audience="CFOs", segment="SMB")]
+    )
+    [[pitch]] = meili.bodies("POST", "/indexes/canon_entries/documents")
+    assert (pitch["message_type"], pitch["locale"], pitch["audience"], pitch["segment"]) == (
+        "talk_track",
+        "de",
+        "CFOs",
+        "SMB",
+    )
+    assert (pitch["locale_key"], pitch["audience_key"], pitch["segment_key"]) == (
+        b"de".hex(),
+        b"CFOs".hex(),
+        b"SMB".hex(),
+    )
+    query = SearchQuery(
+        message_types=["talk_track", "positioning"],
+        locales=["de"],
+        audiences=["CFOs"],
+        segments=["SMB", "smb"],
+        facets=["message_type", "locale", "audience", "segment"],
+    )
+    await index.search(query, now=NOW)
+    [body] = meili.bodies("POST", "/indexes/canon_entries/search")
+    assert body["filter"][2:] == [
+        'message_type IN ["talk_track", "positioning"]',
+        f'locale_key IN ["{b"de".hex()}"]',
+        f'audience_key IN ["{b"CFOs".hex()}"]',
+        f'segment_key IN ["{b"SMB".hex()}", "{b"smb".hex()}"]',  # exact: Meilisearch alone would match either
+    ]
+    assert body["facets"] == ["message_type", "locale_key", "audience_key", "segment_key"]
+
+
+def test_message_facet_counts_are_read_back_as_their_values() -> None:
+    distribution = {
+        "message_type": {"talk_track": 2},
+        "locale_key": {b"en-US".hex(): 3},
+        "segment_key": {b"SMB".hex(): 1, b"smb".hex(): 4},
+    }
+    assert req.facet_counts(distribution, ["message_type", "locale", "audience", "segment"]) == {
+        "message_type": {"talk_track": 2},
+        "locale": {"en-US": 3},
+        "audience": {},
+        "segment": {"SMB": 1, "smb": 4},
+    }
 
 
 async def test_editors_with_drafts_see_both_layers_and_expired_documents(

@@ -28,8 +28,12 @@ class SearchHit:
             status (str):
             title (str):
             version (int):
+            audience (None | str | Unset):
             content_url (None | str | Unset):
             expires_at (datetime.datetime | None | Unset):
+            locale (None | str | Unset):
+            message_type (None | str | Unset):
+            segment (None | str | Unset):
             tags (list[str] | Unset):
             teams (list[str] | Unset):
      """
@@ -42,8 +46,12 @@ class SearchHit:
     status: str
     title: str
     version: int
+    audience: None | str | Unset = UNSET
     content_url: None | str | Unset = UNSET
     expires_at: datetime.datetime | None | Unset = UNSET
+    locale: None | str | Unset = UNSET
+    message_type: None | str | Unset = UNSET
+    segment: None | str | Unset = UNSET
     tags: list[str] | Unset = UNSET
     teams: list[str] | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -66,6 +74,12 @@ class SearchHit:
 
         version = self.version
 
+        audience: None | str | Unset
+        if isinstance(self.audience, Unset):
+            audience = UNSET
+        else:
+            audience = self.audience
+
         content_url: None | str | Unset
         if isinstance(self.content_url, Unset):
             content_url = UNSET
@@ -79,6 +93,24 @@ class SearchHit:
             expires_at = self.expires_at.isoformat()
         else:
             expires_at = self.expires_at
+
+        locale: None | str | Unset
+        if isinstance(self.locale, Unset):
+            locale = UNSET
+        else:
+            locale = self.locale
+
+        message_type: None | str | Unset
+        if isinstance(self.message_type, Unset):
+            message_type = UNSET
+        else:
+            message_type = self.message_type
+
+        segment: None | str | Unset
+        if isinstance(self.segment, Unset):
+            segment = UNSET
+        else:
+            segment = self.segment
 
         tags: list[str] | Unset = UNSET
         if not isinstance(self.tags, Unset):
@@ -102,10 +134,18 @@ class SearchHit:
             "title": title,
             "version": version,
         })
+        if audience is not UNSET:
+            field_dict["audience"] = audience
         if content_url is not UNSET:
             field_dict["content_url"] = content_url
         if expires_at is not UNSET:
             field_dict["expires_at"] = expires_at
+        if locale is not UNSET:
+            field_dict["locale"] = locale
+        if message_type is not UNSET:
+            field_dict["message_type"] = message_type
+        if segment is not UNSET:
+            field_dict["segment"] = segment
         if tags is not UNSET:
             field_dict["tags"] = tags
         if teams is not UNSET:
@@ -132,6 +172,16 @@ class SearchHit:
         title = d.pop("title")
 
         version = d.pop("version")
+
+        def _parse_audience(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        audience = _parse_audience(d.pop("audience", UNSET))
+
 
         def _parse_content_url(data: object) -> None | str | Unset:
             if data is None:
@@ -162,6 +212,36 @@ class SearchHit:
         expires_at = _parse_expires_at(d.pop("expires_at", UNSET))
 
 
+        def _parse_locale(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        locale = _parse_locale(d.pop("locale", UNSET))
+
+
+        def _parse_message_type(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        message_type = _parse_message_type(d.pop("message_type", UNSET))
+
+
+        def _parse_segment(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        segment = _parse_segment(d.pop("segment", UNSET))
+
+
         tags = cast(list[str], d.pop("tags", UNSET))
 
 
@@ -177,8 +257,12 @@ class SearchHit:
             status=status,
             title=title,
             version=version,
+            audience=audience,
             content_url=content_url,
             expires_at=expires_at,
+            locale=locale,
+            message_type=message_type,
+            segment=segment,
             tags=tags,
             teams=teams,
         )

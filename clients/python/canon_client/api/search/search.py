@@ -8,6 +8,7 @@ from ...client import AuthenticatedClient, Client
 from ...types import Response, UNSET
 from ... import errors
 
+from ...models.message_type_name import MessageTypeName
 from ...models.problem import Problem
 from ...models.search_page import SearchPage
 from ...types import UNSET, Unset
@@ -20,6 +21,10 @@ def _get_kwargs(
     kind: list[str] | None | Unset = UNSET,
     tag: list[str] | None | Unset = UNSET,
     team: list[str] | None | Unset = UNSET,
+    message_type: list[MessageTypeName] | None | Unset = UNSET,
+    locale: list[str] | None | Unset = UNSET,
+    audience: list[str] | None | Unset = UNSET,
+    segment: list[str] | None | Unset = UNSET,
     facets: None | str | Unset = UNSET,
     limit: int | Unset = 20,
     cursor: None | str | Unset = UNSET,
@@ -64,6 +69,53 @@ def _get_kwargs(
     else:
         json_team = team
     params["team"] = json_team
+
+    json_message_type: list[str] | None | Unset
+    if isinstance(message_type, Unset):
+        json_message_type = UNSET
+    elif isinstance(message_type, list):
+        json_message_type = []
+        for message_type_type_0_item_data in message_type:
+            message_type_type_0_item = message_type_type_0_item_data.value
+            json_message_type.append(message_type_type_0_item)
+
+
+    else:
+        json_message_type = message_type
+    params["message_type"] = json_message_type
+
+    json_locale: list[str] | None | Unset
+    if isinstance(locale, Unset):
+        json_locale = UNSET
+    elif isinstance(locale, list):
+        json_locale = locale
+
+
+    else:
+        json_locale = locale
+    params["locale"] = json_locale
+
+    json_audience: list[str] | None | Unset
+    if isinstance(audience, Unset):
+        json_audience = UNSET
+    elif isinstance(audience, list):
+        json_audience = audience
+
+
+    else:
+        json_audience = audience
+    params["audience"] = json_audience
+
+    json_segment: list[str] | None | Unset
+    if isinstance(segment, Unset):
+        json_segment = UNSET
+    elif isinstance(segment, list):
+        json_segment = segment
+
+
+    else:
+        json_segment = segment
+    params["segment"] = json_segment
 
     json_facets: None | str | Unset
     if isinstance(facets, Unset):
@@ -156,6 +208,10 @@ def sync_detailed(
     kind: list[str] | None | Unset = UNSET,
     tag: list[str] | None | Unset = UNSET,
     team: list[str] | None | Unset = UNSET,
+    message_type: list[MessageTypeName] | None | Unset = UNSET,
+    locale: list[str] | None | Unset = UNSET,
+    audience: list[str] | None | Unset = UNSET,
+    segment: list[str] | None | Unset = UNSET,
     facets: None | str | Unset = UNSET,
     limit: int | Unset = 20,
     cursor: None | str | Unset = UNSET,
@@ -173,7 +229,16 @@ def sync_detailed(
         kind (list[str] | None | Unset): definition, message or asset; repeat for several.
         tag (list[str] | None | Unset): Repeat for any of several values.
         team (list[str] | None | Unset): Repeat for any of several values.
-        facets (None | str | Unset): Comma-separated facets to count: kind, tags, teams.
+        message_type (list[MessageTypeName] | None | Unset): Messages of this type; repeat for
+            several.
+        locale (list[str] | None | Unset): Messages in this locale, exactly as written (en-US);
+            repeat for several.
+        audience (list[str] | None | Unset): Messages with exactly this value; repeat for any of
+            several.
+        segment (list[str] | None | Unset): Messages with exactly this value; repeat for any of
+            several.
+        facets (None | str | Unset): Comma-separated facets to count: kind, tags, teams,
+            message_type, locale, audience, segment.
         limit (int | Unset): Page size (1 to 100). Default: 20.
         cursor (None | str | Unset): `next_cursor` of the previous page.
         include_drafts (bool | Unset): Editors: also versions in progress, and expired assets.
@@ -193,6 +258,10 @@ def sync_detailed(
 kind=kind,
 tag=tag,
 team=team,
+message_type=message_type,
+locale=locale,
+audience=audience,
+segment=segment,
 facets=facets,
 limit=limit,
 cursor=cursor,
@@ -213,6 +282,10 @@ def sync(
     kind: list[str] | None | Unset = UNSET,
     tag: list[str] | None | Unset = UNSET,
     team: list[str] | None | Unset = UNSET,
+    message_type: list[MessageTypeName] | None | Unset = UNSET,
+    locale: list[str] | None | Unset = UNSET,
+    audience: list[str] | None | Unset = UNSET,
+    segment: list[str] | None | Unset = UNSET,
     facets: None | str | Unset = UNSET,
     limit: int | Unset = 20,
     cursor: None | str | Unset = UNSET,
@@ -230,7 +303,16 @@ def sync(
         kind (list[str] | None | Unset): definition, message or asset; repeat for several.
         tag (list[str] | None | Unset): Repeat for any of several values.
         team (list[str] | None | Unset): Repeat for any of several values.
-        facets (None | str | Unset): Comma-separated facets to count: kind, tags, teams.
+        message_type (list[MessageTypeName] | None | Unset): Messages of this type; repeat for
+            several.
+        locale (list[str] | None | Unset): Messages in this locale, exactly as written (en-US);
+            repeat for several.
+        audience (list[str] | None | Unset): Messages with exactly this value; repeat for any of
+            several.
+        segment (list[str] | None | Unset): Messages with exactly this value; repeat for any of
+            several.
+        facets (None | str | Unset): Comma-separated facets to count: kind, tags, teams,
+            message_type, locale, audience, segment.
         limit (int | Unset): Page size (1 to 100). Default: 20.
         cursor (None | str | Unset): `next_cursor` of the previous page.
         include_drafts (bool | Unset): Editors: also versions in progress, and expired assets.
@@ -251,6 +333,10 @@ q=q,
 kind=kind,
 tag=tag,
 team=team,
+message_type=message_type,
+locale=locale,
+audience=audience,
+segment=segment,
 facets=facets,
 limit=limit,
 cursor=cursor,
@@ -265,6 +351,10 @@ async def asyncio_detailed(
     kind: list[str] | None | Unset = UNSET,
     tag: list[str] | None | Unset = UNSET,
     team: list[str] | None | Unset = UNSET,
+    message_type: list[MessageTypeName] | None | Unset = UNSET,
+    locale: list[str] | None | Unset = UNSET,
+    audience: list[str] | None | Unset = UNSET,
+    segment: list[str] | None | Unset = UNSET,
     facets: None | str | Unset = UNSET,
     limit: int | Unset = 20,
     cursor: None | str | Unset = UNSET,
@@ -282,7 +372,16 @@ async def asyncio_detailed(
         kind (list[str] | None | Unset): definition, message or asset; repeat for several.
         tag (list[str] | None | Unset): Repeat for any of several values.
         team (list[str] | None | Unset): Repeat for any of several values.
-        facets (None | str | Unset): Comma-separated facets to count: kind, tags, teams.
+        message_type (list[MessageTypeName] | None | Unset): Messages of this type; repeat for
+            several.
+        locale (list[str] | None | Unset): Messages in this locale, exactly as written (en-US);
+            repeat for several.
+        audience (list[str] | None | Unset): Messages with exactly this value; repeat for any of
+            several.
+        segment (list[str] | None | Unset): Messages with exactly this value; repeat for any of
+            several.
+        facets (None | str | Unset): Comma-separated facets to count: kind, tags, teams,
+            message_type, locale, audience, segment.
         limit (int | Unset): Page size (1 to 100). Default: 20.
         cursor (None | str | Unset): `next_cursor` of the previous page.
         include_drafts (bool | Unset): Editors: also versions in progress, and expired assets.
@@ -302,6 +401,10 @@ async def asyncio_detailed(
 kind=kind,
 tag=tag,
 team=team,
+message_type=message_type,
+locale=locale,
+audience=audience,
+segment=segment,
 facets=facets,
 limit=limit,
 cursor=cursor,
@@ -322,6 +425,10 @@ async def asyncio(
     kind: list[str] | None | Unset = UNSET,
     tag: list[str] | None | Unset = UNSET,
     team: list[str] | None | Unset = UNSET,
+    message_type: list[MessageTypeName] | None | Unset = UNSET,
+    locale: list[str] | None | Unset = UNSET,
+    audience: list[str] | None | Unset = UNSET,
+    segment: list[str] | None | Unset = UNSET,
     facets: None | str | Unset = UNSET,
     limit: int | Unset = 20,
     cursor: None | str | Unset = UNSET,
@@ -339,7 +446,16 @@ async def asyncio(
         kind (list[str] | None | Unset): definition, message or asset; repeat for several.
         tag (list[str] | None | Unset): Repeat for any of several values.
         team (list[str] | None | Unset): Repeat for any of several values.
-        facets (None | str | Unset): Comma-separated facets to count: kind, tags, teams.
+        message_type (list[MessageTypeName] | None | Unset): Messages of this type; repeat for
+            several.
+        locale (list[str] | None | Unset): Messages in this locale, exactly as written (en-US);
+            repeat for several.
+        audience (list[str] | None | Unset): Messages with exactly this value; repeat for any of
+            several.
+        segment (list[str] | None | Unset): Messages with exactly this value; repeat for any of
+            several.
+        facets (None | str | Unset): Comma-separated facets to count: kind, tags, teams,
+            message_type, locale, audience, segment.
         limit (int | Unset): Page size (1 to 100). Default: 20.
         cursor (None | str | Unset): `next_cursor` of the previous page.
         include_drafts (bool | Unset): Editors: also versions in progress, and expired assets.
@@ -360,6 +476,10 @@ q=q,
 kind=kind,
 tag=tag,
 team=team,
+message_type=message_type,
+locale=locale,
+audience=audience,
+segment=segment,
 facets=facets,
 limit=limit,
 cursor=cursor,
