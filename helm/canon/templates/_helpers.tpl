@@ -106,3 +106,12 @@ topologySpreadConstraints:
   {{- toYaml . | nindent 2 }}
 {{- end }}
 {{- end -}}
+
+{{/* One NetworkPolicyEgressRule from a values entry {to, ports}; an empty list is left out (meaning every destination
+or every port), so an entry with neither allows everything. */}}
+{{- define "canon.egressRule" -}}
+{{- $rule := dict -}}
+{{- with .to }}{{ $_ := set $rule "to" . }}{{ end -}}
+{{- with .ports }}{{ $_ := set $rule "ports" . }}{{ end -}}
+{{- list $rule | toYaml -}}
+{{- end -}}
