@@ -6,7 +6,7 @@
 # runs `canon migrate`, `canon serve` and `canon worker` from it.
 #
 # The base image is pinned by digest (python:3.11-slim, Python 3.11.15 on Debian trixie, of 2026-08-05; the digest of
-# the multi-platform index), so a rebuild gets the same bytes; move it on deliberately (docs/operations.md, Deploying).
+# the multi-platform index), so a rebuild gets the same bytes; move it on deliberately (docs/decisions.md, 38).
 ARG PYTHON_IMAGE=python:3.11-slim@sha256:90744cff8f32887f075c47d747a173ff333e9e98801667af93c357fa9f5e28ff
 
 FROM ${PYTHON_IMAGE} AS build
