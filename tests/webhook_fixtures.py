@@ -35,9 +35,11 @@ from tests.asset_fixtures import running_client
 
 
 def webhook_settings(settings: Settings, data_dir: Path, **overrides: Any) -> Settings:
-    """The test settings for webhooks: loopback allowed, plain http, a short retry schedule and timeout."""
+    """The test settings for webhooks: loopback allowed, plain http, a short retry schedule and timeout, and no
+    egress proxy whatever the shell's HTTP_PROXY says (`webhook_proxy=None` reads the environment again)."""
     values: dict[str, Any] = {
         "webhook_allow_networks": "127.0.0.0/8",
+        "webhook_proxy": "direct",
         "webhook_require_https": False,
         "webhook_retry_seconds": (0.2, 0.2, 0.2),
         "webhook_timeout_seconds": 2.0,

@@ -52,8 +52,11 @@ def proxy() -> Iterator[ForwardProxy]:
 
 @pytest.fixture
 def worker_settings(settings: Settings, tmp_path: Path) -> Settings:
-    # `localhost` may also resolve to ::1: both loopback networks are allowed, as `canon dev` allows them.
-    return webhook_settings(settings, tmp_path / "data", webhook_allow_networks="127.0.0.0/8,::1/128")
+    # `localhost` may also resolve to ::1: both loopback networks are allowed, as `canon dev` allows them. The
+    # proxy comes from the environment, as in `canon worker` (the other webhook tests ignore it).
+    return webhook_settings(
+        settings, tmp_path / "data", webhook_allow_networks="127.0.0.0/8,::1/128", webhook_proxy=None
+    )
 
 
 def trust(environment: pytest.MonkeyPatch, pki: Pki, tmp_path: Path) -> None:
@@ -195,3 +198,23 @@ async def test_plain_http_is_forwarded_through_the_proxy_and_no_proxy_goes_direc
         assert hit.path == "/hook"
         assert Webhook(sub.secret).verify(hit.body, hit.headers)["data"]["slug"] == "mql"
     assert direct.hits[0].headers["host"] == f"localhost:{direct.port}"
+
+
+async def test_the_other_webhook_tests_send_directly_whatever_proxy_the_shell_sets(
+    hook_client: AsyncTestClient[Any],
+    hook_pool: Pool,
+    hook_settings: Settings,
+    receivers: Receivers,
+    proxy: ForwardProxy,
+    environment: pytest.MonkeyPatch,
+) -> None:
+    receiver = receivers()
+    await subscribe(hook_client, receiver.url, event_types=["definition.created"])
+    environment.setenv("HTTP_PROXY", proxy.url("canon", "s3cret:p@ss"))
+    async with running_worker(hook_pool, hook_settings):  # the shared fixtures' settings: webhook_proxy=direct
+        await Api(hook_client).create("mql")
+        await until(lambda: settled(hook_pool), what="the delivery")
+
+    assert [r.status for r in await deliveries(hook_pool)] == ["succeeded"]
+    assert len(receiver.hits) == 1
+    assert proxy.seen() == []
