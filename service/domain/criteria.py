@@ -500,7 +500,10 @@ def _duration(text: str) -> dt.timedelta | None:
     if found is None or text in ("P", "PT") or text.endswith("T"):
         return None
     weeks, days, hours, minutes, seconds = (int(part or 0) for part in found.groups())
-    return dt.timedelta(weeks=weeks, days=days, hours=hours, minutes=minutes, seconds=seconds)
+    try:
+        return dt.timedelta(weeks=weeks, days=days, hours=hours, minutes=minutes, seconds=seconds)
+    except OverflowError:  # longer than a timedelta holds (2.7 million years): no rule means that
+        return None
 
 
 def _within(moment: dt.datetime, period: str, now: dt.datetime) -> str | None:
