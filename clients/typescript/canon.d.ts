@@ -82,13 +82,21 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The file of the version in effect (?version=N, ?as_of=, ?known_at=): 307 to storage, or the bytes */
+        /**
+         * The file of the version in effect (?version=N, ?as_of=, ?known_at=): 307 to storage, or the bytes
+         * @description With an API key, or as a search hit's signed download link (`version`, `expires`, `signature`; no
+         *     Authorization header needed), which serves its version while it is still the one in effect and unexpired.
+         */
         get: operations["download_asset_content"];
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
-        /** The file of the version in effect (?version=N, ?as_of=, ?known_at=): 307 to storage, or the bytes */
+        /**
+         * The file of the version in effect (?version=N, ?as_of=, ?known_at=): 307 to storage, or the bytes
+         * @description With an API key, or as a search hit's signed download link (`version`, `expires`, `signature`; no
+         *     Authorization header needed), which serves its version while it is still the one in effect and unexpired.
+         */
         head: operations["head_asset_content"];
         patch?: never;
         trace?: never;
@@ -921,7 +929,8 @@ export interface paths {
         /**
          * Search published definitions, messages and assets
          * @description Hits best first (titles and aliases before other text), with `<mark>`ed snippets and facet counts.
-         *     Accepts an API key or a search token.
+         *     Accepts an API key or a search token. An asset hit of a released, unexpired version has a signed
+         *     `content_url`: a download link that needs no credential, valid 15 minutes (no longer than the token).
          */
         get: operations["search"];
         put?: never;
@@ -2594,6 +2603,10 @@ export interface operations {
                 as_of?: string | null;
                 /** @description Read the timeline as Canon had recorded it then: only versions published by this date or time. */
                 known_at?: string | null;
+                /** @description Download links (a search hit's `content_url`): until when it is valid, in unix seconds. */
+                expires?: number | null;
+                /** @description Download links: the link's signature. With it the request needs no Authorization header; a signature that does not verify, or an expired link, is 401. */
+                signature?: string | null;
             };
             header?: {
                 "If-None-Match"?: string | null;
@@ -2688,6 +2701,10 @@ export interface operations {
                 as_of?: string | null;
                 /** @description Read the timeline as Canon had recorded it then: only versions published by this date or time. */
                 known_at?: string | null;
+                /** @description Download links (a search hit's `content_url`): until when it is valid, in unix seconds. */
+                expires?: number | null;
+                /** @description Download links: the link's signature. With it the request needs no Authorization header; a signature that does not verify, or an expired link, is 401. */
+                signature?: string | null;
             };
             header?: {
                 "If-None-Match"?: string | null;

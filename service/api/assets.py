@@ -10,7 +10,17 @@ from litestar import Response, Router, post, put, route
 from litestar.params import JSONBody, QueryParameter
 from litestar.response import Redirect, Stream
 
-from service.api.deps import Assets, Caller, HttpRequest, SlugPath, VersionPath
+from service.api.deps import (
+    ACCEPTS_DOWNLOAD_LINKS,
+    Assets,
+    Caller,
+    Downloader,
+    HttpRequest,
+    LinkExpires,
+    LinkSignature,
+    SlugPath,
+    VersionPath,
+)
 from service.api.entries import (
     ASSET_ROUTES,
     READ_METHODS,
@@ -29,7 +39,7 @@ from service.api.problems import READ_PROBLEMS, problem_responses
 from service.api.schemas import Asset
 from service.blobs.base import content_disposition
 from service.domain.operations import DirectUploadComplete, DirectUploadStart
-from service.usecases import assets
+from service.usecases import assets, linked_downloads
 from service.usecases.assets import AssetContext, DirectUpload, Download
 
 FileNameQuery = Annotated[
@@ -139,20 +149,25 @@ async def complete_direct_upload(
     operation_id=operation_ids("download_asset_content", "head_asset_content"),
     summary="The file of the version in effect (?version=N, ?as_of=, ?known_at=): 307 to storage, or the bytes",
     responses=problem_responses((*READ_PROBLEMS, 410)),
+    opt={ACCEPTS_DOWNLOAD_LINKS: True},
 )
 async def download_content(
     request: HttpRequest,
-    principal: Caller,
+    downloader: Downloader,
     asset_context: Assets,
     slug: SlugPath,
     version: VersionQuery = None,
     as_of: AsOf = None,
     known_at: KnownAt = None,
+    expires: LinkExpires = None,
+    signature: LinkSignature = None,
     if_none_match: IfNoneMatch = None,
 ) -> Response[Any]:
-    found = await assets.download(
+    """With an API key, or as a search hit's signed download link (`version`, `expires`, `signature`; no
+    Authorization header needed), which serves its version while it is still the one in effect and unexpired."""
+    found = await linked_downloads.download(
         asset_context,
-        principal,
+        downloader,
         slug,
         version,
         as_of=parse_as_of(as_of),

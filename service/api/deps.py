@@ -4,7 +4,8 @@
 among its parameters and gets it) and puts `BearerAuthentication` in front of every route. Authentication is
 middleware, not a dependency, so it fails closed: a route answers without a credential only when it says
 `exclude_from_auth=True` (the probes and the API documents); tests/integration/test_route_security.py walks every
-route of the app to prove it.
+route of the app to prove it. A route that accepts signed download links (`ACCEPTS_DOWNLOAD_LINKS`) lets a request
+through without a credential only when its link verifies (`service/search/links.py`).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from litestar.datastructures import State
 from litestar.di import NamedDependency, Provide
 from litestar.exceptions import NotAuthorizedException
 from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult, DefineMiddleware
-from litestar.params import FromPath, PathParameter, SkipValidation
+from litestar.params import FromPath, PathParameter, QueryParameter, SkipValidation
 from litestar.plugins import InitPluginProtocol
 
 from service.api.guards import strict_requests
@@ -27,7 +28,8 @@ from service.config import Settings
 from service.domain.model import Principal
 from service.identity.oidc import OidcVerifier
 from service.observability.metrics import CanonMetrics
-from service.search import tokens
+from service.search import links, tokens
+from service.search.links import DownloadGrant
 from service.search.tokens import SearchGrant
 from service.store.database import Pool
 from service.usecases.assets import AssetContext
@@ -43,6 +45,7 @@ T = TypeVar("T")
 Injected: TypeAlias = NamedDependency[SkipValidation[T]]
 Caller: TypeAlias = Injected[Principal]  # `principal`
 SearchCaller: TypeAlias = Injected[Searcher]  # `searcher`
+Downloader: TypeAlias = Injected[Principal | DownloadGrant]  # `downloader`: a key's principal, or a verified link
 DbPool: TypeAlias = Injected[Pool]  # `pool`
 Entries: TypeAlias = Injected[EntryContext]  # `context` in a kind's routes
 Assets: TypeAlias = Injected[AssetContext]  # `asset_context`
@@ -57,9 +60,28 @@ SlugPath: TypeAlias = FromPath[str]
 HttpRequest: TypeAlias = Request[Any, Any, Any]
 # Bounded like every version number, so an absurd one is a 422 rather than an int32 overflow in the database.
 VersionPath: TypeAlias = Annotated[int, PathParameter(ge=1, le=1_000_000)]
+# A download link's query (checked by `BearerAuthentication` before the handler runs, with `version`): declared so
+# the contract names them and strict query checking lets them through.
+LinkExpires: TypeAlias = Annotated[
+    int | None,
+    QueryParameter(
+        ge=0, description="Download links (a search hit's `content_url`): until when it is valid, in unix seconds."
+    ),
+]
+LinkSignature: TypeAlias = Annotated[
+    str | None,
+    QueryParameter(
+        max_length=100,
+        description="Download links: the link's signature. With it the request needs no Authorization header; a "
+        "signature that does not verify, or an expired link, is 401.",
+    ),
+]
 
 # A route's `opt` key: the route also accepts a search token (the portal's browser credential), not only API keys.
 ACCEPTS_SEARCH_TOKENS = "accepts_search_tokens"
+# A route's `opt` key: a request whose query carries a download link (`expires`, `signature`) is authenticated by the
+# link alone, whatever its Authorization header says; a link that does not verify is 401.
+ACCEPTS_DOWNLOAD_LINKS = "accepts_download_links"
 PUBLIC_PATHS = ["^/schema"]  # the OpenAPI document and its viewers: they describe the API, they do not use it
 
 _SEND_A_KEY = "send an API key as 'Authorization: Bearer <key>'"
@@ -81,8 +103,10 @@ class BearerAuthentication(AbstractAuthenticationMiddleware):
     sign-on token, or, on routes that accept them, the grant of a search token."""
 
     async def authenticate_request(self, connection: ASGIConnection[Any, Any, Any, Any]) -> AuthenticationResult:
-        credential = _bearer_credential(connection)
         state = connection.app.state
+        if connection.route_handler.opt.get(ACCEPTS_DOWNLOAD_LINKS) and links.is_link(connection.query_params):
+            return AuthenticationResult(user=_download_grant(connection, state.services), auth=None)
+        credential = _bearer_credential(connection)
         if tokens.is_token(credential) and connection.route_handler.opt.get(ACCEPTS_SEARCH_TOKENS):
             services: Services = state.services
             try:
@@ -101,6 +125,14 @@ class BearerAuthentication(AbstractAuthenticationMiddleware):
         return AuthenticationResult(user=principal, auth=None)
 
 
+def _download_grant(connection: ASGIConnection[Any, Any, Any, Any], services: Services) -> DownloadGrant:
+    slug = str(connection.path_params.get("slug", ""))
+    try:
+        return links.verify(services.search_token_key, slug, connection.query_params.dict())
+    except links.InvalidLink as exc:
+        raise NotAuthorizedException(str(exc)) from None
+
+
 def provide_principal(request: HttpRequest) -> Principal:
     user = request.user
     if not isinstance(user, Principal):  # a search token on a route that takes one, yet asks for a person
@@ -111,6 +143,13 @@ def provide_principal(request: HttpRequest) -> Principal:
 def provide_searcher(request: HttpRequest) -> Searcher:
     user = request.user
     return Searcher(grant=user) if isinstance(user, SearchGrant) else Searcher(principal=user)
+
+
+def provide_downloader(request: HttpRequest) -> Principal | DownloadGrant:
+    user = request.user
+    if not isinstance(user, Principal | DownloadGrant):  # a search token: it searches, it does not download
+        raise NotAuthorizedException(_SEND_A_KEY)
+    return user
 
 
 def provide_services(state: State) -> Services:
@@ -156,6 +195,7 @@ def provide_metrics(state: State) -> CanonMetrics:
 PROVIDERS = {
     "principal": Provide(provide_principal, sync_to_thread=False),
     "searcher": Provide(provide_searcher, sync_to_thread=False),
+    "downloader": Provide(provide_downloader, sync_to_thread=False),
     "services": Provide(provide_services, sync_to_thread=False),
     "pool": Provide(provide_pool, sync_to_thread=False),
     "settings": Provide(provide_settings, sync_to_thread=False),

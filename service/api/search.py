@@ -73,7 +73,8 @@ async def search(
     include_drafts: IncludeDrafts = False,
 ) -> SearchPage:
     """Hits best first (titles and aliases before other text), with `<mark>`ed snippets and facet counts.
-    Accepts an API key or a search token."""
+    Accepts an API key or a search token. An asset hit of a released, unexpired version has a signed
+    `content_url`: a download link that needs no credential, valid 15 minutes (no longer than the token)."""
     params = SearchParams(
         q=q,
         kinds=kind or [],
@@ -88,7 +89,7 @@ async def search(
         cursor=cursor,
         include_drafts=include_drafts,
     )
-    return await usecase.search(services.search, searcher, params)
+    return await usecase.search(services.search, searcher, params, link_key=services.search_token_key)
 
 
 @post(

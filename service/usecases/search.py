@@ -1,4 +1,11 @@
-"""Search requests and search tokens: who may see what, and the parameters a `SearchIndex` is asked with."""
+"""Search requests and search tokens: who may see what, and the parameters a `SearchIndex` is asked with.
+
+Asset hits of a released version in effect that has not expired carry a signed download link as their
+`content_url` (`service/search/links.py`), whoever searched: a search token's holder, which cannot use the API
+otherwise, and a key's holder alike (a portal's backend may search with its key and hand hits to browsers). A link
+opens nothing the searcher could not fetch already, for 15 minutes at most. Hits of versions in progress keep the
+plain URL, which needs an editor's key.
+"""
 
 from __future__ import annotations
 
@@ -10,9 +17,9 @@ import msgspec
 from service.domain import lifecycle
 from service.domain.cursors import decode_int_cursor, encode_cursor
 from service.domain.errors import FieldError, Forbidden, Invalid, Unavailable
-from service.domain.kinds import KINDS, MessageType
-from service.domain.model import Principal, Role, Tags, Teams
-from service.search import tokens
+from service.domain.kinds import ASSET, KINDS, MessageType
+from service.domain.model import Principal, Role, Tags, Teams, VersionStatus
+from service.search import links, tokens
 from service.search.base import FACETS, MAX_WINDOW, Facet, SearchError, SearchHit, SearchIndex, SearchQuery
 from service.search.tokens import SearchGrant
 
@@ -116,7 +123,10 @@ def build_query(searcher: Searcher, params: SearchParams) -> SearchQuery:
     )
 
 
-async def search(index: SearchIndex, searcher: Searcher, params: SearchParams) -> SearchPage:
+async def search(
+    index: SearchIndex, searcher: Searcher, params: SearchParams, *, link_key: bytes, now: dt.datetime | None = None
+) -> SearchPage:
+    """A page of hits; released asset files come as signed download links made with `link_key` at `now`."""
     query = build_query(searcher, params)
     try:
         result = await index.search(query)
@@ -124,7 +134,25 @@ async def search(index: SearchIndex, searcher: Searcher, params: SearchParams) -
         raise Unavailable(f"search is unavailable right now ({exc}); retry shortly") from exc
     following = result.next_offset
     next_cursor = encode_cursor(following) if following is not None and following < MAX_WINDOW else None
-    return SearchPage(hits=result.hits, total=result.total, facets=result.facets, next_cursor=next_cursor)
+    hits = _with_download_links(result.hits, searcher, link_key, now or dt.datetime.now(dt.UTC))
+    return SearchPage(hits=hits, total=result.total, facets=result.facets, next_cursor=next_cursor)
+
+
+def _with_download_links(hits: list[SearchHit], searcher: Searcher, key: bytes, now: dt.datetime) -> list[SearchHit]:
+    """The hits, each released and unexpired asset file's URL replaced by a signed link (no longer than a token)."""
+    expires = links.expiry(now, searcher.grant.expires_at if searcher.grant else None)
+    return [
+        msgspec.structs.replace(hit, content_url=links.signed_url(key, hit.content_url, hit.slug, hit.version, expires))
+        if hit.content_url is not None and _downloadable(hit, now)
+        else hit
+        for hit in hits
+    ]
+
+
+def _downloadable(hit: SearchHit, now: dt.datetime) -> bool:
+    """A hit of the version in effect (the published layer) whose file has not expired."""
+    released = hit.kind == ASSET.name and hit.status == VersionStatus.published
+    return released and (hit.expires_at is None or hit.expires_at > now)
 
 
 # --- tokens ---------------------------------------------------------------------------------------------------------

@@ -195,7 +195,9 @@ async def test_asset_file_text_is_searchable_once_extracted(api: Api) -> None:
     await in_app(client, extracted)
     page = await search(client, q="volume discounts")
     assert slugs(page) == ["pricing-deck"]
-    assert page.hits[0].content_url == "http://canon.test/v1/assets/pricing-deck/content"
+    content_url = page.hits[0].content_url or ""
+    assert content_url.startswith("http://canon.test/v1/assets/pricing-deck/content?version=1&expires=")
+    assert "&signature=" in content_url  # a download link (tests/integration/test_download_links.py)
     assert "<mark>Volume</mark>" in page.hits[0].snippet
 
 

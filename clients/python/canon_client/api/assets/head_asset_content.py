@@ -19,6 +19,8 @@ def _get_kwargs(
     version: int | None | Unset = UNSET,
     as_of: None | str | Unset = UNSET,
     known_at: None | str | Unset = UNSET,
+    expires: int | None | Unset = UNSET,
+    signature: None | str | Unset = UNSET,
     if_none_match: None | str | Unset = UNSET,
 
 ) -> dict[str, Any]:
@@ -49,6 +51,20 @@ def _get_kwargs(
     else:
         json_known_at = known_at
     params["known_at"] = json_known_at
+
+    json_expires: int | None | Unset
+    if isinstance(expires, Unset):
+        json_expires = UNSET
+    else:
+        json_expires = expires
+    params["expires"] = json_expires
+
+    json_signature: None | str | Unset
+    if isinstance(signature, Unset):
+        json_signature = UNSET
+    else:
+        json_signature = signature
+    params["signature"] = json_signature
 
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
@@ -134,10 +150,16 @@ def sync_detailed(
     version: int | None | Unset = UNSET,
     as_of: None | str | Unset = UNSET,
     known_at: None | str | Unset = UNSET,
+    expires: int | None | Unset = UNSET,
+    signature: None | str | Unset = UNSET,
     if_none_match: None | str | Unset = UNSET,
 
 ) -> Response[Any | Problem]:
     """ The file of the version in effect (?version=N, ?as_of=, ?known_at=): 307 to storage, or the bytes
+
+     With an API key, or as a search hit's signed download link (`version`, `expires`, `signature`; no
+    Authorization header needed), which serves its version while it is still the one in effect and
+    unexpired.
 
     Args:
         slug (str):
@@ -146,6 +168,11 @@ def sync_detailed(
             effect then.
         known_at (None | str | Unset): Read the timeline as Canon had recorded it then: only
             versions published by this date or time.
+        expires (int | None | Unset): Download links (a search hit's `content_url`): until when it
+            is valid, in unix seconds.
+        signature (None | str | Unset): Download links: the link's signature. With it the request
+            needs no Authorization header; a signature that does not verify, or an expired link, is
+            401.
         if_none_match (None | str | Unset):
 
     Raises:
@@ -162,6 +189,8 @@ def sync_detailed(
 version=version,
 as_of=as_of,
 known_at=known_at,
+expires=expires,
+signature=signature,
 if_none_match=if_none_match,
 
     )
@@ -179,10 +208,16 @@ def sync(
     version: int | None | Unset = UNSET,
     as_of: None | str | Unset = UNSET,
     known_at: None | str | Unset = UNSET,
+    expires: int | None | Unset = UNSET,
+    signature: None | str | Unset = UNSET,
     if_none_match: None | str | Unset = UNSET,
 
 ) -> Any | Problem | None:
     """ The file of the version in effect (?version=N, ?as_of=, ?known_at=): 307 to storage, or the bytes
+
+     With an API key, or as a search hit's signed download link (`version`, `expires`, `signature`; no
+    Authorization header needed), which serves its version while it is still the one in effect and
+    unexpired.
 
     Args:
         slug (str):
@@ -191,6 +226,11 @@ def sync(
             effect then.
         known_at (None | str | Unset): Read the timeline as Canon had recorded it then: only
             versions published by this date or time.
+        expires (int | None | Unset): Download links (a search hit's `content_url`): until when it
+            is valid, in unix seconds.
+        signature (None | str | Unset): Download links: the link's signature. With it the request
+            needs no Authorization header; a signature that does not verify, or an expired link, is
+            401.
         if_none_match (None | str | Unset):
 
     Raises:
@@ -208,6 +248,8 @@ client=client,
 version=version,
 as_of=as_of,
 known_at=known_at,
+expires=expires,
+signature=signature,
 if_none_match=if_none_match,
 
     ).parsed
@@ -219,10 +261,16 @@ async def asyncio_detailed(
     version: int | None | Unset = UNSET,
     as_of: None | str | Unset = UNSET,
     known_at: None | str | Unset = UNSET,
+    expires: int | None | Unset = UNSET,
+    signature: None | str | Unset = UNSET,
     if_none_match: None | str | Unset = UNSET,
 
 ) -> Response[Any | Problem]:
     """ The file of the version in effect (?version=N, ?as_of=, ?known_at=): 307 to storage, or the bytes
+
+     With an API key, or as a search hit's signed download link (`version`, `expires`, `signature`; no
+    Authorization header needed), which serves its version while it is still the one in effect and
+    unexpired.
 
     Args:
         slug (str):
@@ -231,6 +279,11 @@ async def asyncio_detailed(
             effect then.
         known_at (None | str | Unset): Read the timeline as Canon had recorded it then: only
             versions published by this date or time.
+        expires (int | None | Unset): Download links (a search hit's `content_url`): until when it
+            is valid, in unix seconds.
+        signature (None | str | Unset): Download links: the link's signature. With it the request
+            needs no Authorization header; a signature that does not verify, or an expired link, is
+            401.
         if_none_match (None | str | Unset):
 
     Raises:
@@ -247,6 +300,8 @@ async def asyncio_detailed(
 version=version,
 as_of=as_of,
 known_at=known_at,
+expires=expires,
+signature=signature,
 if_none_match=if_none_match,
 
     )
@@ -264,10 +319,16 @@ async def asyncio(
     version: int | None | Unset = UNSET,
     as_of: None | str | Unset = UNSET,
     known_at: None | str | Unset = UNSET,
+    expires: int | None | Unset = UNSET,
+    signature: None | str | Unset = UNSET,
     if_none_match: None | str | Unset = UNSET,
 
 ) -> Any | Problem | None:
     """ The file of the version in effect (?version=N, ?as_of=, ?known_at=): 307 to storage, or the bytes
+
+     With an API key, or as a search hit's signed download link (`version`, `expires`, `signature`; no
+    Authorization header needed), which serves its version while it is still the one in effect and
+    unexpired.
 
     Args:
         slug (str):
@@ -276,6 +337,11 @@ async def asyncio(
             effect then.
         known_at (None | str | Unset): Read the timeline as Canon had recorded it then: only
             versions published by this date or time.
+        expires (int | None | Unset): Download links (a search hit's `content_url`): until when it
+            is valid, in unix seconds.
+        signature (None | str | Unset): Download links: the link's signature. With it the request
+            needs no Authorization header; a signature that does not verify, or an expired link, is
+            401.
         if_none_match (None | str | Unset):
 
     Raises:
@@ -293,6 +359,8 @@ client=client,
 version=version,
 as_of=as_of,
 known_at=known_at,
+expires=expires,
+signature=signature,
 if_none_match=if_none_match,
 
     )).parsed

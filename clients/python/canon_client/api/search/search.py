@@ -221,7 +221,9 @@ def sync_detailed(
     """ Search published definitions, messages and assets
 
      Hits best first (titles and aliases before other text), with `<mark>`ed snippets and facet counts.
-    Accepts an API key or a search token.
+    Accepts an API key or a search token. An asset hit of a released, unexpired version has a signed
+    `content_url`: a download link that needs no credential, valid 15 minutes (no longer than the
+    token).
 
     Args:
         q (str | Unset): Words (all required), "quoted phrases", `OR`, `-excluded`; the last word
@@ -295,7 +297,9 @@ def sync(
     """ Search published definitions, messages and assets
 
      Hits best first (titles and aliases before other text), with `<mark>`ed snippets and facet counts.
-    Accepts an API key or a search token.
+    Accepts an API key or a search token. An asset hit of a released, unexpired version has a signed
+    `content_url`: a download link that needs no credential, valid 15 minutes (no longer than the
+    token).
 
     Args:
         q (str | Unset): Words (all required), "quoted phrases", `OR`, `-excluded`; the last word
@@ -364,7 +368,9 @@ async def asyncio_detailed(
     """ Search published definitions, messages and assets
 
      Hits best first (titles and aliases before other text), with `<mark>`ed snippets and facet counts.
-    Accepts an API key or a search token.
+    Accepts an API key or a search token. An asset hit of a released, unexpired version has a signed
+    `content_url`: a download link that needs no credential, valid 15 minutes (no longer than the
+    token).
 
     Args:
         q (str | Unset): Words (all required), "quoted phrases", `OR`, `-excluded`; the last word
@@ -438,7 +444,9 @@ async def asyncio(
     """ Search published definitions, messages and assets
 
      Hits best first (titles and aliases before other text), with `<mark>`ed snippets and facet counts.
-    Accepts an API key or a search token.
+    Accepts an API key or a search token. An asset hit of a released, unexpired version has a signed
+    `content_url`: a download link that needs no credential, valid 15 minutes (no longer than the
+    token).
 
     Args:
         q (str | Unset): Words (all required), "quoted phrases", `OR`, `-excluded`; the last word
