@@ -12,12 +12,20 @@ from typing import Any
 from litestar import Litestar
 from litestar.config.cors import CORSConfig
 from litestar.openapi import OpenAPIConfig
-from litestar.openapi.spec import Components, SecurityScheme
+from litestar.openapi.spec import SecurityScheme
 from litestar.types import LifeSpanReceive, LifeSpanScope, LifeSpanSend, Receive, Scope, Send
 
 from service.api import feeds, health, keys, search
 from service.api import metrics as metrics_api
 from service.api.assets import assets_router
+from service.api.contract import (
+    RECEIVER_RESPONSES,
+    SIGNATURE_HEADERS,
+    ContractComponents,
+    CriteriaSchemaPlugin,
+    contract_schemas,
+    webhooks,
+)
 from service.api.definitions import definitions_router
 from service.api.deps import CanonPlugin
 from service.api.docs_assets import docs_router, render_plugins
@@ -137,10 +145,14 @@ def openapi_config() -> OpenAPIConfig:
         # The pages' scripts and styles are Canon's own copies, pinned (service/api/docs_assets.py): no CDN.
         render_plugins=render_plugins(schema_path),
         openapi_router=docs_router(schema_path),
-        components=Components(
-            security_schemes={"apiKey": SecurityScheme(type="http", scheme="bearer", description="A Canon API key")}
+        components=ContractComponents(
+            security_schemes={"apiKey": SecurityScheme(type="http", scheme="bearer", description="A Canon API key")},
+            parameters=dict(SIGNATURE_HEADERS),
+            responses=dict(RECEIVER_RESPONSES),
+            contract_schemas=contract_schemas(),
         ),
         security=[{"apiKey": []}],
+        webhooks=webhooks(),  # what Canon sends to subscribers (service/api/contract.py)
         use_handler_docstrings=True,
     )
 
@@ -169,7 +181,7 @@ def create_app(settings: Settings, *, migrate: bool = False, background: Backgro
             health.readyz,
             metrics_api.metrics,
         ],
-        plugins=[CanonPlugin()],
+        plugins=[CanonPlugin(), CriteriaSchemaPlugin()],
         exception_handlers=EXCEPTION_HANDLERS,
         lifespan=[_lifespan(settings, migrate=migrate, background=background)],
         openapi_config=openapi_config(),

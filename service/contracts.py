@@ -6,7 +6,6 @@ Tests regenerate both in memory and fail when the committed files differ.
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +13,8 @@ import msgspec
 
 from service.config import Settings
 from service.domain.criteria_schema import CRITERIA_SCHEMA
-from service.domain.events import EVENT_TYPES, data_type
+from service.domain.event_schema import event_schema
+from service.domain.events import EVENT_TYPES
 
 _pretty = msgspec.json.Encoder(order="sorted")
 
@@ -32,20 +32,7 @@ def openapi_document() -> dict[str, Any]:
 
 def event_schemas() -> dict[str, dict[str, Any]]:
     """One JSON Schema per event type: the Standard Webhooks envelope with that type and its `data`."""
-    found: dict[str, dict[str, Any]] = {}
-    for event_type in EVENT_TYPES:
-        envelope = msgspec.defstruct(
-            "Event",
-            [("timestamp", dt.datetime), ("data", data_type(event_type))],
-            tag_field="type",
-            tag=event_type,
-            forbid_unknown_fields=False,
-        )
-        schema = msgspec.json.schema(envelope)
-        schema["$id"] = f"https://canon.dev/schemas/{event_type}.json"
-        schema["title"] = event_type
-        found[event_type] = schema
-    return found
+    return {event_type: event_schema(event_type) for event_type in EVENT_TYPES}
 
 
 def rendered_contracts() -> dict[str, bytes]:
@@ -53,9 +40,22 @@ def rendered_contracts() -> dict[str, bytes]:
     files = {"openapi/openapi.json": _dump(openapi_document())}
     schemas = event_schemas()
     files.update({f"schemas/{name}.json": _dump(schema) for name, schema in schemas.items()})
-    files["schemas/index.json"] = _dump({"event_types": sorted(schemas), "envelope": "Standard Webhooks"})
     files["schemas/criteria.json"] = _dump(CRITERIA_SCHEMA)
+    files["schemas/index.json"] = _dump(schema_index(schemas))
     return files
+
+
+def schema_index(events: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """`schemas/index.json`: the catalogue of the JSON Schemas beside it (it is not a schema itself)."""
+    listed = {**{f"{name}.json": schema for name, schema in events.items()}, "criteria.json": CRITERIA_SCHEMA}
+    return {
+        "envelope": "Standard Webhooks",
+        "event_types": sorted(events),
+        "schemas": [
+            {"file": file, "$id": schema["$id"], "title": schema["title"], "$schema": schema["$schema"]}
+            for file, schema in sorted(listed.items())
+        ],
+    }
 
 
 def write_contracts(root: Path) -> list[Path]:

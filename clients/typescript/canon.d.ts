@@ -1101,7 +1101,768 @@ export interface paths {
         trace?: never;
     };
 }
-export type webhooks = Record<string, never>;
+export interface webhooks {
+    "asset.approved": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * asset.approved
+         * @description One team approved (`data.review`); `data.status` is `approved` once every required team has.
+         */
+        post: operations["receive_asset_approved"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "asset.created": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * asset.created
+         * @description A new entry, with version 1 as a draft.
+         */
+        post: operations["receive_asset_created"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "asset.draft_updated": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * asset.draft_updated
+         * @description A draft was edited or its file uploaded, or a version was rejected back to draft.
+         */
+        post: operations["receive_asset_draft_updated"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "asset.effective": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * asset.effective
+         * @description A scheduled version came into effect (`data.effective_at`).
+         */
+        post: operations["receive_asset_effective"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "asset.expired": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * asset.expired
+         * @description The current version has expired and left the portal's search (only assets expire today).
+         */
+        post: operations["receive_asset_expired"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "asset.expiring": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * asset.expiring
+         * @description The current version expires soon (sent once per version; only assets expire today).
+         */
+        post: operations["receive_asset_expiring"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "asset.published": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * asset.published
+         * @description A version became current (`data.previous_version`, `data.stale_dependents`).
+         */
+        post: operations["receive_asset_published"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "asset.rejected": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * asset.rejected
+         * @description A version was rejected (`data.review.comment`).
+         */
+        post: operations["receive_asset_rejected"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "asset.restored": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * asset.restored
+         * @description The entry was restored.
+         */
+        post: operations["receive_asset_restored"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "asset.retired": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * asset.retired
+         * @description The entry was retired.
+         */
+        post: operations["receive_asset_retired"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "asset.submitted": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * asset.submitted
+         * @description A version went to review.
+         */
+        post: operations["receive_asset_submitted"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "asset.updated": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * asset.updated
+         * @description The entry's own fields changed, not a version; `data.changes` names them.
+         */
+        post: operations["receive_asset_updated"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "definition.approved": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * definition.approved
+         * @description One team approved (`data.review`); `data.status` is `approved` once every required team has.
+         */
+        post: operations["receive_definition_approved"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "definition.created": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * definition.created
+         * @description A new entry, with version 1 as a draft.
+         */
+        post: operations["receive_definition_created"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "definition.draft_updated": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * definition.draft_updated
+         * @description A draft was edited or its file uploaded, or a version was rejected back to draft.
+         */
+        post: operations["receive_definition_draft_updated"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "definition.effective": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * definition.effective
+         * @description A scheduled version came into effect (`data.effective_at`).
+         */
+        post: operations["receive_definition_effective"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "definition.expired": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * definition.expired
+         * @description The current version has expired and left the portal's search (only assets expire today).
+         */
+        post: operations["receive_definition_expired"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "definition.expiring": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * definition.expiring
+         * @description The current version expires soon (sent once per version; only assets expire today).
+         */
+        post: operations["receive_definition_expiring"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "definition.published": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * definition.published
+         * @description A version became current (`data.previous_version`, `data.stale_dependents`).
+         */
+        post: operations["receive_definition_published"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "definition.rejected": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * definition.rejected
+         * @description A version was rejected (`data.review.comment`).
+         */
+        post: operations["receive_definition_rejected"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "definition.restored": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * definition.restored
+         * @description The entry was restored.
+         */
+        post: operations["receive_definition_restored"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "definition.retired": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * definition.retired
+         * @description The entry was retired.
+         */
+        post: operations["receive_definition_retired"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "definition.submitted": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * definition.submitted
+         * @description A version went to review.
+         */
+        post: operations["receive_definition_submitted"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "definition.updated": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * definition.updated
+         * @description The entry's own fields changed, not a version; `data.changes` names them.
+         */
+        post: operations["receive_definition_updated"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "message.approved": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * message.approved
+         * @description One team approved (`data.review`); `data.status` is `approved` once every required team has.
+         */
+        post: operations["receive_message_approved"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "message.created": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * message.created
+         * @description A new entry, with version 1 as a draft.
+         */
+        post: operations["receive_message_created"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "message.draft_updated": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * message.draft_updated
+         * @description A draft was edited or its file uploaded, or a version was rejected back to draft.
+         */
+        post: operations["receive_message_draft_updated"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "message.effective": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * message.effective
+         * @description A scheduled version came into effect (`data.effective_at`).
+         */
+        post: operations["receive_message_effective"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "message.expired": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * message.expired
+         * @description The current version has expired and left the portal's search (only assets expire today).
+         */
+        post: operations["receive_message_expired"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "message.expiring": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * message.expiring
+         * @description The current version expires soon (sent once per version; only assets expire today).
+         */
+        post: operations["receive_message_expiring"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "message.published": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * message.published
+         * @description A version became current (`data.previous_version`, `data.stale_dependents`).
+         */
+        post: operations["receive_message_published"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "message.rejected": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * message.rejected
+         * @description A version was rejected (`data.review.comment`).
+         */
+        post: operations["receive_message_rejected"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "message.restored": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * message.restored
+         * @description The entry was restored.
+         */
+        post: operations["receive_message_restored"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "message.retired": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * message.retired
+         * @description The entry was retired.
+         */
+        post: operations["receive_message_retired"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "message.submitted": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * message.submitted
+         * @description A version went to review.
+         */
+        post: operations["receive_message_submitted"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "message.updated": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * message.updated
+         * @description The entry's own fields changed, not a version; `data.changes` names them.
+         */
+        post: operations["receive_message_updated"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "webhook.disabled": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * webhook.disabled
+         * @description Canon stopped sending to another endpoint (`data.reason`); see docs/webhooks.md, Disabled endpoints.
+         */
+        post: operations["receive_webhook_disabled"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "webhook.test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * webhook.test
+         * @description A test of this endpoint, asked for with `POST /v1/webhooks/{id}/test`; `data.id` is the subscription.
+         */
+        post: operations["receive_webhook_test"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
 export interface components {
     schemas: {
         /** ApprovalOut */
@@ -1139,6 +1900,20 @@ export interface components {
             /** Format: date-time */
             updated_at: string;
             version: components["schemas"]["AssetVersion"];
+        };
+        /**
+         * AssetApprovedEvent
+         * @description A `asset.approved` event: the Standard Webhooks envelope.
+         */
+        AssetApprovedEvent: {
+            data: components["schemas"]["EntryEventData"];
+            /**
+             * Format: date-time
+             * @description When the change happened (RFC 3339).
+             */
+            timestamp: string;
+            /** @constant */
+            type: "asset.approved";
         };
         /** AssetContent */
         AssetContent: {
@@ -1185,10 +1960,150 @@ export interface components {
             /** @example Marketing Qualified Lead */
             title: string;
         };
+        /**
+         * AssetCreatedEvent
+         * @description A `asset.created` event: the Standard Webhooks envelope.
+         */
+        AssetCreatedEvent: {
+            data: components["schemas"]["EntryEventData"];
+            /**
+             * Format: date-time
+             * @description When the change happened (RFC 3339).
+             */
+            timestamp: string;
+            /** @constant */
+            type: "asset.created";
+        };
+        /**
+         * AssetDraftUpdatedEvent
+         * @description A `asset.draft_updated` event: the Standard Webhooks envelope.
+         */
+        AssetDraftUpdatedEvent: {
+            data: components["schemas"]["EntryEventData"];
+            /**
+             * Format: date-time
+             * @description When the change happened (RFC 3339).
+             */
+            timestamp: string;
+            /** @constant */
+            type: "asset.draft_updated";
+        };
+        /**
+         * AssetEffectiveEvent
+         * @description A `asset.effective` event: the Standard Webhooks envelope.
+         */
+        AssetEffectiveEvent: {
+            data: components["schemas"]["EntryEventData"];
+            /**
+             * Format: date-time
+             * @description When the change happened (RFC 3339).
+             */
+            timestamp: string;
+            /** @constant */
+            type: "asset.effective";
+        };
+        /**
+         * AssetExpiredEvent
+         * @description A `asset.expired` event: the Standard Webhooks envelope.
+         */
+        AssetExpiredEvent: {
+            data: components["schemas"]["EntryEventData"];
+            /**
+             * Format: date-time
+             * @description When the change happened (RFC 3339).
+             */
+            timestamp: string;
+            /** @constant */
+            type: "asset.expired";
+        };
+        /**
+         * AssetExpiringEvent
+         * @description A `asset.expiring` event: the Standard Webhooks envelope.
+         */
+        AssetExpiringEvent: {
+            data: components["schemas"]["EntryEventData"];
+            /**
+             * Format: date-time
+             * @description When the change happened (RFC 3339).
+             */
+            timestamp: string;
+            /** @constant */
+            type: "asset.expiring";
+        };
         /** AssetList */
         AssetList: {
             items: components["schemas"]["AssetSummary"][];
             next_cursor: string | null;
+        };
+        /**
+         * AssetPublishedEvent
+         * @description A `asset.published` event: the Standard Webhooks envelope.
+         */
+        AssetPublishedEvent: {
+            data: components["schemas"]["EntryEventData"];
+            /**
+             * Format: date-time
+             * @description When the change happened (RFC 3339).
+             */
+            timestamp: string;
+            /** @constant */
+            type: "asset.published";
+        };
+        /**
+         * AssetRejectedEvent
+         * @description A `asset.rejected` event: the Standard Webhooks envelope.
+         */
+        AssetRejectedEvent: {
+            data: components["schemas"]["EntryEventData"];
+            /**
+             * Format: date-time
+             * @description When the change happened (RFC 3339).
+             */
+            timestamp: string;
+            /** @constant */
+            type: "asset.rejected";
+        };
+        /**
+         * AssetRestoredEvent
+         * @description A `asset.restored` event: the Standard Webhooks envelope.
+         */
+        AssetRestoredEvent: {
+            data: components["schemas"]["EntryEventData"];
+            /**
+             * Format: date-time
+             * @description When the change happened (RFC 3339).
+             */
+            timestamp: string;
+            /** @constant */
+            type: "asset.restored";
+        };
+        /**
+         * AssetRetiredEvent
+         * @description A `asset.retired` event: the Standard Webhooks envelope.
+         */
+        AssetRetiredEvent: {
+            data: components["schemas"]["EntryEventData"];
+            /**
+             * Format: date-time
+             * @description When the change happened (RFC 3339).
+             */
+            timestamp: string;
+            /** @constant */
+            type: "asset.retired";
+        };
+        /**
+         * AssetSubmittedEvent
+         * @description A `asset.submitted` event: the Standard Webhooks envelope.
+         */
+        AssetSubmittedEvent: {
+            data: components["schemas"]["EntryEventData"];
+            /**
+             * Format: date-time
+             * @description When the change happened (RFC 3339).
+             */
+            timestamp: string;
+            /** @constant */
+            type: "asset.submitted";
         };
         /** AssetSummary */
         AssetSummary: {
@@ -1211,6 +2126,20 @@ export interface components {
             upcoming: components["schemas"]["UpcomingOut"] | null;
             /** Format: date-time */
             updated_at: string;
+        };
+        /**
+         * AssetUpdatedEvent
+         * @description A `asset.updated` event: the Standard Webhooks envelope.
+         */
+        AssetUpdatedEvent: {
+            data: components["schemas"]["EntryEventData"];
+            /**
+             * Format: date-time
+             * @description When the change happened (RFC 3339).
+             */
+            timestamp: string;
+            /** @constant */
+            type: "asset.updated";
         };
         /** AssetVersion */
         AssetVersion: {
@@ -1313,6 +2242,128 @@ export interface components {
             name: string;
             ok: boolean;
         };
+        /**
+         * Canon qualification criteria
+         * @description A rule tree: groups (all, any, not) of comparisons. Semantics: docs/api.md, Criteria. Canon also refuses trees deeper than 16 levels or with more than 256 rules, and values it cannot read as their declared type.
+         */
+        Criteria: components["schemas"]["CriteriaGroup"] | components["schemas"]["CriteriaComparison"];
+        /** @description Passes when every rule passes. */
+        CriteriaAll: {
+            all: components["schemas"]["Criteria"][];
+            /** @description What the rule means, shown in evaluation results (not blank). */
+            label?: string;
+        };
+        /** @description Passes when at least one rule passes. */
+        CriteriaAny: {
+            any: components["schemas"]["Criteria"][];
+            /** @description What the rule means, shown in evaluation results (not blank). */
+            label?: string;
+        };
+        /**
+         * @description How strings compare (default: sensitive).
+         * @enum {string}
+         */
+        CriteriaCase: "insensitive" | "sensitive";
+        /** @description A test of one field of the record. */
+        CriteriaComparison: components["schemas"]["CriteriaScalarComparison"] | components["schemas"]["CriteriaOrderComparison"] | components["schemas"]["CriteriaListComparison"] | components["schemas"]["CriteriaPrefixComparison"] | components["schemas"]["CriteriaRangeComparison"] | components["schemas"]["CriteriaRecencyComparison"] | components["schemas"]["CriteriaExistsComparison"];
+        /** @description The field is present and not null (value true, the default) or absent or null (value false). */
+        CriteriaExistsComparison: {
+            case?: components["schemas"]["CriteriaCase"];
+            /** @description The record's field, a dot path: company.employees */
+            field: string;
+            /** @description What the rule means, shown in evaluation results (not blank). */
+            label?: string;
+            /** @constant */
+            op: "exists";
+            type?: components["schemas"]["CriteriaValueType"];
+            value?: boolean;
+        };
+        /** @description Rules combined. */
+        CriteriaGroup: components["schemas"]["CriteriaAll"] | components["schemas"]["CriteriaAny"] | components["schemas"]["CriteriaNot"];
+        /** @description One of the values, or none of them. */
+        CriteriaListComparison: {
+            case?: components["schemas"]["CriteriaCase"];
+            /** @description The record's field, a dot path: company.employees */
+            field: string;
+            /** @description What the rule means, shown in evaluation results (not blank). */
+            label?: string;
+            /** @enum {string} */
+            op: "in" | "not_in";
+            type?: components["schemas"]["CriteriaValueType"];
+            value: (string | number | boolean | null)[];
+        };
+        /** @description Passes when its rule fails. */
+        CriteriaNot: {
+            /** @description What the rule means, shown in evaluation results (not blank). */
+            label?: string;
+            not: components["schemas"]["Criteria"];
+        };
+        /** @description Greater or less than a number or a string. */
+        CriteriaOrderComparison: {
+            case?: components["schemas"]["CriteriaCase"];
+            /** @description The record's field, a dot path: company.employees */
+            field: string;
+            /** @description What the rule means, shown in evaluation results (not blank). */
+            label?: string;
+            /** @enum {string} */
+            op: "gt" | "gte" | "lt" | "lte";
+            type?: components["schemas"]["CriteriaValueType"];
+            value: number | string;
+        };
+        /** @description Starts with the string. */
+        CriteriaPrefixComparison: {
+            case?: components["schemas"]["CriteriaCase"];
+            /** @description The record's field, a dot path: company.employees */
+            field: string;
+            /** @description What the rule means, shown in evaluation results (not blank). */
+            label?: string;
+            /** @constant */
+            op: "starts_with";
+            type?: components["schemas"]["CriteriaValueType"];
+            value: string;
+        };
+        /** @description Between two numbers or two strings, both included. */
+        CriteriaRangeComparison: {
+            case?: components["schemas"]["CriteriaCase"];
+            /** @description The record's field, a dot path: company.employees */
+            field: string;
+            /** @description What the rule means, shown in evaluation results (not blank). */
+            label?: string;
+            /** @constant */
+            op: "between";
+            type?: components["schemas"]["CriteriaValueType"];
+            value: number[] | string[];
+        };
+        /** @description A date or time no longer ago than the ISO 8601 duration (P30D, PT12H), counted back from now or as_of. */
+        CriteriaRecencyComparison: {
+            case?: components["schemas"]["CriteriaCase"];
+            /** @description The record's field, a dot path: company.employees */
+            field: string;
+            /** @description What the rule means, shown in evaluation results (not blank). */
+            label?: string;
+            /** @constant */
+            op: "within";
+            /** @enum {string} */
+            type?: "date" | "datetime";
+            value: string;
+        };
+        /** @description Equal, not equal, or containing one value. */
+        CriteriaScalarComparison: {
+            case?: components["schemas"]["CriteriaCase"];
+            /** @description The record's field, a dot path: company.employees */
+            field: string;
+            /** @description What the rule means, shown in evaluation results (not blank). */
+            label?: string;
+            /** @enum {string} */
+            op: "eq" | "ne" | "contains";
+            type?: components["schemas"]["CriteriaValueType"];
+            value: string | number | boolean | null;
+        };
+        /**
+         * @description Read the record's value, and the rule's, as this type before comparing.
+         * @enum {string}
+         */
+        CriteriaValueType: "number" | "string" | "boolean" | "date" | "datetime";
         /** Definition */
         Definition: {
             /** Format: date-time */
@@ -1335,15 +2386,27 @@ export interface components {
             updated_at: string;
             version: components["schemas"]["DefinitionVersion"];
         };
+        /**
+         * DefinitionApprovedEvent
+         * @description A `definition.approved` event: the Standard Webhooks envelope.
+         */
+        DefinitionApprovedEvent: {
+            data: components["schemas"]["EntryEventData"];
+            /**
+             * Format: date-time
+             * @description When the change happened (RFC 3339).
+             */
+            timestamp: string;
+            /** @constant */
+            type: "definition.approved";
+        };
         /** DefinitionContent */
         DefinitionContent: {
             aliases?: string[];
             /** @default  */
             body?: string;
-            /** @description A qualification rule tree (docs/api.md, Criteria). Its JSON Schema: schemas/criteria.json (https://canon.dev/schemas/criteria.json). */
-            criteria?: {
-                [key: string]: unknown;
-            } | null;
+            /** @description A qualification rule tree (docs/api.md, Criteria); also schemas/criteria.json. */
+            criteria?: components["schemas"]["Criteria"] | null;
             effective_date?: string | null;
             examples?: string[];
             related?: string[];
@@ -1354,10 +2417,8 @@ export interface components {
         DefinitionContentPatch: {
             aliases?: string[];
             body?: string;
-            /** @description A qualification rule tree (docs/api.md, Criteria). Its JSON Schema: schemas/criteria.json (https://canon.dev/schemas/criteria.json). */
-            criteria?: {
-                [key: string]: unknown;
-            } | null;
+            /** @description A qualification rule tree (docs/api.md, Criteria); also schemas/criteria.json. */
+            criteria?: components["schemas"]["Criteria"] | null;
             effective_date?: string | null;
             examples?: string[];
             owners?: string[];
@@ -1382,10 +2443,150 @@ export interface components {
             /** @example Marketing Qualified Lead */
             title: string;
         };
+        /**
+         * DefinitionCreatedEvent
+         * @description A `definition.created` event: the Standard Webhooks envelope.
+         */
+        DefinitionCreatedEvent: {
+            data: components["schemas"]["EntryEventData"];
+            /**
+             * Format: date-time
+             * @description When the change happened (RFC 3339).
+             */
+            timestamp: string;
+            /** @constant */
+            type: "definition.created";
+        };
+        /**
+         * DefinitionDraftUpdatedEvent
+         * @description A `definition.draft_updated` event: the Standard Webhooks envelope.
+         */
+        DefinitionDraftUpdatedEvent: {
+            data: components["schemas"]["EntryEventData"];
+            /**
+             * Format: date-time
+             * @description When the change happened (RFC 3339).
+             */
+            timestamp: string;
+            /** @constant */
+            type: "definition.draft_updated";
+        };
+        /**
+         * DefinitionEffectiveEvent
+         * @description A `definition.effective` event: the Standard Webhooks envelope.
+         */
+        DefinitionEffectiveEvent: {
+            data: components["schemas"]["EntryEventData"];
+            /**
+             * Format: date-time
+             * @description When the change happened (RFC 3339).
+             */
+            timestamp: string;
+            /** @constant */
+            type: "definition.effective";
+        };
+        /**
+         * DefinitionExpiredEvent
+         * @description A `definition.expired` event: the Standard Webhooks envelope.
+         */
+        DefinitionExpiredEvent: {
+            data: components["schemas"]["EntryEventData"];
+            /**
+             * Format: date-time
+             * @description When the change happened (RFC 3339).
+             */
+            timestamp: string;
+            /** @constant */
+            type: "definition.expired";
+        };
+        /**
+         * DefinitionExpiringEvent
+         * @description A `definition.expiring` event: the Standard Webhooks envelope.
+         */
+        DefinitionExpiringEvent: {
+            data: components["schemas"]["EntryEventData"];
+            /**
+             * Format: date-time
+             * @description When the change happened (RFC 3339).
+             */
+            timestamp: string;
+            /** @constant */
+            type: "definition.expiring";
+        };
         /** DefinitionList */
         DefinitionList: {
             items: components["schemas"]["DefinitionSummary"][];
             next_cursor: string | null;
+        };
+        /**
+         * DefinitionPublishedEvent
+         * @description A `definition.published` event: the Standard Webhooks envelope.
+         */
+        DefinitionPublishedEvent: {
+            data: components["schemas"]["EntryEventData"];
+            /**
+             * Format: date-time
+             * @description When the change happened (RFC 3339).
+             */
+            timestamp: string;
+            /** @constant */
+            type: "definition.published";
+        };
+        /**
+         * DefinitionRejectedEvent
+         * @description A `definition.rejected` event: the Standard Webhooks envelope.
+         */
+        DefinitionRejectedEvent: {
+            data: components["schemas"]["EntryEventData"];
+            /**
+             * Format: date-time
+             * @description When the change happened (RFC 3339).
+             */
+            timestamp: string;
+            /** @constant */
+            type: "definition.rejected";
+        };
+        /**
+         * DefinitionRestoredEvent
+         * @description A `definition.restored` event: the Standard Webhooks envelope.
+         */
+        DefinitionRestoredEvent: {
+            data: components["schemas"]["EntryEventData"];
+            /**
+             * Format: date-time
+             * @description When the change happened (RFC 3339).
+             */
+            timestamp: string;
+            /** @constant */
+            type: "definition.restored";
+        };
+        /**
+         * DefinitionRetiredEvent
+         * @description A `definition.retired` event: the Standard Webhooks envelope.
+         */
+        DefinitionRetiredEvent: {
+            data: components["schemas"]["EntryEventData"];
+            /**
+             * Format: date-time
+             * @description When the change happened (RFC 3339).
+             */
+            timestamp: string;
+            /** @constant */
+            type: "definition.retired";
+        };
+        /**
+         * DefinitionSubmittedEvent
+         * @description A `definition.submitted` event: the Standard Webhooks envelope.
+         */
+        DefinitionSubmittedEvent: {
+            data: components["schemas"]["EntryEventData"];
+            /**
+             * Format: date-time
+             * @description When the change happened (RFC 3339).
+             */
+            timestamp: string;
+            /** @constant */
+            type: "definition.submitted";
         };
         /** DefinitionSummary */
         DefinitionSummary: {
@@ -1408,6 +2609,20 @@ export interface components {
             upcoming: components["schemas"]["UpcomingOut"] | null;
             /** Format: date-time */
             updated_at: string;
+        };
+        /**
+         * DefinitionUpdatedEvent
+         * @description A `definition.updated` event: the Standard Webhooks envelope.
+         */
+        DefinitionUpdatedEvent: {
+            data: components["schemas"]["EntryEventData"];
+            /**
+             * Format: date-time
+             * @description When the change happened (RFC 3339).
+             */
+            timestamp: string;
+            /** @constant */
+            type: "definition.updated";
         };
         /** DefinitionUsed */
         DefinitionUsed: {
@@ -1524,6 +2739,36 @@ export interface components {
             sha256: string;
             size: number;
         };
+        /**
+         * EntryEventData
+         * @description `data` of every entry event. Small by design: `url` links to the full content.
+         */
+        EntryEventData: {
+            actor: components["schemas"]["EventActor"];
+            /** @default null */
+            backdated?: boolean | null;
+            /** @default [] */
+            changes?: string[];
+            /** @default null */
+            effective_at?: string | null;
+            /** Format: uuid */
+            id: string;
+            kind: string;
+            /** @default null */
+            previous_version?: number | null;
+            /** @default null */
+            review?: components["schemas"]["EventReview"] | null;
+            slug: string;
+            /** @default null */
+            stale_dependents?: components["schemas"]["EventStaleDependent"][] | null;
+            /** @default null */
+            status?: string | null;
+            /** @default [] */
+            tags?: string[];
+            title: string;
+            url: string;
+            version: number | null;
+        };
         /** EntryUpdate */
         EntryUpdate: {
             owners?: string[];
@@ -1562,6 +2807,15 @@ export interface components {
             type: string;
         };
         /**
+         * EventActor
+         * @description A principal as events and audit records name it.
+         */
+        EventActor: {
+            name: string;
+            subject: string;
+            type: string;
+        };
+        /**
          * EventKind
          * @description What an event is about: a kind of entry, or a webhook subscription.
          * @enum {string}
@@ -1571,6 +2825,29 @@ export interface components {
         EventPage: {
             items: components["schemas"]["Event"][];
             next_cursor: string;
+        };
+        /**
+         * EventReview
+         * @description What happened in review: an approval (team) or a rejection (comment).
+         */
+        EventReview: {
+            by: string;
+            /** @default null */
+            comment?: string | null;
+            /** @default null */
+            missing_teams?: string[] | null;
+            outcome: string;
+            /** @default null */
+            team?: string | null;
+        };
+        /**
+         * EventStaleDependent
+         * @description A message or asset that cites an older version of the entry just published: its owners should refresh it.
+         */
+        EventStaleDependent: {
+            cited_version: number;
+            kind: string;
+            slug: string;
         };
         /** FieldChange */
         FieldChange: {
@@ -1687,6 +2964,20 @@ export interface components {
             updated_at: string;
             version: components["schemas"]["MessageVersion"];
         };
+        /**
+         * MessageApprovedEvent
+         * @description A `message.approved` event: the Standard Webhooks envelope.
+         */
+        MessageApprovedEvent: {
+            data: components["schemas"]["EntryEventData"];
+            /**
+             * Format: date-time
+             * @description When the change happened (RFC 3339).
+             */
+            timestamp: string;
+            /** @constant */
+            type: "message.approved";
+        };
         /** MessageContent */
         MessageContent: {
             audience?: string | null;
@@ -1736,10 +3027,150 @@ export interface components {
             /** @example Marketing Qualified Lead */
             title: string;
         };
+        /**
+         * MessageCreatedEvent
+         * @description A `message.created` event: the Standard Webhooks envelope.
+         */
+        MessageCreatedEvent: {
+            data: components["schemas"]["EntryEventData"];
+            /**
+             * Format: date-time
+             * @description When the change happened (RFC 3339).
+             */
+            timestamp: string;
+            /** @constant */
+            type: "message.created";
+        };
+        /**
+         * MessageDraftUpdatedEvent
+         * @description A `message.draft_updated` event: the Standard Webhooks envelope.
+         */
+        MessageDraftUpdatedEvent: {
+            data: components["schemas"]["EntryEventData"];
+            /**
+             * Format: date-time
+             * @description When the change happened (RFC 3339).
+             */
+            timestamp: string;
+            /** @constant */
+            type: "message.draft_updated";
+        };
+        /**
+         * MessageEffectiveEvent
+         * @description A `message.effective` event: the Standard Webhooks envelope.
+         */
+        MessageEffectiveEvent: {
+            data: components["schemas"]["EntryEventData"];
+            /**
+             * Format: date-time
+             * @description When the change happened (RFC 3339).
+             */
+            timestamp: string;
+            /** @constant */
+            type: "message.effective";
+        };
+        /**
+         * MessageExpiredEvent
+         * @description A `message.expired` event: the Standard Webhooks envelope.
+         */
+        MessageExpiredEvent: {
+            data: components["schemas"]["EntryEventData"];
+            /**
+             * Format: date-time
+             * @description When the change happened (RFC 3339).
+             */
+            timestamp: string;
+            /** @constant */
+            type: "message.expired";
+        };
+        /**
+         * MessageExpiringEvent
+         * @description A `message.expiring` event: the Standard Webhooks envelope.
+         */
+        MessageExpiringEvent: {
+            data: components["schemas"]["EntryEventData"];
+            /**
+             * Format: date-time
+             * @description When the change happened (RFC 3339).
+             */
+            timestamp: string;
+            /** @constant */
+            type: "message.expiring";
+        };
         /** MessageList */
         MessageList: {
             items: components["schemas"]["MessageSummary"][];
             next_cursor: string | null;
+        };
+        /**
+         * MessagePublishedEvent
+         * @description A `message.published` event: the Standard Webhooks envelope.
+         */
+        MessagePublishedEvent: {
+            data: components["schemas"]["EntryEventData"];
+            /**
+             * Format: date-time
+             * @description When the change happened (RFC 3339).
+             */
+            timestamp: string;
+            /** @constant */
+            type: "message.published";
+        };
+        /**
+         * MessageRejectedEvent
+         * @description A `message.rejected` event: the Standard Webhooks envelope.
+         */
+        MessageRejectedEvent: {
+            data: components["schemas"]["EntryEventData"];
+            /**
+             * Format: date-time
+             * @description When the change happened (RFC 3339).
+             */
+            timestamp: string;
+            /** @constant */
+            type: "message.rejected";
+        };
+        /**
+         * MessageRestoredEvent
+         * @description A `message.restored` event: the Standard Webhooks envelope.
+         */
+        MessageRestoredEvent: {
+            data: components["schemas"]["EntryEventData"];
+            /**
+             * Format: date-time
+             * @description When the change happened (RFC 3339).
+             */
+            timestamp: string;
+            /** @constant */
+            type: "message.restored";
+        };
+        /**
+         * MessageRetiredEvent
+         * @description A `message.retired` event: the Standard Webhooks envelope.
+         */
+        MessageRetiredEvent: {
+            data: components["schemas"]["EntryEventData"];
+            /**
+             * Format: date-time
+             * @description When the change happened (RFC 3339).
+             */
+            timestamp: string;
+            /** @constant */
+            type: "message.retired";
+        };
+        /**
+         * MessageSubmittedEvent
+         * @description A `message.submitted` event: the Standard Webhooks envelope.
+         */
+        MessageSubmittedEvent: {
+            data: components["schemas"]["EntryEventData"];
+            /**
+             * Format: date-time
+             * @description When the change happened (RFC 3339).
+             */
+            timestamp: string;
+            /** @constant */
+            type: "message.submitted";
         };
         /** MessageSummary */
         MessageSummary: {
@@ -1769,6 +3200,20 @@ export interface components {
          * @enum {string}
          */
         MessageTypeName: "positioning" | "value_proposition" | "talk_track" | "objection_handling" | "other";
+        /**
+         * MessageUpdatedEvent
+         * @description A `message.updated` event: the Standard Webhooks envelope.
+         */
+        MessageUpdatedEvent: {
+            data: components["schemas"]["EntryEventData"];
+            /**
+             * Format: date-time
+             * @description When the change happened (RFC 3339).
+             */
+            timestamp: string;
+            /** @constant */
+            type: "message.updated";
+        };
         /** MessageVersion */
         MessageVersion: {
             approvals: components["schemas"]["ApprovalOut"][];
@@ -1984,6 +3429,32 @@ export interface components {
             tags?: string[];
             url: string;
         };
+        /**
+         * WebhookDisabledEvent
+         * @description A `webhook.disabled` event: the Standard Webhooks envelope.
+         */
+        WebhookDisabledEvent: {
+            data: components["schemas"]["WebhookEventData"];
+            /**
+             * Format: date-time
+             * @description When the change happened (RFC 3339).
+             */
+            timestamp: string;
+            /** @constant */
+            type: "webhook.disabled";
+        };
+        /**
+         * WebhookEventData
+         * @description `data` of `webhook.disabled`: which endpoint Canon stopped sending to, and why.
+         */
+        WebhookEventData: {
+            /** @default null */
+            failing_since?: string | null;
+            /** Format: uuid */
+            id: string;
+            reason: string;
+            url: string;
+        };
         /** WebhookOut */
         WebhookOut: {
             /** Format: date-time */
@@ -2009,6 +3480,29 @@ export interface components {
             items: components["schemas"]["WebhookOut"][];
             next_cursor: string | null;
         };
+        /**
+         * WebhookTestData
+         * @description `data` of `webhook.test`.
+         */
+        WebhookTestData: {
+            /** Format: uuid */
+            id: string;
+            message: string;
+        };
+        /**
+         * WebhookTestEvent
+         * @description A `webhook.test` event: the Standard Webhooks envelope.
+         */
+        WebhookTestEvent: {
+            data: components["schemas"]["WebhookTestData"];
+            /**
+             * Format: date-time
+             * @description When the change happened (RFC 3339).
+             */
+            timestamp: string;
+            /** @constant */
+            type: "webhook.test";
+        };
         /** WebhookUpdate */
         WebhookUpdate: {
             description?: string;
@@ -2024,8 +3518,46 @@ export interface components {
             webhook: components["schemas"]["WebhookOut"];
         };
     };
-    responses: never;
-    parameters: never;
+    responses: {
+        /** @description Received: any 2xx within 15 seconds. Answer first, then do the work; the body is ignored. */
+        WebhookAcknowledged: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content?: never;
+        };
+        /** @description Stop: Canon disables the subscription at once and the delivery fails (re-enable with PATCH). */
+        WebhookGone: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content?: never;
+        };
+        /** @description Anything else (another status, a redirect, a timeout, a refused connection) is retried: 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h (with jitter), then the delivery fails. A 429 or 503 with Retry-After (1 s to 24 h) sets the next attempt's time. */
+        WebhookRetried: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content?: never;
+        };
+    };
+    parameters: {
+        /**
+         * @description The message id: the same for every attempt of a delivery, so receivers can deduplicate on it.
+         * @example msg_5
+         */
+        WebhookId: string;
+        /**
+         * @description `v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{raw body}`, keyed with the secret's base64-decoded part after `whsec_`; during a secret rotation two, separated by a space: accept either.
+         * @example v1,8vDak50C+nyMHN2ikAwv1kMdjr23NU5WSwAxsejA3V8=
+         */
+        WebhookSignature: string;
+        /**
+         * @description When this attempt was signed, in Unix seconds; refuse times far from your clock (5 minutes).
+         * @example 1795421503
+         */
+        WebhookTimestamp: string;
+    };
     requestBodies: never;
     headers: never;
     pathItems: never;
@@ -10717,6 +12249,1336 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+        };
+    };
+    receive_asset_approved: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description The message id: the same for every attempt of a delivery, so receivers can deduplicate on it.
+                 * @example msg_5
+                 */
+                "webhook-id": components["parameters"]["WebhookId"];
+                /**
+                 * @description When this attempt was signed, in Unix seconds; refuse times far from your clock (5 minutes).
+                 * @example 1795421503
+                 */
+                "webhook-timestamp": components["parameters"]["WebhookTimestamp"];
+                /**
+                 * @description `v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{raw body}`, keyed with the secret's base64-decoded part after `whsec_`; during a secret rotation two, separated by a space: accept either.
+                 * @example v1,8vDak50C+nyMHN2ikAwv1kMdjr23NU5WSwAxsejA3V8=
+                 */
+                "webhook-signature": components["parameters"]["WebhookSignature"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The event, signed (docs/webhooks.md): verify the signature over the raw bytes, then parse. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AssetApprovedEvent"];
+            };
+        };
+        responses: {
+            410: components["responses"]["WebhookGone"];
+            "2XX": components["responses"]["WebhookAcknowledged"];
+            default: components["responses"]["WebhookRetried"];
+        };
+    };
+    receive_asset_created: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description The message id: the same for every attempt of a delivery, so receivers can deduplicate on it.
+                 * @example msg_5
+                 */
+                "webhook-id": components["parameters"]["WebhookId"];
+                /**
+                 * @description When this attempt was signed, in Unix seconds; refuse times far from your clock (5 minutes).
+                 * @example 1795421503
+                 */
+                "webhook-timestamp": components["parameters"]["WebhookTimestamp"];
+                /**
+                 * @description `v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{raw body}`, keyed with the secret's base64-decoded part after `whsec_`; during a secret rotation two, separated by a space: accept either.
+                 * @example v1,8vDak50C+nyMHN2ikAwv1kMdjr23NU5WSwAxsejA3V8=
+                 */
+                "webhook-signature": components["parameters"]["WebhookSignature"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The event, signed (docs/webhooks.md): verify the signature over the raw bytes, then parse. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AssetCreatedEvent"];
+            };
+        };
+        responses: {
+            410: components["responses"]["WebhookGone"];
+            "2XX": components["responses"]["WebhookAcknowledged"];
+            default: components["responses"]["WebhookRetried"];
+        };
+    };
+    receive_asset_draft_updated: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description The message id: the same for every attempt of a delivery, so receivers can deduplicate on it.
+                 * @example msg_5
+                 */
+                "webhook-id": components["parameters"]["WebhookId"];
+                /**
+                 * @description When this attempt was signed, in Unix seconds; refuse times far from your clock (5 minutes).
+                 * @example 1795421503
+                 */
+                "webhook-timestamp": components["parameters"]["WebhookTimestamp"];
+                /**
+                 * @description `v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{raw body}`, keyed with the secret's base64-decoded part after `whsec_`; during a secret rotation two, separated by a space: accept either.
+                 * @example v1,8vDak50C+nyMHN2ikAwv1kMdjr23NU5WSwAxsejA3V8=
+                 */
+                "webhook-signature": components["parameters"]["WebhookSignature"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The event, signed (docs/webhooks.md): verify the signature over the raw bytes, then parse. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AssetDraftUpdatedEvent"];
+            };
+        };
+        responses: {
+            410: components["responses"]["WebhookGone"];
+            "2XX": components["responses"]["WebhookAcknowledged"];
+            default: components["responses"]["WebhookRetried"];
+        };
+    };
+    receive_asset_effective: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description The message id: the same for every attempt of a delivery, so receivers can deduplicate on it.
+                 * @example msg_5
+                 */
+                "webhook-id": components["parameters"]["WebhookId"];
+                /**
+                 * @description When this attempt was signed, in Unix seconds; refuse times far from your clock (5 minutes).
+                 * @example 1795421503
+                 */
+                "webhook-timestamp": components["parameters"]["WebhookTimestamp"];
+                /**
+                 * @description `v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{raw body}`, keyed with the secret's base64-decoded part after `whsec_`; during a secret rotation two, separated by a space: accept either.
+                 * @example v1,8vDak50C+nyMHN2ikAwv1kMdjr23NU5WSwAxsejA3V8=
+                 */
+                "webhook-signature": components["parameters"]["WebhookSignature"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The event, signed (docs/webhooks.md): verify the signature over the raw bytes, then parse. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AssetEffectiveEvent"];
+            };
+        };
+        responses: {
+            410: components["responses"]["WebhookGone"];
+            "2XX": components["responses"]["WebhookAcknowledged"];
+            default: components["responses"]["WebhookRetried"];
+        };
+    };
+    receive_asset_expired: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description The message id: the same for every attempt of a delivery, so receivers can deduplicate on it.
+                 * @example msg_5
+                 */
+                "webhook-id": components["parameters"]["WebhookId"];
+                /**
+                 * @description When this attempt was signed, in Unix seconds; refuse times far from your clock (5 minutes).
+                 * @example 1795421503
+                 */
+                "webhook-timestamp": components["parameters"]["WebhookTimestamp"];
+                /**
+                 * @description `v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{raw body}`, keyed with the secret's base64-decoded part after `whsec_`; during a secret rotation two, separated by a space: accept either.
+                 * @example v1,8vDak50C+nyMHN2ikAwv1kMdjr23NU5WSwAxsejA3V8=
+                 */
+                "webhook-signature": components["parameters"]["WebhookSignature"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The event, signed (docs/webhooks.md): verify the signature over the raw bytes, then parse. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AssetExpiredEvent"];
+            };
+        };
+        responses: {
+            410: components["responses"]["WebhookGone"];
+            "2XX": components["responses"]["WebhookAcknowledged"];
+            default: components["responses"]["WebhookRetried"];
+        };
+    };
+    receive_asset_expiring: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description The message id: the same for every attempt of a delivery, so receivers can deduplicate on it.
+                 * @example msg_5
+                 */
+                "webhook-id": components["parameters"]["WebhookId"];
+                /**
+                 * @description When this attempt was signed, in Unix seconds; refuse times far from your clock (5 minutes).
+                 * @example 1795421503
+                 */
+                "webhook-timestamp": components["parameters"]["WebhookTimestamp"];
+                /**
+                 * @description `v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{raw body}`, keyed with the secret's base64-decoded part after `whsec_`; during a secret rotation two, separated by a space: accept either.
+                 * @example v1,8vDak50C+nyMHN2ikAwv1kMdjr23NU5WSwAxsejA3V8=
+                 */
+                "webhook-signature": components["parameters"]["WebhookSignature"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The event, signed (docs/webhooks.md): verify the signature over the raw bytes, then parse. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AssetExpiringEvent"];
+            };
+        };
+        responses: {
+            410: components["responses"]["WebhookGone"];
+            "2XX": components["responses"]["WebhookAcknowledged"];
+            default: components["responses"]["WebhookRetried"];
+        };
+    };
+    receive_asset_published: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description The message id: the same for every attempt of a delivery, so receivers can deduplicate on it.
+                 * @example msg_5
+                 */
+                "webhook-id": components["parameters"]["WebhookId"];
+                /**
+                 * @description When this attempt was signed, in Unix seconds; refuse times far from your clock (5 minutes).
+                 * @example 1795421503
+                 */
+                "webhook-timestamp": components["parameters"]["WebhookTimestamp"];
+                /**
+                 * @description `v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{raw body}`, keyed with the secret's base64-decoded part after `whsec_`; during a secret rotation two, separated by a space: accept either.
+                 * @example v1,8vDak50C+nyMHN2ikAwv1kMdjr23NU5WSwAxsejA3V8=
+                 */
+                "webhook-signature": components["parameters"]["WebhookSignature"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The event, signed (docs/webhooks.md): verify the signature over the raw bytes, then parse. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AssetPublishedEvent"];
+            };
+        };
+        responses: {
+            410: components["responses"]["WebhookGone"];
+            "2XX": components["responses"]["WebhookAcknowledged"];
+            default: components["responses"]["WebhookRetried"];
+        };
+    };
+    receive_asset_rejected: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description The message id: the same for every attempt of a delivery, so receivers can deduplicate on it.
+                 * @example msg_5
+                 */
+                "webhook-id": components["parameters"]["WebhookId"];
+                /**
+                 * @description When this attempt was signed, in Unix seconds; refuse times far from your clock (5 minutes).
+                 * @example 1795421503
+                 */
+                "webhook-timestamp": components["parameters"]["WebhookTimestamp"];
+                /**
+                 * @description `v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{raw body}`, keyed with the secret's base64-decoded part after `whsec_`; during a secret rotation two, separated by a space: accept either.
+                 * @example v1,8vDak50C+nyMHN2ikAwv1kMdjr23NU5WSwAxsejA3V8=
+                 */
+                "webhook-signature": components["parameters"]["WebhookSignature"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The event, signed (docs/webhooks.md): verify the signature over the raw bytes, then parse. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AssetRejectedEvent"];
+            };
+        };
+        responses: {
+            410: components["responses"]["WebhookGone"];
+            "2XX": components["responses"]["WebhookAcknowledged"];
+            default: components["responses"]["WebhookRetried"];
+        };
+    };
+    receive_asset_restored: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description The message id: the same for every attempt of a delivery, so receivers can deduplicate on it.
+                 * @example msg_5
+                 */
+                "webhook-id": components["parameters"]["WebhookId"];
+                /**
+                 * @description When this attempt was signed, in Unix seconds; refuse times far from your clock (5 minutes).
+                 * @example 1795421503
+                 */
+                "webhook-timestamp": components["parameters"]["WebhookTimestamp"];
+                /**
+                 * @description `v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{raw body}`, keyed with the secret's base64-decoded part after `whsec_`; during a secret rotation two, separated by a space: accept either.
+                 * @example v1,8vDak50C+nyMHN2ikAwv1kMdjr23NU5WSwAxsejA3V8=
+                 */
+                "webhook-signature": components["parameters"]["WebhookSignature"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The event, signed (docs/webhooks.md): verify the signature over the raw bytes, then parse. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AssetRestoredEvent"];
+            };
+        };
+        responses: {
+            410: components["responses"]["WebhookGone"];
+            "2XX": components["responses"]["WebhookAcknowledged"];
+            default: components["responses"]["WebhookRetried"];
+        };
+    };
+    receive_asset_retired: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description The message id: the same for every attempt of a delivery, so receivers can deduplicate on it.
+                 * @example msg_5
+                 */
+                "webhook-id": components["parameters"]["WebhookId"];
+                /**
+                 * @description When this attempt was signed, in Unix seconds; refuse times far from your clock (5 minutes).
+                 * @example 1795421503
+                 */
+                "webhook-timestamp": components["parameters"]["WebhookTimestamp"];
+                /**
+                 * @description `v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{raw body}`, keyed with the secret's base64-decoded part after `whsec_`; during a secret rotation two, separated by a space: accept either.
+                 * @example v1,8vDak50C+nyMHN2ikAwv1kMdjr23NU5WSwAxsejA3V8=
+                 */
+                "webhook-signature": components["parameters"]["WebhookSignature"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The event, signed (docs/webhooks.md): verify the signature over the raw bytes, then parse. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AssetRetiredEvent"];
+            };
+        };
+        responses: {
+            410: components["responses"]["WebhookGone"];
+            "2XX": components["responses"]["WebhookAcknowledged"];
+            default: components["responses"]["WebhookRetried"];
+        };
+    };
+    receive_asset_submitted: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description The message id: the same for every attempt of a delivery, so receivers can deduplicate on it.
+                 * @example msg_5
+                 */
+                "webhook-id": components["parameters"]["WebhookId"];
+                /**
+                 * @description When this attempt was signed, in Unix seconds; refuse times far from your clock (5 minutes).
+                 * @example 1795421503
+                 */
+                "webhook-timestamp": components["parameters"]["WebhookTimestamp"];
+                /**
+                 * @description `v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{raw body}`, keyed with the secret's base64-decoded part after `whsec_`; during a secret rotation two, separated by a space: accept either.
+                 * @example v1,8vDak50C+nyMHN2ikAwv1kMdjr23NU5WSwAxsejA3V8=
+                 */
+                "webhook-signature": components["parameters"]["WebhookSignature"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The event, signed (docs/webhooks.md): verify the signature over the raw bytes, then parse. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AssetSubmittedEvent"];
+            };
+        };
+        responses: {
+            410: components["responses"]["WebhookGone"];
+            "2XX": components["responses"]["WebhookAcknowledged"];
+            default: components["responses"]["WebhookRetried"];
+        };
+    };
+    receive_asset_updated: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description The message id: the same for every attempt of a delivery, so receivers can deduplicate on it.
+                 * @example msg_5
+                 */
+                "webhook-id": components["parameters"]["WebhookId"];
+                /**
+                 * @description When this attempt was signed, in Unix seconds; refuse times far from your clock (5 minutes).
+                 * @example 1795421503
+                 */
+                "webhook-timestamp": components["parameters"]["WebhookTimestamp"];
+                /**
+                 * @description `v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{raw body}`, keyed with the secret's base64-decoded part after `whsec_`; during a secret rotation two, separated by a space: accept either.
+                 * @example v1,8vDak50C+nyMHN2ikAwv1kMdjr23NU5WSwAxsejA3V8=
+                 */
+                "webhook-signature": components["parameters"]["WebhookSignature"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The event, signed (docs/webhooks.md): verify the signature over the raw bytes, then parse. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AssetUpdatedEvent"];
+            };
+        };
+        responses: {
+            410: components["responses"]["WebhookGone"];
+            "2XX": components["responses"]["WebhookAcknowledged"];
+            default: components["responses"]["WebhookRetried"];
+        };
+    };
+    receive_definition_approved: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description The message id: the same for every attempt of a delivery, so receivers can deduplicate on it.
+                 * @example msg_5
+                 */
+                "webhook-id": components["parameters"]["WebhookId"];
+                /**
+                 * @description When this attempt was signed, in Unix seconds; refuse times far from your clock (5 minutes).
+                 * @example 1795421503
+                 */
+                "webhook-timestamp": components["parameters"]["WebhookTimestamp"];
+                /**
+                 * @description `v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{raw body}`, keyed with the secret's base64-decoded part after `whsec_`; during a secret rotation two, separated by a space: accept either.
+                 * @example v1,8vDak50C+nyMHN2ikAwv1kMdjr23NU5WSwAxsejA3V8=
+                 */
+                "webhook-signature": components["parameters"]["WebhookSignature"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The event, signed (docs/webhooks.md): verify the signature over the raw bytes, then parse. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DefinitionApprovedEvent"];
+            };
+        };
+        responses: {
+            410: components["responses"]["WebhookGone"];
+            "2XX": components["responses"]["WebhookAcknowledged"];
+            default: components["responses"]["WebhookRetried"];
+        };
+    };
+    receive_definition_created: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description The message id: the same for every attempt of a delivery, so receivers can deduplicate on it.
+                 * @example msg_5
+                 */
+                "webhook-id": components["parameters"]["WebhookId"];
+                /**
+                 * @description When this attempt was signed, in Unix seconds; refuse times far from your clock (5 minutes).
+                 * @example 1795421503
+                 */
+                "webhook-timestamp": components["parameters"]["WebhookTimestamp"];
+                /**
+                 * @description `v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{raw body}`, keyed with the secret's base64-decoded part after `whsec_`; during a secret rotation two, separated by a space: accept either.
+                 * @example v1,8vDak50C+nyMHN2ikAwv1kMdjr23NU5WSwAxsejA3V8=
+                 */
+                "webhook-signature": components["parameters"]["WebhookSignature"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The event, signed (docs/webhooks.md): verify the signature over the raw bytes, then parse. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DefinitionCreatedEvent"];
+            };
+        };
+        responses: {
+            410: components["responses"]["WebhookGone"];
+            "2XX": components["responses"]["WebhookAcknowledged"];
+            default: components["responses"]["WebhookRetried"];
+        };
+    };
+    receive_definition_draft_updated: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description The message id: the same for every attempt of a delivery, so receivers can deduplicate on it.
+                 * @example msg_5
+                 */
+                "webhook-id": components["parameters"]["WebhookId"];
+                /**
+                 * @description When this attempt was signed, in Unix seconds; refuse times far from your clock (5 minutes).
+                 * @example 1795421503
+                 */
+                "webhook-timestamp": components["parameters"]["WebhookTimestamp"];
+                /**
+                 * @description `v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{raw body}`, keyed with the secret's base64-decoded part after `whsec_`; during a secret rotation two, separated by a space: accept either.
+                 * @example v1,8vDak50C+nyMHN2ikAwv1kMdjr23NU5WSwAxsejA3V8=
+                 */
+                "webhook-signature": components["parameters"]["WebhookSignature"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The event, signed (docs/webhooks.md): verify the signature over the raw bytes, then parse. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DefinitionDraftUpdatedEvent"];
+            };
+        };
+        responses: {
+            410: components["responses"]["WebhookGone"];
+            "2XX": components["responses"]["WebhookAcknowledged"];
+            default: components["responses"]["WebhookRetried"];
+        };
+    };
+    receive_definition_effective: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description The message id: the same for every attempt of a delivery, so receivers can deduplicate on it.
+                 * @example msg_5
+                 */
+                "webhook-id": components["parameters"]["WebhookId"];
+                /**
+                 * @description When this attempt was signed, in Unix seconds; refuse times far from your clock (5 minutes).
+                 * @example 1795421503
+                 */
+                "webhook-timestamp": components["parameters"]["WebhookTimestamp"];
+                /**
+                 * @description `v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{raw body}`, keyed with the secret's base64-decoded part after `whsec_`; during a secret rotation two, separated by a space: accept either.
+                 * @example v1,8vDak50C+nyMHN2ikAwv1kMdjr23NU5WSwAxsejA3V8=
+                 */
+                "webhook-signature": components["parameters"]["WebhookSignature"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The event, signed (docs/webhooks.md): verify the signature over the raw bytes, then parse. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DefinitionEffectiveEvent"];
+            };
+        };
+        responses: {
+            410: components["responses"]["WebhookGone"];
+            "2XX": components["responses"]["WebhookAcknowledged"];
+            default: components["responses"]["WebhookRetried"];
+        };
+    };
+    receive_definition_expired: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description The message id: the same for every attempt of a delivery, so receivers can deduplicate on it.
+                 * @example msg_5
+                 */
+                "webhook-id": components["parameters"]["WebhookId"];
+                /**
+                 * @description When this attempt was signed, in Unix seconds; refuse times far from your clock (5 minutes).
+                 * @example 1795421503
+                 */
+                "webhook-timestamp": components["parameters"]["WebhookTimestamp"];
+                /**
+                 * @description `v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{raw body}`, keyed with the secret's base64-decoded part after `whsec_`; during a secret rotation two, separated by a space: accept either.
+                 * @example v1,8vDak50C+nyMHN2ikAwv1kMdjr23NU5WSwAxsejA3V8=
+                 */
+                "webhook-signature": components["parameters"]["WebhookSignature"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The event, signed (docs/webhooks.md): verify the signature over the raw bytes, then parse. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DefinitionExpiredEvent"];
+            };
+        };
+        responses: {
+            410: components["responses"]["WebhookGone"];
+            "2XX": components["responses"]["WebhookAcknowledged"];
+            default: components["responses"]["WebhookRetried"];
+        };
+    };
+    receive_definition_expiring: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description The message id: the same for every attempt of a delivery, so receivers can deduplicate on it.
+                 * @example msg_5
+                 */
+                "webhook-id": components["parameters"]["WebhookId"];
+                /**
+                 * @description When this attempt was signed, in Unix seconds; refuse times far from your clock (5 minutes).
+                 * @example 1795421503
+                 */
+                "webhook-timestamp": components["parameters"]["WebhookTimestamp"];
+                /**
+                 * @description `v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{raw body}`, keyed with the secret's base64-decoded part after `whsec_`; during a secret rotation two, separated by a space: accept either.
+                 * @example v1,8vDak50C+nyMHN2ikAwv1kMdjr23NU5WSwAxsejA3V8=
+                 */
+                "webhook-signature": components["parameters"]["WebhookSignature"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The event, signed (docs/webhooks.md): verify the signature over the raw bytes, then parse. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DefinitionExpiringEvent"];
+            };
+        };
+        responses: {
+            410: components["responses"]["WebhookGone"];
+            "2XX": components["responses"]["WebhookAcknowledged"];
+            default: components["responses"]["WebhookRetried"];
+        };
+    };
+    receive_definition_published: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description The message id: the same for every attempt of a delivery, so receivers can deduplicate on it.
+                 * @example msg_5
+                 */
+                "webhook-id": components["parameters"]["WebhookId"];
+                /**
+                 * @description When this attempt was signed, in Unix seconds; refuse times far from your clock (5 minutes).
+                 * @example 1795421503
+                 */
+                "webhook-timestamp": components["parameters"]["WebhookTimestamp"];
+                /**
+                 * @description `v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{raw body}`, keyed with the secret's base64-decoded part after `whsec_`; during a secret rotation two, separated by a space: accept either.
+                 * @example v1,8vDak50C+nyMHN2ikAwv1kMdjr23NU5WSwAxsejA3V8=
+                 */
+                "webhook-signature": components["parameters"]["WebhookSignature"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The event, signed (docs/webhooks.md): verify the signature over the raw bytes, then parse. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DefinitionPublishedEvent"];
+            };
+        };
+        responses: {
+            410: components["responses"]["WebhookGone"];
+            "2XX": components["responses"]["WebhookAcknowledged"];
+            default: components["responses"]["WebhookRetried"];
+        };
+    };
+    receive_definition_rejected: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description The message id: the same for every attempt of a delivery, so receivers can deduplicate on it.
+                 * @example msg_5
+                 */
+                "webhook-id": components["parameters"]["WebhookId"];
+                /**
+                 * @description When this attempt was signed, in Unix seconds; refuse times far from your clock (5 minutes).
+                 * @example 1795421503
+                 */
+                "webhook-timestamp": components["parameters"]["WebhookTimestamp"];
+                /**
+                 * @description `v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{raw body}`, keyed with the secret's base64-decoded part after `whsec_`; during a secret rotation two, separated by a space: accept either.
+                 * @example v1,8vDak50C+nyMHN2ikAwv1kMdjr23NU5WSwAxsejA3V8=
+                 */
+                "webhook-signature": components["parameters"]["WebhookSignature"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The event, signed (docs/webhooks.md): verify the signature over the raw bytes, then parse. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DefinitionRejectedEvent"];
+            };
+        };
+        responses: {
+            410: components["responses"]["WebhookGone"];
+            "2XX": components["responses"]["WebhookAcknowledged"];
+            default: components["responses"]["WebhookRetried"];
+        };
+    };
+    receive_definition_restored: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description The message id: the same for every attempt of a delivery, so receivers can deduplicate on it.
+                 * @example msg_5
+                 */
+                "webhook-id": components["parameters"]["WebhookId"];
+                /**
+                 * @description When this attempt was signed, in Unix seconds; refuse times far from your clock (5 minutes).
+                 * @example 1795421503
+                 */
+                "webhook-timestamp": components["parameters"]["WebhookTimestamp"];
+                /**
+                 * @description `v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{raw body}`, keyed with the secret's base64-decoded part after `whsec_`; during a secret rotation two, separated by a space: accept either.
+                 * @example v1,8vDak50C+nyMHN2ikAwv1kMdjr23NU5WSwAxsejA3V8=
+                 */
+                "webhook-signature": components["parameters"]["WebhookSignature"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The event, signed (docs/webhooks.md): verify the signature over the raw bytes, then parse. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DefinitionRestoredEvent"];
+            };
+        };
+        responses: {
+            410: components["responses"]["WebhookGone"];
+            "2XX": components["responses"]["WebhookAcknowledged"];
+            default: components["responses"]["WebhookRetried"];
+        };
+    };
+    receive_definition_retired: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description The message id: the same for every attempt of a delivery, so receivers can deduplicate on it.
+                 * @example msg_5
+                 */
+                "webhook-id": components["parameters"]["WebhookId"];
+                /**
+                 * @description When this attempt was signed, in Unix seconds; refuse times far from your clock (5 minutes).
+                 * @example 1795421503
+                 */
+                "webhook-timestamp": components["parameters"]["WebhookTimestamp"];
+                /**
+                 * @description `v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{raw body}`, keyed with the secret's base64-decoded part after `whsec_`; during a secret rotation two, separated by a space: accept either.
+                 * @example v1,8vDak50C+nyMHN2ikAwv1kMdjr23NU5WSwAxsejA3V8=
+                 */
+                "webhook-signature": components["parameters"]["WebhookSignature"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The event, signed (docs/webhooks.md): verify the signature over the raw bytes, then parse. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DefinitionRetiredEvent"];
+            };
+        };
+        responses: {
+            410: components["responses"]["WebhookGone"];
+            "2XX": components["responses"]["WebhookAcknowledged"];
+            default: components["responses"]["WebhookRetried"];
+        };
+    };
+    receive_definition_submitted: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description The message id: the same for every attempt of a delivery, so receivers can deduplicate on it.
+                 * @example msg_5
+                 */
+                "webhook-id": components["parameters"]["WebhookId"];
+                /**
+                 * @description When this attempt was signed, in Unix seconds; refuse times far from your clock (5 minutes).
+                 * @example 1795421503
+                 */
+                "webhook-timestamp": components["parameters"]["WebhookTimestamp"];
+                /**
+                 * @description `v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{raw body}`, keyed with the secret's base64-decoded part after `whsec_`; during a secret rotation two, separated by a space: accept either.
+                 * @example v1,8vDak50C+nyMHN2ikAwv1kMdjr23NU5WSwAxsejA3V8=
+                 */
+                "webhook-signature": components["parameters"]["WebhookSignature"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The event, signed (docs/webhooks.md): verify the signature over the raw bytes, then parse. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DefinitionSubmittedEvent"];
+            };
+        };
+        responses: {
+            410: components["responses"]["WebhookGone"];
+            "2XX": components["responses"]["WebhookAcknowledged"];
+            default: components["responses"]["WebhookRetried"];
+        };
+    };
+    receive_definition_updated: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description The message id: the same for every attempt of a delivery, so receivers can deduplicate on it.
+                 * @example msg_5
+                 */
+                "webhook-id": components["parameters"]["WebhookId"];
+                /**
+                 * @description When this attempt was signed, in Unix seconds; refuse times far from your clock (5 minutes).
+                 * @example 1795421503
+                 */
+                "webhook-timestamp": components["parameters"]["WebhookTimestamp"];
+                /**
+                 * @description `v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{raw body}`, keyed with the secret's base64-decoded part after `whsec_`; during a secret rotation two, separated by a space: accept either.
+                 * @example v1,8vDak50C+nyMHN2ikAwv1kMdjr23NU5WSwAxsejA3V8=
+                 */
+                "webhook-signature": components["parameters"]["WebhookSignature"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The event, signed (docs/webhooks.md): verify the signature over the raw bytes, then parse. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DefinitionUpdatedEvent"];
+            };
+        };
+        responses: {
+            410: components["responses"]["WebhookGone"];
+            "2XX": components["responses"]["WebhookAcknowledged"];
+            default: components["responses"]["WebhookRetried"];
+        };
+    };
+    receive_message_approved: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description The message id: the same for every attempt of a delivery, so receivers can deduplicate on it.
+                 * @example msg_5
+                 */
+                "webhook-id": components["parameters"]["WebhookId"];
+                /**
+                 * @description When this attempt was signed, in Unix seconds; refuse times far from your clock (5 minutes).
+                 * @example 1795421503
+                 */
+                "webhook-timestamp": components["parameters"]["WebhookTimestamp"];
+                /**
+                 * @description `v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{raw body}`, keyed with the secret's base64-decoded part after `whsec_`; during a secret rotation two, separated by a space: accept either.
+                 * @example v1,8vDak50C+nyMHN2ikAwv1kMdjr23NU5WSwAxsejA3V8=
+                 */
+                "webhook-signature": components["parameters"]["WebhookSignature"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The event, signed (docs/webhooks.md): verify the signature over the raw bytes, then parse. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MessageApprovedEvent"];
+            };
+        };
+        responses: {
+            410: components["responses"]["WebhookGone"];
+            "2XX": components["responses"]["WebhookAcknowledged"];
+            default: components["responses"]["WebhookRetried"];
+        };
+    };
+    receive_message_created: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description The message id: the same for every attempt of a delivery, so receivers can deduplicate on it.
+                 * @example msg_5
+                 */
+                "webhook-id": components["parameters"]["WebhookId"];
+                /**
+                 * @description When this attempt was signed, in Unix seconds; refuse times far from your clock (5 minutes).
+                 * @example 1795421503
+                 */
+                "webhook-timestamp": components["parameters"]["WebhookTimestamp"];
+                /**
+                 * @description `v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{raw body}`, keyed with the secret's base64-decoded part after `whsec_`; during a secret rotation two, separated by a space: accept either.
+                 * @example v1,8vDak50C+nyMHN2ikAwv1kMdjr23NU5WSwAxsejA3V8=
+                 */
+                "webhook-signature": components["parameters"]["WebhookSignature"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The event, signed (docs/webhooks.md): verify the signature over the raw bytes, then parse. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MessageCreatedEvent"];
+            };
+        };
+        responses: {
+            410: components["responses"]["WebhookGone"];
+            "2XX": components["responses"]["WebhookAcknowledged"];
+            default: components["responses"]["WebhookRetried"];
+        };
+    };
+    receive_message_draft_updated: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description The message id: the same for every attempt of a delivery, so receivers can deduplicate on it.
+                 * @example msg_5
+                 */
+                "webhook-id": components["parameters"]["WebhookId"];
+                /**
+                 * @description When this attempt was signed, in Unix seconds; refuse times far from your clock (5 minutes).
+                 * @example 1795421503
+                 */
+                "webhook-timestamp": components["parameters"]["WebhookTimestamp"];
+                /**
+                 * @description `v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{raw body}`, keyed with the secret's base64-decoded part after `whsec_`; during a secret rotation two, separated by a space: accept either.
+                 * @example v1,8vDak50C+nyMHN2ikAwv1kMdjr23NU5WSwAxsejA3V8=
+                 */
+                "webhook-signature": components["parameters"]["WebhookSignature"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The event, signed (docs/webhooks.md): verify the signature over the raw bytes, then parse. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MessageDraftUpdatedEvent"];
+            };
+        };
+        responses: {
+            410: components["responses"]["WebhookGone"];
+            "2XX": components["responses"]["WebhookAcknowledged"];
+            default: components["responses"]["WebhookRetried"];
+        };
+    };
+    receive_message_effective: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description The message id: the same for every attempt of a delivery, so receivers can deduplicate on it.
+                 * @example msg_5
+                 */
+                "webhook-id": components["parameters"]["WebhookId"];
+                /**
+                 * @description When this attempt was signed, in Unix seconds; refuse times far from your clock (5 minutes).
+                 * @example 1795421503
+                 */
+                "webhook-timestamp": components["parameters"]["WebhookTimestamp"];
+                /**
+                 * @description `v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{raw body}`, keyed with the secret's base64-decoded part after `whsec_`; during a secret rotation two, separated by a space: accept either.
+                 * @example v1,8vDak50C+nyMHN2ikAwv1kMdjr23NU5WSwAxsejA3V8=
+                 */
+                "webhook-signature": components["parameters"]["WebhookSignature"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The event, signed (docs/webhooks.md): verify the signature over the raw bytes, then parse. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MessageEffectiveEvent"];
+            };
+        };
+        responses: {
+            410: components["responses"]["WebhookGone"];
+            "2XX": components["responses"]["WebhookAcknowledged"];
+            default: components["responses"]["WebhookRetried"];
+        };
+    };
+    receive_message_expired: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description The message id: the same for every attempt of a delivery, so receivers can deduplicate on it.
+                 * @example msg_5
+                 */
+                "webhook-id": components["parameters"]["WebhookId"];
+                /**
+                 * @description When this attempt was signed, in Unix seconds; refuse times far from your clock (5 minutes).
+                 * @example 1795421503
+                 */
+                "webhook-timestamp": components["parameters"]["WebhookTimestamp"];
+                /**
+                 * @description `v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{raw body}`, keyed with the secret's base64-decoded part after `whsec_`; during a secret rotation two, separated by a space: accept either.
+                 * @example v1,8vDak50C+nyMHN2ikAwv1kMdjr23NU5WSwAxsejA3V8=
+                 */
+                "webhook-signature": components["parameters"]["WebhookSignature"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The event, signed (docs/webhooks.md): verify the signature over the raw bytes, then parse. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MessageExpiredEvent"];
+            };
+        };
+        responses: {
+            410: components["responses"]["WebhookGone"];
+            "2XX": components["responses"]["WebhookAcknowledged"];
+            default: components["responses"]["WebhookRetried"];
+        };
+    };
+    receive_message_expiring: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description The message id: the same for every attempt of a delivery, so receivers can deduplicate on it.
+                 * @example msg_5
+                 */
+                "webhook-id": components["parameters"]["WebhookId"];
+                /**
+                 * @description When this attempt was signed, in Unix seconds; refuse times far from your clock (5 minutes).
+                 * @example 1795421503
+                 */
+                "webhook-timestamp": components["parameters"]["WebhookTimestamp"];
+                /**
+                 * @description `v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{raw body}`, keyed with the secret's base64-decoded part after `whsec_`; during a secret rotation two, separated by a space: accept either.
+                 * @example v1,8vDak50C+nyMHN2ikAwv1kMdjr23NU5WSwAxsejA3V8=
+                 */
+                "webhook-signature": components["parameters"]["WebhookSignature"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The event, signed (docs/webhooks.md): verify the signature over the raw bytes, then parse. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MessageExpiringEvent"];
+            };
+        };
+        responses: {
+            410: components["responses"]["WebhookGone"];
+            "2XX": components["responses"]["WebhookAcknowledged"];
+            default: components["responses"]["WebhookRetried"];
+        };
+    };
+    receive_message_published: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description The message id: the same for every attempt of a delivery, so receivers can deduplicate on it.
+                 * @example msg_5
+                 */
+                "webhook-id": components["parameters"]["WebhookId"];
+                /**
+                 * @description When this attempt was signed, in Unix seconds; refuse times far from your clock (5 minutes).
+                 * @example 1795421503
+                 */
+                "webhook-timestamp": components["parameters"]["WebhookTimestamp"];
+                /**
+                 * @description `v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{raw body}`, keyed with the secret's base64-decoded part after `whsec_`; during a secret rotation two, separated by a space: accept either.
+                 * @example v1,8vDak50C+nyMHN2ikAwv1kMdjr23NU5WSwAxsejA3V8=
+                 */
+                "webhook-signature": components["parameters"]["WebhookSignature"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The event, signed (docs/webhooks.md): verify the signature over the raw bytes, then parse. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MessagePublishedEvent"];
+            };
+        };
+        responses: {
+            410: components["responses"]["WebhookGone"];
+            "2XX": components["responses"]["WebhookAcknowledged"];
+            default: components["responses"]["WebhookRetried"];
+        };
+    };
+    receive_message_rejected: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description The message id: the same for every attempt of a delivery, so receivers can deduplicate on it.
+                 * @example msg_5
+                 */
+                "webhook-id": components["parameters"]["WebhookId"];
+                /**
+                 * @description When this attempt was signed, in Unix seconds; refuse times far from your clock (5 minutes).
+                 * @example 1795421503
+                 */
+                "webhook-timestamp": components["parameters"]["WebhookTimestamp"];
+                /**
+                 * @description `v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{raw body}`, keyed with the secret's base64-decoded part after `whsec_`; during a secret rotation two, separated by a space: accept either.
+                 * @example v1,8vDak50C+nyMHN2ikAwv1kMdjr23NU5WSwAxsejA3V8=
+                 */
+                "webhook-signature": components["parameters"]["WebhookSignature"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The event, signed (docs/webhooks.md): verify the signature over the raw bytes, then parse. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MessageRejectedEvent"];
+            };
+        };
+        responses: {
+            410: components["responses"]["WebhookGone"];
+            "2XX": components["responses"]["WebhookAcknowledged"];
+            default: components["responses"]["WebhookRetried"];
+        };
+    };
+    receive_message_restored: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description The message id: the same for every attempt of a delivery, so receivers can deduplicate on it.
+                 * @example msg_5
+                 */
+                "webhook-id": components["parameters"]["WebhookId"];
+                /**
+                 * @description When this attempt was signed, in Unix seconds; refuse times far from your clock (5 minutes).
+                 * @example 1795421503
+                 */
+                "webhook-timestamp": components["parameters"]["WebhookTimestamp"];
+                /**
+                 * @description `v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{raw body}`, keyed with the secret's base64-decoded part after `whsec_`; during a secret rotation two, separated by a space: accept either.
+                 * @example v1,8vDak50C+nyMHN2ikAwv1kMdjr23NU5WSwAxsejA3V8=
+                 */
+                "webhook-signature": components["parameters"]["WebhookSignature"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The event, signed (docs/webhooks.md): verify the signature over the raw bytes, then parse. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MessageRestoredEvent"];
+            };
+        };
+        responses: {
+            410: components["responses"]["WebhookGone"];
+            "2XX": components["responses"]["WebhookAcknowledged"];
+            default: components["responses"]["WebhookRetried"];
+        };
+    };
+    receive_message_retired: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description The message id: the same for every attempt of a delivery, so receivers can deduplicate on it.
+                 * @example msg_5
+                 */
+                "webhook-id": components["parameters"]["WebhookId"];
+                /**
+                 * @description When this attempt was signed, in Unix seconds; refuse times far from your clock (5 minutes).
+                 * @example 1795421503
+                 */
+                "webhook-timestamp": components["parameters"]["WebhookTimestamp"];
+                /**
+                 * @description `v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{raw body}`, keyed with the secret's base64-decoded part after `whsec_`; during a secret rotation two, separated by a space: accept either.
+                 * @example v1,8vDak50C+nyMHN2ikAwv1kMdjr23NU5WSwAxsejA3V8=
+                 */
+                "webhook-signature": components["parameters"]["WebhookSignature"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The event, signed (docs/webhooks.md): verify the signature over the raw bytes, then parse. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MessageRetiredEvent"];
+            };
+        };
+        responses: {
+            410: components["responses"]["WebhookGone"];
+            "2XX": components["responses"]["WebhookAcknowledged"];
+            default: components["responses"]["WebhookRetried"];
+        };
+    };
+    receive_message_submitted: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description The message id: the same for every attempt of a delivery, so receivers can deduplicate on it.
+                 * @example msg_5
+                 */
+                "webhook-id": components["parameters"]["WebhookId"];
+                /**
+                 * @description When this attempt was signed, in Unix seconds; refuse times far from your clock (5 minutes).
+                 * @example 1795421503
+                 */
+                "webhook-timestamp": components["parameters"]["WebhookTimestamp"];
+                /**
+                 * @description `v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{raw body}`, keyed with the secret's base64-decoded part after `whsec_`; during a secret rotation two, separated by a space: accept either.
+                 * @example v1,8vDak50C+nyMHN2ikAwv1kMdjr23NU5WSwAxsejA3V8=
+                 */
+                "webhook-signature": components["parameters"]["WebhookSignature"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The event, signed (docs/webhooks.md): verify the signature over the raw bytes, then parse. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MessageSubmittedEvent"];
+            };
+        };
+        responses: {
+            410: components["responses"]["WebhookGone"];
+            "2XX": components["responses"]["WebhookAcknowledged"];
+            default: components["responses"]["WebhookRetried"];
+        };
+    };
+    receive_message_updated: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description The message id: the same for every attempt of a delivery, so receivers can deduplicate on it.
+                 * @example msg_5
+                 */
+                "webhook-id": components["parameters"]["WebhookId"];
+                /**
+                 * @description When this attempt was signed, in Unix seconds; refuse times far from your clock (5 minutes).
+                 * @example 1795421503
+                 */
+                "webhook-timestamp": components["parameters"]["WebhookTimestamp"];
+                /**
+                 * @description `v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{raw body}`, keyed with the secret's base64-decoded part after `whsec_`; during a secret rotation two, separated by a space: accept either.
+                 * @example v1,8vDak50C+nyMHN2ikAwv1kMdjr23NU5WSwAxsejA3V8=
+                 */
+                "webhook-signature": components["parameters"]["WebhookSignature"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The event, signed (docs/webhooks.md): verify the signature over the raw bytes, then parse. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MessageUpdatedEvent"];
+            };
+        };
+        responses: {
+            410: components["responses"]["WebhookGone"];
+            "2XX": components["responses"]["WebhookAcknowledged"];
+            default: components["responses"]["WebhookRetried"];
+        };
+    };
+    receive_webhook_disabled: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description The message id: the same for every attempt of a delivery, so receivers can deduplicate on it.
+                 * @example msg_5
+                 */
+                "webhook-id": components["parameters"]["WebhookId"];
+                /**
+                 * @description When this attempt was signed, in Unix seconds; refuse times far from your clock (5 minutes).
+                 * @example 1795421503
+                 */
+                "webhook-timestamp": components["parameters"]["WebhookTimestamp"];
+                /**
+                 * @description `v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{raw body}`, keyed with the secret's base64-decoded part after `whsec_`; during a secret rotation two, separated by a space: accept either.
+                 * @example v1,8vDak50C+nyMHN2ikAwv1kMdjr23NU5WSwAxsejA3V8=
+                 */
+                "webhook-signature": components["parameters"]["WebhookSignature"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The event, signed (docs/webhooks.md): verify the signature over the raw bytes, then parse. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookDisabledEvent"];
+            };
+        };
+        responses: {
+            410: components["responses"]["WebhookGone"];
+            "2XX": components["responses"]["WebhookAcknowledged"];
+            default: components["responses"]["WebhookRetried"];
+        };
+    };
+    receive_webhook_test: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description The message id: the same for every attempt of a delivery, so receivers can deduplicate on it.
+                 * @example msg_5
+                 */
+                "webhook-id": components["parameters"]["WebhookId"];
+                /**
+                 * @description When this attempt was signed, in Unix seconds; refuse times far from your clock (5 minutes).
+                 * @example 1795421503
+                 */
+                "webhook-timestamp": components["parameters"]["WebhookTimestamp"];
+                /**
+                 * @description `v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{raw body}`, keyed with the secret's base64-decoded part after `whsec_`; during a secret rotation two, separated by a space: accept either.
+                 * @example v1,8vDak50C+nyMHN2ikAwv1kMdjr23NU5WSwAxsejA3V8=
+                 */
+                "webhook-signature": components["parameters"]["WebhookSignature"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The event, signed (docs/webhooks.md): verify the signature over the raw bytes, then parse. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookTestEvent"];
+            };
+        };
+        responses: {
+            410: components["responses"]["WebhookGone"];
+            "2XX": components["responses"]["WebhookAcknowledged"];
+            default: components["responses"]["WebhookRetried"];
         };
     };
 }

@@ -1,89 +1,148 @@
-"""The JSON Schema of qualification criteria (`schemas/criteria.json`), for integrators that write or check trees.
+"""The JSON Schema of qualification criteria (`schemas/criteria.json`, and `Criteria` in the OpenAPI document), for
+integrators that write or check trees.
 
-The rules it cannot say (at most 16 levels and 256 rules, a declared type's value readable as that type, `within`
-only with dates) are checked by `service/domain/criteria.py`, which stays the authority; a test holds both to the
-same verdicts on valid and invalid trees.
+The rules it cannot say (at most 16 levels and 256 rules, a declared type's value readable as that type) are checked
+by `service/domain/criteria.py`, which stays the authority; tests hold both to the same verdicts on valid and invalid
+trees.
+
+Its shape is chosen for code generators as well as validators: the root is a rule, every alternative is a named
+definition (`$defs`), and the recursion (a group's rules) refers to the root, so each group and comparison can become
+a class of its own (a union of unnamed objects that refer back to their union trips openapi-python-client).
 """
 
 from __future__ import annotations
 
 from typing import Any, Final
 
+DIALECT: Final = "https://json-schema.org/draft/2020-12/schema"
+
+# The characters Python's `str.strip()` removes, spelled out so that every regular expression engine (ECMA 262 in
+# browsers, Rust's in jsonschema-rs, Python's) reads a label the way `criteria.py` does; `\S` differs between them.
+_WHITESPACE: Final = r"\t-\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+LABEL_PATTERN: Final = f"[^{_WHITESPACE}]"
+
 _SCALAR: Final = {"type": ["string", "number", "boolean", "null"]}
-_LABEL: Final = {"type": "string", "minLength": 1, "pattern": r"\S"}
-_FIELD: Final = {"type": "string", "pattern": r"^[^.]+(\.[^.]+)*$", "description": "A dot path: company.employees"}
+_LABEL: Final = {
+    "type": "string",
+    "minLength": 1,
+    "pattern": LABEL_PATTERN,
+    "description": "What the rule means, shown in evaluation results (not blank).",
+}
+_FIELD: Final = {
+    "type": "string",
+    "pattern": r"^[^.]+(\.[^.]+)*$",
+    "description": "The record's field, a dot path: company.employees",
+}
+_RULES: Final = {"type": "array", "minItems": 1, "items": {"$ref": "#"}}
+_VALUE_TYPE: Final = {"$ref": "#/$defs/valueType"}
 
 
-def _comparison(ops: list[str], value: dict[str, Any] | None) -> dict[str, Any]:
-    properties: dict[str, Any] = {
-        "field": _FIELD,
-        "op": {"enum": ops},
-        "label": _LABEL,
-        "type": {"enum": ["number", "string", "boolean", "date", "datetime"]},
-        "case": {"enum": ["insensitive", "sensitive"]},
+def _group(key: str, rules: dict[str, Any], description: str) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "description": description,
+        "properties": {key: rules, "label": _LABEL},
+        "required": [key],
+        "additionalProperties": False,
     }
-    required = ["field", "op"]
-    if value is not None:
-        properties["value"] = value
-        required.append("value")
-    return {"type": "object", "properties": properties, "required": required, "additionalProperties": False}
 
+
+def _comparison(
+    description: str,
+    ops: list[str],
+    value: dict[str, Any],
+    *,
+    value_required: bool = True,
+    value_type: dict[str, Any] = _VALUE_TYPE,
+) -> dict[str, Any]:
+    op = {"type": "string", "enum": ops} if len(ops) > 1 else {"const": ops[0]}
+    return {
+        "type": "object",
+        "description": description,
+        "properties": {
+            "field": _FIELD,
+            "op": op,
+            "value": value,
+            "label": _LABEL,
+            "type": value_type,
+            "case": {"$ref": "#/$defs/case"},
+        },
+        "required": ["field", "op", "value"] if value_required else ["field", "op"],
+        "additionalProperties": False,
+    }
+
+
+def _refs(*names: str) -> list[dict[str, str]]:
+    return [{"$ref": f"#/$defs/{name}"} for name in names]
+
+
+_GROUPS: Final = ("all", "any", "not")
+_COMPARISONS: Final = (
+    "scalarComparison",
+    "orderComparison",
+    "listComparison",
+    "prefixComparison",
+    "rangeComparison",
+    "recencyComparison",
+    "existsComparison",
+)
 
 CRITERIA_SCHEMA: Final[dict[str, Any]] = {
-    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "$schema": DIALECT,
     "$id": "https://canon.dev/schemas/criteria.json",
     "title": "Canon qualification criteria",
-    "description": "A rule tree: groups (all, any, not) of comparisons. Semantics: docs/api.md, Criteria.",
-    "$ref": "#/$defs/rule",
+    "description": (
+        "A rule tree: groups (all, any, not) of comparisons. Semantics: docs/api.md, Criteria. Canon also refuses "
+        "trees deeper than 16 levels or with more than 256 rules, and values it cannot read as their declared type."
+    ),
+    "oneOf": _refs("group", "comparison"),
     "$defs": {
-        "rule": {"oneOf": [{"$ref": "#/$defs/group"}, {"$ref": "#/$defs/comparison"}]},
-        "group": {
-            "oneOf": [
-                {
-                    "type": "object",
-                    "properties": {"all": {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/rule"}}},
-                    "required": ["all"],
-                    "additionalProperties": False,
-                    "patternProperties": {"^label$": _LABEL},
-                },
-                {
-                    "type": "object",
-                    "properties": {"any": {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/rule"}}},
-                    "required": ["any"],
-                    "additionalProperties": False,
-                    "patternProperties": {"^label$": _LABEL},
-                },
-                {
-                    "type": "object",
-                    "properties": {"not": {"$ref": "#/$defs/rule"}},
-                    "required": ["not"],
-                    "additionalProperties": False,
-                    "patternProperties": {"^label$": _LABEL},
-                },
-            ]
+        "group": {"description": "Rules combined.", "oneOf": _refs(*_GROUPS)},
+        "comparison": {"description": "A test of one field of the record.", "oneOf": _refs(*_COMPARISONS)},
+        "all": _group("all", _RULES, "Passes when every rule passes."),
+        "any": _group("any", _RULES, "Passes when at least one rule passes."),
+        "not": _group("not", {"$ref": "#"}, "Passes when its rule fails."),
+        "valueType": {
+            "type": "string",
+            "enum": ["number", "string", "boolean", "date", "datetime"],
+            "description": "Read the record's value, and the rule's, as this type before comparing.",
         },
-        "comparison": {
-            "oneOf": [
-                _comparison(["eq", "ne", "contains"], _SCALAR),
-                _comparison(["gt", "gte", "lt", "lte"], {"type": ["number", "string"]}),
-                _comparison(["in", "not_in"], {"type": "array", "minItems": 1, "items": _SCALAR}),
-                _comparison(["starts_with"], {"type": "string"}),
-                _comparison(
-                    ["between"],
-                    {
-                        "oneOf": [
-                            {"type": "array", "items": {"type": "number"}, "minItems": 2, "maxItems": 2},
-                            {"type": "array", "items": {"type": "string"}, "minItems": 2, "maxItems": 2},
-                        ]
-                    },
-                ),
-                _comparison(
-                    ["within"],
-                    {"type": "string", "pattern": r"^P(?!$)(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+S)?)?$"},
-                ),
-                _comparison(["exists"], None)
-                | {"properties": {**_comparison(["exists"], None)["properties"], "value": {"type": "boolean"}}},
-            ]
+        "case": {
+            "type": "string",
+            "enum": ["insensitive", "sensitive"],
+            "description": "How strings compare (default: sensitive).",
         },
+        "scalarComparison": _comparison(
+            "Equal, not equal, or containing one value.", ["eq", "ne", "contains"], _SCALAR
+        ),
+        "orderComparison": _comparison(
+            "Greater or less than a number or a string.", ["gt", "gte", "lt", "lte"], {"type": ["number", "string"]}
+        ),
+        "listComparison": _comparison(
+            "One of the values, or none of them.", ["in", "not_in"], {"type": "array", "minItems": 1, "items": _SCALAR}
+        ),
+        "prefixComparison": _comparison("Starts with the string.", ["starts_with"], {"type": "string"}),
+        "rangeComparison": _comparison(
+            "Between two numbers or two strings, both included.",
+            ["between"],
+            {
+                "oneOf": [
+                    {"type": "array", "items": {"type": "number"}, "minItems": 2, "maxItems": 2},
+                    {"type": "array", "items": {"type": "string"}, "minItems": 2, "maxItems": 2},
+                ]
+            },
+        ),
+        "recencyComparison": _comparison(
+            "A date or time no longer ago than the ISO 8601 duration (P30D, PT12H), counted back from now or as_of.",
+            ["within"],
+            {"type": "string", "pattern": r"^P(?!$)(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+S)?)?$"},
+            value_type={"type": "string", "enum": ["date", "datetime"]},
+        ),
+        "existsComparison": _comparison(
+            "The field is present and not null (value true, the default) or absent or null (value false).",
+            ["exists"],
+            {"type": "boolean"},
+            value_required=False,
+        ),
     },
 }

@@ -29,13 +29,13 @@ class VersionFieldsPatch(msgspec.Struct, forbid_unknown_fields=True, kw_only=Tru
 VERSION_FIELDS = tuple(VersionFieldsPatch.__struct_fields__)
 
 
+# A rule tree, decoded as JSON and checked by `criteria_rules.validate_criteria` (pointers to each fault). Its schema in
+# the OpenAPI document is the `Criteria` component, the grammar of service/domain/criteria_schema.py.
 Criteria = Annotated[
     dict[str, Any],
     msgspec.Meta(
-        description=(
-            "A qualification rule tree (docs/api.md, Criteria). Its JSON Schema: schemas/criteria.json "
-            "(https://canon.dev/schemas/criteria.json)."
-        )
+        description="A qualification rule tree (docs/api.md, Criteria); also schemas/criteria.json.",
+        extra_json_schema={"$ref": "#/components/schemas/Criteria"},
     ),
 ]
 
@@ -88,7 +88,8 @@ Locale = Annotated[
     str, msgspec.Meta(pattern=r"^[a-z]{2,3}(?:-[A-Z][a-z]{3})?(?:-(?:[A-Z]{2}|\d{3}))?$", examples=["en-US"])
 ]
 Label = Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
-FileName = Annotated[str, msgspec.Meta(min_length=1, max_length=255, pattern=r"^[^/\\\x00-\x1f]+$")]
+FILE_NAME_PATTERN = r"^[^/\\\x00-\x1f]+$"  # no path separators, no control characters
+FileName = Annotated[str, msgspec.Meta(min_length=1, max_length=255, pattern=FILE_NAME_PATTERN)]
 MessageType = Literal["positioning", "value_proposition", "talk_track", "objection_handling", "other"]
 MAX_REFERENCES = 50
 

@@ -47,9 +47,9 @@ from canon_client.api.keys import create_key  # noqa: E402
 from canon_client.api.people import create_person, get_me  # noqa: E402
 from canon_client.models import (  # noqa: E402
     Approve,
+    CriteriaAll,
     Definition,
     DefinitionContent,
-    DefinitionContentCriteriaType0,
     DefinitionCreate,
     Evaluate,
     EvaluateRecord,
@@ -234,7 +234,7 @@ def _draft(author: AuthenticatedClient) -> Definition:
             summary="A lead worth a sales conversation.",
             body="# MQL\n\nFit and engagement.\n",
             aliases=["MQL"],
-            criteria=DefinitionContentCriteriaType0.from_dict(CRITERIA),
+            criteria=CriteriaAll.from_dict(CRITERIA),
         ),
     )
     created = create_definition.sync_detailed(client=author, body=body)
@@ -309,7 +309,7 @@ def test_a_definition_is_published_through_review_and_evaluated_with_the_python_
         assert (current.version.number, current.version.status, current.version.in_effect) == (1, "published", True)
         assert current.version.effective_from is not None
         assert current.version.content.aliases == ["MQL"]
-        assert isinstance(current.version.content.criteria, DefinitionContentCriteriaType0)
+        assert isinstance(current.version.content.criteria, CriteriaAll)
         assert current.version.content.criteria.to_dict() == CRITERIA
         assert {approval.team for approval in current.version.approvals} == {"marketing", "sales"}
 

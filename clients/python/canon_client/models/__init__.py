@@ -3,12 +3,24 @@
 from .approval_out import ApprovalOut
 from .approve import Approve
 from .asset import Asset
+from .asset_approved_event import AssetApprovedEvent
 from .asset_content import AssetContent
 from .asset_content_create import AssetContentCreate
 from .asset_content_patch import AssetContentPatch
 from .asset_create import AssetCreate
+from .asset_created_event import AssetCreatedEvent
+from .asset_draft_updated_event import AssetDraftUpdatedEvent
+from .asset_effective_event import AssetEffectiveEvent
+from .asset_expired_event import AssetExpiredEvent
+from .asset_expiring_event import AssetExpiringEvent
 from .asset_list import AssetList
+from .asset_published_event import AssetPublishedEvent
+from .asset_rejected_event import AssetRejectedEvent
+from .asset_restored_event import AssetRestoredEvent
+from .asset_retired_event import AssetRetiredEvent
+from .asset_submitted_event import AssetSubmittedEvent
 from .asset_summary import AssetSummary
+from .asset_updated_event import AssetUpdatedEvent
 from .asset_version import AssetVersion
 from .asset_version_create import AssetVersionCreate
 from .asset_version_list import AssetVersionList
@@ -20,14 +32,40 @@ from .batch_evaluate import BatchEvaluate
 from .batch_evaluate_records_item import BatchEvaluateRecordsItem
 from .batch_result import BatchResult
 from .check import Check
+from .criteria_all import CriteriaAll
+from .criteria_any import CriteriaAny
+from .criteria_case import CriteriaCase
+from .criteria_exists_comparison import CriteriaExistsComparison
+from .criteria_list_comparison import CriteriaListComparison
+from .criteria_list_comparison_op import CriteriaListComparisonOp
+from .criteria_not import CriteriaNot
+from .criteria_order_comparison import CriteriaOrderComparison
+from .criteria_order_comparison_op import CriteriaOrderComparisonOp
+from .criteria_prefix_comparison import CriteriaPrefixComparison
+from .criteria_range_comparison import CriteriaRangeComparison
+from .criteria_recency_comparison import CriteriaRecencyComparison
+from .criteria_recency_comparison_type import CriteriaRecencyComparisonType
+from .criteria_scalar_comparison import CriteriaScalarComparison
+from .criteria_scalar_comparison_op import CriteriaScalarComparisonOp
+from .criteria_value_type import CriteriaValueType
 from .definition import Definition
+from .definition_approved_event import DefinitionApprovedEvent
 from .definition_content import DefinitionContent
-from .definition_content_criteria_type_0 import DefinitionContentCriteriaType0
 from .definition_content_patch import DefinitionContentPatch
-from .definition_content_patch_criteria_type_0 import DefinitionContentPatchCriteriaType0
 from .definition_create import DefinitionCreate
+from .definition_created_event import DefinitionCreatedEvent
+from .definition_draft_updated_event import DefinitionDraftUpdatedEvent
+from .definition_effective_event import DefinitionEffectiveEvent
+from .definition_expired_event import DefinitionExpiredEvent
+from .definition_expiring_event import DefinitionExpiringEvent
 from .definition_list import DefinitionList
+from .definition_published_event import DefinitionPublishedEvent
+from .definition_rejected_event import DefinitionRejectedEvent
+from .definition_restored_event import DefinitionRestoredEvent
+from .definition_retired_event import DefinitionRetiredEvent
+from .definition_submitted_event import DefinitionSubmittedEvent
 from .definition_summary import DefinitionSummary
+from .definition_updated_event import DefinitionUpdatedEvent
 from .definition_used import DefinitionUsed
 from .definition_version import DefinitionVersion
 from .definition_version_create import DefinitionVersionCreate
@@ -41,14 +79,18 @@ from .direct_upload import DirectUpload
 from .direct_upload_complete import DirectUploadComplete
 from .direct_upload_headers import DirectUploadHeaders
 from .direct_upload_start import DirectUploadStart
+from .entry_event_data import EntryEventData
 from .entry_update import EntryUpdate
 from .evaluate import Evaluate
 from .evaluate_record import EvaluateRecord
 from .evaluation_result import EvaluationResult
 from .event import Event
+from .event_actor import EventActor
 from .event_data import EventData
 from .event_kind import EventKind
 from .event_page import EventPage
+from .event_review import EventReview
+from .event_stale_dependent import EventStaleDependent
 from .field_change import FieldChange
 from .field_error import FieldError
 from .health import Health
@@ -73,14 +115,26 @@ from .list_webhook_deliveries_status_type_2_type_1 import ListWebhookDeliveriesS
 from .list_webhook_deliveries_status_type_3_type_1 import ListWebhookDeliveriesStatusType3Type1
 from .me import Me
 from .message import Message
+from .message_approved_event import MessageApprovedEvent
 from .message_content import MessageContent
 from .message_content_message_type import MessageContentMessageType
 from .message_content_patch import MessageContentPatch
 from .message_content_patch_message_type_type_0 import MessageContentPatchMessageTypeType0
 from .message_create import MessageCreate
+from .message_created_event import MessageCreatedEvent
+from .message_draft_updated_event import MessageDraftUpdatedEvent
+from .message_effective_event import MessageEffectiveEvent
+from .message_expired_event import MessageExpiredEvent
+from .message_expiring_event import MessageExpiringEvent
 from .message_list import MessageList
+from .message_published_event import MessagePublishedEvent
+from .message_rejected_event import MessageRejectedEvent
+from .message_restored_event import MessageRestoredEvent
+from .message_retired_event import MessageRetiredEvent
+from .message_submitted_event import MessageSubmittedEvent
 from .message_summary import MessageSummary
 from .message_type_name import MessageTypeName
+from .message_updated_event import MessageUpdatedEvent
 from .message_version import MessageVersion
 from .message_version_create import MessageVersionCreate
 from .message_version_list import MessageVersionList
@@ -108,8 +162,12 @@ from .search_token_create import SearchTokenCreate
 from .upcoming_out import UpcomingOut
 from .version_diff import VersionDiff
 from .webhook_create import WebhookCreate
+from .webhook_disabled_event import WebhookDisabledEvent
+from .webhook_event_data import WebhookEventData
 from .webhook_out import WebhookOut
 from .webhook_page import WebhookPage
+from .webhook_test_data import WebhookTestData
+from .webhook_test_event import WebhookTestEvent
 from .webhook_update import WebhookUpdate
 from .webhook_with_secret import WebhookWithSecret
 
@@ -117,12 +175,24 @@ __all__ = (
     "ApprovalOut",
     "Approve",
     "Asset",
+    "AssetApprovedEvent",
     "AssetContent",
     "AssetContentCreate",
     "AssetContentPatch",
     "AssetCreate",
+    "AssetCreatedEvent",
+    "AssetDraftUpdatedEvent",
+    "AssetEffectiveEvent",
+    "AssetExpiredEvent",
+    "AssetExpiringEvent",
     "AssetList",
+    "AssetPublishedEvent",
+    "AssetRejectedEvent",
+    "AssetRestoredEvent",
+    "AssetRetiredEvent",
+    "AssetSubmittedEvent",
     "AssetSummary",
+    "AssetUpdatedEvent",
     "AssetVersion",
     "AssetVersionCreate",
     "AssetVersionList",
@@ -134,14 +204,40 @@ __all__ = (
     "BatchEvaluateRecordsItem",
     "BatchResult",
     "Check",
+    "CriteriaAll",
+    "CriteriaAny",
+    "CriteriaCase",
+    "CriteriaExistsComparison",
+    "CriteriaListComparison",
+    "CriteriaListComparisonOp",
+    "CriteriaNot",
+    "CriteriaOrderComparison",
+    "CriteriaOrderComparisonOp",
+    "CriteriaPrefixComparison",
+    "CriteriaRangeComparison",
+    "CriteriaRecencyComparison",
+    "CriteriaRecencyComparisonType",
+    "CriteriaScalarComparison",
+    "CriteriaScalarComparisonOp",
+    "CriteriaValueType",
     "Definition",
+    "DefinitionApprovedEvent",
     "DefinitionContent",
-    "DefinitionContentCriteriaType0",
     "DefinitionContentPatch",
-    "DefinitionContentPatchCriteriaType0",
     "DefinitionCreate",
+    "DefinitionCreatedEvent",
+    "DefinitionDraftUpdatedEvent",
+    "DefinitionEffectiveEvent",
+    "DefinitionExpiredEvent",
+    "DefinitionExpiringEvent",
     "DefinitionList",
+    "DefinitionPublishedEvent",
+    "DefinitionRejectedEvent",
+    "DefinitionRestoredEvent",
+    "DefinitionRetiredEvent",
+    "DefinitionSubmittedEvent",
     "DefinitionSummary",
+    "DefinitionUpdatedEvent",
     "DefinitionUsed",
     "DefinitionVersion",
     "DefinitionVersionCreate",
@@ -155,14 +251,18 @@ __all__ = (
     "DirectUploadComplete",
     "DirectUploadHeaders",
     "DirectUploadStart",
+    "EntryEventData",
     "EntryUpdate",
     "Evaluate",
     "EvaluateRecord",
     "EvaluationResult",
     "Event",
+    "EventActor",
     "EventData",
     "EventKind",
     "EventPage",
+    "EventReview",
+    "EventStaleDependent",
     "FieldChange",
     "FieldError",
     "Health",
@@ -187,14 +287,26 @@ __all__ = (
     "ListWebhookDeliveriesStatusType3Type1",
     "Me",
     "Message",
+    "MessageApprovedEvent",
     "MessageContent",
     "MessageContentMessageType",
     "MessageContentPatch",
     "MessageContentPatchMessageTypeType0",
     "MessageCreate",
+    "MessageCreatedEvent",
+    "MessageDraftUpdatedEvent",
+    "MessageEffectiveEvent",
+    "MessageExpiredEvent",
+    "MessageExpiringEvent",
     "MessageList",
+    "MessagePublishedEvent",
+    "MessageRejectedEvent",
+    "MessageRestoredEvent",
+    "MessageRetiredEvent",
+    "MessageSubmittedEvent",
     "MessageSummary",
     "MessageTypeName",
+    "MessageUpdatedEvent",
     "MessageVersion",
     "MessageVersionCreate",
     "MessageVersionList",
@@ -222,8 +334,12 @@ __all__ = (
     "UpcomingOut",
     "VersionDiff",
     "WebhookCreate",
+    "WebhookDisabledEvent",
+    "WebhookEventData",
     "WebhookOut",
     "WebhookPage",
+    "WebhookTestData",
+    "WebhookTestEvent",
     "WebhookUpdate",
     "WebhookWithSecret",
 )

@@ -13,7 +13,16 @@ from typing import cast
 import datetime
 
 if TYPE_CHECKING:
-  from ..models.definition_content_patch_criteria_type_0 import DefinitionContentPatchCriteriaType0
+  from ..models.criteria_all import CriteriaAll
+  from ..models.criteria_any import CriteriaAny
+  from ..models.criteria_exists_comparison import CriteriaExistsComparison
+  from ..models.criteria_list_comparison import CriteriaListComparison
+  from ..models.criteria_not import CriteriaNot
+  from ..models.criteria_order_comparison import CriteriaOrderComparison
+  from ..models.criteria_prefix_comparison import CriteriaPrefixComparison
+  from ..models.criteria_range_comparison import CriteriaRangeComparison
+  from ..models.criteria_recency_comparison import CriteriaRecencyComparison
+  from ..models.criteria_scalar_comparison import CriteriaScalarComparison
 
 
 T = TypeVar("T", bound="DefinitionContentPatch")
@@ -25,8 +34,10 @@ class DefinitionContentPatch:
         Attributes:
             aliases (list[str] | Unset):
             body (str | Unset):
-            criteria (DefinitionContentPatchCriteriaType0 | None | Unset): A qualification rule tree (docs/api.md,
-                Criteria). Its JSON Schema: schemas/criteria.json (https://canon.dev/schemas/criteria.json).
+            criteria (CriteriaAll | CriteriaAny | CriteriaExistsComparison | CriteriaListComparison | CriteriaNot |
+                CriteriaOrderComparison | CriteriaPrefixComparison | CriteriaRangeComparison | CriteriaRecencyComparison |
+                CriteriaScalarComparison | None | Unset): A qualification rule tree (docs/api.md, Criteria); also
+                schemas/criteria.json.
             effective_date (datetime.date | None | Unset):
             examples (list[str] | Unset):
             owners (list[str] | Unset):
@@ -39,7 +50,7 @@ class DefinitionContentPatch:
 
     aliases: list[str] | Unset = UNSET
     body: str | Unset = UNSET
-    criteria: DefinitionContentPatchCriteriaType0 | None | Unset = UNSET
+    criteria: CriteriaAll | CriteriaAny | CriteriaExistsComparison | CriteriaListComparison | CriteriaNot | CriteriaOrderComparison | CriteriaPrefixComparison | CriteriaRangeComparison | CriteriaRecencyComparison | CriteriaScalarComparison | None | Unset = UNSET
     effective_date: datetime.date | None | Unset = UNSET
     examples: list[str] | Unset = UNSET
     owners: list[str] | Unset = UNSET
@@ -52,7 +63,16 @@ class DefinitionContentPatch:
 
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.definition_content_patch_criteria_type_0 import DefinitionContentPatchCriteriaType0 # noqa: PLC0415
+        from ..models.criteria_all import CriteriaAll # noqa: PLC0415
+        from ..models.criteria_any import CriteriaAny # noqa: PLC0415
+        from ..models.criteria_exists_comparison import CriteriaExistsComparison # noqa: PLC0415
+        from ..models.criteria_list_comparison import CriteriaListComparison # noqa: PLC0415
+        from ..models.criteria_not import CriteriaNot # noqa: PLC0415
+        from ..models.criteria_order_comparison import CriteriaOrderComparison # noqa: PLC0415
+        from ..models.criteria_prefix_comparison import CriteriaPrefixComparison # noqa: PLC0415
+        from ..models.criteria_range_comparison import CriteriaRangeComparison # noqa: PLC0415
+        from ..models.criteria_recency_comparison import CriteriaRecencyComparison # noqa: PLC0415
+        from ..models.criteria_scalar_comparison import CriteriaScalarComparison # noqa: PLC0415
         aliases: list[str] | Unset
         if isinstance(self.aliases, Unset):
             aliases = UNSET
@@ -69,7 +89,25 @@ class DefinitionContentPatch:
         criteria: dict[str, Any] | None | Unset
         if isinstance(self.criteria, Unset):
             criteria = UNSET
-        elif isinstance(self.criteria, DefinitionContentPatchCriteriaType0):
+        elif isinstance(self.criteria, CriteriaAll):
+            criteria = self.criteria.to_dict()
+        elif isinstance(self.criteria, CriteriaAny):
+            criteria = self.criteria.to_dict()
+        elif isinstance(self.criteria, CriteriaNot):
+            criteria = self.criteria.to_dict()
+        elif isinstance(self.criteria, CriteriaScalarComparison):
+            criteria = self.criteria.to_dict()
+        elif isinstance(self.criteria, CriteriaOrderComparison):
+            criteria = self.criteria.to_dict()
+        elif isinstance(self.criteria, CriteriaListComparison):
+            criteria = self.criteria.to_dict()
+        elif isinstance(self.criteria, CriteriaPrefixComparison):
+            criteria = self.criteria.to_dict()
+        elif isinstance(self.criteria, CriteriaRangeComparison):
+            criteria = self.criteria.to_dict()
+        elif isinstance(self.criteria, CriteriaRecencyComparison):
+            criteria = self.criteria.to_dict()
+        elif isinstance(self.criteria, CriteriaExistsComparison):
             criteria = self.criteria.to_dict()
         else:
             criteria = self.criteria
@@ -162,7 +200,16 @@ class DefinitionContentPatch:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.definition_content_patch_criteria_type_0 import DefinitionContentPatchCriteriaType0 # noqa: PLC0415
+        from ..models.criteria_all import CriteriaAll # noqa: PLC0415
+        from ..models.criteria_any import CriteriaAny # noqa: PLC0415
+        from ..models.criteria_exists_comparison import CriteriaExistsComparison # noqa: PLC0415
+        from ..models.criteria_list_comparison import CriteriaListComparison # noqa: PLC0415
+        from ..models.criteria_not import CriteriaNot # noqa: PLC0415
+        from ..models.criteria_order_comparison import CriteriaOrderComparison # noqa: PLC0415
+        from ..models.criteria_prefix_comparison import CriteriaPrefixComparison # noqa: PLC0415
+        from ..models.criteria_range_comparison import CriteriaRangeComparison # noqa: PLC0415
+        from ..models.criteria_recency_comparison import CriteriaRecencyComparison # noqa: PLC0415
+        from ..models.criteria_scalar_comparison import CriteriaScalarComparison # noqa: PLC0415
         d = dict(src_dict)
         def _parse_aliases(data: object) -> list[str] | Unset:
             if isinstance(data, Unset):
@@ -184,7 +231,7 @@ class DefinitionContentPatch:
         body = _parse_body(d.pop("body", UNSET))
 
 
-        def _parse_criteria(data: object) -> DefinitionContentPatchCriteriaType0 | None | Unset:
+        def _parse_criteria(data: object) -> CriteriaAll | CriteriaAny | CriteriaExistsComparison | CriteriaListComparison | CriteriaNot | CriteriaOrderComparison | CriteriaPrefixComparison | CriteriaRangeComparison | CriteriaRecencyComparison | CriteriaScalarComparison | None | Unset:
             if data is None:
                 return data
             if isinstance(data, Unset):
@@ -192,13 +239,94 @@ class DefinitionContentPatch:
             try:
                 if not isinstance(data, dict):
                     raise TypeError()
-                criteria_type_0 = DefinitionContentPatchCriteriaType0.from_dict(data)
+                componentsschemas_criteria_group_type_0 = CriteriaAll.from_dict(data)
 
 
-                return criteria_type_0
+                return componentsschemas_criteria_group_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(DefinitionContentPatchCriteriaType0 | None | Unset, data)
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                componentsschemas_criteria_group_type_1 = CriteriaAny.from_dict(data)
+
+
+                return componentsschemas_criteria_group_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                componentsschemas_criteria_group_type_2 = CriteriaNot.from_dict(data)
+
+
+                return componentsschemas_criteria_group_type_2
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                componentsschemas_criteria_comparison_type_0 = CriteriaScalarComparison.from_dict(data)
+
+
+                return componentsschemas_criteria_comparison_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                componentsschemas_criteria_comparison_type_1 = CriteriaOrderComparison.from_dict(data)
+
+
+                return componentsschemas_criteria_comparison_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                componentsschemas_criteria_comparison_type_2 = CriteriaListComparison.from_dict(data)
+
+
+                return componentsschemas_criteria_comparison_type_2
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                componentsschemas_criteria_comparison_type_3 = CriteriaPrefixComparison.from_dict(data)
+
+
+                return componentsschemas_criteria_comparison_type_3
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                componentsschemas_criteria_comparison_type_4 = CriteriaRangeComparison.from_dict(data)
+
+
+                return componentsschemas_criteria_comparison_type_4
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                componentsschemas_criteria_comparison_type_5 = CriteriaRecencyComparison.from_dict(data)
+
+
+                return componentsschemas_criteria_comparison_type_5
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                componentsschemas_criteria_comparison_type_6 = CriteriaExistsComparison.from_dict(data)
+
+
+                return componentsschemas_criteria_comparison_type_6
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(CriteriaAll | CriteriaAny | CriteriaExistsComparison | CriteriaListComparison | CriteriaNot | CriteriaOrderComparison | CriteriaPrefixComparison | CriteriaRangeComparison | CriteriaRecencyComparison | CriteriaScalarComparison | None | Unset, data)
 
         criteria = _parse_criteria(d.pop("criteria", UNSET))
 

@@ -8,21 +8,38 @@ from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
+from uuid import UUID
 
-T = TypeVar("T", bound="DefinitionContentCriteriaType0")
+
+T = TypeVar("T", bound="WebhookTestData")
 
 
 @_attrs_define
-class DefinitionContentCriteriaType0:
+class WebhookTestData:
+    """ `data` of `webhook.test`.
 
+        Attributes:
+            id (UUID):
+            message (str):
+     """
 
+    id: UUID
+    message: str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
 
     def to_dict(self) -> dict[str, Any]:
+        id = str(self.id)
+
+        message = self.message
+
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
+        field_dict.update({
+            "id": id,
+            "message": message,
+        })
 
         return field_dict
 
@@ -30,12 +47,19 @@ class DefinitionContentCriteriaType0:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        definition_content_criteria_type_0 = cls(
+        id = UUID(d.pop("id"))
+
+
+        message = d.pop("message")
+
+        webhook_test_data = cls(
+            id=id,
+            message=message,
         )
 
 
-        definition_content_criteria_type_0.additional_properties = d
-        return definition_content_criteria_type_0
+        webhook_test_data.additional_properties = d
+        return webhook_test_data
 
     @property
     def additional_keys(self) -> list[str]:

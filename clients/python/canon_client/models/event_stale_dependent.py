@@ -9,20 +9,40 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset
 
 
-T = TypeVar("T", bound="DefinitionContentPatchCriteriaType0")
+T = TypeVar("T", bound="EventStaleDependent")
 
 
 @_attrs_define
-class DefinitionContentPatchCriteriaType0:
+class EventStaleDependent:
+    """ A message or asset that cites an older version of the entry just published: its owners should refresh it.
 
+        Attributes:
+            cited_version (int):
+            kind (str):
+            slug (str):
+     """
 
+    cited_version: int
+    kind: str
+    slug: str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
 
     def to_dict(self) -> dict[str, Any]:
+        cited_version = self.cited_version
+
+        kind = self.kind
+
+        slug = self.slug
+
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
+        field_dict.update({
+            "cited_version": cited_version,
+            "kind": kind,
+            "slug": slug,
+        })
 
         return field_dict
 
@@ -30,12 +50,21 @@ class DefinitionContentPatchCriteriaType0:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        definition_content_patch_criteria_type_0 = cls(
+        cited_version = d.pop("cited_version")
+
+        kind = d.pop("kind")
+
+        slug = d.pop("slug")
+
+        event_stale_dependent = cls(
+            cited_version=cited_version,
+            kind=kind,
+            slug=slug,
         )
 
 
-        definition_content_patch_criteria_type_0.additional_properties = d
-        return definition_content_patch_criteria_type_0
+        event_stale_dependent.additional_properties = d
+        return event_stale_dependent
 
     @property
     def additional_keys(self) -> list[str]:

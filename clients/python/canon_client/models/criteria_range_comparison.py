@@ -1,0 +1,139 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar, BinaryIO, TextIO, TYPE_CHECKING, Generator
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+from ..models.criteria_case import CriteriaCase
+from ..models.criteria_value_type import CriteriaValueType
+from ..types import UNSET, Unset
+from typing import cast
+from typing import Literal, cast
+
+
+T = TypeVar("T", bound="CriteriaRangeComparison")
+
+
+@_attrs_define
+class CriteriaRangeComparison:
+    """ Between two numbers or two strings, both included.
+
+        Attributes:
+            field (str): The record's field, a dot path: company.employees
+            op (Literal['between']):
+            value (list[float] | list[str]):
+            case (CriteriaCase | Unset): How strings compare (default: sensitive).
+            label (str | Unset): What the rule means, shown in evaluation results (not blank).
+            type_ (CriteriaValueType | Unset): Read the record's value, and the rule's, as this type before comparing.
+     """
+
+    field: str
+    op: Literal['between']
+    value: list[float] | list[str]
+    case: CriteriaCase | Unset = UNSET
+    label: str | Unset = UNSET
+    type_: CriteriaValueType | Unset = UNSET
+
+
+    def to_dict(self) -> dict[str, Any]:
+        field = self.field
+
+        op = self.op
+
+        value: list[float] | list[str]
+        if isinstance(self.value, list):
+            value = self.value
+
+
+        else:
+            value = self.value
+
+
+        case: str | Unset = UNSET
+        if not isinstance(self.case, Unset):
+            case = self.case.value
+
+
+        label = self.label
+
+        type_: str | Unset = UNSET
+        if not isinstance(self.type_, Unset):
+            type_ = self.type_.value
+
+
+        field_dict: dict[str, Any] = {}
+
+        field_dict.update({
+            "field": field,
+            "op": op,
+            "value": value,
+        })
+        if case is not UNSET:
+            field_dict["case"] = case
+        if label is not UNSET:
+            field_dict["label"] = label
+        if type_ is not UNSET:
+            field_dict["type"] = type_
+
+        return field_dict
+
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        field = d.pop("field")
+
+        op = cast(Literal['between'] , d.pop("op"))
+        if op != 'between':
+            raise ValueError(f"op must match const 'between', got '{op}'")
+
+        def _parse_value(data: object) -> list[float] | list[str]:
+            try:
+                if not isinstance(data, list):
+                    raise TypeError()
+                value_type_0 = cast(list[float], data)
+
+                return value_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, list):
+                raise TypeError()
+            value_type_1 = cast(list[str], data)
+
+            return value_type_1
+
+        value = _parse_value(d.pop("value"))
+
+
+        _case = d.pop("case", UNSET)
+        case: CriteriaCase | Unset
+        if isinstance(_case,  Unset):
+            case = UNSET
+        else:
+            case = CriteriaCase(_case)
+
+
+        label = d.pop("label", UNSET)
+
+        _type_ = d.pop("type", UNSET)
+        type_: CriteriaValueType | Unset
+        if isinstance(_type_,  Unset):
+            type_ = UNSET
+        else:
+            type_ = CriteriaValueType(_type_)
+
+
+        criteria_range_comparison = cls(
+            field=field,
+            op=op,
+            value=value,
+            case=case,
+            label=label,
+            type_=type_,
+        )
+
+        return criteria_range_comparison

@@ -1,0 +1,115 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar, BinaryIO, TextIO, TYPE_CHECKING, Generator
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+from ..models.criteria_case import CriteriaCase
+from ..models.criteria_recency_comparison_type import CriteriaRecencyComparisonType
+from ..types import UNSET, Unset
+from typing import Literal, cast
+
+
+T = TypeVar("T", bound="CriteriaRecencyComparison")
+
+
+@_attrs_define
+class CriteriaRecencyComparison:
+    """ A date or time no longer ago than the ISO 8601 duration (P30D, PT12H), counted back from now or as_of.
+
+        Attributes:
+            field (str): The record's field, a dot path: company.employees
+            op (Literal['within']):
+            value (str):
+            case (CriteriaCase | Unset): How strings compare (default: sensitive).
+            label (str | Unset): What the rule means, shown in evaluation results (not blank).
+            type_ (CriteriaRecencyComparisonType | Unset):
+     """
+
+    field: str
+    op: Literal['within']
+    value: str
+    case: CriteriaCase | Unset = UNSET
+    label: str | Unset = UNSET
+    type_: CriteriaRecencyComparisonType | Unset = UNSET
+
+
+    def to_dict(self) -> dict[str, Any]:
+        field = self.field
+
+        op = self.op
+
+        value = self.value
+
+        case: str | Unset = UNSET
+        if not isinstance(self.case, Unset):
+            case = self.case.value
+
+
+        label = self.label
+
+        type_: str | Unset = UNSET
+        if not isinstance(self.type_, Unset):
+            type_ = self.type_.value
+
+
+        field_dict: dict[str, Any] = {}
+
+        field_dict.update({
+            "field": field,
+            "op": op,
+            "value": value,
+        })
+        if case is not UNSET:
+            field_dict["case"] = case
+        if label is not UNSET:
+            field_dict["label"] = label
+        if type_ is not UNSET:
+            field_dict["type"] = type_
+
+        return field_dict
+
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        field = d.pop("field")
+
+        op = cast(Literal['within'] , d.pop("op"))
+        if op != 'within':
+            raise ValueError(f"op must match const 'within', got '{op}'")
+
+        value = d.pop("value")
+
+        _case = d.pop("case", UNSET)
+        case: CriteriaCase | Unset
+        if isinstance(_case,  Unset):
+            case = UNSET
+        else:
+            case = CriteriaCase(_case)
+
+
+        label = d.pop("label", UNSET)
+
+        _type_ = d.pop("type", UNSET)
+        type_: CriteriaRecencyComparisonType | Unset
+        if isinstance(_type_,  Unset):
+            type_ = UNSET
+        else:
+            type_ = CriteriaRecencyComparisonType(_type_)
+
+
+        criteria_recency_comparison = cls(
+            field=field,
+            op=op,
+            value=value,
+            case=case,
+            label=label,
+            type_=type_,
+        )
+
+        return criteria_recency_comparison

@@ -1,0 +1,322 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar, BinaryIO, TextIO, TYPE_CHECKING, Generator
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+from ..types import UNSET, Unset
+from typing import cast
+from uuid import UUID
+
+if TYPE_CHECKING:
+  from ..models.event_actor import EventActor
+  from ..models.event_review import EventReview
+  from ..models.event_stale_dependent import EventStaleDependent
+
+
+T = TypeVar("T", bound="EntryEventData")
+
+
+@_attrs_define
+class EntryEventData:
+    """ `data` of every entry event. Small by design: `url` links to the full content.
+
+        Attributes:
+            actor (EventActor): A principal as events and audit records name it.
+            id (UUID):
+            kind (str):
+            slug (str):
+            title (str):
+            url (str):
+            version (int | None):
+            backdated (bool | None | Unset):
+            changes (list[str] | Unset):
+            effective_at (None | str | Unset):
+            previous_version (int | None | Unset):
+            review (EventReview | None | Unset):
+            stale_dependents (list[EventStaleDependent] | None | Unset):
+            status (None | str | Unset):
+            tags (list[str] | Unset):
+     """
+
+    actor: EventActor
+    id: UUID
+    kind: str
+    slug: str
+    title: str
+    url: str
+    version: int | None
+    backdated: bool | None | Unset = UNSET
+    changes: list[str] | Unset = UNSET
+    effective_at: None | str | Unset = UNSET
+    previous_version: int | None | Unset = UNSET
+    review: EventReview | None | Unset = UNSET
+    stale_dependents: list[EventStaleDependent] | None | Unset = UNSET
+    status: None | str | Unset = UNSET
+    tags: list[str] | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+
+    def to_dict(self) -> dict[str, Any]:
+        from ..models.event_actor import EventActor # noqa: PLC0415
+        from ..models.event_review import EventReview # noqa: PLC0415
+        from ..models.event_stale_dependent import EventStaleDependent # noqa: PLC0415
+        actor = self.actor.to_dict()
+
+        id = str(self.id)
+
+        kind = self.kind
+
+        slug = self.slug
+
+        title = self.title
+
+        url = self.url
+
+        version: int | None
+        version = self.version
+
+        backdated: bool | None | Unset
+        if isinstance(self.backdated, Unset):
+            backdated = UNSET
+        else:
+            backdated = self.backdated
+
+        changes: list[str] | Unset = UNSET
+        if not isinstance(self.changes, Unset):
+            changes = self.changes
+
+
+        effective_at: None | str | Unset
+        if isinstance(self.effective_at, Unset):
+            effective_at = UNSET
+        else:
+            effective_at = self.effective_at
+
+        previous_version: int | None | Unset
+        if isinstance(self.previous_version, Unset):
+            previous_version = UNSET
+        else:
+            previous_version = self.previous_version
+
+        review: dict[str, Any] | None | Unset
+        if isinstance(self.review, Unset):
+            review = UNSET
+        elif isinstance(self.review, EventReview):
+            review = self.review.to_dict()
+        else:
+            review = self.review
+
+        stale_dependents: list[dict[str, Any]] | None | Unset
+        if isinstance(self.stale_dependents, Unset):
+            stale_dependents = UNSET
+        elif isinstance(self.stale_dependents, list):
+            stale_dependents = []
+            for stale_dependents_type_0_item_data in self.stale_dependents:
+                stale_dependents_type_0_item = stale_dependents_type_0_item_data.to_dict()
+                stale_dependents.append(stale_dependents_type_0_item)
+
+
+        else:
+            stale_dependents = self.stale_dependents
+
+        status: None | str | Unset
+        if isinstance(self.status, Unset):
+            status = UNSET
+        else:
+            status = self.status
+
+        tags: list[str] | Unset = UNSET
+        if not isinstance(self.tags, Unset):
+            tags = self.tags
+
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update({
+            "actor": actor,
+            "id": id,
+            "kind": kind,
+            "slug": slug,
+            "title": title,
+            "url": url,
+            "version": version,
+        })
+        if backdated is not UNSET:
+            field_dict["backdated"] = backdated
+        if changes is not UNSET:
+            field_dict["changes"] = changes
+        if effective_at is not UNSET:
+            field_dict["effective_at"] = effective_at
+        if previous_version is not UNSET:
+            field_dict["previous_version"] = previous_version
+        if review is not UNSET:
+            field_dict["review"] = review
+        if stale_dependents is not UNSET:
+            field_dict["stale_dependents"] = stale_dependents
+        if status is not UNSET:
+            field_dict["status"] = status
+        if tags is not UNSET:
+            field_dict["tags"] = tags
+
+        return field_dict
+
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.event_actor import EventActor # noqa: PLC0415
+        from ..models.event_review import EventReview # noqa: PLC0415
+        from ..models.event_stale_dependent import EventStaleDependent # noqa: PLC0415
+        d = dict(src_dict)
+        actor = EventActor.from_dict(d.pop("actor"))
+
+
+        id = UUID(d.pop("id"))
+
+
+        kind = d.pop("kind")
+
+        slug = d.pop("slug")
+
+        title = d.pop("title")
+
+        url = d.pop("url")
+
+        def _parse_version(data: object) -> int | None:
+            if data is None:
+                return data
+            return cast(int | None, data)
+
+        version = _parse_version(d.pop("version"))
+
+
+        def _parse_backdated(data: object) -> bool | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(bool | None | Unset, data)
+
+        backdated = _parse_backdated(d.pop("backdated", UNSET))
+
+
+        changes = cast(list[str], d.pop("changes", UNSET))
+
+
+        def _parse_effective_at(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        effective_at = _parse_effective_at(d.pop("effective_at", UNSET))
+
+
+        def _parse_previous_version(data: object) -> int | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(int | None | Unset, data)
+
+        previous_version = _parse_previous_version(d.pop("previous_version", UNSET))
+
+
+        def _parse_review(data: object) -> EventReview | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                review_type_0 = EventReview.from_dict(data)
+
+
+                return review_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(EventReview | None | Unset, data)
+
+        review = _parse_review(d.pop("review", UNSET))
+
+
+        def _parse_stale_dependents(data: object) -> list[EventStaleDependent] | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, list):
+                    raise TypeError()
+                stale_dependents_type_0 = []
+                _stale_dependents_type_0 = data
+                for stale_dependents_type_0_item_data in (_stale_dependents_type_0):
+                    stale_dependents_type_0_item = EventStaleDependent.from_dict(stale_dependents_type_0_item_data)
+
+
+                    stale_dependents_type_0.append(stale_dependents_type_0_item)
+
+                return stale_dependents_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(list[EventStaleDependent] | None | Unset, data)
+
+        stale_dependents = _parse_stale_dependents(d.pop("stale_dependents", UNSET))
+
+
+        def _parse_status(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        status = _parse_status(d.pop("status", UNSET))
+
+
+        tags = cast(list[str], d.pop("tags", UNSET))
+
+
+        entry_event_data = cls(
+            actor=actor,
+            id=id,
+            kind=kind,
+            slug=slug,
+            title=title,
+            url=url,
+            version=version,
+            backdated=backdated,
+            changes=changes,
+            effective_at=effective_at,
+            previous_version=previous_version,
+            review=review,
+            stale_dependents=stale_dependents,
+            status=status,
+            tags=tags,
+        )
+
+
+        entry_event_data.additional_properties = d
+        return entry_event_data
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties
