@@ -24,10 +24,11 @@ def _dump(value: Any) -> bytes:
 
 
 def openapi_document() -> dict[str, Any]:
-    from service.app import create_app  # noqa: PLC0415  # the app imports this module's siblings
+    from service.api.openapi_document import complete  # noqa: PLC0415  # the app imports this module's siblings
+    from service.app import create_app  # noqa: PLC0415
 
-    schema: dict[str, Any] = create_app(Settings()).openapi_schema.to_schema()
-    return schema
+    app = create_app(Settings())
+    return complete(app.openapi_schema.to_schema(), app)
 
 
 def event_schemas() -> dict[str, dict[str, Any]]:

@@ -1867,7 +1867,6 @@ export interface components {
     schemas: {
         /** ApprovalOut */
         ApprovalOut: {
-            /** Format: date-time */
             approved_at: string;
             approver: string;
             comment: string | null;
@@ -1875,13 +1874,16 @@ export interface components {
         };
         /** Approve */
         Approve: {
+            /** @default null */
             comment?: string | null;
-            /** @example marketing */
+            /** @default null */
             team?: string | null;
         };
-        /** Asset */
+        /**
+         * Asset
+         * @description A asset with one of its versions: what a read and every write answer.
+         */
         Asset: {
-            /** Format: date-time */
             created_at: string;
             created_by: string;
             current_version: number | null;
@@ -1897,7 +1899,6 @@ export interface components {
             tags: string[];
             title: string;
             upcoming: components["schemas"]["UpcomingOut"] | null;
-            /** Format: date-time */
             updated_at: string;
             version: components["schemas"]["AssetVersion"];
         };
@@ -1915,23 +1916,38 @@ export interface components {
             /** @constant */
             type: "asset.approved";
         };
-        /** AssetContent */
+        /**
+         * AssetContent
+         * @description A file and what it is. The file facts (type, size, digest) are set by the upload, never by hand.
+         */
         AssetContent: {
+            /** @default null */
             content_type?: string | null;
             /** @default  */
             description?: string;
+            /** @default null */
             expires_at?: string | null;
+            /** @default null */
             file_name?: string | null;
+            /** @default [] */
             references?: components["schemas"]["Reference"][];
+            /** @default null */
             sha256?: string | null;
+            /** @default null */
             size?: number | null;
         };
-        /** AssetContentCreate */
+        /**
+         * AssetContentCreate
+         * @description What a client may say about an asset; the file itself is uploaded to the version afterwards.
+         */
         AssetContentCreate: {
             /** @default  */
             description?: string;
+            /** @default null */
             expires_at?: string | null;
+            /** @default null */
             file_name?: string | null;
+            /** @default [] */
             references?: components["schemas"]["Reference"][];
         };
         /** AssetContentPatch */
@@ -1950,12 +1966,14 @@ export interface components {
         AssetCreate: {
             content?: components["schemas"]["AssetContentCreate"];
             owners: string[];
+            /** @default null */
             required_teams?: string[] | null;
             /**
              * @description Lower-case letters, digits and inner hyphens; unique within a kind.
              * @example mql
              */
             slug: string;
+            /** @default [] */
             tags?: string[];
             /** @example Marketing Qualified Lead */
             title: string;
@@ -2107,7 +2125,6 @@ export interface components {
         };
         /** AssetSummary */
         AssetSummary: {
-            /** Format: date-time */
             created_at: string;
             created_by: string;
             current_version: number | null;
@@ -2124,7 +2141,6 @@ export interface components {
             tags: string[];
             title: string;
             upcoming: components["schemas"]["UpcomingOut"] | null;
-            /** Format: date-time */
             updated_at: string;
         };
         /**
@@ -2147,7 +2163,6 @@ export interface components {
             author: string;
             based_on: number | null;
             content: components["schemas"]["AssetContent"];
-            /** Format: date-time */
             created_at: string;
             effective_from: string | null;
             expired: boolean;
@@ -2166,17 +2181,21 @@ export interface components {
             superseded_at: string | null;
             tags: string[];
             title: string;
-            /** Format: date-time */
             updated_at: string;
         };
         /** AssetVersionCreate */
         AssetVersionCreate: {
+            /** @default null */
             content?: components["schemas"]["AssetContentCreate"] | null;
+            /** @default null */
             from_version?: number | null;
+            /** @default null */
             owners?: string[] | null;
+            /** @default null */
             required_teams?: string[] | null;
+            /** @default null */
             tags?: string[] | null;
-            /** @example Marketing Qualified Lead */
+            /** @default null */
             title?: string | null;
         };
         /** AssetVersionList */
@@ -2186,7 +2205,6 @@ export interface components {
         };
         /** AttemptRow */
         AttemptRow: {
-            /** Format: date-time */
             attempted_at: string;
             error: string | null;
             latency_ms: number;
@@ -2204,13 +2222,10 @@ export interface components {
             actor: string;
             actor_name: string | null;
             actor_type: string | null;
-            /** Format: date-time */
             at: string;
             credential: string | null;
             credential_id: string | null;
-            detail: {
-                [key: string]: unknown;
-            };
+            detail: Record<string, never>;
             from_version: number | null;
             id: number;
             kind: string | null;
@@ -2218,18 +2233,19 @@ export interface components {
             slug: string | null;
             to_version: number | null;
         };
-        /** BatchEvaluate */
+        /**
+         * BatchEvaluate
+         * @description Records (e.g. leads as the CRM sees them) to test against each named definition's version in effect.
+         */
         BatchEvaluate: {
-            /** @description A date or RFC 3339 time. */
-            as_of?: string | null;
+            /** @default null */
+            as_of?: (string) | null;
             definitions: string[];
-            /** @description A date or RFC 3339 time. */
-            known_at?: string | null;
+            /** @default null */
+            known_at?: (string) | null;
             /** @default false */
             outcomes?: boolean;
-            records: {
-                [key: string]: unknown;
-            }[];
+            records: Record<string, never>[];
         };
         /** BatchResult */
         BatchResult: {
@@ -2238,6 +2254,7 @@ export interface components {
         };
         /** Check */
         Check: {
+            /** @default null */
             detail?: string | null;
             name: string;
             ok: boolean;
@@ -2364,9 +2381,11 @@ export interface components {
          * @enum {string}
          */
         CriteriaValueType: "number" | "string" | "boolean" | "date" | "datetime";
-        /** Definition */
+        /**
+         * Definition
+         * @description A definition with one of its versions: what a read and every write answer.
+         */
         Definition: {
-            /** Format: date-time */
             created_at: string;
             created_by: string;
             current_version: number | null;
@@ -2382,7 +2401,6 @@ export interface components {
             tags: string[];
             title: string;
             upcoming: components["schemas"]["UpcomingOut"] | null;
-            /** Format: date-time */
             updated_at: string;
             version: components["schemas"]["DefinitionVersion"];
         };
@@ -2400,24 +2418,33 @@ export interface components {
             /** @constant */
             type: "definition.approved";
         };
-        /** DefinitionContent */
+        /**
+         * DefinitionContent
+         * @description What a definition version says: prose for people, criteria for machines.
+         */
         DefinitionContent: {
+            /** @default [] */
             aliases?: string[];
             /** @default  */
             body?: string;
-            /** @description A qualification rule tree (docs/api.md, Criteria); also schemas/criteria.json. */
+            /** @default null */
             criteria?: components["schemas"]["Criteria"] | null;
+            /** @default null */
             effective_date?: string | null;
+            /** @default [] */
             examples?: string[];
+            /** @default [] */
             related?: string[];
             /** @default  */
             summary?: string;
         };
-        /** DefinitionContentPatch */
+        /**
+         * DefinitionContentPatch
+         * @description A partial edit of a draft: absent fields stay as they are, `null` clears the nullable ones.
+         */
         DefinitionContentPatch: {
             aliases?: string[];
             body?: string;
-            /** @description A qualification rule tree (docs/api.md, Criteria); also schemas/criteria.json. */
             criteria?: components["schemas"]["Criteria"] | null;
             effective_date?: string | null;
             examples?: string[];
@@ -2433,12 +2460,14 @@ export interface components {
         DefinitionCreate: {
             content?: components["schemas"]["DefinitionContent"];
             owners: string[];
+            /** @default null */
             required_teams?: string[] | null;
             /**
              * @description Lower-case letters, digits and inner hyphens; unique within a kind.
              * @example mql
              */
             slug: string;
+            /** @default [] */
             tags?: string[];
             /** @example Marketing Qualified Lead */
             title: string;
@@ -2590,7 +2619,6 @@ export interface components {
         };
         /** DefinitionSummary */
         DefinitionSummary: {
-            /** Format: date-time */
             created_at: string;
             created_by: string;
             current_version: number | null;
@@ -2607,7 +2635,6 @@ export interface components {
             tags: string[];
             title: string;
             upcoming: components["schemas"]["UpcomingOut"] | null;
-            /** Format: date-time */
             updated_at: string;
         };
         /**
@@ -2635,7 +2662,6 @@ export interface components {
             author: string;
             based_on: number | null;
             content: components["schemas"]["DefinitionContent"];
-            /** Format: date-time */
             created_at: string;
             effective_from: string | null;
             expired: boolean;
@@ -2654,17 +2680,21 @@ export interface components {
             superseded_at: string | null;
             tags: string[];
             title: string;
-            /** Format: date-time */
             updated_at: string;
         };
         /** DefinitionVersionCreate */
         DefinitionVersionCreate: {
+            /** @default null */
             content?: components["schemas"]["DefinitionContent"] | null;
+            /** @default null */
             from_version?: number | null;
+            /** @default null */
             owners?: string[] | null;
+            /** @default null */
             required_teams?: string[] | null;
+            /** @default null */
             tags?: string[] | null;
-            /** @example Marketing Qualified Lead */
+            /** @default null */
             title?: string | null;
         };
         /** DefinitionVersionList */
@@ -2686,17 +2716,21 @@ export interface components {
         DeliveryRow: {
             attempts: number;
             completed_at: string | null;
-            /** Format: date-time */
             created_at: string;
             event_id: number | null;
             event_type: string;
             id: number;
             last_error: string | null;
             last_status: number | null;
-            /** Format: date-time */
             next_attempt_at: string;
             status: string;
         };
+        /**
+         * DeliveryStatus
+         * @description Where a delivery stands.
+         * @enum {unknown}
+         */
+        DeliveryStatus: "failed" | "pending" | "succeeded";
         /** DependentOut */
         DependentOut: {
             cited_version: number;
@@ -2714,9 +2748,11 @@ export interface components {
             kind: string;
             slug: string;
         };
-        /** DirectUpload */
+        /**
+         * DirectUpload
+         * @description Send the file with `PUT url` and exactly `headers`, then call the completion endpoint with `upload_id`.
+         */
         DirectUpload: {
-            /** Format: date-time */
             expires_at: string;
             headers: {
                 [key: string]: string;
@@ -2731,7 +2767,10 @@ export interface components {
             /** Format: uuid */
             upload_id: string;
         };
-        /** DirectUploadStart */
+        /**
+         * DirectUploadStart
+         * @description Announce a file to upload straight to object storage: its checksum and size are verified on completion.
+         */
         DirectUploadStart: {
             content_type: string;
             file_name: string;
@@ -2769,7 +2808,23 @@ export interface components {
             url: string;
             version: number | null;
         };
-        /** EntryUpdate */
+        /**
+         * EntryKindName
+         * @description A kind of entry (named, so generated clients get one enum).
+         * @enum {unknown}
+         */
+        EntryKindName: "asset" | "definition" | "message";
+        /**
+         * EntryStatusFilter
+         * @description Which entries a list shows, by their status (`any`: all of them).
+         * @enum {unknown}
+         */
+        EntryStatusFilter: "any" | "approved" | "draft" | "in_review" | "published" | "retired";
+        /**
+         * EntryUpdate
+         * @description Refused field by field: title, tags, owners and required teams are reviewed with each version, so they change
+         *     only through a new version (`POST .../versions`). Kept so such a request gets a 422 that says so.
+         */
         EntryUpdate: {
             owners?: string[];
             required_teams?: string[];
@@ -2777,15 +2832,17 @@ export interface components {
             /** @example Marketing Qualified Lead */
             title?: string;
         };
-        /** Evaluate */
+        /**
+         * Evaluate
+         * @description A record (e.g. a lead as the CRM sees it) to test against the definition's criteria.
+         */
         Evaluate: {
-            /** @description A date or RFC 3339 time (default: now). */
-            as_of?: string | null;
-            /** @description As Canon had recorded it then. */
-            known_at?: string | null;
-            record: {
-                [key: string]: unknown;
-            };
+            /** @default null */
+            as_of?: (string) | null;
+            /** @default null */
+            known_at?: (string) | null;
+            record: Record<string, never>;
+            /** @default null */
             version?: number | null;
         };
         /** EvaluationResult */
@@ -2795,14 +2852,14 @@ export interface components {
             slug: string;
             version: number;
         };
-        /** Event */
+        /**
+         * Event
+         * @description The envelope: `{"type", "timestamp", "data"}` (Standard Webhooks), plus the feed position.
+         */
         Event: {
             cursor: string;
-            data: {
-                [key: string]: unknown;
-            };
+            data: Record<string, never>;
             id: string;
-            /** Format: date-time */
             timestamp: string;
             type: string;
         };
@@ -2818,10 +2875,13 @@ export interface components {
         /**
          * EventKind
          * @description What an event is about: a kind of entry, or a webhook subscription.
-         * @enum {string}
+         * @enum {unknown}
          */
-        EventKind: "definition" | "message" | "asset" | "webhook";
-        /** EventPage */
+        EventKind: "asset" | "definition" | "message" | "webhook";
+        /**
+         * EventPage
+         * @description A page of the change feed. `next_cursor` is always set: pass it as `after` to continue, now or later.
+         */
         EventPage: {
             items: components["schemas"]["Event"][];
             next_cursor: string;
@@ -2849,13 +2909,26 @@ export interface components {
             kind: string;
             slug: string;
         };
-        /** FieldChange */
+        /**
+         * FieldChange
+         * @description How one top-level field changed; `added_items`/`removed_items` are set only for list-valued fields.
+         */
         FieldChange: {
+            /** @default null */
             added_items?: unknown[] | null;
+            /**
+             * @description Any JSON value.
+             * @default null
+             */
             after?: unknown;
+            /**
+             * @description Any JSON value.
+             * @default null
+             */
             before?: unknown;
             change: string;
             field: string;
+            /** @default null */
             removed_items?: unknown[] | null;
         };
         /** FieldError */
@@ -2867,10 +2940,14 @@ export interface components {
         };
         /** Health */
         Health: {
+            /** @default [] */
             checks?: components["schemas"]["Check"][];
             status: string;
         };
-        /** IssuedKey */
+        /**
+         * IssuedKey
+         * @description A key as created: `key` is the secret, returned this once and never stored.
+         */
         IssuedKey: {
             expires_at: string | null;
             /** Format: uuid */
@@ -2884,20 +2961,25 @@ export interface components {
         };
         /** IssuedSearchToken */
         IssuedSearchToken: {
-            /** Format: date-time */
             expires_at: string;
             tags: string[];
             teams: string[];
             token: string;
         };
-        /** KeyCreate */
+        /**
+         * KeyCreate
+         * @description A key acting as a person (`person`: their subject; role and teams are theirs), or, without `person`, a key
+         *     of its own service principal with `role` (never approver: services do not sign off).
+         */
         KeyCreate: {
+            /** @default null */
             expires_at?: string | null;
             name: string;
-            /** @example dana@example.com */
+            /** @default null */
             person?: string | null;
+            /** @default null */
             role?: components["schemas"]["Role"] | null;
-            /** @example marketing */
+            /** @default null */
             team?: string | null;
         };
         /** KeyOwner */
@@ -2911,9 +2993,11 @@ export interface components {
             items: components["schemas"]["KeyRecord"][];
             next_cursor: string | null;
         };
-        /** KeyRecord */
+        /**
+         * KeyRecord
+         * @description A key as listed: the role and teams are those of the principal it acts as, at the time of reading.
+         */
         KeyRecord: {
-            /** Format: date-time */
             created_at: string;
             expires_at: string | null;
             /** Format: uuid */
@@ -2926,14 +3010,20 @@ export interface components {
             role: string;
             teams: string[];
         };
-        /** LineDiff */
+        /**
+         * LineDiff
+         * @description Line diff of one text field, as unified diff text (empty when the lines are equal).
+         */
         LineDiff: {
             added_lines: number;
             field: string;
             removed_lines: number;
             unified: string;
         };
-        /** Me */
+        /**
+         * Me
+         * @description The caller as Canon sees it.
+         */
         Me: {
             credential: string;
             name: string;
@@ -2942,9 +3032,11 @@ export interface components {
             teams: string[];
             type: string;
         };
-        /** Message */
+        /**
+         * Message
+         * @description A message with one of its versions: what a read and every write answer.
+         */
         Message: {
-            /** Format: date-time */
             created_at: string;
             created_by: string;
             current_version: number | null;
@@ -2960,7 +3052,6 @@ export interface components {
             tags: string[];
             title: string;
             upcoming: components["schemas"]["UpcomingOut"] | null;
-            /** Format: date-time */
             updated_at: string;
             version: components["schemas"]["MessageVersion"];
         };
@@ -2978,11 +3069,16 @@ export interface components {
             /** @constant */
             type: "message.approved";
         };
-        /** MessageContent */
+        /**
+         * MessageContent
+         * @description Approved wording: positioning, value propositions, talk tracks, objection handling.
+         */
         MessageContent: {
+            /** @default null */
             audience?: string | null;
             /** @default  */
             body?: string;
+            /** @default null */
             channel?: string | null;
             /**
              * @default en
@@ -2991,10 +3087,12 @@ export interface components {
             locale?: string;
             /**
              * @default other
-             * @enum {string}
+             * @enum {unknown}
              */
-            message_type?: "positioning" | "value_proposition" | "talk_track" | "objection_handling" | "other";
+            message_type?: "objection_handling" | "other" | "positioning" | "talk_track" | "value_proposition";
+            /** @default [] */
             references?: components["schemas"]["Reference"][];
+            /** @default null */
             segment?: string | null;
         };
         /** MessageContentPatch */
@@ -3004,7 +3102,8 @@ export interface components {
             channel?: string | null;
             /** @example en-US */
             locale?: string;
-            message_type?: "positioning" | "value_proposition" | "talk_track" | "objection_handling" | "other";
+            /** @enum {unknown} */
+            message_type?: "objection_handling" | "other" | "positioning" | "talk_track" | "value_proposition";
             owners?: string[];
             references?: components["schemas"]["Reference"][];
             required_teams?: string[];
@@ -3017,12 +3116,14 @@ export interface components {
         MessageCreate: {
             content?: components["schemas"]["MessageContent"];
             owners: string[];
+            /** @default null */
             required_teams?: string[] | null;
             /**
              * @description Lower-case letters, digits and inner hyphens; unique within a kind.
              * @example mql
              */
             slug: string;
+            /** @default [] */
             tags?: string[];
             /** @example Marketing Qualified Lead */
             title: string;
@@ -3174,7 +3275,6 @@ export interface components {
         };
         /** MessageSummary */
         MessageSummary: {
-            /** Format: date-time */
             created_at: string;
             created_by: string;
             current_version: number | null;
@@ -3191,15 +3291,14 @@ export interface components {
             tags: string[];
             title: string;
             upcoming: components["schemas"]["UpcomingOut"] | null;
-            /** Format: date-time */
             updated_at: string;
         };
         /**
          * MessageTypeName
          * @description What a message is (named, so generated clients get one enum).
-         * @enum {string}
+         * @enum {unknown}
          */
-        MessageTypeName: "positioning" | "value_proposition" | "talk_track" | "objection_handling" | "other";
+        MessageTypeName: "objection_handling" | "other" | "positioning" | "talk_track" | "value_proposition";
         /**
          * MessageUpdatedEvent
          * @description A `message.updated` event: the Standard Webhooks envelope.
@@ -3220,7 +3319,6 @@ export interface components {
             author: string;
             based_on: number | null;
             content: components["schemas"]["MessageContent"];
-            /** Format: date-time */
             created_at: string;
             effective_from: string | null;
             expired: boolean;
@@ -3239,17 +3337,21 @@ export interface components {
             superseded_at: string | null;
             tags: string[];
             title: string;
-            /** Format: date-time */
             updated_at: string;
         };
         /** MessageVersionCreate */
         MessageVersionCreate: {
+            /** @default null */
             content?: components["schemas"]["MessageContent"] | null;
+            /** @default null */
             from_version?: number | null;
+            /** @default null */
             owners?: string[] | null;
+            /** @default null */
             required_teams?: string[] | null;
+            /** @default null */
             tags?: string[] | null;
-            /** @example Marketing Qualified Lead */
+            /** @default null */
             title?: string | null;
         };
         /** MessageVersionList */
@@ -3271,24 +3373,29 @@ export interface components {
         PersonCreate: {
             /** @example Dana Whitfield */
             name: string;
+            /** @default reader */
             role?: components["schemas"]["Role"];
             /** @example dana@example.com */
             subject: string;
+            /** @default [] */
             teams?: string[];
+        } & {
+            subject: unknown;
         };
         /** PersonOut */
         PersonOut: {
             active: boolean;
-            /** Format: date-time */
             created_at: string;
             name: string;
             role: string;
             subject: string;
             teams: string[];
-            /** Format: date-time */
             updated_at: string;
         };
-        /** PersonUpdate */
+        /**
+         * PersonUpdate
+         * @description Absent fields stay as they are; `active: false` stops every credential of the person at once.
+         */
         PersonUpdate: {
             active?: boolean;
             /** @example Dana Whitfield */
@@ -3307,84 +3414,123 @@ export interface components {
         };
         /** Queued */
         Queued: {
+            /** @default null */
             delivery_id?: number | null;
             queued: number;
         };
         /** RecordEvaluation */
         RecordEvaluation: {
             matched: boolean;
+            /** @default null */
             outcomes?: components["schemas"]["RuleOutcome"][] | null;
             slug: string;
             version: number;
         };
-        /** RecordResult */
+        /**
+         * RecordResult
+         * @description One record: the definitions it meets, and each evaluation.
+         */
         RecordResult: {
             evaluations: components["schemas"]["RecordEvaluation"][];
             index: number;
             matches: string[];
         };
-        /** Reference */
+        /**
+         * Reference
+         * @description A citation of another entry's version. Without `version`, the write cites the current published one.
+         */
         Reference: {
             /**
              * @default definition
-             * @enum {string}
+             * @enum {unknown}
              */
-            kind?: "definition" | "message" | "asset";
+            kind?: "asset" | "definition" | "message";
             /**
              * @description Lower-case letters, digits and inner hyphens; unique within a kind.
              * @example mql
              */
             slug: string;
+            /** @default null */
             version?: number | null;
         };
         /** Reject */
         Reject: {
             comment: string;
         };
-        /** Replay */
+        /**
+         * Replay
+         * @description Send again every matching event after a feed cursor and/or since a time.
+         */
         Replay: {
+            /** @default null */
             after?: string | null;
+            /** @default null */
             since?: string | null;
+        } | {
+            since: string;
+        } | {
+            after: string;
         };
         /**
          * Role
-         * @default reader
-         * @enum {string}
+         * @enum {unknown}
          */
-        Role: "reader" | "editor" | "approver" | "admin";
+        Role: "admin" | "approver" | "editor" | "reader";
         /** RotateSecret */
         RotateSecret: {
             /** @default 24 */
             overlap_hours?: number;
         };
-        /** RuleOutcome */
+        /**
+         * RuleOutcome
+         * @description The result of one rule. `path` is the rule's JSON Pointer inside the tree: `""` is the root, then `/all/0`, ...
+         *
+         *     `actual` is the record's value for a comparison (None when the field is missing, and for groups); `reason` says why
+         *     the rule failed and is None when it passed.
+         */
         RuleOutcome: {
+            /**
+             * @description Any JSON value.
+             * @default null
+             */
             actual?: unknown;
             passed: boolean;
             path: string;
+            /** @default null */
             reason?: string | null;
             rule: string;
         };
         /** SearchHit */
         SearchHit: {
             api_url: string;
+            /** @default null */
             audience?: string | null;
+            /** @default null */
             content_url?: string | null;
+            /** @default null */
             expires_at?: string | null;
             kind: string;
+            /** @default null */
             locale?: string | null;
+            /** @default null */
             message_type?: string | null;
             score: number;
+            /** @default null */
             segment?: string | null;
             slug: string;
             snippet: string;
             status: string;
+            /** @default [] */
             tags?: string[];
+            /** @default [] */
             teams?: string[];
             title: string;
             version: number;
         };
-        /** SearchPage */
+        /**
+         * SearchPage
+         * @description A page of hits, best first. `facets` counts the whole filtered result, per facet asked for.
+         */
         SearchPage: {
             facets: {
                 [key: string]: {
@@ -3395,9 +3541,14 @@ export interface components {
             next_cursor: string | null;
             total: number;
         };
-        /** SearchTokenCreate */
+        /**
+         * SearchTokenCreate
+         * @description Mint a search-only token; `tags` / `teams` restrict what its holder can find (any of the values).
+         */
         SearchTokenCreate: {
+            /** @default [] */
             tags?: string[];
+            /** @default [] */
             teams?: string[];
             /**
              * @description How long the token is valid (60 s to 1 h; default 15 min).
@@ -3405,9 +3556,11 @@ export interface components {
              */
             ttl_seconds?: number;
         };
-        /** UpcomingOut */
+        /**
+         * UpcomingOut
+         * @description The next scheduled version and when it takes effect.
+         */
         UpcomingOut: {
-            /** Format: date-time */
             effective_at: string;
             version: number;
         };
@@ -3424,9 +3577,16 @@ export interface components {
             description?: string;
             /** @default true */
             enabled?: boolean;
+            /** @default [] */
             event_types?: string[];
+            /** @default [] */
             slugs?: string[];
+            /** @default [] */
             tags?: string[];
+            /**
+             * Format: uri
+             * @description Where events are sent: http or https (private and loopback addresses only where allowed).
+             */
             url: string;
         };
         /**
@@ -3457,7 +3617,6 @@ export interface components {
         };
         /** WebhookOut */
         WebhookOut: {
-            /** Format: date-time */
             created_at: string;
             created_by: string;
             description: string;
@@ -3471,7 +3630,6 @@ export interface components {
             rotating_until: string | null;
             slugs: string[];
             tags: string[];
-            /** Format: date-time */
             updated_at: string;
             url: string;
         };
@@ -3510,9 +3668,16 @@ export interface components {
             event_types?: string[];
             slugs?: string[];
             tags?: string[];
+            /**
+             * Format: uri
+             * @description Where events are sent: http or https (private and loopback addresses only where allowed).
+             */
             url?: string;
         };
-        /** WebhookWithSecret */
+        /**
+         * WebhookWithSecret
+         * @description The subscription and its signing secret: the only time the secret is shown.
+         */
         WebhookWithSecret: {
             secret: string;
             webhook: components["schemas"]["WebhookOut"];
@@ -3607,12 +3772,12 @@ export interface operations {
     list_assets: {
         parameters: {
             query?: {
-                status?: "published" | "retired" | "draft" | "in_review" | "approved" | "any" | null;
-                tag?: string | null;
-                team?: string | null;
-                q?: string | null;
-                /** @description `next_cursor` of the previous page. */
-                cursor?: string | null;
+                status?: components["schemas"]["EntryStatusFilter"];
+                tag?: string;
+                team?: string;
+                q?: string;
+                /** @description `next_cursor` of the previous page (opaque). */
+                cursor?: string;
                 /** @description Page size (1 to 200). */
                 limit?: number;
             };
@@ -3703,6 +3868,8 @@ export interface operations {
             /** @description Document created, URL follows */
             201: {
                 headers: {
+                    /** @description The entry's revision: If-Match on the next write, If-None-Match on the next read. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3814,14 +3981,15 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description A version number. */
-                version?: number | null;
+                version?: number;
                 /** @description A date (end of that day, UTC) or RFC 3339 time: the version in effect then. */
-                as_of?: string | null;
+                as_of?: string;
                 /** @description Read the timeline as Canon had recorded it then: only versions published by this date or time. */
-                known_at?: string | null;
+                known_at?: string;
             };
             header?: {
-                "If-None-Match"?: string | null;
+                /** @description An ETag you hold: 304 when it is current. */
+                "If-None-Match"?: string;
             };
             path: {
                 slug: string;
@@ -3833,11 +4001,20 @@ export interface operations {
             /** @description Request fulfilled, document follows */
             200: {
                 headers: {
+                    /** @description The entry's revision: If-Match on the next write, If-None-Match on the next read. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Asset"];
                 };
+            };
+            /** @description Not modified: the If-None-Match tag is the entry's current ETag. */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description The body is not valid JSON */
             400: {
@@ -3908,14 +4085,15 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description A version number. */
-                version?: number | null;
+                version?: number;
                 /** @description A date (end of that day, UTC) or RFC 3339 time: the version in effect then. */
-                as_of?: string | null;
+                as_of?: string;
                 /** @description Read the timeline as Canon had recorded it then: only versions published by this date or time. */
-                known_at?: string | null;
+                known_at?: string;
             };
             header?: {
-                "If-None-Match"?: string | null;
+                /** @description An ETag you hold: 304 when it is current. */
+                "If-None-Match"?: string;
             };
             path: {
                 slug: string;
@@ -3927,11 +4105,20 @@ export interface operations {
             /** @description Request fulfilled, document follows */
             200: {
                 headers: {
+                    /** @description The entry's revision: If-Match on the next write, If-None-Match on the next read. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Asset"];
                 };
+            };
+            /** @description Not modified: the If-None-Match tag is the entry's current ETag. */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description The body is not valid JSON */
             400: {
@@ -4001,9 +4188,9 @@ export interface operations {
     update_asset: {
         parameters: {
             query?: never;
-            header?: {
-                /** @description The ETag this write is based on. */
-                "If-Match"?: string | null;
+            header: {
+                /** @description The ETag of the entry this edit is based on: 428 without it (`*` does not count), 412 when stale. */
+                "If-Match": string;
             };
             path: {
                 slug: string;
@@ -4019,6 +4206,8 @@ export interface operations {
             /** @description Request fulfilled, document follows */
             200: {
                 headers: {
+                    /** @description The entry's revision: If-Match on the next write, If-None-Match on the next read. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4130,18 +4319,21 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description A version number. */
-                version?: number | null;
+                version?: number;
                 /** @description A date (end of that day, UTC) or RFC 3339 time: the version in effect then. */
-                as_of?: string | null;
+                as_of?: string;
                 /** @description Read the timeline as Canon had recorded it then: only versions published by this date or time. */
-                known_at?: string | null;
+                known_at?: string;
                 /** @description Download links (a search hit's `content_url`): until when it is valid, in unix seconds. */
-                expires?: number | null;
+                expires?: number;
                 /** @description Download links: the link's signature. With it the request needs no Authorization header; a signature that does not verify, or an expired link, is 401. */
-                signature?: string | null;
+                signature?: string;
             };
             header?: {
-                "If-None-Match"?: string | null;
+                /** @description An ETag you hold: 304 when it is current. */
+                "If-None-Match"?: string;
+                /** @description One range, `bytes=first-last`, `bytes=first-` or `bytes=-suffix`: 206 with those bytes, 416 when the file has none of them. Other forms are ignored (the whole file). */
+                Range?: string;
             };
             path: {
                 slug: string;
@@ -4150,14 +4342,87 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Request fulfilled, document follows */
+            /** @description The whole file, as its type. */
             200: {
                 headers: {
+                    /** @description `bytes`: ranges are served. */
+                    "Accept-Ranges"?: "bytes";
+                    /** @description `attachment` with the file's name. */
+                    "Content-Disposition"?: string;
+                    /** @description The file's SHA-256, quoted: send it as If-None-Match to get 304 while it is current. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": string;
+                    "application/pdf": string;
+                    "application/vnd.openxmlformats-officedocument.presentationml.presentation": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": string;
+                    "application/zip": string;
+                    "image/gif": string;
+                    "image/jpeg": string;
+                    "image/png": string;
+                    "image/svg+xml": string;
+                    "image/webp": string;
+                    "text/csv": string;
+                    "text/markdown": string;
+                    "text/plain": string;
+                    "video/mp4": string;
                 };
+            };
+            /** @description The bytes of the range asked for. */
+            206: {
+                headers: {
+                    /** @description `bytes`: ranges are served. */
+                    "Accept-Ranges"?: "bytes";
+                    /** @description `attachment` with the file's name. */
+                    "Content-Disposition"?: string;
+                    /** @description `bytes first-last/size`. */
+                    "Content-Range"?: string;
+                    /** @description The file's SHA-256, quoted: send it as If-None-Match to get 304 while it is current. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": string;
+                    "application/pdf": string;
+                    "application/vnd.openxmlformats-officedocument.presentationml.presentation": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": string;
+                    "application/zip": string;
+                    "image/gif": string;
+                    "image/jpeg": string;
+                    "image/png": string;
+                    "image/svg+xml": string;
+                    "image/webp": string;
+                    "text/csv": string;
+                    "text/markdown": string;
+                    "text/plain": string;
+                    "video/mp4": string;
+                };
+            };
+            /** @description Not modified: the If-None-Match tag is the file's. */
+            304: {
+                headers: {
+                    /** @description `bytes`: ranges are served. */
+                    "Accept-Ranges"?: "bytes";
+                    /** @description `attachment` with the file's name. */
+                    "Content-Disposition"?: string;
+                    /** @description The file's SHA-256, quoted: send it as If-None-Match to get 304 while it is current. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The file is in object storage: fetch it from `Location`, a presigned URL valid for minutes. */
+            307: {
+                headers: {
+                    /** @description The presigned URL. */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description The body is not valid JSON */
             400: {
@@ -4195,9 +4460,20 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Expired: the problem's detail names when */
+            /** @description The asset has expired or was retired: its file is no longer served. */
             410: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The file has none of the bytes of the range asked for. */
+            416: {
+                headers: {
+                    /** @description `bytes *\/size`. */
+                    "Content-Range"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4228,18 +4504,21 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description A version number. */
-                version?: number | null;
+                version?: number;
                 /** @description A date (end of that day, UTC) or RFC 3339 time: the version in effect then. */
-                as_of?: string | null;
+                as_of?: string;
                 /** @description Read the timeline as Canon had recorded it then: only versions published by this date or time. */
-                known_at?: string | null;
+                known_at?: string;
                 /** @description Download links (a search hit's `content_url`): until when it is valid, in unix seconds. */
-                expires?: number | null;
+                expires?: number;
                 /** @description Download links: the link's signature. With it the request needs no Authorization header; a signature that does not verify, or an expired link, is 401. */
-                signature?: string | null;
+                signature?: string;
             };
             header?: {
-                "If-None-Match"?: string | null;
+                /** @description An ETag you hold: 304 when it is current. */
+                "If-None-Match"?: string;
+                /** @description One range, `bytes=first-last`, `bytes=first-` or `bytes=-suffix`: 206 with those bytes, 416 when the file has none of them. Other forms are ignored (the whole file). */
+                Range?: string;
             };
             path: {
                 slug: string;
@@ -4248,14 +4527,87 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Request fulfilled, document follows */
+            /** @description The whole file, as its type. */
             200: {
                 headers: {
+                    /** @description `bytes`: ranges are served. */
+                    "Accept-Ranges"?: "bytes";
+                    /** @description `attachment` with the file's name. */
+                    "Content-Disposition"?: string;
+                    /** @description The file's SHA-256, quoted: send it as If-None-Match to get 304 while it is current. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": string;
+                    "application/pdf": string;
+                    "application/vnd.openxmlformats-officedocument.presentationml.presentation": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": string;
+                    "application/zip": string;
+                    "image/gif": string;
+                    "image/jpeg": string;
+                    "image/png": string;
+                    "image/svg+xml": string;
+                    "image/webp": string;
+                    "text/csv": string;
+                    "text/markdown": string;
+                    "text/plain": string;
+                    "video/mp4": string;
                 };
+            };
+            /** @description The bytes of the range asked for. */
+            206: {
+                headers: {
+                    /** @description `bytes`: ranges are served. */
+                    "Accept-Ranges"?: "bytes";
+                    /** @description `attachment` with the file's name. */
+                    "Content-Disposition"?: string;
+                    /** @description `bytes first-last/size`. */
+                    "Content-Range"?: string;
+                    /** @description The file's SHA-256, quoted: send it as If-None-Match to get 304 while it is current. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": string;
+                    "application/pdf": string;
+                    "application/vnd.openxmlformats-officedocument.presentationml.presentation": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": string;
+                    "application/zip": string;
+                    "image/gif": string;
+                    "image/jpeg": string;
+                    "image/png": string;
+                    "image/svg+xml": string;
+                    "image/webp": string;
+                    "text/csv": string;
+                    "text/markdown": string;
+                    "text/plain": string;
+                    "video/mp4": string;
+                };
+            };
+            /** @description Not modified: the If-None-Match tag is the file's. */
+            304: {
+                headers: {
+                    /** @description `bytes`: ranges are served. */
+                    "Accept-Ranges"?: "bytes";
+                    /** @description `attachment` with the file's name. */
+                    "Content-Disposition"?: string;
+                    /** @description The file's SHA-256, quoted: send it as If-None-Match to get 304 while it is current. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The file is in object storage: fetch it from `Location`, a presigned URL valid for minutes. */
+            307: {
+                headers: {
+                    /** @description The presigned URL. */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description The body is not valid JSON */
             400: {
@@ -4293,9 +4645,20 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Expired: the problem's detail names when */
+            /** @description The asset has expired or was retired: its file is no longer served. */
             410: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The file has none of the bytes of the range asked for. */
+            416: {
+                headers: {
+                    /** @description `bytes *\/size`. */
+                    "Content-Range"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4326,9 +4689,9 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description A date (end of that day, UTC) or RFC 3339 time: the version in effect then. */
-                as_of?: string | null;
+                as_of?: string;
                 /** @description Read the timeline as Canon had recorded it then: only versions published by this date or time. */
-                known_at?: string | null;
+                known_at?: string;
             };
             header?: never;
             path: {
@@ -4406,12 +4769,12 @@ export interface operations {
     diff_asset: {
         parameters: {
             query?: {
-                from?: number | null;
-                to?: number | null;
+                from?: number;
+                to?: number;
                 /** @description Instead of `from`: the version in effect then. */
-                from_as_of?: string | null;
+                from_as_of?: string;
                 /** @description Instead of `to`: the version in effect then. */
-                to_as_of?: string | null;
+                to_as_of?: string;
             };
             header?: never;
             path: {
@@ -4490,8 +4853,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The ETag this write is based on. */
-                "If-Match"?: string | null;
+                /** @description The ETag this write is based on (412 when it is stale). */
+                "If-Match"?: string;
             };
             path: {
                 slug: string;
@@ -4503,6 +4866,8 @@ export interface operations {
             /** @description Request fulfilled, document follows */
             200: {
                 headers: {
+                    /** @description The entry's revision: If-Match on the next write, If-None-Match on the next read. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4614,8 +4979,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The ETag this write is based on. */
-                "If-Match"?: string | null;
+                /** @description The ETag this write is based on (412 when it is stale). */
+                "If-Match"?: string;
             };
             path: {
                 slug: string;
@@ -4627,6 +4992,8 @@ export interface operations {
             /** @description Request fulfilled, document follows */
             200: {
                 headers: {
+                    /** @description The entry's revision: If-Match on the next write, If-None-Match on the next read. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4737,8 +5104,8 @@ export interface operations {
     list_asset_versions: {
         parameters: {
             query?: {
-                /** @description `next_cursor` of the previous page. */
-                cursor?: string | null;
+                /** @description `next_cursor` of the previous page (opaque). */
+                cursor?: string;
                 /** @description Page size (1 to 200). */
                 limit?: number;
             };
@@ -4819,8 +5186,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The ETag this write is based on. */
-                "If-Match"?: string | null;
+                /** @description The ETag this write is based on (412 when it is stale). */
+                "If-Match"?: string;
             };
             path: {
                 slug: string;
@@ -4836,6 +5203,8 @@ export interface operations {
             /** @description Document created, URL follows */
             201: {
                 headers: {
+                    /** @description The entry's revision: If-Match on the next write, If-None-Match on the next read. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4946,9 +5315,9 @@ export interface operations {
     edit_asset_draft: {
         parameters: {
             query?: never;
-            header?: {
-                /** @description The ETag this write is based on. */
-                "If-Match"?: string | null;
+            header: {
+                /** @description The ETag of the entry this edit is based on: 428 without it (`*` does not count), 412 when stale. */
+                "If-Match": string;
             };
             path: {
                 slug: string;
@@ -4965,6 +5334,8 @@ export interface operations {
             /** @description Request fulfilled, document follows */
             200: {
                 headers: {
+                    /** @description The entry's revision: If-Match on the next write, If-None-Match on the next read. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5076,8 +5447,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The ETag this write is based on. */
-                "If-Match"?: string | null;
+                /** @description The ETag this write is based on (412 when it is stale). */
+                "If-Match"?: string;
             };
             path: {
                 slug: string;
@@ -5094,6 +5465,8 @@ export interface operations {
             /** @description Request fulfilled, document follows */
             200: {
                 headers: {
+                    /** @description The entry's revision: If-Match on the next write, If-None-Match on the next read. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5205,11 +5578,13 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description The file's name (else Content-Disposition's). */
-                file_name?: string | null;
+                file_name?: string;
             };
-            header?: {
-                /** @description The ETag this write is based on. */
-                "If-Match"?: string | null;
+            header: {
+                /** @description `attachment; filename*=UTF-8''…`: the file's name. */
+                "Content-Disposition"?: string;
+                /** @description The ETag of the entry this edit is based on: 428 without it (`*` does not count), 412 when stale. */
+                "If-Match": string;
             };
             path: {
                 slug: string;
@@ -5217,11 +5592,32 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        /** @description The file's bytes, sent as its Content-Type (415 when the bytes say otherwise). */
+        requestBody: {
+            content: {
+                "application/json": string;
+                "application/pdf": string;
+                "application/vnd.openxmlformats-officedocument.presentationml.presentation": string;
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document": string;
+                "application/zip": string;
+                "image/gif": string;
+                "image/jpeg": string;
+                "image/png": string;
+                "image/svg+xml": string;
+                "image/webp": string;
+                "text/csv": string;
+                "text/markdown": string;
+                "text/plain": string;
+                "video/mp4": string;
+            };
+        };
         responses: {
             /** @description Request fulfilled, document follows */
             200: {
                 headers: {
+                    /** @description The entry's revision: If-Match on the next write, If-None-Match on the next read. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5333,8 +5729,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The ETag this write is based on. */
-                "If-Match"?: string | null;
+                /** @description The ETag this write is based on (412 when it is stale). */
+                "If-Match"?: string;
             };
             path: {
                 slug: string;
@@ -5347,6 +5743,8 @@ export interface operations {
             /** @description Request fulfilled, document follows */
             200: {
                 headers: {
+                    /** @description The entry's revision: If-Match on the next write, If-None-Match on the next read. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5458,8 +5856,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The ETag this write is based on. */
-                "If-Match"?: string | null;
+                /** @description The ETag this write is based on (412 when it is stale). */
+                "If-Match"?: string;
             };
             path: {
                 slug: string;
@@ -5476,6 +5874,8 @@ export interface operations {
             /** @description Request fulfilled, document follows */
             200: {
                 headers: {
+                    /** @description The entry's revision: If-Match on the next write, If-None-Match on the next read. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5587,8 +5987,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The ETag this write is based on. */
-                "If-Match"?: string | null;
+                /** @description The ETag this write is based on (412 when it is stale). */
+                "If-Match"?: string;
             };
             path: {
                 slug: string;
@@ -5601,6 +6001,8 @@ export interface operations {
             /** @description Request fulfilled, document follows */
             200: {
                 headers: {
+                    /** @description The entry's revision: If-Match on the next write, If-None-Match on the next read. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5711,9 +6113,9 @@ export interface operations {
     complete_asset_direct_upload: {
         parameters: {
             query?: never;
-            header?: {
-                /** @description The ETag this write is based on. */
-                "If-Match"?: string | null;
+            header: {
+                /** @description The ETag of the entry this edit is based on: 428 without it (`*` does not count), 412 when stale. */
+                "If-Match": string;
             };
             path: {
                 slug: string;
@@ -5730,6 +6132,8 @@ export interface operations {
             /** @description Request fulfilled, document follows */
             200: {
                 headers: {
+                    /** @description The entry's revision: If-Match on the next write, If-None-Match on the next read. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5967,18 +6371,18 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description A person's or service's subject. */
-                actor?: string | null;
+                actor?: string;
                 /** @description The same as `actor`. */
-                person?: string | null;
-                kind?: string | null;
-                slug?: string | null;
-                action?: string | null;
+                person?: string;
+                kind?: string;
+                slug?: string;
+                action?: string;
                 /** @description From this date or time on. */
-                since?: string | null;
+                since?: string;
                 /** @description Before this date or time. */
-                until?: string | null;
-                /** @description `next_cursor` of the previous page. */
-                cursor?: string | null;
+                until?: string;
+                /** @description `next_cursor` of the previous page (opaque). */
+                cursor?: string;
                 /** @description Page size (1 to 200). */
                 limit?: number;
             };
@@ -6056,12 +6460,12 @@ export interface operations {
     list_definitions: {
         parameters: {
             query?: {
-                status?: "published" | "retired" | "draft" | "in_review" | "approved" | "any" | null;
-                tag?: string | null;
-                team?: string | null;
-                q?: string | null;
-                /** @description `next_cursor` of the previous page. */
-                cursor?: string | null;
+                status?: components["schemas"]["EntryStatusFilter"];
+                tag?: string;
+                team?: string;
+                q?: string;
+                /** @description `next_cursor` of the previous page (opaque). */
+                cursor?: string;
                 /** @description Page size (1 to 200). */
                 limit?: number;
             };
@@ -6152,6 +6556,8 @@ export interface operations {
             /** @description Document created, URL follows */
             201: {
                 headers: {
+                    /** @description The entry's revision: If-Match on the next write, If-None-Match on the next read. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6263,14 +6669,15 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description A version number. */
-                version?: number | null;
+                version?: number;
                 /** @description A date (end of that day, UTC) or RFC 3339 time: the version in effect then. */
-                as_of?: string | null;
+                as_of?: string;
                 /** @description Read the timeline as Canon had recorded it then: only versions published by this date or time. */
-                known_at?: string | null;
+                known_at?: string;
             };
             header?: {
-                "If-None-Match"?: string | null;
+                /** @description An ETag you hold: 304 when it is current. */
+                "If-None-Match"?: string;
             };
             path: {
                 slug: string;
@@ -6282,11 +6689,20 @@ export interface operations {
             /** @description Request fulfilled, document follows */
             200: {
                 headers: {
+                    /** @description The entry's revision: If-Match on the next write, If-None-Match on the next read. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Definition"];
                 };
+            };
+            /** @description Not modified: the If-None-Match tag is the entry's current ETag. */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description The body is not valid JSON */
             400: {
@@ -6357,14 +6773,15 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description A version number. */
-                version?: number | null;
+                version?: number;
                 /** @description A date (end of that day, UTC) or RFC 3339 time: the version in effect then. */
-                as_of?: string | null;
+                as_of?: string;
                 /** @description Read the timeline as Canon had recorded it then: only versions published by this date or time. */
-                known_at?: string | null;
+                known_at?: string;
             };
             header?: {
-                "If-None-Match"?: string | null;
+                /** @description An ETag you hold: 304 when it is current. */
+                "If-None-Match"?: string;
             };
             path: {
                 slug: string;
@@ -6376,11 +6793,20 @@ export interface operations {
             /** @description Request fulfilled, document follows */
             200: {
                 headers: {
+                    /** @description The entry's revision: If-Match on the next write, If-None-Match on the next read. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Definition"];
                 };
+            };
+            /** @description Not modified: the If-None-Match tag is the entry's current ETag. */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description The body is not valid JSON */
             400: {
@@ -6450,9 +6876,9 @@ export interface operations {
     update_definition: {
         parameters: {
             query?: never;
-            header?: {
-                /** @description The ETag this write is based on. */
-                "If-Match"?: string | null;
+            header: {
+                /** @description The ETag of the entry this edit is based on: 428 without it (`*` does not count), 412 when stale. */
+                "If-Match": string;
             };
             path: {
                 slug: string;
@@ -6468,6 +6894,8 @@ export interface operations {
             /** @description Request fulfilled, document follows */
             200: {
                 headers: {
+                    /** @description The entry's revision: If-Match on the next write, If-None-Match on the next read. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6579,9 +7007,9 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description A date (end of that day, UTC) or RFC 3339 time: the version in effect then. */
-                as_of?: string | null;
+                as_of?: string;
                 /** @description Read the timeline as Canon had recorded it then: only versions published by this date or time. */
-                known_at?: string | null;
+                known_at?: string;
             };
             header?: never;
             path: {
@@ -6659,12 +7087,12 @@ export interface operations {
     diff_definition: {
         parameters: {
             query?: {
-                from?: number | null;
-                to?: number | null;
+                from?: number;
+                to?: number;
                 /** @description Instead of `from`: the version in effect then. */
-                from_as_of?: string | null;
+                from_as_of?: string;
                 /** @description Instead of `to`: the version in effect then. */
-                to_as_of?: string | null;
+                to_as_of?: string;
             };
             header?: never;
             path: {
@@ -6877,8 +7305,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The ETag this write is based on. */
-                "If-Match"?: string | null;
+                /** @description The ETag this write is based on (412 when it is stale). */
+                "If-Match"?: string;
             };
             path: {
                 slug: string;
@@ -6890,6 +7318,8 @@ export interface operations {
             /** @description Request fulfilled, document follows */
             200: {
                 headers: {
+                    /** @description The entry's revision: If-Match on the next write, If-None-Match on the next read. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7001,8 +7431,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The ETag this write is based on. */
-                "If-Match"?: string | null;
+                /** @description The ETag this write is based on (412 when it is stale). */
+                "If-Match"?: string;
             };
             path: {
                 slug: string;
@@ -7014,6 +7444,8 @@ export interface operations {
             /** @description Request fulfilled, document follows */
             200: {
                 headers: {
+                    /** @description The entry's revision: If-Match on the next write, If-None-Match on the next read. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7124,8 +7556,8 @@ export interface operations {
     list_definition_versions: {
         parameters: {
             query?: {
-                /** @description `next_cursor` of the previous page. */
-                cursor?: string | null;
+                /** @description `next_cursor` of the previous page (opaque). */
+                cursor?: string;
                 /** @description Page size (1 to 200). */
                 limit?: number;
             };
@@ -7206,8 +7638,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The ETag this write is based on. */
-                "If-Match"?: string | null;
+                /** @description The ETag this write is based on (412 when it is stale). */
+                "If-Match"?: string;
             };
             path: {
                 slug: string;
@@ -7223,6 +7655,8 @@ export interface operations {
             /** @description Document created, URL follows */
             201: {
                 headers: {
+                    /** @description The entry's revision: If-Match on the next write, If-None-Match on the next read. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7333,9 +7767,9 @@ export interface operations {
     edit_definition_draft: {
         parameters: {
             query?: never;
-            header?: {
-                /** @description The ETag this write is based on. */
-                "If-Match"?: string | null;
+            header: {
+                /** @description The ETag of the entry this edit is based on: 428 without it (`*` does not count), 412 when stale. */
+                "If-Match": string;
             };
             path: {
                 slug: string;
@@ -7352,6 +7786,8 @@ export interface operations {
             /** @description Request fulfilled, document follows */
             200: {
                 headers: {
+                    /** @description The entry's revision: If-Match on the next write, If-None-Match on the next read. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7463,8 +7899,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The ETag this write is based on. */
-                "If-Match"?: string | null;
+                /** @description The ETag this write is based on (412 when it is stale). */
+                "If-Match"?: string;
             };
             path: {
                 slug: string;
@@ -7481,6 +7917,8 @@ export interface operations {
             /** @description Request fulfilled, document follows */
             200: {
                 headers: {
+                    /** @description The entry's revision: If-Match on the next write, If-None-Match on the next read. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7592,8 +8030,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The ETag this write is based on. */
-                "If-Match"?: string | null;
+                /** @description The ETag this write is based on (412 when it is stale). */
+                "If-Match"?: string;
             };
             path: {
                 slug: string;
@@ -7606,6 +8044,8 @@ export interface operations {
             /** @description Request fulfilled, document follows */
             200: {
                 headers: {
+                    /** @description The entry's revision: If-Match on the next write, If-None-Match on the next read. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7717,8 +8157,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The ETag this write is based on. */
-                "If-Match"?: string | null;
+                /** @description The ETag this write is based on (412 when it is stale). */
+                "If-Match"?: string;
             };
             path: {
                 slug: string;
@@ -7735,6 +8175,8 @@ export interface operations {
             /** @description Request fulfilled, document follows */
             200: {
                 headers: {
+                    /** @description The entry's revision: If-Match on the next write, If-None-Match on the next read. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7846,8 +8288,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The ETag this write is based on. */
-                "If-Match"?: string | null;
+                /** @description The ETag this write is based on (412 when it is stale). */
+                "If-Match"?: string;
             };
             path: {
                 slug: string;
@@ -7860,6 +8302,8 @@ export interface operations {
             /** @description Request fulfilled, document follows */
             200: {
                 headers: {
+                    /** @description The entry's revision: If-Match on the next write, If-None-Match on the next read. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8104,8 +8548,10 @@ export interface operations {
             query: {
                 /** @description The definitions to evaluate, e.g. ?definitions=lead&definitions=mql. */
                 definitions: string[];
-                as_of?: string | null;
-                known_at?: string | null;
+                /** @description A date (end of that day, UTC) or RFC 3339 time. */
+                as_of?: string;
+                /** @description A date (end of that day, UTC) or RFC 3339 time. */
+                known_at?: string;
                 /** @description Every rule's outcome (bigger answers). */
                 outcomes?: boolean;
             };
@@ -8113,15 +8559,20 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        /** @description The records, as NDJSON. */
+        requestBody: {
+            content: {
+                "application/x-ndjson": string;
+            };
+        };
         responses: {
-            /** @description Request fulfilled, document follows */
+            /** @description One result a line, in the order of the records: `{index, matches, evaluations}`, or `{index, error}` for a line that is not a JSON object. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/x-ndjson": string;
                 };
             };
             /** @description The body is not valid JSON */
@@ -8238,13 +8689,13 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description `next_cursor` of the previous page, or `now` to start at the head. */
-                after?: string | null;
+                after?: string;
                 /** @description Event types, wildcards allowed: `definition.*`. */
-                type?: string[] | null;
+                type?: string[];
                 /** @description Only events about this kind of entry (or webhook subscriptions). */
-                kind?: components["schemas"]["EventKind"] | null;
+                kind?: components["schemas"]["EventKind"];
                 /** @description Only events about the entry with this slug. */
-                slug?: string | null;
+                slug?: string;
                 /** @description Page size (1 to 200). */
                 limit?: number;
             };
@@ -8322,8 +8773,8 @@ export interface operations {
     list_keys: {
         parameters: {
             query?: {
-                /** @description `next_cursor` of the previous page. */
-                cursor?: string | null;
+                /** @description `next_cursor` of the previous page (opaque). */
+                cursor?: string;
                 /** @description Page size (1 to 200). */
                 limit?: number;
             };
@@ -8674,17 +9125,17 @@ export interface operations {
     list_messages: {
         parameters: {
             query?: {
-                status?: "published" | "retired" | "draft" | "in_review" | "approved" | "any" | null;
-                tag?: string | null;
-                team?: string | null;
-                q?: string | null;
-                message_type?: components["schemas"]["MessageTypeName"] | null;
+                status?: components["schemas"]["EntryStatusFilter"];
+                tag?: string;
+                team?: string;
+                q?: string;
+                message_type?: components["schemas"]["MessageTypeName"];
                 /** @description e.g. en, de-DE */
-                locale?: string | null;
-                audience?: string | null;
-                segment?: string | null;
-                /** @description `next_cursor` of the previous page. */
-                cursor?: string | null;
+                locale?: string;
+                audience?: string;
+                segment?: string;
+                /** @description `next_cursor` of the previous page (opaque). */
+                cursor?: string;
                 /** @description Page size (1 to 200). */
                 limit?: number;
             };
@@ -8775,6 +9226,8 @@ export interface operations {
             /** @description Document created, URL follows */
             201: {
                 headers: {
+                    /** @description The entry's revision: If-Match on the next write, If-None-Match on the next read. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8886,14 +9339,15 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description A version number. */
-                version?: number | null;
+                version?: number;
                 /** @description A date (end of that day, UTC) or RFC 3339 time: the version in effect then. */
-                as_of?: string | null;
+                as_of?: string;
                 /** @description Read the timeline as Canon had recorded it then: only versions published by this date or time. */
-                known_at?: string | null;
+                known_at?: string;
             };
             header?: {
-                "If-None-Match"?: string | null;
+                /** @description An ETag you hold: 304 when it is current. */
+                "If-None-Match"?: string;
             };
             path: {
                 slug: string;
@@ -8905,11 +9359,20 @@ export interface operations {
             /** @description Request fulfilled, document follows */
             200: {
                 headers: {
+                    /** @description The entry's revision: If-Match on the next write, If-None-Match on the next read. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Message"];
                 };
+            };
+            /** @description Not modified: the If-None-Match tag is the entry's current ETag. */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description The body is not valid JSON */
             400: {
@@ -8980,14 +9443,15 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description A version number. */
-                version?: number | null;
+                version?: number;
                 /** @description A date (end of that day, UTC) or RFC 3339 time: the version in effect then. */
-                as_of?: string | null;
+                as_of?: string;
                 /** @description Read the timeline as Canon had recorded it then: only versions published by this date or time. */
-                known_at?: string | null;
+                known_at?: string;
             };
             header?: {
-                "If-None-Match"?: string | null;
+                /** @description An ETag you hold: 304 when it is current. */
+                "If-None-Match"?: string;
             };
             path: {
                 slug: string;
@@ -8999,11 +9463,20 @@ export interface operations {
             /** @description Request fulfilled, document follows */
             200: {
                 headers: {
+                    /** @description The entry's revision: If-Match on the next write, If-None-Match on the next read. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Message"];
                 };
+            };
+            /** @description Not modified: the If-None-Match tag is the entry's current ETag. */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description The body is not valid JSON */
             400: {
@@ -9073,9 +9546,9 @@ export interface operations {
     update_message: {
         parameters: {
             query?: never;
-            header?: {
-                /** @description The ETag this write is based on. */
-                "If-Match"?: string | null;
+            header: {
+                /** @description The ETag of the entry this edit is based on: 428 without it (`*` does not count), 412 when stale. */
+                "If-Match": string;
             };
             path: {
                 slug: string;
@@ -9091,6 +9564,8 @@ export interface operations {
             /** @description Request fulfilled, document follows */
             200: {
                 headers: {
+                    /** @description The entry's revision: If-Match on the next write, If-None-Match on the next read. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9202,9 +9677,9 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description A date (end of that day, UTC) or RFC 3339 time: the version in effect then. */
-                as_of?: string | null;
+                as_of?: string;
                 /** @description Read the timeline as Canon had recorded it then: only versions published by this date or time. */
-                known_at?: string | null;
+                known_at?: string;
             };
             header?: never;
             path: {
@@ -9282,12 +9757,12 @@ export interface operations {
     diff_message: {
         parameters: {
             query?: {
-                from?: number | null;
-                to?: number | null;
+                from?: number;
+                to?: number;
                 /** @description Instead of `from`: the version in effect then. */
-                from_as_of?: string | null;
+                from_as_of?: string;
                 /** @description Instead of `to`: the version in effect then. */
-                to_as_of?: string | null;
+                to_as_of?: string;
             };
             header?: never;
             path: {
@@ -9366,8 +9841,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The ETag this write is based on. */
-                "If-Match"?: string | null;
+                /** @description The ETag this write is based on (412 when it is stale). */
+                "If-Match"?: string;
             };
             path: {
                 slug: string;
@@ -9379,6 +9854,8 @@ export interface operations {
             /** @description Request fulfilled, document follows */
             200: {
                 headers: {
+                    /** @description The entry's revision: If-Match on the next write, If-None-Match on the next read. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9490,8 +9967,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The ETag this write is based on. */
-                "If-Match"?: string | null;
+                /** @description The ETag this write is based on (412 when it is stale). */
+                "If-Match"?: string;
             };
             path: {
                 slug: string;
@@ -9503,6 +9980,8 @@ export interface operations {
             /** @description Request fulfilled, document follows */
             200: {
                 headers: {
+                    /** @description The entry's revision: If-Match on the next write, If-None-Match on the next read. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9613,8 +10092,8 @@ export interface operations {
     list_message_versions: {
         parameters: {
             query?: {
-                /** @description `next_cursor` of the previous page. */
-                cursor?: string | null;
+                /** @description `next_cursor` of the previous page (opaque). */
+                cursor?: string;
                 /** @description Page size (1 to 200). */
                 limit?: number;
             };
@@ -9695,8 +10174,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The ETag this write is based on. */
-                "If-Match"?: string | null;
+                /** @description The ETag this write is based on (412 when it is stale). */
+                "If-Match"?: string;
             };
             path: {
                 slug: string;
@@ -9712,6 +10191,8 @@ export interface operations {
             /** @description Document created, URL follows */
             201: {
                 headers: {
+                    /** @description The entry's revision: If-Match on the next write, If-None-Match on the next read. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9822,9 +10303,9 @@ export interface operations {
     edit_message_draft: {
         parameters: {
             query?: never;
-            header?: {
-                /** @description The ETag this write is based on. */
-                "If-Match"?: string | null;
+            header: {
+                /** @description The ETag of the entry this edit is based on: 428 without it (`*` does not count), 412 when stale. */
+                "If-Match": string;
             };
             path: {
                 slug: string;
@@ -9841,6 +10322,8 @@ export interface operations {
             /** @description Request fulfilled, document follows */
             200: {
                 headers: {
+                    /** @description The entry's revision: If-Match on the next write, If-None-Match on the next read. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9952,8 +10435,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The ETag this write is based on. */
-                "If-Match"?: string | null;
+                /** @description The ETag this write is based on (412 when it is stale). */
+                "If-Match"?: string;
             };
             path: {
                 slug: string;
@@ -9970,6 +10453,8 @@ export interface operations {
             /** @description Request fulfilled, document follows */
             200: {
                 headers: {
+                    /** @description The entry's revision: If-Match on the next write, If-None-Match on the next read. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10081,8 +10566,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The ETag this write is based on. */
-                "If-Match"?: string | null;
+                /** @description The ETag this write is based on (412 when it is stale). */
+                "If-Match"?: string;
             };
             path: {
                 slug: string;
@@ -10095,6 +10580,8 @@ export interface operations {
             /** @description Request fulfilled, document follows */
             200: {
                 headers: {
+                    /** @description The entry's revision: If-Match on the next write, If-None-Match on the next read. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10206,8 +10693,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The ETag this write is based on. */
-                "If-Match"?: string | null;
+                /** @description The ETag this write is based on (412 when it is stale). */
+                "If-Match"?: string;
             };
             path: {
                 slug: string;
@@ -10224,6 +10711,8 @@ export interface operations {
             /** @description Request fulfilled, document follows */
             200: {
                 headers: {
+                    /** @description The entry's revision: If-Match on the next write, If-None-Match on the next read. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10335,8 +10824,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The ETag this write is based on. */
-                "If-Match"?: string | null;
+                /** @description The ETag this write is based on (412 when it is stale). */
+                "If-Match"?: string;
             };
             path: {
                 slug: string;
@@ -10349,6 +10838,8 @@ export interface operations {
             /** @description Request fulfilled, document follows */
             200: {
                 headers: {
+                    /** @description The entry's revision: If-Match on the next write, If-None-Match on the next read. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10459,9 +10950,9 @@ export interface operations {
     list_people: {
         parameters: {
             query?: {
-                team?: string | null;
-                /** @description `next_cursor` of the previous page. */
-                cursor?: string | null;
+                team?: string;
+                /** @description `next_cursor` of the previous page (opaque). */
+                cursor?: string;
                 /** @description Page size (1 to 200). */
                 limit?: number;
             };
@@ -10866,25 +11357,25 @@ export interface operations {
                 /** @description Words (all required), "quoted phrases", `OR`, `-excluded`; the last word may be a prefix. Empty: list everything the filters allow, by title. */
                 q?: string;
                 /** @description definition, message or asset; repeat for several. */
-                kind?: string[] | null;
+                kind?: components["schemas"]["EntryKindName"][];
                 /** @description Repeat for any of several values. */
-                tag?: string[] | null;
+                tag?: string[];
                 /** @description Repeat for any of several values. */
-                team?: string[] | null;
+                team?: string[];
                 /** @description Messages of this type; repeat for several. */
-                message_type?: components["schemas"]["MessageTypeName"][] | null;
+                message_type?: components["schemas"]["MessageTypeName"][];
                 /** @description Messages in this locale, exactly as written (en-US); repeat for several. */
-                locale?: string[] | null;
+                locale?: string[];
                 /** @description Messages with exactly this value; repeat for any of several. */
-                audience?: string[] | null;
+                audience?: string[];
                 /** @description Messages with exactly this value; repeat for any of several. */
-                segment?: string[] | null;
+                segment?: string[];
                 /** @description Comma-separated facets to count: kind, tags, teams, message_type, locale, audience, segment. */
-                facets?: string | null;
+                facets?: string;
                 /** @description Page size (1 to 100). */
                 limit?: number;
-                /** @description `next_cursor` of the previous page. */
-                cursor?: string | null;
+                /** @description `next_cursor` of the previous page (opaque). */
+                cursor?: string;
                 /** @description Editors: also versions in progress, and expired assets. */
                 include_drafts?: boolean;
             };
@@ -11076,8 +11567,8 @@ export interface operations {
     list_webhooks: {
         parameters: {
             query?: {
-                /** @description `next_cursor` of the previous page. */
-                cursor?: string | null;
+                /** @description `next_cursor` of the previous page (opaque). */
+                cursor?: string;
                 /** @description Page size (1 to 200). */
                 limit?: number;
             };
@@ -11474,8 +11965,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The ETag this write is based on. */
-                "If-Match"?: string | null;
+                /** @description The ETag this write is based on (412 when it is stale). */
+                "If-Match"?: string;
             };
             path: {
                 webhook_id: string;
@@ -11601,10 +12092,10 @@ export interface operations {
     list_webhook_deliveries: {
         parameters: {
             query?: {
-                status?: "pending" | "succeeded" | "failed" | null;
-                event_type?: string | null;
-                /** @description `next_cursor` of the previous page. */
-                cursor?: string | null;
+                status?: components["schemas"]["DeliveryStatus"];
+                event_type?: string;
+                /** @description `next_cursor` of the previous page (opaque). */
+                cursor?: string;
                 /** @description Page size (1 to 200). */
                 limit?: number;
             };

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from urllib.parse import unquote
 
 from litestar import Response, Router, post, put, route
-from litestar.params import JSONBody, QueryParameter
+from litestar.params import HeaderParameter, JSONBody, QueryParameter
 from litestar.response import Redirect, Stream
 
 from service.api.deps import (
@@ -23,10 +23,11 @@ from service.api.deps import (
 )
 from service.api.entries import (
     ASSET_ROUTES,
+    ENTRY_HEADERS,
     READ_METHODS,
     WRITES,
     AsOf,
-    IfMatch,
+    IfMatchRequired,
     IfNoneMatch,
     KnownAt,
     VersionQuery,
@@ -35,25 +36,66 @@ from service.api.entries import (
     operation_ids,
     parse_as_of,
 )
-from service.api.problems import READ_PROBLEMS, problem_responses
+from service.api.openapi_document import (
+    BINARY,
+    REQUEST_BODY,
+    REQUEST_BODY_DESCRIPTION,
+    RESPONSES,
+    header,
+    problem,
+)
+from service.api.problems import READ_PROBLEMS, problem_response, problem_responses
 from service.api.schemas import Asset
 from service.blobs.base import content_disposition
+from service.domain import media_types
+from service.domain.kinds import FILE_NAME_PATTERN
 from service.domain.operations import DirectUploadComplete, DirectUploadStart
 from service.usecases import assets, linked_downloads
 from service.usecases.assets import AssetContext, DirectUpload, Download
 
 FileNameQuery = Annotated[
     str | None,
-    QueryParameter(min_length=1, max_length=255, description="The file's name (else Content-Disposition's)."),
+    QueryParameter(
+        min_length=1,
+        max_length=255,
+        schema_extra={"pattern": FILE_NAME_PATTERN},  # documented; the use case says what is wrong with a name
+        description="The file's name (else Content-Disposition's).",
+    ),
 ]
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 _FILENAME = re.compile(r"filename\*=UTF-8''([^;]+)|filename=\"([^\"]*)\"|filename=([^;\s]+)", re.IGNORECASE)
 
 
-def _declared_file_name(request: HttpRequest, query: str | None) -> str | None:
+_FILE_HEADERS = {
+    "ETag": header("The file's SHA-256, quoted: send it as If-None-Match to get 304 while it is current."),
+    "Content-Disposition": header("`attachment` with the file's name."),
+    "Accept-Ranges": header("`bytes`: ranges are served.", {"type": "string", "enum": ["bytes"]}),
+}
+_FILE = {"content": {media_type: {"schema": BINARY} for media_type in media_types.ACCEPTED}}
+DOWNLOAD_RESPONSES = {
+    200: {"description": "The whole file, as its type.", "headers": _FILE_HEADERS, **_FILE},
+    206: {
+        "description": "The bytes of the range asked for.",
+        "headers": {**_FILE_HEADERS, "Content-Range": header("`bytes first-last/size`.")},
+        **_FILE,
+    },
+    304: {"description": "Not modified: the If-None-Match tag is the file's.", "headers": _FILE_HEADERS},
+    307: {
+        "description": "The file is in object storage: fetch it from `Location`, a presigned URL valid for minutes.",
+        "headers": {"Location": header("The presigned URL.", {"type": "string", "format": "uri"})},
+    },
+    410: problem("The asset has expired or was retired: its file is no longer served."),
+    416: {
+        **problem("The file has none of the bytes of the range asked for."),
+        "headers": {"Content-Range": header("`bytes */size`.")},
+    },
+}
+
+
+def _declared_file_name(content_disposition: str | None, query: str | None) -> str | None:
     if query:
         return query
-    found = [match.groups() for match in _FILENAME.finditer(request.headers.get("content-disposition", ""))]
+    found = [match.groups() for match in _FILENAME.finditer(content_disposition or "")]
     # `filename*` (the exact name) wins over the ASCII `filename` fallback, whichever comes first (RFC 6266 4.3).
     encoded = next((groups[0] for groups in found if groups[0]), None)
     if encoded:
@@ -71,8 +113,13 @@ def _declared_size(request: HttpRequest) -> int | None:
     operation_id="upload_asset_content",
     summary="Upload a draft's file: the body is streamed to storage (If-Match; Content-Type must match the bytes)",
     responses=WRITES,
+    response_headers=ENTRY_HEADERS,
     request_max_body_size=None,  # streamed in constant memory; the asset limit applies instead
-    opt={"raw_body": True},
+    opt={
+        "raw_body": True,
+        REQUEST_BODY: dict.fromkeys(media_types.ACCEPTED, BINARY),
+        REQUEST_BODY_DESCRIPTION: "The file's bytes, sent as its Content-Type (415 when the bytes say otherwise).",
+    },
     status_code=200,
 )
 async def upload_content(
@@ -82,7 +129,11 @@ async def upload_content(
     slug: SlugPath,
     number: VersionPath,
     file_name: FileNameQuery = None,
-    if_match: IfMatch = None,
+    content_disposition: Annotated[
+        str | None,
+        HeaderParameter(name="Content-Disposition", description="`attachment; filename*=UTF-8''…`: the file's name."),
+    ] = None,
+    if_match: IfMatchRequired = None,
 ) -> Response[Asset]:
     view = await assets.upload(
         asset_context,
@@ -91,7 +142,7 @@ async def upload_content(
         number,
         if_match,
         content_type=request.headers.get("content-type"),
-        file_name=_declared_file_name(request, file_name),
+        file_name=_declared_file_name(content_disposition, file_name),
         declared_size=_declared_size(request),
         chunks=request.stream(),
     )
@@ -129,6 +180,7 @@ async def start_direct_upload(
     operation_id="complete_asset_direct_upload",
     summary="Verify a direct upload's size and SHA-256 and attach it to the draft (If-Match)",
     responses=WRITES,
+    response_headers=ENTRY_HEADERS,
     status_code=200,
 )
 async def complete_direct_upload(
@@ -137,7 +189,7 @@ async def complete_direct_upload(
     slug: SlugPath,
     number: VersionPath,
     data: JSONBody[DirectUploadComplete],
-    if_match: IfMatch = None,
+    if_match: IfMatchRequired = None,
 ) -> Response[Asset]:
     view = await assets.complete_direct_upload(asset_context, principal, slug, number, if_match, data.upload_id)
     return entry_response(view)
@@ -149,7 +201,7 @@ async def complete_direct_upload(
     operation_id=operation_ids("download_asset_content", "head_asset_content"),
     summary="The file of the version in effect (?version=N, ?as_of=, ?known_at=): 307 to storage, or the bytes",
     responses=problem_responses((*READ_PROBLEMS, 410)),
-    opt={ACCEPTS_DOWNLOAD_LINKS: True},
+    opt={RESPONSES: DOWNLOAD_RESPONSES, ACCEPTS_DOWNLOAD_LINKS: True},
 )
 async def download_content(
     request: HttpRequest,
@@ -162,6 +214,15 @@ async def download_content(
     expires: LinkExpires = None,
     signature: LinkSignature = None,
     if_none_match: IfNoneMatch = None,
+    range_header: Annotated[
+        str | None,
+        HeaderParameter(
+            name="Range",
+            max_length=200,
+            description="One range, `bytes=first-last`, `bytes=first-` or `bytes=-suffix`: 206 with those bytes, 416 "
+            "when the file has none of them. Other forms are ignored (the whole file).",
+        ),
+    ] = None,
 ) -> Response[Any]:
     """With an API key, or as a search hit's signed download link (`version`, `expires`, `signature`; no
     Authorization header needed), which serves its version while it is still the one in effect and unexpired."""
@@ -175,11 +236,11 @@ async def download_content(
     )
     if found.redirect is not None:
         return Redirect(found.redirect, status_code=307, headers={"Cache-Control": "no-store"})
-    return _stream(asset_context, found, request.headers.get("range"), if_none_match)
+    return _stream(request, asset_context, found, range_header, if_none_match)
 
 
 def _stream(
-    context: AssetContext, found: Download, range_header: str | None, if_none_match: str | None
+    request: HttpRequest, context: AssetContext, found: Download, range_header: str | None, if_none_match: str | None
 ) -> Response[Any]:
     """The bytes from the local store, honouring one `Range` and `If-None-Match` (the ETag is the SHA-256)."""
     tag = f'"{found.sha256}"'
@@ -193,10 +254,15 @@ def _stream(
         return Response(b"", status_code=304, headers=headers)
     start, end = 0, found.size
     status = 200
-    if range_header:
+    if range_header and _RANGE.match(range_header.strip()) and range_header.strip() != "bytes=-":
         parsed = _parse_range(range_header, found.size)
         if parsed is None:
-            return Response(b"", status_code=416, headers={**headers, "Content-Range": f"bytes */{found.size}"})
+            return problem_response(
+                request,
+                416,
+                detail=f"the file has {found.size} bytes, none of them in the range {range_header.strip()!r}",
+                headers={**headers, "Content-Range": f"bytes */{found.size}"},
+            )
         start, end = parsed
         status = 206
         headers["Content-Range"] = f"bytes {start}-{end - 1}/{found.size}"
@@ -213,7 +279,8 @@ def _matches(if_none_match: str | None, tag: str) -> bool:
 
 
 def _parse_range(header: str, size: int) -> tuple[int, int] | None:
-    """One `bytes=a-b`, `bytes=a-` or `bytes=-n` range as [start, end); None when it cannot be satisfied."""
+    """One `bytes=a-b`, `bytes=a-` or `bytes=-n` range as [start, end); None when it cannot be satisfied.
+    A header of another form is not a range Canon serves: RFC 9110 asks to ignore it, and `_stream` does."""
     match = _RANGE.match(header.strip())
     if match is None or match.group(1) == match.group(2) == "":
         return None

@@ -19,8 +19,10 @@ from typing import Any
 import msgspec
 from litestar import Request, Response, Router, get
 from litestar.exceptions import NotFoundException
-from litestar.openapi.plugins import OpenAPIRenderPlugin, ScalarRenderPlugin, SwaggerRenderPlugin
+from litestar.openapi.plugins import OpenAPIRenderPlugin, ScalarRenderPlugin
 from litestar.params import FromPath
+
+from service.api.openapi_document import JsonDocument, SwaggerDocument
 
 STATIC = Path(__file__).parent / "static"
 ASSETS_PATH = "/static"  # under the OpenAPI path (/schema), which is public: see PUBLIC_PATHS in service/api/deps.py
@@ -104,7 +106,8 @@ def docs_router(schema_path: str) -> Router:
 
 
 def render_plugins(schema_path: str) -> list[OpenAPIRenderPlugin]:
-    """Scalar at the schema path, Swagger UI at <schema path>/swagger, both loading only Canon's own URLs."""
+    """Scalar at the schema path, Swagger UI at <schema path>/swagger, both loading only Canon's own URLs, and the
+    finished document (service/api/openapi_document.py) at <schema path>/openapi.json."""
 
     def url(name: str) -> str:
         return asset_url(schema_path, name)
@@ -116,11 +119,12 @@ def render_plugins(schema_path: str) -> list[OpenAPIRenderPlugin]:
             options=SCALAR_OPTIONS,
             favicon=NO_FAVICON,
         ),
-        SwaggerRenderPlugin(
+        SwaggerDocument(
             js_url=url("swagger-ui-bundle-5.35.0.js"),
             css_url=url("swagger-ui-5.35.0.css"),
             standalone_preset_js_url=url("swagger-ui-standalone-preset-5.35.0.js"),
             path="/swagger",
             favicon=NO_FAVICON,
         ),
+        JsonDocument(path="/openapi.json"),
     ]

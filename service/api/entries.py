@@ -9,15 +9,14 @@ namespace, Litestar's way of resolving a handler's forward references, so valida
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Annotated, Any, Generic, Literal
+from typing import Annotated, Any, Generic
 
 import msgspec
 from litestar import Response, Router, get, patch, post, route
-from litestar.datastructures import State
+from litestar.datastructures import ResponseHeader, State
 from litestar.di import Provide
 from litestar.enums import HttpMethod
 from litestar.handlers import HTTPRouteHandler
@@ -26,6 +25,7 @@ from litestar.types import Method, OperationIDCreator
 from litestar.types.internal_types import PathParameterDefinition
 
 from service.api.deps import Caller, Entries, SlugPath, VersionPath, provide_services
+from service.api.openapi_document import RESPONSES
 from service.api.problems import READ_PROBLEMS, problem_responses
 from service.api.schemas import (
     ASSET_OUT,
@@ -36,9 +36,12 @@ from service.api.schemas import (
     ListT,
     VersionListT,
 )
-from service.domain.concurrency import etag, none_match
+from service.domain import instants
+from service.domain.concurrency import ENTITY_TAGS, TAGS_ONLY, etag, none_match
+from service.domain.cursors import CURSOR_PATTERN
 from service.domain.diff import VersionDiff
 from service.domain.errors import FieldError, Invalid
+from service.domain.instants import INSTANT_SCHEMAS
 from service.domain.kinds import ASSET, DEFINITION, MESSAGE, KindSpec
 from service.domain.operations import (
     ASSET_INPUT,
@@ -58,25 +61,77 @@ from service.usecases import reads
 from service.usecases.entries import EntryContext
 
 Limit = Annotated[int, QueryParameter(ge=1, le=200, description="Page size (1 to 200).")]
-Cursor = Annotated[str | None, QueryParameter(description="`next_cursor` of the previous page.", max_length=512)]
-IfMatch = Annotated[str | None, HeaderParameter(name="If-Match", description="The ETag this write is based on.")]
-IfNoneMatch = Annotated[str | None, HeaderParameter(name="If-None-Match")]
-VersionQuery = Annotated[int | None, QueryParameter(ge=1, le=1_000_000, description="A version number.")]
-AsOf = Annotated[
+Cursor = Annotated[
     str | None,
     QueryParameter(
-        description="A date (end of that day, UTC) or RFC 3339 time: the version in effect then.", max_length=64
+        description="`next_cursor` of the previous page (opaque).",
+        max_length=512,
+        schema_extra={"pattern": CURSOR_PATTERN},  # documented; a cursor not issued here is 422 "malformed cursor"
     ),
+]
+IfMatch = Annotated[
+    str | None,
+    HeaderParameter(
+        name="If-Match",
+        schema_extra={"pattern": ENTITY_TAGS},  # documented; what matches no ETag is 412 (RFC 9110)
+        description="The ETag this write is based on (412 when it is stale).",
+    ),
+]
+IfMatchRequired = Annotated[
+    str | None,
+    HeaderParameter(
+        name="If-Match",
+        schema_extra={"pattern": TAGS_ONLY},  # documented; absent or `*` is 428, what matches no ETag 412
+        required=True,  # documented as required; the use case answers 428 without it (or with `*`)
+        description="The ETag of the entry this edit is based on: 428 without it (`*` does not count), 412 when stale.",
+    ),
+]
+IfNoneMatch = Annotated[
+    str | None,
+    HeaderParameter(
+        name="If-None-Match",
+        schema_extra={"pattern": ENTITY_TAGS},  # documented; what matches no ETag is a plain 200
+        description="An ETag you hold: 304 when it is current.",
+    ),
+]
+VersionQuery = Annotated[int | None, QueryParameter(ge=1, le=1_000_000, description="A version number.")]
+
+
+def instant_parameter(description: str) -> QueryParameter:
+    """A query parameter naming an instant: a date or an RFC 3339 time, checked by `parse_as_of`."""
+    return QueryParameter(description=description, max_length=64, schema_extra={"anyOf": INSTANT_SCHEMAS})
+
+
+AsOf = Annotated[
+    str | None, instant_parameter("A date (end of that day, UTC) or RFC 3339 time: the version in effect then.")
 ]
 KnownAt = Annotated[
     str | None,
-    QueryParameter(
-        description="Read the timeline as Canon had recorded it then: only versions published by this date or time.",
-        max_length=64,
-    ),
+    instant_parameter("Read the timeline as Canon had recorded it then: only versions published by this date or time."),
 ]
-StatusFilter = FromQuery[Literal["published", "retired", "draft", "in_review", "approved", "any"] | None]
+
+
+class EntryStatusFilter(StrEnum):
+    """Which entries a list shows, by their status (`any`: all of them)."""
+
+    published = "published"
+    retired = "retired"
+    draft = "draft"
+    in_review = "in_review"
+    approved = "approved"
+    any = "any"
+
+
+StatusFilter = FromQuery[EntryStatusFilter | None]
 TextFilter = Annotated[str | None, QueryParameter(min_length=1, max_length=200)]
+
+
+class EntryKindName(StrEnum):
+    """A kind of entry (named, so generated clients get one enum)."""
+
+    definition = "definition"
+    message = "message"
+    asset = "asset"
 
 
 class MessageTypeName(StrEnum):
@@ -103,6 +158,15 @@ def entry_response(view: EntryView, status_code: int = 200, location: str | None
     return Response(msgspec.Raw(view.body), status_code=status_code, media_type=JSON_TYPE, headers=headers)
 
 
+# The ETag every answer carrying an entry has (documented; `entry_response` sets it).
+ENTRY_HEADERS = [
+    ResponseHeader(
+        name="ETag",
+        description="The entry's revision: If-Match on the next write, If-None-Match on the next read.",
+        documentation_only=True,
+    )
+]
+NOT_MODIFIED = {304: {"description": "Not modified: the If-None-Match tag is the entry's current ETag."}}
 READ_METHODS = [HttpMethod.GET, HttpMethod.HEAD]  # HEAD: the same status and headers (ETag), no body
 
 
@@ -124,18 +188,10 @@ def _page_response(page: reads.Page) -> Response[Any]:
     return Response(msgspec.Raw(body), media_type=JSON_TYPE)
 
 
-_AS_OF = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[Tt ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?(?:[Zz]|[+-]\d{2}:\d{2})?)?$")
-
-
 def _instant(value: str, name: str, source: str = "query") -> tuple[dt.datetime, bool]:
     """A date (start of that day, UTC) or an RFC 3339 time (UTC when it has no offset), and whether it was a date."""
     try:
-        if not _AS_OF.match(value):
-            raise ValueError(value)
-        if len(value) == 10:
-            return dt.datetime.combine(dt.date.fromisoformat(value), dt.time(), tzinfo=dt.UTC), True
-        moment = dt.datetime.fromisoformat(value)
-        return (moment.astimezone(dt.UTC) if moment.tzinfo else moment.replace(tzinfo=dt.UTC)), False
+        return instants.parse(value)
     except (ValueError, OverflowError):  # OverflowError: beyond the years 1 to 9999 in UTC
         raise Invalid(
             f"{name} must be a date or an RFC 3339 time",
@@ -281,7 +337,7 @@ def entry_router(  # noqa: C901  # a flat list of routes
         context: Entries,
         slug: SlugPath,
         data: JSONBody[EntryUpdate],
-        if_match: IfMatch = None,
+        if_match: IfMatchRequired = None,
     ) -> Response[EntryT]:
         return entry_response(await writes.update(context, principal, slug, if_match, data))
 
@@ -309,7 +365,7 @@ def entry_router(  # noqa: C901  # a flat list of routes
         slug: SlugPath,
         number: VersionPath,
         data: JSONBody[PatchT],
-        if_match: IfMatch = None,
+        if_match: IfMatchRequired = None,
     ) -> Response[EntryT]:
         return entry_response(await writes.edit_draft(context, principal, slug, number, if_match, data))
 
@@ -366,12 +422,8 @@ def entry_router(  # noqa: C901  # a flat list of routes
         slug: SlugPath,
         from_version: Annotated[int | None, QueryParameter(name="from", ge=1, le=1_000_000)] = None,
         to_version: Annotated[int | None, QueryParameter(name="to", ge=1, le=1_000_000)] = None,
-        from_as_of: Annotated[
-            str | None, QueryParameter(max_length=64, description="Instead of `from`: the version in effect then.")
-        ] = None,
-        to_as_of: Annotated[
-            str | None, QueryParameter(max_length=64, description="Instead of `to`: the version in effect then.")
-        ] = None,
+        from_as_of: Annotated[str | None, instant_parameter("Instead of `from`: the version in effect then.")] = None,
+        to_as_of: Annotated[str | None, instant_parameter("Instead of `to`: the version in effect then.")] = None,
     ) -> VersionDiff:
         return await reads.diff(
             context,
@@ -397,12 +449,20 @@ def entry_router(  # noqa: C901  # a flat list of routes
 
     def action(path: str, verb: str, summary: str, handler: Callable[..., Any]) -> HTTPRouteHandler:
         """A lifecycle transition: POST, no body beyond an optional comment, answers the entry."""
-        return post(path, responses=WRITES, operation_id=f"{verb}_{name}", status_code=200, summary=summary)(handler)
+        return post(
+            path,
+            responses=WRITES,
+            response_headers=ENTRY_HEADERS,
+            operation_id=f"{verb}_{name}",
+            status_code=200,
+            summary=summary,
+        )(handler)
 
     handlers = [
         post(
             "/",
             responses=WRITES,
+            response_headers=ENTRY_HEADERS,
             operation_id=f"create_{name}",
             summary=f"Create a {name} and its first draft",
             status_code=201,
@@ -414,12 +474,15 @@ def entry_router(  # noqa: C901  # a flat list of routes
             one,
             http_method=READ_METHODS,
             responses=TIMED_READS,
+            response_headers=ENTRY_HEADERS,
+            opt={RESPONSES: NOT_MODIFIED},
             operation_id=operation_ids(f"get_{name}", f"head_{name}"),
             summary=f"Read a {name}: in effect now, ?version=N, or ?as_of= and ?known_at=",
         )(read),
         patch(
             one,
             responses=WRITES,
+            response_headers=ENTRY_HEADERS,
             operation_id=f"update_{name}",
             summary=f"Refused: a {name}'s title, tags, owners and required teams change only through a new version",
         )(update),
@@ -432,13 +495,18 @@ def entry_router(  # noqa: C901  # a flat list of routes
         post(
             one + "/versions",
             responses=WRITES,
+            response_headers=ENTRY_HEADERS,
             operation_id=f"create_{name}_version",
             status_code=201,
             summary="Start a new draft (copy of the current version, of from_version for a rollback, or new content)",
         )(new_version),
-        patch(version_path, responses=WRITES, operation_id=f"edit_{name}_draft", summary="Edit a draft (If-Match)")(
-            edit_draft
-        ),
+        patch(
+            version_path,
+            responses=WRITES,
+            response_headers=ENTRY_HEADERS,
+            operation_id=f"edit_{name}_draft",
+            summary="Edit a draft (If-Match)",
+        )(edit_draft),
         action(version_path + "/submit", "submit", "Submit for review", submit),
         action(version_path + "/approve", "approve", "Approve for the caller's team", approve),
         action(version_path + "/reject", "reject", "Send back to draft with a comment", reject),

@@ -12,15 +12,16 @@ from litestar.params import JSONBody, QueryParameter
 from litestar.response import Stream
 
 from service.api.deps import Caller, Entries, HttpRequest
-from service.api.entries import entry_context_provider, parse_as_of
+from service.api.entries import entry_context_provider, instant_parameter, parse_as_of
+from service.api.openapi_document import REQUEST_BODY, REQUEST_BODY_DESCRIPTION, RESPONSES
 from service.api.problems import WRITE_PROBLEMS, problem_responses
 from service.domain.errors import FieldError, Invalid, UnsupportedMediaType
+from service.domain.instants import Instant
 from service.domain.kinds import DEFINITION
 from service.domain.model import SLUG_RE, Slug
 from service.usecases import evaluation
 
 MAX_RECORDS = 1000
-Instant = Annotated[str, msgspec.Meta(max_length=64, description="A date or RFC 3339 time.")]
 
 
 class BatchEvaluate(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
@@ -60,7 +61,7 @@ NDJSON = "application/x-ndjson"
 DefinitionsQuery = Annotated[
     list[str], QueryParameter(description="The definitions to evaluate, e.g. ?definitions=lead&definitions=mql.")
 ]
-InstantQuery = Annotated[str | None, QueryParameter(max_length=64)]
+InstantQuery = Annotated[str | None, instant_parameter("A date (end of that day, UTC) or RFC 3339 time.")]
 
 
 @post(
@@ -70,7 +71,18 @@ InstantQuery = Annotated[str | None, QueryParameter(max_length=64)]
     tags=["Definitions"],
     status_code=200,
     request_max_body_size=None,  # read line by line in constant memory
-    opt={"raw_body": True},
+    opt={
+        "raw_body": True,
+        REQUEST_BODY: {NDJSON: {"type": "string", "description": "One JSON object (a record) a line."}},
+        REQUEST_BODY_DESCRIPTION: "The records, as NDJSON.",
+        RESPONSES: {
+            200: {
+                "description": "One result a line, in the order of the records: `{index, matches, evaluations}`, "
+                "or `{index, error}` for a line that is not a JSON object.",
+                "content": {NDJSON: {"schema": {"type": "string"}}},
+            }
+        },
+    },
     summary="Evaluate any number of records sent as NDJSON (one object a line); one result a line comes back",
     dependencies={"definition_context": entry_context_provider(DEFINITION)},
 )

@@ -9,8 +9,10 @@ from litestar import get
 from litestar.params import QueryParameter
 
 from service.api.deps import Caller, DbPool
-from service.api.entries import READS, Cursor, Limit, parse_instant
+from service.api.entries import READS, Cursor, Limit, instant_parameter, parse_instant
+from service.domain.cursors import CURSOR_PATTERN
 from service.domain.errors import FieldError, Invalid
+from service.domain.events import TYPE_PATTERN
 from service.usecases import reads
 
 
@@ -36,11 +38,18 @@ async def list_events(
     after: Annotated[
         str | None,
         QueryParameter(
-            description="`next_cursor` of the previous page, or `now` to start at the head.", max_length=512
+            description="`next_cursor` of the previous page, or `now` to start at the head.",
+            max_length=512,
+            schema_extra={"pattern": f"^now$|{CURSOR_PATTERN}"},  # documented; a foreign cursor is 422 in words
         ),
     ] = None,
     type: Annotated[  # the contract names the parameter `type`
-        list[str] | None, QueryParameter(description="Event types, wildcards allowed: `definition.*`.", max_items=20)
+        list[str] | None,
+        QueryParameter(
+            description="Event types, wildcards allowed: `definition.*`.",
+            max_items=20,
+            schema_extra={"items": {"type": "string", "pattern": TYPE_PATTERN}},
+        ),
     ] = None,
     kind: Annotated[
         EventKind | None,
@@ -71,8 +80,8 @@ async def list_audit(
     kind: Annotated[str | None, QueryParameter(max_length=50)] = None,
     slug: Annotated[str | None, QueryParameter(max_length=200)] = None,
     action: Annotated[str | None, QueryParameter(max_length=100)] = None,
-    since: Annotated[str | None, QueryParameter(max_length=64, description="From this date or time on.")] = None,
-    until: Annotated[str | None, QueryParameter(max_length=64, description="Before this date or time.")] = None,
+    since: Annotated[str | None, instant_parameter("From this date or time on.")] = None,
+    until: Annotated[str | None, instant_parameter("Before this date or time.")] = None,
     cursor: Cursor = None,
     limit: Limit = 50,
 ) -> reads.AuditPage:

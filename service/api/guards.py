@@ -1,19 +1,24 @@
 """Checks of every request before authentication and before any handler: query parameters are ones the route
-takes (a misspelled filter is not silently ignored), bodies are JSON and not absurdly nested."""
+takes (a misspelled filter is not silently ignored), bodies are JSON, not absurdly nested, and of the body's type as
+JSON types it (`0` is not `false`, `"2"` not `2`: Litestar converts leniently, since it reads query strings with the
+same machinery). And `OPTIONS` answers list every method of the path (Litestar 2 lists one handler's only)."""
 
 from __future__ import annotations
 
 import re
 from typing import Any
 
+import msgspec
 from litestar import Request
 from litestar.enums import ParamType, ScopeType
 from litestar.exceptions import HTTPException
 from litestar.handlers import BaseRouteHandler
 from litestar.params import ParameterKwarg
-from litestar.types import ASGIApp, Receive, Scope, Send
+from litestar.routes import HTTPRoute
+from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
-from service.domain.errors import FieldError, UnknownParameters
+from service.api.problems import body_error
+from service.domain.errors import FieldError, Invalid, UnknownParameters
 
 _BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 
@@ -27,6 +32,8 @@ def strict_requests(app: ASGIApp) -> ASGIApp:
             request: Request[Any, Any, Any] = Request(scope, receive)
             _require_known_parameters(request)
             await _require_json(request)
+            if scope["method"] == "OPTIONS":
+                send = _listing_methods(send, _allowed_methods(request))
         await app(scope, receive, send)
 
     return middleware
@@ -83,9 +90,52 @@ async def _require_json(request: Request[Any, Any, Any]) -> None:
         raise HTTPException(
             status_code=415, detail=f"send JSON bodies as application/json (got {media_type or 'no Content-Type'})"
         )
-    if nested_deeper_than(await request.body(), MAX_JSON_DEPTH):
+    body = await request.body()
+    if nested_deeper_than(body, MAX_JSON_DEPTH):
         # Refused before decoding: a deeply nested document would exhaust the decoder's recursion.
         raise HTTPException(status_code=400, detail=f"JSON nested deeper than {MAX_JSON_DEPTH} levels")
+    data = request.route_handler.parsed_fn_signature.parameters.get("data")
+    if data is None:
+        return
+    try:
+        document = msgspec.json.decode(body)
+    except msgspec.DecodeError:
+        return  # not JSON at all: Litestar's decoding says so (400)
+    try:
+        msgspec.convert(_integral_numbers(document), data.annotation, strict=True)
+    except msgspec.ValidationError as error:
+        raise Invalid("the request does not match the schema", [body_error(error)]) from None
+
+
+def _integral_numbers(value: object) -> object:
+    """`value` with every integral float (`1246.0`) as an int: JSON has one number type, and JSON Schema calls
+    1246.0 an integer, so an integer field takes it (strict conversion would not)."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, list):
+        return [_integral_numbers(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _integral_numbers(item) for key, item in value.items()}
+    return value
+
+
+def _allowed_methods(request: Request[Any, Any, Any]) -> str:
+    """Every method of the path the request was routed to, as `Allow` lists them."""
+    template = request.scope.get("path_template")
+    for route in request.app.routes:
+        if isinstance(route, HTTPRoute) and route.path_format == template:
+            return ", ".join(sorted(route.methods))
+    return "OPTIONS"
+
+
+def _listing_methods(send: Send, allowed: str) -> Send:
+    async def sending(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            headers = [(name, value) for name, value in message.get("headers", []) if name.lower() != b"allow"]
+            message = {**message, "headers": [*headers, (b"allow", allowed.encode())]}
+        await send(message)
+
+    return sending
 
 
 MAX_JSON_DEPTH = 64

@@ -59,6 +59,7 @@ _GENERIC = {
     406: ("not-acceptable", "Not acceptable"),
     413: ("payload-too-large", "Request body too large"),
     415: ("unsupported-media-type", "Unsupported media type"),
+    416: ("range-not-satisfiable", "Range not satisfiable"),
     422: ("invalid", "Invalid request"),
     429: ("too-many-requests", "Too many requests"),
     503: ("unavailable", "Service unavailable"),
@@ -102,9 +103,21 @@ _UNKNOWN_FIELD = re.compile(r"^Object contains unknown field `(?P<name>.*)`$", r
 _MSGSPEC_PATH = re.compile(r"^(?P<message>.*?)(?: - at `\$(?P<path>[^`]*)`)?$", re.DOTALL)
 
 
+def body_error(error: msgspec.ValidationError, root: str = "") -> errors.FieldError:
+    """msgspec's complaint about a JSON body (`... - at `$<root>.content.aliases[0]``) as a field error at its JSON
+    Pointer (`/content/aliases/0`); an unknown field is pointed at itself, not at the object holding it."""
+    match = _MSGSPEC_PATH.match(str(error))
+    assert match is not None  # the pattern matches any text
+    message = match.group("message")
+    pointer = _pointer((match.group("path") or "").removeprefix(root))
+    unknown = _UNKNOWN_FIELD.match(message)
+    if unknown is not None:
+        pointer += "/" + unknown["name"].replace("~", "~0").replace("/", "~1")
+    return errors.FieldError(pointer, message)
+
+
 def _pointer(path: str) -> str:
-    """msgspec's `$.data.content.aliases[0]` as the JSON Pointer `/content/aliases/0` into the body."""
-    path = path.removeprefix(".data")
+    """msgspec's `.content.aliases[0]` as the JSON Pointer `/content/aliases/0`."""
     tokens = re.findall(r"\.([^.\[]+)|\[(\d+)\]|\[\'([^\']*)\'\]", path)
     parts = [next(t for t in token if t) for token in tokens]
     return "".join("/" + p.replace("~", "~0").replace("/", "~1") for p in parts)
@@ -124,15 +137,11 @@ def _validation_errors(request: Request[Any, Any, Any], exc: ValidationException
     if isinstance(cause, msgspec.ValidationError):
         match = _MSGSPEC_PATH.match(str(cause))
         assert match is not None
-        if (match.group("path") or "").startswith(".data") or match.group("path") in (None, ""):
-            message = match.group("message")
-            if message == "Object missing required field `data`":  # no body at all: `data` is the handler's name
-                message = "a JSON body is required"
-            pointer = _pointer(match.group("path") or "")
-            unknown = _UNKNOWN_FIELD.match(message)
-            if unknown is not None:  # point at the unknown field itself, not at the object holding it
-                pointer += "/" + unknown["name"].replace("~", "~0").replace("/", "~1")
-            return [errors.FieldError(pointer, message)]
+        path = match.group("path") or ""
+        if path.startswith(".data") or path == "":
+            if match.group("message") == "Object missing required field `data`":  # `data` is the handler's name
+                return [errors.FieldError("", "a JSON body is required")]
+            return [body_error(cause, root=".data")]
     missing = _MISSING_PARAMETER.match(str(exc.detail))
     if missing is not None:  # Litestar names a missing query/header/path parameter only in its message
         return [errors.FieldError(missing["name"], "missing required parameter", missing["source"])]

@@ -8,39 +8,63 @@ from litestar import get, post
 from litestar.params import JSONBody, QueryParameter
 
 from service.api.deps import ACCEPTS_SEARCH_TOKENS, AllServices, Caller, SearchCaller
-from service.api.entries import READS, WRITES, Cursor, MessageTypeName
+from service.api.entries import READS, WRITES, Cursor, EntryKindName, MessageTypeName
 from service.api.problems import problem_responses
-from service.search.base import MAX_LIMIT
+from service.search.base import FACETS, MAX_LIMIT
 from service.usecases import search as usecase
-from service.usecases.search import IssuedSearchToken, SearchPage, SearchParams, SearchTokenCreate
+from service.usecases.search import (
+    MAX_FILTER_VALUES,
+    MAX_VALUE_LENGTH,
+    IssuedSearchToken,
+    SearchPage,
+    SearchParams,
+    SearchTokenCreate,
+)
 
 Query = Annotated[
     str,
     QueryParameter(
         max_length=500,
+        schema_extra={"pattern": "^[^\\u0000]*$"},  # documented; the use case refuses NUL in its own words
         description='Words (all required), "quoted phrases", `OR`, `-excluded`; the last word may be a prefix. '
         "Empty: list everything the filters allow, by title.",
     ),
 ]
-Filter = Annotated[list[str] | None, QueryParameter(description="Repeat for any of several values.")]
+
+
+def _text_values(description: str) -> QueryParameter:
+    """A repeatable text filter, bounded as the use case checks it."""
+    return QueryParameter(
+        description=description,
+        max_items=MAX_FILTER_VALUES,
+        schema_extra={"items": {"type": "string", "maxLength": MAX_VALUE_LENGTH}},
+    )
+
+
+Filter = Annotated[list[str] | None, _text_values("Repeat for any of several values.")]
 KindFilter = Annotated[
-    list[str] | None, QueryParameter(description="definition, message or asset; repeat for several.")
+    list[EntryKindName] | None,
+    QueryParameter(description="definition, message or asset; repeat for several.", max_items=MAX_FILTER_VALUES),
 ]
 MessageTypeFilter = Annotated[
-    list[MessageTypeName] | None, QueryParameter(description="Messages of this type; repeat for several.")
+    list[MessageTypeName] | None,
+    QueryParameter(description="Messages of this type; repeat for several.", max_items=MAX_FILTER_VALUES),
 ]
 LocaleFilter = Annotated[
     list[str] | None,
-    QueryParameter(description="Messages in this locale, exactly as written (en-US); repeat for several."),
+    _text_values("Messages in this locale, exactly as written (en-US); repeat for several."),
 ]
 MessageFilter = Annotated[
-    list[str] | None, QueryParameter(description="Messages with exactly this value; repeat for any of several.")
+    list[str] | None, _text_values("Messages with exactly this value; repeat for any of several.")
 ]
 SearchLimit = Annotated[int, QueryParameter(ge=1, le=MAX_LIMIT, description=f"Page size (1 to {MAX_LIMIT}).")]
+_FACET = "(?:" + "|".join(FACETS) + ")"
+_FACET_LIST = rf"^\s*{_FACET}\s*(?:,\s*{_FACET}\s*)*$"
 Facets = Annotated[
     str | None,
     QueryParameter(
         max_length=200,
+        schema_extra={"pattern": _FACET_LIST},  # documented; the use case names an unknown facet itself
         description="Comma-separated facets to count: kind, tags, teams, message_type, locale, audience, segment.",
     ),
 ]
@@ -77,7 +101,7 @@ async def search(
     `content_url`: a download link that needs no credential, valid 15 minutes (no longer than the token)."""
     params = SearchParams(
         q=q,
-        kinds=kind or [],
+        kinds=[str(k) for k in kind or []],
         tags=tag or [],
         teams=team or [],
         message_types=[str(name) for name in message_type or []],

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from enum import StrEnum
+from typing import Annotated
 from uuid import UUID
 
 from litestar import Response, Router, delete, get, patch, post
@@ -27,8 +28,20 @@ from service.usecases.webhooks import (
 )
 
 WebhookId = FromPath[UUID]
-DeliveryPath = Annotated[int, PathParameter(ge=1, le=2**63 - 1)]
-StatusFilter = Annotated[Literal["pending", "succeeded", "failed"] | None, QueryParameter()]
+DeliveryPath = Annotated[
+    int, PathParameter(ge=1, le=2**63 - 1, schema_extra={"maximum": 2**63 - 1})
+]  # exact, not a float
+
+
+class DeliveryStatus(StrEnum):
+    """Where a delivery stands."""
+
+    pending = "pending"
+    succeeded = "succeeded"
+    failed = "failed"
+
+
+StatusFilter = Annotated[DeliveryStatus | None, QueryParameter()]
 TypeFilter = Annotated[str | None, QueryParameter(max_length=100)]
 
 

@@ -17,23 +17,25 @@ from collections.abc import Callable, Collection
 
 from service.blobs import archive
 from service.blobs.base import BlobStore, Sniffer
+from service.domain import media_types
 from service.domain.errors import UnsupportedMediaType
-
-PDF = "application/pdf"
-PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-ZIP = "application/zip"
-PNG = "image/png"
-JPEG = "image/jpeg"
-GIF = "image/gif"
-WEBP = "image/webp"
-SVG = "image/svg+xml"
-TEXT = "text/plain"
-MARKDOWN = "text/markdown"
-CSV = "text/csv"
-JSON = "application/json"
-MP4 = "video/mp4"
+from service.domain.media_types import (
+    CSV,
+    DOCX,
+    GIF,
+    JPEG,
+    JSON,
+    MARKDOWN,
+    MP4,
+    PDF,
+    PNG,
+    PPTX,
+    SVG,
+    TEXT,
+    WEBP,
+    XLSX,
+    ZIP,
+)
 
 _ZIP_MAGIC = b"PK\x03\x04"
 _EMPTY_ZIP_MAGIC = b"PK\x05\x06"
@@ -158,6 +160,7 @@ _RULES: dict[str, tuple[Callable[[bytes], bool], str]] = {
 }
 
 ACCEPTED_TYPES: frozenset[str] = frozenset(_RULES)
+assert frozenset(media_types.ACCEPTED) == ACCEPTED_TYPES, "a rule for each accepted type, and only for those"
 _ACCEPTED_LIST = ", ".join(sorted(ACCEPTED_TYPES))
 
 

@@ -4,6 +4,11 @@ from __future__ import annotations
 
 from service.domain.errors import PreconditionFailed, PreconditionRequired
 
+# What If-Match and If-None-Match accept: `*`, or one or more entity tags (strong or weak), comma-separated.
+_TAG = r'(?:W/)?"[\x21\x23-\x7e]*"'
+ENTITY_TAGS = rf"^\s*(?:\*|{_TAG}(?:\s*,\s*{_TAG})*)\s*$"
+TAGS_ONLY = rf"^\s*{_TAG}(?:\s*,\s*{_TAG})*\s*$"  # where `*` does not do (edits: see `check_if_match`)
+
 
 def etag(revision: int) -> str:
     return f'"{revision}"'

@@ -9,6 +9,8 @@ import msgspec
 
 from service.domain.errors import FieldError, Invalid
 
+CURSOR_PATTERN = r"^[A-Za-z0-9_-]*$"  # base64url without padding, as `encode_cursor` writes; empty: the first page
+
 _encoder = msgspec.json.Encoder()
 _decoder = msgspec.json.Decoder(list[str | int])
 

@@ -36,7 +36,8 @@ WEBHOOK_EVENT_TYPES = ("webhook.disabled", "webhook.test")
 EVENT_TYPES: tuple[str, ...] = ENTRY_EVENT_TYPES + WEBHOOK_EVENT_TYPES
 
 # `*`, or `kind.action` where either part may be `*`: a bare `definition` would silently match nothing.
-_TYPE_PATTERN = re.compile(r"^(\*|(\*|[a-z]+)\.(\*|[a-z_]+))$")
+TYPE_PATTERN = r"^(\*|(\*|[a-z]+)\.(\*|[a-z_]+))$"  # `*`, `definition.*`, `*.published`, `definition.published`
+_TYPE_PATTERN = re.compile(TYPE_PATTERN)
 
 
 class Review(msgspec.Struct, frozen=True, omit_defaults=True):

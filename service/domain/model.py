@@ -20,24 +20,30 @@ Slug = Annotated[
         examples=["mql"],
     ),
 ]
-Title = Annotated[str, msgspec.Meta(min_length=1, max_length=200, pattern=r"\S", examples=["Marketing Qualified Lead"])]
+# Python's `\s`, spelled out: JSON Schema reads a pattern as ECMA-262, whose `\s` is another set (\x1c-\x1f and \x85
+# are not in it, \ufeff is), so a pattern written with it would let clients send what the server refuses.
+SPACE = r"\t\n\v\f\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+NOT_BLANK = rf"[^{SPACE}]"  # somewhere in the text: not only spaces
+Title = Annotated[
+    str, msgspec.Meta(min_length=1, max_length=200, pattern=NOT_BLANK, examples=["Marketing Qualified Lead"])
+]
 Team = Annotated[
     str, msgspec.Meta(min_length=1, max_length=64, pattern=r"^[a-z0-9][a-z0-9_-]*$", examples=["marketing"])
 ]
-Tag = Annotated[str, msgspec.Meta(min_length=1, max_length=64, pattern=r"^[^\s,][^,]*$", examples=["funnel"])]
+Tag = Annotated[str, msgspec.Meta(min_length=1, max_length=64, pattern=rf"^[^{SPACE},][^,]*$", examples=["funnel"])]
 Tags = Annotated[list[Tag], msgspec.Meta(max_length=50)]
 Teams = Annotated[list[Team], msgspec.Meta(max_length=20)]
 Comment = Annotated[str, msgspec.Meta(max_length=4000)]
 VersionNumber = Annotated[int, msgspec.Meta(ge=1, le=1_000_000)]
 ShortText = Annotated[str, msgspec.Meta(max_length=2000)]
 LongText = Annotated[str, msgspec.Meta(max_length=200_000)]
-KeyName = Annotated[str, msgspec.Meta(min_length=1, max_length=100, pattern=r"\S")]
+KeyName = Annotated[str, msgspec.Meta(min_length=1, max_length=100, pattern=NOT_BLANK)]
 RequiredTeams = Annotated[list[Team], msgspec.Meta(min_length=1, max_length=20)]
 Owners = Annotated[list[Team], msgspec.Meta(min_length=1, max_length=20)]
 Subject = Annotated[
-    str, msgspec.Meta(min_length=3, max_length=254, pattern=r"^[^\s:][^\s]*$", examples=["dana@example.com"])
+    str, msgspec.Meta(min_length=3, max_length=254, pattern=rf"^[^{SPACE}:][^{SPACE}]*$", examples=["dana@example.com"])
 ]
-PersonName = Annotated[str, msgspec.Meta(min_length=1, max_length=200, pattern=r"\S", examples=["Dana Whitfield"])]
+PersonName = Annotated[str, msgspec.Meta(min_length=1, max_length=200, pattern=NOT_BLANK, examples=["Dana Whitfield"])]
 
 
 SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$")

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Annotated, Any, Generic, TypeVar
+from typing import Annotated, Any, ClassVar, Generic, TypeVar
 from uuid import UUID
 
 import msgspec
 
+from service.domain.instants import Instant
 from service.domain.kinds import (
     AssetContentCreate,
     AssetContentPatch,
@@ -19,7 +20,9 @@ from service.domain.kinds import (
     MessageContent,
     MessageContentPatch,
 )
+from service.domain.media_types import ACCEPTED_PATTERN
 from service.domain.model import (
+    NOT_BLANK,
     Comment,
     KeyName,
     Owners,
@@ -44,6 +47,8 @@ class EntryUpdate(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     """Refused field by field: title, tags, owners and required teams are reviewed with each version, so they change
     only through a new version (`POST .../versions`). Kept so such a request gets a 422 that says so."""
 
+    __json_schema_extra__: ClassVar[dict[str, Any]] = {"maxProperties": 0}  # every field is refused
+
     title: Title | msgspec.UnsetType = msgspec.UNSET
     tags: Tags | msgspec.UnsetType = msgspec.UNSET
     owners: Owners | msgspec.UnsetType = msgspec.UNSET
@@ -57,7 +62,7 @@ class Approve(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
 
 
 class Reject(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
-    comment: Annotated[str, msgspec.Meta(min_length=1, max_length=4000, pattern=r"\S")]
+    comment: Annotated[str, msgspec.Meta(min_length=1, max_length=4000, pattern=NOT_BLANK)]
 
 
 class Evaluate(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
@@ -65,10 +70,8 @@ class Evaluate(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
 
     record: dict[str, Any]
     version: VersionNumber | None = None
-    as_of: Annotated[str, msgspec.Meta(max_length=64, description="A date or RFC 3339 time (default: now).")] | None = (
-        None
-    )
-    known_at: Annotated[str, msgspec.Meta(max_length=64, description="As Canon had recorded it then.")] | None = None
+    as_of: Instant | None = None  # default: now
+    known_at: Instant | None = None  # as Canon had recorded it then
 
 
 class KeyCreate(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
@@ -83,6 +86,11 @@ class KeyCreate(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
 
 
 class PersonCreate(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    # Subjects of service principals and keys are Canon's own (service/usecases/people.py, RESERVED_PREFIXES).
+    __json_schema_extra__: ClassVar[dict[str, Any]] = {
+        "allOf": [{"properties": {"subject": {"not": {"pattern": "^(service|key):"}}}}]
+    }
+
     subject: Subject
     name: PersonName
     role: Role = Role.reader
@@ -164,7 +172,9 @@ class DirectUploadStart(msgspec.Struct, forbid_unknown_fields=True, kw_only=True
     """Announce a file to upload straight to object storage: its checksum and size are verified on completion."""
 
     file_name: FileName
-    content_type: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+    content_type: Annotated[
+        str, msgspec.Meta(min_length=1, max_length=200, extra_json_schema={"pattern": ACCEPTED_PATTERN})
+    ]
     size: Annotated[int, msgspec.Meta(ge=1)]
     sha256: Annotated[str, msgspec.Meta(pattern=r"^[0-9a-f]{64}$", description="Lower-case hex SHA-256 of the file")]
 

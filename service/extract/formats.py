@@ -18,6 +18,7 @@ from typing import Any
 import msgspec
 
 from service.blobs import sniff
+from service.domain import media_types
 
 MAX_UNPACKED_BYTES = 512 * 1024 * 1024  # an Office file's parts, unpacked (python-pptx/docx hold them in memory)
 
@@ -221,15 +222,15 @@ def _json(data: bytes, max_chars: int, max_pages: int) -> Extraction:
 
 
 _Parser = Callable[[bytes, int, int], Extraction]
-_OFFICE = frozenset({sniff.PPTX, sniff.DOCX})
+_OFFICE = frozenset({media_types.PPTX, media_types.DOCX})
 PARSERS: dict[str, _Parser] = {
-    sniff.PDF: _pdf,
-    sniff.PPTX: _pptx,
-    sniff.DOCX: _docx,
-    sniff.TEXT: _plain,
-    sniff.MARKDOWN: _plain,
-    sniff.CSV: _plain,
-    sniff.JSON: _json,
+    media_types.PDF: _pdf,
+    media_types.PPTX: _pptx,
+    media_types.DOCX: _docx,
+    media_types.TEXT: _plain,
+    media_types.MARKDOWN: _plain,
+    media_types.CSV: _plain,
+    media_types.JSON: _json,
 }
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated, Any, ClassVar
 from urllib.parse import urlsplit
 from uuid import UUID, uuid4
 
@@ -12,7 +12,7 @@ import msgspec
 
 from service.domain import lifecycle
 from service.domain.concurrency import check_if_match
-from service.domain.cursors import decode_cursor, decode_int_cursor, encode_cursor
+from service.domain.cursors import CURSOR_PATTERN, decode_cursor, decode_int_cursor, encode_cursor
 from service.domain.errors import Conflict, FieldError, Invalid
 from service.domain.events import (
     WebhookTestData,
@@ -26,7 +26,15 @@ from service.store import webhooks as store
 from service.store.database import Pool, transaction
 from service.webhooks import network, signing
 
-Url = Annotated[str, msgspec.Meta(min_length=1, max_length=2000)]
+Url = Annotated[
+    str,
+    msgspec.Meta(
+        min_length=1,
+        max_length=2000,
+        description="Where events are sent: http or https (private and loopback addresses only where allowed).",
+        extra_json_schema={"format": "uri", "pattern": "^[Hh][Tt][Tt][Pp][Ss]?://[^/?#]"},
+    ),
+]
 TypePattern = Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
 Description = Annotated[str, msgspec.Meta(max_length=500)]
 REPLAY_LIMIT = 10_000
@@ -57,8 +65,15 @@ class RotateSecret(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
 class Replay(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     """Send again every matching event after a feed cursor and/or since a time."""
 
+    __json_schema_extra__: ClassVar[dict[str, Any]] = {
+        "anyOf": [
+            {"required": ["since"], "properties": {"since": {"type": "string"}}},
+            {"required": ["after"], "properties": {"after": {"type": "string"}}},
+        ]
+    }
+
     since: dt.datetime | None = None
-    after: Annotated[str, msgspec.Meta(max_length=512)] | None = None
+    after: Annotated[str, msgspec.Meta(max_length=512, extra_json_schema={"pattern": CURSOR_PATTERN})] | None = None
 
 
 class WebhookOut(msgspec.Struct, frozen=True):

@@ -37,7 +37,7 @@ def test_empty_variables_mean_default() -> None:
 
 
 def test_msgspec_paths_become_json_pointers() -> None:
-    assert _pointer(".data.content.aliases[0]") == "/content/aliases/0"
-    assert _pointer(".data.title") == "/title"
-    assert _pointer(".data") == ""
-    assert _pointer(".data.content.criteria['a/b']") == "/content/criteria/a~1b"
+    assert _pointer(".content.aliases[0]") == "/content/aliases/0"
+    assert _pointer(".title") == "/title"
+    assert _pointer("") == ""
+    assert _pointer(".content.criteria['a/b']") == "/content/criteria/a~1b"

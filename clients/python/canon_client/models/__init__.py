@@ -73,6 +73,7 @@ from .definition_version_list import DefinitionVersionList
 from .delivery_detail import DeliveryDetail
 from .delivery_page import DeliveryPage
 from .delivery_row import DeliveryRow
+from .delivery_status import DeliveryStatus
 from .dependent_out import DependentOut
 from .dependents_out import DependentsOut
 from .direct_upload import DirectUpload
@@ -80,6 +81,8 @@ from .direct_upload_complete import DirectUploadComplete
 from .direct_upload_headers import DirectUploadHeaders
 from .direct_upload_start import DirectUploadStart
 from .entry_event_data import EntryEventData
+from .entry_kind_name import EntryKindName
+from .entry_status_filter import EntryStatusFilter
 from .entry_update import EntryUpdate
 from .evaluate import Evaluate
 from .evaluate_record import EvaluateRecord
@@ -101,25 +104,13 @@ from .key_owner import KeyOwner
 from .key_page import KeyPage
 from .key_record import KeyRecord
 from .line_diff import LineDiff
-from .list_assets_status_type_1 import ListAssetsStatusType1
-from .list_assets_status_type_2_type_1 import ListAssetsStatusType2Type1
-from .list_assets_status_type_3_type_1 import ListAssetsStatusType3Type1
-from .list_definitions_status_type_1 import ListDefinitionsStatusType1
-from .list_definitions_status_type_2_type_1 import ListDefinitionsStatusType2Type1
-from .list_definitions_status_type_3_type_1 import ListDefinitionsStatusType3Type1
-from .list_messages_status_type_1 import ListMessagesStatusType1
-from .list_messages_status_type_2_type_1 import ListMessagesStatusType2Type1
-from .list_messages_status_type_3_type_1 import ListMessagesStatusType3Type1
-from .list_webhook_deliveries_status_type_1 import ListWebhookDeliveriesStatusType1
-from .list_webhook_deliveries_status_type_2_type_1 import ListWebhookDeliveriesStatusType2Type1
-from .list_webhook_deliveries_status_type_3_type_1 import ListWebhookDeliveriesStatusType3Type1
 from .me import Me
 from .message import Message
 from .message_approved_event import MessageApprovedEvent
 from .message_content import MessageContent
 from .message_content_message_type import MessageContentMessageType
 from .message_content_patch import MessageContentPatch
-from .message_content_patch_message_type_type_0 import MessageContentPatchMessageTypeType0
+from .message_content_patch_message_type import MessageContentPatchMessageType
 from .message_create import MessageCreate
 from .message_created_event import MessageCreatedEvent
 from .message_draft_updated_event import MessageDraftUpdatedEvent
@@ -150,7 +141,8 @@ from .record_result import RecordResult
 from .reference import Reference
 from .reference_kind import ReferenceKind
 from .reject import Reject
-from .replay import Replay
+from .replay_type_0 import ReplayType0
+from .replay_type_1 import ReplayType1
 from .role import Role
 from .rotate_secret import RotateSecret
 from .rule_outcome import RuleOutcome
@@ -245,6 +237,7 @@ __all__ = (
     "DeliveryDetail",
     "DeliveryPage",
     "DeliveryRow",
+    "DeliveryStatus",
     "DependentOut",
     "DependentsOut",
     "DirectUpload",
@@ -252,6 +245,8 @@ __all__ = (
     "DirectUploadHeaders",
     "DirectUploadStart",
     "EntryEventData",
+    "EntryKindName",
+    "EntryStatusFilter",
     "EntryUpdate",
     "Evaluate",
     "EvaluateRecord",
@@ -273,25 +268,13 @@ __all__ = (
     "KeyPage",
     "KeyRecord",
     "LineDiff",
-    "ListAssetsStatusType1",
-    "ListAssetsStatusType2Type1",
-    "ListAssetsStatusType3Type1",
-    "ListDefinitionsStatusType1",
-    "ListDefinitionsStatusType2Type1",
-    "ListDefinitionsStatusType3Type1",
-    "ListMessagesStatusType1",
-    "ListMessagesStatusType2Type1",
-    "ListMessagesStatusType3Type1",
-    "ListWebhookDeliveriesStatusType1",
-    "ListWebhookDeliveriesStatusType2Type1",
-    "ListWebhookDeliveriesStatusType3Type1",
     "Me",
     "Message",
     "MessageApprovedEvent",
     "MessageContent",
     "MessageContentMessageType",
     "MessageContentPatch",
-    "MessageContentPatchMessageTypeType0",
+    "MessageContentPatchMessageType",
     "MessageCreate",
     "MessageCreatedEvent",
     "MessageDraftUpdatedEvent",
@@ -322,7 +305,8 @@ __all__ = (
     "Reference",
     "ReferenceKind",
     "Reject",
-    "Replay",
+    "ReplayType0",
+    "ReplayType1",
     "Role",
     "RotateSecret",
     "RuleOutcome",

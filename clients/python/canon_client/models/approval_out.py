@@ -9,7 +9,6 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset
 
 from typing import cast
-import datetime
 
 
 T = TypeVar("T", bound="ApprovalOut")
@@ -19,21 +18,20 @@ T = TypeVar("T", bound="ApprovalOut")
 class ApprovalOut:
     """
         Attributes:
-            approved_at (datetime.datetime):
+            approved_at (str):
             approver (str):
             comment (None | str):
             team (str):
      """
 
-    approved_at: datetime.datetime
+    approved_at: str
     approver: str
     comment: None | str
     team: str
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
 
     def to_dict(self) -> dict[str, Any]:
-        approved_at = self.approved_at.isoformat()
+        approved_at = self.approved_at
 
         approver = self.approver
 
@@ -44,7 +42,7 @@ class ApprovalOut:
 
 
         field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
+
         field_dict.update({
             "approved_at": approved_at,
             "approver": approver,
@@ -58,8 +56,7 @@ class ApprovalOut:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        approved_at = datetime.datetime.fromisoformat(d.pop("approved_at"))
-
+        approved_at = d.pop("approved_at")
 
         approver = d.pop("approver")
 
@@ -80,22 +77,4 @@ class ApprovalOut:
             team=team,
         )
 
-
-        approval_out.additional_properties = d
         return approval_out
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

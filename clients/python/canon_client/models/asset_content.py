@@ -10,7 +10,6 @@ from ..types import UNSET, Unset
 
 from ..types import UNSET, Unset
 from typing import cast
-import datetime
 
 if TYPE_CHECKING:
   from ..models.reference import Reference
@@ -21,11 +20,12 @@ T = TypeVar("T", bound="AssetContent")
 
 @_attrs_define
 class AssetContent:
-    """
+    """ A file and what it is. The file facts (type, size, digest) are set by the upload, never by hand.
+
         Attributes:
             content_type (None | str | Unset):
             description (str | Unset):  Default: ''.
-            expires_at (datetime.datetime | None | Unset):
+            expires_at (None | str | Unset):
             file_name (None | str | Unset):
             references (list[Reference] | Unset):
             sha256 (None | str | Unset):
@@ -34,12 +34,11 @@ class AssetContent:
 
     content_type: None | str | Unset = UNSET
     description: str | Unset = ''
-    expires_at: datetime.datetime | None | Unset = UNSET
+    expires_at: None | str | Unset = UNSET
     file_name: None | str | Unset = UNSET
     references: list[Reference] | Unset = UNSET
     sha256: None | str | Unset = UNSET
     size: int | None | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
 
     def to_dict(self) -> dict[str, Any]:
@@ -55,8 +54,6 @@ class AssetContent:
         expires_at: None | str | Unset
         if isinstance(self.expires_at, Unset):
             expires_at = UNSET
-        elif isinstance(self.expires_at, datetime.datetime):
-            expires_at = self.expires_at.isoformat()
         else:
             expires_at = self.expires_at
 
@@ -88,7 +85,7 @@ class AssetContent:
 
 
         field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
+
         field_dict.update({
         })
         if content_type is not UNSET:
@@ -125,21 +122,12 @@ class AssetContent:
 
         description = d.pop("description", UNSET)
 
-        def _parse_expires_at(data: object) -> datetime.datetime | None | Unset:
+        def _parse_expires_at(data: object) -> None | str | Unset:
             if data is None:
                 return data
             if isinstance(data, Unset):
                 return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                expires_at_type_0 = datetime.datetime.fromisoformat(data)
-
-
-                return expires_at_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
+            return cast(None | str | Unset, data)
 
         expires_at = _parse_expires_at(d.pop("expires_at", UNSET))
 
@@ -195,22 +183,4 @@ class AssetContent:
             size=size,
         )
 
-
-        asset_content.additional_properties = d
         return asset_content
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

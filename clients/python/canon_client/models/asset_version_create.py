@@ -36,7 +36,6 @@ class AssetVersionCreate:
     required_teams: list[str] | None | Unset = UNSET
     tags: list[str] | None | Unset = UNSET
     title: None | str | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
 
     def to_dict(self) -> dict[str, Any]:
@@ -93,7 +92,7 @@ class AssetVersionCreate:
 
 
         field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
+
         field_dict.update({
         })
         if content is not UNSET:
@@ -218,22 +217,4 @@ class AssetVersionCreate:
             title=title,
         )
 
-
-        asset_version_create.additional_properties = d
         return asset_version_create
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -9,7 +9,6 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset
 
 from typing import cast
-import datetime
 
 
 T = TypeVar("T", bound="AttemptRow")
@@ -19,14 +18,14 @@ T = TypeVar("T", bound="AttemptRow")
 class AttemptRow:
     """
         Attributes:
-            attempted_at (datetime.datetime):
+            attempted_at (str):
             error (None | str):
             latency_ms (float):
             response_excerpt (str):
             status_code (int | None):
      """
 
-    attempted_at: datetime.datetime
+    attempted_at: str
     error: None | str
     latency_ms: float
     response_excerpt: str
@@ -35,7 +34,7 @@ class AttemptRow:
 
 
     def to_dict(self) -> dict[str, Any]:
-        attempted_at = self.attempted_at.isoformat()
+        attempted_at = self.attempted_at
 
         error: None | str
         error = self.error
@@ -64,8 +63,7 @@ class AttemptRow:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        attempted_at = datetime.datetime.fromisoformat(d.pop("attempted_at"))
-
+        attempted_at = d.pop("attempted_at")
 
         def _parse_error(data: object) -> None | str:
             if data is None:

@@ -10,7 +10,6 @@ from ..types import UNSET, Unset
 
 from typing import cast
 from uuid import UUID
-import datetime
 
 if TYPE_CHECKING:
   from ..models.audit_record_detail import AuditRecordDetail
@@ -27,7 +26,7 @@ class AuditRecord:
             actor (str):
             actor_name (None | str):
             actor_type (None | str):
-            at (datetime.datetime):
+            at (str):
             credential (None | str):
             credential_id (None | UUID):
             detail (AuditRecordDetail):
@@ -43,7 +42,7 @@ class AuditRecord:
     actor: str
     actor_name: None | str
     actor_type: None | str
-    at: datetime.datetime
+    at: str
     credential: None | str
     credential_id: None | UUID
     detail: AuditRecordDetail
@@ -68,7 +67,7 @@ class AuditRecord:
         actor_type: None | str
         actor_type = self.actor_type
 
-        at = self.at.isoformat()
+        at = self.at
 
         credential: None | str
         credential = self.credential
@@ -145,8 +144,7 @@ class AuditRecord:
         actor_type = _parse_actor_type(d.pop("actor_type"))
 
 
-        at = datetime.datetime.fromisoformat(d.pop("at"))
-
+        at = d.pop("at")
 
         def _parse_credential(data: object) -> None | str:
             if data is None:

@@ -10,6 +10,7 @@ from ..types import UNSET, Unset
 
 from ..types import UNSET, Unset
 from typing import cast
+import datetime
 
 if TYPE_CHECKING:
   from ..models.batch_evaluate_records_item import BatchEvaluateRecordsItem
@@ -20,21 +21,21 @@ T = TypeVar("T", bound="BatchEvaluate")
 
 @_attrs_define
 class BatchEvaluate:
-    """
+    """ Records (e.g. leads as the CRM sees them) to test against each named definition's version in effect.
+
         Attributes:
             definitions (list[str]):
             records (list[BatchEvaluateRecordsItem]):
-            as_of (None | str | Unset): A date or RFC 3339 time.
-            known_at (None | str | Unset): A date or RFC 3339 time.
+            as_of (datetime.date | datetime.datetime | None | Unset):
+            known_at (datetime.date | datetime.datetime | None | Unset):
             outcomes (bool | Unset):  Default: False.
      """
 
     definitions: list[str]
     records: list[BatchEvaluateRecordsItem]
-    as_of: None | str | Unset = UNSET
-    known_at: None | str | Unset = UNSET
+    as_of: datetime.date | datetime.datetime | None | Unset = UNSET
+    known_at: datetime.date | datetime.datetime | None | Unset = UNSET
     outcomes: bool | Unset = False
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
 
     def to_dict(self) -> dict[str, Any]:
@@ -51,12 +52,20 @@ class BatchEvaluate:
         as_of: None | str | Unset
         if isinstance(self.as_of, Unset):
             as_of = UNSET
+        elif isinstance(self.as_of, datetime.date):
+            as_of = self.as_of.isoformat()
+        elif isinstance(self.as_of, datetime.datetime):
+            as_of = self.as_of.isoformat()
         else:
             as_of = self.as_of
 
         known_at: None | str | Unset
         if isinstance(self.known_at, Unset):
             known_at = UNSET
+        elif isinstance(self.known_at, datetime.date):
+            known_at = self.known_at.isoformat()
+        elif isinstance(self.known_at, datetime.datetime):
+            known_at = self.known_at.isoformat()
         else:
             known_at = self.known_at
 
@@ -64,7 +73,7 @@ class BatchEvaluate:
 
 
         field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
+
         field_dict.update({
             "definitions": definitions,
             "records": records,
@@ -95,22 +104,58 @@ class BatchEvaluate:
             records.append(records_item)
 
 
-        def _parse_as_of(data: object) -> None | str | Unset:
+        def _parse_as_of(data: object) -> datetime.date | datetime.datetime | None | Unset:
             if data is None:
                 return data
             if isinstance(data, Unset):
                 return data
-            return cast(None | str | Unset, data)
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                as_of_type_0_type_0 = datetime.date.fromisoformat(data)
+
+
+                return as_of_type_0_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                as_of_type_0_type_1 = datetime.datetime.fromisoformat(data)
+
+
+                return as_of_type_0_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.date | datetime.datetime | None | Unset, data)
 
         as_of = _parse_as_of(d.pop("as_of", UNSET))
 
 
-        def _parse_known_at(data: object) -> None | str | Unset:
+        def _parse_known_at(data: object) -> datetime.date | datetime.datetime | None | Unset:
             if data is None:
                 return data
             if isinstance(data, Unset):
                 return data
-            return cast(None | str | Unset, data)
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                known_at_type_0_type_0 = datetime.date.fromisoformat(data)
+
+
+                return known_at_type_0_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                known_at_type_0_type_1 = datetime.datetime.fromisoformat(data)
+
+
+                return known_at_type_0_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.date | datetime.datetime | None | Unset, data)
 
         known_at = _parse_known_at(d.pop("known_at", UNSET))
 
@@ -125,22 +170,4 @@ class BatchEvaluate:
             outcomes=outcomes,
         )
 
-
-        batch_evaluate.additional_properties = d
         return batch_evaluate
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

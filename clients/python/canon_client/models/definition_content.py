@@ -30,14 +30,14 @@ T = TypeVar("T", bound="DefinitionContent")
 
 @_attrs_define
 class DefinitionContent:
-    """
+    """ What a definition version says: prose for people, criteria for machines.
+
         Attributes:
             aliases (list[str] | Unset):
             body (str | Unset):  Default: ''.
             criteria (CriteriaAll | CriteriaAny | CriteriaExistsComparison | CriteriaListComparison | CriteriaNot |
                 CriteriaOrderComparison | CriteriaPrefixComparison | CriteriaRangeComparison | CriteriaRecencyComparison |
-                CriteriaScalarComparison | None | Unset): A qualification rule tree (docs/api.md, Criteria); also
-                schemas/criteria.json.
+                CriteriaScalarComparison | None | Unset):
             effective_date (datetime.date | None | Unset):
             examples (list[str] | Unset):
             related (list[str] | Unset):
@@ -51,7 +51,6 @@ class DefinitionContent:
     examples: list[str] | Unset = UNSET
     related: list[str] | Unset = UNSET
     summary: str | Unset = ''
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
 
     def to_dict(self) -> dict[str, Any]:
@@ -120,7 +119,7 @@ class DefinitionContent:
 
 
         field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
+
         field_dict.update({
         })
         if aliases is not UNSET:
@@ -296,22 +295,4 @@ class DefinitionContent:
             summary=summary,
         )
 
-
-        definition_content.additional_properties = d
         return definition_content
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -30,14 +30,14 @@ T = TypeVar("T", bound="DefinitionContentPatch")
 
 @_attrs_define
 class DefinitionContentPatch:
-    """
+    """ A partial edit of a draft: absent fields stay as they are, `null` clears the nullable ones.
+
         Attributes:
             aliases (list[str] | Unset):
             body (str | Unset):
             criteria (CriteriaAll | CriteriaAny | CriteriaExistsComparison | CriteriaListComparison | CriteriaNot |
                 CriteriaOrderComparison | CriteriaPrefixComparison | CriteriaRangeComparison | CriteriaRecencyComparison |
-                CriteriaScalarComparison | None | Unset): A qualification rule tree (docs/api.md, Criteria); also
-                schemas/criteria.json.
+                CriteriaScalarComparison | None | Unset):
             effective_date (datetime.date | None | Unset):
             examples (list[str] | Unset):
             owners (list[str] | Unset):
@@ -59,7 +59,6 @@ class DefinitionContentPatch:
     summary: str | Unset = UNSET
     tags: list[str] | Unset = UNSET
     title: str | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
 
     def to_dict(self) -> dict[str, Any]:
@@ -73,18 +72,12 @@ class DefinitionContentPatch:
         from ..models.criteria_range_comparison import CriteriaRangeComparison # noqa: PLC0415
         from ..models.criteria_recency_comparison import CriteriaRecencyComparison # noqa: PLC0415
         from ..models.criteria_scalar_comparison import CriteriaScalarComparison # noqa: PLC0415
-        aliases: list[str] | Unset
-        if isinstance(self.aliases, Unset):
-            aliases = UNSET
-        else:
+        aliases: list[str] | Unset = UNSET
+        if not isinstance(self.aliases, Unset):
             aliases = self.aliases
 
 
-        body: str | Unset
-        if isinstance(self.body, Unset):
-            body = UNSET
-        else:
-            body = self.body
+        body = self.body
 
         criteria: dict[str, Any] | None | Unset
         if isinstance(self.criteria, Unset):
@@ -120,56 +113,38 @@ class DefinitionContentPatch:
         else:
             effective_date = self.effective_date
 
-        examples: list[str] | Unset
-        if isinstance(self.examples, Unset):
-            examples = UNSET
-        else:
+        examples: list[str] | Unset = UNSET
+        if not isinstance(self.examples, Unset):
             examples = self.examples
 
 
-        owners: list[str] | Unset
-        if isinstance(self.owners, Unset):
-            owners = UNSET
-        else:
+        owners: list[str] | Unset = UNSET
+        if not isinstance(self.owners, Unset):
             owners = self.owners
 
 
-        related: list[str] | Unset
-        if isinstance(self.related, Unset):
-            related = UNSET
-        else:
+        related: list[str] | Unset = UNSET
+        if not isinstance(self.related, Unset):
             related = self.related
 
 
-        required_teams: list[str] | Unset
-        if isinstance(self.required_teams, Unset):
-            required_teams = UNSET
-        else:
+        required_teams: list[str] | Unset = UNSET
+        if not isinstance(self.required_teams, Unset):
             required_teams = self.required_teams
 
 
-        summary: str | Unset
-        if isinstance(self.summary, Unset):
-            summary = UNSET
-        else:
-            summary = self.summary
+        summary = self.summary
 
-        tags: list[str] | Unset
-        if isinstance(self.tags, Unset):
-            tags = UNSET
-        else:
+        tags: list[str] | Unset = UNSET
+        if not isinstance(self.tags, Unset):
             tags = self.tags
 
 
-        title: str | Unset
-        if isinstance(self.title, Unset):
-            title = UNSET
-        else:
-            title = self.title
+        title = self.title
 
 
         field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
+
         field_dict.update({
         })
         if aliases is not UNSET:
@@ -211,25 +186,10 @@ class DefinitionContentPatch:
         from ..models.criteria_recency_comparison import CriteriaRecencyComparison # noqa: PLC0415
         from ..models.criteria_scalar_comparison import CriteriaScalarComparison # noqa: PLC0415
         d = dict(src_dict)
-        def _parse_aliases(data: object) -> list[str] | Unset:
-            if isinstance(data, Unset):
-                return data
-            if not isinstance(data, list):
-                raise TypeError()
-            aliases_type_0 = cast(list[str], data)
-
-            return aliases_type_0
-
-        aliases = _parse_aliases(d.pop("aliases", UNSET))
+        aliases = cast(list[str], d.pop("aliases", UNSET))
 
 
-        def _parse_body(data: object) -> str | Unset:
-            if isinstance(data, Unset):
-                return data
-            return cast(str | Unset, data)
-
-        body = _parse_body(d.pop("body", UNSET))
-
+        body = d.pop("body", UNSET)
 
         def _parse_criteria(data: object) -> CriteriaAll | CriteriaAny | CriteriaExistsComparison | CriteriaListComparison | CriteriaNot | CriteriaOrderComparison | CriteriaPrefixComparison | CriteriaRangeComparison | CriteriaRecencyComparison | CriteriaScalarComparison | None | Unset:
             if data is None:
@@ -350,81 +310,24 @@ class DefinitionContentPatch:
         effective_date = _parse_effective_date(d.pop("effective_date", UNSET))
 
 
-        def _parse_examples(data: object) -> list[str] | Unset:
-            if isinstance(data, Unset):
-                return data
-            if not isinstance(data, list):
-                raise TypeError()
-            examples_type_0 = cast(list[str], data)
-
-            return examples_type_0
-
-        examples = _parse_examples(d.pop("examples", UNSET))
+        examples = cast(list[str], d.pop("examples", UNSET))
 
 
-        def _parse_owners(data: object) -> list[str] | Unset:
-            if isinstance(data, Unset):
-                return data
-            if not isinstance(data, list):
-                raise TypeError()
-            owners_type_0 = cast(list[str], data)
-
-            return owners_type_0
-
-        owners = _parse_owners(d.pop("owners", UNSET))
+        owners = cast(list[str], d.pop("owners", UNSET))
 
 
-        def _parse_related(data: object) -> list[str] | Unset:
-            if isinstance(data, Unset):
-                return data
-            if not isinstance(data, list):
-                raise TypeError()
-            related_type_0 = cast(list[str], data)
-
-            return related_type_0
-
-        related = _parse_related(d.pop("related", UNSET))
+        related = cast(list[str], d.pop("related", UNSET))
 
 
-        def _parse_required_teams(data: object) -> list[str] | Unset:
-            if isinstance(data, Unset):
-                return data
-            if not isinstance(data, list):
-                raise TypeError()
-            required_teams_type_0 = cast(list[str], data)
-
-            return required_teams_type_0
-
-        required_teams = _parse_required_teams(d.pop("required_teams", UNSET))
+        required_teams = cast(list[str], d.pop("required_teams", UNSET))
 
 
-        def _parse_summary(data: object) -> str | Unset:
-            if isinstance(data, Unset):
-                return data
-            return cast(str | Unset, data)
+        summary = d.pop("summary", UNSET)
 
-        summary = _parse_summary(d.pop("summary", UNSET))
+        tags = cast(list[str], d.pop("tags", UNSET))
 
 
-        def _parse_tags(data: object) -> list[str] | Unset:
-            if isinstance(data, Unset):
-                return data
-            if not isinstance(data, list):
-                raise TypeError()
-            tags_type_0 = cast(list[str], data)
-
-            return tags_type_0
-
-        tags = _parse_tags(d.pop("tags", UNSET))
-
-
-        def _parse_title(data: object) -> str | Unset:
-            if isinstance(data, Unset):
-                return data
-            return cast(str | Unset, data)
-
-        title = _parse_title(d.pop("title", UNSET))
-
+        title = d.pop("title", UNSET)
 
         definition_content_patch = cls(
             aliases=aliases,
@@ -440,22 +343,4 @@ class DefinitionContentPatch:
             title=title,
         )
 
-
-        definition_content_patch.additional_properties = d
         return definition_content_patch
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

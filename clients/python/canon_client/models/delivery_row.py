@@ -9,7 +9,6 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset
 
 from typing import cast
-import datetime
 
 
 T = TypeVar("T", bound="DeliveryRow")
@@ -20,26 +19,26 @@ class DeliveryRow:
     """
         Attributes:
             attempts (int):
-            completed_at (datetime.datetime | None):
-            created_at (datetime.datetime):
+            completed_at (None | str):
+            created_at (str):
             event_id (int | None):
             event_type (str):
             id (int):
             last_error (None | str):
             last_status (int | None):
-            next_attempt_at (datetime.datetime):
+            next_attempt_at (str):
             status (str):
      """
 
     attempts: int
-    completed_at: datetime.datetime | None
-    created_at: datetime.datetime
+    completed_at: None | str
+    created_at: str
     event_id: int | None
     event_type: str
     id: int
     last_error: None | str
     last_status: int | None
-    next_attempt_at: datetime.datetime
+    next_attempt_at: str
     status: str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -48,12 +47,9 @@ class DeliveryRow:
         attempts = self.attempts
 
         completed_at: None | str
-        if isinstance(self.completed_at, datetime.datetime):
-            completed_at = self.completed_at.isoformat()
-        else:
-            completed_at = self.completed_at
+        completed_at = self.completed_at
 
-        created_at = self.created_at.isoformat()
+        created_at = self.created_at
 
         event_id: int | None
         event_id = self.event_id
@@ -68,7 +64,7 @@ class DeliveryRow:
         last_status: int | None
         last_status = self.last_status
 
-        next_attempt_at = self.next_attempt_at.isoformat()
+        next_attempt_at = self.next_attempt_at
 
         status = self.status
 
@@ -96,25 +92,15 @@ class DeliveryRow:
         d = dict(src_dict)
         attempts = d.pop("attempts")
 
-        def _parse_completed_at(data: object) -> datetime.datetime | None:
+        def _parse_completed_at(data: object) -> None | str:
             if data is None:
                 return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                completed_at_type_0 = datetime.datetime.fromisoformat(data)
-
-
-                return completed_at_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None, data)
+            return cast(None | str, data)
 
         completed_at = _parse_completed_at(d.pop("completed_at"))
 
 
-        created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
-
+        created_at = d.pop("created_at")
 
         def _parse_event_id(data: object) -> int | None:
             if data is None:
@@ -144,8 +130,7 @@ class DeliveryRow:
         last_status = _parse_last_status(d.pop("last_status"))
 
 
-        next_attempt_at = datetime.datetime.fromisoformat(d.pop("next_attempt_at"))
-
+        next_attempt_at = d.pop("next_attempt_at")
 
         status = d.pop("status")
 

@@ -10,7 +10,6 @@ from ..types import UNSET, Unset
 
 from typing import cast
 from uuid import UUID
-import datetime
 
 if TYPE_CHECKING:
   from ..models.direct_upload_headers import DirectUploadHeaders
@@ -21,16 +20,17 @@ T = TypeVar("T", bound="DirectUpload")
 
 @_attrs_define
 class DirectUpload:
-    """
+    """ Send the file with `PUT url` and exactly `headers`, then call the completion endpoint with `upload_id`.
+
         Attributes:
-            expires_at (datetime.datetime):
+            expires_at (str):
             headers (DirectUploadHeaders):
             method (str):
             upload_id (UUID):
             url (str):
      """
 
-    expires_at: datetime.datetime
+    expires_at: str
     headers: DirectUploadHeaders
     method: str
     upload_id: UUID
@@ -40,7 +40,7 @@ class DirectUpload:
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.direct_upload_headers import DirectUploadHeaders # noqa: PLC0415
-        expires_at = self.expires_at.isoformat()
+        expires_at = self.expires_at
 
         headers = self.headers.to_dict()
 
@@ -68,8 +68,7 @@ class DirectUpload:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.direct_upload_headers import DirectUploadHeaders # noqa: PLC0415
         d = dict(src_dict)
-        expires_at = datetime.datetime.fromisoformat(d.pop("expires_at"))
-
+        expires_at = d.pop("expires_at")
 
         headers = DirectUploadHeaders.from_dict(d.pop("headers"))
 

@@ -22,7 +22,6 @@ class DirectUploadComplete:
      """
 
     upload_id: UUID
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
 
     def to_dict(self) -> dict[str, Any]:
@@ -30,7 +29,7 @@ class DirectUploadComplete:
 
 
         field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
+
         field_dict.update({
             "upload_id": upload_id,
         })
@@ -48,22 +47,4 @@ class DirectUploadComplete:
             upload_id=upload_id,
         )
 
-
-        direct_upload_complete.additional_properties = d
         return direct_upload_complete
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

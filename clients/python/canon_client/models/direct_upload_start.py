@@ -14,7 +14,8 @@ T = TypeVar("T", bound="DirectUploadStart")
 
 @_attrs_define
 class DirectUploadStart:
-    """
+    """ Announce a file to upload straight to object storage: its checksum and size are verified on completion.
+
         Attributes:
             content_type (str):
             file_name (str):
@@ -26,7 +27,6 @@ class DirectUploadStart:
     file_name: str
     sha256: str
     size: int
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
 
     def to_dict(self) -> dict[str, Any]:
@@ -40,7 +40,7 @@ class DirectUploadStart:
 
 
         field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
+
         field_dict.update({
             "content_type": content_type,
             "file_name": file_name,
@@ -69,22 +69,4 @@ class DirectUploadStart:
             size=size,
         )
 
-
-        direct_upload_start.additional_properties = d
         return direct_upload_start
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

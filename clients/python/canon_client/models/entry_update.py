@@ -17,7 +17,9 @@ T = TypeVar("T", bound="EntryUpdate")
 
 @_attrs_define
 class EntryUpdate:
-    """
+    """ Refused field by field: title, tags, owners and required teams are reviewed with each version, so they change
+    only through a new version (`POST .../versions`). Kept so such a request gets a 422 that says so.
+
         Attributes:
             owners (list[str] | Unset):
             required_teams (list[str] | Unset):
@@ -29,40 +31,29 @@ class EntryUpdate:
     required_teams: list[str] | Unset = UNSET
     tags: list[str] | Unset = UNSET
     title: str | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
 
     def to_dict(self) -> dict[str, Any]:
-        owners: list[str] | Unset
-        if isinstance(self.owners, Unset):
-            owners = UNSET
-        else:
+        owners: list[str] | Unset = UNSET
+        if not isinstance(self.owners, Unset):
             owners = self.owners
 
 
-        required_teams: list[str] | Unset
-        if isinstance(self.required_teams, Unset):
-            required_teams = UNSET
-        else:
+        required_teams: list[str] | Unset = UNSET
+        if not isinstance(self.required_teams, Unset):
             required_teams = self.required_teams
 
 
-        tags: list[str] | Unset
-        if isinstance(self.tags, Unset):
-            tags = UNSET
-        else:
+        tags: list[str] | Unset = UNSET
+        if not isinstance(self.tags, Unset):
             tags = self.tags
 
 
-        title: str | Unset
-        if isinstance(self.title, Unset):
-            title = UNSET
-        else:
-            title = self.title
+        title = self.title
 
 
         field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
+
         field_dict.update({
         })
         if owners is not UNSET:
@@ -80,49 +71,16 @@ class EntryUpdate:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        def _parse_owners(data: object) -> list[str] | Unset:
-            if isinstance(data, Unset):
-                return data
-            if not isinstance(data, list):
-                raise TypeError()
-            owners_type_0 = cast(list[str], data)
-
-            return owners_type_0
-
-        owners = _parse_owners(d.pop("owners", UNSET))
+        owners = cast(list[str], d.pop("owners", UNSET))
 
 
-        def _parse_required_teams(data: object) -> list[str] | Unset:
-            if isinstance(data, Unset):
-                return data
-            if not isinstance(data, list):
-                raise TypeError()
-            required_teams_type_0 = cast(list[str], data)
-
-            return required_teams_type_0
-
-        required_teams = _parse_required_teams(d.pop("required_teams", UNSET))
+        required_teams = cast(list[str], d.pop("required_teams", UNSET))
 
 
-        def _parse_tags(data: object) -> list[str] | Unset:
-            if isinstance(data, Unset):
-                return data
-            if not isinstance(data, list):
-                raise TypeError()
-            tags_type_0 = cast(list[str], data)
-
-            return tags_type_0
-
-        tags = _parse_tags(d.pop("tags", UNSET))
+        tags = cast(list[str], d.pop("tags", UNSET))
 
 
-        def _parse_title(data: object) -> str | Unset:
-            if isinstance(data, Unset):
-                return data
-            return cast(str | Unset, data)
-
-        title = _parse_title(d.pop("title", UNSET))
-
+        title = d.pop("title", UNSET)
 
         entry_update = cls(
             owners=owners,
@@ -131,22 +89,4 @@ class EntryUpdate:
             title=title,
         )
 
-
-        entry_update.additional_properties = d
         return entry_update
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

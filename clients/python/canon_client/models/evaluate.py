@@ -10,6 +10,7 @@ from ..types import UNSET, Unset
 
 from ..types import UNSET, Unset
 from typing import cast
+import datetime
 
 if TYPE_CHECKING:
   from ..models.evaluate_record import EvaluateRecord
@@ -20,19 +21,19 @@ T = TypeVar("T", bound="Evaluate")
 
 @_attrs_define
 class Evaluate:
-    """
+    """ A record (e.g. a lead as the CRM sees it) to test against the definition's criteria.
+
         Attributes:
             record (EvaluateRecord):
-            as_of (None | str | Unset): A date or RFC 3339 time (default: now).
-            known_at (None | str | Unset): As Canon had recorded it then.
+            as_of (datetime.date | datetime.datetime | None | Unset):
+            known_at (datetime.date | datetime.datetime | None | Unset):
             version (int | None | Unset):
      """
 
     record: EvaluateRecord
-    as_of: None | str | Unset = UNSET
-    known_at: None | str | Unset = UNSET
+    as_of: datetime.date | datetime.datetime | None | Unset = UNSET
+    known_at: datetime.date | datetime.datetime | None | Unset = UNSET
     version: int | None | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
 
     def to_dict(self) -> dict[str, Any]:
@@ -42,12 +43,20 @@ class Evaluate:
         as_of: None | str | Unset
         if isinstance(self.as_of, Unset):
             as_of = UNSET
+        elif isinstance(self.as_of, datetime.date):
+            as_of = self.as_of.isoformat()
+        elif isinstance(self.as_of, datetime.datetime):
+            as_of = self.as_of.isoformat()
         else:
             as_of = self.as_of
 
         known_at: None | str | Unset
         if isinstance(self.known_at, Unset):
             known_at = UNSET
+        elif isinstance(self.known_at, datetime.date):
+            known_at = self.known_at.isoformat()
+        elif isinstance(self.known_at, datetime.datetime):
+            known_at = self.known_at.isoformat()
         else:
             known_at = self.known_at
 
@@ -59,7 +68,7 @@ class Evaluate:
 
 
         field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
+
         field_dict.update({
             "record": record,
         })
@@ -80,22 +89,58 @@ class Evaluate:
         record = EvaluateRecord.from_dict(d.pop("record"))
 
 
-        def _parse_as_of(data: object) -> None | str | Unset:
+        def _parse_as_of(data: object) -> datetime.date | datetime.datetime | None | Unset:
             if data is None:
                 return data
             if isinstance(data, Unset):
                 return data
-            return cast(None | str | Unset, data)
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                as_of_type_0_type_0 = datetime.date.fromisoformat(data)
+
+
+                return as_of_type_0_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                as_of_type_0_type_1 = datetime.datetime.fromisoformat(data)
+
+
+                return as_of_type_0_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.date | datetime.datetime | None | Unset, data)
 
         as_of = _parse_as_of(d.pop("as_of", UNSET))
 
 
-        def _parse_known_at(data: object) -> None | str | Unset:
+        def _parse_known_at(data: object) -> datetime.date | datetime.datetime | None | Unset:
             if data is None:
                 return data
             if isinstance(data, Unset):
                 return data
-            return cast(None | str | Unset, data)
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                known_at_type_0_type_0 = datetime.date.fromisoformat(data)
+
+
+                return known_at_type_0_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                known_at_type_0_type_1 = datetime.datetime.fromisoformat(data)
+
+
+                return known_at_type_0_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.date | datetime.datetime | None | Unset, data)
 
         known_at = _parse_known_at(d.pop("known_at", UNSET))
 
@@ -117,22 +162,4 @@ class Evaluate:
             version=version,
         )
 
-
-        evaluate.additional_properties = d
         return evaluate
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -9,7 +9,6 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset
 
 from typing import cast
-import datetime
 
 if TYPE_CHECKING:
   from ..models.event_data import EventData
@@ -20,19 +19,20 @@ T = TypeVar("T", bound="Event")
 
 @_attrs_define
 class Event:
-    """
+    """ The envelope: `{"type", "timestamp", "data"}` (Standard Webhooks), plus the feed position.
+
         Attributes:
             cursor (str):
             data (EventData):
             id (str):
-            timestamp (datetime.datetime):
+            timestamp (str):
             type_ (str):
      """
 
     cursor: str
     data: EventData
     id: str
-    timestamp: datetime.datetime
+    timestamp: str
     type_: str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -45,7 +45,7 @@ class Event:
 
         id = self.id
 
-        timestamp = self.timestamp.isoformat()
+        timestamp = self.timestamp
 
         type_ = self.type_
 
@@ -74,8 +74,7 @@ class Event:
 
         id = d.pop("id")
 
-        timestamp = datetime.datetime.fromisoformat(d.pop("timestamp"))
-
+        timestamp = d.pop("timestamp")
 
         type_ = d.pop("type")
 

@@ -19,7 +19,8 @@ T = TypeVar("T", bound="EventPage")
 
 @_attrs_define
 class EventPage:
-    """
+    """ A page of the change feed. `next_cursor` is always set: pass it as `after` to continue, now or later.
+
         Attributes:
             items (list[Event]):
             next_cursor (str):

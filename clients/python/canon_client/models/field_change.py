@@ -17,13 +17,14 @@ T = TypeVar("T", bound="FieldChange")
 
 @_attrs_define
 class FieldChange:
-    """
+    """ How one top-level field changed; `added_items`/`removed_items` are set only for list-valued fields.
+
         Attributes:
             change (str):
             field (str):
             added_items (list[Any] | None | Unset):
-            after (Any | Unset):
-            before (Any | Unset):
+            after (Any | Unset): Any JSON value.
+            before (Any | Unset): Any JSON value.
             removed_items (list[Any] | None | Unset):
      """
 

@@ -10,7 +10,6 @@ from ..types import UNSET, Unset
 
 from typing import cast
 from uuid import UUID
-import datetime
 
 if TYPE_CHECKING:
   from ..models.key_owner import KeyOwner
@@ -21,9 +20,10 @@ T = TypeVar("T", bound="IssuedKey")
 
 @_attrs_define
 class IssuedKey:
-    """
+    """ A key as created: `key` is the secret, returned this once and never stored.
+
         Attributes:
-            expires_at (datetime.datetime | None):
+            expires_at (None | str):
             id (UUID):
             key (str):
             name (str):
@@ -33,7 +33,7 @@ class IssuedKey:
             teams (list[str]):
      """
 
-    expires_at: datetime.datetime | None
+    expires_at: None | str
     id: UUID
     key: str
     name: str
@@ -47,10 +47,7 @@ class IssuedKey:
     def to_dict(self) -> dict[str, Any]:
         from ..models.key_owner import KeyOwner # noqa: PLC0415
         expires_at: None | str
-        if isinstance(self.expires_at, datetime.datetime):
-            expires_at = self.expires_at.isoformat()
-        else:
-            expires_at = self.expires_at
+        expires_at = self.expires_at
 
         id = str(self.id)
 
@@ -87,19 +84,10 @@ class IssuedKey:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.key_owner import KeyOwner # noqa: PLC0415
         d = dict(src_dict)
-        def _parse_expires_at(data: object) -> datetime.datetime | None:
+        def _parse_expires_at(data: object) -> None | str:
             if data is None:
                 return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                expires_at_type_0 = datetime.datetime.fromisoformat(data)
-
-
-                return expires_at_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None, data)
+            return cast(None | str, data)
 
         expires_at = _parse_expires_at(d.pop("expires_at"))
 

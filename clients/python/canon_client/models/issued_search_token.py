@@ -9,7 +9,6 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset
 
 from typing import cast
-import datetime
 
 
 T = TypeVar("T", bound="IssuedSearchToken")
@@ -19,13 +18,13 @@ T = TypeVar("T", bound="IssuedSearchToken")
 class IssuedSearchToken:
     """
         Attributes:
-            expires_at (datetime.datetime):
+            expires_at (str):
             tags (list[str]):
             teams (list[str]):
             token (str):
      """
 
-    expires_at: datetime.datetime
+    expires_at: str
     tags: list[str]
     teams: list[str]
     token: str
@@ -33,7 +32,7 @@ class IssuedSearchToken:
 
 
     def to_dict(self) -> dict[str, Any]:
-        expires_at = self.expires_at.isoformat()
+        expires_at = self.expires_at
 
         tags = self.tags
 
@@ -59,8 +58,7 @@ class IssuedSearchToken:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        expires_at = datetime.datetime.fromisoformat(d.pop("expires_at"))
-
+        expires_at = d.pop("expires_at")
 
         tags = cast(list[str], d.pop("tags"))
 

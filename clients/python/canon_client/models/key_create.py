@@ -11,7 +11,6 @@ from ..types import UNSET, Unset
 from ..models.role import Role
 from ..types import UNSET, Unset
 from typing import cast
-import datetime
 
 
 T = TypeVar("T", bound="KeyCreate")
@@ -19,21 +18,22 @@ T = TypeVar("T", bound="KeyCreate")
 
 @_attrs_define
 class KeyCreate:
-    """
+    """ A key acting as a person (`person`: their subject; role and teams are theirs), or, without `person`, a key
+    of its own service principal with `role` (never approver: services do not sign off).
+
         Attributes:
             name (str):
-            expires_at (datetime.datetime | None | Unset):
+            expires_at (None | str | Unset):
             person (None | str | Unset):
             role (None | Role | Unset):
             team (None | str | Unset):
      """
 
     name: str
-    expires_at: datetime.datetime | None | Unset = UNSET
+    expires_at: None | str | Unset = UNSET
     person: None | str | Unset = UNSET
     role: None | Role | Unset = UNSET
     team: None | str | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
 
     def to_dict(self) -> dict[str, Any]:
@@ -42,8 +42,6 @@ class KeyCreate:
         expires_at: None | str | Unset
         if isinstance(self.expires_at, Unset):
             expires_at = UNSET
-        elif isinstance(self.expires_at, datetime.datetime):
-            expires_at = self.expires_at.isoformat()
         else:
             expires_at = self.expires_at
 
@@ -69,7 +67,7 @@ class KeyCreate:
 
 
         field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
+
         field_dict.update({
             "name": name,
         })
@@ -90,21 +88,12 @@ class KeyCreate:
         d = dict(src_dict)
         name = d.pop("name")
 
-        def _parse_expires_at(data: object) -> datetime.datetime | None | Unset:
+        def _parse_expires_at(data: object) -> None | str | Unset:
             if data is None:
                 return data
             if isinstance(data, Unset):
                 return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                expires_at_type_0 = datetime.datetime.fromisoformat(data)
-
-
-                return expires_at_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
+            return cast(None | str | Unset, data)
 
         expires_at = _parse_expires_at(d.pop("expires_at", UNSET))
 
@@ -156,22 +145,4 @@ class KeyCreate:
             team=team,
         )
 
-
-        key_create.additional_properties = d
         return key_create
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

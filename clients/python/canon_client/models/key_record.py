@@ -10,7 +10,6 @@ from ..types import UNSET, Unset
 
 from typing import cast
 from uuid import UUID
-import datetime
 
 if TYPE_CHECKING:
   from ..models.key_owner import KeyOwner
@@ -21,28 +20,29 @@ T = TypeVar("T", bound="KeyRecord")
 
 @_attrs_define
 class KeyRecord:
-    """
+    """ A key as listed: the role and teams are those of the principal it acts as, at the time of reading.
+
         Attributes:
-            created_at (datetime.datetime):
-            expires_at (datetime.datetime | None):
+            created_at (str):
+            expires_at (None | str):
             id (UUID):
-            last_used_at (datetime.datetime | None):
+            last_used_at (None | str):
             name (str):
             prefix (str):
             principal (KeyOwner):
-            revoked_at (datetime.datetime | None):
+            revoked_at (None | str):
             role (str):
             teams (list[str]):
      """
 
-    created_at: datetime.datetime
-    expires_at: datetime.datetime | None
+    created_at: str
+    expires_at: None | str
     id: UUID
-    last_used_at: datetime.datetime | None
+    last_used_at: None | str
     name: str
     prefix: str
     principal: KeyOwner
-    revoked_at: datetime.datetime | None
+    revoked_at: None | str
     role: str
     teams: list[str]
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -50,21 +50,15 @@ class KeyRecord:
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.key_owner import KeyOwner # noqa: PLC0415
-        created_at = self.created_at.isoformat()
+        created_at = self.created_at
 
         expires_at: None | str
-        if isinstance(self.expires_at, datetime.datetime):
-            expires_at = self.expires_at.isoformat()
-        else:
-            expires_at = self.expires_at
+        expires_at = self.expires_at
 
         id = str(self.id)
 
         last_used_at: None | str
-        if isinstance(self.last_used_at, datetime.datetime):
-            last_used_at = self.last_used_at.isoformat()
-        else:
-            last_used_at = self.last_used_at
+        last_used_at = self.last_used_at
 
         name = self.name
 
@@ -73,10 +67,7 @@ class KeyRecord:
         principal = self.principal.to_dict()
 
         revoked_at: None | str
-        if isinstance(self.revoked_at, datetime.datetime):
-            revoked_at = self.revoked_at.isoformat()
-        else:
-            revoked_at = self.revoked_at
+        revoked_at = self.revoked_at
 
         role = self.role
 
@@ -105,22 +96,12 @@ class KeyRecord:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.key_owner import KeyOwner # noqa: PLC0415
         d = dict(src_dict)
-        created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
+        created_at = d.pop("created_at")
 
-
-        def _parse_expires_at(data: object) -> datetime.datetime | None:
+        def _parse_expires_at(data: object) -> None | str:
             if data is None:
                 return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                expires_at_type_0 = datetime.datetime.fromisoformat(data)
-
-
-                return expires_at_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None, data)
+            return cast(None | str, data)
 
         expires_at = _parse_expires_at(d.pop("expires_at"))
 
@@ -128,19 +109,10 @@ class KeyRecord:
         id = UUID(d.pop("id"))
 
 
-        def _parse_last_used_at(data: object) -> datetime.datetime | None:
+        def _parse_last_used_at(data: object) -> None | str:
             if data is None:
                 return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                last_used_at_type_0 = datetime.datetime.fromisoformat(data)
-
-
-                return last_used_at_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None, data)
+            return cast(None | str, data)
 
         last_used_at = _parse_last_used_at(d.pop("last_used_at"))
 
@@ -152,19 +124,10 @@ class KeyRecord:
         principal = KeyOwner.from_dict(d.pop("principal"))
 
 
-        def _parse_revoked_at(data: object) -> datetime.datetime | None:
+        def _parse_revoked_at(data: object) -> None | str:
             if data is None:
                 return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                revoked_at_type_0 = datetime.datetime.fromisoformat(data)
-
-
-                return revoked_at_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None, data)
+            return cast(None | str, data)
 
         revoked_at = _parse_revoked_at(d.pop("revoked_at"))
 

@@ -14,7 +14,8 @@ T = TypeVar("T", bound="LineDiff")
 
 @_attrs_define
 class LineDiff:
-    """
+    """ Line diff of one text field, as unified diff text (empty when the lines are equal).
+
         Attributes:
             added_lines (int):
             field (str):

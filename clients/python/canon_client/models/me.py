@@ -16,7 +16,8 @@ T = TypeVar("T", bound="Me")
 
 @_attrs_define
 class Me:
-    """
+    """ The caller as Canon sees it.
+
         Attributes:
             credential (str):
             name (str):

@@ -10,7 +10,6 @@ from ..types import UNSET, Unset
 
 from typing import cast
 from uuid import UUID
-import datetime
 
 if TYPE_CHECKING:
   from ..models.message_version import MessageVersion
@@ -22,9 +21,10 @@ T = TypeVar("T", bound="Message")
 
 @_attrs_define
 class Message:
-    """
+    """ A message with one of its versions: what a read and every write answer.
+
         Attributes:
-            created_at (datetime.datetime):
+            created_at (str):
             created_by (str):
             current_version (int | None):
             id (UUID):
@@ -33,16 +33,16 @@ class Message:
             owners (list[str]):
             required_teams (list[str]):
             retired (bool):
-            retired_at (datetime.datetime | None):
+            retired_at (None | str):
             slug (str):
             tags (list[str]):
             title (str):
             upcoming (None | UpcomingOut):
-            updated_at (datetime.datetime):
+            updated_at (str):
             version (MessageVersion):
      """
 
-    created_at: datetime.datetime
+    created_at: str
     created_by: str
     current_version: int | None
     id: UUID
@@ -51,20 +51,19 @@ class Message:
     owners: list[str]
     required_teams: list[str]
     retired: bool
-    retired_at: datetime.datetime | None
+    retired_at: None | str
     slug: str
     tags: list[str]
     title: str
     upcoming: None | UpcomingOut
-    updated_at: datetime.datetime
+    updated_at: str
     version: MessageVersion
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.message_version import MessageVersion # noqa: PLC0415
         from ..models.upcoming_out import UpcomingOut # noqa: PLC0415
-        created_at = self.created_at.isoformat()
+        created_at = self.created_at
 
         created_by = self.created_by
 
@@ -86,10 +85,7 @@ class Message:
         retired = self.retired
 
         retired_at: None | str
-        if isinstance(self.retired_at, datetime.datetime):
-            retired_at = self.retired_at.isoformat()
-        else:
-            retired_at = self.retired_at
+        retired_at = self.retired_at
 
         slug = self.slug
 
@@ -104,13 +100,13 @@ class Message:
         else:
             upcoming = self.upcoming
 
-        updated_at = self.updated_at.isoformat()
+        updated_at = self.updated_at
 
         version = self.version.to_dict()
 
 
         field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
+
         field_dict.update({
             "created_at": created_at,
             "created_by": created_by,
@@ -138,8 +134,7 @@ class Message:
         from ..models.message_version import MessageVersion # noqa: PLC0415
         from ..models.upcoming_out import UpcomingOut # noqa: PLC0415
         d = dict(src_dict)
-        created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
-
+        created_at = d.pop("created_at")
 
         created_by = d.pop("created_by")
 
@@ -166,19 +161,10 @@ class Message:
 
         retired = d.pop("retired")
 
-        def _parse_retired_at(data: object) -> datetime.datetime | None:
+        def _parse_retired_at(data: object) -> None | str:
             if data is None:
                 return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                retired_at_type_0 = datetime.datetime.fromisoformat(data)
-
-
-                return retired_at_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None, data)
+            return cast(None | str, data)
 
         retired_at = _parse_retired_at(d.pop("retired_at"))
 
@@ -207,8 +193,7 @@ class Message:
         upcoming = _parse_upcoming(d.pop("upcoming"))
 
 
-        updated_at = datetime.datetime.fromisoformat(d.pop("updated_at"))
-
+        updated_at = d.pop("updated_at")
 
         version = MessageVersion.from_dict(d.pop("version"))
 
@@ -232,22 +217,4 @@ class Message:
             version=version,
         )
 
-
-        message.additional_properties = d
         return message
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -21,7 +21,8 @@ T = TypeVar("T", bound="MessageContent")
 
 @_attrs_define
 class MessageContent:
-    """
+    """ Approved wording: positioning, value propositions, talk tracks, objection handling.
+
         Attributes:
             audience (None | str | Unset):
             body (str | Unset):  Default: ''.
@@ -39,7 +40,6 @@ class MessageContent:
     message_type: MessageContentMessageType | Unset = MessageContentMessageType.OTHER
     references: list[Reference] | Unset = UNSET
     segment: None | str | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
 
     def to_dict(self) -> dict[str, Any]:
@@ -81,7 +81,7 @@ class MessageContent:
 
 
         field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
+
         field_dict.update({
         })
         if audience is not UNSET:
@@ -169,22 +169,4 @@ class MessageContent:
             segment=segment,
         )
 
-
-        message_content.additional_properties = d
         return message_content
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,7 +8,7 @@ from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
-from ..models.message_content_patch_message_type_type_0 import MessageContentPatchMessageTypeType0
+from ..models.message_content_patch_message_type import MessageContentPatchMessageType
 from ..types import UNSET, Unset
 from typing import cast
 
@@ -27,7 +27,7 @@ class MessageContentPatch:
             body (str | Unset):
             channel (None | str | Unset):
             locale (str | Unset):
-            message_type (MessageContentPatchMessageTypeType0 | Unset):
+            message_type (MessageContentPatchMessageType | Unset):
             owners (list[str] | Unset):
             references (list[Reference] | Unset):
             required_teams (list[str] | Unset):
@@ -40,14 +40,13 @@ class MessageContentPatch:
     body: str | Unset = UNSET
     channel: None | str | Unset = UNSET
     locale: str | Unset = UNSET
-    message_type: MessageContentPatchMessageTypeType0 | Unset = UNSET
+    message_type: MessageContentPatchMessageType | Unset = UNSET
     owners: list[str] | Unset = UNSET
     references: list[Reference] | Unset = UNSET
     required_teams: list[str] | Unset = UNSET
     segment: None | str | Unset = UNSET
     tags: list[str] | Unset = UNSET
     title: str | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
 
     def to_dict(self) -> dict[str, Any]:
@@ -58,11 +57,7 @@ class MessageContentPatch:
         else:
             audience = self.audience
 
-        body: str | Unset
-        if isinstance(self.body, Unset):
-            body = UNSET
-        else:
-            body = self.body
+        body = self.body
 
         channel: None | str | Unset
         if isinstance(self.channel, Unset):
@@ -70,40 +65,28 @@ class MessageContentPatch:
         else:
             channel = self.channel
 
-        locale: str | Unset
-        if isinstance(self.locale, Unset):
-            locale = UNSET
-        else:
-            locale = self.locale
+        locale = self.locale
 
-        message_type: str | Unset
-        if isinstance(self.message_type, Unset):
-            message_type = UNSET
-        else:
+        message_type: str | Unset = UNSET
+        if not isinstance(self.message_type, Unset):
             message_type = self.message_type.value
 
 
-        owners: list[str] | Unset
-        if isinstance(self.owners, Unset):
-            owners = UNSET
-        else:
+        owners: list[str] | Unset = UNSET
+        if not isinstance(self.owners, Unset):
             owners = self.owners
 
 
-        references: list[dict[str, Any]] | Unset
-        if isinstance(self.references, Unset):
-            references = UNSET
-        else:
+        references: list[dict[str, Any]] | Unset = UNSET
+        if not isinstance(self.references, Unset):
             references = []
-            for references_type_0_item_data in self.references:
-                references_type_0_item = references_type_0_item_data.to_dict()
-                references.append(references_type_0_item)
+            for references_item_data in self.references:
+                references_item = references_item_data.to_dict()
+                references.append(references_item)
 
 
-        required_teams: list[str] | Unset
-        if isinstance(self.required_teams, Unset):
-            required_teams = UNSET
-        else:
+        required_teams: list[str] | Unset = UNSET
+        if not isinstance(self.required_teams, Unset):
             required_teams = self.required_teams
 
 
@@ -113,22 +96,16 @@ class MessageContentPatch:
         else:
             segment = self.segment
 
-        tags: list[str] | Unset
-        if isinstance(self.tags, Unset):
-            tags = UNSET
-        else:
+        tags: list[str] | Unset = UNSET
+        if not isinstance(self.tags, Unset):
             tags = self.tags
 
 
-        title: str | Unset
-        if isinstance(self.title, Unset):
-            title = UNSET
-        else:
-            title = self.title
+        title = self.title
 
 
         field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
+
         field_dict.update({
         })
         if audience is not UNSET:
@@ -171,13 +148,7 @@ class MessageContentPatch:
         audience = _parse_audience(d.pop("audience", UNSET))
 
 
-        def _parse_body(data: object) -> str | Unset:
-            if isinstance(data, Unset):
-                return data
-            return cast(str | Unset, data)
-
-        body = _parse_body(d.pop("body", UNSET))
-
+        body = d.pop("body", UNSET)
 
         def _parse_channel(data: object) -> None | str | Unset:
             if data is None:
@@ -189,67 +160,31 @@ class MessageContentPatch:
         channel = _parse_channel(d.pop("channel", UNSET))
 
 
-        def _parse_locale(data: object) -> str | Unset:
-            if isinstance(data, Unset):
-                return data
-            return cast(str | Unset, data)
+        locale = d.pop("locale", UNSET)
 
-        locale = _parse_locale(d.pop("locale", UNSET))
-
-
-        def _parse_message_type(data: object) -> MessageContentPatchMessageTypeType0 | Unset:
-            if isinstance(data, Unset):
-                return data
-            if not isinstance(data, str):
-                raise TypeError()
-            message_type_type_0 = MessageContentPatchMessageTypeType0(data)
+        _message_type = d.pop("message_type", UNSET)
+        message_type: MessageContentPatchMessageType | Unset
+        if isinstance(_message_type,  Unset):
+            message_type = UNSET
+        else:
+            message_type = MessageContentPatchMessageType(_message_type)
 
 
-            return message_type_type_0
-
-        message_type = _parse_message_type(d.pop("message_type", UNSET))
+        owners = cast(list[str], d.pop("owners", UNSET))
 
 
-        def _parse_owners(data: object) -> list[str] | Unset:
-            if isinstance(data, Unset):
-                return data
-            if not isinstance(data, list):
-                raise TypeError()
-            owners_type_0 = cast(list[str], data)
-
-            return owners_type_0
-
-        owners = _parse_owners(d.pop("owners", UNSET))
+        _references = d.pop("references", UNSET)
+        references: list[Reference] | Unset = UNSET
+        if _references is not UNSET:
+            references = []
+            for references_item_data in _references:
+                references_item = Reference.from_dict(references_item_data)
 
 
-        def _parse_references(data: object) -> list[Reference] | Unset:
-            if isinstance(data, Unset):
-                return data
-            if not isinstance(data, list):
-                raise TypeError()
-            references_type_0 = []
-            _references_type_0 = data
-            for references_type_0_item_data in (_references_type_0):
-                references_type_0_item = Reference.from_dict(references_type_0_item_data)
+                references.append(references_item)
 
 
-                references_type_0.append(references_type_0_item)
-
-            return references_type_0
-
-        references = _parse_references(d.pop("references", UNSET))
-
-
-        def _parse_required_teams(data: object) -> list[str] | Unset:
-            if isinstance(data, Unset):
-                return data
-            if not isinstance(data, list):
-                raise TypeError()
-            required_teams_type_0 = cast(list[str], data)
-
-            return required_teams_type_0
-
-        required_teams = _parse_required_teams(d.pop("required_teams", UNSET))
+        required_teams = cast(list[str], d.pop("required_teams", UNSET))
 
 
         def _parse_segment(data: object) -> None | str | Unset:
@@ -262,25 +197,10 @@ class MessageContentPatch:
         segment = _parse_segment(d.pop("segment", UNSET))
 
 
-        def _parse_tags(data: object) -> list[str] | Unset:
-            if isinstance(data, Unset):
-                return data
-            if not isinstance(data, list):
-                raise TypeError()
-            tags_type_0 = cast(list[str], data)
-
-            return tags_type_0
-
-        tags = _parse_tags(d.pop("tags", UNSET))
+        tags = cast(list[str], d.pop("tags", UNSET))
 
 
-        def _parse_title(data: object) -> str | Unset:
-            if isinstance(data, Unset):
-                return data
-            return cast(str | Unset, data)
-
-        title = _parse_title(d.pop("title", UNSET))
-
+        title = d.pop("title", UNSET)
 
         message_content_patch = cls(
             audience=audience,
@@ -296,22 +216,4 @@ class MessageContentPatch:
             title=title,
         )
 
-
-        message_content_patch.additional_properties = d
         return message_content_patch
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -25,7 +25,8 @@ class MessageCreate:
             owners (list[str]):
             slug (str): Lower-case letters, digits and inner hyphens; unique within a kind.
             title (str):
-            content (MessageContent | Unset):
+            content (MessageContent | Unset): Approved wording: positioning, value propositions, talk tracks, objection
+                handling.
             required_teams (list[str] | None | Unset):
             tags (list[str] | Unset):
      """
@@ -36,7 +37,6 @@ class MessageCreate:
     content: MessageContent | Unset = UNSET
     required_teams: list[str] | None | Unset = UNSET
     tags: list[str] | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
 
     def to_dict(self) -> dict[str, Any]:
@@ -68,7 +68,7 @@ class MessageCreate:
 
 
         field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
+
         field_dict.update({
             "owners": owners,
             "slug": slug,
@@ -133,22 +133,4 @@ class MessageCreate:
             tags=tags,
         )
 
-
-        message_create.additional_properties = d
         return message_create
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -9,7 +9,6 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset
 
 from typing import cast
-import datetime
 
 if TYPE_CHECKING:
   from ..models.approval_out import ApprovalOut
@@ -26,52 +25,51 @@ class MessageVersion:
             approvals (list[ApprovalOut]):
             author (str):
             based_on (int | None):
-            content (MessageContent):
-            created_at (datetime.datetime):
-            effective_from (datetime.datetime | None):
+            content (MessageContent): Approved wording: positioning, value propositions, talk tracks, objection handling.
+            created_at (str):
+            effective_from (None | str):
             expired (bool):
-            expires_at (datetime.datetime | None):
+            expires_at (None | str):
             in_effect (bool):
             number (int):
             owners (list[str]):
             pending_teams (list[str]):
-            published_at (datetime.datetime | None):
+            published_at (None | str):
             required_teams (list[str]):
             review_comment (None | str):
             review_teams (list[str] | None):
             scheduled (bool):
             status (str):
-            submitted_at (datetime.datetime | None):
-            superseded_at (datetime.datetime | None):
+            submitted_at (None | str):
+            superseded_at (None | str):
             tags (list[str]):
             title (str):
-            updated_at (datetime.datetime):
+            updated_at (str):
      """
 
     approvals: list[ApprovalOut]
     author: str
     based_on: int | None
     content: MessageContent
-    created_at: datetime.datetime
-    effective_from: datetime.datetime | None
+    created_at: str
+    effective_from: None | str
     expired: bool
-    expires_at: datetime.datetime | None
+    expires_at: None | str
     in_effect: bool
     number: int
     owners: list[str]
     pending_teams: list[str]
-    published_at: datetime.datetime | None
+    published_at: None | str
     required_teams: list[str]
     review_comment: None | str
     review_teams: list[str] | None
     scheduled: bool
     status: str
-    submitted_at: datetime.datetime | None
-    superseded_at: datetime.datetime | None
+    submitted_at: None | str
+    superseded_at: None | str
     tags: list[str]
     title: str
-    updated_at: datetime.datetime
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    updated_at: str
 
 
     def to_dict(self) -> dict[str, Any]:
@@ -90,21 +88,15 @@ class MessageVersion:
 
         content = self.content.to_dict()
 
-        created_at = self.created_at.isoformat()
+        created_at = self.created_at
 
         effective_from: None | str
-        if isinstance(self.effective_from, datetime.datetime):
-            effective_from = self.effective_from.isoformat()
-        else:
-            effective_from = self.effective_from
+        effective_from = self.effective_from
 
         expired = self.expired
 
         expires_at: None | str
-        if isinstance(self.expires_at, datetime.datetime):
-            expires_at = self.expires_at.isoformat()
-        else:
-            expires_at = self.expires_at
+        expires_at = self.expires_at
 
         in_effect = self.in_effect
 
@@ -117,10 +109,7 @@ class MessageVersion:
 
 
         published_at: None | str
-        if isinstance(self.published_at, datetime.datetime):
-            published_at = self.published_at.isoformat()
-        else:
-            published_at = self.published_at
+        published_at = self.published_at
 
         required_teams = self.required_teams
 
@@ -141,27 +130,21 @@ class MessageVersion:
         status = self.status
 
         submitted_at: None | str
-        if isinstance(self.submitted_at, datetime.datetime):
-            submitted_at = self.submitted_at.isoformat()
-        else:
-            submitted_at = self.submitted_at
+        submitted_at = self.submitted_at
 
         superseded_at: None | str
-        if isinstance(self.superseded_at, datetime.datetime):
-            superseded_at = self.superseded_at.isoformat()
-        else:
-            superseded_at = self.superseded_at
+        superseded_at = self.superseded_at
 
         tags = self.tags
 
 
         title = self.title
 
-        updated_at = self.updated_at.isoformat()
+        updated_at = self.updated_at
 
 
         field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
+
         field_dict.update({
             "approvals": approvals,
             "author": author,
@@ -218,41 +201,22 @@ class MessageVersion:
         content = MessageContent.from_dict(d.pop("content"))
 
 
-        created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
+        created_at = d.pop("created_at")
 
-
-        def _parse_effective_from(data: object) -> datetime.datetime | None:
+        def _parse_effective_from(data: object) -> None | str:
             if data is None:
                 return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                effective_from_type_0 = datetime.datetime.fromisoformat(data)
-
-
-                return effective_from_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None, data)
+            return cast(None | str, data)
 
         effective_from = _parse_effective_from(d.pop("effective_from"))
 
 
         expired = d.pop("expired")
 
-        def _parse_expires_at(data: object) -> datetime.datetime | None:
+        def _parse_expires_at(data: object) -> None | str:
             if data is None:
                 return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                expires_at_type_0 = datetime.datetime.fromisoformat(data)
-
-
-                return expires_at_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None, data)
+            return cast(None | str, data)
 
         expires_at = _parse_expires_at(d.pop("expires_at"))
 
@@ -267,19 +231,10 @@ class MessageVersion:
         pending_teams = cast(list[str], d.pop("pending_teams"))
 
 
-        def _parse_published_at(data: object) -> datetime.datetime | None:
+        def _parse_published_at(data: object) -> None | str:
             if data is None:
                 return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                published_at_type_0 = datetime.datetime.fromisoformat(data)
-
-
-                return published_at_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None, data)
+            return cast(None | str, data)
 
         published_at = _parse_published_at(d.pop("published_at"))
 
@@ -315,36 +270,18 @@ class MessageVersion:
 
         status = d.pop("status")
 
-        def _parse_submitted_at(data: object) -> datetime.datetime | None:
+        def _parse_submitted_at(data: object) -> None | str:
             if data is None:
                 return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                submitted_at_type_0 = datetime.datetime.fromisoformat(data)
-
-
-                return submitted_at_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None, data)
+            return cast(None | str, data)
 
         submitted_at = _parse_submitted_at(d.pop("submitted_at"))
 
 
-        def _parse_superseded_at(data: object) -> datetime.datetime | None:
+        def _parse_superseded_at(data: object) -> None | str:
             if data is None:
                 return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                superseded_at_type_0 = datetime.datetime.fromisoformat(data)
-
-
-                return superseded_at_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None, data)
+            return cast(None | str, data)
 
         superseded_at = _parse_superseded_at(d.pop("superseded_at"))
 
@@ -354,8 +291,7 @@ class MessageVersion:
 
         title = d.pop("title")
 
-        updated_at = datetime.datetime.fromisoformat(d.pop("updated_at"))
-
+        updated_at = d.pop("updated_at")
 
         message_version = cls(
             approvals=approvals,
@@ -383,22 +319,4 @@ class MessageVersion:
             updated_at=updated_at,
         )
 
-
-        message_version.additional_properties = d
         return message_version
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

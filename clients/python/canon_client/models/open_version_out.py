@@ -22,7 +22,6 @@ class OpenVersionOut:
 
     number: int
     status: str
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
 
     def to_dict(self) -> dict[str, Any]:
@@ -32,7 +31,7 @@ class OpenVersionOut:
 
 
         field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
+
         field_dict.update({
             "number": number,
             "status": status,
@@ -53,22 +52,4 @@ class OpenVersionOut:
             status=status,
         )
 
-
-        open_version_out.additional_properties = d
         return open_version_out
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

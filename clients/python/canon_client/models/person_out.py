@@ -9,7 +9,6 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset
 
 from typing import cast
-import datetime
 
 
 T = TypeVar("T", bound="PersonOut")
@@ -20,28 +19,28 @@ class PersonOut:
     """
         Attributes:
             active (bool):
-            created_at (datetime.datetime):
+            created_at (str):
             name (str):
             role (str):
             subject (str):
             teams (list[str]):
-            updated_at (datetime.datetime):
+            updated_at (str):
      """
 
     active: bool
-    created_at: datetime.datetime
+    created_at: str
     name: str
     role: str
     subject: str
     teams: list[str]
-    updated_at: datetime.datetime
+    updated_at: str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
 
     def to_dict(self) -> dict[str, Any]:
         active = self.active
 
-        created_at = self.created_at.isoformat()
+        created_at = self.created_at
 
         name = self.name
 
@@ -52,7 +51,7 @@ class PersonOut:
         teams = self.teams
 
 
-        updated_at = self.updated_at.isoformat()
+        updated_at = self.updated_at
 
 
         field_dict: dict[str, Any] = {}
@@ -75,8 +74,7 @@ class PersonOut:
         d = dict(src_dict)
         active = d.pop("active")
 
-        created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
-
+        created_at = d.pop("created_at")
 
         name = d.pop("name")
 
@@ -87,8 +85,7 @@ class PersonOut:
         teams = cast(list[str], d.pop("teams"))
 
 
-        updated_at = datetime.datetime.fromisoformat(d.pop("updated_at"))
-
+        updated_at = d.pop("updated_at")
 
         person_out = cls(
             active=active,

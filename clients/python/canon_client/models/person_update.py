@@ -18,7 +18,8 @@ T = TypeVar("T", bound="PersonUpdate")
 
 @_attrs_define
 class PersonUpdate:
-    """
+    """ Absent fields stay as they are; `active: false` stops every credential of the person at once.
+
         Attributes:
             active (bool | Unset):
             name (str | Unset):
@@ -30,36 +31,25 @@ class PersonUpdate:
     name: str | Unset = UNSET
     role: Role | Unset = UNSET
     teams: list[str] | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
 
     def to_dict(self) -> dict[str, Any]:
-        active: bool | Unset
-        if isinstance(self.active, Unset):
-            active = UNSET
-        else:
-            active = self.active
+        active = self.active
 
-        name: str | Unset
-        if isinstance(self.name, Unset):
-            name = UNSET
-        else:
-            name = self.name
+        name = self.name
 
         role: str | Unset = UNSET
         if not isinstance(self.role, Unset):
             role = self.role.value
 
 
-        teams: list[str] | Unset
-        if isinstance(self.teams, Unset):
-            teams = UNSET
-        else:
+        teams: list[str] | Unset = UNSET
+        if not isinstance(self.teams, Unset):
             teams = self.teams
 
 
         field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
+
         field_dict.update({
         })
         if active is not UNSET:
@@ -77,21 +67,9 @@ class PersonUpdate:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        def _parse_active(data: object) -> bool | Unset:
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | Unset, data)
+        active = d.pop("active", UNSET)
 
-        active = _parse_active(d.pop("active", UNSET))
-
-
-        def _parse_name(data: object) -> str | Unset:
-            if isinstance(data, Unset):
-                return data
-            return cast(str | Unset, data)
-
-        name = _parse_name(d.pop("name", UNSET))
-
+        name = d.pop("name", UNSET)
 
         _role = d.pop("role", UNSET)
         role: Role | Unset
@@ -101,16 +79,7 @@ class PersonUpdate:
             role = Role(_role)
 
 
-        def _parse_teams(data: object) -> list[str] | Unset:
-            if isinstance(data, Unset):
-                return data
-            if not isinstance(data, list):
-                raise TypeError()
-            teams_type_0 = cast(list[str], data)
-
-            return teams_type_0
-
-        teams = _parse_teams(d.pop("teams", UNSET))
+        teams = cast(list[str], d.pop("teams", UNSET))
 
 
         person_update = cls(
@@ -120,22 +89,4 @@ class PersonUpdate:
             teams=teams,
         )
 
-
-        person_update.additional_properties = d
         return person_update
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

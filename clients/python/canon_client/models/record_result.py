@@ -19,7 +19,8 @@ T = TypeVar("T", bound="RecordResult")
 
 @_attrs_define
 class RecordResult:
-    """
+    """ One record: the definitions it meets, and each evaluation.
+
         Attributes:
             evaluations (list[RecordEvaluation]):
             index (int):

@@ -18,7 +18,8 @@ T = TypeVar("T", bound="Reference")
 
 @_attrs_define
 class Reference:
-    """
+    """ A citation of another entry's version. Without `version`, the write cites the current published one.
+
         Attributes:
             slug (str): Lower-case letters, digits and inner hyphens; unique within a kind.
             kind (ReferenceKind | Unset):  Default: ReferenceKind.DEFINITION.
@@ -28,7 +29,6 @@ class Reference:
     slug: str
     kind: ReferenceKind | Unset = ReferenceKind.DEFINITION
     version: int | None | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
 
     def to_dict(self) -> dict[str, Any]:
@@ -47,7 +47,7 @@ class Reference:
 
 
         field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
+
         field_dict.update({
             "slug": slug,
         })
@@ -88,22 +88,4 @@ class Reference:
             version=version,
         )
 
-
-        reference.additional_properties = d
         return reference
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -22,7 +22,6 @@ class RotateSecret:
      """
 
     overlap_hours: float | Unset = 24.0
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
 
     def to_dict(self) -> dict[str, Any]:
@@ -30,7 +29,7 @@ class RotateSecret:
 
 
         field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
+
         field_dict.update({
         })
         if overlap_hours is not UNSET:
@@ -48,22 +47,4 @@ class RotateSecret:
             overlap_hours=overlap_hours,
         )
 
-
-        rotate_secret.additional_properties = d
         return rotate_secret
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -17,12 +17,16 @@ T = TypeVar("T", bound="RuleOutcome")
 
 @_attrs_define
 class RuleOutcome:
-    """
+    """ The result of one rule. `path` is the rule's JSON Pointer inside the tree: `""` is the root, then `/all/0`, ...
+
+    `actual` is the record's value for a comparison (None when the field is missing, and for groups); `reason` says why
+    the rule failed and is None when it passed.
+
         Attributes:
             passed (bool):
             path (str):
             rule (str):
-            actual (Any | Unset):
+            actual (Any | Unset): Any JSON value.
             reason (None | str | Unset):
      """
 

@@ -10,7 +10,6 @@ from ..types import UNSET, Unset
 
 from ..types import UNSET, Unset
 from typing import cast
-import datetime
 
 
 T = TypeVar("T", bound="SearchHit")
@@ -30,7 +29,7 @@ class SearchHit:
             version (int):
             audience (None | str | Unset):
             content_url (None | str | Unset):
-            expires_at (datetime.datetime | None | Unset):
+            expires_at (None | str | Unset):
             locale (None | str | Unset):
             message_type (None | str | Unset):
             segment (None | str | Unset):
@@ -48,7 +47,7 @@ class SearchHit:
     version: int
     audience: None | str | Unset = UNSET
     content_url: None | str | Unset = UNSET
-    expires_at: datetime.datetime | None | Unset = UNSET
+    expires_at: None | str | Unset = UNSET
     locale: None | str | Unset = UNSET
     message_type: None | str | Unset = UNSET
     segment: None | str | Unset = UNSET
@@ -89,8 +88,6 @@ class SearchHit:
         expires_at: None | str | Unset
         if isinstance(self.expires_at, Unset):
             expires_at = UNSET
-        elif isinstance(self.expires_at, datetime.datetime):
-            expires_at = self.expires_at.isoformat()
         else:
             expires_at = self.expires_at
 
@@ -193,21 +190,12 @@ class SearchHit:
         content_url = _parse_content_url(d.pop("content_url", UNSET))
 
 
-        def _parse_expires_at(data: object) -> datetime.datetime | None | Unset:
+        def _parse_expires_at(data: object) -> None | str | Unset:
             if data is None:
                 return data
             if isinstance(data, Unset):
                 return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                expires_at_type_0 = datetime.datetime.fromisoformat(data)
-
-
-                return expires_at_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
+            return cast(None | str | Unset, data)
 
         expires_at = _parse_expires_at(d.pop("expires_at", UNSET))
 

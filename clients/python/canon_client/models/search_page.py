@@ -20,7 +20,8 @@ T = TypeVar("T", bound="SearchPage")
 
 @_attrs_define
 class SearchPage:
-    """
+    """ A page of hits, best first. `facets` counts the whole filtered result, per facet asked for.
+
         Attributes:
             facets (SearchPageFacets):
             hits (list[SearchHit]):

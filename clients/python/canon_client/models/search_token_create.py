@@ -17,7 +17,8 @@ T = TypeVar("T", bound="SearchTokenCreate")
 
 @_attrs_define
 class SearchTokenCreate:
-    """
+    """ Mint a search-only token; `tags` / `teams` restrict what its holder can find (any of the values).
+
         Attributes:
             tags (list[str] | Unset):
             teams (list[str] | Unset):
@@ -27,7 +28,6 @@ class SearchTokenCreate:
     tags: list[str] | Unset = UNSET
     teams: list[str] | Unset = UNSET
     ttl_seconds: int | Unset = 900
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
 
     def to_dict(self) -> dict[str, Any]:
@@ -45,7 +45,7 @@ class SearchTokenCreate:
 
 
         field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
+
         field_dict.update({
         })
         if tags is not UNSET:
@@ -75,22 +75,4 @@ class SearchTokenCreate:
             ttl_seconds=ttl_seconds,
         )
 
-
-        search_token_create.additional_properties = d
         return search_token_create
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

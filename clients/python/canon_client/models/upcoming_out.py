@@ -8,34 +8,31 @@ from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
-from typing import cast
-import datetime
-
 
 T = TypeVar("T", bound="UpcomingOut")
 
 
 @_attrs_define
 class UpcomingOut:
-    """
+    """ The next scheduled version and when it takes effect.
+
         Attributes:
-            effective_at (datetime.datetime):
+            effective_at (str):
             version (int):
      """
 
-    effective_at: datetime.datetime
+    effective_at: str
     version: int
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
 
     def to_dict(self) -> dict[str, Any]:
-        effective_at = self.effective_at.isoformat()
+        effective_at = self.effective_at
 
         version = self.version
 
 
         field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
+
         field_dict.update({
             "effective_at": effective_at,
             "version": version,
@@ -47,8 +44,7 @@ class UpcomingOut:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        effective_at = datetime.datetime.fromisoformat(d.pop("effective_at"))
-
+        effective_at = d.pop("effective_at")
 
         version = d.pop("version")
 
@@ -57,22 +53,4 @@ class UpcomingOut:
             version=version,
         )
 
-
-        upcoming_out.additional_properties = d
         return upcoming_out
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

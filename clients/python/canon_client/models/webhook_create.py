@@ -19,7 +19,7 @@ T = TypeVar("T", bound="WebhookCreate")
 class WebhookCreate:
     """
         Attributes:
-            url (str):
+            url (str): Where events are sent: http or https (private and loopback addresses only where allowed).
             description (str | Unset):  Default: ''.
             enabled (bool | Unset):  Default: True.
             event_types (list[str] | Unset):
@@ -33,7 +33,6 @@ class WebhookCreate:
     event_types: list[str] | Unset = UNSET
     slugs: list[str] | Unset = UNSET
     tags: list[str] | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
 
     def to_dict(self) -> dict[str, Any]:
@@ -59,7 +58,7 @@ class WebhookCreate:
 
 
         field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
+
         field_dict.update({
             "url": url,
         })
@@ -104,22 +103,4 @@ class WebhookCreate:
             tags=tags,
         )
 
-
-        webhook_create.additional_properties = d
         return webhook_create
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -10,7 +10,6 @@ from ..types import UNSET, Unset
 
 from typing import cast
 from uuid import UUID
-import datetime
 
 
 T = TypeVar("T", bound="WebhookOut")
@@ -20,51 +19,48 @@ T = TypeVar("T", bound="WebhookOut")
 class WebhookOut:
     """
         Attributes:
-            created_at (datetime.datetime):
+            created_at (str):
             created_by (str):
             description (str):
-            disabled_at (datetime.datetime | None):
+            disabled_at (None | str):
             disabled_reason (None | str):
             enabled (bool):
             event_types (list[str]):
-            failing_since (datetime.datetime | None):
+            failing_since (None | str):
             id (UUID):
-            rotating_until (datetime.datetime | None):
+            rotating_until (None | str):
             slugs (list[str]):
             tags (list[str]):
-            updated_at (datetime.datetime):
+            updated_at (str):
             url (str):
      """
 
-    created_at: datetime.datetime
+    created_at: str
     created_by: str
     description: str
-    disabled_at: datetime.datetime | None
+    disabled_at: None | str
     disabled_reason: None | str
     enabled: bool
     event_types: list[str]
-    failing_since: datetime.datetime | None
+    failing_since: None | str
     id: UUID
-    rotating_until: datetime.datetime | None
+    rotating_until: None | str
     slugs: list[str]
     tags: list[str]
-    updated_at: datetime.datetime
+    updated_at: str
     url: str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
 
     def to_dict(self) -> dict[str, Any]:
-        created_at = self.created_at.isoformat()
+        created_at = self.created_at
 
         created_by = self.created_by
 
         description = self.description
 
         disabled_at: None | str
-        if isinstance(self.disabled_at, datetime.datetime):
-            disabled_at = self.disabled_at.isoformat()
-        else:
-            disabled_at = self.disabled_at
+        disabled_at = self.disabled_at
 
         disabled_reason: None | str
         disabled_reason = self.disabled_reason
@@ -75,18 +71,12 @@ class WebhookOut:
 
 
         failing_since: None | str
-        if isinstance(self.failing_since, datetime.datetime):
-            failing_since = self.failing_since.isoformat()
-        else:
-            failing_since = self.failing_since
+        failing_since = self.failing_since
 
         id = str(self.id)
 
         rotating_until: None | str
-        if isinstance(self.rotating_until, datetime.datetime):
-            rotating_until = self.rotating_until.isoformat()
-        else:
-            rotating_until = self.rotating_until
+        rotating_until = self.rotating_until
 
         slugs = self.slugs
 
@@ -94,7 +84,7 @@ class WebhookOut:
         tags = self.tags
 
 
-        updated_at = self.updated_at.isoformat()
+        updated_at = self.updated_at
 
         url = self.url
 
@@ -124,26 +114,16 @@ class WebhookOut:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
-
+        created_at = d.pop("created_at")
 
         created_by = d.pop("created_by")
 
         description = d.pop("description")
 
-        def _parse_disabled_at(data: object) -> datetime.datetime | None:
+        def _parse_disabled_at(data: object) -> None | str:
             if data is None:
                 return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                disabled_at_type_0 = datetime.datetime.fromisoformat(data)
-
-
-                return disabled_at_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None, data)
+            return cast(None | str, data)
 
         disabled_at = _parse_disabled_at(d.pop("disabled_at"))
 
@@ -161,19 +141,10 @@ class WebhookOut:
         event_types = cast(list[str], d.pop("event_types"))
 
 
-        def _parse_failing_since(data: object) -> datetime.datetime | None:
+        def _parse_failing_since(data: object) -> None | str:
             if data is None:
                 return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                failing_since_type_0 = datetime.datetime.fromisoformat(data)
-
-
-                return failing_since_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None, data)
+            return cast(None | str, data)
 
         failing_since = _parse_failing_since(d.pop("failing_since"))
 
@@ -181,19 +152,10 @@ class WebhookOut:
         id = UUID(d.pop("id"))
 
 
-        def _parse_rotating_until(data: object) -> datetime.datetime | None:
+        def _parse_rotating_until(data: object) -> None | str:
             if data is None:
                 return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                rotating_until_type_0 = datetime.datetime.fromisoformat(data)
-
-
-                return rotating_until_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None, data)
+            return cast(None | str, data)
 
         rotating_until = _parse_rotating_until(d.pop("rotating_until"))
 
@@ -204,8 +166,7 @@ class WebhookOut:
         tags = cast(list[str], d.pop("tags"))
 
 
-        updated_at = datetime.datetime.fromisoformat(d.pop("updated_at"))
-
+        updated_at = d.pop("updated_at")
 
         url = d.pop("url")
 

@@ -19,7 +19,8 @@ T = TypeVar("T", bound="WebhookWithSecret")
 
 @_attrs_define
 class WebhookWithSecret:
-    """
+    """ The subscription and its signing secret: the only time the secret is shown.
+
         Attributes:
             secret (str):
             webhook (WebhookOut):

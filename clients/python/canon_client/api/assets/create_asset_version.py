@@ -19,7 +19,7 @@ def _get_kwargs(
     slug: str,
     *,
     body: AssetVersionCreate,
-    if_match: None | str | Unset = UNSET,
+    if_match: str | Unset = UNSET,
 
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
@@ -133,14 +133,14 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: AssetVersionCreate,
-    if_match: None | str | Unset = UNSET,
+    if_match: str | Unset = UNSET,
 
 ) -> Response[Asset | Problem]:
     """ Start a new draft (copy of the current version, of from_version for a rollback, or new content)
 
     Args:
         slug (str):
-        if_match (None | str | Unset): The ETag this write is based on.
+        if_match (str | Unset): The ETag this write is based on (412 when it is stale).
         body (AssetVersionCreate):
 
     Raises:
@@ -170,14 +170,14 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: AssetVersionCreate,
-    if_match: None | str | Unset = UNSET,
+    if_match: str | Unset = UNSET,
 
 ) -> Asset | Problem | None:
     """ Start a new draft (copy of the current version, of from_version for a rollback, or new content)
 
     Args:
         slug (str):
-        if_match (None | str | Unset): The ETag this write is based on.
+        if_match (str | Unset): The ETag this write is based on (412 when it is stale).
         body (AssetVersionCreate):
 
     Raises:
@@ -202,14 +202,14 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: AssetVersionCreate,
-    if_match: None | str | Unset = UNSET,
+    if_match: str | Unset = UNSET,
 
 ) -> Response[Asset | Problem]:
     """ Start a new draft (copy of the current version, of from_version for a rollback, or new content)
 
     Args:
         slug (str):
-        if_match (None | str | Unset): The ETag this write is based on.
+        if_match (str | Unset): The ETag this write is based on (412 when it is stale).
         body (AssetVersionCreate):
 
     Raises:
@@ -239,14 +239,14 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: AssetVersionCreate,
-    if_match: None | str | Unset = UNSET,
+    if_match: str | Unset = UNSET,
 
 ) -> Asset | Problem | None:
     """ Start a new draft (copy of the current version, of from_version for a rollback, or new content)
 
     Args:
         slug (str):
-        if_match (None | str | Unset): The ETag this write is based on.
+        if_match (str | Unset): The ETag this write is based on (412 when it is stale).
         body (AssetVersionCreate):
 
     Raises:

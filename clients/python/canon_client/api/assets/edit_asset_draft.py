@@ -11,7 +11,6 @@ from ... import errors
 from ...models.asset import Asset
 from ...models.asset_content_patch import AssetContentPatch
 from ...models.problem import Problem
-from ...types import UNSET, Unset
 from typing import cast
 
 
@@ -20,12 +19,11 @@ def _get_kwargs(
     number: int,
     *,
     body: AssetContentPatch,
-    if_match: None | str | Unset = UNSET,
+    if_match: str,
 
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
-    if not isinstance(if_match, Unset):
-        headers["If-Match"] = if_match
+    headers["If-Match"] = if_match
 
 
     _kwargs: dict[str, Any] = {
@@ -135,7 +133,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: AssetContentPatch,
-    if_match: None | str | Unset = UNSET,
+    if_match: str,
 
 ) -> Response[Asset | Problem]:
     """ Edit a draft (If-Match)
@@ -143,7 +141,8 @@ def sync_detailed(
     Args:
         slug (str):
         number (int):
-        if_match (None | str | Unset): The ETag this write is based on.
+        if_match (str): The ETag of the entry this edit is based on: 428 without it (`*` does not
+            count), 412 when stale.
         body (AssetContentPatch):
 
     Raises:
@@ -175,7 +174,7 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: AssetContentPatch,
-    if_match: None | str | Unset = UNSET,
+    if_match: str,
 
 ) -> Asset | Problem | None:
     """ Edit a draft (If-Match)
@@ -183,7 +182,8 @@ def sync(
     Args:
         slug (str):
         number (int):
-        if_match (None | str | Unset): The ETag this write is based on.
+        if_match (str): The ETag of the entry this edit is based on: 428 without it (`*` does not
+            count), 412 when stale.
         body (AssetContentPatch):
 
     Raises:
@@ -210,7 +210,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: AssetContentPatch,
-    if_match: None | str | Unset = UNSET,
+    if_match: str,
 
 ) -> Response[Asset | Problem]:
     """ Edit a draft (If-Match)
@@ -218,7 +218,8 @@ async def asyncio_detailed(
     Args:
         slug (str):
         number (int):
-        if_match (None | str | Unset): The ETag this write is based on.
+        if_match (str): The ETag of the entry this edit is based on: 428 without it (`*` does not
+            count), 412 when stale.
         body (AssetContentPatch):
 
     Raises:
@@ -250,7 +251,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: AssetContentPatch,
-    if_match: None | str | Unset = UNSET,
+    if_match: str,
 
 ) -> Asset | Problem | None:
     """ Edit a draft (If-Match)
@@ -258,7 +259,8 @@ async def asyncio(
     Args:
         slug (str):
         number (int):
-        if_match (None | str | Unset): The ETag this write is based on.
+        if_match (str): The ETag of the entry this edit is based on: 428 without it (`*` does not
+            count), 412 when stale.
         body (AssetContentPatch):
 
     Raises:

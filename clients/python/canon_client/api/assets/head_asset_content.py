@@ -9,62 +9,60 @@ from ...types import Response, UNSET
 from ... import errors
 
 from ...models.problem import Problem
+from ...types import File, FileTypes
 from ...types import UNSET, Unset
+from io import BytesIO
 from typing import cast
+import datetime
 
 
 def _get_kwargs(
     slug: str,
     *,
-    version: int | None | Unset = UNSET,
-    as_of: None | str | Unset = UNSET,
-    known_at: None | str | Unset = UNSET,
-    expires: int | None | Unset = UNSET,
-    signature: None | str | Unset = UNSET,
-    if_none_match: None | str | Unset = UNSET,
+    version: int | Unset = UNSET,
+    as_of: datetime.date | datetime.datetime | Unset = UNSET,
+    known_at: datetime.date | datetime.datetime | Unset = UNSET,
+    expires: int | Unset = UNSET,
+    signature: str | Unset = UNSET,
+    if_none_match: str | Unset = UNSET,
+    range_: str | Unset = UNSET,
 
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
     if not isinstance(if_none_match, Unset):
         headers["If-None-Match"] = if_none_match
 
+    if not isinstance(range_, Unset):
+        headers["Range"] = range_
+
 
     params: dict[str, Any] = {}
 
-    json_version: int | None | Unset
-    if isinstance(version, Unset):
-        json_version = UNSET
-    else:
-        json_version = version
-    params["version"] = json_version
+    params["version"] = version
 
-    json_as_of: None | str | Unset
+    json_as_of: str | Unset
     if isinstance(as_of, Unset):
         json_as_of = UNSET
+    elif isinstance(as_of, datetime.date):
+        json_as_of = as_of.isoformat()
     else:
-        json_as_of = as_of
+        json_as_of = as_of.isoformat()
+
     params["as_of"] = json_as_of
 
-    json_known_at: None | str | Unset
+    json_known_at: str | Unset
     if isinstance(known_at, Unset):
         json_known_at = UNSET
+    elif isinstance(known_at, datetime.date):
+        json_known_at = known_at.isoformat()
     else:
-        json_known_at = known_at
+        json_known_at = known_at.isoformat()
+
     params["known_at"] = json_known_at
 
-    json_expires: int | None | Unset
-    if isinstance(expires, Unset):
-        json_expires = UNSET
-    else:
-        json_expires = expires
-    params["expires"] = json_expires
+    params["expires"] = expires
 
-    json_signature: None | str | Unset
-    if isinstance(signature, Unset):
-        json_signature = UNSET
-    else:
-        json_signature = signature
-    params["signature"] = json_signature
+    params["signature"] = signature
 
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
@@ -81,10 +79,30 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Any | Problem | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Any | File | Problem | None:
     if response.status_code == 200:
-        response_200 = response.json()
+        response_200 = File(
+             payload = BytesIO(response.json())
+        )
+
+
         return response_200
+
+    if response.status_code == 206:
+        response_206 = File(
+             payload = BytesIO(response.json())
+        )
+
+
+        return response_206
+
+    if response.status_code == 304:
+        response_304 = cast(Any, None)
+        return response_304
+
+    if response.status_code == 307:
+        response_307 = cast(Any, None)
+        return response_307
 
     if response.status_code == 400:
         response_400 = Problem.from_dict(response.json())
@@ -116,6 +134,12 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_410
 
+    if response.status_code == 416:
+        response_416 = Problem.from_dict(response.json())
+
+
+        return response_416
+
     if response.status_code == 422:
         response_422 = Problem.from_dict(response.json())
 
@@ -134,7 +158,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Any | Problem]:
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Any | File | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -146,15 +170,16 @@ def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 def sync_detailed(
     slug: str,
     *,
-    client: AuthenticatedClient | Client,
-    version: int | None | Unset = UNSET,
-    as_of: None | str | Unset = UNSET,
-    known_at: None | str | Unset = UNSET,
-    expires: int | None | Unset = UNSET,
-    signature: None | str | Unset = UNSET,
-    if_none_match: None | str | Unset = UNSET,
+    client: AuthenticatedClient,
+    version: int | Unset = UNSET,
+    as_of: datetime.date | datetime.datetime | Unset = UNSET,
+    known_at: datetime.date | datetime.datetime | Unset = UNSET,
+    expires: int | Unset = UNSET,
+    signature: str | Unset = UNSET,
+    if_none_match: str | Unset = UNSET,
+    range_: str | Unset = UNSET,
 
-) -> Response[Any | Problem]:
+) -> Response[Any | File | Problem]:
     """ The file of the version in effect (?version=N, ?as_of=, ?known_at=): 307 to storage, or the bytes
 
      With an API key, or as a search hit's signed download link (`version`, `expires`, `signature`; no
@@ -163,24 +188,26 @@ def sync_detailed(
 
     Args:
         slug (str):
-        version (int | None | Unset): A version number.
-        as_of (None | str | Unset): A date (end of that day, UTC) or RFC 3339 time: the version in
-            effect then.
-        known_at (None | str | Unset): Read the timeline as Canon had recorded it then: only
-            versions published by this date or time.
-        expires (int | None | Unset): Download links (a search hit's `content_url`): until when it
-            is valid, in unix seconds.
-        signature (None | str | Unset): Download links: the link's signature. With it the request
-            needs no Authorization header; a signature that does not verify, or an expired link, is
-            401.
-        if_none_match (None | str | Unset):
+        version (int | Unset): A version number.
+        as_of (datetime.date | datetime.datetime | Unset): A date (end of that day, UTC) or RFC
+            3339 time: the version in effect then.
+        known_at (datetime.date | datetime.datetime | Unset): Read the timeline as Canon had
+            recorded it then: only versions published by this date or time.
+        expires (int | Unset): Download links (a search hit's `content_url`): until when it is
+            valid, in unix seconds.
+        signature (str | Unset): Download links: the link's signature. With it the request needs
+            no Authorization header; a signature that does not verify, or an expired link, is 401.
+        if_none_match (str | Unset): An ETag you hold: 304 when it is current.
+        range_ (str | Unset): One range, `bytes=first-last`, `bytes=first-` or `bytes=-suffix`:
+            206 with those bytes, 416 when the file has none of them. Other forms are ignored (the
+            whole file).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | Problem]
+        Response[Any | File | Problem]
      """
 
 
@@ -192,6 +219,7 @@ known_at=known_at,
 expires=expires,
 signature=signature,
 if_none_match=if_none_match,
+range_=range_,
 
     )
 
@@ -204,15 +232,16 @@ if_none_match=if_none_match,
 def sync(
     slug: str,
     *,
-    client: AuthenticatedClient | Client,
-    version: int | None | Unset = UNSET,
-    as_of: None | str | Unset = UNSET,
-    known_at: None | str | Unset = UNSET,
-    expires: int | None | Unset = UNSET,
-    signature: None | str | Unset = UNSET,
-    if_none_match: None | str | Unset = UNSET,
+    client: AuthenticatedClient,
+    version: int | Unset = UNSET,
+    as_of: datetime.date | datetime.datetime | Unset = UNSET,
+    known_at: datetime.date | datetime.datetime | Unset = UNSET,
+    expires: int | Unset = UNSET,
+    signature: str | Unset = UNSET,
+    if_none_match: str | Unset = UNSET,
+    range_: str | Unset = UNSET,
 
-) -> Any | Problem | None:
+) -> Any | File | Problem | None:
     """ The file of the version in effect (?version=N, ?as_of=, ?known_at=): 307 to storage, or the bytes
 
      With an API key, or as a search hit's signed download link (`version`, `expires`, `signature`; no
@@ -221,24 +250,26 @@ def sync(
 
     Args:
         slug (str):
-        version (int | None | Unset): A version number.
-        as_of (None | str | Unset): A date (end of that day, UTC) or RFC 3339 time: the version in
-            effect then.
-        known_at (None | str | Unset): Read the timeline as Canon had recorded it then: only
-            versions published by this date or time.
-        expires (int | None | Unset): Download links (a search hit's `content_url`): until when it
-            is valid, in unix seconds.
-        signature (None | str | Unset): Download links: the link's signature. With it the request
-            needs no Authorization header; a signature that does not verify, or an expired link, is
-            401.
-        if_none_match (None | str | Unset):
+        version (int | Unset): A version number.
+        as_of (datetime.date | datetime.datetime | Unset): A date (end of that day, UTC) or RFC
+            3339 time: the version in effect then.
+        known_at (datetime.date | datetime.datetime | Unset): Read the timeline as Canon had
+            recorded it then: only versions published by this date or time.
+        expires (int | Unset): Download links (a search hit's `content_url`): until when it is
+            valid, in unix seconds.
+        signature (str | Unset): Download links: the link's signature. With it the request needs
+            no Authorization header; a signature that does not verify, or an expired link, is 401.
+        if_none_match (str | Unset): An ETag you hold: 304 when it is current.
+        range_ (str | Unset): One range, `bytes=first-last`, `bytes=first-` or `bytes=-suffix`:
+            206 with those bytes, 416 when the file has none of them. Other forms are ignored (the
+            whole file).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | Problem
+        Any | File | Problem
      """
 
 
@@ -251,21 +282,23 @@ known_at=known_at,
 expires=expires,
 signature=signature,
 if_none_match=if_none_match,
+range_=range_,
 
     ).parsed
 
 async def asyncio_detailed(
     slug: str,
     *,
-    client: AuthenticatedClient | Client,
-    version: int | None | Unset = UNSET,
-    as_of: None | str | Unset = UNSET,
-    known_at: None | str | Unset = UNSET,
-    expires: int | None | Unset = UNSET,
-    signature: None | str | Unset = UNSET,
-    if_none_match: None | str | Unset = UNSET,
+    client: AuthenticatedClient,
+    version: int | Unset = UNSET,
+    as_of: datetime.date | datetime.datetime | Unset = UNSET,
+    known_at: datetime.date | datetime.datetime | Unset = UNSET,
+    expires: int | Unset = UNSET,
+    signature: str | Unset = UNSET,
+    if_none_match: str | Unset = UNSET,
+    range_: str | Unset = UNSET,
 
-) -> Response[Any | Problem]:
+) -> Response[Any | File | Problem]:
     """ The file of the version in effect (?version=N, ?as_of=, ?known_at=): 307 to storage, or the bytes
 
      With an API key, or as a search hit's signed download link (`version`, `expires`, `signature`; no
@@ -274,24 +307,26 @@ async def asyncio_detailed(
 
     Args:
         slug (str):
-        version (int | None | Unset): A version number.
-        as_of (None | str | Unset): A date (end of that day, UTC) or RFC 3339 time: the version in
-            effect then.
-        known_at (None | str | Unset): Read the timeline as Canon had recorded it then: only
-            versions published by this date or time.
-        expires (int | None | Unset): Download links (a search hit's `content_url`): until when it
-            is valid, in unix seconds.
-        signature (None | str | Unset): Download links: the link's signature. With it the request
-            needs no Authorization header; a signature that does not verify, or an expired link, is
-            401.
-        if_none_match (None | str | Unset):
+        version (int | Unset): A version number.
+        as_of (datetime.date | datetime.datetime | Unset): A date (end of that day, UTC) or RFC
+            3339 time: the version in effect then.
+        known_at (datetime.date | datetime.datetime | Unset): Read the timeline as Canon had
+            recorded it then: only versions published by this date or time.
+        expires (int | Unset): Download links (a search hit's `content_url`): until when it is
+            valid, in unix seconds.
+        signature (str | Unset): Download links: the link's signature. With it the request needs
+            no Authorization header; a signature that does not verify, or an expired link, is 401.
+        if_none_match (str | Unset): An ETag you hold: 304 when it is current.
+        range_ (str | Unset): One range, `bytes=first-last`, `bytes=first-` or `bytes=-suffix`:
+            206 with those bytes, 416 when the file has none of them. Other forms are ignored (the
+            whole file).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | Problem]
+        Response[Any | File | Problem]
      """
 
 
@@ -303,6 +338,7 @@ known_at=known_at,
 expires=expires,
 signature=signature,
 if_none_match=if_none_match,
+range_=range_,
 
     )
 
@@ -315,15 +351,16 @@ if_none_match=if_none_match,
 async def asyncio(
     slug: str,
     *,
-    client: AuthenticatedClient | Client,
-    version: int | None | Unset = UNSET,
-    as_of: None | str | Unset = UNSET,
-    known_at: None | str | Unset = UNSET,
-    expires: int | None | Unset = UNSET,
-    signature: None | str | Unset = UNSET,
-    if_none_match: None | str | Unset = UNSET,
+    client: AuthenticatedClient,
+    version: int | Unset = UNSET,
+    as_of: datetime.date | datetime.datetime | Unset = UNSET,
+    known_at: datetime.date | datetime.datetime | Unset = UNSET,
+    expires: int | Unset = UNSET,
+    signature: str | Unset = UNSET,
+    if_none_match: str | Unset = UNSET,
+    range_: str | Unset = UNSET,
 
-) -> Any | Problem | None:
+) -> Any | File | Problem | None:
     """ The file of the version in effect (?version=N, ?as_of=, ?known_at=): 307 to storage, or the bytes
 
      With an API key, or as a search hit's signed download link (`version`, `expires`, `signature`; no
@@ -332,24 +369,26 @@ async def asyncio(
 
     Args:
         slug (str):
-        version (int | None | Unset): A version number.
-        as_of (None | str | Unset): A date (end of that day, UTC) or RFC 3339 time: the version in
-            effect then.
-        known_at (None | str | Unset): Read the timeline as Canon had recorded it then: only
-            versions published by this date or time.
-        expires (int | None | Unset): Download links (a search hit's `content_url`): until when it
-            is valid, in unix seconds.
-        signature (None | str | Unset): Download links: the link's signature. With it the request
-            needs no Authorization header; a signature that does not verify, or an expired link, is
-            401.
-        if_none_match (None | str | Unset):
+        version (int | Unset): A version number.
+        as_of (datetime.date | datetime.datetime | Unset): A date (end of that day, UTC) or RFC
+            3339 time: the version in effect then.
+        known_at (datetime.date | datetime.datetime | Unset): Read the timeline as Canon had
+            recorded it then: only versions published by this date or time.
+        expires (int | Unset): Download links (a search hit's `content_url`): until when it is
+            valid, in unix seconds.
+        signature (str | Unset): Download links: the link's signature. With it the request needs
+            no Authorization header; a signature that does not verify, or an expired link, is 401.
+        if_none_match (str | Unset): An ETag you hold: 304 when it is current.
+        range_ (str | Unset): One range, `bytes=first-last`, `bytes=first-` or `bytes=-suffix`:
+            206 with those bytes, 416 when the file has none of them. Other forms are ignored (the
+            whole file).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | Problem
+        Any | File | Problem
      """
 
 
@@ -362,5 +401,6 @@ known_at=known_at,
 expires=expires,
 signature=signature,
 if_none_match=if_none_match,
+range_=range_,
 
     )).parsed

@@ -18,7 +18,7 @@ def _get_kwargs(
     slug: str,
     number: int,
     *,
-    if_match: None | str | Unset = UNSET,
+    if_match: str | Unset = UNSET,
 
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
@@ -129,7 +129,7 @@ def sync_detailed(
     number: int,
     *,
     client: AuthenticatedClient | Client,
-    if_match: None | str | Unset = UNSET,
+    if_match: str | Unset = UNSET,
 
 ) -> Response[Asset | Problem]:
     """ Publish an approved version
@@ -137,7 +137,7 @@ def sync_detailed(
     Args:
         slug (str):
         number (int):
-        if_match (None | str | Unset): The ETag this write is based on.
+        if_match (str | Unset): The ETag this write is based on (412 when it is stale).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -166,7 +166,7 @@ def sync(
     number: int,
     *,
     client: AuthenticatedClient | Client,
-    if_match: None | str | Unset = UNSET,
+    if_match: str | Unset = UNSET,
 
 ) -> Asset | Problem | None:
     """ Publish an approved version
@@ -174,7 +174,7 @@ def sync(
     Args:
         slug (str):
         number (int):
-        if_match (None | str | Unset): The ETag this write is based on.
+        if_match (str | Unset): The ETag this write is based on (412 when it is stale).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -198,7 +198,7 @@ async def asyncio_detailed(
     number: int,
     *,
     client: AuthenticatedClient | Client,
-    if_match: None | str | Unset = UNSET,
+    if_match: str | Unset = UNSET,
 
 ) -> Response[Asset | Problem]:
     """ Publish an approved version
@@ -206,7 +206,7 @@ async def asyncio_detailed(
     Args:
         slug (str):
         number (int):
-        if_match (None | str | Unset): The ETag this write is based on.
+        if_match (str | Unset): The ETag this write is based on (412 when it is stale).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -235,7 +235,7 @@ async def asyncio(
     number: int,
     *,
     client: AuthenticatedClient | Client,
-    if_match: None | str | Unset = UNSET,
+    if_match: str | Unset = UNSET,
 
 ) -> Asset | Problem | None:
     """ Publish an approved version
@@ -243,7 +243,7 @@ async def asyncio(
     Args:
         slug (str):
         number (int):
-        if_match (None | str | Unset): The ETag this write is based on.
+        if_match (str | Unset): The ETag this write is based on (412 when it is stale).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

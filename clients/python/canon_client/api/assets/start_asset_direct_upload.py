@@ -138,7 +138,8 @@ def sync_detailed(
     Args:
         slug (str):
         number (int):
-        body (DirectUploadStart):
+        body (DirectUploadStart): Announce a file to upload straight to object storage: its
+            checksum and size are verified on completion.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -175,7 +176,8 @@ def sync(
     Args:
         slug (str):
         number (int):
-        body (DirectUploadStart):
+        body (DirectUploadStart): Announce a file to upload straight to object storage: its
+            checksum and size are verified on completion.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -207,7 +209,8 @@ async def asyncio_detailed(
     Args:
         slug (str):
         number (int):
-        body (DirectUploadStart):
+        body (DirectUploadStart): Announce a file to upload straight to object storage: its
+            checksum and size are verified on completion.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -244,7 +247,8 @@ async def asyncio(
     Args:
         slug (str):
         number (int):
-        body (DirectUploadStart):
+        body (DirectUploadStart): Announce a file to upload straight to object storage: its
+            checksum and size are verified on completion.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -11,7 +11,6 @@ from ... import errors
 from ...models.asset import Asset
 from ...models.entry_update import EntryUpdate
 from ...models.problem import Problem
-from ...types import UNSET, Unset
 from typing import cast
 
 
@@ -19,12 +18,11 @@ def _get_kwargs(
     slug: str,
     *,
     body: EntryUpdate,
-    if_match: None | str | Unset = UNSET,
+    if_match: str,
 
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
-    if not isinstance(if_match, Unset):
-        headers["If-Match"] = if_match
+    headers["If-Match"] = if_match
 
 
     _kwargs: dict[str, Any] = {
@@ -133,15 +131,19 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: EntryUpdate,
-    if_match: None | str | Unset = UNSET,
+    if_match: str,
 
 ) -> Response[Asset | Problem]:
     """ Refused: a asset's title, tags, owners and required teams change only through a new version
 
     Args:
         slug (str):
-        if_match (None | str | Unset): The ETag this write is based on.
-        body (EntryUpdate):
+        if_match (str): The ETag of the entry this edit is based on: 428 without it (`*` does not
+            count), 412 when stale.
+        body (EntryUpdate): Refused field by field: title, tags, owners and required teams are
+            reviewed with each version, so they change
+            only through a new version (`POST .../versions`). Kept so such a request gets a 422 that
+            says so.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -170,15 +172,19 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: EntryUpdate,
-    if_match: None | str | Unset = UNSET,
+    if_match: str,
 
 ) -> Asset | Problem | None:
     """ Refused: a asset's title, tags, owners and required teams change only through a new version
 
     Args:
         slug (str):
-        if_match (None | str | Unset): The ETag this write is based on.
-        body (EntryUpdate):
+        if_match (str): The ETag of the entry this edit is based on: 428 without it (`*` does not
+            count), 412 when stale.
+        body (EntryUpdate): Refused field by field: title, tags, owners and required teams are
+            reviewed with each version, so they change
+            only through a new version (`POST .../versions`). Kept so such a request gets a 422 that
+            says so.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -202,15 +208,19 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: EntryUpdate,
-    if_match: None | str | Unset = UNSET,
+    if_match: str,
 
 ) -> Response[Asset | Problem]:
     """ Refused: a asset's title, tags, owners and required teams change only through a new version
 
     Args:
         slug (str):
-        if_match (None | str | Unset): The ETag this write is based on.
-        body (EntryUpdate):
+        if_match (str): The ETag of the entry this edit is based on: 428 without it (`*` does not
+            count), 412 when stale.
+        body (EntryUpdate): Refused field by field: title, tags, owners and required teams are
+            reviewed with each version, so they change
+            only through a new version (`POST .../versions`). Kept so such a request gets a 422 that
+            says so.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -239,15 +249,19 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: EntryUpdate,
-    if_match: None | str | Unset = UNSET,
+    if_match: str,
 
 ) -> Asset | Problem | None:
     """ Refused: a asset's title, tags, owners and required teams change only through a new version
 
     Args:
         slug (str):
-        if_match (None | str | Unset): The ETag this write is based on.
-        body (EntryUpdate):
+        if_match (str): The ETag of the entry this edit is based on: 428 without it (`*` does not
+            count), 412 when stale.
+        body (EntryUpdate): Refused field by field: title, tags, owners and required teams are
+            reviewed with each version, so they change
+            only through a new version (`POST .../versions`). Kept so such a request gets a 422 that
+            says so.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -10,7 +10,9 @@ from ... import errors
 
 from ...models.asset import Asset
 from ...models.problem import Problem
+from ...types import File, FileTypes
 from ...types import UNSET, Unset
+from io import BytesIO
 from typing import cast
 
 
@@ -18,23 +20,22 @@ def _get_kwargs(
     slug: str,
     number: int,
     *,
-    file_name: None | str | Unset = UNSET,
-    if_match: None | str | Unset = UNSET,
+    body: File,
+    file_name: str | Unset = UNSET,
+    content_disposition: str | Unset = UNSET,
+    if_match: str,
 
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
-    if not isinstance(if_match, Unset):
-        headers["If-Match"] = if_match
+    if not isinstance(content_disposition, Unset):
+        headers["Content-Disposition"] = content_disposition
+
+    headers["If-Match"] = if_match
 
 
     params: dict[str, Any] = {}
 
-    json_file_name: None | str | Unset
-    if isinstance(file_name, Unset):
-        json_file_name = UNSET
-    else:
-        json_file_name = file_name
-    params["file_name"] = json_file_name
+    params["file_name"] = file_name
 
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
@@ -46,6 +47,8 @@ def _get_kwargs(
         "params": params,
     }
 
+    _kwargs["content"] = body.payload
+    headers["Content-Type"] = body.mime_type or "application/octet-stream"
 
     _kwargs["headers"] = headers
     return _kwargs
@@ -144,8 +147,10 @@ def sync_detailed(
     number: int,
     *,
     client: AuthenticatedClient | Client,
-    file_name: None | str | Unset = UNSET,
-    if_match: None | str | Unset = UNSET,
+    body: File,
+    file_name: str | Unset = UNSET,
+    content_disposition: str | Unset = UNSET,
+    if_match: str,
 
 ) -> Response[Asset | Problem]:
     """ Upload a draft's file: the body is streamed to storage (If-Match; Content-Type must match the bytes)
@@ -153,8 +158,25 @@ def sync_detailed(
     Args:
         slug (str):
         number (int):
-        file_name (None | str | Unset): The file's name (else Content-Disposition's).
-        if_match (None | str | Unset): The ETag this write is based on.
+        file_name (str | Unset): The file's name (else Content-Disposition's).
+        content_disposition (str | Unset): `attachment; filename*=UTF-8''…`: the file's name.
+        if_match (str): The ETag of the entry this edit is based on: 428 without it (`*` does not
+            count), 412 when stale.
+        body (File):
+        body (File):
+        body (File):
+        body (File):
+        body (File):
+        body (File):
+        body (File):
+        body (File):
+        body (File):
+        body (File):
+        body (File):
+        body (File):
+        body (File):
+        body (File):
+        body (File):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -168,7 +190,9 @@ def sync_detailed(
     kwargs = _get_kwargs(
         slug=slug,
 number=number,
+body=body,
 file_name=file_name,
+content_disposition=content_disposition,
 if_match=if_match,
 
     )
@@ -184,8 +208,10 @@ def sync(
     number: int,
     *,
     client: AuthenticatedClient | Client,
-    file_name: None | str | Unset = UNSET,
-    if_match: None | str | Unset = UNSET,
+    body: File,
+    file_name: str | Unset = UNSET,
+    content_disposition: str | Unset = UNSET,
+    if_match: str,
 
 ) -> Asset | Problem | None:
     """ Upload a draft's file: the body is streamed to storage (If-Match; Content-Type must match the bytes)
@@ -193,8 +219,25 @@ def sync(
     Args:
         slug (str):
         number (int):
-        file_name (None | str | Unset): The file's name (else Content-Disposition's).
-        if_match (None | str | Unset): The ETag this write is based on.
+        file_name (str | Unset): The file's name (else Content-Disposition's).
+        content_disposition (str | Unset): `attachment; filename*=UTF-8''…`: the file's name.
+        if_match (str): The ETag of the entry this edit is based on: 428 without it (`*` does not
+            count), 412 when stale.
+        body (File):
+        body (File):
+        body (File):
+        body (File):
+        body (File):
+        body (File):
+        body (File):
+        body (File):
+        body (File):
+        body (File):
+        body (File):
+        body (File):
+        body (File):
+        body (File):
+        body (File):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -209,7 +252,9 @@ def sync(
         slug=slug,
 number=number,
 client=client,
+body=body,
 file_name=file_name,
+content_disposition=content_disposition,
 if_match=if_match,
 
     ).parsed
@@ -219,8 +264,10 @@ async def asyncio_detailed(
     number: int,
     *,
     client: AuthenticatedClient | Client,
-    file_name: None | str | Unset = UNSET,
-    if_match: None | str | Unset = UNSET,
+    body: File,
+    file_name: str | Unset = UNSET,
+    content_disposition: str | Unset = UNSET,
+    if_match: str,
 
 ) -> Response[Asset | Problem]:
     """ Upload a draft's file: the body is streamed to storage (If-Match; Content-Type must match the bytes)
@@ -228,8 +275,25 @@ async def asyncio_detailed(
     Args:
         slug (str):
         number (int):
-        file_name (None | str | Unset): The file's name (else Content-Disposition's).
-        if_match (None | str | Unset): The ETag this write is based on.
+        file_name (str | Unset): The file's name (else Content-Disposition's).
+        content_disposition (str | Unset): `attachment; filename*=UTF-8''…`: the file's name.
+        if_match (str): The ETag of the entry this edit is based on: 428 without it (`*` does not
+            count), 412 when stale.
+        body (File):
+        body (File):
+        body (File):
+        body (File):
+        body (File):
+        body (File):
+        body (File):
+        body (File):
+        body (File):
+        body (File):
+        body (File):
+        body (File):
+        body (File):
+        body (File):
+        body (File):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -243,7 +307,9 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         slug=slug,
 number=number,
+body=body,
 file_name=file_name,
+content_disposition=content_disposition,
 if_match=if_match,
 
     )
@@ -259,8 +325,10 @@ async def asyncio(
     number: int,
     *,
     client: AuthenticatedClient | Client,
-    file_name: None | str | Unset = UNSET,
-    if_match: None | str | Unset = UNSET,
+    body: File,
+    file_name: str | Unset = UNSET,
+    content_disposition: str | Unset = UNSET,
+    if_match: str,
 
 ) -> Asset | Problem | None:
     """ Upload a draft's file: the body is streamed to storage (If-Match; Content-Type must match the bytes)
@@ -268,8 +336,25 @@ async def asyncio(
     Args:
         slug (str):
         number (int):
-        file_name (None | str | Unset): The file's name (else Content-Disposition's).
-        if_match (None | str | Unset): The ETag this write is based on.
+        file_name (str | Unset): The file's name (else Content-Disposition's).
+        content_disposition (str | Unset): `attachment; filename*=UTF-8''…`: the file's name.
+        if_match (str): The ETag of the entry this edit is based on: 428 without it (`*` does not
+            count), 412 when stale.
+        body (File):
+        body (File):
+        body (File):
+        body (File):
+        body (File):
+        body (File):
+        body (File):
+        body (File):
+        body (File):
+        body (File):
+        body (File):
+        body (File):
+        body (File):
+        body (File):
+        body (File):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -284,7 +369,9 @@ async def asyncio(
         slug=slug,
 number=number,
 client=client,
+body=body,
 file_name=file_name,
+content_disposition=content_disposition,
 if_match=if_match,
 
     )).parsed

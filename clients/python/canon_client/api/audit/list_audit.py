@@ -12,18 +12,19 @@ from ...models.audit_page import AuditPage
 from ...models.problem import Problem
 from ...types import UNSET, Unset
 from typing import cast
+import datetime
 
 
 def _get_kwargs(
     *,
-    actor: None | str | Unset = UNSET,
-    person: None | str | Unset = UNSET,
-    kind: None | str | Unset = UNSET,
-    slug: None | str | Unset = UNSET,
-    action: None | str | Unset = UNSET,
-    since: None | str | Unset = UNSET,
-    until: None | str | Unset = UNSET,
-    cursor: None | str | Unset = UNSET,
+    actor: str | Unset = UNSET,
+    person: str | Unset = UNSET,
+    kind: str | Unset = UNSET,
+    slug: str | Unset = UNSET,
+    action: str | Unset = UNSET,
+    since: datetime.date | datetime.datetime | Unset = UNSET,
+    until: datetime.date | datetime.datetime | Unset = UNSET,
+    cursor: str | Unset = UNSET,
     limit: int | Unset = 50,
 
 ) -> dict[str, Any]:
@@ -31,61 +32,37 @@ def _get_kwargs(
 
     params: dict[str, Any] = {}
 
-    json_actor: None | str | Unset
-    if isinstance(actor, Unset):
-        json_actor = UNSET
-    else:
-        json_actor = actor
-    params["actor"] = json_actor
+    params["actor"] = actor
 
-    json_person: None | str | Unset
-    if isinstance(person, Unset):
-        json_person = UNSET
-    else:
-        json_person = person
-    params["person"] = json_person
+    params["person"] = person
 
-    json_kind: None | str | Unset
-    if isinstance(kind, Unset):
-        json_kind = UNSET
-    else:
-        json_kind = kind
-    params["kind"] = json_kind
+    params["kind"] = kind
 
-    json_slug: None | str | Unset
-    if isinstance(slug, Unset):
-        json_slug = UNSET
-    else:
-        json_slug = slug
-    params["slug"] = json_slug
+    params["slug"] = slug
 
-    json_action: None | str | Unset
-    if isinstance(action, Unset):
-        json_action = UNSET
-    else:
-        json_action = action
-    params["action"] = json_action
+    params["action"] = action
 
-    json_since: None | str | Unset
+    json_since: str | Unset
     if isinstance(since, Unset):
         json_since = UNSET
+    elif isinstance(since, datetime.date):
+        json_since = since.isoformat()
     else:
-        json_since = since
+        json_since = since.isoformat()
+
     params["since"] = json_since
 
-    json_until: None | str | Unset
+    json_until: str | Unset
     if isinstance(until, Unset):
         json_until = UNSET
+    elif isinstance(until, datetime.date):
+        json_until = until.isoformat()
     else:
-        json_until = until
+        json_until = until.isoformat()
+
     params["until"] = json_until
 
-    json_cursor: None | str | Unset
-    if isinstance(cursor, Unset):
-        json_cursor = UNSET
-    else:
-        json_cursor = cursor
-    params["cursor"] = json_cursor
+    params["cursor"] = cursor
 
     params["limit"] = limit
 
@@ -164,28 +141,28 @@ def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
-    actor: None | str | Unset = UNSET,
-    person: None | str | Unset = UNSET,
-    kind: None | str | Unset = UNSET,
-    slug: None | str | Unset = UNSET,
-    action: None | str | Unset = UNSET,
-    since: None | str | Unset = UNSET,
-    until: None | str | Unset = UNSET,
-    cursor: None | str | Unset = UNSET,
+    actor: str | Unset = UNSET,
+    person: str | Unset = UNSET,
+    kind: str | Unset = UNSET,
+    slug: str | Unset = UNSET,
+    action: str | Unset = UNSET,
+    since: datetime.date | datetime.datetime | Unset = UNSET,
+    until: datetime.date | datetime.datetime | Unset = UNSET,
+    cursor: str | Unset = UNSET,
     limit: int | Unset = 50,
 
 ) -> Response[AuditPage | Problem]:
     """ The audit log, newest first (admin)
 
     Args:
-        actor (None | str | Unset): A person's or service's subject.
-        person (None | str | Unset): The same as `actor`.
-        kind (None | str | Unset):
-        slug (None | str | Unset):
-        action (None | str | Unset):
-        since (None | str | Unset): From this date or time on.
-        until (None | str | Unset): Before this date or time.
-        cursor (None | str | Unset): `next_cursor` of the previous page.
+        actor (str | Unset): A person's or service's subject.
+        person (str | Unset): The same as `actor`.
+        kind (str | Unset):
+        slug (str | Unset):
+        action (str | Unset):
+        since (datetime.date | datetime.datetime | Unset): From this date or time on.
+        until (datetime.date | datetime.datetime | Unset): Before this date or time.
+        cursor (str | Unset): `next_cursor` of the previous page (opaque).
         limit (int | Unset): Page size (1 to 200). Default: 50.
 
     Raises:
@@ -219,28 +196,28 @@ limit=limit,
 def sync(
     *,
     client: AuthenticatedClient | Client,
-    actor: None | str | Unset = UNSET,
-    person: None | str | Unset = UNSET,
-    kind: None | str | Unset = UNSET,
-    slug: None | str | Unset = UNSET,
-    action: None | str | Unset = UNSET,
-    since: None | str | Unset = UNSET,
-    until: None | str | Unset = UNSET,
-    cursor: None | str | Unset = UNSET,
+    actor: str | Unset = UNSET,
+    person: str | Unset = UNSET,
+    kind: str | Unset = UNSET,
+    slug: str | Unset = UNSET,
+    action: str | Unset = UNSET,
+    since: datetime.date | datetime.datetime | Unset = UNSET,
+    until: datetime.date | datetime.datetime | Unset = UNSET,
+    cursor: str | Unset = UNSET,
     limit: int | Unset = 50,
 
 ) -> AuditPage | Problem | None:
     """ The audit log, newest first (admin)
 
     Args:
-        actor (None | str | Unset): A person's or service's subject.
-        person (None | str | Unset): The same as `actor`.
-        kind (None | str | Unset):
-        slug (None | str | Unset):
-        action (None | str | Unset):
-        since (None | str | Unset): From this date or time on.
-        until (None | str | Unset): Before this date or time.
-        cursor (None | str | Unset): `next_cursor` of the previous page.
+        actor (str | Unset): A person's or service's subject.
+        person (str | Unset): The same as `actor`.
+        kind (str | Unset):
+        slug (str | Unset):
+        action (str | Unset):
+        since (datetime.date | datetime.datetime | Unset): From this date or time on.
+        until (datetime.date | datetime.datetime | Unset): Before this date or time.
+        cursor (str | Unset): `next_cursor` of the previous page (opaque).
         limit (int | Unset): Page size (1 to 200). Default: 50.
 
     Raises:
@@ -269,28 +246,28 @@ limit=limit,
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
-    actor: None | str | Unset = UNSET,
-    person: None | str | Unset = UNSET,
-    kind: None | str | Unset = UNSET,
-    slug: None | str | Unset = UNSET,
-    action: None | str | Unset = UNSET,
-    since: None | str | Unset = UNSET,
-    until: None | str | Unset = UNSET,
-    cursor: None | str | Unset = UNSET,
+    actor: str | Unset = UNSET,
+    person: str | Unset = UNSET,
+    kind: str | Unset = UNSET,
+    slug: str | Unset = UNSET,
+    action: str | Unset = UNSET,
+    since: datetime.date | datetime.datetime | Unset = UNSET,
+    until: datetime.date | datetime.datetime | Unset = UNSET,
+    cursor: str | Unset = UNSET,
     limit: int | Unset = 50,
 
 ) -> Response[AuditPage | Problem]:
     """ The audit log, newest first (admin)
 
     Args:
-        actor (None | str | Unset): A person's or service's subject.
-        person (None | str | Unset): The same as `actor`.
-        kind (None | str | Unset):
-        slug (None | str | Unset):
-        action (None | str | Unset):
-        since (None | str | Unset): From this date or time on.
-        until (None | str | Unset): Before this date or time.
-        cursor (None | str | Unset): `next_cursor` of the previous page.
+        actor (str | Unset): A person's or service's subject.
+        person (str | Unset): The same as `actor`.
+        kind (str | Unset):
+        slug (str | Unset):
+        action (str | Unset):
+        since (datetime.date | datetime.datetime | Unset): From this date or time on.
+        until (datetime.date | datetime.datetime | Unset): Before this date or time.
+        cursor (str | Unset): `next_cursor` of the previous page (opaque).
         limit (int | Unset): Page size (1 to 200). Default: 50.
 
     Raises:
@@ -324,28 +301,28 @@ limit=limit,
 async def asyncio(
     *,
     client: AuthenticatedClient | Client,
-    actor: None | str | Unset = UNSET,
-    person: None | str | Unset = UNSET,
-    kind: None | str | Unset = UNSET,
-    slug: None | str | Unset = UNSET,
-    action: None | str | Unset = UNSET,
-    since: None | str | Unset = UNSET,
-    until: None | str | Unset = UNSET,
-    cursor: None | str | Unset = UNSET,
+    actor: str | Unset = UNSET,
+    person: str | Unset = UNSET,
+    kind: str | Unset = UNSET,
+    slug: str | Unset = UNSET,
+    action: str | Unset = UNSET,
+    since: datetime.date | datetime.datetime | Unset = UNSET,
+    until: datetime.date | datetime.datetime | Unset = UNSET,
+    cursor: str | Unset = UNSET,
     limit: int | Unset = 50,
 
 ) -> AuditPage | Problem | None:
     """ The audit log, newest first (admin)
 
     Args:
-        actor (None | str | Unset): A person's or service's subject.
-        person (None | str | Unset): The same as `actor`.
-        kind (None | str | Unset):
-        slug (None | str | Unset):
-        action (None | str | Unset):
-        since (None | str | Unset): From this date or time on.
-        until (None | str | Unset): Before this date or time.
-        cursor (None | str | Unset): `next_cursor` of the previous page.
+        actor (str | Unset): A person's or service's subject.
+        person (str | Unset): The same as `actor`.
+        kind (str | Unset):
+        slug (str | Unset):
+        action (str | Unset):
+        since (datetime.date | datetime.datetime | Unset): From this date or time on.
+        until (datetime.date | datetime.datetime | Unset): Before this date or time.
+        cursor (str | Unset): `next_cursor` of the previous page (opaque).
         limit (int | Unset): Page size (1 to 200). Default: 50.
 
     Raises:

@@ -19,7 +19,7 @@ def _get_kwargs(
     slug: str,
     *,
     body: DefinitionVersionCreate,
-    if_match: None | str | Unset = UNSET,
+    if_match: str | Unset = UNSET,
 
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
@@ -133,14 +133,14 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: DefinitionVersionCreate,
-    if_match: None | str | Unset = UNSET,
+    if_match: str | Unset = UNSET,
 
 ) -> Response[Definition | Problem]:
     """ Start a new draft (copy of the current version, of from_version for a rollback, or new content)
 
     Args:
         slug (str):
-        if_match (None | str | Unset): The ETag this write is based on.
+        if_match (str | Unset): The ETag this write is based on (412 when it is stale).
         body (DefinitionVersionCreate):
 
     Raises:
@@ -170,14 +170,14 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: DefinitionVersionCreate,
-    if_match: None | str | Unset = UNSET,
+    if_match: str | Unset = UNSET,
 
 ) -> Definition | Problem | None:
     """ Start a new draft (copy of the current version, of from_version for a rollback, or new content)
 
     Args:
         slug (str):
-        if_match (None | str | Unset): The ETag this write is based on.
+        if_match (str | Unset): The ETag this write is based on (412 when it is stale).
         body (DefinitionVersionCreate):
 
     Raises:
@@ -202,14 +202,14 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: DefinitionVersionCreate,
-    if_match: None | str | Unset = UNSET,
+    if_match: str | Unset = UNSET,
 
 ) -> Response[Definition | Problem]:
     """ Start a new draft (copy of the current version, of from_version for a rollback, or new content)
 
     Args:
         slug (str):
-        if_match (None | str | Unset): The ETag this write is based on.
+        if_match (str | Unset): The ETag this write is based on (412 when it is stale).
         body (DefinitionVersionCreate):
 
     Raises:
@@ -239,14 +239,14 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: DefinitionVersionCreate,
-    if_match: None | str | Unset = UNSET,
+    if_match: str | Unset = UNSET,
 
 ) -> Definition | Problem | None:
     """ Start a new draft (copy of the current version, of from_version for a rollback, or new content)
 
     Args:
         slug (str):
-        if_match (None | str | Unset): The ETag this write is based on.
+        if_match (str | Unset): The ETag this write is based on (412 when it is stale).
         body (DefinitionVersionCreate):
 
     Raises:

@@ -11,7 +11,6 @@ from ... import errors
 from ...models.definition import Definition
 from ...models.definition_content_patch import DefinitionContentPatch
 from ...models.problem import Problem
-from ...types import UNSET, Unset
 from typing import cast
 
 
@@ -20,12 +19,11 @@ def _get_kwargs(
     number: int,
     *,
     body: DefinitionContentPatch,
-    if_match: None | str | Unset = UNSET,
+    if_match: str,
 
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
-    if not isinstance(if_match, Unset):
-        headers["If-Match"] = if_match
+    headers["If-Match"] = if_match
 
 
     _kwargs: dict[str, Any] = {
@@ -135,7 +133,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: DefinitionContentPatch,
-    if_match: None | str | Unset = UNSET,
+    if_match: str,
 
 ) -> Response[Definition | Problem]:
     """ Edit a draft (If-Match)
@@ -143,8 +141,10 @@ def sync_detailed(
     Args:
         slug (str):
         number (int):
-        if_match (None | str | Unset): The ETag this write is based on.
-        body (DefinitionContentPatch):
+        if_match (str): The ETag of the entry this edit is based on: 428 without it (`*` does not
+            count), 412 when stale.
+        body (DefinitionContentPatch): A partial edit of a draft: absent fields stay as they are,
+            `null` clears the nullable ones.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -175,7 +175,7 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: DefinitionContentPatch,
-    if_match: None | str | Unset = UNSET,
+    if_match: str,
 
 ) -> Definition | Problem | None:
     """ Edit a draft (If-Match)
@@ -183,8 +183,10 @@ def sync(
     Args:
         slug (str):
         number (int):
-        if_match (None | str | Unset): The ETag this write is based on.
-        body (DefinitionContentPatch):
+        if_match (str): The ETag of the entry this edit is based on: 428 without it (`*` does not
+            count), 412 when stale.
+        body (DefinitionContentPatch): A partial edit of a draft: absent fields stay as they are,
+            `null` clears the nullable ones.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -210,7 +212,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: DefinitionContentPatch,
-    if_match: None | str | Unset = UNSET,
+    if_match: str,
 
 ) -> Response[Definition | Problem]:
     """ Edit a draft (If-Match)
@@ -218,8 +220,10 @@ async def asyncio_detailed(
     Args:
         slug (str):
         number (int):
-        if_match (None | str | Unset): The ETag this write is based on.
-        body (DefinitionContentPatch):
+        if_match (str): The ETag of the entry this edit is based on: 428 without it (`*` does not
+            count), 412 when stale.
+        body (DefinitionContentPatch): A partial edit of a draft: absent fields stay as they are,
+            `null` clears the nullable ones.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -250,7 +254,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: DefinitionContentPatch,
-    if_match: None | str | Unset = UNSET,
+    if_match: str,
 
 ) -> Definition | Problem | None:
     """ Edit a draft (If-Match)
@@ -258,8 +262,10 @@ async def asyncio(
     Args:
         slug (str):
         number (int):
-        if_match (None | str | Unset): The ETag this write is based on.
-        body (DefinitionContentPatch):
+        if_match (str): The ETag of the entry this edit is based on: 428 without it (`*` does not
+            count), 412 when stale.
+        body (DefinitionContentPatch): A partial edit of a draft: absent fields stay as they are,
+            `null` clears the nullable ones.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -141,7 +141,8 @@ def sync_detailed(
 
     Args:
         slug (str):
-        body (Evaluate):
+        body (Evaluate): A record (e.g. a lead as the CRM sees it) to test against the
+            definition's criteria.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -175,7 +176,8 @@ def sync(
 
     Args:
         slug (str):
-        body (Evaluate):
+        body (Evaluate): A record (e.g. a lead as the CRM sees it) to test against the
+            definition's criteria.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -204,7 +206,8 @@ async def asyncio_detailed(
 
     Args:
         slug (str):
-        body (Evaluate):
+        body (Evaluate): A record (e.g. a lead as the CRM sees it) to test against the
+            definition's criteria.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -238,7 +241,8 @@ async def asyncio(
 
     Args:
         slug (str):
-        body (Evaluate):
+        body (Evaluate): A record (e.g. a lead as the CRM sees it) to test against the
+            definition's criteria.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

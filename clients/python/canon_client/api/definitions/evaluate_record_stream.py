@@ -11,16 +11,19 @@ from ... import errors
 from ...models.problem import Problem
 from ...types import UNSET, Unset
 from typing import cast
+import datetime
 
 
 def _get_kwargs(
     *,
+    body: str,
     definitions: list[str],
-    as_of: None | str | Unset = UNSET,
-    known_at: None | str | Unset = UNSET,
+    as_of: datetime.date | datetime.datetime | Unset = UNSET,
+    known_at: datetime.date | datetime.datetime | Unset = UNSET,
     outcomes: bool | Unset = False,
 
 ) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
 
 
     params: dict[str, Any] = {}
@@ -30,18 +33,24 @@ def _get_kwargs(
 
     params["definitions"] = json_definitions
 
-    json_as_of: None | str | Unset
+    json_as_of: str | Unset
     if isinstance(as_of, Unset):
         json_as_of = UNSET
+    elif isinstance(as_of, datetime.date):
+        json_as_of = as_of.isoformat()
     else:
-        json_as_of = as_of
+        json_as_of = as_of.isoformat()
+
     params["as_of"] = json_as_of
 
-    json_known_at: None | str | Unset
+    json_known_at: str | Unset
     if isinstance(known_at, Unset):
         json_known_at = UNSET
+    elif isinstance(known_at, datetime.date):
+        json_known_at = known_at.isoformat()
     else:
-        json_known_at = known_at
+        json_known_at = known_at.isoformat()
+
     params["known_at"] = json_known_at
 
     params["outcomes"] = outcomes
@@ -56,13 +65,16 @@ def _get_kwargs(
         "params": params,
     }
 
+    _kwargs["content"] = body.payload
+    headers["Content-Type"] = "application/x-ndjson"
 
+    _kwargs["headers"] = headers
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Any | Problem | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Problem | str | None:
     if response.status_code == 200:
-        response_200 = response.json()
+        response_200 = cast(str, response.content)
         return response_200
 
     if response.status_code == 400:
@@ -143,7 +155,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Any | Problem]:
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Problem | str]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -155,12 +167,13 @@ def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
+    body: str,
     definitions: list[str],
-    as_of: None | str | Unset = UNSET,
-    known_at: None | str | Unset = UNSET,
+    as_of: datetime.date | datetime.datetime | Unset = UNSET,
+    known_at: datetime.date | datetime.datetime | Unset = UNSET,
     outcomes: bool | Unset = False,
 
-) -> Response[Any | Problem]:
+) -> Response[Problem | str]:
     """ Evaluate any number of records sent as NDJSON (one object a line); one result a line comes back
 
      Each line of the body is a record; each line of the answer is its result (`index`, `matches`,
@@ -170,21 +183,25 @@ def sync_detailed(
     Args:
         definitions (list[str]): The definitions to evaluate, e.g.
             ?definitions=lead&definitions=mql.
-        as_of (None | str | Unset):
-        known_at (None | str | Unset):
+        as_of (datetime.date | datetime.datetime | Unset): A date (end of that day, UTC) or RFC
+            3339 time.
+        known_at (datetime.date | datetime.datetime | Unset): A date (end of that day, UTC) or RFC
+            3339 time.
         outcomes (bool | Unset): Every rule's outcome (bigger answers). Default: False.
+        body (str): One JSON object (a record) a line.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | Problem]
+        Response[Problem | str]
      """
 
 
     kwargs = _get_kwargs(
-        definitions=definitions,
+        body=body,
+definitions=definitions,
 as_of=as_of,
 known_at=known_at,
 outcomes=outcomes,
@@ -200,12 +217,13 @@ outcomes=outcomes,
 def sync(
     *,
     client: AuthenticatedClient | Client,
+    body: str,
     definitions: list[str],
-    as_of: None | str | Unset = UNSET,
-    known_at: None | str | Unset = UNSET,
+    as_of: datetime.date | datetime.datetime | Unset = UNSET,
+    known_at: datetime.date | datetime.datetime | Unset = UNSET,
     outcomes: bool | Unset = False,
 
-) -> Any | Problem | None:
+) -> Problem | str | None:
     """ Evaluate any number of records sent as NDJSON (one object a line); one result a line comes back
 
      Each line of the body is a record; each line of the answer is its result (`index`, `matches`,
@@ -215,21 +233,25 @@ def sync(
     Args:
         definitions (list[str]): The definitions to evaluate, e.g.
             ?definitions=lead&definitions=mql.
-        as_of (None | str | Unset):
-        known_at (None | str | Unset):
+        as_of (datetime.date | datetime.datetime | Unset): A date (end of that day, UTC) or RFC
+            3339 time.
+        known_at (datetime.date | datetime.datetime | Unset): A date (end of that day, UTC) or RFC
+            3339 time.
         outcomes (bool | Unset): Every rule's outcome (bigger answers). Default: False.
+        body (str): One JSON object (a record) a line.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | Problem
+        Problem | str
      """
 
 
     return sync_detailed(
         client=client,
+body=body,
 definitions=definitions,
 as_of=as_of,
 known_at=known_at,
@@ -240,12 +262,13 @@ outcomes=outcomes,
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
+    body: str,
     definitions: list[str],
-    as_of: None | str | Unset = UNSET,
-    known_at: None | str | Unset = UNSET,
+    as_of: datetime.date | datetime.datetime | Unset = UNSET,
+    known_at: datetime.date | datetime.datetime | Unset = UNSET,
     outcomes: bool | Unset = False,
 
-) -> Response[Any | Problem]:
+) -> Response[Problem | str]:
     """ Evaluate any number of records sent as NDJSON (one object a line); one result a line comes back
 
      Each line of the body is a record; each line of the answer is its result (`index`, `matches`,
@@ -255,21 +278,25 @@ async def asyncio_detailed(
     Args:
         definitions (list[str]): The definitions to evaluate, e.g.
             ?definitions=lead&definitions=mql.
-        as_of (None | str | Unset):
-        known_at (None | str | Unset):
+        as_of (datetime.date | datetime.datetime | Unset): A date (end of that day, UTC) or RFC
+            3339 time.
+        known_at (datetime.date | datetime.datetime | Unset): A date (end of that day, UTC) or RFC
+            3339 time.
         outcomes (bool | Unset): Every rule's outcome (bigger answers). Default: False.
+        body (str): One JSON object (a record) a line.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | Problem]
+        Response[Problem | str]
      """
 
 
     kwargs = _get_kwargs(
-        definitions=definitions,
+        body=body,
+definitions=definitions,
 as_of=as_of,
 known_at=known_at,
 outcomes=outcomes,
@@ -285,12 +312,13 @@ outcomes=outcomes,
 async def asyncio(
     *,
     client: AuthenticatedClient | Client,
+    body: str,
     definitions: list[str],
-    as_of: None | str | Unset = UNSET,
-    known_at: None | str | Unset = UNSET,
+    as_of: datetime.date | datetime.datetime | Unset = UNSET,
+    known_at: datetime.date | datetime.datetime | Unset = UNSET,
     outcomes: bool | Unset = False,
 
-) -> Any | Problem | None:
+) -> Problem | str | None:
     """ Evaluate any number of records sent as NDJSON (one object a line); one result a line comes back
 
      Each line of the body is a record; each line of the answer is its result (`index`, `matches`,
@@ -300,21 +328,25 @@ async def asyncio(
     Args:
         definitions (list[str]): The definitions to evaluate, e.g.
             ?definitions=lead&definitions=mql.
-        as_of (None | str | Unset):
-        known_at (None | str | Unset):
+        as_of (datetime.date | datetime.datetime | Unset): A date (end of that day, UTC) or RFC
+            3339 time.
+        known_at (datetime.date | datetime.datetime | Unset): A date (end of that day, UTC) or RFC
+            3339 time.
         outcomes (bool | Unset): Every rule's outcome (bigger answers). Default: False.
+        body (str): One JSON object (a record) a line.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | Problem
+        Problem | str
      """
 
 
     return (await asyncio_detailed(
         client=client,
+body=body,
 definitions=definitions,
 as_of=as_of,
 known_at=known_at,

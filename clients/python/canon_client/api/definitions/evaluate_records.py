@@ -138,7 +138,8 @@ def sync_detailed(
     """ Evaluate up to 1000 records against several definitions at once
 
     Args:
-        body (BatchEvaluate):
+        body (BatchEvaluate): Records (e.g. leads as the CRM sees them) to test against each named
+            definition's version in effect.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -169,7 +170,8 @@ def sync(
     """ Evaluate up to 1000 records against several definitions at once
 
     Args:
-        body (BatchEvaluate):
+        body (BatchEvaluate): Records (e.g. leads as the CRM sees them) to test against each named
+            definition's version in effect.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -195,7 +197,8 @@ async def asyncio_detailed(
     """ Evaluate up to 1000 records against several definitions at once
 
     Args:
-        body (BatchEvaluate):
+        body (BatchEvaluate): Records (e.g. leads as the CRM sees them) to test against each named
+            definition's version in effect.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -226,7 +229,8 @@ async def asyncio(
     """ Evaluate up to 1000 records against several definitions at once
 
     Args:
-        body (BatchEvaluate):
+        body (BatchEvaluate): Records (e.g. leads as the CRM sees them) to test against each named
+            definition's version in effect.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -9,9 +9,7 @@ from ...types import Response, UNSET
 from ... import errors
 
 from ...models.definition_list import DefinitionList
-from ...models.list_definitions_status_type_1 import ListDefinitionsStatusType1
-from ...models.list_definitions_status_type_2_type_1 import ListDefinitionsStatusType2Type1
-from ...models.list_definitions_status_type_3_type_1 import ListDefinitionsStatusType3Type1
+from ...models.entry_status_filter import EntryStatusFilter
 from ...models.problem import Problem
 from ...types import UNSET, Unset
 from typing import cast
@@ -19,11 +17,11 @@ from typing import cast
 
 def _get_kwargs(
     *,
-    status: ListDefinitionsStatusType1 | ListDefinitionsStatusType2Type1 | ListDefinitionsStatusType3Type1 | None | Unset = UNSET,
-    tag: None | str | Unset = UNSET,
-    team: None | str | Unset = UNSET,
-    q: None | str | Unset = UNSET,
-    cursor: None | str | Unset = UNSET,
+    status: EntryStatusFilter | Unset = UNSET,
+    tag: str | Unset = UNSET,
+    team: str | Unset = UNSET,
+    q: str | Unset = UNSET,
+    cursor: str | Unset = UNSET,
     limit: int | Unset = 50,
 
 ) -> dict[str, Any]:
@@ -31,46 +29,19 @@ def _get_kwargs(
 
     params: dict[str, Any] = {}
 
-    json_status: None | str | Unset
-    if isinstance(status, Unset):
-        json_status = UNSET
-    elif isinstance(status, ListDefinitionsStatusType1):
+    json_status: str | Unset = UNSET
+    if not isinstance(status, Unset):
         json_status = status.value
-    elif isinstance(status, ListDefinitionsStatusType2Type1):
-        json_status = status.value
-    elif isinstance(status, ListDefinitionsStatusType3Type1):
-        json_status = status.value
-    else:
-        json_status = status
+
     params["status"] = json_status
 
-    json_tag: None | str | Unset
-    if isinstance(tag, Unset):
-        json_tag = UNSET
-    else:
-        json_tag = tag
-    params["tag"] = json_tag
+    params["tag"] = tag
 
-    json_team: None | str | Unset
-    if isinstance(team, Unset):
-        json_team = UNSET
-    else:
-        json_team = team
-    params["team"] = json_team
+    params["team"] = team
 
-    json_q: None | str | Unset
-    if isinstance(q, Unset):
-        json_q = UNSET
-    else:
-        json_q = q
-    params["q"] = json_q
+    params["q"] = q
 
-    json_cursor: None | str | Unset
-    if isinstance(cursor, Unset):
-        json_cursor = UNSET
-    else:
-        json_cursor = cursor
-    params["cursor"] = json_cursor
+    params["cursor"] = cursor
 
     params["limit"] = limit
 
@@ -149,23 +120,23 @@ def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
-    status: ListDefinitionsStatusType1 | ListDefinitionsStatusType2Type1 | ListDefinitionsStatusType3Type1 | None | Unset = UNSET,
-    tag: None | str | Unset = UNSET,
-    team: None | str | Unset = UNSET,
-    q: None | str | Unset = UNSET,
-    cursor: None | str | Unset = UNSET,
+    status: EntryStatusFilter | Unset = UNSET,
+    tag: str | Unset = UNSET,
+    team: str | Unset = UNSET,
+    q: str | Unset = UNSET,
+    cursor: str | Unset = UNSET,
     limit: int | Unset = 50,
 
 ) -> Response[DefinitionList | Problem]:
     """ List definitions
 
     Args:
-        status (ListDefinitionsStatusType1 | ListDefinitionsStatusType2Type1 |
-            ListDefinitionsStatusType3Type1 | None | Unset):
-        tag (None | str | Unset):
-        team (None | str | Unset):
-        q (None | str | Unset):
-        cursor (None | str | Unset): `next_cursor` of the previous page.
+        status (EntryStatusFilter | Unset): Which entries a list shows, by their status (`any`:
+            all of them).
+        tag (str | Unset):
+        team (str | Unset):
+        q (str | Unset):
+        cursor (str | Unset): `next_cursor` of the previous page (opaque).
         limit (int | Unset): Page size (1 to 200). Default: 50.
 
     Raises:
@@ -196,23 +167,23 @@ limit=limit,
 def sync(
     *,
     client: AuthenticatedClient | Client,
-    status: ListDefinitionsStatusType1 | ListDefinitionsStatusType2Type1 | ListDefinitionsStatusType3Type1 | None | Unset = UNSET,
-    tag: None | str | Unset = UNSET,
-    team: None | str | Unset = UNSET,
-    q: None | str | Unset = UNSET,
-    cursor: None | str | Unset = UNSET,
+    status: EntryStatusFilter | Unset = UNSET,
+    tag: str | Unset = UNSET,
+    team: str | Unset = UNSET,
+    q: str | Unset = UNSET,
+    cursor: str | Unset = UNSET,
     limit: int | Unset = 50,
 
 ) -> DefinitionList | Problem | None:
     """ List definitions
 
     Args:
-        status (ListDefinitionsStatusType1 | ListDefinitionsStatusType2Type1 |
-            ListDefinitionsStatusType3Type1 | None | Unset):
-        tag (None | str | Unset):
-        team (None | str | Unset):
-        q (None | str | Unset):
-        cursor (None | str | Unset): `next_cursor` of the previous page.
+        status (EntryStatusFilter | Unset): Which entries a list shows, by their status (`any`:
+            all of them).
+        tag (str | Unset):
+        team (str | Unset):
+        q (str | Unset):
+        cursor (str | Unset): `next_cursor` of the previous page (opaque).
         limit (int | Unset): Page size (1 to 200). Default: 50.
 
     Raises:
@@ -238,23 +209,23 @@ limit=limit,
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
-    status: ListDefinitionsStatusType1 | ListDefinitionsStatusType2Type1 | ListDefinitionsStatusType3Type1 | None | Unset = UNSET,
-    tag: None | str | Unset = UNSET,
-    team: None | str | Unset = UNSET,
-    q: None | str | Unset = UNSET,
-    cursor: None | str | Unset = UNSET,
+    status: EntryStatusFilter | Unset = UNSET,
+    tag: str | Unset = UNSET,
+    team: str | Unset = UNSET,
+    q: str | Unset = UNSET,
+    cursor: str | Unset = UNSET,
     limit: int | Unset = 50,
 
 ) -> Response[DefinitionList | Problem]:
     """ List definitions
 
     Args:
-        status (ListDefinitionsStatusType1 | ListDefinitionsStatusType2Type1 |
-            ListDefinitionsStatusType3Type1 | None | Unset):
-        tag (None | str | Unset):
-        team (None | str | Unset):
-        q (None | str | Unset):
-        cursor (None | str | Unset): `next_cursor` of the previous page.
+        status (EntryStatusFilter | Unset): Which entries a list shows, by their status (`any`:
+            all of them).
+        tag (str | Unset):
+        team (str | Unset):
+        q (str | Unset):
+        cursor (str | Unset): `next_cursor` of the previous page (opaque).
         limit (int | Unset): Page size (1 to 200). Default: 50.
 
     Raises:
@@ -285,23 +256,23 @@ limit=limit,
 async def asyncio(
     *,
     client: AuthenticatedClient | Client,
-    status: ListDefinitionsStatusType1 | ListDefinitionsStatusType2Type1 | ListDefinitionsStatusType3Type1 | None | Unset = UNSET,
-    tag: None | str | Unset = UNSET,
-    team: None | str | Unset = UNSET,
-    q: None | str | Unset = UNSET,
-    cursor: None | str | Unset = UNSET,
+    status: EntryStatusFilter | Unset = UNSET,
+    tag: str | Unset = UNSET,
+    team: str | Unset = UNSET,
+    q: str | Unset = UNSET,
+    cursor: str | Unset = UNSET,
     limit: int | Unset = 50,
 
 ) -> DefinitionList | Problem | None:
     """ List definitions
 
     Args:
-        status (ListDefinitionsStatusType1 | ListDefinitionsStatusType2Type1 |
-            ListDefinitionsStatusType3Type1 | None | Unset):
-        tag (None | str | Unset):
-        team (None | str | Unset):
-        q (None | str | Unset):
-        cursor (None | str | Unset): `next_cursor` of the previous page.
+        status (EntryStatusFilter | Unset): Which entries a list shows, by their status (`any`:
+            all of them).
+        tag (str | Unset):
+        team (str | Unset):
+        q (str | Unset):
+        cursor (str | Unset): `next_cursor` of the previous page (opaque).
         limit (int | Unset): Page size (1 to 200). Default: 50.
 
     Raises:

@@ -20,7 +20,7 @@ def _get_kwargs(
     number: int,
     *,
     body: Reject,
-    if_match: None | str | Unset = UNSET,
+    if_match: str | Unset = UNSET,
 
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
@@ -135,7 +135,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: Reject,
-    if_match: None | str | Unset = UNSET,
+    if_match: str | Unset = UNSET,
 
 ) -> Response[Definition | Problem]:
     """ Send back to draft with a comment
@@ -143,7 +143,7 @@ def sync_detailed(
     Args:
         slug (str):
         number (int):
-        if_match (None | str | Unset): The ETag this write is based on.
+        if_match (str | Unset): The ETag this write is based on (412 when it is stale).
         body (Reject):
 
     Raises:
@@ -175,7 +175,7 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: Reject,
-    if_match: None | str | Unset = UNSET,
+    if_match: str | Unset = UNSET,
 
 ) -> Definition | Problem | None:
     """ Send back to draft with a comment
@@ -183,7 +183,7 @@ def sync(
     Args:
         slug (str):
         number (int):
-        if_match (None | str | Unset): The ETag this write is based on.
+        if_match (str | Unset): The ETag this write is based on (412 when it is stale).
         body (Reject):
 
     Raises:
@@ -210,7 +210,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: Reject,
-    if_match: None | str | Unset = UNSET,
+    if_match: str | Unset = UNSET,
 
 ) -> Response[Definition | Problem]:
     """ Send back to draft with a comment
@@ -218,7 +218,7 @@ async def asyncio_detailed(
     Args:
         slug (str):
         number (int):
-        if_match (None | str | Unset): The ETag this write is based on.
+        if_match (str | Unset): The ETag this write is based on (412 when it is stale).
         body (Reject):
 
     Raises:
@@ -250,7 +250,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: Reject,
-    if_match: None | str | Unset = UNSET,
+    if_match: str | Unset = UNSET,
 
 ) -> Definition | Problem | None:
     """ Send back to draft with a comment
@@ -258,7 +258,7 @@ async def asyncio(
     Args:
         slug (str):
         number (int):
-        if_match (None | str | Unset): The ETag this write is based on.
+        if_match (str | Unset): The ETag this write is based on (412 when it is stale).
         body (Reject):
 
     Raises:

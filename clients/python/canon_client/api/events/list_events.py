@@ -17,10 +17,10 @@ from typing import cast
 
 def _get_kwargs(
     *,
-    after: None | str | Unset = UNSET,
-    type_: list[str] | None | Unset = UNSET,
-    kind: EventKind | None | Unset = UNSET,
-    slug: None | str | Unset = UNSET,
+    after: str | Unset = UNSET,
+    type_: list[str] | Unset = UNSET,
+    kind: EventKind | Unset = UNSET,
+    slug: str | Unset = UNSET,
     limit: int | Unset = 100,
 
 ) -> dict[str, Any]:
@@ -28,39 +28,22 @@ def _get_kwargs(
 
     params: dict[str, Any] = {}
 
-    json_after: None | str | Unset
-    if isinstance(after, Unset):
-        json_after = UNSET
-    else:
-        json_after = after
-    params["after"] = json_after
+    params["after"] = after
 
-    json_type_: list[str] | None | Unset
-    if isinstance(type_, Unset):
-        json_type_ = UNSET
-    elif isinstance(type_, list):
+    json_type_: list[str] | Unset = UNSET
+    if not isinstance(type_, Unset):
         json_type_ = type_
 
 
-    else:
-        json_type_ = type_
     params["type"] = json_type_
 
-    json_kind: None | str | Unset
-    if isinstance(kind, Unset):
-        json_kind = UNSET
-    elif isinstance(kind, EventKind):
+    json_kind: str | Unset = UNSET
+    if not isinstance(kind, Unset):
         json_kind = kind.value
-    else:
-        json_kind = kind
+
     params["kind"] = json_kind
 
-    json_slug: None | str | Unset
-    if isinstance(slug, Unset):
-        json_slug = UNSET
-    else:
-        json_slug = slug
-    params["slug"] = json_slug
+    params["slug"] = slug
 
     params["limit"] = limit
 
@@ -139,22 +122,21 @@ def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
-    after: None | str | Unset = UNSET,
-    type_: list[str] | None | Unset = UNSET,
-    kind: EventKind | None | Unset = UNSET,
-    slug: None | str | Unset = UNSET,
+    after: str | Unset = UNSET,
+    type_: list[str] | Unset = UNSET,
+    kind: EventKind | Unset = UNSET,
+    slug: str | Unset = UNSET,
     limit: int | Unset = 100,
 
 ) -> Response[EventPage | Problem]:
     """ The change feed: page with ?after=<next_cursor>; never misses an event
 
     Args:
-        after (None | str | Unset): `next_cursor` of the previous page, or `now` to start at the
-            head.
-        type_ (list[str] | None | Unset): Event types, wildcards allowed: `definition.*`.
-        kind (EventKind | None | Unset): Only events about this kind of entry (or webhook
-            subscriptions).
-        slug (None | str | Unset): Only events about the entry with this slug.
+        after (str | Unset): `next_cursor` of the previous page, or `now` to start at the head.
+        type_ (list[str] | Unset): Event types, wildcards allowed: `definition.*`.
+        kind (EventKind | Unset): What an event is about: a kind of entry, or a webhook
+            subscription.
+        slug (str | Unset): Only events about the entry with this slug.
         limit (int | Unset): Page size (1 to 200). Default: 100.
 
     Raises:
@@ -184,22 +166,21 @@ limit=limit,
 def sync(
     *,
     client: AuthenticatedClient | Client,
-    after: None | str | Unset = UNSET,
-    type_: list[str] | None | Unset = UNSET,
-    kind: EventKind | None | Unset = UNSET,
-    slug: None | str | Unset = UNSET,
+    after: str | Unset = UNSET,
+    type_: list[str] | Unset = UNSET,
+    kind: EventKind | Unset = UNSET,
+    slug: str | Unset = UNSET,
     limit: int | Unset = 100,
 
 ) -> EventPage | Problem | None:
     """ The change feed: page with ?after=<next_cursor>; never misses an event
 
     Args:
-        after (None | str | Unset): `next_cursor` of the previous page, or `now` to start at the
-            head.
-        type_ (list[str] | None | Unset): Event types, wildcards allowed: `definition.*`.
-        kind (EventKind | None | Unset): Only events about this kind of entry (or webhook
-            subscriptions).
-        slug (None | str | Unset): Only events about the entry with this slug.
+        after (str | Unset): `next_cursor` of the previous page, or `now` to start at the head.
+        type_ (list[str] | Unset): Event types, wildcards allowed: `definition.*`.
+        kind (EventKind | Unset): What an event is about: a kind of entry, or a webhook
+            subscription.
+        slug (str | Unset): Only events about the entry with this slug.
         limit (int | Unset): Page size (1 to 200). Default: 100.
 
     Raises:
@@ -224,22 +205,21 @@ limit=limit,
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
-    after: None | str | Unset = UNSET,
-    type_: list[str] | None | Unset = UNSET,
-    kind: EventKind | None | Unset = UNSET,
-    slug: None | str | Unset = UNSET,
+    after: str | Unset = UNSET,
+    type_: list[str] | Unset = UNSET,
+    kind: EventKind | Unset = UNSET,
+    slug: str | Unset = UNSET,
     limit: int | Unset = 100,
 
 ) -> Response[EventPage | Problem]:
     """ The change feed: page with ?after=<next_cursor>; never misses an event
 
     Args:
-        after (None | str | Unset): `next_cursor` of the previous page, or `now` to start at the
-            head.
-        type_ (list[str] | None | Unset): Event types, wildcards allowed: `definition.*`.
-        kind (EventKind | None | Unset): Only events about this kind of entry (or webhook
-            subscriptions).
-        slug (None | str | Unset): Only events about the entry with this slug.
+        after (str | Unset): `next_cursor` of the previous page, or `now` to start at the head.
+        type_ (list[str] | Unset): Event types, wildcards allowed: `definition.*`.
+        kind (EventKind | Unset): What an event is about: a kind of entry, or a webhook
+            subscription.
+        slug (str | Unset): Only events about the entry with this slug.
         limit (int | Unset): Page size (1 to 200). Default: 100.
 
     Raises:
@@ -269,22 +249,21 @@ limit=limit,
 async def asyncio(
     *,
     client: AuthenticatedClient | Client,
-    after: None | str | Unset = UNSET,
-    type_: list[str] | None | Unset = UNSET,
-    kind: EventKind | None | Unset = UNSET,
-    slug: None | str | Unset = UNSET,
+    after: str | Unset = UNSET,
+    type_: list[str] | Unset = UNSET,
+    kind: EventKind | Unset = UNSET,
+    slug: str | Unset = UNSET,
     limit: int | Unset = 100,
 
 ) -> EventPage | Problem | None:
     """ The change feed: page with ?after=<next_cursor>; never misses an event
 
     Args:
-        after (None | str | Unset): `next_cursor` of the previous page, or `now` to start at the
-            head.
-        type_ (list[str] | None | Unset): Event types, wildcards allowed: `definition.*`.
-        kind (EventKind | None | Unset): Only events about this kind of entry (or webhook
-            subscriptions).
-        slug (None | str | Unset): Only events about the entry with this slug.
+        after (str | Unset): `next_cursor` of the previous page, or `now` to start at the head.
+        type_ (list[str] | Unset): Event types, wildcards allowed: `definition.*`.
+        kind (EventKind | Unset): What an event is about: a kind of entry, or a webhook
+            subscription.
+        slug (str | Unset): Only events about the entry with this slug.
         limit (int | Unset): Page size (1 to 200). Default: 100.
 
     Raises:

@@ -132,7 +132,9 @@ def sync_detailed(
     """ Issue an API key; the secret is shown once
 
     Args:
-        body (KeyCreate):
+        body (KeyCreate): A key acting as a person (`person`: their subject; role and teams are
+            theirs), or, without `person`, a key
+            of its own service principal with `role` (never approver: services do not sign off).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -163,7 +165,9 @@ def sync(
     """ Issue an API key; the secret is shown once
 
     Args:
-        body (KeyCreate):
+        body (KeyCreate): A key acting as a person (`person`: their subject; role and teams are
+            theirs), or, without `person`, a key
+            of its own service principal with `role` (never approver: services do not sign off).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -189,7 +193,9 @@ async def asyncio_detailed(
     """ Issue an API key; the secret is shown once
 
     Args:
-        body (KeyCreate):
+        body (KeyCreate): A key acting as a person (`person`: their subject; role and teams are
+            theirs), or, without `person`, a key
+            of its own service principal with `role` (never approver: services do not sign off).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -220,7 +226,9 @@ async def asyncio(
     """ Issue an API key; the secret is shown once
 
     Args:
-        body (KeyCreate):
+        body (KeyCreate): A key acting as a person (`person`: their subject; role and teams are
+            theirs), or, without `person`, a key
+            of its own service principal with `role` (never approver: services do not sign off).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

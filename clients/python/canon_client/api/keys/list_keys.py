@@ -16,7 +16,7 @@ from typing import cast
 
 def _get_kwargs(
     *,
-    cursor: None | str | Unset = UNSET,
+    cursor: str | Unset = UNSET,
     limit: int | Unset = 50,
 
 ) -> dict[str, Any]:
@@ -24,12 +24,7 @@ def _get_kwargs(
 
     params: dict[str, Any] = {}
 
-    json_cursor: None | str | Unset
-    if isinstance(cursor, Unset):
-        json_cursor = UNSET
-    else:
-        json_cursor = cursor
-    params["cursor"] = json_cursor
+    params["cursor"] = cursor
 
     params["limit"] = limit
 
@@ -108,14 +103,14 @@ def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
-    cursor: None | str | Unset = UNSET,
+    cursor: str | Unset = UNSET,
     limit: int | Unset = 50,
 
 ) -> Response[KeyPage | Problem]:
     """ List API keys (never their secrets)
 
     Args:
-        cursor (None | str | Unset): `next_cursor` of the previous page.
+        cursor (str | Unset): `next_cursor` of the previous page (opaque).
         limit (int | Unset): Page size (1 to 200). Default: 50.
 
     Raises:
@@ -142,14 +137,14 @@ limit=limit,
 def sync(
     *,
     client: AuthenticatedClient | Client,
-    cursor: None | str | Unset = UNSET,
+    cursor: str | Unset = UNSET,
     limit: int | Unset = 50,
 
 ) -> KeyPage | Problem | None:
     """ List API keys (never their secrets)
 
     Args:
-        cursor (None | str | Unset): `next_cursor` of the previous page.
+        cursor (str | Unset): `next_cursor` of the previous page (opaque).
         limit (int | Unset): Page size (1 to 200). Default: 50.
 
     Raises:
@@ -171,14 +166,14 @@ limit=limit,
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
-    cursor: None | str | Unset = UNSET,
+    cursor: str | Unset = UNSET,
     limit: int | Unset = 50,
 
 ) -> Response[KeyPage | Problem]:
     """ List API keys (never their secrets)
 
     Args:
-        cursor (None | str | Unset): `next_cursor` of the previous page.
+        cursor (str | Unset): `next_cursor` of the previous page (opaque).
         limit (int | Unset): Page size (1 to 200). Default: 50.
 
     Raises:
@@ -205,14 +200,14 @@ limit=limit,
 async def asyncio(
     *,
     client: AuthenticatedClient | Client,
-    cursor: None | str | Unset = UNSET,
+    cursor: str | Unset = UNSET,
     limit: int | Unset = 50,
 
 ) -> KeyPage | Problem | None:
     """ List API keys (never their secrets)
 
     Args:
-        cursor (None | str | Unset): `next_cursor` of the previous page.
+        cursor (str | Unset): `next_cursor` of the previous page (opaque).
         limit (int | Unset): Page size (1 to 200). Default: 50.
 
     Raises:

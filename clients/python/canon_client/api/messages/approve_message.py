@@ -20,7 +20,7 @@ def _get_kwargs(
     number: int,
     *,
     body: Approve | None,
-    if_match: None | str | Unset = UNSET,
+    if_match: str | Unset = UNSET,
 
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
@@ -139,7 +139,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: Approve | None,
-    if_match: None | str | Unset = UNSET,
+    if_match: str | Unset = UNSET,
 
 ) -> Response[Message | Problem]:
     """ Approve for the caller's team
@@ -147,7 +147,7 @@ def sync_detailed(
     Args:
         slug (str):
         number (int):
-        if_match (None | str | Unset): The ETag this write is based on.
+        if_match (str | Unset): The ETag this write is based on (412 when it is stale).
         body (Approve | None):
 
     Raises:
@@ -179,7 +179,7 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: Approve | None,
-    if_match: None | str | Unset = UNSET,
+    if_match: str | Unset = UNSET,
 
 ) -> Message | Problem | None:
     """ Approve for the caller's team
@@ -187,7 +187,7 @@ def sync(
     Args:
         slug (str):
         number (int):
-        if_match (None | str | Unset): The ETag this write is based on.
+        if_match (str | Unset): The ETag this write is based on (412 when it is stale).
         body (Approve | None):
 
     Raises:
@@ -214,7 +214,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: Approve | None,
-    if_match: None | str | Unset = UNSET,
+    if_match: str | Unset = UNSET,
 
 ) -> Response[Message | Problem]:
     """ Approve for the caller's team
@@ -222,7 +222,7 @@ async def asyncio_detailed(
     Args:
         slug (str):
         number (int):
-        if_match (None | str | Unset): The ETag this write is based on.
+        if_match (str | Unset): The ETag this write is based on (412 when it is stale).
         body (Approve | None):
 
     Raises:
@@ -254,7 +254,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: Approve | None,
-    if_match: None | str | Unset = UNSET,
+    if_match: str | Unset = UNSET,
 
 ) -> Message | Problem | None:
     """ Approve for the caller's team
@@ -262,7 +262,7 @@ async def asyncio(
     Args:
         slug (str):
         number (int):
-        if_match (None | str | Unset): The ETag this write is based on.
+        if_match (str | Unset): The ETag this write is based on (412 when it is stale).
         body (Approve | None):
 
     Raises:

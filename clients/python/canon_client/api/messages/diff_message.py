@@ -12,47 +12,44 @@ from ...models.problem import Problem
 from ...models.version_diff import VersionDiff
 from ...types import UNSET, Unset
 from typing import cast
+import datetime
 
 
 def _get_kwargs(
     slug: str,
     *,
-    from_: int | None | Unset = UNSET,
-    to: int | None | Unset = UNSET,
-    from_as_of: None | str | Unset = UNSET,
-    to_as_of: None | str | Unset = UNSET,
+    from_: int | Unset = UNSET,
+    to: int | Unset = UNSET,
+    from_as_of: datetime.date | datetime.datetime | Unset = UNSET,
+    to_as_of: datetime.date | datetime.datetime | Unset = UNSET,
 
 ) -> dict[str, Any]:
 
 
     params: dict[str, Any] = {}
 
-    json_from_: int | None | Unset
-    if isinstance(from_, Unset):
-        json_from_ = UNSET
-    else:
-        json_from_ = from_
-    params["from"] = json_from_
+    params["from"] = from_
 
-    json_to: int | None | Unset
-    if isinstance(to, Unset):
-        json_to = UNSET
-    else:
-        json_to = to
-    params["to"] = json_to
+    params["to"] = to
 
-    json_from_as_of: None | str | Unset
+    json_from_as_of: str | Unset
     if isinstance(from_as_of, Unset):
         json_from_as_of = UNSET
+    elif isinstance(from_as_of, datetime.date):
+        json_from_as_of = from_as_of.isoformat()
     else:
-        json_from_as_of = from_as_of
+        json_from_as_of = from_as_of.isoformat()
+
     params["from_as_of"] = json_from_as_of
 
-    json_to_as_of: None | str | Unset
+    json_to_as_of: str | Unset
     if isinstance(to_as_of, Unset):
         json_to_as_of = UNSET
+    elif isinstance(to_as_of, datetime.date):
+        json_to_as_of = to_as_of.isoformat()
     else:
-        json_to_as_of = to_as_of
+        json_to_as_of = to_as_of.isoformat()
+
     params["to_as_of"] = json_to_as_of
 
 
@@ -131,20 +128,22 @@ def sync_detailed(
     slug: str,
     *,
     client: AuthenticatedClient | Client,
-    from_: int | None | Unset = UNSET,
-    to: int | None | Unset = UNSET,
-    from_as_of: None | str | Unset = UNSET,
-    to_as_of: None | str | Unset = UNSET,
+    from_: int | Unset = UNSET,
+    to: int | Unset = UNSET,
+    from_as_of: datetime.date | datetime.datetime | Unset = UNSET,
+    to_as_of: datetime.date | datetime.datetime | Unset = UNSET,
 
 ) -> Response[Problem | VersionDiff]:
     """ Field and line changes between two versions (by number, or those in effect at two dates)
 
     Args:
         slug (str):
-        from_ (int | None | Unset):
-        to (int | None | Unset):
-        from_as_of (None | str | Unset): Instead of `from`: the version in effect then.
-        to_as_of (None | str | Unset): Instead of `to`: the version in effect then.
+        from_ (int | Unset):
+        to (int | Unset):
+        from_as_of (datetime.date | datetime.datetime | Unset): Instead of `from`: the version in
+            effect then.
+        to_as_of (datetime.date | datetime.datetime | Unset): Instead of `to`: the version in
+            effect then.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -174,20 +173,22 @@ def sync(
     slug: str,
     *,
     client: AuthenticatedClient | Client,
-    from_: int | None | Unset = UNSET,
-    to: int | None | Unset = UNSET,
-    from_as_of: None | str | Unset = UNSET,
-    to_as_of: None | str | Unset = UNSET,
+    from_: int | Unset = UNSET,
+    to: int | Unset = UNSET,
+    from_as_of: datetime.date | datetime.datetime | Unset = UNSET,
+    to_as_of: datetime.date | datetime.datetime | Unset = UNSET,
 
 ) -> Problem | VersionDiff | None:
     """ Field and line changes between two versions (by number, or those in effect at two dates)
 
     Args:
         slug (str):
-        from_ (int | None | Unset):
-        to (int | None | Unset):
-        from_as_of (None | str | Unset): Instead of `from`: the version in effect then.
-        to_as_of (None | str | Unset): Instead of `to`: the version in effect then.
+        from_ (int | Unset):
+        to (int | Unset):
+        from_as_of (datetime.date | datetime.datetime | Unset): Instead of `from`: the version in
+            effect then.
+        to_as_of (datetime.date | datetime.datetime | Unset): Instead of `to`: the version in
+            effect then.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -212,20 +213,22 @@ async def asyncio_detailed(
     slug: str,
     *,
     client: AuthenticatedClient | Client,
-    from_: int | None | Unset = UNSET,
-    to: int | None | Unset = UNSET,
-    from_as_of: None | str | Unset = UNSET,
-    to_as_of: None | str | Unset = UNSET,
+    from_: int | Unset = UNSET,
+    to: int | Unset = UNSET,
+    from_as_of: datetime.date | datetime.datetime | Unset = UNSET,
+    to_as_of: datetime.date | datetime.datetime | Unset = UNSET,
 
 ) -> Response[Problem | VersionDiff]:
     """ Field and line changes between two versions (by number, or those in effect at two dates)
 
     Args:
         slug (str):
-        from_ (int | None | Unset):
-        to (int | None | Unset):
-        from_as_of (None | str | Unset): Instead of `from`: the version in effect then.
-        to_as_of (None | str | Unset): Instead of `to`: the version in effect then.
+        from_ (int | Unset):
+        to (int | Unset):
+        from_as_of (datetime.date | datetime.datetime | Unset): Instead of `from`: the version in
+            effect then.
+        to_as_of (datetime.date | datetime.datetime | Unset): Instead of `to`: the version in
+            effect then.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -255,20 +258,22 @@ async def asyncio(
     slug: str,
     *,
     client: AuthenticatedClient | Client,
-    from_: int | None | Unset = UNSET,
-    to: int | None | Unset = UNSET,
-    from_as_of: None | str | Unset = UNSET,
-    to_as_of: None | str | Unset = UNSET,
+    from_: int | Unset = UNSET,
+    to: int | Unset = UNSET,
+    from_as_of: datetime.date | datetime.datetime | Unset = UNSET,
+    to_as_of: datetime.date | datetime.datetime | Unset = UNSET,
 
 ) -> Problem | VersionDiff | None:
     """ Field and line changes between two versions (by number, or those in effect at two dates)
 
     Args:
         slug (str):
-        from_ (int | None | Unset):
-        to (int | None | Unset):
-        from_as_of (None | str | Unset): Instead of `from`: the version in effect then.
-        to_as_of (None | str | Unset): Instead of `to`: the version in effect then.
+        from_ (int | Unset):
+        to (int | Unset):
+        from_as_of (datetime.date | datetime.datetime | Unset): Instead of `from`: the version in
+            effect then.
+        to_as_of (datetime.date | datetime.datetime | Unset): Instead of `to`: the version in
+            effect then.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

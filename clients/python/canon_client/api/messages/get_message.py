@@ -12,15 +12,16 @@ from ...models.message import Message
 from ...models.problem import Problem
 from ...types import UNSET, Unset
 from typing import cast
+import datetime
 
 
 def _get_kwargs(
     slug: str,
     *,
-    version: int | None | Unset = UNSET,
-    as_of: None | str | Unset = UNSET,
-    known_at: None | str | Unset = UNSET,
-    if_none_match: None | str | Unset = UNSET,
+    version: int | Unset = UNSET,
+    as_of: datetime.date | datetime.datetime | Unset = UNSET,
+    known_at: datetime.date | datetime.datetime | Unset = UNSET,
+    if_none_match: str | Unset = UNSET,
 
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
@@ -30,25 +31,26 @@ def _get_kwargs(
 
     params: dict[str, Any] = {}
 
-    json_version: int | None | Unset
-    if isinstance(version, Unset):
-        json_version = UNSET
-    else:
-        json_version = version
-    params["version"] = json_version
+    params["version"] = version
 
-    json_as_of: None | str | Unset
+    json_as_of: str | Unset
     if isinstance(as_of, Unset):
         json_as_of = UNSET
+    elif isinstance(as_of, datetime.date):
+        json_as_of = as_of.isoformat()
     else:
-        json_as_of = as_of
+        json_as_of = as_of.isoformat()
+
     params["as_of"] = json_as_of
 
-    json_known_at: None | str | Unset
+    json_known_at: str | Unset
     if isinstance(known_at, Unset):
         json_known_at = UNSET
+    elif isinstance(known_at, datetime.date):
+        json_known_at = known_at.isoformat()
     else:
-        json_known_at = known_at
+        json_known_at = known_at.isoformat()
+
     params["known_at"] = json_known_at
 
 
@@ -66,12 +68,16 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Message | Problem | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Any | Message | Problem | None:
     if response.status_code == 200:
         response_200 = Message.from_dict(response.json())
 
 
         return response_200
+
+    if response.status_code == 304:
+        response_304 = cast(Any, None)
+        return response_304
 
     if response.status_code == 400:
         response_400 = Problem.from_dict(response.json())
@@ -121,7 +127,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Message | Problem]:
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Any | Message | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -134,29 +140,29 @@ def sync_detailed(
     slug: str,
     *,
     client: AuthenticatedClient | Client,
-    version: int | None | Unset = UNSET,
-    as_of: None | str | Unset = UNSET,
-    known_at: None | str | Unset = UNSET,
-    if_none_match: None | str | Unset = UNSET,
+    version: int | Unset = UNSET,
+    as_of: datetime.date | datetime.datetime | Unset = UNSET,
+    known_at: datetime.date | datetime.datetime | Unset = UNSET,
+    if_none_match: str | Unset = UNSET,
 
-) -> Response[Message | Problem]:
+) -> Response[Any | Message | Problem]:
     """ Read a message: in effect now, ?version=N, or ?as_of= and ?known_at=
 
     Args:
         slug (str):
-        version (int | None | Unset): A version number.
-        as_of (None | str | Unset): A date (end of that day, UTC) or RFC 3339 time: the version in
-            effect then.
-        known_at (None | str | Unset): Read the timeline as Canon had recorded it then: only
-            versions published by this date or time.
-        if_none_match (None | str | Unset):
+        version (int | Unset): A version number.
+        as_of (datetime.date | datetime.datetime | Unset): A date (end of that day, UTC) or RFC
+            3339 time: the version in effect then.
+        known_at (datetime.date | datetime.datetime | Unset): Read the timeline as Canon had
+            recorded it then: only versions published by this date or time.
+        if_none_match (str | Unset): An ETag you hold: 304 when it is current.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Message | Problem]
+        Response[Any | Message | Problem]
      """
 
 
@@ -179,29 +185,29 @@ def sync(
     slug: str,
     *,
     client: AuthenticatedClient | Client,
-    version: int | None | Unset = UNSET,
-    as_of: None | str | Unset = UNSET,
-    known_at: None | str | Unset = UNSET,
-    if_none_match: None | str | Unset = UNSET,
+    version: int | Unset = UNSET,
+    as_of: datetime.date | datetime.datetime | Unset = UNSET,
+    known_at: datetime.date | datetime.datetime | Unset = UNSET,
+    if_none_match: str | Unset = UNSET,
 
-) -> Message | Problem | None:
+) -> Any | Message | Problem | None:
     """ Read a message: in effect now, ?version=N, or ?as_of= and ?known_at=
 
     Args:
         slug (str):
-        version (int | None | Unset): A version number.
-        as_of (None | str | Unset): A date (end of that day, UTC) or RFC 3339 time: the version in
-            effect then.
-        known_at (None | str | Unset): Read the timeline as Canon had recorded it then: only
-            versions published by this date or time.
-        if_none_match (None | str | Unset):
+        version (int | Unset): A version number.
+        as_of (datetime.date | datetime.datetime | Unset): A date (end of that day, UTC) or RFC
+            3339 time: the version in effect then.
+        known_at (datetime.date | datetime.datetime | Unset): Read the timeline as Canon had
+            recorded it then: only versions published by this date or time.
+        if_none_match (str | Unset): An ETag you hold: 304 when it is current.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Message | Problem
+        Any | Message | Problem
      """
 
 
@@ -219,29 +225,29 @@ async def asyncio_detailed(
     slug: str,
     *,
     client: AuthenticatedClient | Client,
-    version: int | None | Unset = UNSET,
-    as_of: None | str | Unset = UNSET,
-    known_at: None | str | Unset = UNSET,
-    if_none_match: None | str | Unset = UNSET,
+    version: int | Unset = UNSET,
+    as_of: datetime.date | datetime.datetime | Unset = UNSET,
+    known_at: datetime.date | datetime.datetime | Unset = UNSET,
+    if_none_match: str | Unset = UNSET,
 
-) -> Response[Message | Problem]:
+) -> Response[Any | Message | Problem]:
     """ Read a message: in effect now, ?version=N, or ?as_of= and ?known_at=
 
     Args:
         slug (str):
-        version (int | None | Unset): A version number.
-        as_of (None | str | Unset): A date (end of that day, UTC) or RFC 3339 time: the version in
-            effect then.
-        known_at (None | str | Unset): Read the timeline as Canon had recorded it then: only
-            versions published by this date or time.
-        if_none_match (None | str | Unset):
+        version (int | Unset): A version number.
+        as_of (datetime.date | datetime.datetime | Unset): A date (end of that day, UTC) or RFC
+            3339 time: the version in effect then.
+        known_at (datetime.date | datetime.datetime | Unset): Read the timeline as Canon had
+            recorded it then: only versions published by this date or time.
+        if_none_match (str | Unset): An ETag you hold: 304 when it is current.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Message | Problem]
+        Response[Any | Message | Problem]
      """
 
 
@@ -264,29 +270,29 @@ async def asyncio(
     slug: str,
     *,
     client: AuthenticatedClient | Client,
-    version: int | None | Unset = UNSET,
-    as_of: None | str | Unset = UNSET,
-    known_at: None | str | Unset = UNSET,
-    if_none_match: None | str | Unset = UNSET,
+    version: int | Unset = UNSET,
+    as_of: datetime.date | datetime.datetime | Unset = UNSET,
+    known_at: datetime.date | datetime.datetime | Unset = UNSET,
+    if_none_match: str | Unset = UNSET,
 
-) -> Message | Problem | None:
+) -> Any | Message | Problem | None:
     """ Read a message: in effect now, ?version=N, or ?as_of= and ?known_at=
 
     Args:
         slug (str):
-        version (int | None | Unset): A version number.
-        as_of (None | str | Unset): A date (end of that day, UTC) or RFC 3339 time: the version in
-            effect then.
-        known_at (None | str | Unset): Read the timeline as Canon had recorded it then: only
-            versions published by this date or time.
-        if_none_match (None | str | Unset):
+        version (int | Unset): A version number.
+        as_of (datetime.date | datetime.datetime | Unset): A date (end of that day, UTC) or RFC
+            3339 time: the version in effect then.
+        known_at (datetime.date | datetime.datetime | Unset): Read the timeline as Canon had
+            recorded it then: only versions published by this date or time.
+        if_none_match (str | Unset): An ETag you hold: 304 when it is current.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Message | Problem
+        Any | Message | Problem
      """
 
 

@@ -12,31 +12,38 @@ from ...models.dependents_out import DependentsOut
 from ...models.problem import Problem
 from ...types import UNSET, Unset
 from typing import cast
+import datetime
 
 
 def _get_kwargs(
     slug: str,
     *,
-    as_of: None | str | Unset = UNSET,
-    known_at: None | str | Unset = UNSET,
+    as_of: datetime.date | datetime.datetime | Unset = UNSET,
+    known_at: datetime.date | datetime.datetime | Unset = UNSET,
 
 ) -> dict[str, Any]:
 
 
     params: dict[str, Any] = {}
 
-    json_as_of: None | str | Unset
+    json_as_of: str | Unset
     if isinstance(as_of, Unset):
         json_as_of = UNSET
+    elif isinstance(as_of, datetime.date):
+        json_as_of = as_of.isoformat()
     else:
-        json_as_of = as_of
+        json_as_of = as_of.isoformat()
+
     params["as_of"] = json_as_of
 
-    json_known_at: None | str | Unset
+    json_known_at: str | Unset
     if isinstance(known_at, Unset):
         json_known_at = UNSET
+    elif isinstance(known_at, datetime.date):
+        json_known_at = known_at.isoformat()
     else:
-        json_known_at = known_at
+        json_known_at = known_at.isoformat()
+
     params["known_at"] = json_known_at
 
 
@@ -115,18 +122,18 @@ def sync_detailed(
     slug: str,
     *,
     client: AuthenticatedClient | Client,
-    as_of: None | str | Unset = UNSET,
-    known_at: None | str | Unset = UNSET,
+    as_of: datetime.date | datetime.datetime | Unset = UNSET,
+    known_at: datetime.date | datetime.datetime | Unset = UNSET,
 
 ) -> Response[DependentsOut | Problem]:
     """ Messages and assets citing this entry, and whether they cite its current version
 
     Args:
         slug (str):
-        as_of (None | str | Unset): A date (end of that day, UTC) or RFC 3339 time: the version in
-            effect then.
-        known_at (None | str | Unset): Read the timeline as Canon had recorded it then: only
-            versions published by this date or time.
+        as_of (datetime.date | datetime.datetime | Unset): A date (end of that day, UTC) or RFC
+            3339 time: the version in effect then.
+        known_at (datetime.date | datetime.datetime | Unset): Read the timeline as Canon had
+            recorded it then: only versions published by this date or time.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -154,18 +161,18 @@ def sync(
     slug: str,
     *,
     client: AuthenticatedClient | Client,
-    as_of: None | str | Unset = UNSET,
-    known_at: None | str | Unset = UNSET,
+    as_of: datetime.date | datetime.datetime | Unset = UNSET,
+    known_at: datetime.date | datetime.datetime | Unset = UNSET,
 
 ) -> DependentsOut | Problem | None:
     """ Messages and assets citing this entry, and whether they cite its current version
 
     Args:
         slug (str):
-        as_of (None | str | Unset): A date (end of that day, UTC) or RFC 3339 time: the version in
-            effect then.
-        known_at (None | str | Unset): Read the timeline as Canon had recorded it then: only
-            versions published by this date or time.
+        as_of (datetime.date | datetime.datetime | Unset): A date (end of that day, UTC) or RFC
+            3339 time: the version in effect then.
+        known_at (datetime.date | datetime.datetime | Unset): Read the timeline as Canon had
+            recorded it then: only versions published by this date or time.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -188,18 +195,18 @@ async def asyncio_detailed(
     slug: str,
     *,
     client: AuthenticatedClient | Client,
-    as_of: None | str | Unset = UNSET,
-    known_at: None | str | Unset = UNSET,
+    as_of: datetime.date | datetime.datetime | Unset = UNSET,
+    known_at: datetime.date | datetime.datetime | Unset = UNSET,
 
 ) -> Response[DependentsOut | Problem]:
     """ Messages and assets citing this entry, and whether they cite its current version
 
     Args:
         slug (str):
-        as_of (None | str | Unset): A date (end of that day, UTC) or RFC 3339 time: the version in
-            effect then.
-        known_at (None | str | Unset): Read the timeline as Canon had recorded it then: only
-            versions published by this date or time.
+        as_of (datetime.date | datetime.datetime | Unset): A date (end of that day, UTC) or RFC
+            3339 time: the version in effect then.
+        known_at (datetime.date | datetime.datetime | Unset): Read the timeline as Canon had
+            recorded it then: only versions published by this date or time.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -227,18 +234,18 @@ async def asyncio(
     slug: str,
     *,
     client: AuthenticatedClient | Client,
-    as_of: None | str | Unset = UNSET,
-    known_at: None | str | Unset = UNSET,
+    as_of: datetime.date | datetime.datetime | Unset = UNSET,
+    known_at: datetime.date | datetime.datetime | Unset = UNSET,
 
 ) -> DependentsOut | Problem | None:
     """ Messages and assets citing this entry, and whether they cite its current version
 
     Args:
         slug (str):
-        as_of (None | str | Unset): A date (end of that day, UTC) or RFC 3339 time: the version in
-            effect then.
-        known_at (None | str | Unset): Read the timeline as Canon had recorded it then: only
-            versions published by this date or time.
+        as_of (datetime.date | datetime.datetime | Unset): A date (end of that day, UTC) or RFC
+            3339 time: the version in effect then.
+        known_at (datetime.date | datetime.datetime | Unset): Read the timeline as Canon had
+            recorded it then: only versions published by this date or time.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -17,7 +17,7 @@ from typing import cast
 def _get_kwargs(
     slug: str,
     *,
-    cursor: None | str | Unset = UNSET,
+    cursor: str | Unset = UNSET,
     limit: int | Unset = 50,
 
 ) -> dict[str, Any]:
@@ -25,12 +25,7 @@ def _get_kwargs(
 
     params: dict[str, Any] = {}
 
-    json_cursor: None | str | Unset
-    if isinstance(cursor, Unset):
-        json_cursor = UNSET
-    else:
-        json_cursor = cursor
-    params["cursor"] = json_cursor
+    params["cursor"] = cursor
 
     params["limit"] = limit
 
@@ -110,7 +105,7 @@ def sync_detailed(
     slug: str,
     *,
     client: AuthenticatedClient | Client,
-    cursor: None | str | Unset = UNSET,
+    cursor: str | Unset = UNSET,
     limit: int | Unset = 50,
 
 ) -> Response[MessageVersionList | Problem]:
@@ -118,7 +113,7 @@ def sync_detailed(
 
     Args:
         slug (str):
-        cursor (None | str | Unset): `next_cursor` of the previous page.
+        cursor (str | Unset): `next_cursor` of the previous page (opaque).
         limit (int | Unset): Page size (1 to 200). Default: 50.
 
     Raises:
@@ -147,7 +142,7 @@ def sync(
     slug: str,
     *,
     client: AuthenticatedClient | Client,
-    cursor: None | str | Unset = UNSET,
+    cursor: str | Unset = UNSET,
     limit: int | Unset = 50,
 
 ) -> MessageVersionList | Problem | None:
@@ -155,7 +150,7 @@ def sync(
 
     Args:
         slug (str):
-        cursor (None | str | Unset): `next_cursor` of the previous page.
+        cursor (str | Unset): `next_cursor` of the previous page (opaque).
         limit (int | Unset): Page size (1 to 200). Default: 50.
 
     Raises:
@@ -179,7 +174,7 @@ async def asyncio_detailed(
     slug: str,
     *,
     client: AuthenticatedClient | Client,
-    cursor: None | str | Unset = UNSET,
+    cursor: str | Unset = UNSET,
     limit: int | Unset = 50,
 
 ) -> Response[MessageVersionList | Problem]:
@@ -187,7 +182,7 @@ async def asyncio_detailed(
 
     Args:
         slug (str):
-        cursor (None | str | Unset): `next_cursor` of the previous page.
+        cursor (str | Unset): `next_cursor` of the previous page (opaque).
         limit (int | Unset): Page size (1 to 200). Default: 50.
 
     Raises:
@@ -216,7 +211,7 @@ async def asyncio(
     slug: str,
     *,
     client: AuthenticatedClient | Client,
-    cursor: None | str | Unset = UNSET,
+    cursor: str | Unset = UNSET,
     limit: int | Unset = 50,
 
 ) -> MessageVersionList | Problem | None:
@@ -224,7 +219,7 @@ async def asyncio(
 
     Args:
         slug (str):
-        cursor (None | str | Unset): `next_cursor` of the previous page.
+        cursor (str | Unset): `next_cursor` of the previous page (opaque).
         limit (int | Unset): Page size (1 to 200). Default: 50.
 
     Raises:

@@ -8,9 +8,7 @@ from ...client import AuthenticatedClient, Client
 from ...types import Response, UNSET
 from ... import errors
 
-from ...models.list_messages_status_type_1 import ListMessagesStatusType1
-from ...models.list_messages_status_type_2_type_1 import ListMessagesStatusType2Type1
-from ...models.list_messages_status_type_3_type_1 import ListMessagesStatusType3Type1
+from ...models.entry_status_filter import EntryStatusFilter
 from ...models.message_list import MessageList
 from ...models.message_type_name import MessageTypeName
 from ...models.problem import Problem
@@ -20,15 +18,15 @@ from typing import cast
 
 def _get_kwargs(
     *,
-    status: ListMessagesStatusType1 | ListMessagesStatusType2Type1 | ListMessagesStatusType3Type1 | None | Unset = UNSET,
-    tag: None | str | Unset = UNSET,
-    team: None | str | Unset = UNSET,
-    q: None | str | Unset = UNSET,
-    message_type: MessageTypeName | None | Unset = UNSET,
-    locale: None | str | Unset = UNSET,
-    audience: None | str | Unset = UNSET,
-    segment: None | str | Unset = UNSET,
-    cursor: None | str | Unset = UNSET,
+    status: EntryStatusFilter | Unset = UNSET,
+    tag: str | Unset = UNSET,
+    team: str | Unset = UNSET,
+    q: str | Unset = UNSET,
+    message_type: MessageTypeName | Unset = UNSET,
+    locale: str | Unset = UNSET,
+    audience: str | Unset = UNSET,
+    segment: str | Unset = UNSET,
+    cursor: str | Unset = UNSET,
     limit: int | Unset = 50,
 
 ) -> dict[str, Any]:
@@ -36,76 +34,31 @@ def _get_kwargs(
 
     params: dict[str, Any] = {}
 
-    json_status: None | str | Unset
-    if isinstance(status, Unset):
-        json_status = UNSET
-    elif isinstance(status, ListMessagesStatusType1):
+    json_status: str | Unset = UNSET
+    if not isinstance(status, Unset):
         json_status = status.value
-    elif isinstance(status, ListMessagesStatusType2Type1):
-        json_status = status.value
-    elif isinstance(status, ListMessagesStatusType3Type1):
-        json_status = status.value
-    else:
-        json_status = status
+
     params["status"] = json_status
 
-    json_tag: None | str | Unset
-    if isinstance(tag, Unset):
-        json_tag = UNSET
-    else:
-        json_tag = tag
-    params["tag"] = json_tag
+    params["tag"] = tag
 
-    json_team: None | str | Unset
-    if isinstance(team, Unset):
-        json_team = UNSET
-    else:
-        json_team = team
-    params["team"] = json_team
+    params["team"] = team
 
-    json_q: None | str | Unset
-    if isinstance(q, Unset):
-        json_q = UNSET
-    else:
-        json_q = q
-    params["q"] = json_q
+    params["q"] = q
 
-    json_message_type: None | str | Unset
-    if isinstance(message_type, Unset):
-        json_message_type = UNSET
-    elif isinstance(message_type, MessageTypeName):
+    json_message_type: str | Unset = UNSET
+    if not isinstance(message_type, Unset):
         json_message_type = message_type.value
-    else:
-        json_message_type = message_type
+
     params["message_type"] = json_message_type
 
-    json_locale: None | str | Unset
-    if isinstance(locale, Unset):
-        json_locale = UNSET
-    else:
-        json_locale = locale
-    params["locale"] = json_locale
+    params["locale"] = locale
 
-    json_audience: None | str | Unset
-    if isinstance(audience, Unset):
-        json_audience = UNSET
-    else:
-        json_audience = audience
-    params["audience"] = json_audience
+    params["audience"] = audience
 
-    json_segment: None | str | Unset
-    if isinstance(segment, Unset):
-        json_segment = UNSET
-    else:
-        json_segment = segment
-    params["segment"] = json_segment
+    params["segment"] = segment
 
-    json_cursor: None | str | Unset
-    if isinstance(cursor, Unset):
-        json_cursor = UNSET
-    else:
-        json_cursor = cursor
-    params["cursor"] = json_cursor
+    params["cursor"] = cursor
 
     params["limit"] = limit
 
@@ -184,15 +137,15 @@ def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
-    status: ListMessagesStatusType1 | ListMessagesStatusType2Type1 | ListMessagesStatusType3Type1 | None | Unset = UNSET,
-    tag: None | str | Unset = UNSET,
-    team: None | str | Unset = UNSET,
-    q: None | str | Unset = UNSET,
-    message_type: MessageTypeName | None | Unset = UNSET,
-    locale: None | str | Unset = UNSET,
-    audience: None | str | Unset = UNSET,
-    segment: None | str | Unset = UNSET,
-    cursor: None | str | Unset = UNSET,
+    status: EntryStatusFilter | Unset = UNSET,
+    tag: str | Unset = UNSET,
+    team: str | Unset = UNSET,
+    q: str | Unset = UNSET,
+    message_type: MessageTypeName | Unset = UNSET,
+    locale: str | Unset = UNSET,
+    audience: str | Unset = UNSET,
+    segment: str | Unset = UNSET,
+    cursor: str | Unset = UNSET,
     limit: int | Unset = 50,
 
 ) -> Response[MessageList | Problem]:
@@ -202,16 +155,17 @@ def sync_detailed(
     segment.
 
     Args:
-        status (ListMessagesStatusType1 | ListMessagesStatusType2Type1 |
-            ListMessagesStatusType3Type1 | None | Unset):
-        tag (None | str | Unset):
-        team (None | str | Unset):
-        q (None | str | Unset):
-        message_type (MessageTypeName | None | Unset):
-        locale (None | str | Unset): e.g. en, de-DE
-        audience (None | str | Unset):
-        segment (None | str | Unset):
-        cursor (None | str | Unset): `next_cursor` of the previous page.
+        status (EntryStatusFilter | Unset): Which entries a list shows, by their status (`any`:
+            all of them).
+        tag (str | Unset):
+        team (str | Unset):
+        q (str | Unset):
+        message_type (MessageTypeName | Unset): What a message is (named, so generated clients get
+            one enum).
+        locale (str | Unset): e.g. en, de-DE
+        audience (str | Unset):
+        segment (str | Unset):
+        cursor (str | Unset): `next_cursor` of the previous page (opaque).
         limit (int | Unset): Page size (1 to 200). Default: 50.
 
     Raises:
@@ -246,15 +200,15 @@ limit=limit,
 def sync(
     *,
     client: AuthenticatedClient | Client,
-    status: ListMessagesStatusType1 | ListMessagesStatusType2Type1 | ListMessagesStatusType3Type1 | None | Unset = UNSET,
-    tag: None | str | Unset = UNSET,
-    team: None | str | Unset = UNSET,
-    q: None | str | Unset = UNSET,
-    message_type: MessageTypeName | None | Unset = UNSET,
-    locale: None | str | Unset = UNSET,
-    audience: None | str | Unset = UNSET,
-    segment: None | str | Unset = UNSET,
-    cursor: None | str | Unset = UNSET,
+    status: EntryStatusFilter | Unset = UNSET,
+    tag: str | Unset = UNSET,
+    team: str | Unset = UNSET,
+    q: str | Unset = UNSET,
+    message_type: MessageTypeName | Unset = UNSET,
+    locale: str | Unset = UNSET,
+    audience: str | Unset = UNSET,
+    segment: str | Unset = UNSET,
+    cursor: str | Unset = UNSET,
     limit: int | Unset = 50,
 
 ) -> MessageList | Problem | None:
@@ -264,16 +218,17 @@ def sync(
     segment.
 
     Args:
-        status (ListMessagesStatusType1 | ListMessagesStatusType2Type1 |
-            ListMessagesStatusType3Type1 | None | Unset):
-        tag (None | str | Unset):
-        team (None | str | Unset):
-        q (None | str | Unset):
-        message_type (MessageTypeName | None | Unset):
-        locale (None | str | Unset): e.g. en, de-DE
-        audience (None | str | Unset):
-        segment (None | str | Unset):
-        cursor (None | str | Unset): `next_cursor` of the previous page.
+        status (EntryStatusFilter | Unset): Which entries a list shows, by their status (`any`:
+            all of them).
+        tag (str | Unset):
+        team (str | Unset):
+        q (str | Unset):
+        message_type (MessageTypeName | Unset): What a message is (named, so generated clients get
+            one enum).
+        locale (str | Unset): e.g. en, de-DE
+        audience (str | Unset):
+        segment (str | Unset):
+        cursor (str | Unset): `next_cursor` of the previous page (opaque).
         limit (int | Unset): Page size (1 to 200). Default: 50.
 
     Raises:
@@ -303,15 +258,15 @@ limit=limit,
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
-    status: ListMessagesStatusType1 | ListMessagesStatusType2Type1 | ListMessagesStatusType3Type1 | None | Unset = UNSET,
-    tag: None | str | Unset = UNSET,
-    team: None | str | Unset = UNSET,
-    q: None | str | Unset = UNSET,
-    message_type: MessageTypeName | None | Unset = UNSET,
-    locale: None | str | Unset = UNSET,
-    audience: None | str | Unset = UNSET,
-    segment: None | str | Unset = UNSET,
-    cursor: None | str | Unset = UNSET,
+    status: EntryStatusFilter | Unset = UNSET,
+    tag: str | Unset = UNSET,
+    team: str | Unset = UNSET,
+    q: str | Unset = UNSET,
+    message_type: MessageTypeName | Unset = UNSET,
+    locale: str | Unset = UNSET,
+    audience: str | Unset = UNSET,
+    segment: str | Unset = UNSET,
+    cursor: str | Unset = UNSET,
     limit: int | Unset = 50,
 
 ) -> Response[MessageList | Problem]:
@@ -321,16 +276,17 @@ async def asyncio_detailed(
     segment.
 
     Args:
-        status (ListMessagesStatusType1 | ListMessagesStatusType2Type1 |
-            ListMessagesStatusType3Type1 | None | Unset):
-        tag (None | str | Unset):
-        team (None | str | Unset):
-        q (None | str | Unset):
-        message_type (MessageTypeName | None | Unset):
-        locale (None | str | Unset): e.g. en, de-DE
-        audience (None | str | Unset):
-        segment (None | str | Unset):
-        cursor (None | str | Unset): `next_cursor` of the previous page.
+        status (EntryStatusFilter | Unset): Which entries a list shows, by their status (`any`:
+            all of them).
+        tag (str | Unset):
+        team (str | Unset):
+        q (str | Unset):
+        message_type (MessageTypeName | Unset): What a message is (named, so generated clients get
+            one enum).
+        locale (str | Unset): e.g. en, de-DE
+        audience (str | Unset):
+        segment (str | Unset):
+        cursor (str | Unset): `next_cursor` of the previous page (opaque).
         limit (int | Unset): Page size (1 to 200). Default: 50.
 
     Raises:
@@ -365,15 +321,15 @@ limit=limit,
 async def asyncio(
     *,
     client: AuthenticatedClient | Client,
-    status: ListMessagesStatusType1 | ListMessagesStatusType2Type1 | ListMessagesStatusType3Type1 | None | Unset = UNSET,
-    tag: None | str | Unset = UNSET,
-    team: None | str | Unset = UNSET,
-    q: None | str | Unset = UNSET,
-    message_type: MessageTypeName | None | Unset = UNSET,
-    locale: None | str | Unset = UNSET,
-    audience: None | str | Unset = UNSET,
-    segment: None | str | Unset = UNSET,
-    cursor: None | str | Unset = UNSET,
+    status: EntryStatusFilter | Unset = UNSET,
+    tag: str | Unset = UNSET,
+    team: str | Unset = UNSET,
+    q: str | Unset = UNSET,
+    message_type: MessageTypeName | Unset = UNSET,
+    locale: str | Unset = UNSET,
+    audience: str | Unset = UNSET,
+    segment: str | Unset = UNSET,
+    cursor: str | Unset = UNSET,
     limit: int | Unset = 50,
 
 ) -> MessageList | Problem | None:
@@ -383,16 +339,17 @@ async def asyncio(
     segment.
 
     Args:
-        status (ListMessagesStatusType1 | ListMessagesStatusType2Type1 |
-            ListMessagesStatusType3Type1 | None | Unset):
-        tag (None | str | Unset):
-        team (None | str | Unset):
-        q (None | str | Unset):
-        message_type (MessageTypeName | None | Unset):
-        locale (None | str | Unset): e.g. en, de-DE
-        audience (None | str | Unset):
-        segment (None | str | Unset):
-        cursor (None | str | Unset): `next_cursor` of the previous page.
+        status (EntryStatusFilter | Unset): Which entries a list shows, by their status (`any`:
+            all of them).
+        tag (str | Unset):
+        team (str | Unset):
+        q (str | Unset):
+        message_type (MessageTypeName | Unset): What a message is (named, so generated clients get
+            one enum).
+        locale (str | Unset): e.g. en, de-DE
+        audience (str | Unset):
+        segment (str | Unset):
+        cursor (str | Unset): `next_cursor` of the previous page (opaque).
         limit (int | Unset): Page size (1 to 200). Default: 50.
 
     Raises:

@@ -16,8 +16,8 @@ from typing import cast
 
 def _get_kwargs(
     *,
-    team: None | str | Unset = UNSET,
-    cursor: None | str | Unset = UNSET,
+    team: str | Unset = UNSET,
+    cursor: str | Unset = UNSET,
     limit: int | Unset = 50,
 
 ) -> dict[str, Any]:
@@ -25,19 +25,9 @@ def _get_kwargs(
 
     params: dict[str, Any] = {}
 
-    json_team: None | str | Unset
-    if isinstance(team, Unset):
-        json_team = UNSET
-    else:
-        json_team = team
-    params["team"] = json_team
+    params["team"] = team
 
-    json_cursor: None | str | Unset
-    if isinstance(cursor, Unset):
-        json_cursor = UNSET
-    else:
-        json_cursor = cursor
-    params["cursor"] = json_cursor
+    params["cursor"] = cursor
 
     params["limit"] = limit
 
@@ -116,16 +106,16 @@ def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
-    team: None | str | Unset = UNSET,
-    cursor: None | str | Unset = UNSET,
+    team: str | Unset = UNSET,
+    cursor: str | Unset = UNSET,
     limit: int | Unset = 50,
 
 ) -> Response[PeoplePage | Problem]:
     """ List people (admin)
 
     Args:
-        team (None | str | Unset):
-        cursor (None | str | Unset): `next_cursor` of the previous page.
+        team (str | Unset):
+        cursor (str | Unset): `next_cursor` of the previous page (opaque).
         limit (int | Unset): Page size (1 to 200). Default: 50.
 
     Raises:
@@ -153,16 +143,16 @@ limit=limit,
 def sync(
     *,
     client: AuthenticatedClient | Client,
-    team: None | str | Unset = UNSET,
-    cursor: None | str | Unset = UNSET,
+    team: str | Unset = UNSET,
+    cursor: str | Unset = UNSET,
     limit: int | Unset = 50,
 
 ) -> PeoplePage | Problem | None:
     """ List people (admin)
 
     Args:
-        team (None | str | Unset):
-        cursor (None | str | Unset): `next_cursor` of the previous page.
+        team (str | Unset):
+        cursor (str | Unset): `next_cursor` of the previous page (opaque).
         limit (int | Unset): Page size (1 to 200). Default: 50.
 
     Raises:
@@ -185,16 +175,16 @@ limit=limit,
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
-    team: None | str | Unset = UNSET,
-    cursor: None | str | Unset = UNSET,
+    team: str | Unset = UNSET,
+    cursor: str | Unset = UNSET,
     limit: int | Unset = 50,
 
 ) -> Response[PeoplePage | Problem]:
     """ List people (admin)
 
     Args:
-        team (None | str | Unset):
-        cursor (None | str | Unset): `next_cursor` of the previous page.
+        team (str | Unset):
+        cursor (str | Unset): `next_cursor` of the previous page (opaque).
         limit (int | Unset): Page size (1 to 200). Default: 50.
 
     Raises:
@@ -222,16 +212,16 @@ limit=limit,
 async def asyncio(
     *,
     client: AuthenticatedClient | Client,
-    team: None | str | Unset = UNSET,
-    cursor: None | str | Unset = UNSET,
+    team: str | Unset = UNSET,
+    cursor: str | Unset = UNSET,
     limit: int | Unset = 50,
 
 ) -> PeoplePage | Problem | None:
     """ List people (admin)
 
     Args:
-        team (None | str | Unset):
-        cursor (None | str | Unset): `next_cursor` of the previous page.
+        team (str | Unset):
+        cursor (str | Unset): `next_cursor` of the previous page (opaque).
         limit (int | Unset): Page size (1 to 200). Default: 50.
 
     Raises:

@@ -135,7 +135,8 @@ def sync_detailed(
 
     Args:
         subject (str):
-        body (PersonUpdate):
+        body (PersonUpdate): Absent fields stay as they are; `active: false` stops every
+            credential of the person at once.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -169,7 +170,8 @@ def sync(
 
     Args:
         subject (str):
-        body (PersonUpdate):
+        body (PersonUpdate): Absent fields stay as they are; `active: false` stops every
+            credential of the person at once.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -198,7 +200,8 @@ async def asyncio_detailed(
 
     Args:
         subject (str):
-        body (PersonUpdate):
+        body (PersonUpdate): Absent fields stay as they are; `active: false` stops every
+            credential of the person at once.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -232,7 +235,8 @@ async def asyncio(
 
     Args:
         subject (str):
-        body (PersonUpdate):
+        body (PersonUpdate): Absent fields stay as they are; `active: false` stops every
+            credential of the person at once.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

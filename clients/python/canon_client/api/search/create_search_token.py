@@ -134,7 +134,8 @@ def sync_detailed(
      The token searches published content only, optionally only within tags or teams, until it expires.
 
     Args:
-        body (SearchTokenCreate):
+        body (SearchTokenCreate): Mint a search-only token; `tags` / `teams` restrict what its
+            holder can find (any of the values).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -167,7 +168,8 @@ def sync(
      The token searches published content only, optionally only within tags or teams, until it expires.
 
     Args:
-        body (SearchTokenCreate):
+        body (SearchTokenCreate): Mint a search-only token; `tags` / `teams` restrict what its
+            holder can find (any of the values).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -195,7 +197,8 @@ async def asyncio_detailed(
      The token searches published content only, optionally only within tags or teams, until it expires.
 
     Args:
-        body (SearchTokenCreate):
+        body (SearchTokenCreate): Mint a search-only token; `tags` / `teams` restrict what its
+            holder can find (any of the values).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -228,7 +231,8 @@ async def asyncio(
      The token searches published content only, optionally only within tags or teams, until it expires.
 
     Args:
-        body (SearchTokenCreate):
+        body (SearchTokenCreate): Mint a search-only token; `tags` / `teams` restrict what its
+            holder can find (any of the values).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

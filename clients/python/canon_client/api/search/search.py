@@ -8,6 +8,7 @@ from ...client import AuthenticatedClient, Client
 from ...types import Response, UNSET
 from ... import errors
 
+from ...models.entry_kind_name import EntryKindName
 from ...models.message_type_name import MessageTypeName
 from ...models.problem import Problem
 from ...models.search_page import SearchPage
@@ -18,16 +19,16 @@ from typing import cast
 def _get_kwargs(
     *,
     q: str | Unset = '',
-    kind: list[str] | None | Unset = UNSET,
-    tag: list[str] | None | Unset = UNSET,
-    team: list[str] | None | Unset = UNSET,
-    message_type: list[MessageTypeName] | None | Unset = UNSET,
-    locale: list[str] | None | Unset = UNSET,
-    audience: list[str] | None | Unset = UNSET,
-    segment: list[str] | None | Unset = UNSET,
-    facets: None | str | Unset = UNSET,
+    kind: list[EntryKindName] | Unset = UNSET,
+    tag: list[str] | Unset = UNSET,
+    team: list[str] | Unset = UNSET,
+    message_type: list[MessageTypeName] | Unset = UNSET,
+    locale: list[str] | Unset = UNSET,
+    audience: list[str] | Unset = UNSET,
+    segment: list[str] | Unset = UNSET,
+    facets: str | Unset = UNSET,
     limit: int | Unset = 20,
-    cursor: None | str | Unset = UNSET,
+    cursor: str | Unset = UNSET,
     include_drafts: bool | Unset = False,
 
 ) -> dict[str, Any]:
@@ -37,101 +38,66 @@ def _get_kwargs(
 
     params["q"] = q
 
-    json_kind: list[str] | None | Unset
-    if isinstance(kind, Unset):
-        json_kind = UNSET
-    elif isinstance(kind, list):
-        json_kind = kind
+    json_kind: list[str] | Unset = UNSET
+    if not isinstance(kind, Unset):
+        json_kind = []
+        for kind_item_data in kind:
+            kind_item = kind_item_data.value
+            json_kind.append(kind_item)
 
 
-    else:
-        json_kind = kind
     params["kind"] = json_kind
 
-    json_tag: list[str] | None | Unset
-    if isinstance(tag, Unset):
-        json_tag = UNSET
-    elif isinstance(tag, list):
+    json_tag: list[str] | Unset = UNSET
+    if not isinstance(tag, Unset):
         json_tag = tag
 
 
-    else:
-        json_tag = tag
     params["tag"] = json_tag
 
-    json_team: list[str] | None | Unset
-    if isinstance(team, Unset):
-        json_team = UNSET
-    elif isinstance(team, list):
+    json_team: list[str] | Unset = UNSET
+    if not isinstance(team, Unset):
         json_team = team
 
 
-    else:
-        json_team = team
     params["team"] = json_team
 
-    json_message_type: list[str] | None | Unset
-    if isinstance(message_type, Unset):
-        json_message_type = UNSET
-    elif isinstance(message_type, list):
+    json_message_type: list[str] | Unset = UNSET
+    if not isinstance(message_type, Unset):
         json_message_type = []
-        for message_type_type_0_item_data in message_type:
-            message_type_type_0_item = message_type_type_0_item_data.value
-            json_message_type.append(message_type_type_0_item)
+        for message_type_item_data in message_type:
+            message_type_item = message_type_item_data.value
+            json_message_type.append(message_type_item)
 
 
-    else:
-        json_message_type = message_type
     params["message_type"] = json_message_type
 
-    json_locale: list[str] | None | Unset
-    if isinstance(locale, Unset):
-        json_locale = UNSET
-    elif isinstance(locale, list):
+    json_locale: list[str] | Unset = UNSET
+    if not isinstance(locale, Unset):
         json_locale = locale
 
 
-    else:
-        json_locale = locale
     params["locale"] = json_locale
 
-    json_audience: list[str] | None | Unset
-    if isinstance(audience, Unset):
-        json_audience = UNSET
-    elif isinstance(audience, list):
+    json_audience: list[str] | Unset = UNSET
+    if not isinstance(audience, Unset):
         json_audience = audience
 
 
-    else:
-        json_audience = audience
     params["audience"] = json_audience
 
-    json_segment: list[str] | None | Unset
-    if isinstance(segment, Unset):
-        json_segment = UNSET
-    elif isinstance(segment, list):
+    json_segment: list[str] | Unset = UNSET
+    if not isinstance(segment, Unset):
         json_segment = segment
 
 
-    else:
-        json_segment = segment
     params["segment"] = json_segment
 
-    json_facets: None | str | Unset
-    if isinstance(facets, Unset):
-        json_facets = UNSET
-    else:
-        json_facets = facets
-    params["facets"] = json_facets
+    params["facets"] = facets
 
     params["limit"] = limit
 
-    json_cursor: None | str | Unset
-    if isinstance(cursor, Unset):
-        json_cursor = UNSET
-    else:
-        json_cursor = cursor
-    params["cursor"] = json_cursor
+    params["cursor"] = cursor
 
     params["include_drafts"] = include_drafts
 
@@ -205,16 +171,16 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     q: str | Unset = '',
-    kind: list[str] | None | Unset = UNSET,
-    tag: list[str] | None | Unset = UNSET,
-    team: list[str] | None | Unset = UNSET,
-    message_type: list[MessageTypeName] | None | Unset = UNSET,
-    locale: list[str] | None | Unset = UNSET,
-    audience: list[str] | None | Unset = UNSET,
-    segment: list[str] | None | Unset = UNSET,
-    facets: None | str | Unset = UNSET,
+    kind: list[EntryKindName] | Unset = UNSET,
+    tag: list[str] | Unset = UNSET,
+    team: list[str] | Unset = UNSET,
+    message_type: list[MessageTypeName] | Unset = UNSET,
+    locale: list[str] | Unset = UNSET,
+    audience: list[str] | Unset = UNSET,
+    segment: list[str] | Unset = UNSET,
+    facets: str | Unset = UNSET,
     limit: int | Unset = 20,
-    cursor: None | str | Unset = UNSET,
+    cursor: str | Unset = UNSET,
     include_drafts: bool | Unset = False,
 
 ) -> Response[Problem | SearchPage]:
@@ -228,21 +194,18 @@ def sync_detailed(
     Args:
         q (str | Unset): Words (all required), "quoted phrases", `OR`, `-excluded`; the last word
             may be a prefix. Empty: list everything the filters allow, by title. Default: ''.
-        kind (list[str] | None | Unset): definition, message or asset; repeat for several.
-        tag (list[str] | None | Unset): Repeat for any of several values.
-        team (list[str] | None | Unset): Repeat for any of several values.
-        message_type (list[MessageTypeName] | None | Unset): Messages of this type; repeat for
-            several.
-        locale (list[str] | None | Unset): Messages in this locale, exactly as written (en-US);
-            repeat for several.
-        audience (list[str] | None | Unset): Messages with exactly this value; repeat for any of
-            several.
-        segment (list[str] | None | Unset): Messages with exactly this value; repeat for any of
-            several.
-        facets (None | str | Unset): Comma-separated facets to count: kind, tags, teams,
-            message_type, locale, audience, segment.
+        kind (list[EntryKindName] | Unset): definition, message or asset; repeat for several.
+        tag (list[str] | Unset): Repeat for any of several values.
+        team (list[str] | Unset): Repeat for any of several values.
+        message_type (list[MessageTypeName] | Unset): Messages of this type; repeat for several.
+        locale (list[str] | Unset): Messages in this locale, exactly as written (en-US); repeat
+            for several.
+        audience (list[str] | Unset): Messages with exactly this value; repeat for any of several.
+        segment (list[str] | Unset): Messages with exactly this value; repeat for any of several.
+        facets (str | Unset): Comma-separated facets to count: kind, tags, teams, message_type,
+            locale, audience, segment.
         limit (int | Unset): Page size (1 to 100). Default: 20.
-        cursor (None | str | Unset): `next_cursor` of the previous page.
+        cursor (str | Unset): `next_cursor` of the previous page (opaque).
         include_drafts (bool | Unset): Editors: also versions in progress, and expired assets.
             Default: False.
 
@@ -281,16 +244,16 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     q: str | Unset = '',
-    kind: list[str] | None | Unset = UNSET,
-    tag: list[str] | None | Unset = UNSET,
-    team: list[str] | None | Unset = UNSET,
-    message_type: list[MessageTypeName] | None | Unset = UNSET,
-    locale: list[str] | None | Unset = UNSET,
-    audience: list[str] | None | Unset = UNSET,
-    segment: list[str] | None | Unset = UNSET,
-    facets: None | str | Unset = UNSET,
+    kind: list[EntryKindName] | Unset = UNSET,
+    tag: list[str] | Unset = UNSET,
+    team: list[str] | Unset = UNSET,
+    message_type: list[MessageTypeName] | Unset = UNSET,
+    locale: list[str] | Unset = UNSET,
+    audience: list[str] | Unset = UNSET,
+    segment: list[str] | Unset = UNSET,
+    facets: str | Unset = UNSET,
     limit: int | Unset = 20,
-    cursor: None | str | Unset = UNSET,
+    cursor: str | Unset = UNSET,
     include_drafts: bool | Unset = False,
 
 ) -> Problem | SearchPage | None:
@@ -304,21 +267,18 @@ def sync(
     Args:
         q (str | Unset): Words (all required), "quoted phrases", `OR`, `-excluded`; the last word
             may be a prefix. Empty: list everything the filters allow, by title. Default: ''.
-        kind (list[str] | None | Unset): definition, message or asset; repeat for several.
-        tag (list[str] | None | Unset): Repeat for any of several values.
-        team (list[str] | None | Unset): Repeat for any of several values.
-        message_type (list[MessageTypeName] | None | Unset): Messages of this type; repeat for
-            several.
-        locale (list[str] | None | Unset): Messages in this locale, exactly as written (en-US);
-            repeat for several.
-        audience (list[str] | None | Unset): Messages with exactly this value; repeat for any of
-            several.
-        segment (list[str] | None | Unset): Messages with exactly this value; repeat for any of
-            several.
-        facets (None | str | Unset): Comma-separated facets to count: kind, tags, teams,
-            message_type, locale, audience, segment.
+        kind (list[EntryKindName] | Unset): definition, message or asset; repeat for several.
+        tag (list[str] | Unset): Repeat for any of several values.
+        team (list[str] | Unset): Repeat for any of several values.
+        message_type (list[MessageTypeName] | Unset): Messages of this type; repeat for several.
+        locale (list[str] | Unset): Messages in this locale, exactly as written (en-US); repeat
+            for several.
+        audience (list[str] | Unset): Messages with exactly this value; repeat for any of several.
+        segment (list[str] | Unset): Messages with exactly this value; repeat for any of several.
+        facets (str | Unset): Comma-separated facets to count: kind, tags, teams, message_type,
+            locale, audience, segment.
         limit (int | Unset): Page size (1 to 100). Default: 20.
-        cursor (None | str | Unset): `next_cursor` of the previous page.
+        cursor (str | Unset): `next_cursor` of the previous page (opaque).
         include_drafts (bool | Unset): Editors: also versions in progress, and expired assets.
             Default: False.
 
@@ -352,16 +312,16 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     q: str | Unset = '',
-    kind: list[str] | None | Unset = UNSET,
-    tag: list[str] | None | Unset = UNSET,
-    team: list[str] | None | Unset = UNSET,
-    message_type: list[MessageTypeName] | None | Unset = UNSET,
-    locale: list[str] | None | Unset = UNSET,
-    audience: list[str] | None | Unset = UNSET,
-    segment: list[str] | None | Unset = UNSET,
-    facets: None | str | Unset = UNSET,
+    kind: list[EntryKindName] | Unset = UNSET,
+    tag: list[str] | Unset = UNSET,
+    team: list[str] | Unset = UNSET,
+    message_type: list[MessageTypeName] | Unset = UNSET,
+    locale: list[str] | Unset = UNSET,
+    audience: list[str] | Unset = UNSET,
+    segment: list[str] | Unset = UNSET,
+    facets: str | Unset = UNSET,
     limit: int | Unset = 20,
-    cursor: None | str | Unset = UNSET,
+    cursor: str | Unset = UNSET,
     include_drafts: bool | Unset = False,
 
 ) -> Response[Problem | SearchPage]:
@@ -375,21 +335,18 @@ async def asyncio_detailed(
     Args:
         q (str | Unset): Words (all required), "quoted phrases", `OR`, `-excluded`; the last word
             may be a prefix. Empty: list everything the filters allow, by title. Default: ''.
-        kind (list[str] | None | Unset): definition, message or asset; repeat for several.
-        tag (list[str] | None | Unset): Repeat for any of several values.
-        team (list[str] | None | Unset): Repeat for any of several values.
-        message_type (list[MessageTypeName] | None | Unset): Messages of this type; repeat for
-            several.
-        locale (list[str] | None | Unset): Messages in this locale, exactly as written (en-US);
-            repeat for several.
-        audience (list[str] | None | Unset): Messages with exactly this value; repeat for any of
-            several.
-        segment (list[str] | None | Unset): Messages with exactly this value; repeat for any of
-            several.
-        facets (None | str | Unset): Comma-separated facets to count: kind, tags, teams,
-            message_type, locale, audience, segment.
+        kind (list[EntryKindName] | Unset): definition, message or asset; repeat for several.
+        tag (list[str] | Unset): Repeat for any of several values.
+        team (list[str] | Unset): Repeat for any of several values.
+        message_type (list[MessageTypeName] | Unset): Messages of this type; repeat for several.
+        locale (list[str] | Unset): Messages in this locale, exactly as written (en-US); repeat
+            for several.
+        audience (list[str] | Unset): Messages with exactly this value; repeat for any of several.
+        segment (list[str] | Unset): Messages with exactly this value; repeat for any of several.
+        facets (str | Unset): Comma-separated facets to count: kind, tags, teams, message_type,
+            locale, audience, segment.
         limit (int | Unset): Page size (1 to 100). Default: 20.
-        cursor (None | str | Unset): `next_cursor` of the previous page.
+        cursor (str | Unset): `next_cursor` of the previous page (opaque).
         include_drafts (bool | Unset): Editors: also versions in progress, and expired assets.
             Default: False.
 
@@ -428,16 +385,16 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     q: str | Unset = '',
-    kind: list[str] | None | Unset = UNSET,
-    tag: list[str] | None | Unset = UNSET,
-    team: list[str] | None | Unset = UNSET,
-    message_type: list[MessageTypeName] | None | Unset = UNSET,
-    locale: list[str] | None | Unset = UNSET,
-    audience: list[str] | None | Unset = UNSET,
-    segment: list[str] | None | Unset = UNSET,
-    facets: None | str | Unset = UNSET,
+    kind: list[EntryKindName] | Unset = UNSET,
+    tag: list[str] | Unset = UNSET,
+    team: list[str] | Unset = UNSET,
+    message_type: list[MessageTypeName] | Unset = UNSET,
+    locale: list[str] | Unset = UNSET,
+    audience: list[str] | Unset = UNSET,
+    segment: list[str] | Unset = UNSET,
+    facets: str | Unset = UNSET,
     limit: int | Unset = 20,
-    cursor: None | str | Unset = UNSET,
+    cursor: str | Unset = UNSET,
     include_drafts: bool | Unset = False,
 
 ) -> Problem | SearchPage | None:
@@ -451,21 +408,18 @@ async def asyncio(
     Args:
         q (str | Unset): Words (all required), "quoted phrases", `OR`, `-excluded`; the last word
             may be a prefix. Empty: list everything the filters allow, by title. Default: ''.
-        kind (list[str] | None | Unset): definition, message or asset; repeat for several.
-        tag (list[str] | None | Unset): Repeat for any of several values.
-        team (list[str] | None | Unset): Repeat for any of several values.
-        message_type (list[MessageTypeName] | None | Unset): Messages of this type; repeat for
-            several.
-        locale (list[str] | None | Unset): Messages in this locale, exactly as written (en-US);
-            repeat for several.
-        audience (list[str] | None | Unset): Messages with exactly this value; repeat for any of
-            several.
-        segment (list[str] | None | Unset): Messages with exactly this value; repeat for any of
-            several.
-        facets (None | str | Unset): Comma-separated facets to count: kind, tags, teams,
-            message_type, locale, audience, segment.
+        kind (list[EntryKindName] | Unset): definition, message or asset; repeat for several.
+        tag (list[str] | Unset): Repeat for any of several values.
+        team (list[str] | Unset): Repeat for any of several values.
+        message_type (list[MessageTypeName] | Unset): Messages of this type; repeat for several.
+        locale (list[str] | Unset): Messages in this locale, exactly as written (en-US); repeat
+            for several.
+        audience (list[str] | Unset): Messages with exactly this value; repeat for any of several.
+        segment (list[str] | Unset): Messages with exactly this value; repeat for any of several.
+        facets (str | Unset): Comma-separated facets to count: kind, tags, teams, message_type,
+            locale, audience, segment.
         limit (int | Unset): Page size (1 to 100). Default: 20.
-        cursor (None | str | Unset): `next_cursor` of the previous page.
+        cursor (str | Unset): `next_cursor` of the previous page (opaque).
         include_drafts (bool | Unset): Editors: also versions in progress, and expired assets.
             Default: False.
 

@@ -9,9 +9,7 @@ from ...types import Response, UNSET
 from ... import errors
 
 from ...models.delivery_page import DeliveryPage
-from ...models.list_webhook_deliveries_status_type_1 import ListWebhookDeliveriesStatusType1
-from ...models.list_webhook_deliveries_status_type_2_type_1 import ListWebhookDeliveriesStatusType2Type1
-from ...models.list_webhook_deliveries_status_type_3_type_1 import ListWebhookDeliveriesStatusType3Type1
+from ...models.delivery_status import DeliveryStatus
 from ...models.problem import Problem
 from ...types import UNSET, Unset
 from typing import cast
@@ -21,9 +19,9 @@ from uuid import UUID
 def _get_kwargs(
     webhook_id: UUID,
     *,
-    status: ListWebhookDeliveriesStatusType1 | ListWebhookDeliveriesStatusType2Type1 | ListWebhookDeliveriesStatusType3Type1 | None | Unset = UNSET,
-    event_type: None | str | Unset = UNSET,
-    cursor: None | str | Unset = UNSET,
+    status: DeliveryStatus | Unset = UNSET,
+    event_type: str | Unset = UNSET,
+    cursor: str | Unset = UNSET,
     limit: int | Unset = 50,
 
 ) -> dict[str, Any]:
@@ -31,32 +29,15 @@ def _get_kwargs(
 
     params: dict[str, Any] = {}
 
-    json_status: None | str | Unset
-    if isinstance(status, Unset):
-        json_status = UNSET
-    elif isinstance(status, ListWebhookDeliveriesStatusType1):
+    json_status: str | Unset = UNSET
+    if not isinstance(status, Unset):
         json_status = status.value
-    elif isinstance(status, ListWebhookDeliveriesStatusType2Type1):
-        json_status = status.value
-    elif isinstance(status, ListWebhookDeliveriesStatusType3Type1):
-        json_status = status.value
-    else:
-        json_status = status
+
     params["status"] = json_status
 
-    json_event_type: None | str | Unset
-    if isinstance(event_type, Unset):
-        json_event_type = UNSET
-    else:
-        json_event_type = event_type
-    params["event_type"] = json_event_type
+    params["event_type"] = event_type
 
-    json_cursor: None | str | Unset
-    if isinstance(cursor, Unset):
-        json_cursor = UNSET
-    else:
-        json_cursor = cursor
-    params["cursor"] = json_cursor
+    params["cursor"] = cursor
 
     params["limit"] = limit
 
@@ -136,9 +117,9 @@ def sync_detailed(
     webhook_id: UUID,
     *,
     client: AuthenticatedClient | Client,
-    status: ListWebhookDeliveriesStatusType1 | ListWebhookDeliveriesStatusType2Type1 | ListWebhookDeliveriesStatusType3Type1 | None | Unset = UNSET,
-    event_type: None | str | Unset = UNSET,
-    cursor: None | str | Unset = UNSET,
+    status: DeliveryStatus | Unset = UNSET,
+    event_type: str | Unset = UNSET,
+    cursor: str | Unset = UNSET,
     limit: int | Unset = 50,
 
 ) -> Response[DeliveryPage | Problem]:
@@ -146,10 +127,9 @@ def sync_detailed(
 
     Args:
         webhook_id (UUID):
-        status (ListWebhookDeliveriesStatusType1 | ListWebhookDeliveriesStatusType2Type1 |
-            ListWebhookDeliveriesStatusType3Type1 | None | Unset):
-        event_type (None | str | Unset):
-        cursor (None | str | Unset): `next_cursor` of the previous page.
+        status (DeliveryStatus | Unset): Where a delivery stands.
+        event_type (str | Unset):
+        cursor (str | Unset): `next_cursor` of the previous page (opaque).
         limit (int | Unset): Page size (1 to 200). Default: 50.
 
     Raises:
@@ -180,9 +160,9 @@ def sync(
     webhook_id: UUID,
     *,
     client: AuthenticatedClient | Client,
-    status: ListWebhookDeliveriesStatusType1 | ListWebhookDeliveriesStatusType2Type1 | ListWebhookDeliveriesStatusType3Type1 | None | Unset = UNSET,
-    event_type: None | str | Unset = UNSET,
-    cursor: None | str | Unset = UNSET,
+    status: DeliveryStatus | Unset = UNSET,
+    event_type: str | Unset = UNSET,
+    cursor: str | Unset = UNSET,
     limit: int | Unset = 50,
 
 ) -> DeliveryPage | Problem | None:
@@ -190,10 +170,9 @@ def sync(
 
     Args:
         webhook_id (UUID):
-        status (ListWebhookDeliveriesStatusType1 | ListWebhookDeliveriesStatusType2Type1 |
-            ListWebhookDeliveriesStatusType3Type1 | None | Unset):
-        event_type (None | str | Unset):
-        cursor (None | str | Unset): `next_cursor` of the previous page.
+        status (DeliveryStatus | Unset): Where a delivery stands.
+        event_type (str | Unset):
+        cursor (str | Unset): `next_cursor` of the previous page (opaque).
         limit (int | Unset): Page size (1 to 200). Default: 50.
 
     Raises:
@@ -219,9 +198,9 @@ async def asyncio_detailed(
     webhook_id: UUID,
     *,
     client: AuthenticatedClient | Client,
-    status: ListWebhookDeliveriesStatusType1 | ListWebhookDeliveriesStatusType2Type1 | ListWebhookDeliveriesStatusType3Type1 | None | Unset = UNSET,
-    event_type: None | str | Unset = UNSET,
-    cursor: None | str | Unset = UNSET,
+    status: DeliveryStatus | Unset = UNSET,
+    event_type: str | Unset = UNSET,
+    cursor: str | Unset = UNSET,
     limit: int | Unset = 50,
 
 ) -> Response[DeliveryPage | Problem]:
@@ -229,10 +208,9 @@ async def asyncio_detailed(
 
     Args:
         webhook_id (UUID):
-        status (ListWebhookDeliveriesStatusType1 | ListWebhookDeliveriesStatusType2Type1 |
-            ListWebhookDeliveriesStatusType3Type1 | None | Unset):
-        event_type (None | str | Unset):
-        cursor (None | str | Unset): `next_cursor` of the previous page.
+        status (DeliveryStatus | Unset): Where a delivery stands.
+        event_type (str | Unset):
+        cursor (str | Unset): `next_cursor` of the previous page (opaque).
         limit (int | Unset): Page size (1 to 200). Default: 50.
 
     Raises:
@@ -263,9 +241,9 @@ async def asyncio(
     webhook_id: UUID,
     *,
     client: AuthenticatedClient | Client,
-    status: ListWebhookDeliveriesStatusType1 | ListWebhookDeliveriesStatusType2Type1 | ListWebhookDeliveriesStatusType3Type1 | None | Unset = UNSET,
-    event_type: None | str | Unset = UNSET,
-    cursor: None | str | Unset = UNSET,
+    status: DeliveryStatus | Unset = UNSET,
+    event_type: str | Unset = UNSET,
+    cursor: str | Unset = UNSET,
     limit: int | Unset = 50,
 
 ) -> DeliveryPage | Problem | None:
@@ -273,10 +251,9 @@ async def asyncio(
 
     Args:
         webhook_id (UUID):
-        status (ListWebhookDeliveriesStatusType1 | ListWebhookDeliveriesStatusType2Type1 |
-            ListWebhookDeliveriesStatusType3Type1 | None | Unset):
-        event_type (None | str | Unset):
-        cursor (None | str | Unset): `next_cursor` of the previous page.
+        status (DeliveryStatus | Unset): Where a delivery stands.
+        event_type (str | Unset):
+        cursor (str | Unset): `next_cursor` of the previous page (opaque).
         limit (int | Unset): Page size (1 to 200). Default: 50.
 
     Raises:

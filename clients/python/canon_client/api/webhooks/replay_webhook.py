@@ -10,7 +10,8 @@ from ... import errors
 
 from ...models.problem import Problem
 from ...models.queued import Queued
-from ...models.replay import Replay
+from ...models.replay_type_0 import ReplayType0
+from ...models.replay_type_1 import ReplayType1
 from typing import cast
 from uuid import UUID
 
@@ -18,7 +19,7 @@ from uuid import UUID
 def _get_kwargs(
     webhook_id: UUID,
     *,
-    body: Replay,
+    body: ReplayType0 | ReplayType1,
 
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
@@ -29,7 +30,12 @@ def _get_kwargs(
         "url": "/v1/webhooks/{webhook_id}/replay".format(webhook_id=quote(str(webhook_id), safe=""),),
     }
 
-    _kwargs["json"] = body.to_dict()
+
+    if isinstance(body, ReplayType0):
+        _kwargs["json"] = body.to_dict()
+    else:
+        _kwargs["json"] = body.to_dict()
+
 
     headers["Content-Type"] = "application/json"
 
@@ -129,14 +135,15 @@ def sync_detailed(
     webhook_id: UUID,
     *,
     client: AuthenticatedClient | Client,
-    body: Replay,
+    body: ReplayType0 | ReplayType1,
 
 ) -> Response[Problem | Queued]:
     """ Send again every matching event since a time or after a feed cursor
 
     Args:
         webhook_id (UUID):
-        body (Replay):
+        body (ReplayType0 | ReplayType1): Send again every matching event after a feed cursor
+            and/or since a time.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -163,14 +170,15 @@ def sync(
     webhook_id: UUID,
     *,
     client: AuthenticatedClient | Client,
-    body: Replay,
+    body: ReplayType0 | ReplayType1,
 
 ) -> Problem | Queued | None:
     """ Send again every matching event since a time or after a feed cursor
 
     Args:
         webhook_id (UUID):
-        body (Replay):
+        body (ReplayType0 | ReplayType1): Send again every matching event after a feed cursor
+            and/or since a time.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -192,14 +200,15 @@ async def asyncio_detailed(
     webhook_id: UUID,
     *,
     client: AuthenticatedClient | Client,
-    body: Replay,
+    body: ReplayType0 | ReplayType1,
 
 ) -> Response[Problem | Queued]:
     """ Send again every matching event since a time or after a feed cursor
 
     Args:
         webhook_id (UUID):
-        body (Replay):
+        body (ReplayType0 | ReplayType1): Send again every matching event after a feed cursor
+            and/or since a time.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -226,14 +235,15 @@ async def asyncio(
     webhook_id: UUID,
     *,
     client: AuthenticatedClient | Client,
-    body: Replay,
+    body: ReplayType0 | ReplayType1,
 
 ) -> Problem | Queued | None:
     """ Send again every matching event since a time or after a feed cursor
 
     Args:
         webhook_id (UUID):
-        body (Replay):
+        body (ReplayType0 | ReplayType1): Send again every matching event after a feed cursor
+            and/or since a time.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

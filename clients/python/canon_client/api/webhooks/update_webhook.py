@@ -20,7 +20,7 @@ def _get_kwargs(
     webhook_id: UUID,
     *,
     body: WebhookUpdate,
-    if_match: None | str | Unset = UNSET,
+    if_match: str | Unset = UNSET,
 
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
@@ -134,14 +134,14 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: WebhookUpdate,
-    if_match: None | str | Unset = UNSET,
+    if_match: str | Unset = UNSET,
 
 ) -> Response[Problem | WebhookOut]:
     """ Change a subscription; enabling clears a disable
 
     Args:
         webhook_id (UUID):
-        if_match (None | str | Unset): The ETag this write is based on.
+        if_match (str | Unset): The ETag this write is based on (412 when it is stale).
         body (WebhookUpdate):
 
     Raises:
@@ -171,14 +171,14 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: WebhookUpdate,
-    if_match: None | str | Unset = UNSET,
+    if_match: str | Unset = UNSET,
 
 ) -> Problem | WebhookOut | None:
     """ Change a subscription; enabling clears a disable
 
     Args:
         webhook_id (UUID):
-        if_match (None | str | Unset): The ETag this write is based on.
+        if_match (str | Unset): The ETag this write is based on (412 when it is stale).
         body (WebhookUpdate):
 
     Raises:
@@ -203,14 +203,14 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: WebhookUpdate,
-    if_match: None | str | Unset = UNSET,
+    if_match: str | Unset = UNSET,
 
 ) -> Response[Problem | WebhookOut]:
     """ Change a subscription; enabling clears a disable
 
     Args:
         webhook_id (UUID):
-        if_match (None | str | Unset): The ETag this write is based on.
+        if_match (str | Unset): The ETag this write is based on (412 when it is stale).
         body (WebhookUpdate):
 
     Raises:
@@ -240,14 +240,14 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: WebhookUpdate,
-    if_match: None | str | Unset = UNSET,
+    if_match: str | Unset = UNSET,
 
 ) -> Problem | WebhookOut | None:
     """ Change a subscription; enabling clears a disable
 
     Args:
         webhook_id (UUID):
-        if_match (None | str | Unset): The ETag this write is based on.
+        if_match (str | Unset): The ETag this write is based on (412 when it is stale).
         body (WebhookUpdate):
 
     Raises:

@@ -1,6 +1,6 @@
 from enum import StrEnum
 
-class ListAssetsStatusType1(StrEnum):
+class EntryStatusFilter(StrEnum):
     ANY = "any"
     APPROVED = "approved"
     DRAFT = "draft"

@@ -1,6 +1,6 @@
 from enum import StrEnum
 
-class MessageContentPatchMessageTypeType0(StrEnum):
+class MessageContentPatchMessageType(StrEnum):
     OBJECTION_HANDLING = "objection_handling"
     OTHER = "other"
     POSITIONING = "positioning"

@@ -1,9 +1,0 @@
-from enum import StrEnum
-
-class ListWebhookDeliveriesStatusType3Type1(StrEnum):
-    FAILED = "failed"
-    PENDING = "pending"
-    SUCCEEDED = "succeeded"
-
-    def __str__(self) -> str:
-        return str(self.value)
