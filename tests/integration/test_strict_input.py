@@ -94,3 +94,26 @@ async def test_head_answers_an_entry_read_and_a_download_without_a_body(client: 
     ).status_code == 304
     assert (await client.head("/v1/definitions/nope")).status_code == 404
     assert (await client.head("/v1/assets/nope/content")).status_code == 404
+
+
+async def test_json_bodies_are_taken_as_json_types_them(client: AsyncTestClient[Any]) -> None:
+    """`0` is not `false` and `"30"` is not `30` (Litestar's lenient conversion took both); `30.0` is an integer."""
+    created = await client.post("/v1/people", json={"subject": "kim@example.com", "name": "Kim", "role": "reader"})
+    assert created.status_code == 201, created.text
+    refused = full_problem(await client.patch("/v1/people/kim@example.com", json={"active": 0}), 422, "invalid")
+    assert refused.errors is not None and [e.pointer for e in refused.errors] == ["/active"]
+    assert (await client.get("/v1/people/kim@example.com")).json()["active"] is True  # nothing changed
+    token = await client.post("/v1/search/tokens", json={"ttl_seconds": "300"})
+    full_problem(token, 422, "invalid")
+    assert (await client.post("/v1/search/tokens", json={"ttl_seconds": 300.0})).status_code == 201
+
+
+async def test_options_lists_every_method_of_a_path(client: AsyncTestClient[Any]) -> None:
+    for path, methods in {
+        "/v1/definitions": "GET, OPTIONS, POST",
+        "/v1/keys": "GET, OPTIONS, POST",
+        "/v1/definitions/mql": "GET, HEAD, OPTIONS, PATCH",
+    }.items():
+        answered = await client.options(path)
+        assert answered.status_code == 204, path
+        assert answered.headers["allow"] == methods, path
