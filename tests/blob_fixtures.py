@@ -1,4 +1,5 @@
-"""Blob store fixtures: a moto S3 server (a subprocess) for the session, a fresh bucket per test, a local store.
+"""Blob store fixtures: a moto S3 server (a subprocess) for the session, a fresh bucket per test, a local store, and
+a frozen server (it accepts connections and never answers) for tests of timeouts.
 
 `moto_server` runs on 127.0.0.1 on a free port. The AWS environment (dummy credentials, us-east-1, no config files,
 no instance metadata) is set for the session only and restored afterwards.
@@ -22,6 +23,7 @@ import pytest
 from service.blobs.base import is_blob_key
 from service.blobs.local import LocalBlobStore
 from service.blobs.s3 import MIN_PART_SIZE, S3BlobStore, make_client
+from tests.frozen_server import FrozenServer
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
@@ -122,6 +124,16 @@ def s3_store(moto_url: str, moto_client: S3Client) -> Iterator[S3BlobStore]:
     yield S3BlobStore(bucket, endpoint_url=moto_url, region=REGION, part_size=MIN_PART_SIZE, client=moto_client)
     empty_bucket(moto_client, bucket)
     moto_client.delete_bucket(Bucket=bucket)
+
+
+@pytest.fixture
+def frozen_url() -> Iterator[str]:
+    """Base URL of a frozen server of this test's own: it accepts connections and never answers (any protocol)."""
+    server = FrozenServer()
+    try:
+        yield server.url
+    finally:
+        server.close()
 
 
 @pytest.fixture

@@ -79,6 +79,16 @@ _UPLOAD_ID = re.compile(r"[A-Za-z0-9_-]{1,200}")
 
 Checksums = Literal["when_supported", "when_required"]
 CHECKSUM_MODES: tuple[Checksums, ...] = ("when_supported", "when_required")
+RetryMode = Literal["standard", "adaptive"]
+RETRY_MODES: tuple[RetryMode, ...] = ("standard", "adaptive")
+
+# Fail fast (docs/decisions.md, "Fail fast"): a store that accepts connections and never answers costs at most
+# max_attempts x (read timeout + botocore's 1 s wait for `100 Continue` on uploads) plus the back-off (at most 1 s
+# before the one retry): about 10 s, inside the shutdown grace. The read timeout bounds each wait for the answer or
+# for the next bytes of it, never a whole request: a large part or download streams for as long as bytes flow.
+CONNECT_TIMEOUT = 2.0
+READ_TIMEOUT = 4.0
+MAX_ATTEMPTS = 2
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -90,25 +100,34 @@ def make_client(
     endpoint_url: str | None,
     region: str | None,
     max_pool_connections: int = 10,
-    connect_timeout: float = 5.0,
-    read_timeout: float = 60.0,
-    max_attempts: int = 3,
+    connect_timeout: float = CONNECT_TIMEOUT,
+    read_timeout: float = READ_TIMEOUT,
+    max_attempts: int = MAX_ATTEMPTS,
+    retry_mode: RetryMode = "standard",
     checksums: Checksums = "when_supported",
 ) -> S3Client:
     """A boto3 S3 client; credentials come from boto3's standard chain (environment, profile, IAM role).
 
+    `connect_timeout` bounds opening a connection (and each block of a request body sent), `read_timeout` each wait
+    for bytes of the answer; `max_attempts` counts the first try (botocore's `standard` or `adaptive` retry mode).
     `checksums` is botocore's `request_checksum_calculation`: "when_supported" (boto3's default) sends a CRC32 with
     every part and object, which S3 checks; "when_required" sends none, for S3-compatible stores that refuse
     checksum headers.
     """
     if checksums not in CHECKSUM_MODES:
         raise ValueError(f"checksums must be one of {', '.join(CHECKSUM_MODES)}, not {checksums!r}")
+    if retry_mode not in RETRY_MODES:
+        raise ValueError(f"retry_mode must be one of {', '.join(RETRY_MODES)}, not {retry_mode!r}")
+    if not (connect_timeout > 0 and read_timeout > 0):
+        raise ValueError("connect_timeout and read_timeout must be positive")
+    if max_attempts < 1:
+        raise ValueError("max_attempts must be at least 1")
     config = Config(
         region_name=region,
         signature_version="s3v4",
         connect_timeout=connect_timeout,
         read_timeout=read_timeout,
-        retries={"mode": "standard", "max_attempts": max_attempts},
+        retries={"mode": retry_mode, "total_max_attempts": max_attempts},  # `max_attempts` would count retries only
         max_pool_connections=max_pool_connections,
         s3={
             # S3-compatible stores are addressed by path; AWS itself picks virtual-host style.
@@ -182,9 +201,13 @@ class S3BlobStore:
         part_size: int = DEFAULT_PART_SIZE,
         max_concurrency: int = 4,
         checksums: Checksums = "when_supported",
+        connect_timeout: float = CONNECT_TIMEOUT,
+        read_timeout: float = READ_TIMEOUT,
+        max_attempts: int = MAX_ATTEMPTS,
+        retry_mode: RetryMode = "standard",
         client: S3Client | None = None,
     ) -> None:
-        """`client` replaces the one built by `make_client` (tests use it for short timeouts)."""
+        """The timeouts and retry budget are `make_client`'s; `client` replaces the client it would build."""
         if part_size < MIN_PART_SIZE:
             raise ValueError(f"part_size must be at least {MIN_PART_SIZE} bytes (an S3 rule), not {part_size}")
         if max_concurrency < 1:
@@ -197,7 +220,14 @@ class S3BlobStore:
         self.copy_part_size = COPY_PART_SIZE
         self.check_timeout = 3.0
         self._client = client or make_client(
-            endpoint_url=endpoint_url, region=region, max_pool_connections=max_concurrency + 4, checksums=checksums
+            endpoint_url=endpoint_url,
+            region=region,
+            max_pool_connections=max_concurrency + 4,
+            connect_timeout=connect_timeout,
+            read_timeout=read_timeout,
+            max_attempts=max_attempts,
+            retry_mode=retry_mode,
+            checksums=checksums,
         )
 
     async def _call(self, action: str, function: Callable[P, R], /, *args: P.args, **kwargs: P.kwargs) -> R:

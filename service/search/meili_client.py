@@ -67,15 +67,28 @@ def describe(task: Task) -> str:
     return f"task {task.uid} ({task.type}{where}) {task.status}: {reason}"
 
 
+# Fail fast (docs/decisions.md): a Meilisearch that accepts connections and never answers costs a request one read
+# timeout; one that refuses or drops connections, (retries + 1) connect timeouts at most.
+CONNECT_TIMEOUT = 2.0
+READ_TIMEOUT = 5.0
+RETRIES = 1
+
+
 class MeiliClient:
-    """HTTP access to one Meilisearch server. `transport` replaces the network (unit tests use a mock)."""
+    """HTTP access to one Meilisearch server. `transport` replaces the network (unit tests use a mock).
+
+    `connect_timeout` bounds opening a connection; `read_timeout` each wait for bytes of an answer (and to send a
+    request, or for a pooled connection). A request whose connection could not be opened is repeated up to
+    `retries` times; one that may have reached Meilisearch never is (a write would be enqueued twice)."""
 
     def __init__(
         self,
         url: str,
         api_key: str | None = None,
         *,
-        timeout: float = 10.0,
+        connect_timeout: float = CONNECT_TIMEOUT,
+        read_timeout: float = READ_TIMEOUT,
+        retries: int = RETRIES,
         task_timeout: float = 60.0,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
@@ -84,7 +97,12 @@ class MeiliClient:
             headers["Authorization"] = f"Bearer {api_key}"
         self.url = url.rstrip("/")
         self.task_timeout = task_timeout
-        self._http = httpx.AsyncClient(base_url=self.url, headers=headers, timeout=timeout, transport=transport)
+        self._http = httpx.AsyncClient(
+            base_url=self.url,
+            headers=headers,
+            timeout=httpx.Timeout(read_timeout, connect=connect_timeout),
+            transport=transport or httpx.AsyncHTTPTransport(retries=retries),
+        )
 
     async def close(self) -> None:
         await self._http.aclose()

@@ -24,7 +24,7 @@ import msgspec
 
 from service.search import meili_requests as req
 from service.search.base import Layer, SearchDocument, SearchQuery, SearchResult
-from service.search.meili_client import MeiliClient, MeilisearchError
+from service.search.meili_client import CONNECT_TIMEOUT, READ_TIMEOUT, RETRIES, MeiliClient, MeilisearchError
 
 if TYPE_CHECKING:
     from service.store.database import Connection
@@ -47,12 +47,23 @@ class MeilisearchIndex:
         api_key: str | None = None,
         *,
         index: str = INDEX_UID,
-        timeout: float = 10.0,
+        connect_timeout: float = CONNECT_TIMEOUT,
+        read_timeout: float = READ_TIMEOUT,
+        retries: int = RETRIES,
         task_timeout: float = 60.0,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
+        """The timeouts and retries are `MeiliClient`'s."""
         self.index_uid = index
-        self.client = MeiliClient(url, api_key, timeout=timeout, task_timeout=task_timeout, transport=transport)
+        self.client = MeiliClient(
+            url,
+            api_key,
+            connect_timeout=connect_timeout,
+            read_timeout=read_timeout,
+            retries=retries,
+            task_timeout=task_timeout,
+            transport=transport,
+        )
         self._ready = False
         self._preparing = asyncio.Lock()
 

@@ -21,9 +21,32 @@ if TYPE_CHECKING:  # asyncpg's classes are generic only in its stubs
     Pool: TypeAlias = asyncpg.Pool[asyncpg.Record]
     # What repositories take: a bare connection or one borrowed from the pool.
     Connection: TypeAlias = asyncpg.Connection[asyncpg.Record] | PoolConnectionProxy[asyncpg.Record]
+    from asyncpg.pool import PoolAcquireContext
 else:
     Pool = asyncpg.Pool
     Connection = asyncpg.Connection | PoolConnectionProxy
+
+
+class DatabaseTimeouts(msgspec.Struct, frozen=True, kw_only=True):
+    """Seconds a pool's users wait (None: no limit). The defaults suit the worker and the CLI: nobody waits on them,
+    and a migration or a sweep may take long. The API's pools fail fast instead, with the CANON_DATABASE_*_TIMEOUT
+    settings (`service.wiring.request_timeouts`): a request then gets its 503 (TimeoutError and OSError map to it)."""
+
+    connect: float = 5.0  # opening a connection: TCP, TLS, authentication (asyncpg's own default is 60 s)
+    acquire: float | None = None  # `pool.acquire()` without a timeout of its own: waiting for a free connection
+    command: float | None = 30.0  # one statement without a timeout of its own
+
+
+class _TimedPool(Pool):
+    """A pool whose `acquire()` gives up after `acquire_timeout` unless the caller names a timeout of its own: the
+    many `async with pool.acquire()` of request paths fail fast without each naming one."""
+
+    def __init__(self, *args: Any, acquire_timeout: float | None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._acquire_timeout = acquire_timeout
+
+    def acquire(self, *, timeout: float | None = None) -> PoolAcquireContext[asyncpg.Record]:
+        return super().acquire(timeout=self._acquire_timeout if timeout is None else timeout)
 
 
 def start_embedded(data_dir: Path) -> str:
@@ -62,20 +85,30 @@ async def create_pool(
     max_size: int = 10,
     session: dict[str, str] | None = None,
     stateless: bool = False,
+    timeouts: DatabaseTimeouts | None = None,
 ) -> Pool:
     """A pool whose connections speak JSON through msgspec. `session` adds server settings to its connections;
     `stateless` (its users change no session state: no SET, LISTEN or session locks) skips the reset query that
-    otherwise costs a round trip on every release."""
-    pool = await asyncpg.create_pool(
+    otherwise costs a round trip on every release. `timeouts`: `DatabaseTimeouts()` unless given."""
+    limits = timeouts or DatabaseTimeouts()
+    # What `asyncpg.create_pool` does, with the pool class that knows its acquire timeout.
+    pool = _TimedPool(
         url,
+        acquire_timeout=limits.acquire,
+        connection_class=asyncpg.Connection,
+        record_class=asyncpg.Record,
         min_size=min_size,
         max_size=max_size,
+        max_queries=50_000,
+        max_inactive_connection_lifetime=300.0,
         init=_init_connection,
         reset=_keep_session if stateless else None,
-        command_timeout=30,
+        loop=None,
+        timeout=limits.connect,
+        command_timeout=limits.command,
         server_settings={"timezone": "UTC", "application_name": "canon", **(session or {})},
     )
-    assert pool is not None
+    await pool
     return pool
 
 
