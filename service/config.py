@@ -22,6 +22,11 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     db_pool_min: int = 2
     db_pool_max: int = 10
     key_cache_seconds: float = 5.0
+    # Rate limits of each API process (token buckets, per minute; 0 turns one off; docs/operations.md): failed
+    # authentication per client address, searches per credential and per client address.
+    rate_limit_auth_failures: Annotated[int, msgspec.Meta(ge=0)] = 60
+    rate_limit_search: Annotated[int, msgspec.Meta(ge=0)] = 1200
+    rate_limit_search_address: Annotated[int, msgspec.Meta(ge=0)] = 3000
     log_level: str = "info"
     cors_origins: tuple[str, ...] = ()
     s3_bucket: str | None = None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import os
+import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -15,6 +16,7 @@ from service.domain.kinds import ASSET, KINDS
 from service.domain.model import Role
 from service.extract.task import AssetTextExtraction
 from service.identity.oidc import OidcSettings, OidcVerifier, parse_group_map
+from service.limits import Clock, RateLimits
 from service.observability.metrics import CanonMetrics
 from service.search import tokens
 from service.search.base import SearchIndex
@@ -95,6 +97,7 @@ class Services:
     webhooks: WebhookContext
     search: SearchIndex
     search_token_key: bytes  # signs search tokens; random per process unless CANON_SEARCH_TOKEN_SECRET is set
+    limits: RateLimits  # this process's rate limits (the API's; the worker does not consult them)
 
 
 def build_services(
@@ -125,6 +128,17 @@ def build_services(
         ),
         search=build_search_index(pool, settings, search_reads),
         search_token_key=tokens.secret_key(settings.search_token_secret),
+        limits=rate_limits(settings),
+    )
+
+
+def rate_limits(settings: Settings, clock: Clock = time.monotonic) -> RateLimits:
+    """The API's rate limits as configured (CANON_RATE_LIMIT_*); tests pass their own clock."""
+    return RateLimits.build(
+        auth_failures=settings.rate_limit_auth_failures,
+        search=settings.rate_limit_search,
+        search_address=settings.rate_limit_search_address,
+        clock=clock,
     )
 
 

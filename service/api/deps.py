@@ -5,11 +5,13 @@ among its parameters and gets it) and puts `BearerAuthentication` in front of ev
 middleware, not a dependency, so it fails closed: a route answers without a credential only when it says
 `exclude_from_auth=True` (the probes and the API documents); tests/integration/test_route_security.py walks every
 route of the app to prove it. A route that accepts signed download links (`ACCEPTS_DOWNLOAD_LINKS`) lets a request
-through without a credential only when its link verifies (`service/search/links.py`).
+through without a credential only when its link verifies (`service/search/links.py`). Failed authentication and
+searches are rate-limited here too (`service/limits.py`): 429 with `Retry-After`.
 """
 
 from __future__ import annotations
 
+import hashlib
 from typing import Annotated, Any, TypeAlias, TypeVar
 
 from litestar import Request
@@ -17,11 +19,12 @@ from litestar.config.app import AppConfig
 from litestar.connection import ASGIConnection
 from litestar.datastructures import State
 from litestar.di import NamedDependency, Provide
-from litestar.exceptions import NotAuthorizedException
+from litestar.exceptions import NotAuthorizedException, TooManyRequestsException
 from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult, DefineMiddleware
 from litestar.params import FromPath, PathParameter, QueryParameter, SkipValidation
 from litestar.plugins import InitPluginProtocol
 
+from service import limits
 from service.api.guards import strict_requests
 from service.blobs.base import BlobStore
 from service.config import Settings
@@ -87,6 +90,21 @@ PUBLIC_PATHS = ["^/schema"]  # the OpenAPI document and its viewers: they descri
 _SEND_A_KEY = "send an API key as 'Authorization: Bearer <key>'"
 
 
+class _RefusedCredential(NotAuthorizedException):
+    """A credential was presented and did not verify: a 401 that counts against the client's address (a request
+    with no credential at all does not: it guesses nothing and costs no lookup)."""
+
+
+def client_address(connection: ASGIConnection[Any, Any, Any, Any]) -> str:
+    """The address rate limits count against: the ASGI scope's client, which uvicorn has already taken from the
+    proxy headers of trusted proxies (FORWARDED_ALLOW_IPS). X-Forwarded-For is not read here: anyone can send it."""
+    return limits.address_key(connection.client.host if connection.client else None)
+
+
+def _too_many(seconds: int, detail: str) -> TooManyRequestsException:
+    return TooManyRequestsException(f"{detail}; retry after {seconds} s", headers={"Retry-After": str(seconds)})
+
+
 def _bearer_credential(connection: ASGIConnection[Any, Any, Any, Any]) -> str:
     scheme, _, credential = (connection.headers.get("authorization") or "").partition(" ")
     credential = credential.strip()
@@ -94,35 +112,53 @@ def _bearer_credential(connection: ASGIConnection[Any, Any, Any, Any]) -> str:
         raise NotAuthorizedException(_SEND_A_KEY)
     # Keys and tokens are printable ASCII; anything else (a header decoded as Latin-1) cannot be one.
     if not (credential.isascii() and credential.isprintable()):
-        raise NotAuthorizedException("the credential has characters no API key or token has")
+        raise _RefusedCredential("the credential has characters no API key or token has")
     return credential
 
 
 class BearerAuthentication(AbstractAuthenticationMiddleware):
     """Resolves `Authorization: Bearer` to the caller (`request.user`): a person or service by API key or single
-    sign-on token, or, on routes that accept them, the grant of a search token."""
+    sign-on token, or, on routes that accept them, the grant of a search token.
+
+    Each presented credential or download link that fails spends a token of the client address's failure budget
+    (CANON_RATE_LIMIT_AUTH_FAILURES); an address whose budget is spent gets 429 before anything is looked up."""
 
     async def authenticate_request(self, connection: ASGIConnection[Any, Any, Any, Any]) -> AuthenticationResult:
-        state = connection.app.state
-        if connection.route_handler.opt.get(ACCEPTS_DOWNLOAD_LINKS) and links.is_link(connection.query_params):
-            return AuthenticationResult(user=_download_grant(connection, state.services), auth=None)
-        credential = _bearer_credential(connection)
-        if tokens.is_token(credential) and connection.route_handler.opt.get(ACCEPTS_SEARCH_TOKENS):
-            services: Services = state.services
-            try:
-                return AuthenticationResult(user=tokens.verify(services.search_token_key, credential), auth=None)
-            except tokens.InvalidToken as exc:
-                raise NotAuthorizedException(str(exc)) from None
-        resolver: KeyResolver = state.key_resolver
-        principal = await resolver.resolve(credential)
-        if principal is None:
-            if OidcVerifier.looks_like_jwt(credential):
-                raise NotAuthorizedException(
-                    "the token is not valid here: expired or not yet valid, for another issuer or audience, not "
-                    "signed by the identity provider, or its person is deactivated"
-                )
-            raise NotAuthorizedException("the API key is unknown, revoked or expired")
-        return AuthenticationResult(user=principal, auth=None)
+        services: Services = connection.app.state.services
+        failures = services.limits.auth_failures
+        address = client_address(connection)
+        wait = failures.wait(address)
+        if wait > 0:
+            raise _too_many(limits.retry_after(wait), "too many failed authentication attempts from this address")
+        try:
+            user = await _caller(connection, services)
+        except _RefusedCredential:
+            failures.take(address)
+            raise
+        return AuthenticationResult(user=user, auth=None)
+
+
+async def _caller(
+    connection: ASGIConnection[Any, Any, Any, Any], services: Services
+) -> Principal | SearchGrant | DownloadGrant:
+    if connection.route_handler.opt.get(ACCEPTS_DOWNLOAD_LINKS) and links.is_link(connection.query_params):
+        return _download_grant(connection, services)
+    credential = _bearer_credential(connection)
+    if tokens.is_token(credential) and connection.route_handler.opt.get(ACCEPTS_SEARCH_TOKENS):
+        try:
+            return tokens.verify(services.search_token_key, credential)
+        except tokens.InvalidToken as exc:
+            raise _RefusedCredential(str(exc)) from None
+    resolver: KeyResolver = connection.app.state.key_resolver
+    principal = await resolver.resolve(credential)
+    if principal is None:
+        if OidcVerifier.looks_like_jwt(credential):
+            raise _RefusedCredential(
+                "the token is not valid here: expired or not yet valid, for another issuer or audience, not "
+                "signed by the identity provider, or its person is deactivated"
+            )
+        raise _RefusedCredential("the API key is unknown, revoked or expired")
+    return principal
 
 
 def _download_grant(connection: ASGIConnection[Any, Any, Any, Any], services: Services) -> DownloadGrant:
@@ -130,7 +166,7 @@ def _download_grant(connection: ASGIConnection[Any, Any, Any, Any], services: Se
     try:
         return links.verify(services.search_token_key, slug, connection.query_params.dict())
     except links.InvalidLink as exc:
-        raise NotAuthorizedException(str(exc)) from None
+        raise _RefusedCredential(str(exc)) from None
 
 
 def provide_principal(request: HttpRequest) -> Principal:
@@ -140,9 +176,25 @@ def provide_principal(request: HttpRequest) -> Principal:
     return user
 
 
-def provide_searcher(request: HttpRequest) -> Searcher:
+def provide_searcher(request: HttpRequest, state: State) -> Searcher:
+    """The caller of a search, once the search limits admit it: one token per search from the credential's bucket
+    (CANON_RATE_LIMIT_SEARCH) and from the client address's (CANON_RATE_LIMIT_SEARCH_ADDRESS), or a 429."""
     user = request.user
+    budgets = provide_services(state).limits
+    wait = limits.admit((budgets.search, _credential_key(request)), (budgets.search_address, client_address(request)))
+    if wait is not None:
+        raise _too_many(wait, "too many searches with this credential or from this address")
     return Searcher(grant=user) if isinstance(user, SearchGrant) else Searcher(principal=user)
+
+
+def _credential_key(request: HttpRequest) -> str:
+    """Whom a search counts against: an API key by its id, a person or the bootstrap key by subject, a search token
+    (which has no id: nothing about it is stored) by a digest of the token itself."""
+    user = request.user
+    if isinstance(user, Principal):
+        return f"key:{user.key_id}" if user.key_id is not None else f"subject:{user.subject}"
+    token = (request.headers.get("authorization") or "").partition(" ")[2].strip()
+    return "token:" + hashlib.sha256(token.encode()).hexdigest()[:32]
 
 
 def provide_downloader(request: HttpRequest) -> Principal | DownloadGrant:

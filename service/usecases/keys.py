@@ -16,12 +16,17 @@ from service.domain.errors import Conflict, FieldError, Invalid
 from service.domain.model import Principal, PrincipalType, Role
 from service.domain.operations import KeyCreate
 from service.identity.oidc import OidcVerifier
+from service.limits import Lru
 from service.store import audit, keys, principals
 from service.store.database import Connection, Pool, transaction
 from service.usecases import people
 
 KEY_PREFIX = "canon_"
 SERVICE_PREFIX = "service:"  # the subject of a service principal: `service:<key name>`
+# Credentials each process remembers (decision 41): the most recently used valid ones, and apart from them the most
+# recently refused, so that unknown keys, however many, never evict a key in use.
+KEY_CACHE_SIZE = 10_000
+REFUSED_CACHE_SIZE = 1_000
 BOOTSTRAP = Principal(subject="bootstrap-admin", name="Bootstrap admin key", role=Role.admin, credential="bootstrap")
 
 
@@ -152,15 +157,27 @@ class KeyResolver:
     """Turns a presented key into a Principal.
 
     Lookups are cached for a few seconds so the hot read path does not pay a query per request; the price is
-    that a revoked key keeps working for at most `ttl` seconds, which `docs/decisions.md` records.
+    that a revoked key keeps working for at most `ttl` seconds, which `docs/decisions.md` records. The cache keeps
+    the `size` credentials used most recently; refused ones are remembered apart, in a smaller map, so a flood of
+    unknown keys pushes out only other unknown keys, never a key in use (decision 41).
     """
 
-    def __init__(self, pool: Pool, *, bootstrap_key: str | None, ttl: float, oidc: OidcVerifier | None = None) -> None:
+    def __init__(
+        self,
+        pool: Pool,
+        *,
+        bootstrap_key: str | None,
+        ttl: float,
+        oidc: OidcVerifier | None = None,
+        size: int = KEY_CACHE_SIZE,
+        refused_size: int = REFUSED_CACHE_SIZE,
+    ) -> None:
         self._pool = pool
         self._bootstrap = bootstrap_key
         self._ttl = ttl
         self._oidc = oidc
-        self._cache: dict[bytes, tuple[float, Principal | None]] = {}
+        self._accepted: Lru[bytes, tuple[float, Principal]] = Lru(size)
+        self._refused: Lru[bytes, float] = Lru(refused_size)
 
     async def resolve(self, secret: str) -> Principal | None:
         """The principal a bearer credential acts as: the bootstrap key, a single sign-on token, or an API key."""
@@ -168,9 +185,12 @@ class KeyResolver:
             return BOOTSTRAP
         digest = hash_secret(secret)
         now = time.monotonic()
-        cached = self._cache.get(digest)
-        if cached is not None and cached[0] > now:
-            return cached[1]
+        accepted = self._accepted.get(digest)
+        if accepted is not None and accepted[0] > now:
+            return accepted[1]
+        refused_until = self._refused.get(digest)
+        if refused_until is not None and refused_until > now:
+            return None
         if self._oidc is not None and self._oidc.looks_like_jwt(secret):
             return await self._sign_in(self._oidc, digest, secret, now)
         async with self._pool.acquire() as conn:
@@ -202,9 +222,13 @@ class KeyResolver:
         return principal
 
     def _remember(self, digest: bytes, until: float, principal: Principal | None) -> None:
-        if len(self._cache) > 10_000:
-            self._cache.clear()
-        self._cache[digest] = (until, principal)
+        if principal is None:
+            self._accepted.pop(digest)  # revoked since it was cached
+            self._refused.put(digest, until)
+        else:
+            self._refused.pop(digest)
+            self._accepted.put(digest, (until, principal))
 
     def forget(self) -> None:
-        self._cache.clear()
+        self._accepted.clear()
+        self._refused.clear()
