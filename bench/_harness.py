@@ -158,14 +158,19 @@ def admin_key() -> str:
     return "bench-admin-" + secrets.token_urlsafe(24)
 
 
+RATE_LIMITS = ("CANON_RATE_LIMIT_AUTH_FAILURES", "CANON_RATE_LIMIT_SEARCH", "CANON_RATE_LIMIT_SEARCH_ADDRESS")
+
+
 def canon_env(
     url: str, admin: str, settings: Mapping[str, str] | None = None, *, base: Mapping[str, str] | None = None
 ) -> dict[str, str]:
     """The environment of the Canon processes a benchmark starts: `base` (default: this process's environment)
     without any CANON_* setting of the shell, so a run measures the defaults unless it says otherwise, plus the
-    database, the bootstrap admin key, quiet logs and `settings`."""
+    database, the bootstrap admin key, quiet logs, no rate limits (a load from one address with one key is what a
+    benchmark is; the limits would measure themselves) and `settings`."""
     env = {k: v for k, v in (os.environ if base is None else base).items() if not k.startswith("CANON_")}
     env.update({"CANON_DATABASE_URL": url, "CANON_BOOTSTRAP_ADMIN_KEY": admin, "CANON_LOG_LEVEL": "warning"})
+    env.update(dict.fromkeys(RATE_LIMITS, "0"))
     env.update(settings or {})
     return env
 

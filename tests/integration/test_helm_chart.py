@@ -508,3 +508,14 @@ def test_the_notes_say_how_to_reach_canon_get_a_key_and_find_the_docs() -> None:
     assert "canon keys create --name ops --role admin" in full, "without a bootstrap key: a key made in a pod"
     assert "PodMonitor canon-prod" in full
     assert "NetworkPolicies canon-prod-api" in full
+
+
+def test_the_api_believes_forwarded_addresses_only_from_the_configured_proxies() -> None:
+    """Rate limits count client addresses: behind an ingress, uvicorn must be told whose X-Forwarded-For to trust."""
+
+    def api_env(values: dict[str, Any]) -> dict[str, str]:
+        api = next(spec for name, spec in pod_specs(render(values)) if name.endswith("-api"))
+        return {e["name"]: e.get("value") for e in api["containers"][0]["env"]}
+
+    assert "FORWARDED_ALLOW_IPS" not in api_env({})
+    assert api_env({"api": {"forwardedAllowIps": "10.0.0.0/8"}})["FORWARDED_ALLOW_IPS"] == "10.0.0.0/8"
