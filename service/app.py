@@ -18,14 +18,7 @@ from litestar.types import LifeSpanReceive, LifeSpanScope, LifeSpanSend, Receive
 from service.api import feeds, health, keys, search
 from service.api import metrics as metrics_api
 from service.api.assets import assets_router
-from service.api.contract import (
-    RECEIVER_RESPONSES,
-    SIGNATURE_HEADERS,
-    ContractComponents,
-    CriteriaSchemaPlugin,
-    contract_schemas,
-    webhooks,
-)
+from service.api.contract import RECEIVER_RESPONSES, SIGNATURE_HEADERS, ContractComponents, contract_schemas, webhooks
 from service.api.definitions import definitions_router
 from service.api.deps import CanonPlugin
 from service.api.docs_assets import docs_router, render_plugins
@@ -181,7 +174,7 @@ def create_app(settings: Settings, *, migrate: bool = False, background: Backgro
             health.readyz,
             metrics_api.metrics,
         ],
-        plugins=[CanonPlugin(), CriteriaSchemaPlugin()],
+        plugins=[CanonPlugin()],
         exception_handlers=EXCEPTION_HANDLERS,
         lifespan=[_lifespan(settings, migrate=migrate, background=background)],
         openapi_config=openapi_config(),

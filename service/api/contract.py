@@ -1,6 +1,7 @@
 """What the OpenAPI document says beyond its routes: the criteria grammar that every `criteria` field refers to (the
-field's declaration, `Criteria` in service/domain/kinds.py, names the component), and every event Canon sends, under
-OpenAPI 3.1's `webhooks`, with the schemas of both in `components.schemas`.
+field's declaration, `Criteria` in service/domain/kinds.py, names the component for msgspec's rendering, which the
+finished document uses: service/api/openapi_document.py), and every event Canon sends, under OpenAPI 3.1's
+`webhooks`, with the schemas of both in `components.schemas`.
 
 The schemas are those of `schemas/` (service/domain/criteria_schema.py, event_schema.py), their `$defs` turned into
 components. Litestar builds `components.schemas` from the routes' types, replacing any its configuration holds, so
@@ -13,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Final
+from typing import Any, Final
 
 from litestar.exceptions import ImproperlyConfiguredException
 from litestar.openapi.spec import (
@@ -28,16 +29,10 @@ from litestar.openapi.spec import (
     RequestBody,
     Schema,
 )
-from litestar.plugins import OpenAPISchemaPlugin
 
 from service.domain.criteria_schema import CRITERIA_SCHEMA
 from service.domain.event_schema import data_schemas, data_types, envelope_schema
 from service.domain.events import EVENT_TYPES, data_type
-from service.domain.kinds import Criteria
-
-if TYPE_CHECKING:
-    from litestar._openapi.schema_generation import SchemaCreator
-    from litestar.typing import FieldDefinition
 
 SCHEMAS: Final = "#/components/schemas/"
 CRITERIA: Final = "Criteria"
@@ -127,18 +122,6 @@ class ContractComponents(Components):
             raise ImproperlyConfiguredException(f"component schemas named both by routes and by the contract: {clash}")
         written["schemas"] = dict(sorted((generated | self.contract_schemas).items()))
         return written
-
-
-class CriteriaSchemaPlugin(OpenAPISchemaPlugin):
-    """Litestar's rendering of a field declared `Criteria` (service/domain/kinds.py): the criteria grammar, not a
-    free-form object. (msgspec's rendering reads the same from the declaration's `extra_json_schema`.)"""
-
-    def is_plugin_supported_field(self, field_definition: FieldDefinition) -> bool:
-        return bool(field_definition.raw == Criteria)
-
-    def to_openapi_schema(self, field_definition: FieldDefinition, schema_creator: SchemaCreator) -> Schema:
-        del field_definition, schema_creator  # the same wherever the field is
-        return Schema(all_of=[Reference(ref=SCHEMAS + CRITERIA)])
 
 
 def _header(name: str, description: str, pattern: str, example: str) -> Parameter:

@@ -14,18 +14,15 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-DIALECT: Final = "https://json-schema.org/draft/2020-12/schema"
+from service.domain.model import NOT_BLANK
 
-# The characters Python's `str.strip()` removes, spelled out so that every regular expression engine (ECMA 262 in
-# browsers, Rust's in jsonschema-rs, Python's) reads a label the way `criteria.py` does; `\S` differs between them.
-_WHITESPACE: Final = r"\t-\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
-LABEL_PATTERN: Final = f"[^{_WHITESPACE}]"
+DIALECT: Final = "https://json-schema.org/draft/2020-12/schema"
 
 _SCALAR: Final = {"type": ["string", "number", "boolean", "null"]}
 _LABEL: Final = {
     "type": "string",
     "minLength": 1,
-    "pattern": LABEL_PATTERN,
+    "pattern": NOT_BLANK,  # what `str.strip()` removes, spelled out: engines read `\S` differently
     "description": "What the rule means, shown in evaluation results (not blank).",
 }
 _FIELD: Final = {

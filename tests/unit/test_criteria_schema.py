@@ -18,8 +18,9 @@ from referencing.jsonschema import DRAFT202012
 
 from service.api.contract import criteria_components
 from service.domain.criteria import MAX_DEPTH, validate_criteria
-from service.domain.criteria_schema import CRITERIA_SCHEMA, LABEL_PATTERN
+from service.domain.criteria_schema import CRITERIA_SCHEMA
 from service.domain.errors import FieldError
+from service.domain.model import NOT_BLANK
 from tests.unit.test_criteria import nested, rich_trees
 
 VALIDATOR = Draft202012Validator(CRITERIA_SCHEMA)
@@ -151,7 +152,7 @@ def test_trees_generated_from_the_contract_are_accepted_but_for_what_it_cannot_s
 def test_a_label_is_blank_for_the_schema_exactly_when_it_is_for_canon() -> None:
     # `criteria.py` calls a label blank when `str.strip()` leaves nothing; the schema's pattern lists those
     # characters, so validators whose `\s` differs from Python's (ECMA 262, Rust) agree with Canon too.
-    pattern = re.compile(LABEL_PATTERN)
+    pattern = re.compile(NOT_BLANK)
     disagree = [
         hex(code) for code in range(sys.maxunicode + 1) if bool(pattern.search(chr(code))) != bool(chr(code).strip())
     ]
