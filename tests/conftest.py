@@ -23,7 +23,13 @@ from service.app import create_app
 from service.config import Settings
 from service.store import migrations
 
-pytest_plugins = ["tests.blob_fixtures", "tests.asset_fixtures", "tests.webhook_fixtures", "tests.oidc_fixtures"]
+pytest_plugins = [
+    "tests.blob_fixtures",
+    "tests.s3_servers",
+    "tests.asset_fixtures",
+    "tests.webhook_fixtures",
+    "tests.oidc_fixtures",
+]
 
 ADMIN_KEY = "test-bootstrap-admin-key"
 TEMPLATE = "canon_template"
