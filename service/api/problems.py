@@ -281,9 +281,10 @@ _DESCRIPTIONS = {
     415: "The body is not application/json",
     422: "Invalid input; `errors` names each field",
     428: "This write needs If-Match",
+    429: "Too many failed authentications from this address, or searches; retry after Retry-After",
     503: "A dependency (database, object storage, search) is unavailable; retry after Retry-After",
 }
-READ_PROBLEMS = (400, 401, 403, 404, 422, 503)
+READ_PROBLEMS = (400, 401, 403, 404, 422, 429, 503)  # 429: any route behind authentication (service/limits.py)
 WRITE_PROBLEMS = (*READ_PROBLEMS, 409, 412, 413, 415, 428)
 
 

@@ -69,7 +69,7 @@ Facets = Annotated[
     ),
 ]
 IncludeDrafts = Annotated[bool, QueryParameter(description="Editors: also versions in progress, and expired assets.")]
-SEARCH_PROBLEMS = problem_responses((400, 401, 403, 422, 503))
+SEARCH_PROBLEMS = problem_responses((400, 401, 403, 422, 429, 503))
 
 
 @get(

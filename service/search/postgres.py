@@ -15,14 +15,13 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections import OrderedDict
-from collections.abc import AsyncIterator, Hashable, Sequence
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
-from typing import Generic, TypeVar
 
 import asyncpg
 import msgspec
 
+from service.limits import Lru
 from service.search import query as lang
 from service.search.base import FACETS, Layer, SearchDocument, SearchHit, SearchQuery, SearchResult
 from service.search.snippets import snippet
@@ -39,30 +38,6 @@ MAX_CACHE_AGE = dt.timedelta(minutes=5)
 # knowing which filters are empty or how many rows the words match: slower for most queries than planning for the
 # values every time (decision 26).
 READ_SESSION = {"enable_seqscan": "off", "plan_cache_mode": "force_custom_plan"}
-
-K = TypeVar("K", bound=Hashable)
-V = TypeVar("V")
-
-
-class _Lru(Generic[K, V]):
-    def __init__(self, size: int) -> None:
-        self._size = size
-        self._items: OrderedDict[K, V] = OrderedDict()
-
-    def get(self, key: K) -> V | None:
-        value = self._items.get(key)
-        if value is not None:
-            self._items.move_to_end(key)
-        return value
-
-    def put(self, key: K, value: V) -> None:
-        self._items[key] = value
-        self._items.move_to_end(key)
-        while len(self._items) > self._size:
-            self._items.popitem(last=False)
-
-    def clear(self) -> None:
-        self._items.clear()
 
 
 class _WordInfo(msgspec.Struct, frozen=True):
@@ -136,8 +111,8 @@ class PostgresSearchIndex:
         self._cache_size = cache_size
         self._recheck = recheck_seconds
         self._checked_at = float("-inf")
-        self._results: _Lru[tuple[object, ...], _Cached] = _Lru(max(cache_size, 1))
-        self._words: _Lru[tuple[str, bool], _WordInfo] = _Lru(50_000)
+        self._results: Lru[tuple[object, ...], _Cached] = Lru(max(cache_size, 1))
+        self._words: Lru[tuple[str, bool], _WordInfo] = Lru(50_000)
         self._synonyms: dict[str, tuple[str, ...]] | None = None
         self._generation: tuple[int, int] = (-1, -1)
 
