@@ -59,10 +59,31 @@ def _cli_principal() -> Principal:
     return Principal(subject=f"cli:{getpass.getuser()}", name=getpass.getuser(), role=Role.admin, credential="cli")
 
 
-async def _migrate(settings: Settings) -> None:
+# `canon migrate --status` exits with this when migrations are pending (0: none; 2: the ledger disagrees with disk).
+MIGRATIONS_PENDING_EXIT = 3
+
+
+async def _migrate(settings: Settings, *, show_status: bool = False) -> None:
+    if show_status:
+        await _migration_status(settings)
+        return
+    policy = migrations.LockPolicy(timeout=settings.migration_lock_timeout, attempts=settings.migration_lock_attempts)
     async with _pool(settings) as pool, pool.acquire() as conn:
-        applied = await migrations.migrate(conn)
+        applied = await migrations.migrate(conn, policy=policy)
     print(f"applied {len(applied)} migration(s)" + "".join(f"\n  {m.version:04d}_{m.name}" for m in applied))
+
+
+async def _migration_status(settings: Settings) -> None:
+    """One line per migration: `applied <time>` or `pending`; exits MIGRATIONS_PENDING_EXIT if any is pending."""
+    async with _pool(settings) as pool, pool.acquire() as conn:
+        states = await migrations.status(conn)
+    for state in states:
+        when = f"applied {state.applied_at:%Y-%m-%d %H:%M:%S %Z}" if state.applied_at else "pending"
+        print(f"{state.version:04d}_{state.name:<32} {when}" + ("" if state.on_disk else "  (not on disk)"))
+    waiting = sum(1 for s in states if s.applied_at is None)
+    print(f"{len(states) - waiting} applied, {waiting} pending")
+    if waiting:
+        raise SystemExit(MIGRATIONS_PENDING_EXIT)
 
 
 async def _ensure_migrated(pool: Pool) -> None:
@@ -296,7 +317,12 @@ def _parser() -> argparse.ArgumentParser:
     serve = sub.choices["serve"]
     serve.add_argument("--workers", type=int, default=1, help="HTTP worker processes")
     sub.add_parser("worker", help="run background work (webhook delivery, search sync)")
-    sub.add_parser("migrate", help="apply pending database migrations")
+    migrate = sub.add_parser("migrate", help="apply pending database migrations")
+    migrate.add_argument(
+        "--status",
+        action="store_true",
+        help=f"list applied and pending ones (exit {MIGRATIONS_PENDING_EXIT}: some pending)",
+    )
     sub.add_parser("gc", help="delete asset files no version uses (after CANON_BLOB_GC_GRACE_HOURS)")
     sub.add_parser("reindex", help="rebuild the search index from PostgreSQL and swap it in")
     openapi = sub.add_parser("openapi", help="write openapi/openapi.json and schemas/")
@@ -366,7 +392,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         ),
         "dev": lambda: asyncio.run(_dev(settings, args.host, args.port)),
         "worker": lambda: asyncio.run(_run_worker(settings)),
-        "migrate": lambda: asyncio.run(_migrate(settings)),
+        "migrate": lambda: asyncio.run(_migrate(settings, show_status=args.status)),
         "gc": lambda: asyncio.run(_gc(settings)),
         "reindex": lambda: asyncio.run(_reindex(settings)),
         "openapi": lambda: print("\n".join(str(p) for p in write_contracts(args.root))),

@@ -12,9 +12,23 @@ import msgspec
 from service.identity.oidc import parse_group_map
 from service.webhooks.proxy import DIRECT, NoProxy, parse_proxy_url
 
+# Timeouts are positive seconds; attempts count the first try.
+Seconds = Annotated[float, msgspec.Meta(gt=0)]
+Attempts = Annotated[int, msgspec.Meta(ge=1, le=10)]
+Retries = Annotated[int, msgspec.Meta(ge=0, le=10)]
+
 
 class Settings(msgspec.Struct, frozen=True, kw_only=True):
     database_url: str | None = None
+    # Fail fast (docs/operations.md): a dependency that stops answering costs a request about 10 s, then a 503.
+    # The API's pools; the worker and the CLI keep 5 s to connect, 30 s per statement and no limit to acquire.
+    database_connect_timeout: Seconds = 5.0  # opening a connection: TCP, TLS, authentication
+    database_acquire_timeout: Seconds = 5.0  # a request waiting for a pooled connection (opening one included)
+    database_command_timeout: Seconds = 10.0  # one statement of a request
+    # Online migrations (docs/operations.md): how long a migration waits for a table lock before it gives up, rolls
+    # back and tries again (so it never queues in front of traffic), and how many tries it makes in all.
+    migration_lock_timeout: Annotated[float, msgspec.Meta(gt=0)] = 5.0
+    migration_lock_attempts: Annotated[int, msgspec.Meta(ge=1, le=20)] = 6
     data_dir: Path = Path(".canon-data")
     bootstrap_admin_key: str | None = None
     max_body_bytes: int = 1_048_576
@@ -35,6 +49,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     # CRC32 checksums on uploads (boto3's default, "when_supported"), or none ("when_required") for S3-compatible
     # stores that refuse checksum headers.
     s3_checksums: Literal["when_supported", "when_required"] = "when_supported"
+    s3_connect_timeout: Seconds = 2.0  # opening a connection, and sending each block of a body
+    s3_read_timeout: Seconds = 4.0  # each wait for the answer's next bytes (never the whole transfer)
+    s3_max_attempts: Attempts = 2  # tries per call, the first included
+    s3_retry_mode: Literal["standard", "adaptive"] = "standard"  # botocore's retry modes
     blob_dir: Path | None = None  # the local store's directory; default: data_dir/blobs
     asset_max_bytes: int = 512 * 1024 * 1024
     presign_seconds: int = 300
@@ -54,6 +72,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     webhook_no_proxy: str | None = None  # set: replaces NO_PROXY for webhook delivery
     meilisearch_url: str | None = None  # unset: PostgreSQL full-text search
     meilisearch_api_key: str | None = None
+    meilisearch_connect_timeout: Seconds = 2.0
+    meilisearch_read_timeout: Seconds = 5.0  # each wait for bytes of an answer (or to send a request)
+    meilisearch_retries: Retries = 1  # repeats of a request whose connection failed (it never reached Meilisearch)
     # The live index's uid (`canon reindex` builds `<uid>_<timestamp>` beside it and swaps): installations, or a
     # benchmark, can share one Meilisearch. Meilisearch allows letters, digits, `-` and `_` in a uid.
     meilisearch_index: Annotated[str, msgspec.Meta(pattern=r"^[A-Za-z0-9_-]{1,200}$")] = "canon_entries"
