@@ -30,11 +30,12 @@ from service.api.webhooks import webhooks_router
 from service.config import Settings
 from service.observability.http import ObservedApp
 from service.observability.metrics import CanonMetrics
+from service.shared_secrets import keep_fresh, load
 from service.store import migrations
 from service.store.database import Pool, create_pool, start_embedded
 from service.store.view_cache import keep_listening
 from service.usecases.keys import KeyResolver
-from service.wiring import build_services, install_io_threads, oidc_verifier, open_search_reads
+from service.wiring import build_services, install_io_threads, oidc_verifier, open_search_reads, request_timeouts
 
 API_VERSION = "1.0.0"
 
@@ -56,7 +57,9 @@ def _lifespan(settings: Settings, *, migrate: bool, background: Background | Non
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         install_io_threads()
         url = await resolve_database_url(settings)
-        pool = await create_pool(url, min_size=settings.db_pool_min, max_size=settings.db_pool_max)
+        pool = await create_pool(
+            url, min_size=settings.db_pool_min, max_size=settings.db_pool_max, timeouts=request_timeouts(settings)
+        )
         search_reads: Pool | None = None
         try:
             if migrate:
@@ -65,6 +68,8 @@ def _lifespan(settings: Settings, *, migrate: bool, background: Background | Non
             search_reads = await open_search_reads(url, settings)
             services = build_services(pool, settings, search_reads=search_reads)
             app.state.services = services
+            # Replicas agree on the search-token secrets: the configured ones, or the database's (created once).
+            await load(services.search_token_keys, pool, settings.search_token_refresh_seconds)
             app.state.search_pool = search_reads
             oidc = oidc_verifier(settings)
             app.state.key_resolver = KeyResolver(
@@ -72,12 +77,18 @@ def _lifespan(settings: Settings, *, migrate: bool, background: Background | Non
             )
             stop_listening = asyncio.Event()
             listener = asyncio.create_task(keep_listening(services.views, url, stop_listening))
+            refresh = asyncio.create_task(
+                keep_fresh(services.search_token_keys, pool, settings.search_token_refresh_seconds)
+            )
             try:
                 async with _running(background, app):
                     yield
             finally:
                 stop_listening.set()
                 await listener
+                refresh.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await refresh
                 await services.search.close()
                 if oidc is not None:
                     await oidc.close()

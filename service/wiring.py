@@ -18,11 +18,11 @@ from service.extract.task import AssetTextExtraction
 from service.identity.oidc import OidcSettings, OidcVerifier, parse_group_map
 from service.limits import Clock, RateLimits
 from service.observability.metrics import CanonMetrics
-from service.search import tokens
 from service.search.base import SearchIndex
 from service.search.postgres import READ_SESSION, PostgresSearchIndex
 from service.search.sync import SearchSync, refresh_blob
-from service.store.database import Connection, Pool, create_pool
+from service.shared_secrets import KeyRing
+from service.store.database import Connection, DatabaseTimeouts, Pool, create_pool
 from service.store.view_cache import ViewCache
 from service.usecases import blob_gc, expiry, timeline
 from service.usecases.assets import AssetContext
@@ -56,8 +56,22 @@ def build_blob_store(settings: Settings) -> BlobStore:
             endpoint_url=settings.s3_endpoint_url,
             region=settings.s3_region,
             checksums=settings.s3_checksums,
+            connect_timeout=settings.s3_connect_timeout,
+            read_timeout=settings.s3_read_timeout,
+            max_attempts=settings.s3_max_attempts,
+            retry_mode=settings.s3_retry_mode,
         )
     return LocalBlobStore(settings.blob_dir or settings.data_dir / "blobs")
+
+
+def request_timeouts(settings: Settings) -> DatabaseTimeouts:
+    """The database timeouts of the pools requests use (CANON_DATABASE_*_TIMEOUT); the worker's and the CLI's pools
+    keep `DatabaseTimeouts()`."""
+    return DatabaseTimeouts(
+        connect=settings.database_connect_timeout,
+        acquire=settings.database_acquire_timeout,
+        command=settings.database_command_timeout,
+    )
 
 
 def build_search_index(pool: Pool, settings: Settings, reads: Pool | None = None) -> SearchIndex:
@@ -67,7 +81,12 @@ def build_search_index(pool: Pool, settings: Settings, reads: Pool | None = None
         from service.search.meilisearch import MeilisearchIndex  # noqa: PLC0415  # its client loads only when used
 
         return MeilisearchIndex(
-            settings.meilisearch_url, settings.meilisearch_api_key, index=settings.meilisearch_index
+            settings.meilisearch_url,
+            settings.meilisearch_api_key,
+            index=settings.meilisearch_index,
+            connect_timeout=settings.meilisearch_connect_timeout,
+            read_timeout=settings.meilisearch_read_timeout,
+            retries=settings.meilisearch_retries,
         )
     return PostgresSearchIndex(
         pool,
@@ -83,7 +102,9 @@ async def open_search_reads(url: str, settings: Settings) -> Pool | None:
     if settings.meilisearch_url:
         return None
     size = max(1, settings.search_pool_max)
-    return await create_pool(url, min_size=1, max_size=size, session=READ_SESSION, stateless=True)
+    return await create_pool(
+        url, min_size=1, max_size=size, session=READ_SESSION, stateless=True, timeouts=request_timeouts(settings)
+    )
 
 
 @dataclass(frozen=True)
@@ -96,7 +117,9 @@ class Services:
     views: ViewCache
     webhooks: WebhookContext
     search: SearchIndex
-    search_token_key: bytes  # signs search tokens; random per process unless CANON_SEARCH_TOKEN_SECRET is set
+    # Sign and verify search tokens and download links: the configured secrets, or (loaded by the API process at
+    # start-up, see service/shared_secrets.py) the database's.
+    search_token_keys: KeyRing
     limits: RateLimits  # this process's rate limits (the API's; the worker does not consult them)
 
 
@@ -127,7 +150,7 @@ def build_services(
             presign_for=dt.timedelta(seconds=settings.presign_seconds),
         ),
         search=build_search_index(pool, settings, search_reads),
-        search_token_key=tokens.secret_key(settings.search_token_secret),
+        search_token_keys=KeyRing(settings.search_token_keys),
         limits=rate_limits(settings),
     )
 
