@@ -1,4 +1,4 @@
-"""`canon serve | worker | dev | migrate | gc | reindex | openapi | keys | people`, and `canon --version`."""
+"""`canon serve | worker | dev | migrate | gc | reindex | openapi | keys | people | secrets` and `canon --version`."""
 
 from __future__ import annotations
 
@@ -33,8 +33,10 @@ from service.observability import worker_server
 from service.observability.collect import pool_families
 from service.observability.metrics import CanonMetrics
 from service.search.base import SearchDocument, SearchIndex
+from service.shared_secrets import rotate, signing_delay
 from service.store import migrations
 from service.store.database import Pool, create_pool
+from service.store.secrets import SEARCH_TOKEN
 from service.usecases import blob_gc, keys, people, reads
 from service.wiring import build_services, build_worker, install_io_threads
 from service.worker import prune_heartbeats, run_until_stopped
@@ -112,6 +114,20 @@ async def _keys(settings: Settings, args: argparse.Namespace) -> None:
         else:
             record = await keys.revoke(pool, _cli_principal(), UUID(args.key_id))
             print(f"revoked {record.id} ({record.name})")
+
+
+async def _rotate_secret(settings: Settings) -> None:
+    """`canon secrets rotate search-token`: the database's secret only; configured ones are rotated in the settings."""
+    if settings.search_token_keys:
+        raise SystemExit(
+            "canon: the search-token secrets are configured (CANON_SEARCH_TOKEN_SECRETS): rotate them there"
+        )
+    async with _pool(settings) as pool:
+        await _ensure_migrated(pool)
+        kept = await rotate(pool)
+    delay = signing_delay(settings.search_token_refresh_seconds)
+    kept_too = "".join(f"; generation {secret.generation} kept for what it signed" for secret in kept[1:])
+    print(f"{SEARCH_TOKEN}: generation {kept[0].generation} added; it signs after {delay:g} s{kept_too}")
 
 
 async def _people(settings: Settings, args: argparse.Namespace) -> None:
@@ -354,6 +370,10 @@ def _parser() -> argparse.ArgumentParser:
     change.add_argument("--active", choices=["yes", "no"])
     listing = person_sub.add_parser("list")
     listing.add_argument("--team")
+    secret = sub.add_parser("secrets", help="the secrets API replicas share when no setting gives them")
+    secret_sub = secret.add_subparsers(dest="secrets_command", required=True)
+    rotation = secret_sub.add_parser("rotate", help="add a newest generation, keep the previous one for an overlap")
+    rotation.add_argument("name", choices=[SEARCH_TOKEN])
     return parser
 
 
@@ -398,6 +418,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         "openapi": lambda: print("\n".join(str(p) for p in write_contracts(args.root))),
         "keys": lambda: asyncio.run(_keys(settings, args)),
         "people": lambda: asyncio.run(_people(settings, args)),
+        "secrets": lambda: asyncio.run(_rotate_secret(settings)),
     }
     try:
         commands[args.command]()

@@ -78,8 +78,12 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     # The live index's uid (`canon reindex` builds `<uid>_<timestamp>` beside it and swaps): installations, or a
     # benchmark, can share one Meilisearch. Meilisearch allows letters, digits, `-` and `_` in a uid.
     meilisearch_index: Annotated[str, msgspec.Meta(pattern=r"^[A-Za-z0-9_-]{1,200}$")] = "canon_entries"
-    # HMAC key of search tokens. Unset: a random key per process, so set it when more than one API replica runs.
+    # HMAC keys of search tokens and download links (service/shared_secrets.py): newest first, the first signs, all
+    # verify (rotation with an overlap). CANON_SEARCH_TOKEN_SECRET is one such key. Both unset: the secrets are kept
+    # in PostgreSQL, shared by every replica, rotated by `canon secrets rotate search-token` and re-read this often.
+    search_token_secrets: tuple[str, ...] = ()
     search_token_secret: str | None = None
+    search_token_refresh_seconds: Seconds = 60.0
     # Connections each API process keeps for search statements (PostgreSQL search), beside CANON_DB_POOL_MAX:
     # they are opened with the planner settings search needs (see service/search/postgres.py).
     search_pool_max: int = 4
@@ -114,11 +118,20 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             parse_group_map(self.oidc_groups)  # a mistake is reported at start-up, naming the variable
         if self.webhook_proxy and self.webhook_proxy.strip().lower() != DIRECT:
             parse_proxy_url(self.webhook_proxy, "CANON_WEBHOOK_PROXY")
+        if self.search_token_secret and self.search_token_secrets:
+            raise ValueError("CANON_SEARCH_TOKEN_SECRET and CANON_SEARCH_TOKEN_SECRETS: set one or the other")
+        if any(not secret.strip() for secret in self.search_token_secrets):
+            raise ValueError("CANON_SEARCH_TOKEN_SECRETS: an empty secret in the list")
         ignored = NoProxy.parse(self.webhook_no_proxy).ignored
         if ignored:
             raise ValueError(
                 f"CANON_WEBHOOK_NO_PROXY: not a host name, domain, IP address or CIDR: {', '.join(ignored)}"
             )
+
+    @property
+    def search_token_keys(self) -> tuple[str, ...]:
+        """The configured search-token secrets, newest first; empty: they are kept in the database."""
+        return self.search_token_secrets or ((self.search_token_secret,) if self.search_token_secret else ())
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: object) -> Settings:
@@ -138,7 +151,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             raise ValueError(f"CANON_{name.upper()}: {message}" if message else str(exc)) from None
 
 
-_LISTS = frozenset({"cors_origins", "webhook_retry_seconds"})
+_LISTS = frozenset({"cors_origins", "webhook_retry_seconds", "search_token_secrets"})
 
 
 def _decode_path(tp: type, obj: object) -> object:

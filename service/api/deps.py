@@ -146,7 +146,7 @@ async def _caller(
     credential = _bearer_credential(connection)
     if tokens.is_token(credential) and connection.route_handler.opt.get(ACCEPTS_SEARCH_TOKENS):
         try:
-            return tokens.verify(services.search_token_key, credential)
+            return tokens.verify(services.search_token_keys.accepted, credential)
         except tokens.InvalidToken as exc:
             raise _RefusedCredential(str(exc)) from None
     resolver: KeyResolver = connection.app.state.key_resolver
@@ -164,7 +164,7 @@ async def _caller(
 def _download_grant(connection: ASGIConnection[Any, Any, Any, Any], services: Services) -> DownloadGrant:
     slug = str(connection.path_params.get("slug", ""))
     try:
-        return links.verify(services.search_token_key, slug, connection.query_params.dict())
+        return links.verify(services.search_token_keys.accepted, slug, connection.query_params.dict())
     except links.InvalidLink as exc:
         raise _RefusedCredential(str(exc)) from None
 

@@ -113,7 +113,7 @@ async def search(
         cursor=cursor,
         include_drafts=include_drafts,
     )
-    return await usecase.search(services.search, searcher, params, link_key=services.search_token_key)
+    return await usecase.search(services.search, searcher, params, link_key=services.search_token_keys.signing)
 
 
 @post(
@@ -127,4 +127,4 @@ async def create_search_token(
     principal: Caller, services: AllServices, data: JSONBody[SearchTokenCreate]
 ) -> IssuedSearchToken:
     """The token searches published content only, optionally only within tags or teams, until it expires."""
-    return usecase.mint_token(services.search_token_key, principal, data)
+    return usecase.mint_token(services.search_token_keys.signing, principal, data)

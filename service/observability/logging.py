@@ -75,6 +75,7 @@ def secrets_of(settings: Settings) -> list[str]:
         getattr(settings, name, None)
         for name in ("bootstrap_admin_key", "metrics_token", "meilisearch_api_key", "search_token_secret")
     ]
+    found.extend(settings.search_token_secrets)
     if settings.database_url:
         password = urlsplit(settings.database_url).password
         found.append(password)

@@ -4,7 +4,8 @@ A link is the asset content route with the version, an expiry and a signature in
 `/v1/assets/{slug}/content?version=N&expires=<unix seconds>&signature=<base64url HMAC-SHA256>`. The signature binds
 the slug, the version and the expiry, under the search-token secret with a context of its own (so no search token
 is ever a valid link signature, nor the reverse). A link lives at most `MAX_TTL`, and never longer than the search
-token whose search made it. Nothing is stored: any API process with the same secret checks a link, and none can be
+token whose search made it. A link is signed with the newest secret and accepted under any of the list (rotation,
+`service/shared_secrets.py`). Nothing is stored: any API process with the same secrets checks a link, and none can be
 revoked before it expires; what it serves is checked again at download (`service/usecases/linked_downloads.py`).
 """
 
@@ -81,17 +82,20 @@ def _number(text: str, name: str, maximum: int) -> int:
 
 
 def verify(
-    secret: bytes, slug: str, params: Mapping[str, Sequence[str]], now: dt.datetime | None = None
+    secrets: Sequence[bytes], slug: str, params: Mapping[str, Sequence[str]], now: dt.datetime | None = None
 ) -> DownloadGrant:
-    """The grant of a link to asset `slug` with these query parameters (each name to its values), signed by this
-    server and not expired; otherwise `InvalidLink`, saying why."""
+    """The grant of a link to asset `slug` with these query parameters (each name to its values), signed with any of
+    `secrets` and not expired; otherwise `InvalidLink`, saying why."""
     version = _number(_one(params, "version"), "version", MAX_VERSION)
     moment = now or dt.datetime.now(dt.UTC)
     exp = _number(_one(params, "expires"), "expiry", int((moment + MAX_TTL + CLOCK_SKEW).timestamp()))
     signature = _one(params, "signature")
-    expected = _signature(secret, slug, version, exp)
-    # Compared as bytes: `compare_digest` refuses str with characters beyond ASCII, which a query may hold.
-    if len(signature) != _SIGNATURE_LENGTH or not hmac.compare_digest(signature.encode(), expected.encode()):
+    # Compared as bytes: `compare_digest` refuses str with characters beyond ASCII, which a query may hold. Every
+    # secret is tried (no early exit), so the time taken does not tell which one matched.
+    matches = [
+        hmac.compare_digest(signature.encode(), _signature(secret, slug, version, exp).encode()) for secret in secrets
+    ]
+    if len(signature) != _SIGNATURE_LENGTH or not any(matches):
         raise InvalidLink("the download link's signature is not valid (altered, or for another file)")
     grant = DownloadGrant(slug=slug, version=version, exp=exp)
     if exp <= moment.timestamp():

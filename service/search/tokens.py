@@ -2,7 +2,9 @@
 
 A token is `cst_<payload>.<signature>`: the payload is base64url JSON (expiry, optional tag/team restrictions),
 the signature base64url HMAC-SHA256 over the payload with a server secret. Nothing is stored: any API process with
-the same secret can check a token, and none can be revoked before it expires (keep them short).
+the same secrets can check a token, and none can be revoked before it expires (keep them short). A token is signed
+with one secret (the newest) and accepted under any of a list, so a secret can be rotated with an overlap
+(`service/shared_secrets.py`).
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import binascii
 import datetime as dt
 import hashlib
 import hmac
-import secrets
+from collections.abc import Sequence
 
 import msgspec
 
@@ -54,9 +56,10 @@ def _sign(secret: bytes, payload: str) -> str:
     return _b64(hmac.new(secret, _CONTEXT + payload.encode(), hashlib.sha256).digest())
 
 
-def secret_key(configured: str | None) -> bytes:
-    """The configured secret, or a random one for this process only (tokens then fail on other replicas)."""
-    return configured.encode() if configured else secrets.token_bytes(32)
+def _signed_by_any(secrets: Sequence[bytes], payload: str, signature: str) -> bool:
+    # Every secret is tried (no early exit), so the time taken does not tell which one matched.
+    matches = [hmac.compare_digest(signature, _sign(secret, payload)) for secret in secrets]
+    return any(matches)
 
 
 def is_token(credential: str) -> bool:
@@ -68,10 +71,10 @@ def mint(secret: bytes, grant: SearchGrant) -> str:
     return f"{PREFIX}{payload}.{_sign(secret, payload)}"
 
 
-def verify(secret: bytes, token: str, now: dt.datetime | None = None) -> SearchGrant:
-    """The grant of a token this server signed and that has not expired; otherwise `InvalidToken`."""
+def verify(secrets: Sequence[bytes], token: str, now: dt.datetime | None = None) -> SearchGrant:
+    """The grant of a token signed with any of `secrets` and not expired; otherwise `InvalidToken`."""
     payload, dot, signature = token.removeprefix(PREFIX).partition(".")
-    if not token.startswith(PREFIX) or not dot or not hmac.compare_digest(signature, _sign(secret, payload)):
+    if not token.startswith(PREFIX) or not dot or not _signed_by_any(secrets, payload, signature):
         raise InvalidToken("the search token is not valid")
     try:
         grant = _decoder.decode(_unb64(payload))

@@ -101,7 +101,7 @@ async def follow(client: AsyncTestClient[Any], url: str, method: str = "GET", **
 
 def link(client: AsyncTestClient[Any], slug: str, version: int, exp: int, secret: bytes | None = None) -> str:
     """A link signed by hand (with the app's own secret unless another is given)."""
-    key = services(client).search_token_key if secret is None else secret
+    key = services(client).search_token_keys.signing if secret is None else secret
     return links.signed_url(key, f"{BASE}/v1/assets/{slug}/content", slug, version, exp)
 
 

@@ -347,7 +347,7 @@ async def test_restricted_tokens_see_only_their_tags(api: Api) -> None:
 
 async def test_expired_and_tampered_tokens_are_401(api: Api) -> None:
     client = api.client
-    key = services(client).search_token_key
+    key = services(client).search_token_keys.signing
     expired = tokens.mint(key, tokens.SearchGrant(exp=int(time.time()) - 1))
     problem = full_problem(await client.get("/v1/search", headers={"Authorization": f"Bearer {expired}"}), 401)
     assert "expired" in (problem.detail or "")

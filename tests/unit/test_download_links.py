@@ -31,23 +31,23 @@ def test_a_link_verifies_for_its_asset_and_version_until_it_expires() -> None:
     exp = links.expiry(NOW)
     url = links.signed_url(SECRET, CONTENT, "deck", 3, exp)
     assert url.startswith(f"{CONTENT}?version=3&expires={exp}&signature=")
-    assert links.verify(SECRET, "deck", params_of(url), now=NOW) == DownloadGrant(slug="deck", version=3, exp=exp)
-    assert links.verify(SECRET, "deck", params_of(url), now=NOW + dt.timedelta(minutes=14)).version == 3
+    assert links.verify([SECRET], "deck", params_of(url), now=NOW) == DownloadGrant(slug="deck", version=3, exp=exp)
+    assert links.verify([SECRET], "deck", params_of(url), now=NOW + dt.timedelta(minutes=14)).version == 3
     with pytest.raises(InvalidLink, match="expired at 2026-11-23T12:15:00"):
-        links.verify(SECRET, "deck", params_of(url), now=NOW + dt.timedelta(minutes=15))
+        links.verify([SECRET], "deck", params_of(url), now=NOW + dt.timedelta(minutes=15))
 
 
 def test_a_link_is_bound_to_slug_version_expiry_and_secret() -> None:
     exp = links.expiry(NOW)
     params = params_of(links.signed_url(SECRET, CONTENT, "deck", 3, exp))
     with pytest.raises(InvalidLink, match="signature"):
-        links.verify(SECRET, "other-deck", params, now=NOW)
+        links.verify([SECRET], "other-deck", params, now=NOW)
     with pytest.raises(InvalidLink, match="signature"):
-        links.verify(SECRET, "deck", {**params, "version": ["2"]}, now=NOW)
+        links.verify([SECRET], "deck", {**params, "version": ["2"]}, now=NOW)
     with pytest.raises(InvalidLink, match="signature"):
-        links.verify(SECRET, "deck", {**params, "expires": [str(exp - 60)]}, now=NOW)
+        links.verify([SECRET], "deck", {**params, "expires": [str(exp - 60)]}, now=NOW)
     with pytest.raises(InvalidLink, match="signature"):
-        links.verify(b"t" * 32, "deck", params, now=NOW)
+        links.verify([b"t" * 32], "deck", params, now=NOW)
 
 
 def test_search_token_signatures_are_never_link_signatures() -> None:
@@ -58,10 +58,10 @@ def test_search_token_signatures_are_never_link_signatures() -> None:
     forged = base64.urlsafe_b64encode(bare).decode().rstrip("=")
     params = {"version": ["3"], "expires": [str(exp)], "signature": [forged]}
     with pytest.raises(InvalidLink, match="signature"):
-        links.verify(SECRET, "deck", params, now=NOW)
+        links.verify([SECRET], "deck", params, now=NOW)
     token = tokens.mint(SECRET, SearchGrant(exp=exp))
     with pytest.raises(InvalidLink, match="signature"):
-        links.verify(SECRET, "deck", {**params, "signature": [token.rsplit(".", 1)[1]]}, now=NOW)
+        links.verify([SECRET], "deck", {**params, "signature": [token.rsplit(".", 1)[1]]}, now=NOW)
 
 
 @pytest.mark.parametrize(
@@ -81,7 +81,7 @@ def test_search_token_signatures_are_never_link_signatures() -> None:
 )
 def test_malformed_links_are_invalid_not_errors(params: dict[str, list[str]]) -> None:
     with pytest.raises(InvalidLink):
-        links.verify(SECRET, "deck", params, now=NOW)
+        links.verify([SECRET], "deck", params, now=NOW)
 
 
 def test_links_live_at_most_fifteen_minutes_and_never_past_a_limit() -> None:
@@ -92,7 +92,7 @@ def test_links_live_at_most_fifteen_minutes_and_never_past_a_limit() -> None:
     # only a bug could make one).
     far = int((NOW + dt.timedelta(hours=1)).timestamp())
     with pytest.raises(InvalidLink, match="expiry"):
-        links.verify(SECRET, "deck", params_of(links.signed_url(SECRET, CONTENT, "deck", 3, far)), now=NOW)
+        links.verify([SECRET], "deck", params_of(links.signed_url(SECRET, CONTENT, "deck", 3, far)), now=NOW)
 
 
 class _Index:
@@ -143,7 +143,7 @@ async def test_only_released_unexpired_asset_hits_get_links_no_longer_than_the_t
     )
     deck, draft, old, lead, fileless = page.hits
     assert deck.content_url is not None
-    assert links.verify(SECRET, "deck", params_of(deck.content_url), now=NOW).exp == int(token_expiry.timestamp())
+    assert links.verify([SECRET], "deck", params_of(deck.content_url), now=NOW).exp == int(token_expiry.timestamp())
     assert draft.content_url == "http://canon.test/v1/assets/deck/content?version=2"
     assert old.content_url == "http://canon.test/v1/assets/old/content"
     assert (lead.content_url, fileless.content_url) == (None, None)
@@ -153,4 +153,4 @@ async def test_only_released_unexpired_asset_hits_get_links_no_longer_than_the_t
         _Index(hits[:1]), Searcher(principal=reader), SearchParams(), link_key=SECRET, now=NOW
     )  # type: ignore[arg-type]
     assert by_key.hits[0].content_url is not None
-    assert links.verify(SECRET, "deck", params_of(by_key.hits[0].content_url), now=NOW).exp == links.expiry(NOW)
+    assert links.verify([SECRET], "deck", params_of(by_key.hits[0].content_url), now=NOW).exp == links.expiry(NOW)

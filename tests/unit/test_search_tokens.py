@@ -24,11 +24,11 @@ def test_a_minted_token_verifies_until_it_expires() -> None:
     )
     assert issued.expires_at == NOW + dt.timedelta(minutes=15)
     assert issued.tags == ["a", "b"]
-    grant = tokens.verify(SECRET, issued.token, now=NOW + dt.timedelta(minutes=14))
+    grant = tokens.verify([SECRET], issued.token, now=NOW + dt.timedelta(minutes=14))
     assert grant.tags == ["a", "b"]
     assert grant.teams == []
     with pytest.raises(InvalidToken, match="expired"):
-        tokens.verify(SECRET, issued.token, now=NOW + dt.timedelta(minutes=15))
+        tokens.verify([SECRET], issued.token, now=NOW + dt.timedelta(minutes=15))
 
 
 def test_altered_or_foreign_tokens_are_refused() -> None:
@@ -44,16 +44,22 @@ def test_altered_or_foreign_tokens_are_refused() -> None:
         tokens.mint(b"another secret", SearchGrant(exp=int(NOW.timestamp()) + 60)),
     ):
         with pytest.raises(InvalidToken):
-            tokens.verify(SECRET, forged, now=NOW)
+            tokens.verify([SECRET], forged, now=NOW)
 
 
 def test_signed_garbage_is_refused_without_crashing() -> None:
     payload = "bm90IGpzb24"  # "not json"
     forged = f"{tokens.PREFIX}{payload}.{tokens._sign(SECRET, payload)}"
     with pytest.raises(InvalidToken, match="not valid"):
-        tokens.verify(SECRET, forged, now=NOW)
+        tokens.verify([SECRET], forged, now=NOW)
 
 
-def test_without_a_configured_secret_each_process_has_its_own() -> None:
-    assert tokens.secret_key("configured") == b"configured"
-    assert tokens.secret_key(None) != tokens.secret_key(None)
+def test_a_token_signed_with_any_of_the_secrets_verifies_and_none_other() -> None:
+    grant = SearchGrant(exp=int(NOW.timestamp()) + 60, tags=["pricing"])
+    previous, newest, stranger = b"p" * 32, b"n" * 32, b"x" * 32
+    for signer in (newest, previous):
+        assert tokens.verify([newest, previous], tokens.mint(signer, grant), now=NOW) == grant
+    with pytest.raises(InvalidToken, match="not valid"):
+        tokens.verify([newest, previous], tokens.mint(stranger, grant), now=NOW)
+    with pytest.raises(InvalidToken, match="not valid"):
+        tokens.verify([], tokens.mint(newest, grant), now=NOW)
