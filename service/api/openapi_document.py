@@ -93,7 +93,7 @@ def _declare(operation: dict[str, Any], handler: HTTPRouteHandler) -> None:
             # Litestar declares a documented header without a schema, which OpenAPI requires.
             response["headers"][name] = {"schema": {"type": "string"}, **declared}
     for parameter in operation.get("parameters", []):
-        parameter["schema"] = _integral_bounds(_without_null(parameter["schema"]))
+        parameter["schema"] = _no_nul(_integral_bounds(_without_null(parameter["schema"])))
 
 
 def _without_null(schema: dict[str, Any]) -> dict[str, Any]:
@@ -109,6 +109,17 @@ def _without_null(schema: dict[str, Any]) -> dict[str, Any]:
 
 
 _BOUNDS = ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum")
+NO_NUL = "^[^\\u0000]*$"
+
+
+def _no_nul(schema: dict[str, Any]) -> dict[str, Any]:
+    """Text parameters never hold NUL: PostgreSQL cannot store it, and Canon refuses it (422) wherever it is sent."""
+    if schema.get("type") == "string" and "pattern" not in schema and "enum" not in schema and "format" not in schema:
+        return {**schema, "pattern": NO_NUL}
+    items = schema.get("items")
+    if schema.get("type") == "array" and isinstance(items, dict) and "$ref" not in items:
+        return {**schema, "items": _no_nul(items)}
+    return schema
 
 
 def _integral_bounds(schema: dict[str, Any]) -> dict[str, Any]:

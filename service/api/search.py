@@ -25,7 +25,6 @@ Query = Annotated[
     str,
     QueryParameter(
         max_length=500,
-        schema_extra={"pattern": "^[^\\u0000]*$"},  # documented; the use case refuses NUL in its own words
         description='Words (all required), "quoted phrases", `OR`, `-excluded`; the last word may be a prefix. '
         "Empty: list everything the filters allow, by title.",
     ),
