@@ -11,18 +11,17 @@ import hashlib
 import socket
 import subprocess
 import sys
-import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import httpx
 import pytest
 
 from service.blobs.base import is_blob_key
 from service.blobs.local import LocalBlobStore
 from service.blobs.s3 import MIN_PART_SIZE, S3BlobStore, make_client
+from tests import processes
 from tests.frozen_server import FrozenServer
 
 if TYPE_CHECKING:
@@ -52,27 +51,10 @@ class MotoServer:
             raise
 
     def _wait_until_ready(self, timeout: float = 30.0) -> None:
-        deadline = time.monotonic() + timeout
-        while True:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"moto_server exited with status {self.process.returncode}")
-            try:
-                httpx.get(f"{self.url}/moto-api/", timeout=1.0)
-            except httpx.TransportError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.05)
-            else:
-                return
+        processes.wait_for_http(f"{self.url}/moto-api/", self.process, "moto_server", timeout)
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        processes.stop(self.process)
 
 
 @pytest.fixture(scope="session")

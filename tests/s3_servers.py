@@ -17,17 +17,16 @@ import json
 import shutil
 import subprocess
 import threading
-import time
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import httpx
 import pytest
 
 from service.blobs.s3 import MIN_PART_SIZE, S3BlobStore, make_client
+from tests import processes
 from tests.blob_fixtures import REGION, empty_bucket, s3_leftovers
 
 if TYPE_CHECKING:
@@ -129,25 +128,10 @@ class S3rverProcess:
         return int(json.loads(lines[0])["port"])
 
     def _wait_until_ready(self) -> None:
-        deadline = time.monotonic() + START_SECONDS
-        while True:
-            try:
-                httpx.get(f"{self.url}/", timeout=1.0)  # any answer will do (403 without credentials)
-            except httpx.TransportError:
-                if time.monotonic() > deadline or self.process.poll() is not None:
-                    raise
-                time.sleep(0.05)
-            else:
-                return
+        processes.wait_for_http(f"{self.url}/", self.process, "s3rver", START_SECONDS)  # 403 without credentials
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        processes.stop(self.process)
         if self.process.stdout is not None:
             self.process.stdout.close()
 
