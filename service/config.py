@@ -16,6 +16,7 @@ from service.webhooks.proxy import DIRECT, NoProxy, parse_proxy_url
 Seconds = Annotated[float, msgspec.Meta(gt=0)]
 Attempts = Annotated[int, msgspec.Meta(ge=1, le=10)]
 Retries = Annotated[int, msgspec.Meta(ge=0, le=10)]
+RetentionDays = Annotated[int, msgspec.Meta(ge=0, le=36500)]  # 0: keep for good
 
 
 class Settings(msgspec.Struct, frozen=True, kw_only=True):
@@ -99,6 +100,12 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     worker_fresh_seconds: float = 60.0  # a worker heartbeat younger than this means the worker is alive
     ready_require_worker: bool = False  # whether /readyz fails without a fresh worker heartbeat
     shutdown_grace_seconds: float = 25.0  # on SIGTERM: how long in-flight requests and deliveries may take
+    # Retention (docs/operations.md): days to keep finished webhook deliveries (and their attempts), events and audit
+    # records; 0 keeps them for good. The worker prunes every `retention_every_seconds`, a small batch at a time.
+    retention_deliveries_days: RetentionDays = 30
+    retention_events_days: RetentionDays = 0
+    retention_audit_days: RetentionDays = 0
+    retention_every_seconds: Seconds = 300.0
     # Single sign-on (docs/operations.md): bearer JWTs of this OpenID Connect issuer for this audience are accepted
     # beside API keys. Both unset: API keys only.
     oidc_issuer: str | None = None

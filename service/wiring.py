@@ -24,7 +24,7 @@ from service.search.sync import SearchSync, refresh_blob
 from service.shared_secrets import KeyRing
 from service.store.database import Connection, DatabaseTimeouts, Pool, create_pool
 from service.store.view_cache import ViewCache
-from service.usecases import blob_gc, expiry, timeline
+from service.usecases import blob_gc, expiry, retention, timeline
 from service.usecases.assets import AssetContext
 from service.usecases.entries import EntryContext
 from service.usecases.webhooks import WebhookContext
@@ -33,7 +33,7 @@ from service.webhooks.dispatcher import Dispatcher, DispatchSettings, FanOut
 from service.webhooks.network import Networks
 from service.webhooks.proxy import Proxies
 from service.webhooks.sender import HttpSender
-from service.worker import Periodic, Worker
+from service.worker import Consumer, Periodic, Worker
 
 IO_THREADS = 32
 
@@ -166,7 +166,7 @@ def rate_limits(settings: Settings, clock: Clock = time.monotonic) -> RateLimits
 
 
 def build_worker(services: Services, metrics: CanonMetrics | None = None) -> Worker:
-    """The background worker; `metrics` (if given) counts its webhook deliveries."""
+    """The background worker; `metrics` (if given) counts its webhook deliveries and the rows retention prunes."""
     settings = services.settings
     warn_before = dt.timedelta(days=settings.asset_expiring_days)
     grace = dt.timedelta(hours=settings.blob_gc_grace_hours)
@@ -204,14 +204,28 @@ def build_worker(services: Services, metrics: CanonMetrics | None = None) -> Wor
         observe=None if metrics is None else metrics.observe_delivery,
     )
     extraction = AssetTextExtraction(services.pool, services.blobs, on_extracted=index_extracted)
+    consumers: list[Consumer] = [FanOut(services.pool), SearchSync(services.search, settings.public_url)]
+    keep = retention.Retention.days(
+        settings.retention_deliveries_days, settings.retention_events_days, settings.retention_audit_days
+    )
+
+    async def prune() -> None:
+        await retention.prune(
+            services.pool,
+            keep,
+            [consumer.name for consumer in consumers],
+            pruned=None if metrics is None else metrics.observe_pruned,
+        )
+
     return Worker(
         services.pool,
-        [FanOut(services.pool), SearchSync(services.search, settings.public_url)],
+        consumers,
         periodic=[
             # Scheduled versions take effect within a second or so of their instant, also after a restart.
             Periodic("timeline", 1.0, activate_scheduled),
             Periodic("asset-expiry", 30.0, notify_expiry),
             Periodic("blob-gc", 3600.0, collect_garbage),
+            Periodic("retention", settings.retention_every_seconds, prune),
         ],
         # Text extraction runs beside the consumers, not between their batches: one slow file must not delay sync.
         alongside=[dispatcher.run, extraction.run],

@@ -255,6 +255,14 @@ class CanonMetrics:
             )
         )
 
+        self.pruned = self._add(
+            Counter(
+                "canon_retention_pruned_rows_total",
+                "Rows deleted by retention (the worker's pruning), by table",
+                ("table",),
+            )
+        )
+
     def _add(self, metric: M) -> M:
         self.registry.add(metric)
         return metric
@@ -268,6 +276,10 @@ class CanonMetrics:
         self.deliveries.inc(outcome)
         if seconds is not None:
             self.delivery_duration.observe(seconds, "success" if outcome == "success" else "failure")
+
+    def observe_pruned(self, table: str, rows: int) -> None:
+        """Called by retention after each batch it deleted."""
+        self.pruned.inc(table, amount=rows)
 
     def render(self, extra: Iterable[Family] = ()) -> str:
         """Every metric of this process, its `process_*` figures read now, then `extra` (computed by the caller)."""
