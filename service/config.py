@@ -71,6 +71,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     # environment; a URL (http://[user:password@]host:port): this proxy for every target; `direct`: no proxy at all.
     webhook_proxy: str | None = None
     webhook_no_proxy: str | None = None  # set: replaces NO_PROXY for webhook delivery
+    # A replay is refused (429) while this many deliveries to the subscription are pending, and queues no more than
+    # the room left: one subscription's replays cannot pile up an unbounded backlog.
+    replay_max_in_flight: Annotated[int, msgspec.Meta(ge=1, le=1_000_000)] = 10_000
     meilisearch_url: str | None = None  # unset: PostgreSQL full-text search
     meilisearch_api_key: str | None = None
     meilisearch_connect_timeout: Seconds = 2.0

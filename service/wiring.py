@@ -142,6 +142,7 @@ def build_services(
             pool=pool,
             allow=Networks.parse(settings.webhook_allow_networks),
             require_https=settings.webhook_require_https,
+            replay_max_in_flight=settings.replay_max_in_flight,
         ),
         assets=AssetContext(
             entries=contexts[ASSET.name],

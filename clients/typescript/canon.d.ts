@@ -3841,7 +3841,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed authentications from this address, or searches; retry after Retry-After */
+            /** @description Too many failed authentications from this address, searches, or replayed deliveries waiting; retry after Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -3975,7 +3975,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed authentications from this address, or searches; retry after Retry-After */
+            /** @description Too many failed authentications from this address, searches, or replayed deliveries waiting; retry after Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -4088,7 +4088,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed authentications from this address, or searches; retry after Retry-After */
+            /** @description Too many failed authentications from this address, searches, or replayed deliveries waiting; retry after Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -4201,7 +4201,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed authentications from this address, or searches; retry after Retry-After */
+            /** @description Too many failed authentications from this address, searches, or replayed deliveries waiting; retry after Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -4340,7 +4340,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed authentications from this address, or searches; retry after Retry-After */
+            /** @description Too many failed authentications from this address, searches, or replayed deliveries waiting; retry after Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -4534,7 +4534,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed authentications from this address, or searches; retry after Retry-After */
+            /** @description Too many failed authentications from this address, searches, or replayed deliveries waiting; retry after Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -4728,7 +4728,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed authentications from this address, or searches; retry after Retry-After */
+            /** @description Too many failed authentications from this address, searches, or replayed deliveries waiting; retry after Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -4818,7 +4818,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed authentications from this address, or searches; retry after Retry-After */
+            /** @description Too many failed authentications from this address, searches, or replayed deliveries waiting; retry after Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -4910,7 +4910,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed authentications from this address, or searches; retry after Retry-After */
+            /** @description Too many failed authentications from this address, searches, or replayed deliveries waiting; retry after Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -5045,7 +5045,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed authentications from this address, or searches; retry after Retry-After */
+            /** @description Too many failed authentications from this address, searches, or replayed deliveries waiting; retry after Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -5180,7 +5180,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed authentications from this address, or searches; retry after Retry-After */
+            /** @description Too many failed authentications from this address, searches, or replayed deliveries waiting; retry after Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -5270,7 +5270,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed authentications from this address, or searches; retry after Retry-After */
+            /** @description Too many failed authentications from this address, searches, or replayed deliveries waiting; retry after Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -5409,7 +5409,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed authentications from this address, or searches; retry after Retry-After */
+            /** @description Too many failed authentications from this address, searches, or replayed deliveries waiting; retry after Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -5549,7 +5549,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed authentications from this address, or searches; retry after Retry-After */
+            /** @description Too many failed authentications from this address, searches, or replayed deliveries waiting; retry after Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -5689,7 +5689,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed authentications from this address, or searches; retry after Retry-After */
+            /** @description Too many failed authentications from this address, searches, or replayed deliveries waiting; retry after Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -5849,7 +5849,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed authentications from this address, or searches; retry after Retry-After */
+            /** @description Too many failed authentications from this address, searches, or replayed deliveries waiting; retry after Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -5985,7 +5985,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed authentications from this address, or searches; retry after Retry-After */
+            /** @description Too many failed authentications from this address, searches, or replayed deliveries waiting; retry after Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -6125,7 +6125,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed authentications from this address, or searches; retry after Retry-After */
+            /** @description Too many failed authentications from this address, searches, or replayed deliveries waiting; retry after Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -6261,7 +6261,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed authentications from this address, or searches; retry after Retry-After */
+            /** @description Too many failed authentications from this address, searches, or replayed deliveries waiting; retry after Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -6401,7 +6401,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed authentications from this address, or searches; retry after Retry-After */
+            /** @description Too many failed authentications from this address, searches, or replayed deliveries waiting; retry after Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -6536,7 +6536,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed authentications from this address, or searches; retry after Retry-After */
+            /** @description Too many failed authentications from this address, searches, or replayed deliveries waiting; retry after Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -6635,7 +6635,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed authentications from this address, or searches; retry after Retry-After */
+            /** @description Too many failed authentications from this address, searches, or replayed deliveries waiting; retry after Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -6727,7 +6727,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed authentications from this address, or searches; retry after Retry-After */
+            /** @description Too many failed authentications from this address, searches, or replayed deliveries waiting; retry after Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -6861,7 +6861,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed authentications from this address, or searches; retry after Retry-After */
+            /** @description Too many failed authentications from this address, searches, or replayed deliveries waiting; retry after Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -6974,7 +6974,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed authentications from this address, or searches; retry after Retry-After */
+            /** @description Too many failed authentications from this address, searches, or replayed deliveries waiting; retry after Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -7087,7 +7087,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed authentications from this address, or searches; retry after Retry-After */
+            /** @description Too many failed authentications from this address, searches, or replayed deliveries waiting; retry after Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -7226,7 +7226,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed authentications from this address, or searches; retry after Retry-After */
+            /** @description Too many failed authentications from this address, searches, or replayed deliveries waiting; retry after Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -7316,7 +7316,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed authentications from this address, or searches; retry after Retry-After */
+            /** @description Too many failed authentications from this address, searches, or replayed deliveries waiting; retry after Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -7408,7 +7408,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed authentications from this address, or searches; retry after Retry-After */
+            /** @description Too many failed authentications from this address, searches, or replayed deliveries waiting; retry after Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -7551,7 +7551,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed authentications from this address, or searches; retry after Retry-After */
+            /** @description Too many failed authentications from this address, searches, or replayed deliveries waiting; retry after Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -7686,7 +7686,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed authentications from this address, or searches; retry after Retry-After */
+            /** @description Too many failed authentications from this address, searches, or replayed deliveries waiting; retry after Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -7821,7 +7821,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed authentications from this address, or searches; retry after Retry-After */
+            /** @description Too many failed authentications from this address, searches, or replayed deliveries waiting; retry after Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -7911,7 +7911,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed authentications from this address, or searches; retry after Retry-After */
+            /** @description Too many failed authentications from this address, searches, or replayed deliveries waiting; retry after Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -8050,7 +8050,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed authentications from this address, or searches; retry after Retry-After */
+            /** @description Too many failed authentications from this address, searches, or replayed deliveries waiting; retry after Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -8190,7 +8190,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed authentications from this address, or searches; retry after Retry-After */
+            /** @description Too many failed authentications from this address, searches, or replayed deliveries waiting; retry after Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -8330,7 +8330,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed authentications from this address, or searches; retry after Retry-After */
+            /** @description Too many failed authentications from this address, searches, or replayed deliveries waiting; retry after Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -8466,7 +8466,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed authentications from this address, or searches; retry after Retry-After */
+            /** @description Too many failed authentications from this address, searches, or replayed deliveries waiting; retry after Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -8606,7 +8606,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed authentications from this address, or searches; retry after Retry-After */
+            /** @description Too many failed authentications from this address, searches, or replayed deliveries waiting; retry after Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -8742,7 +8742,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed authentications from this address, or searches; retry after Retry-After */
+            /** @description Too many failed authentications from this address, searches, or replayed deliveries waiting; retry after Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -8883,7 +8883,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed authentications from this address, or searches; retry after Retry-After */
+            /** @description Too many failed authentications from this address, searches, or replayed deliveries waiting; retry after Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -9034,7 +9034,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed authentications from this address, or searches; retry after Retry-After */
+            /** @description Too many failed authentications from this address, searches, or replayed deliveries waiting; retry after Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -9128,7 +9128,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed authentications from this address, or searches; retry after Retry-After */
+            /** @description Too many failed authentications from this address, searches, or replayed deliveries waiting; retry after Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -9216,7 +9216,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed authentications from this address, or searches; retry after Retry-After */
+            /** @description Too many failed authentications from this address, searches, or replayed deliveries waiting; retry after Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -9348,7 +9348,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed authentications from this address, or searches; retry after Retry-After */
+            /** @description Too many failed authentications from this address, searches, or replayed deliveries waiting; retry after Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -9433,7 +9433,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed authentications from this address, or searches; retry after Retry-After */
+            /** @description Too many failed authentications from this address, searches, or replayed deliveries waiting; retry after Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -9516,7 +9516,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed authentications from this address, or searches; retry after Retry-After */
+            /** @description Too many failed authentications from this address, searches, or replayed deliveries waiting; retry after Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -9613,7 +9613,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed authentications from this address, or searches; retry after Retry-After */
+            /** @description Too many failed authentications from this address, searches, or replayed deliveries waiting; retry after Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -9747,7 +9747,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed authentications from this address, or searches; retry after Retry-After */
+            /** @description Too many failed authentications from this address, searches, or replayed deliveries waiting; retry after Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -9860,7 +9860,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed authentications from this address, or searches; retry after Retry-After */
+            /** @description Too many failed authentications from this address, searches, or replayed deliveries waiting; retry after Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -9973,7 +9973,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed authentications from this address, or searches; retry after Retry-After */
+            /** @description Too many failed authentications from this address, searches, or replayed deliveries waiting; retry after Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -10112,7 +10112,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed authentications from this address, or searches; retry after Retry-After */
+            /** @description Too many failed authentications from this address, searches, or replayed deliveries waiting; retry after Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -10202,7 +10202,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed authentications from this address, or searches; retry after Retry-After */
+            /** @description Too many failed authentications from this address, searches, or replayed deliveries waiting; retry after Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -10294,7 +10294,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed authentications from this address, or searches; retry after Retry-After */
+            /** @description Too many failed authentications from this address, searches, or replayed deliveries waiting; retry after Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -10429,7 +10429,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed authentications from this address, or searches; retry after Retry-After */
+            /** @description Too many failed authentications from this address, searches, or replayed deliveries waiting; retry after Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -10564,7 +10564,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed authentications from this address, or searches; retry after Retry-After */
+            /** @description Too many failed authentications from this address, searches, or replayed deliveries waiting; retry after Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -10654,7 +10654,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed authentications from this address, or searches; retry after Retry-After */
+            /** @description Too many failed authentications from this address, searches, or replayed deliveries waiting; retry after Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -10793,7 +10793,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed authentications from this address, or searches; retry after Retry-After */
+            /** @description Too many failed authentications from this address, searches, or replayed deliveries waiting; retry after Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -10933,7 +10933,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed authentications from this address, or searches; retry after Retry-After */
+            /** @description Too many failed authentications from this address, searches, or replayed deliveries waiting; retry after Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -11073,7 +11073,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed authentications from this address, or searches; retry after Retry-After */
+            /** @description Too many failed authentications from this address, searches, or replayed deliveries waiting; retry after Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -11209,7 +11209,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed authentications from this address, or searches; retry after Retry-After */
+            /** @description Too many failed authentications from this address, searches, or replayed deliveries waiting; retry after Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -11349,7 +11349,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed authentications from this address, or searches; retry after Retry-After */
+            /** @description Too many failed authentications from this address, searches, or replayed deliveries waiting; retry after Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -11485,7 +11485,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed authentications from this address, or searches; retry after Retry-After */
+            /** @description Too many failed authentications from this address, searches, or replayed deliveries waiting; retry after Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -11574,7 +11574,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed authentications from this address, or searches; retry after Retry-After */
+            /** @description Too many failed authentications from this address, searches, or replayed deliveries waiting; retry after Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -11706,7 +11706,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed authentications from this address, or searches; retry after Retry-After */
+            /** @description Too many failed authentications from this address, searches, or replayed deliveries waiting; retry after Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -11791,7 +11791,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed authentications from this address, or searches; retry after Retry-After */
+            /** @description Too many failed authentications from this address, searches, or replayed deliveries waiting; retry after Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -11925,7 +11925,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed authentications from this address, or searches; retry after Retry-After */
+            /** @description Too many failed authentications from this address, searches, or replayed deliveries waiting; retry after Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -12024,7 +12024,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed authentications from this address, or searches; retry after Retry-After */
+            /** @description Too many failed authentications from this address, searches, or replayed deliveries waiting; retry after Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -12156,7 +12156,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed authentications from this address, or searches; retry after Retry-After */
+            /** @description Too many failed authentications from this address, searches, or replayed deliveries waiting; retry after Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -12244,7 +12244,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed authentications from this address, or searches; retry after Retry-After */
+            /** @description Too many failed authentications from this address, searches, or replayed deliveries waiting; retry after Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -12376,7 +12376,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed authentications from this address, or searches; retry after Retry-After */
+            /** @description Too many failed authentications from this address, searches, or replayed deliveries waiting; retry after Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -12461,7 +12461,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed authentications from this address, or searches; retry after Retry-After */
+            /** @description Too many failed authentications from this address, searches, or replayed deliveries waiting; retry after Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -12589,7 +12589,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed authentications from this address, or searches; retry after Retry-After */
+            /** @description Too many failed authentications from this address, searches, or replayed deliveries waiting; retry after Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -12726,7 +12726,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed authentications from this address, or searches; retry after Retry-After */
+            /** @description Too many failed authentications from this address, searches, or replayed deliveries waiting; retry after Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -12818,7 +12818,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed authentications from this address, or searches; retry after Retry-After */
+            /** @description Too many failed authentications from this address, searches, or replayed deliveries waiting; retry after Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -12904,7 +12904,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed authentications from this address, or searches; retry after Retry-After */
+            /** @description Too many failed authentications from this address, searches, or replayed deliveries waiting; retry after Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -13035,7 +13035,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed authentications from this address, or searches; retry after Retry-After */
+            /** @description Too many failed authentications from this address, searches, or replayed deliveries waiting; retry after Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -13169,7 +13169,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed authentications from this address, or searches; retry after Retry-After */
+            /** @description Too many failed authentications from this address, searches, or replayed deliveries waiting; retry after Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -13303,7 +13303,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed authentications from this address, or searches; retry after Retry-After */
+            /** @description Too many failed authentications from this address, searches, or replayed deliveries waiting; retry after Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -13433,7 +13433,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed authentications from this address, or searches; retry after Retry-After */
+            /** @description Too many failed authentications from this address, searches, or replayed deliveries waiting; retry after Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;

@@ -48,6 +48,7 @@ _STATUS = {
     errors.TooLarge: 413,
     errors.UnsupportedMediaType: 415,
     errors.Unavailable: 503,
+    errors.TooBusy: 429,
 }
 
 _GENERIC = {
@@ -93,8 +94,9 @@ def domain_error_handler(request: Request[Any, Any, Any], exc: Exception) -> Res
     # The closest mapped class: subclasses (BlobUnavailable, BlobTooLarge, BlobMissing) keep their parent's status.
     status = next((_STATUS[cls] for cls in type(exc).__mro__ if cls in _STATUS), 400)
     field_errors = exc.errors if isinstance(exc, errors.Invalid) and exc.errors else None
+    headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, errors.TooBusy) else None
     return problem_response(
-        request, status, slug=exc.slug, title=exc.title, detail=exc.detail, field_errors=field_errors
+        request, status, slug=exc.slug, title=exc.title, detail=exc.detail, field_errors=field_errors, headers=headers
     )
 
 
@@ -281,7 +283,8 @@ _DESCRIPTIONS = {
     415: "The body is not application/json",
     422: "Invalid input; `errors` names each field",
     428: "This write needs If-Match",
-    429: "Too many failed authentications from this address, or searches; retry after Retry-After",
+    429: "Too many failed authentications from this address, searches, or replayed deliveries waiting; retry after "
+    "Retry-After",
     503: "A dependency (database, object storage, search) is unavailable; retry after Retry-After",
 }
 READ_PROBLEMS = (400, 401, 403, 404, 422, 429, 503)  # 429: any route behind authentication (service/limits.py)

@@ -90,6 +90,18 @@ class UnsupportedMediaType(DomainError):
     slug = "unsupported-media-type"
 
 
+class TooBusy(DomainError):
+    """Refused for now, to protect others (e.g. too many replayed deliveries still waiting); worth retrying after
+    `retry_after` seconds."""
+
+    title = "Too many requests"
+    slug = "too-many-requests"
+
+    def __init__(self, detail: str, retry_after: int) -> None:
+        super().__init__(detail)
+        self.retry_after = retry_after
+
+
 class Unavailable(DomainError):
     """A dependency (object storage, search) cannot be reached; the caller may retry. Nothing was half-written."""
 

@@ -438,6 +438,18 @@ async def requeue(conn: Connection, delivery_id: int) -> bool:
     return bool(requeued)
 
 
+async def pending_count(conn: Connection, subscription_id: UUID, *, cap: int) -> int:
+    """Deliveries to this subscription not yet finished, counted up to `cap` (index
+    webhook_deliveries_subscription_due)."""
+    pending: int = await conn.fetchval(
+        """SELECT count(*) FROM (SELECT 1 FROM webhook_deliveries WHERE subscription_id = $1 AND status = 'pending'
+                                 LIMIT $2) AS p""",
+        subscription_id,
+        cap,
+    )
+    return pending
+
+
 async def event_ids_since(
     conn: Connection, *, after_txid: int, after_id: int, since: dt.datetime | None, limit: int
 ) -> list[int]:

@@ -13,7 +13,7 @@ import msgspec
 from service.domain import lifecycle
 from service.domain.concurrency import check_if_match
 from service.domain.cursors import CURSOR_PATTERN, decode_cursor, decode_int_cursor, encode_cursor
-from service.domain.errors import Conflict, FieldError, Invalid
+from service.domain.errors import Conflict, FieldError, Invalid, TooBusy
 from service.domain.events import (
     WebhookTestData,
     event_type_to_sql_like,
@@ -37,7 +37,8 @@ Url = Annotated[
 ]
 TypePattern = Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
 Description = Annotated[str, msgspec.Meta(max_length=500)]
-REPLAY_LIMIT = 10_000
+REPLAY_LIMIT = 10_000  # events per replay call
+REPLAY_RETRY_AFTER = 60  # seconds a replay refused for the backlog is asked to wait
 
 
 class WebhookCreate(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
@@ -105,6 +106,7 @@ class WebhookContext:
     pool: Pool
     allow: network.Networks
     require_https: bool
+    replay_max_in_flight: int = 10_000  # CANON_REPLAY_MAX_IN_FLIGHT
 
 
 def out(subscription: store.Subscription) -> WebhookOut:
@@ -275,7 +277,9 @@ async def retry(ctx: WebhookContext, principal: Principal, subscription_id: UUID
 
 
 async def replay(ctx: WebhookContext, principal: Principal, subscription_id: UUID, data: Replay) -> Queued:
-    """Queue new deliveries to this subscription for every matching event after `after` and/or since `since`."""
+    """Queue new deliveries to this subscription for every matching event after `after` and/or since `since`: at
+    most REPLAY_LIMIT events, and no more than keep its pending deliveries within `replay_max_in_flight` (TooBusy
+    once they are there)."""
     lifecycle.require_role(principal, Role.admin)
     if data.since is None and data.after is None:
         raise Invalid("say where to replay from", [FieldError("/since", "give since (a time) or after (a cursor)")])
@@ -283,9 +287,17 @@ async def replay(ctx: WebhookContext, principal: Principal, subscription_id: UUI
     if data.after is not None:
         txid, event_id = decode_int_cursor(data.after, 2, "/after", "body")
     async with transaction(ctx.pool) as conn:
-        await store.get(conn, subscription_id)
+        await store.get(conn, subscription_id, lock=True)  # one replay at a time per subscription: the bound holds
+        pending = await store.pending_count(conn, subscription_id, cap=ctx.replay_max_in_flight)
+        room = ctx.replay_max_in_flight - pending
+        if room <= 0:
+            raise TooBusy(
+                f"{pending} deliveries to this webhook are still pending (the limit is {ctx.replay_max_in_flight}); "
+                "replay more once they have gone out",
+                REPLAY_RETRY_AFTER,
+            )
         ids = await store.event_ids_since(
-            conn, after_txid=txid, after_id=event_id, since=data.since, limit=REPLAY_LIMIT
+            conn, after_txid=txid, after_id=event_id, since=data.since, limit=min(REPLAY_LIMIT, room)
         )
         queued = await store.fan_out(conn, ids, only=subscription_id) if ids else 0
         await audit.record(
