@@ -65,11 +65,13 @@ async def prune(
         count("webhook_attempts", attempts)
         return gone
 
-    async def events(before: dt.datetime) -> int:
-        async with pool.acquire() as conn:
-            gone = await retention.prune_events(conn, before, batch, list(consumers))
-        count("events", gone)
-        return gone
+    async def events(before: dt.datetime) -> None:
+        after: tuple[int, int] | None = (0, 0)
+        while after is not None and clock() < deadline:
+            async with pool.acquire() as conn:
+                step = await retention.prune_events(conn, before, batch, list(consumers), after)
+            count("events", step.deleted)
+            after = step.go_on_after
 
     async def audit(before: dt.datetime) -> int:
         async with pool.acquire() as conn:
@@ -79,9 +81,12 @@ async def prune(
 
     now = dt.datetime.now(dt.UTC)
     # Deliveries first: an event is kept while a delivery refers to it.
-    for span, step in ((keep.deliveries, deliveries), (keep.events, events), (keep.audit, audit)):
-        if span is None:
-            continue
-        while clock() < deadline and await step(now - span) >= batch:
+    if keep.deliveries is not None:
+        while clock() < deadline and await deliveries(now - keep.deliveries) >= batch:
+            pass
+    if keep.events is not None:
+        await events(now - keep.events)
+    if keep.audit is not None:
+        while clock() < deadline and await audit(now - keep.audit) >= batch:
             pass
     return totals
