@@ -35,10 +35,10 @@ from service.observability.metrics import CanonMetrics
 from service.search.base import SearchDocument, SearchIndex
 from service.shared_secrets import rotate, signing_delay
 from service.store import migrations
-from service.store.database import Pool, create_pool
+from service.store.database import DatabaseTimeouts, Pool, create_pool
 from service.store.secrets import SEARCH_TOKEN
 from service.usecases import blob_gc, keys, people, reads
-from service.wiring import build_services, build_worker, install_io_threads
+from service.wiring import build_services, build_worker, install_io_threads, webhook_proxies
 from service.worker import prune_heartbeats, run_until_stopped
 
 log = logging.getLogger("canon")
@@ -50,7 +50,9 @@ WORKER_MIN_CONNECTIONS = 6
 @contextlib.asynccontextmanager
 async def _pool(settings: Settings, max_size: int = 4) -> AsyncIterator[Pool]:
     install_io_threads()
-    pool = await create_pool(await resolve_database_url(settings), min_size=1, max_size=max_size)
+    # Connecting waits CANON_DATABASE_CONNECT_TIMEOUT, as the API's pools do; statements keep the CLI's long limit.
+    timeouts = DatabaseTimeouts(connect=settings.database_connect_timeout)
+    pool = await create_pool(await resolve_database_url(settings), min_size=1, max_size=max_size, timeouts=timeouts)
     try:
         yield pool
     finally:
@@ -399,6 +401,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     try:
         settings = Settings.from_env()
         logs.configure(settings, default_format="json" if args.command in ("serve", "worker") else "text")
+        if args.command in ("worker", "dev"):
+            webhook_proxies(settings)  # a malformed HTTPS_PROXY is a one-line refusal, not a traceback at start-up
     except ValueError as exc:
         raise SystemExit(f"canon: {exc}") from None
     commands: dict[str, Callable[[], Any]] = {

@@ -166,6 +166,12 @@ def rate_limits(settings: Settings, clock: Clock = time.monotonic) -> RateLimits
     )
 
 
+def webhook_proxies(settings: Settings) -> Proxies:
+    """The egress proxies of webhook deliveries. HTTP(S)_PROXY and NO_PROXY are the process's standard variables,
+    not CANON_* settings; a malformed one is a ValueError naming it."""
+    return Proxies.from_environment(os.environ, proxy=settings.webhook_proxy, no_proxy=settings.webhook_no_proxy)
+
+
 def build_worker(services: Services, metrics: CanonMetrics | None = None) -> Worker:
     """The background worker; `metrics` (if given) counts its webhook deliveries and the rows retention prunes."""
     settings = services.settings
@@ -189,10 +195,7 @@ def build_worker(services: Services, metrics: CanonMetrics | None = None) -> Wor
         HttpSender(
             allow=services.webhooks.allow,
             timeout=settings.webhook_timeout_seconds,
-            # HTTP(S)_PROXY and NO_PROXY are the process's standard variables, not CANON_* settings.
-            proxies=Proxies.from_environment(
-                os.environ, proxy=settings.webhook_proxy, no_proxy=settings.webhook_no_proxy
-            ),
+            proxies=webhook_proxies(settings),
         ),
         DispatchSettings(
             timeout=dt.timedelta(seconds=settings.webhook_timeout_seconds),
