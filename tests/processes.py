@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import json
+import shutil
 import subprocess
 import time
+from pathlib import Path
 
 import httpx
+import pytest
 
 Process = subprocess.Popen[bytes] | subprocess.Popen[str]
 
@@ -37,3 +41,28 @@ def stop(process: Process) -> None:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+def locked_version(project: Path, package: str) -> str:
+    """The version of `package` that `project`'s package-lock.json pins."""
+    lock = json.loads((project / "package-lock.json").read_text())
+    return str(lock["packages"][f"node_modules/{package}"]["version"])
+
+
+def installed_version(project: Path, package: str) -> str | None:
+    manifest = project / "node_modules" / package / "package.json"
+    return str(json.loads(manifest.read_text())["version"]) if manifest.exists() else None
+
+
+def node_with(project: Path, package: str, purpose: str) -> str:
+    """The node binary, with `project`'s locked dependencies installed by `npm ci` (nothing to do when `package` is
+    already there at its locked version)."""
+    node, npm = shutil.which("node"), shutil.which("npm")
+    if node is None or npm is None:
+        pytest.fail(f"node and npm (Node 18 or later) must be on PATH to {purpose}", pytrace=False)
+    if installed_version(project, package) != locked_version(project, package):
+        command = [npm, "ci", "--no-audit", "--no-fund"]
+        installed = subprocess.run(command, cwd=project, capture_output=True, text=True, timeout=300, check=False)
+        if installed.returncode != 0:
+            pytest.fail(f"npm ci in {project} failed:\n{installed.stdout}\n{installed.stderr}", pytrace=False)
+    return node

@@ -74,27 +74,9 @@ class S3Server:
 # ---- s3rver --------------------------------------------------------------------------------------------------------
 
 
-def locked_s3rver_version() -> str:
-    lock = json.loads((S3RVER_DIR / "package-lock.json").read_text())
-    return str(lock["packages"]["node_modules/s3rver"]["version"])
-
-
-def installed_s3rver_version() -> str | None:
-    manifest = S3RVER_DIR / "node_modules" / "s3rver" / "package.json"
-    return str(json.loads(manifest.read_text())["version"]) if manifest.exists() else None
-
-
 def install_s3rver() -> str:
     """The node binary, with s3rver installed from the lock file (nothing to do when already there)."""
-    node, npm = shutil.which("node"), shutil.which("npm")
-    if node is None or npm is None:
-        pytest.fail("node and npm (Node 18 or later) must be on PATH to run the s3rver tests", pytrace=False)
-    if installed_s3rver_version() != locked_s3rver_version():
-        command = [npm, "ci", "--no-audit", "--no-fund"]
-        installed = subprocess.run(command, cwd=S3RVER_DIR, capture_output=True, text=True, timeout=300, check=False)
-        if installed.returncode != 0:
-            pytest.fail(f"npm ci in {S3RVER_DIR} failed:\n{installed.stdout}\n{installed.stderr}", pytrace=False)
-    return node
+    return processes.node_with(S3RVER_DIR, "s3rver", "run the s3rver tests")
 
 
 class S3rverProcess:

@@ -12,7 +12,6 @@ import contextlib
 import json
 import os
 import re
-import shutil
 import socket
 import subprocess
 import sys
@@ -29,6 +28,7 @@ from litestar.testing import AsyncTestClient
 from service.config import Settings
 from service.store.database import Pool
 from service.webhooks import signing
+from tests import processes
 from tests.support import Api
 from tests.webhook_fixtures import deliveries, free_port, running_worker, settled, subscribe, until
 
@@ -61,34 +61,16 @@ def test_the_guide_quotes_every_example_receiver_exactly() -> None:
 def test_the_node_dependency_is_pinned_exactly() -> None:
     wanted = json.loads((NODE_EXAMPLE / "package.json").read_text())["dependencies"]["standardwebhooks"]
     assert re.fullmatch(r"\d+\.\d+\.\d+", wanted), f"pin an exact version, not {wanted!r}"
-    assert locked_node_version() == wanted
+    assert processes.locked_version(NODE_EXAMPLE, "standardwebhooks") == wanted
 
 
 # --- the receivers at work ------------------------------------------------------------------------------------------
 
 
-def locked_node_version() -> str:
-    lock = json.loads((NODE_EXAMPLE / "package-lock.json").read_text())
-    return str(lock["packages"]["node_modules/standardwebhooks"]["version"])
-
-
-def installed_node_version() -> str | None:
-    manifest = NODE_EXAMPLE / "node_modules" / "standardwebhooks" / "package.json"
-    return str(json.loads(manifest.read_text())["version"]) if manifest.exists() else None
-
-
 @pytest.fixture(scope="session")
 def node() -> str:
     """The node binary, with the example's locked dependency installed next to it (quick when already there)."""
-    node, npm = shutil.which("node"), shutil.which("npm")
-    if node is None or npm is None:
-        pytest.fail("node and npm (Node 18 or later) must be on PATH to test examples/webhooks/node", pytrace=False)
-    if installed_node_version() != locked_node_version():
-        command = [npm, "ci", "--no-audit", "--no-fund"]
-        installed = subprocess.run(command, cwd=NODE_EXAMPLE, capture_output=True, text=True, timeout=300, check=False)
-        if installed.returncode != 0:
-            pytest.fail(f"npm ci in {NODE_EXAMPLE} failed:\n{installed.stdout}\n{installed.stderr}", pytrace=False)
-    return node
+    return processes.node_with(NODE_EXAMPLE, "standardwebhooks", "test examples/webhooks/node")
 
 
 class ReceiverProcess:
