@@ -62,7 +62,7 @@ FileNameQuery = Annotated[
         description="The file's name (else Content-Disposition's).",
     ),
 ]
-_RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
+_RANGE = re.compile(r"^bytes=(?=\d|-\d)(\d*)-(\d*)$")  # a-b, a- or -n: at least one number
 _FILENAME = re.compile(r"filename\*=UTF-8''([^;]+)|filename=\"([^\"]*)\"|filename=([^;\s]+)", re.IGNORECASE)
 
 
@@ -254,7 +254,7 @@ def _stream(
         return Response(b"", status_code=304, headers=headers)
     start, end = 0, found.size
     status = 200
-    if range_header and _RANGE.match(range_header.strip()) and range_header.strip() != "bytes=-":
+    if range_header and _RANGE.match(range_header.strip()):
         parsed = _parse_range(range_header, found.size)
         if parsed is None:
             return problem_response(
@@ -282,7 +282,7 @@ def _parse_range(header: str, size: int) -> tuple[int, int] | None:
     """One `bytes=a-b`, `bytes=a-` or `bytes=-n` range as [start, end); None when it cannot be satisfied.
     A header of another form is not a range Canon serves: RFC 9110 asks to ignore it, and `_stream` does."""
     match = _RANGE.match(header.strip())
-    if match is None or match.group(1) == match.group(2) == "":
+    if match is None:
         return None
     first, last = match.group(1), match.group(2)
     if first == "":
