@@ -3482,6 +3482,26 @@ export interface components {
             overlap_hours?: number;
         };
         /**
+         * RuleChange
+         * @description One rule of the criteria added, removed or changed.
+         *
+         *     `path` is the rule's JSON Pointer in the criteria (`""` is the root, then `/all/0`, ...): in the newer tree, or
+         *     in the older one for a removed rule. `text` is the change on one line (`/all/0 lead_score gte: 50 → 60`,
+         *     `added: country in [US, CA]`), `phrase` the same in words a person reads (`lead_score ≥ 60 (was ≥ 50)`), and
+         *     `before` / `after` the rule itself as text (a group with its rules), where there is one.
+         */
+        RuleChange: {
+            /** @default null */
+            after?: string | null;
+            /** @default null */
+            before?: string | null;
+            /** @enum {unknown} */
+            change: "added" | "modified" | "removed";
+            path: string;
+            phrase: string;
+            text: string;
+        };
+        /**
          * RuleOutcome
          * @description The result of one rule. `path` is the rule's JSON Pointer inside the tree: `""` is the root, then `/all/0`, ...
          *
@@ -3564,10 +3584,16 @@ export interface components {
             effective_at: string;
             version: number;
         };
-        /** VersionDiff */
+        /**
+         * VersionDiff
+         * @description `changes` keeps the whole value of each changed field (both criteria trees too, as clients had them first);
+         *     `criteria_changes` says the criteria's change rule by rule, and `summary` the whole change in one line.
+         */
         VersionDiff: {
             changes: components["schemas"]["FieldChange"][];
+            criteria_changes: components["schemas"]["RuleChange"][];
             from_version: number;
+            summary: string;
             text: components["schemas"]["LineDiff"][];
             to_version: number;
         };

@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import difflib
 from collections import Counter
-from collections.abc import Collection, Hashable, Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from typing import Any
 
 import msgspec
+
+from service.domain.change_summary import RuleChange, summarize
+from service.domain.json_values import changed_fields, json_key
 
 __all__ = ["FieldChange", "LineDiff", "VersionDiff", "changed_fields", "diff_content", "line_diff"]
 
@@ -43,10 +46,15 @@ class LineDiff(msgspec.Struct, frozen=True):
 
 
 class VersionDiff(msgspec.Struct, frozen=True):
+    """`changes` keeps the whole value of each changed field (both criteria trees too, as clients had them first);
+    `criteria_changes` says the criteria's change rule by rule, and `summary` the whole change in one line."""
+
     from_version: int
     to_version: int
     changes: list[FieldChange]
     text: list[LineDiff]
+    criteria_changes: list[RuleChange]
+    summary: str
 
 
 def diff_content(
@@ -60,7 +68,8 @@ def diff_content(
     """Diff `before` (version `from_version`) into `after` (version `to_version`); either version may be the greater.
 
     Every changed field gets a `FieldChange`. Changed fields listed in `text_fields`, and changed string fields that
-    hold several lines in either version, also get a `LineDiff`.
+    hold several lines in either version, also get a `LineDiff`. Changed criteria are also compared rule by rule, and
+    the whole change is summed up in one line (`service/domain/change_summary.py`).
     """
     names = changed_fields(before, after)
     changes = [_field_change(name, before.get(name), after.get(name)) for name in names]
@@ -75,12 +84,15 @@ def diff_content(
         for name in names
         if _is_text_field(name, before.get(name), after.get(name), text_fields)
     ]
-    return VersionDiff(from_version=from_version, to_version=to_version, changes=changes, text=text)
-
-
-def changed_fields(before: Mapping[str, object], after: Mapping[str, object]) -> list[str]:
-    """Sorted names of the top-level fields whose values differ structurally (absent counts as `None`)."""
-    return [name for name in sorted(before.keys() | after.keys()) if not _same(before.get(name), after.get(name))]
+    summary = summarize(before, after)
+    return VersionDiff(
+        from_version=from_version,
+        to_version=to_version,
+        changes=changes,
+        text=text,
+        criteria_changes=summary.criteria,
+        summary=summary.summary,
+    )
 
 
 def changed_values(before: Mapping[str, object], after: Mapping[str, object]) -> dict[str, dict[str, Any]]:
@@ -139,10 +151,10 @@ def _item_changes(before: object, after: object) -> tuple[list[object] | None, l
 
 def _multiset_minus(items: list[object], other: list[object]) -> list[object]:
     """`items` without the ones matched in `other`, each occurrence in `other` matching at most one item."""
-    unmatched = Counter(_key(item) for item in other)
+    unmatched = Counter(json_key(item) for item in other)
     result: list[object] = []
     for item in items:
-        key = _key(item)
+        key = json_key(item)
         if unmatched[key] > 0:
             unmatched[key] -= 1
         else:
@@ -152,31 +164,6 @@ def _multiset_minus(items: list[object], other: list[object]) -> list[object]:
 
 def _is_list(value: object) -> bool:
     return isinstance(value, list | tuple)
-
-
-def _same(a: object, b: object) -> bool:
-    return _key(a) == _key(b)
-
-
-def _key(value: object) -> Hashable:
-    """A hashable form of a JSON value; two values are structurally equal exactly when their keys are equal."""
-    if isinstance(value, list | tuple):
-        return ("array", tuple(_key(item) for item in value))
-    if isinstance(value, Mapping):
-        return ("object", frozenset((name, _key(item)) for name, item in value.items()))
-    return _scalar_key(value)
-
-
-def _scalar_key(value: object) -> Hashable:
-    # Tagged by JSON type so that `True` and `1` differ (Python says they are equal), while `1` and `1.0`, both
-    # JSON numbers, stay equal.
-    if isinstance(value, bool):
-        return ("bool", value)
-    if isinstance(value, int | float):
-        return ("number", value)
-    if value is None or isinstance(value, str):
-        return ("scalar", value)
-    return ("other", type(value).__qualname__, repr(value))
 
 
 def _is_text_field(name: str, before: object, after: object, text_fields: Collection[str]) -> bool:

@@ -466,6 +466,8 @@ async def test_diff_lists_field_changes_and_line_diffs_both_ways(client: AsyncTe
             {"field": "effective_date", "change": "added", "after": "2020-01-01"},
         ],
         "text": [{"field": "body", "unified": V1_TO_V2_BODY, "added_lines": 3, "removed_lines": 1}],
+        "criteria_changes": [],
+        "summary": f"effective date 1 Jan 2020 (was none); aliases +{ALIAS}; body edited",
     }
 
     backward = await client.get("/v1/definitions/mql/diff", params={"from": 2, "to": 1}, headers=reader)
@@ -486,10 +488,61 @@ async def test_diff_lists_field_changes_and_line_diffs_both_ways(client: AsyncTe
             {"field": "effective_date", "change": "removed", "before": "2020-01-01"},
         ],
         "text": [{"field": "body", "unified": V2_TO_V1_BODY, "added_lines": 1, "removed_lines": 3}],
+        "criteria_changes": [],
+        "summary": f"effective date none (was 1 Jan 2020); aliases -{ALIAS}; body edited",
     }
 
     same = await client.get("/v1/definitions/mql/diff", params={"from": 2, "to": 2}, headers=reader)
-    assert same.json() == {"from_version": 2, "to_version": 2, "changes": [], "text": []}
+    assert same.json() == {
+        "from_version": 2,
+        "to_version": 2,
+        "changes": [],
+        "text": [],
+        "criteria_changes": [],
+        "summary": "no changes",
+    }
+
+
+async def test_diff_compares_criteria_rule_by_rule(client: AsyncTestClient[Any]) -> None:
+    api = Api(client)
+    criteria = {
+        "all": [
+            {"field": "company.employees", "op": "gte", "value": 100},
+            {
+                "any": [
+                    {"field": "score", "op": "gte", "value": 60},
+                    {"field": "requested_demo", "op": "eq", "value": True},
+                ]
+            },
+            {"field": "country", "op": "in", "value": ["US", "CA"]},
+        ]
+    }
+    await _two_published_versions(api, {"criteria": criteria})
+    reader = await api.key("reader")
+
+    response = await client.get("/v1/definitions/mql/diff", params={"from": 1, "to": 2}, headers=reader)
+    assert response.status_code == 200, response.text
+    body = response.json()
+    # The criteria's field change keeps both whole trees, as it always had; the rules are compared one by one.
+    assert body["changes"] == [{"field": "criteria", "change": "modified", "before": MQL_CRITERIA, "after": criteria}]
+    assert body["criteria_changes"] == [
+        {
+            "change": "modified",
+            "path": "/all/0",
+            "text": "/all/0 company.employees gte: 50 → 100",
+            "phrase": "company.employees ≥ 100 (was ≥ 50)",
+            "before": "company.employees gte 50",
+            "after": "company.employees gte 100",
+        },
+        {
+            "change": "added",
+            "path": "/all/2",
+            "text": "added: country in [US, CA]",
+            "phrase": "added country in [US, CA]",
+            "after": "country in [US, CA]",
+        },
+    ]
+    assert body["summary"] == "company.employees ≥ 100 (was ≥ 50); added country in [US, CA]"
 
 
 async def test_diff_needs_both_versions_and_hides_open_ones_from_readers(client: AsyncTestClient[Any]) -> None:

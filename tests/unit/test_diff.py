@@ -39,7 +39,9 @@ def _mirror(change: FieldChange) -> FieldChange:
 
 def test_identical_contents_have_no_changes() -> None:
     diff = _diff(BASE, dict(BASE))
-    assert diff == VersionDiff(from_version=1, to_version=2, changes=[], text=[])
+    assert diff == VersionDiff(
+        from_version=1, to_version=2, changes=[], text=[], criteria_changes=[], summary="no changes"
+    )
     assert changed_fields(BASE, dict(BASE)) == []
 
 

@@ -145,6 +145,8 @@ from .replay_type_0 import ReplayType0
 from .replay_type_1 import ReplayType1
 from .role import Role
 from .rotate_secret import RotateSecret
+from .rule_change import RuleChange
+from .rule_change_change import RuleChangeChange
 from .rule_outcome import RuleOutcome
 from .search_hit import SearchHit
 from .search_page import SearchPage
@@ -309,6 +311,8 @@ __all__ = (
     "ReplayType1",
     "Role",
     "RotateSecret",
+    "RuleChange",
+    "RuleChangeChange",
     "RuleOutcome",
     "SearchHit",
     "SearchPage",

@@ -13,6 +13,7 @@ from typing import cast
 if TYPE_CHECKING:
   from ..models.field_change import FieldChange
   from ..models.line_diff import LineDiff
+  from ..models.rule_change import RuleChange
 
 
 T = TypeVar("T", bound="VersionDiff")
@@ -20,16 +21,22 @@ T = TypeVar("T", bound="VersionDiff")
 
 @_attrs_define
 class VersionDiff:
-    """
+    """ `changes` keeps the whole value of each changed field (both criteria trees too, as clients had them first);
+    `criteria_changes` says the criteria's change rule by rule, and `summary` the whole change in one line.
+
         Attributes:
             changes (list[FieldChange]):
+            criteria_changes (list[RuleChange]):
             from_version (int):
+            summary (str):
             text (list[LineDiff]):
             to_version (int):
      """
 
     changes: list[FieldChange]
+    criteria_changes: list[RuleChange]
     from_version: int
+    summary: str
     text: list[LineDiff]
     to_version: int
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -38,13 +45,22 @@ class VersionDiff:
     def to_dict(self) -> dict[str, Any]:
         from ..models.field_change import FieldChange # noqa: PLC0415
         from ..models.line_diff import LineDiff # noqa: PLC0415
+        from ..models.rule_change import RuleChange # noqa: PLC0415
         changes = []
         for changes_item_data in self.changes:
             changes_item = changes_item_data.to_dict()
             changes.append(changes_item)
 
 
+        criteria_changes = []
+        for criteria_changes_item_data in self.criteria_changes:
+            criteria_changes_item = criteria_changes_item_data.to_dict()
+            criteria_changes.append(criteria_changes_item)
+
+
         from_version = self.from_version
+
+        summary = self.summary
 
         text = []
         for text_item_data in self.text:
@@ -59,7 +75,9 @@ class VersionDiff:
         field_dict.update(self.additional_properties)
         field_dict.update({
             "changes": changes,
+            "criteria_changes": criteria_changes,
             "from_version": from_version,
+            "summary": summary,
             "text": text,
             "to_version": to_version,
         })
@@ -71,6 +89,7 @@ class VersionDiff:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.field_change import FieldChange # noqa: PLC0415
         from ..models.line_diff import LineDiff # noqa: PLC0415
+        from ..models.rule_change import RuleChange # noqa: PLC0415
         d = dict(src_dict)
         changes = []
         _changes = d.pop("changes")
@@ -81,7 +100,18 @@ class VersionDiff:
             changes.append(changes_item)
 
 
+        criteria_changes = []
+        _criteria_changes = d.pop("criteria_changes")
+        for criteria_changes_item_data in (_criteria_changes):
+            criteria_changes_item = RuleChange.from_dict(criteria_changes_item_data)
+
+
+            criteria_changes.append(criteria_changes_item)
+
+
         from_version = d.pop("from_version")
+
+        summary = d.pop("summary")
 
         text = []
         _text = d.pop("text")
@@ -96,7 +126,9 @@ class VersionDiff:
 
         version_diff = cls(
             changes=changes,
+            criteria_changes=criteria_changes,
             from_version=from_version,
+            summary=summary,
             text=text,
             to_version=to_version,
         )
