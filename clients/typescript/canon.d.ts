@@ -2802,6 +2802,8 @@ export interface components {
             stale_dependents?: components["schemas"]["EventStaleDependent"][] | null;
             /** @default null */
             status?: string | null;
+            /** @default null */
+            summary?: string | null;
             /** @default [] */
             tags?: string[];
             title: string;

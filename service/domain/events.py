@@ -76,6 +76,9 @@ class EntryEventData(msgspec.Struct, frozen=True, omit_defaults=True):
     stale_dependents: list[StaleDependent] | None = None
     effective_at: dt.datetime | None = None  # `published`, `effective`: when the version is (or was) in effect from
     backdated: bool | None = None  # `effective`: in effect from before it was published
+    # `published`, `effective` and review events: how the version differs from the one in effect before it, in one
+    # line people read ("lead_score ≥ 60 (was ≥ 50); owners +sales"; "first version"): service/domain/change_summary.py
+    summary: str | None = None
 
 
 class WebhookEventData(msgspec.Struct, frozen=True, omit_defaults=True):

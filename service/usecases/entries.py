@@ -13,6 +13,7 @@ from uuid import uuid4
 import msgspec
 
 from service.domain import lifecycle
+from service.domain.change_summary import summarize
 from service.domain.concurrency import check_if_match
 from service.domain.diff import changed_fields, changed_values
 from service.domain.errors import Conflict, FieldError, Invalid
@@ -92,6 +93,7 @@ async def log_change(
     stale: list[entries.Dependent] | None = None,
     effective_at: dt.datetime | None = None,
     backdated: bool | None = None,
+    summary: str | None = None,
 ) -> None:
     """Append the event and the audit record of a change, in the change's own transaction.
 
@@ -117,6 +119,7 @@ async def log_change(
         stale_dependents=[StaleDependent(d.kind, d.slug, d.cited_version) for d in stale] if stale else None,
         effective_at=effective_at,
         backdated=backdated,
+        summary=summary,
     )
     await events.append(
         conn, event_type=event_type, kind=entry.kind, entry_id=entry.id, slug=entry.slug, version=version, data=data
@@ -330,7 +333,16 @@ async def submit(
             "review_teams": {"old": None, "new": teams},
         }
         await log_change(
-            conn, ctx, principal, entry, "submitted", version=number, about=version, status=status, values=values
+            conn,
+            ctx,
+            principal,
+            entry,
+            "submitted",
+            version=number,
+            about=version,
+            status=status,
+            values=values,
+            summary=summary_of(in_effect, version),
         )
         return await _render(conn, ctx, slug, number)
 
@@ -387,6 +399,7 @@ async def approve(
             status=status,
             review=review,
             values=values,
+            summary=summary_of(await _in_effect(conn, entry), version),
         )
         return await _render(conn, ctx, slug, number)
 
@@ -419,6 +432,7 @@ async def reject(
             status=VersionStatus.draft,
             review=review,
             values=values,
+            summary=summary_of(await _in_effect(conn, entry), version),
         )
         return await _render(conn, ctx, slug, number)
 
@@ -468,6 +482,7 @@ async def publish(
             values=values,
             stale=await _stale_dependents(conn, entry, number) if entry.current_version == number else None,
             effective_at=effective_at,
+            summary=summary_of(in_effect, version),
         )
         if entry.current_version != previous:
             await log_taking_effect(conn, ctx, principal, entry, previous)
@@ -515,6 +530,7 @@ async def log_taking_effect(
     # A current version is released: it has both instants.
     assert version.effective_from is not None
     assert version.published_at is not None
+    replaced = None if previous is None else await entries.get_version(conn, entry, previous)
     await log_change(
         conn,
         ctx,
@@ -529,7 +545,14 @@ async def log_taking_effect(
         stale=await _stale_dependents(conn, entry, version.number),
         effective_at=version.effective_from,
         backdated=version.effective_from < version.published_at or None,
+        summary=summary_of(replaced, version),
     )
+
+
+def summary_of(previous: entries.VersionRecord | None, version: entries.VersionRecord) -> str:
+    """How `version` differs from `previous` (the version in effect, or None: "first version"), in one line: the
+    `summary` of published, effective and review events."""
+    return summarize(None if previous is None else previous.reviewed, version.reviewed).summary
 
 
 def _changes_since(previous: entries.VersionRecord | None, version: entries.VersionRecord) -> list[str]:

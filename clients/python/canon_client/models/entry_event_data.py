@@ -40,6 +40,7 @@ class EntryEventData:
             review (EventReview | None | Unset):
             stale_dependents (list[EventStaleDependent] | None | Unset):
             status (None | str | Unset):
+            summary (None | str | Unset):
             tags (list[str] | Unset):
      """
 
@@ -57,6 +58,7 @@ class EntryEventData:
     review: EventReview | None | Unset = UNSET
     stale_dependents: list[EventStaleDependent] | None | Unset = UNSET
     status: None | str | Unset = UNSET
+    summary: None | str | Unset = UNSET
     tags: list[str] | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -130,6 +132,12 @@ class EntryEventData:
         else:
             status = self.status
 
+        summary: None | str | Unset
+        if isinstance(self.summary, Unset):
+            summary = UNSET
+        else:
+            summary = self.summary
+
         tags: list[str] | Unset = UNSET
         if not isinstance(self.tags, Unset):
             tags = self.tags
@@ -160,6 +168,8 @@ class EntryEventData:
             field_dict["stale_dependents"] = stale_dependents
         if status is not UNSET:
             field_dict["status"] = status
+        if summary is not UNSET:
+            field_dict["summary"] = summary
         if tags is not UNSET:
             field_dict["tags"] = tags
 
@@ -280,6 +290,16 @@ class EntryEventData:
         status = _parse_status(d.pop("status", UNSET))
 
 
+        def _parse_summary(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        summary = _parse_summary(d.pop("summary", UNSET))
+
+
         tags = cast(list[str], d.pop("tags", UNSET))
 
 
@@ -298,6 +318,7 @@ class EntryEventData:
             review=review,
             stale_dependents=stale_dependents,
             status=status,
+            summary=summary,
             tags=tags,
         )
 
