@@ -253,6 +253,70 @@ def test_migrations_run_as_a_hook_before_install_and_upgrade() -> None:
     assert "serviceAccountName" not in job["spec"]["template"]["spec"], "nor does the chart's ServiceAccount"
 
 
+def _container(manifests: list[Manifest], component: str) -> Manifest:
+    [spec] = [spec for name, spec in pod_specs(manifests) if f"-{component}" in name]
+    [container] = spec["containers"]
+    return container
+
+
+def test_search_token_secrets_come_from_the_secret_to_the_api_pods_only() -> None:
+    """CANON_SEARCH_TOKEN_SECRETS (newest first) is read from the Secret when its key is there, by the API alone (the
+    worker and the migration job sign nothing); unset there, the API keeps the secrets in PostgreSQL."""
+    defaults = render()
+    api = _env(_container(defaults, "api"))
+    assert api["CANON_SEARCH_TOKEN_SECRETS"] == {
+        "secretKeyRef": {"name": "canon-secrets", "key": "CANON_SEARCH_TOKEN_SECRETS", "optional": True}
+    }
+    assert api["CANON_SEARCH_TOKEN_SECRET"]["secretKeyRef"]["key"] == "CANON_SEARCH_TOKEN_SECRET"
+    for component in ("worker", "migrate"):
+        env = _env(_container(defaults, component))
+        assert not [name for name in env if name.startswith("CANON_SEARCH_TOKEN")], component
+    [config] = by_kind(defaults)["ConfigMap"]
+    assert not [name for name in config["data"] if name.startswith("CANON_SEARCH_TOKEN")]
+
+    full = _env(_container(render(FULL), "api"))
+    assert full["CANON_SEARCH_TOKEN_SECRETS"] == {
+        "secretKeyRef": {"name": "canon-prod-secrets", "key": "search-token-secrets", "optional": True}
+    }
+    assert "CANON_SEARCH_TOKEN_SECRET" not in full, "an emptied key name is not read"
+
+
+RETENTION = (
+    "retention_deliveries_days",
+    "retention_events_days",
+    "retention_audit_days",
+    "retention_every_seconds",
+)
+
+
+def _retention(values: dict[str, Any] | None) -> tuple[dict[str, str], dict[str, object]]:
+    """The ConfigMap's retention settings, and what Canon's own settings make of the whole ConfigMap."""
+    [config] = by_kind(render(values))["ConfigMap"]
+    settings = Settings.from_env(config["data"])
+    written = {name: value for name, value in config["data"].items() if name.startswith("CANON_RETENTION_")}
+    return written, {name: getattr(settings, name) for name in RETENTION}
+
+
+def test_retention_settings_reach_the_configmap_as_canon_reads_them() -> None:
+    written, read = _retention(None)
+    assert sorted(written) == sorted(f"CANON_{name.upper()}" for name in RETENTION)
+    assert read == {name: getattr(Settings(), name) for name in RETENTION}, "the chart's defaults are Canon's"
+
+    written, read = _retention(FULL)
+    assert read == {
+        "retention_deliveries_days": 14,
+        "retention_events_days": 90,
+        "retention_audit_days": 400,
+        "retention_every_seconds": 60.0,
+    }
+    # 0 keeps for good: a value, written as such, not dropped as empty (which would mean Canon's default, 30).
+    written, read = _retention({"retention": {"deliveriesDays": 0, "everySeconds": 0.5}})
+    assert written["CANON_RETENTION_DELIVERIES_DAYS"] == "0"
+    assert (read["retention_deliveries_days"], read["retention_every_seconds"]) == (0, 0.5)
+    written, _ = _retention({"retention": {"auditDays": 3650}, "config": {"CANON_RETENTION_AUDIT_DAYS": "365"}})
+    assert written["CANON_RETENTION_AUDIT_DAYS"] == "365", "config wins over the dedicated value"
+
+
 def test_config_overrides_and_extra_settings_reach_the_configmap() -> None:
     [config] = by_kind(render(FULL))["ConfigMap"]
     assert config["data"]["CANON_WEBHOOK_TIMEOUT_SECONDS"] == "10"
@@ -280,6 +344,12 @@ def test_config_overrides_and_extra_settings_reach_the_configmap() -> None:
         {"metrics": {"podMonitor": {"enabled": True, "interval": "half a minute"}}},
         {"metrics": {"prometheusRule": {"enabled": True, "ruleLabels": {"team": 7}}}},
         {"metrics": {"podMonitor": {"enabled": True, "metricsToken": True}}, "secretKeys": {"metricsToken": ""}},
+        {"config": {"CANON_SEARCH_TOKEN_SECRETS": "new,old"}},
+        {"retention": {"eventsDays": -1}},
+        {"retention": {"auditDays": 36501}},
+        {"retention": {"deliveriesDays": "thirty"}},
+        {"retention": {"everySeconds": 0}},
+        {"retention": {"days": 30}},
     ],
     ids=[
         "replicas-type",
@@ -293,6 +363,12 @@ def test_config_overrides_and_extra_settings_reach_the_configmap() -> None:
         "scrape-interval",
         "rule-label-type",
         "pod-monitor-token-without-key",
+        "search-token-secrets-in-config",
+        "retention-negative",
+        "retention-too-long",
+        "retention-type",
+        "retention-never",
+        "retention-unknown-key",
     ],
 )
 def test_the_values_schema_refuses_bad_values(values: dict[str, Any]) -> None:
