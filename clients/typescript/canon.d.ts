@@ -2785,6 +2785,8 @@ export interface components {
         EntryEventData: {
             actor: components["schemas"]["EventActor"];
             /** @default null */
+            approvals?: components["schemas"]["EventApprover"][] | null;
+            /** @default null */
             backdated?: boolean | null;
             /** @default [] */
             changes?: string[];
@@ -2873,6 +2875,15 @@ export interface components {
             name: string;
             subject: string;
             type: string;
+        };
+        /**
+         * EventApprover
+         * @description One approval of the version published: for which team, by whom (subject and name).
+         */
+        EventApprover: {
+            by: string;
+            name: string;
+            team: string;
         };
         /**
          * EventKind
@@ -3607,6 +3618,8 @@ export interface components {
             enabled?: boolean;
             /** @default [] */
             event_types?: string[];
+            /** @default standard */
+            format?: components["schemas"]["WebhookFormat"];
             /** @default [] */
             slugs?: string[];
             /** @default [] */
@@ -3643,6 +3656,14 @@ export interface components {
             reason: string;
             url: string;
         };
+        /**
+         * WebhookFormat
+         * @description What each delivery's body is: `standard`, the Standard Webhooks envelope; `slack`, a Slack incoming-webhook
+         *     message (`text` and Block Kit `blocks`); `teams`, a Microsoft Teams message with an Adaptive Card. Every format
+         *     is signed the same way (docs/webhooks.md).
+         * @enum {unknown}
+         */
+        WebhookFormat: "slack" | "standard" | "teams";
         /** WebhookOut */
         WebhookOut: {
             created_at: string;
@@ -3653,6 +3674,7 @@ export interface components {
             enabled: boolean;
             event_types: string[];
             failing_since: string | null;
+            format: components["schemas"]["WebhookFormat"];
             /** Format: uuid */
             id: string;
             rotating_until: string | null;
@@ -3694,6 +3716,7 @@ export interface components {
             description?: string;
             enabled?: boolean;
             event_types?: string[];
+            format?: components["schemas"]["WebhookFormat"];
             slugs?: string[];
             tags?: string[];
             /**

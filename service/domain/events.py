@@ -58,6 +58,14 @@ class StaleDependent(msgspec.Struct, frozen=True):
     cited_version: int
 
 
+class Approver(msgspec.Struct, frozen=True):
+    """One approval of the version published: for which team, by whom (subject and name)."""
+
+    team: str
+    by: str
+    name: str
+
+
 class EntryEventData(msgspec.Struct, frozen=True, omit_defaults=True):
     """`data` of every entry event. Small by design: `url` links to the full content."""
 
@@ -79,6 +87,7 @@ class EntryEventData(msgspec.Struct, frozen=True, omit_defaults=True):
     # `published`, `effective` and review events: how the version differs from the one in effect before it, in one
     # line people read ("lead_score ≥ 60 (was ≥ 50); owners +sales"; "first version"): service/domain/change_summary.py
     summary: str | None = None
+    approvals: list[Approver] | None = None  # `published`: who approved the version, for which team
 
 
 class WebhookEventData(msgspec.Struct, frozen=True, omit_defaults=True):

@@ -317,6 +317,26 @@ async def approved_teams(conn: Connection, entry_id: UUID, number: int) -> list[
     return [a.team for a in await approvals(conn, entry_id, number)]
 
 
+class ApprovalBy(msgspec.Struct, frozen=True):
+    """An approval given, with the approver's name as people know them now (their subject if they are gone)."""
+
+    team: str
+    approver: str
+    name: str
+
+
+async def approvals_by(conn: Connection, entry_id: UUID, number: int) -> list[ApprovalBy]:
+    """The approvals of a version in the order they were given, with the approvers' names."""
+    rows = await conn.fetch(
+        """SELECT a.team, a.approver, coalesce(p.name, a.approver) AS name
+           FROM approvals a LEFT JOIN principals p ON p.id = a.approver_id
+           WHERE a.entry_id = $1 AND a.number = $2 ORDER BY a.approved_at, a.team""",
+        entry_id,
+        number,
+    )
+    return [ApprovalBy(**dict(r)) for r in rows]
+
+
 async def add_approval(
     conn: Connection,
     entry_id: UUID,

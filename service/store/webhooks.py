@@ -19,6 +19,7 @@ class Subscription(msgspec.Struct, frozen=True):
     event_types: list[str]
     tags: list[str]
     slugs: list[str]
+    format: str
     enabled: bool
     failing_since: dt.datetime | None
     disabled_at: dt.datetime | None
@@ -31,7 +32,7 @@ class Subscription(msgspec.Struct, frozen=True):
 
 
 _COLUMNS = (
-    "id, url, description, event_types, tags, slugs, enabled, failing_since, disabled_at, disabled_reason, "
+    "id, url, description, event_types, tags, slugs, format, enabled, failing_since, disabled_at, disabled_reason, "
     "previous_secret_until, revision, created_by, created_at, updated_at"
 )
 
@@ -50,14 +51,15 @@ async def insert(
     type_likes: list[str],
     tags: list[str],
     slugs: list[str],
+    format: str,
     enabled: bool,
     secret: str,
     created_by: str,
 ) -> Subscription:
     row = await conn.fetchrow(
         f"""INSERT INTO webhook_subscriptions
-                (id, url, description, event_types, type_likes, tags, slugs, enabled, secret, created_by)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING {_COLUMNS}""",
+                (id, url, description, event_types, type_likes, tags, slugs, enabled, secret, created_by, format)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING {_COLUMNS}""",
         subscription_id,
         url,
         description,
@@ -68,6 +70,7 @@ async def insert(
         enabled,
         secret,
         created_by,
+        format,
     )
     return _subscription(row)
 
@@ -176,6 +179,7 @@ class Claimed(msgspec.Struct, frozen=True):
     secrets: list[str]
     payload: str
     attempts: int
+    format: str = "standard"  # how the stored envelope is sent: service/webhooks/formats.py
 
 
 # Due, not leased, subscription enabled, and no earlier pending delivery in the same scope (per-entry order).
@@ -209,7 +213,7 @@ UPDATE webhook_deliveries d
 SET lease_until = now() + $2::interval, attempts = d.attempts + 1
 FROM candidates c, webhook_subscriptions s
 WHERE d.id = c.id AND s.id = d.subscription_id
-RETURNING d.id, d.subscription_id, s.url, d.payload::text AS payload, d.attempts,
+RETURNING d.id, d.subscription_id, s.url, s.format, d.payload::text AS payload, d.attempts,
           array_remove(ARRAY[s.secret, CASE WHEN s.previous_secret_until > now() THEN s.previous_secret END], NULL)
               AS secrets"""
 

@@ -17,7 +17,7 @@ from service.domain.change_summary import summarize
 from service.domain.concurrency import check_if_match
 from service.domain.diff import changed_fields, changed_values
 from service.domain.errors import Conflict, FieldError, Invalid
-from service.domain.events import EntryEventData, Review, StaleDependent
+from service.domain.events import Approver, EntryEventData, Review, StaleDependent
 from service.domain.kinds import VERSION_FIELDS, KindSpec, Reference, apply_patch
 from service.domain.model import Actor, Principal, Role, VersionStatus
 from service.domain.operations import EntryCreate, EntryUpdate, VersionCreate
@@ -94,6 +94,7 @@ async def log_change(
     effective_at: dt.datetime | None = None,
     backdated: bool | None = None,
     summary: str | None = None,
+    approvals: list[entries.ApprovalBy] | None = None,
 ) -> None:
     """Append the event and the audit record of a change, in the change's own transaction.
 
@@ -120,6 +121,7 @@ async def log_change(
         effective_at=effective_at,
         backdated=backdated,
         summary=summary,
+        approvals=[Approver(a.team, a.approver, a.name) for a in approvals] if approvals else None,
     )
     await events.append(
         conn, event_type=event_type, kind=entry.kind, entry_id=entry.id, slug=entry.slug, version=version, data=data
@@ -483,6 +485,7 @@ async def publish(
             stale=await _stale_dependents(conn, entry, number) if entry.current_version == number else None,
             effective_at=effective_at,
             summary=summary_of(in_effect, version),
+            approvals=await entries.approvals_by(conn, entry.id, number),
         )
         if entry.current_version != previous:
             await log_taking_effect(conn, ctx, principal, entry, previous)

@@ -25,6 +25,7 @@ from service.store import audit
 from service.store import webhooks as store
 from service.store.database import Pool, transaction
 from service.webhooks import network, signing
+from service.webhooks.formats import WebhookFormat
 
 Url = Annotated[
     str,
@@ -47,6 +48,7 @@ class WebhookCreate(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     event_types: Annotated[list[TypePattern], msgspec.Meta(max_length=50)] = msgspec.field(default_factory=list)
     tags: Annotated[list[Tag], msgspec.Meta(max_length=50)] = msgspec.field(default_factory=list)
     slugs: Annotated[list[Slug], msgspec.Meta(max_length=200)] = msgspec.field(default_factory=list)
+    format: WebhookFormat = WebhookFormat.standard
     enabled: bool = True
 
 
@@ -56,6 +58,7 @@ class WebhookUpdate(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     event_types: Annotated[list[TypePattern], msgspec.Meta(max_length=50)] | msgspec.UnsetType = msgspec.UNSET
     tags: Annotated[list[Tag], msgspec.Meta(max_length=50)] | msgspec.UnsetType = msgspec.UNSET
     slugs: Annotated[list[Slug], msgspec.Meta(max_length=200)] | msgspec.UnsetType = msgspec.UNSET
+    format: WebhookFormat | msgspec.UnsetType = msgspec.UNSET
     enabled: bool | msgspec.UnsetType = msgspec.UNSET
 
 
@@ -84,6 +87,7 @@ class WebhookOut(msgspec.Struct, frozen=True):
     event_types: list[str]
     tags: list[str]
     slugs: list[str]
+    format: WebhookFormat
     enabled: bool
     failing_since: dt.datetime | None
     disabled_at: dt.datetime | None
@@ -118,6 +122,7 @@ def out(subscription: store.Subscription) -> WebhookOut:
         event_types=subscription.event_types,
         tags=subscription.tags,
         slugs=subscription.slugs,
+        format=WebhookFormat(subscription.format),
         enabled=subscription.enabled,
         failing_since=subscription.failing_since,
         disabled_at=subscription.disabled_at,
@@ -170,6 +175,7 @@ async def create(ctx: WebhookContext, principal: Principal, data: WebhookCreate)
             type_likes=likes,
             tags=data.tags,
             slugs=data.slugs,
+            format=data.format,
             enabled=data.enabled,
             secret=secret,
             created_by=principal.subject,

@@ -24,7 +24,7 @@ from service.stopping import sleep_unless, wait_any
 from service.store import events
 from service.store import webhooks as store
 from service.store.database import Connection, Pool, is_open, transaction
-from service.webhooks import policy
+from service.webhooks import formats, policy
 from service.webhooks.sender import Delivery, SendResult, WebhookSender
 
 log = logging.getLogger(__name__)
@@ -257,7 +257,7 @@ class Dispatcher:
                 url=claimed.url,
                 msg_id=f"msg_{claimed.id}",
                 timestamp=int(time.time()),
-                body=claimed.payload.encode(),
+                body=formats.render(claimed.format, claimed.payload.encode()),
                 secrets=claimed.secrets,
             )
         )

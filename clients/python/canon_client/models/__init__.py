@@ -89,6 +89,7 @@ from .evaluate_record import EvaluateRecord
 from .evaluation_result import EvaluationResult
 from .event import Event
 from .event_actor import EventActor
+from .event_approver import EventApprover
 from .event_data import EventData
 from .event_kind import EventKind
 from .event_page import EventPage
@@ -158,6 +159,7 @@ from .version_diff import VersionDiff
 from .webhook_create import WebhookCreate
 from .webhook_disabled_event import WebhookDisabledEvent
 from .webhook_event_data import WebhookEventData
+from .webhook_format import WebhookFormat
 from .webhook_out import WebhookOut
 from .webhook_page import WebhookPage
 from .webhook_test_data import WebhookTestData
@@ -255,6 +257,7 @@ __all__ = (
     "EvaluationResult",
     "Event",
     "EventActor",
+    "EventApprover",
     "EventData",
     "EventKind",
     "EventPage",
@@ -324,6 +327,7 @@ __all__ = (
     "WebhookCreate",
     "WebhookDisabledEvent",
     "WebhookEventData",
+    "WebhookFormat",
     "WebhookOut",
     "WebhookPage",
     "WebhookTestData",

@@ -14,6 +14,7 @@ from uuid import UUID
 
 if TYPE_CHECKING:
   from ..models.event_actor import EventActor
+  from ..models.event_approver import EventApprover
   from ..models.event_review import EventReview
   from ..models.event_stale_dependent import EventStaleDependent
 
@@ -33,6 +34,7 @@ class EntryEventData:
             title (str):
             url (str):
             version (int | None):
+            approvals (list[EventApprover] | None | Unset):
             backdated (bool | None | Unset):
             changes (list[str] | Unset):
             effective_at (None | str | Unset):
@@ -51,6 +53,7 @@ class EntryEventData:
     title: str
     url: str
     version: int | None
+    approvals: list[EventApprover] | None | Unset = UNSET
     backdated: bool | None | Unset = UNSET
     changes: list[str] | Unset = UNSET
     effective_at: None | str | Unset = UNSET
@@ -65,6 +68,7 @@ class EntryEventData:
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.event_actor import EventActor # noqa: PLC0415
+        from ..models.event_approver import EventApprover # noqa: PLC0415
         from ..models.event_review import EventReview # noqa: PLC0415
         from ..models.event_stale_dependent import EventStaleDependent # noqa: PLC0415
         actor = self.actor.to_dict()
@@ -81,6 +85,19 @@ class EntryEventData:
 
         version: int | None
         version = self.version
+
+        approvals: list[dict[str, Any]] | None | Unset
+        if isinstance(self.approvals, Unset):
+            approvals = UNSET
+        elif isinstance(self.approvals, list):
+            approvals = []
+            for approvals_type_0_item_data in self.approvals:
+                approvals_type_0_item = approvals_type_0_item_data.to_dict()
+                approvals.append(approvals_type_0_item)
+
+
+        else:
+            approvals = self.approvals
 
         backdated: bool | None | Unset
         if isinstance(self.backdated, Unset):
@@ -154,6 +171,8 @@ class EntryEventData:
             "url": url,
             "version": version,
         })
+        if approvals is not UNSET:
+            field_dict["approvals"] = approvals
         if backdated is not UNSET:
             field_dict["backdated"] = backdated
         if changes is not UNSET:
@@ -179,6 +198,7 @@ class EntryEventData:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.event_actor import EventActor # noqa: PLC0415
+        from ..models.event_approver import EventApprover # noqa: PLC0415
         from ..models.event_review import EventReview # noqa: PLC0415
         from ..models.event_stale_dependent import EventStaleDependent # noqa: PLC0415
         d = dict(src_dict)
@@ -202,6 +222,30 @@ class EntryEventData:
             return cast(int | None, data)
 
         version = _parse_version(d.pop("version"))
+
+
+        def _parse_approvals(data: object) -> list[EventApprover] | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, list):
+                    raise TypeError()
+                approvals_type_0 = []
+                _approvals_type_0 = data
+                for approvals_type_0_item_data in (_approvals_type_0):
+                    approvals_type_0_item = EventApprover.from_dict(approvals_type_0_item_data)
+
+
+                    approvals_type_0.append(approvals_type_0_item)
+
+                return approvals_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(list[EventApprover] | None | Unset, data)
+
+        approvals = _parse_approvals(d.pop("approvals", UNSET))
 
 
         def _parse_backdated(data: object) -> bool | None | Unset:
@@ -311,6 +355,7 @@ class EntryEventData:
             title=title,
             url=url,
             version=version,
+            approvals=approvals,
             backdated=backdated,
             changes=changes,
             effective_at=effective_at,

@@ -8,6 +8,7 @@ from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
+from ..models.webhook_format import WebhookFormat
 from typing import cast
 from uuid import UUID
 
@@ -27,6 +28,10 @@ class WebhookOut:
             enabled (bool):
             event_types (list[str]):
             failing_since (None | str):
+            format_ (WebhookFormat): What each delivery's body is: `standard`, the Standard Webhooks envelope; `slack`, a
+                Slack incoming-webhook
+                message (`text` and Block Kit `blocks`); `teams`, a Microsoft Teams message with an Adaptive Card. Every format
+                is signed the same way (docs/webhooks.md).
             id (UUID):
             rotating_until (None | str):
             slugs (list[str]):
@@ -43,6 +48,7 @@ class WebhookOut:
     enabled: bool
     event_types: list[str]
     failing_since: None | str
+    format_: WebhookFormat
     id: UUID
     rotating_until: None | str
     slugs: list[str]
@@ -73,6 +79,8 @@ class WebhookOut:
         failing_since: None | str
         failing_since = self.failing_since
 
+        format_ = self.format_.value
+
         id = str(self.id)
 
         rotating_until: None | str
@@ -100,6 +108,7 @@ class WebhookOut:
             "enabled": enabled,
             "event_types": event_types,
             "failing_since": failing_since,
+            "format": format_,
             "id": id,
             "rotating_until": rotating_until,
             "slugs": slugs,
@@ -149,6 +158,9 @@ class WebhookOut:
         failing_since = _parse_failing_since(d.pop("failing_since"))
 
 
+        format_ = WebhookFormat(d.pop("format"))
+
+
         id = UUID(d.pop("id"))
 
 
@@ -179,6 +191,7 @@ class WebhookOut:
             enabled=enabled,
             event_types=event_types,
             failing_since=failing_since,
+            format_=format_,
             id=id,
             rotating_until=rotating_until,
             slugs=slugs,

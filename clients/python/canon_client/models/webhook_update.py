@@ -8,6 +8,7 @@ from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
+from ..models.webhook_format import WebhookFormat
 from ..types import UNSET, Unset
 from typing import cast
 
@@ -22,6 +23,10 @@ class WebhookUpdate:
             description (str | Unset):
             enabled (bool | Unset):
             event_types (list[str] | Unset):
+            format_ (WebhookFormat | Unset): What each delivery's body is: `standard`, the Standard Webhooks envelope;
+                `slack`, a Slack incoming-webhook
+                message (`text` and Block Kit `blocks`); `teams`, a Microsoft Teams message with an Adaptive Card. Every format
+                is signed the same way (docs/webhooks.md).
             slugs (list[str] | Unset):
             tags (list[str] | Unset):
             url (str | Unset): Where events are sent: http or https (private and loopback addresses only where allowed).
@@ -30,6 +35,7 @@ class WebhookUpdate:
     description: str | Unset = UNSET
     enabled: bool | Unset = UNSET
     event_types: list[str] | Unset = UNSET
+    format_: WebhookFormat | Unset = UNSET
     slugs: list[str] | Unset = UNSET
     tags: list[str] | Unset = UNSET
     url: str | Unset = UNSET
@@ -43,6 +49,11 @@ class WebhookUpdate:
         event_types: list[str] | Unset = UNSET
         if not isinstance(self.event_types, Unset):
             event_types = self.event_types
+
+
+        format_: str | Unset = UNSET
+        if not isinstance(self.format_, Unset):
+            format_ = self.format_.value
 
 
         slugs: list[str] | Unset = UNSET
@@ -68,6 +79,8 @@ class WebhookUpdate:
             field_dict["enabled"] = enabled
         if event_types is not UNSET:
             field_dict["event_types"] = event_types
+        if format_ is not UNSET:
+            field_dict["format"] = format_
         if slugs is not UNSET:
             field_dict["slugs"] = slugs
         if tags is not UNSET:
@@ -88,6 +101,14 @@ class WebhookUpdate:
         event_types = cast(list[str], d.pop("event_types", UNSET))
 
 
+        _format_ = d.pop("format", UNSET)
+        format_: WebhookFormat | Unset
+        if isinstance(_format_,  Unset):
+            format_ = UNSET
+        else:
+            format_ = WebhookFormat(_format_)
+
+
         slugs = cast(list[str], d.pop("slugs", UNSET))
 
 
@@ -100,6 +121,7 @@ class WebhookUpdate:
             description=description,
             enabled=enabled,
             event_types=event_types,
+            format_=format_,
             slugs=slugs,
             tags=tags,
             url=url,

@@ -1,0 +1,83 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar, BinaryIO, TextIO, TYPE_CHECKING, Generator
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+
+T = TypeVar("T", bound="EventApprover")
+
+
+@_attrs_define
+class EventApprover:
+    """ One approval of the version published: for which team, by whom (subject and name).
+
+        Attributes:
+            by (str):
+            name (str):
+            team (str):
+     """
+
+    by: str
+    name: str
+    team: str
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+
+    def to_dict(self) -> dict[str, Any]:
+        by = self.by
+
+        name = self.name
+
+        team = self.team
+
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update({
+            "by": by,
+            "name": name,
+            "team": team,
+        })
+
+        return field_dict
+
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        by = d.pop("by")
+
+        name = d.pop("name")
+
+        team = d.pop("team")
+
+        event_approver = cls(
+            by=by,
+            name=name,
+            team=team,
+        )
+
+
+        event_approver.additional_properties = d
+        return event_approver
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties
