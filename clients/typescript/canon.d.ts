@@ -2808,6 +2808,8 @@ export interface components {
             summary?: string | null;
             /** @default [] */
             tags?: string[];
+            /** @default [] */
+            teams?: string[];
             title: string;
             url: string;
             version: number | null;
@@ -3625,6 +3627,11 @@ export interface components {
             /** @default [] */
             tags?: string[];
             /**
+             * @description Events about entries these teams own, must approve, review or acknowledge (any of them).
+             * @default []
+             */
+            teams?: string[];
+            /**
              * Format: uri
              * @description Where events are sent: http or https (private and loopback addresses only where allowed).
              */
@@ -3680,6 +3687,7 @@ export interface components {
             rotating_until: string | null;
             slugs: string[];
             tags: string[];
+            teams: string[];
             updated_at: string;
             url: string;
         };
@@ -3719,6 +3727,8 @@ export interface components {
             format?: components["schemas"]["WebhookFormat"];
             slugs?: string[];
             tags?: string[];
+            /** @description Events about entries these teams own, must approve, review or acknowledge (any of them). */
+            teams?: string[];
             /**
              * Format: uri
              * @description Where events are sent: http or https (private and loopback addresses only where allowed).

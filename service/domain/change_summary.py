@@ -294,7 +294,7 @@ def _plain(value: object) -> str:
     ambiguously bare (empty, padded, with commas, brackets, quotes or control characters) is quoted as JSON, so a
     rule is always one line."""
     if isinstance(value, str):
-        return value if _BARE.match(value) else msgspec.json.encode(value).decode()
+        return value if _BARE.fullmatch(value) else msgspec.json.encode(value).decode()
     if isinstance(value, list | tuple):
         return f"[{', '.join(_plain(item) for item in value)}]"
     try:

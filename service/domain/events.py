@@ -6,6 +6,7 @@ import datetime as dt
 import difflib
 import fnmatch
 import re
+from collections.abc import Iterable
 from typing import Any
 from uuid import UUID
 
@@ -88,6 +89,9 @@ class EntryEventData(msgspec.Struct, frozen=True, omit_defaults=True):
     # line people read ("lead_score ≥ 60 (was ≥ 50); owners +sales"; "first version"): service/domain/change_summary.py
     summary: str | None = None
     approvals: list[Approver] | None = None  # `published`: who approved the version, for which team
+    # Every team the entry's version concerns (owners, required and reviewing teams, teams asked to acknowledge it),
+    # sorted: what subscriptions filter by `teams` match.
+    teams: list[str] = msgspec.field(default_factory=list)
 
 
 class WebhookEventData(msgspec.Struct, frozen=True, omit_defaults=True):
@@ -104,6 +108,11 @@ class WebhookTestData(msgspec.Struct, frozen=True):
 
     id: UUID
     message: str
+
+
+def concerned_teams(*groups: Iterable[str] | None) -> list[str]:
+    """The sorted union of the team lists given (None is no list): the `teams` of an entry event."""
+    return sorted({team for group in groups if group for team in group})
 
 
 def data_type(event_type: str) -> type[msgspec.Struct]:

@@ -19,6 +19,7 @@ class Subscription(msgspec.Struct, frozen=True):
     event_types: list[str]
     tags: list[str]
     slugs: list[str]
+    teams: list[str]
     format: str
     enabled: bool
     failing_since: dt.datetime | None
@@ -32,7 +33,8 @@ class Subscription(msgspec.Struct, frozen=True):
 
 
 _COLUMNS = (
-    "id, url, description, event_types, tags, slugs, format, enabled, failing_since, disabled_at, disabled_reason, "
+    "id, url, description, event_types, tags, slugs, teams, format, enabled, failing_since, disabled_at, "
+    "disabled_reason, "
     "previous_secret_until, revision, created_by, created_at, updated_at"
 )
 
@@ -51,6 +53,7 @@ async def insert(
     type_likes: list[str],
     tags: list[str],
     slugs: list[str],
+    teams: list[str],
     format: str,
     enabled: bool,
     secret: str,
@@ -58,8 +61,8 @@ async def insert(
 ) -> Subscription:
     row = await conn.fetchrow(
         f"""INSERT INTO webhook_subscriptions
-                (id, url, description, event_types, type_likes, tags, slugs, enabled, secret, created_by, format)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING {_COLUMNS}""",
+                (id, url, description, event_types, type_likes, tags, slugs, enabled, secret, created_by, format, teams)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING {_COLUMNS}""",
         subscription_id,
         url,
         description,
@@ -71,6 +74,7 @@ async def insert(
         secret,
         created_by,
         format,
+        teams,
     )
     return _subscription(row)
 
@@ -144,6 +148,8 @@ JOIN webhook_subscriptions s ON s.enabled
      AND (cardinality(s.tags) = 0
           OR s.tags && ARRAY(SELECT jsonb_array_elements_text(coalesce(e.data -> 'tags', '[]'))))
      AND (cardinality(s.slugs) = 0 OR e.slug = ANY (s.slugs))
+     AND (cardinality(s.teams) = 0
+          OR s.teams && ARRAY(SELECT jsonb_array_elements_text(coalesce(e.data -> 'teams', '[]'))))
      AND NOT (e.kind = 'webhook' AND e.entry_id = s.id)
      AND ($2::uuid IS NULL OR s.id = $2)
 ORDER BY b.ord, s.id"""

@@ -17,7 +17,7 @@ from service.domain.change_summary import summarize
 from service.domain.concurrency import check_if_match
 from service.domain.diff import changed_fields, changed_values
 from service.domain.errors import Conflict, FieldError, Invalid
-from service.domain.events import Approver, EntryEventData, Review, StaleDependent
+from service.domain.events import Approver, EntryEventData, Review, StaleDependent, concerned_teams
 from service.domain.kinds import VERSION_FIELDS, KindSpec, Reference, apply_patch
 from service.domain.model import Actor, Principal, Role, VersionStatus
 from service.domain.operations import EntryCreate, EntryUpdate, VersionCreate
@@ -122,6 +122,7 @@ async def log_change(
         backdated=backdated,
         summary=summary,
         approvals=[Approver(a.team, a.approver, a.name) for a in approvals] if approvals else None,
+        teams=_teams_of(shown),
     )
     await events.append(
         conn, event_type=event_type, kind=entry.kind, entry_id=entry.id, slug=entry.slug, version=version, data=data
@@ -341,7 +342,7 @@ async def submit(
             entry,
             "submitted",
             version=number,
-            about=version,
+            about=msgspec.structs.replace(version, review_teams=teams),
             status=status,
             values=values,
             summary=summary_of(in_effect, version),
@@ -550,6 +551,13 @@ async def log_taking_effect(
         backdated=version.effective_from < version.published_at or None,
         summary=summary_of(replaced, version),
     )
+
+
+def _teams_of(shown: VersionFields | EntryRecord) -> list[str]:
+    """The teams an event about `shown` (a version, or the entry as listed) concerns: its owners, its required teams
+    and the teams reviewing it once submitted."""
+    review = shown.review_teams if isinstance(shown, entries.VersionRecord) else None
+    return concerned_teams(shown.owners, shown.required_teams, review)
 
 
 def summary_of(previous: entries.VersionRecord | None, version: entries.VersionRecord) -> str:

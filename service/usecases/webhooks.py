@@ -20,7 +20,7 @@ from service.domain.events import (
     matches_no_event_type,
     valid_type_pattern,
 )
-from service.domain.model import Principal, Role, Slug, Tag
+from service.domain.model import Principal, Role, Slug, Tag, Team
 from service.store import audit
 from service.store import webhooks as store
 from service.store.database import Pool, transaction
@@ -38,6 +38,13 @@ Url = Annotated[
 ]
 TypePattern = Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
 Description = Annotated[str, msgspec.Meta(max_length=500)]
+TeamFilter = Annotated[
+    list[Team],
+    msgspec.Meta(
+        max_length=50,
+        description="Events about entries these teams own, must approve, review or acknowledge (any of them).",
+    ),
+]
 REPLAY_LIMIT = 10_000  # events per replay call
 REPLAY_RETRY_AFTER = 60  # seconds a replay refused for the backlog is asked to wait
 
@@ -48,6 +55,7 @@ class WebhookCreate(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     event_types: Annotated[list[TypePattern], msgspec.Meta(max_length=50)] = msgspec.field(default_factory=list)
     tags: Annotated[list[Tag], msgspec.Meta(max_length=50)] = msgspec.field(default_factory=list)
     slugs: Annotated[list[Slug], msgspec.Meta(max_length=200)] = msgspec.field(default_factory=list)
+    teams: TeamFilter = msgspec.field(default_factory=list)
     format: WebhookFormat = WebhookFormat.standard
     enabled: bool = True
 
@@ -58,6 +66,7 @@ class WebhookUpdate(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     event_types: Annotated[list[TypePattern], msgspec.Meta(max_length=50)] | msgspec.UnsetType = msgspec.UNSET
     tags: Annotated[list[Tag], msgspec.Meta(max_length=50)] | msgspec.UnsetType = msgspec.UNSET
     slugs: Annotated[list[Slug], msgspec.Meta(max_length=200)] | msgspec.UnsetType = msgspec.UNSET
+    teams: TeamFilter | msgspec.UnsetType = msgspec.UNSET
     format: WebhookFormat | msgspec.UnsetType = msgspec.UNSET
     enabled: bool | msgspec.UnsetType = msgspec.UNSET
 
@@ -87,6 +96,7 @@ class WebhookOut(msgspec.Struct, frozen=True):
     event_types: list[str]
     tags: list[str]
     slugs: list[str]
+    teams: list[str]
     format: WebhookFormat
     enabled: bool
     failing_since: dt.datetime | None
@@ -122,6 +132,7 @@ def out(subscription: store.Subscription) -> WebhookOut:
         event_types=subscription.event_types,
         tags=subscription.tags,
         slugs=subscription.slugs,
+        teams=subscription.teams,
         format=WebhookFormat(subscription.format),
         enabled=subscription.enabled,
         failing_since=subscription.failing_since,
@@ -175,6 +186,7 @@ async def create(ctx: WebhookContext, principal: Principal, data: WebhookCreate)
             type_likes=likes,
             tags=data.tags,
             slugs=data.slugs,
+            teams=data.teams,
             format=data.format,
             enabled=data.enabled,
             secret=secret,

@@ -106,6 +106,7 @@ async def test_the_envelope_of_an_event(client: AsyncTestClient[Any], database_u
         "actor": {"type": "person", "subject": "author", "name": "author"},
         "status": "draft",
         "tags": ["funnel"],
+        "teams": ["marketing", "sales"],
     }
 
 

@@ -62,6 +62,7 @@ async def test_create_shows_the_secret_once_and_reads_never_do(hook_client: Asyn
         "event_types": ["definition.*", "message.published"],
         "tags": ["funnel"],
         "slugs": ["mql"],
+        "teams": [],
         "format": "standard",
         "enabled": True,
         "failing_since": None,

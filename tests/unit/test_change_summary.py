@@ -143,9 +143,9 @@ def test_odd_values_outside_the_grammar_are_shown_as_json() -> None:
 
 
 def test_strings_that_would_read_ambiguously_are_quoted() -> None:
-    before = {"field": "name", "op": "in", "value": ["Acme, Inc.", "", " pad", "two\nlines", "plain words"]}
+    before = {"field": "name", "op": "in", "value": ["Acme, Inc.", "", " pad", "two\nlines", "0\n", "plain words"]}
     [change] = diff_criteria(None, before)
-    assert change.text == 'added: name in ["Acme, Inc.", "", " pad", "two\\nlines", plain words]'
+    assert change.text == 'added: name in ["Acme, Inc.", "", " pad", "two\\nlines", "0\\n", plain words]'
 
 
 def test_encoded_rule_changes_omit_what_does_not_apply() -> None:

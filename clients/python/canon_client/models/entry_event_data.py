@@ -44,6 +44,7 @@ class EntryEventData:
             status (None | str | Unset):
             summary (None | str | Unset):
             tags (list[str] | Unset):
+            teams (list[str] | Unset):
      """
 
     actor: EventActor
@@ -63,6 +64,7 @@ class EntryEventData:
     status: None | str | Unset = UNSET
     summary: None | str | Unset = UNSET
     tags: list[str] | Unset = UNSET
+    teams: list[str] | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
 
@@ -160,6 +162,11 @@ class EntryEventData:
             tags = self.tags
 
 
+        teams: list[str] | Unset = UNSET
+        if not isinstance(self.teams, Unset):
+            teams = self.teams
+
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({
@@ -191,6 +198,8 @@ class EntryEventData:
             field_dict["summary"] = summary
         if tags is not UNSET:
             field_dict["tags"] = tags
+        if teams is not UNSET:
+            field_dict["teams"] = teams
 
         return field_dict
 
@@ -347,6 +356,9 @@ class EntryEventData:
         tags = cast(list[str], d.pop("tags", UNSET))
 
 
+        teams = cast(list[str], d.pop("teams", UNSET))
+
+
         entry_event_data = cls(
             actor=actor,
             id=id,
@@ -365,6 +377,7 @@ class EntryEventData:
             status=status,
             summary=summary,
             tags=tags,
+            teams=teams,
         )
 
 

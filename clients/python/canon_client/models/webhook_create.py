@@ -30,6 +30,8 @@ class WebhookCreate:
                 is signed the same way (docs/webhooks.md).
             slugs (list[str] | Unset):
             tags (list[str] | Unset):
+            teams (list[str] | Unset): Events about entries these teams own, must approve, review or acknowledge (any of
+                them).
      """
 
     url: str
@@ -39,6 +41,7 @@ class WebhookCreate:
     format_: WebhookFormat | Unset = UNSET
     slugs: list[str] | Unset = UNSET
     tags: list[str] | Unset = UNSET
+    teams: list[str] | Unset = UNSET
 
 
     def to_dict(self) -> dict[str, Any]:
@@ -68,6 +71,11 @@ class WebhookCreate:
             tags = self.tags
 
 
+        teams: list[str] | Unset = UNSET
+        if not isinstance(self.teams, Unset):
+            teams = self.teams
+
+
         field_dict: dict[str, Any] = {}
 
         field_dict.update({
@@ -85,6 +93,8 @@ class WebhookCreate:
             field_dict["slugs"] = slugs
         if tags is not UNSET:
             field_dict["tags"] = tags
+        if teams is not UNSET:
+            field_dict["teams"] = teams
 
         return field_dict
 
@@ -115,6 +125,9 @@ class WebhookCreate:
         tags = cast(list[str], d.pop("tags", UNSET))
 
 
+        teams = cast(list[str], d.pop("teams", UNSET))
+
+
         webhook_create = cls(
             url=url,
             description=description,
@@ -123,6 +136,7 @@ class WebhookCreate:
             format_=format_,
             slugs=slugs,
             tags=tags,
+            teams=teams,
         )
 
         return webhook_create

@@ -36,6 +36,7 @@ class WebhookOut:
             rotating_until (None | str):
             slugs (list[str]):
             tags (list[str]):
+            teams (list[str]):
             updated_at (str):
             url (str):
      """
@@ -53,6 +54,7 @@ class WebhookOut:
     rotating_until: None | str
     slugs: list[str]
     tags: list[str]
+    teams: list[str]
     updated_at: str
     url: str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -92,6 +94,9 @@ class WebhookOut:
         tags = self.tags
 
 
+        teams = self.teams
+
+
         updated_at = self.updated_at
 
         url = self.url
@@ -113,6 +118,7 @@ class WebhookOut:
             "rotating_until": rotating_until,
             "slugs": slugs,
             "tags": tags,
+            "teams": teams,
             "updated_at": updated_at,
             "url": url,
         })
@@ -178,6 +184,9 @@ class WebhookOut:
         tags = cast(list[str], d.pop("tags"))
 
 
+        teams = cast(list[str], d.pop("teams"))
+
+
         updated_at = d.pop("updated_at")
 
         url = d.pop("url")
@@ -196,6 +205,7 @@ class WebhookOut:
             rotating_until=rotating_until,
             slugs=slugs,
             tags=tags,
+            teams=teams,
             updated_at=updated_at,
             url=url,
         )

@@ -29,6 +29,8 @@ class WebhookUpdate:
                 is signed the same way (docs/webhooks.md).
             slugs (list[str] | Unset):
             tags (list[str] | Unset):
+            teams (list[str] | Unset): Events about entries these teams own, must approve, review or acknowledge (any of
+                them).
             url (str | Unset): Where events are sent: http or https (private and loopback addresses only where allowed).
      """
 
@@ -38,6 +40,7 @@ class WebhookUpdate:
     format_: WebhookFormat | Unset = UNSET
     slugs: list[str] | Unset = UNSET
     tags: list[str] | Unset = UNSET
+    teams: list[str] | Unset = UNSET
     url: str | Unset = UNSET
 
 
@@ -66,6 +69,11 @@ class WebhookUpdate:
             tags = self.tags
 
 
+        teams: list[str] | Unset = UNSET
+        if not isinstance(self.teams, Unset):
+            teams = self.teams
+
+
         url = self.url
 
 
@@ -85,6 +93,8 @@ class WebhookUpdate:
             field_dict["slugs"] = slugs
         if tags is not UNSET:
             field_dict["tags"] = tags
+        if teams is not UNSET:
+            field_dict["teams"] = teams
         if url is not UNSET:
             field_dict["url"] = url
 
@@ -115,6 +125,9 @@ class WebhookUpdate:
         tags = cast(list[str], d.pop("tags", UNSET))
 
 
+        teams = cast(list[str], d.pop("teams", UNSET))
+
+
         url = d.pop("url", UNSET)
 
         webhook_update = cls(
@@ -124,6 +137,7 @@ class WebhookUpdate:
             format_=format_,
             slugs=slugs,
             tags=tags,
+            teams=teams,
             url=url,
         )
 
