@@ -15,8 +15,9 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.spec import SecurityScheme
 from litestar.types import LifeSpanReceive, LifeSpanScope, LifeSpanSend, Receive, Scope, Send
 
-from service.api import feeds, health, keys, search
+from service.api import feeds, health, keys, reviews, search
 from service.api import metrics as metrics_api
+from service.api.acknowledgements import ACKNOWLEDGEMENT_ROUTES, acknowledgement_routes
 from service.api.assets import assets_router
 from service.api.contract import RECEIVER_RESPONSES, SIGNATURE_HEADERS, ContractComponents, contract_schemas, webhooks
 from service.api.definitions import definitions_router
@@ -170,7 +171,7 @@ def create_app(settings: Settings, *, migrate: bool = False, background: Backgro
             definitions_router(),
             evaluate_records,
             evaluate_record_stream,
-            entry_router(MESSAGE_ROUTES),
+            entry_router(MESSAGE_ROUTES, extra=acknowledgement_routes(MESSAGE_ROUTES.spec.name)),
             assets_router(),
             webhooks_router(),
             feeds.list_events,
@@ -179,6 +180,8 @@ def create_app(settings: Settings, *, migrate: bool = False, background: Backgro
             keys.list_keys,
             keys.revoke_key,
             *PEOPLE_ROUTES,
+            *ACKNOWLEDGEMENT_ROUTES,
+            reviews.list_reviews,
             search.search,
             search.create_search_token,
             health.healthz,

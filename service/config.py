@@ -109,6 +109,12 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     retention_events_days: RetentionDays = 0
     retention_audit_days: RetentionDays = 0
     retention_every_seconds: Seconds = 300.0
+    # Reviews and acknowledgements (docs/operations.md): a team's review pending longer than the review window (48 h;
+    # an entry may set its own) is overdue, announced once per window; a person who has not acknowledged a version
+    # in effect for the acknowledgement window (5 days) is named once. The worker looks every reminders_every_seconds.
+    review_window_seconds: Seconds = 172_800.0
+    acknowledgement_window_seconds: Seconds = 432_000.0
+    reminders_every_seconds: Seconds = 60.0
     # Single sign-on (docs/operations.md): bearer JWTs of this OpenID Connect issuer for this audience are accepted
     # beside API keys. Both unset: API keys only.
     oidc_issuer: str | None = None

@@ -24,7 +24,7 @@ from service.search.sync import SearchSync, refresh_blob
 from service.shared_secrets import KeyRing
 from service.store.database import Connection, DatabaseTimeouts, Pool, create_pool
 from service.store.view_cache import ViewCache
-from service.usecases import blob_gc, expiry, retention, timeline
+from service.usecases import acknowledgements, blob_gc, expiry, retention, reviews, timeline
 from service.usecases.assets import AssetContext
 from service.usecases.entries import EntryContext
 from service.usecases.webhooks import WebhookContext
@@ -128,7 +128,13 @@ def build_services(
 ) -> Services:
     views = ViewCache()
     contexts = {
-        name: EntryContext(pool=pool, spec=spec, base_url=settings.public_url, views=views)
+        name: EntryContext(
+            pool=pool,
+            spec=spec,
+            base_url=settings.public_url,
+            views=views,
+            review_window_seconds=settings.review_window_seconds,
+        )
         for name, spec in KINDS.items()
     }
     store = blobs or build_blob_store(settings)
@@ -184,6 +190,13 @@ def build_worker(services: Services, metrics: CanonMetrics | None = None) -> Wor
     async def activate_scheduled() -> None:
         await timeline.activate_due(services.entry_contexts)
 
+    async def remind_reviews() -> None:
+        await reviews.send_overdue(services.pool, services.entry_contexts, settings.review_window_seconds)
+
+    async def remind_acknowledgements() -> None:
+        window = dt.timedelta(seconds=settings.acknowledgement_window_seconds)
+        await acknowledgements.send_overdue(services.pool, services.entry_contexts, window)
+
     async def collect_garbage() -> None:
         await blob_gc.collect(services.pool, services.blobs, grace)
 
@@ -230,6 +243,8 @@ def build_worker(services: Services, metrics: CanonMetrics | None = None) -> Wor
             Periodic("asset-expiry", 30.0, notify_expiry),
             Periodic("blob-gc", 3600.0, collect_garbage),
             Periodic("retention", settings.retention_every_seconds, prune),
+            Periodic("review-reminders", settings.reminders_every_seconds, remind_reviews),
+            Periodic("acknowledgement-reminders", settings.reminders_every_seconds, remind_acknowledgements),
         ],
         # Text extraction runs beside the consumers, not between their batches: one slow file must not delay sync.
         alongside=[dispatcher.run, extraction.run],

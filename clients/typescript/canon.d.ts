@@ -204,6 +204,32 @@ export interface paths {
         patch: operations["edit_asset_draft"];
         trace?: never;
     };
+    "/v1/assets/{slug}/versions/{number}/acknowledgements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Who has and has not acknowledged a version, per addressed team (editors and up)
+         * @description Who of the addressed teams has acknowledged the version and who has not, per team, with counts and
+         *     rates (editors and up).
+         */
+        get: operations["list_asset_acknowledgements"];
+        put?: never;
+        /**
+         * Acknowledge the version in effect (people of the addressed teams; once, idempotent)
+         * @description Acknowledge the version in effect for yourself (people only; it must be addressed to one of your teams).
+         *     201 the first time, 200 with the same acknowledgement on every later call.
+         */
+        post: operations["acknowledge_asset"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/assets/{slug}/versions/{number}/approve": {
         parameters: {
             query?: never;
@@ -497,6 +523,32 @@ export interface paths {
         patch: operations["edit_definition_draft"];
         trace?: never;
     };
+    "/v1/definitions/{slug}/versions/{number}/acknowledgements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Who has and has not acknowledged a version, per addressed team (editors and up)
+         * @description Who of the addressed teams has acknowledged the version and who has not, per team, with counts and
+         *     rates (editors and up).
+         */
+        get: operations["list_definition_acknowledgements"];
+        put?: never;
+        /**
+         * Acknowledge the version in effect (people of the addressed teams; once, idempotent)
+         * @description Acknowledge the version in effect for yourself (people only; it must be addressed to one of your teams).
+         *     201 the first time, 200 with the same acknowledgement on every later call.
+         */
+        post: operations["acknowledge_definition"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/definitions/{slug}/versions/{number}/approve": {
         parameters: {
             query?: never;
@@ -672,6 +724,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/me/acknowledgements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Versions in effect addressed to your teams that you have not acknowledged yet (people only) */
+        get: operations["list_my_acknowledgements"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/messages": {
         parameters: {
             query?: never;
@@ -815,6 +884,32 @@ export interface paths {
         patch: operations["edit_message_draft"];
         trace?: never;
     };
+    "/v1/messages/{slug}/versions/{number}/acknowledgements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Who has and has not acknowledged a version, per addressed team (editors and up)
+         * @description Who of the addressed teams has acknowledged the version and who has not, per team, with counts and
+         *     rates (editors and up).
+         */
+        get: operations["list_message_acknowledgements"];
+        put?: never;
+        /**
+         * Acknowledge the version in effect (people of the addressed teams; once, idempotent)
+         * @description Acknowledge the version in effect for yourself (people only; it must be addressed to one of your teams).
+         *     201 the first time, 200 with the same acknowledgement on every later call.
+         */
+        post: operations["acknowledge_message"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/messages/{slug}/versions/{number}/approve": {
         parameters: {
             query?: never;
@@ -917,6 +1012,27 @@ export interface paths {
         head?: never;
         /** Change a person's name, teams or role, or deactivate them (admin) */
         patch: operations["update_person"];
+        trace?: never;
+    };
+    "/v1/reviews": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Versions awaiting approval by your teams, across kinds, oldest request first
+         * @description Each row: the version, who submitted it and when, the teams still to approve, when its review window ends
+         *     and whether it has (`overdue`), and the fields it changes from the version in effect. Editors and up.
+         */
+        get: operations["list_reviews"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/v1/search": {
@@ -1102,6 +1218,26 @@ export interface paths {
     };
 }
 export interface webhooks {
+    "asset.acknowledgement_overdue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * asset.acknowledgement_overdue
+         * @description People of the addressed teams had not acknowledged the version in effect when its acknowledgement window ended (`data.acknowledgements_due.people`); each person is named once per version.
+         */
+        post: operations["receive_asset_acknowledgement_overdue"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "asset.approved": {
         parameters: {
             query?: never;
@@ -1302,6 +1438,46 @@ export interface webhooks {
         patch?: never;
         trace?: never;
     };
+    "asset.review_overdue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * asset.review_overdue
+         * @description A team's review is still pending after the review window (`data.review_request.windows_overdue` windows); sent once per window and team.
+         */
+        post: operations["receive_asset_review_overdue"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "asset.review_requested": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * asset.review_requested
+         * @description A submitted version awaits one team's approval (`data.review_request.team`): one per team.
+         */
+        post: operations["receive_asset_review_requested"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "asset.submitted": {
         parameters: {
             query?: never;
@@ -1336,6 +1512,26 @@ export interface webhooks {
          * @description The entry's own fields changed, not a version; `data.changes` names them.
          */
         post: operations["receive_asset_updated"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "definition.acknowledgement_overdue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * definition.acknowledgement_overdue
+         * @description People of the addressed teams had not acknowledged the version in effect when its acknowledgement window ended (`data.acknowledgements_due.people`); each person is named once per version.
+         */
+        post: operations["receive_definition_acknowledgement_overdue"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1542,6 +1738,46 @@ export interface webhooks {
         patch?: never;
         trace?: never;
     };
+    "definition.review_overdue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * definition.review_overdue
+         * @description A team's review is still pending after the review window (`data.review_request.windows_overdue` windows); sent once per window and team.
+         */
+        post: operations["receive_definition_review_overdue"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "definition.review_requested": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * definition.review_requested
+         * @description A submitted version awaits one team's approval (`data.review_request.team`): one per team.
+         */
+        post: operations["receive_definition_review_requested"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "definition.submitted": {
         parameters: {
             query?: never;
@@ -1576,6 +1812,26 @@ export interface webhooks {
          * @description The entry's own fields changed, not a version; `data.changes` names them.
          */
         post: operations["receive_definition_updated"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "message.acknowledgement_overdue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * message.acknowledgement_overdue
+         * @description People of the addressed teams had not acknowledged the version in effect when its acknowledgement window ended (`data.acknowledgements_due.people`); each person is named once per version.
+         */
+        post: operations["receive_message_acknowledgement_overdue"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1782,6 +2038,46 @@ export interface webhooks {
         patch?: never;
         trace?: never;
     };
+    "message.review_overdue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * message.review_overdue
+         * @description A team's review is still pending after the review window (`data.review_request.windows_overdue` windows); sent once per window and team.
+         */
+        post: operations["receive_message_review_overdue"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "message.review_requested": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * message.review_requested
+         * @description A submitted version awaits one team's approval (`data.review_request.team`): one per team.
+         */
+        post: operations["receive_message_review_requested"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "message.submitted": {
         parameters: {
             query?: never;
@@ -1865,6 +2161,53 @@ export interface webhooks {
 }
 export interface components {
     schemas: {
+        /** AcknowledgedBy */
+        AcknowledgedBy: {
+            acknowledged_at: string;
+            name: string;
+            subject: string;
+        };
+        /**
+         * AcknowledgementOut
+         * @description One person's acknowledgement of a version.
+         */
+        AcknowledgementOut: {
+            acknowledged_at: string;
+            kind: string;
+            name: string;
+            slug: string;
+            subject: string;
+            teams: string[];
+            version: number;
+        };
+        /**
+         * AcknowledgementStatus
+         * @description Who of the addressed teams has acknowledged a version and who has not: each team's active members now.
+         */
+        AcknowledgementStatus: {
+            acknowledge_teams: string[];
+            acknowledged: number;
+            due_at: string | null;
+            in_effect: boolean;
+            in_effect_since: string | null;
+            kind: string;
+            members: number;
+            pending: number;
+            rate: number | null;
+            slug: string;
+            status: string;
+            teams: components["schemas"]["TeamAcknowledgements"][];
+            version: number;
+        };
+        /**
+         * Actor
+         * @description A principal as events and audit records name it.
+         */
+        Actor: {
+            name: string;
+            subject: string;
+            type: string;
+        };
         /** ApprovalOut */
         ApprovalOut: {
             approved_at: string;
@@ -1895,12 +2238,27 @@ export interface components {
             required_teams: string[];
             retired: boolean;
             retired_at: string | null;
+            review_window_seconds: number | null;
             slug: string;
             tags: string[];
             title: string;
             upcoming: components["schemas"]["UpcomingOut"] | null;
             updated_at: string;
             version: components["schemas"]["AssetVersion"];
+        };
+        /**
+         * AssetAcknowledgementOverdueEvent
+         * @description A `asset.acknowledgement_overdue` event: the Standard Webhooks envelope.
+         */
+        AssetAcknowledgementOverdueEvent: {
+            data: components["schemas"]["EntryEventData"];
+            /**
+             * Format: date-time
+             * @description When the change happened (RFC 3339).
+             */
+            timestamp: string;
+            /** @constant */
+            type: "asset.acknowledgement_overdue";
         };
         /**
          * AssetApprovedEvent
@@ -1952,6 +2310,7 @@ export interface components {
         };
         /** AssetContentPatch */
         AssetContentPatch: {
+            acknowledge_teams?: string[];
             description?: string;
             expires_at?: string | null;
             file_name?: string;
@@ -1964,6 +2323,8 @@ export interface components {
         };
         /** AssetCreate */
         AssetCreate: {
+            /** @default [] */
+            acknowledge_teams?: string[];
             content?: components["schemas"]["AssetContentCreate"];
             owners: string[];
             /** @default null */
@@ -2110,6 +2471,34 @@ export interface components {
             type: "asset.retired";
         };
         /**
+         * AssetReviewOverdueEvent
+         * @description A `asset.review_overdue` event: the Standard Webhooks envelope.
+         */
+        AssetReviewOverdueEvent: {
+            data: components["schemas"]["EntryEventData"];
+            /**
+             * Format: date-time
+             * @description When the change happened (RFC 3339).
+             */
+            timestamp: string;
+            /** @constant */
+            type: "asset.review_overdue";
+        };
+        /**
+         * AssetReviewRequestedEvent
+         * @description A `asset.review_requested` event: the Standard Webhooks envelope.
+         */
+        AssetReviewRequestedEvent: {
+            data: components["schemas"]["EntryEventData"];
+            /**
+             * Format: date-time
+             * @description When the change happened (RFC 3339).
+             */
+            timestamp: string;
+            /** @constant */
+            type: "asset.review_requested";
+        };
+        /**
          * AssetSubmittedEvent
          * @description A `asset.submitted` event: the Standard Webhooks envelope.
          */
@@ -2137,6 +2526,7 @@ export interface components {
             required_teams: string[];
             retired: boolean;
             retired_at: string | null;
+            review_window_seconds: number | null;
             slug: string;
             tags: string[];
             title: string;
@@ -2159,6 +2549,7 @@ export interface components {
         };
         /** AssetVersion */
         AssetVersion: {
+            acknowledge_teams: string[];
             approvals: components["schemas"]["ApprovalOut"][];
             author: string;
             based_on: number | null;
@@ -2185,6 +2576,8 @@ export interface components {
         };
         /** AssetVersionCreate */
         AssetVersionCreate: {
+            /** @default null */
+            acknowledge_teams?: string[] | null;
             /** @default null */
             content?: components["schemas"]["AssetContentCreate"] | null;
             /** @default null */
@@ -2397,12 +2790,27 @@ export interface components {
             required_teams: string[];
             retired: boolean;
             retired_at: string | null;
+            review_window_seconds: number | null;
             slug: string;
             tags: string[];
             title: string;
             upcoming: components["schemas"]["UpcomingOut"] | null;
             updated_at: string;
             version: components["schemas"]["DefinitionVersion"];
+        };
+        /**
+         * DefinitionAcknowledgementOverdueEvent
+         * @description A `definition.acknowledgement_overdue` event: the Standard Webhooks envelope.
+         */
+        DefinitionAcknowledgementOverdueEvent: {
+            data: components["schemas"]["EntryEventData"];
+            /**
+             * Format: date-time
+             * @description When the change happened (RFC 3339).
+             */
+            timestamp: string;
+            /** @constant */
+            type: "definition.acknowledgement_overdue";
         };
         /**
          * DefinitionApprovedEvent
@@ -2443,6 +2851,7 @@ export interface components {
          * @description A partial edit of a draft: absent fields stay as they are, `null` clears the nullable ones.
          */
         DefinitionContentPatch: {
+            acknowledge_teams?: string[];
             aliases?: string[];
             body?: string;
             criteria?: components["schemas"]["Criteria"] | null;
@@ -2458,6 +2867,8 @@ export interface components {
         };
         /** DefinitionCreate */
         DefinitionCreate: {
+            /** @default [] */
+            acknowledge_teams?: string[];
             content?: components["schemas"]["DefinitionContent"];
             owners: string[];
             /** @default null */
@@ -2604,6 +3015,34 @@ export interface components {
             type: "definition.retired";
         };
         /**
+         * DefinitionReviewOverdueEvent
+         * @description A `definition.review_overdue` event: the Standard Webhooks envelope.
+         */
+        DefinitionReviewOverdueEvent: {
+            data: components["schemas"]["EntryEventData"];
+            /**
+             * Format: date-time
+             * @description When the change happened (RFC 3339).
+             */
+            timestamp: string;
+            /** @constant */
+            type: "definition.review_overdue";
+        };
+        /**
+         * DefinitionReviewRequestedEvent
+         * @description A `definition.review_requested` event: the Standard Webhooks envelope.
+         */
+        DefinitionReviewRequestedEvent: {
+            data: components["schemas"]["EntryEventData"];
+            /**
+             * Format: date-time
+             * @description When the change happened (RFC 3339).
+             */
+            timestamp: string;
+            /** @constant */
+            type: "definition.review_requested";
+        };
+        /**
          * DefinitionSubmittedEvent
          * @description A `definition.submitted` event: the Standard Webhooks envelope.
          */
@@ -2631,6 +3070,7 @@ export interface components {
             required_teams: string[];
             retired: boolean;
             retired_at: string | null;
+            review_window_seconds: number | null;
             slug: string;
             tags: string[];
             title: string;
@@ -2658,6 +3098,7 @@ export interface components {
         };
         /** DefinitionVersion */
         DefinitionVersion: {
+            acknowledge_teams: string[];
             approvals: components["schemas"]["ApprovalOut"][];
             author: string;
             based_on: number | null;
@@ -2684,6 +3125,8 @@ export interface components {
         };
         /** DefinitionVersionCreate */
         DefinitionVersionCreate: {
+            /** @default null */
+            acknowledge_teams?: string[] | null;
             /** @default null */
             content?: components["schemas"]["DefinitionContent"] | null;
             /** @default null */
@@ -2783,6 +3226,8 @@ export interface components {
          * @description `data` of every entry event. Small by design: `url` links to the full content.
          */
         EntryEventData: {
+            /** @default null */
+            acknowledgements_due?: components["schemas"]["EventAcknowledgementsDue"] | null;
             actor: components["schemas"]["EventActor"];
             /** @default null */
             approvals?: components["schemas"]["EventApprover"][] | null;
@@ -2799,6 +3244,8 @@ export interface components {
             previous_version?: number | null;
             /** @default null */
             review?: components["schemas"]["EventReview"] | null;
+            /** @default null */
+            review_request?: components["schemas"]["EventReviewRequest"] | null;
             slug: string;
             /** @default null */
             stale_dependents?: components["schemas"]["EventStaleDependent"][] | null;
@@ -2828,12 +3275,16 @@ export interface components {
         EntryStatusFilter: "any" | "approved" | "draft" | "in_review" | "published" | "retired";
         /**
          * EntryUpdate
-         * @description Refused field by field: title, tags, owners and required teams are reviewed with each version, so they change
-         *     only through a new version (`POST .../versions`). Kept so such a request gets a 422 that says so.
+         * @description An entry's own settings: `review_window_seconds` (how long each team has to review a version of it before
+         *     reminders; `null`: CANON_REVIEW_WINDOW_SECONDS). Title, tags, owners, required and acknowledging teams are refused
+         *     field by field: they are reviewed with each version, so they change only through a new version (`POST
+         *     .../versions`). Kept so such a request gets a 422 that says so.
          */
         EntryUpdate: {
+            acknowledge_teams?: string[];
             owners?: string[];
             required_teams?: string[];
+            review_window_seconds?: number | null;
             tags?: string[];
             /** @example Marketing Qualified Lead */
             title?: string;
@@ -2870,6 +3321,16 @@ export interface components {
             type: string;
         };
         /**
+         * EventAcknowledgementsDue
+         * @description `acknowledgement_overdue`: the people of the addressed teams who had not acknowledged the version in effect
+         *     when its acknowledgement window ended; each person is named once per version.
+         */
+        EventAcknowledgementsDue: {
+            due_at: string;
+            people: components["schemas"]["EventAddressee"][];
+            teams: string[];
+        };
+        /**
          * EventActor
          * @description A principal as events and audit records name it.
          */
@@ -2877,6 +3338,15 @@ export interface components {
             name: string;
             subject: string;
             type: string;
+        };
+        /**
+         * EventAddressee
+         * @description A person a version is addressed to, with those of their teams it names.
+         */
+        EventAddressee: {
+            name: string;
+            subject: string;
+            teams: string[];
         };
         /**
          * EventApprover
@@ -2914,6 +3384,18 @@ export interface components {
             outcome: string;
             /** @default null */
             team?: string | null;
+        };
+        /**
+         * EventReviewRequest
+         * @description `review_requested` and `review_overdue`: the team whose approval is awaited, since when, and by when.
+         */
+        EventReviewRequest: {
+            due_at: string;
+            pending_teams: string[];
+            requested_at: string;
+            team: string;
+            /** @default null */
+            windows_overdue?: number | null;
         };
         /**
          * EventStaleDependent
@@ -3063,12 +3545,27 @@ export interface components {
             required_teams: string[];
             retired: boolean;
             retired_at: string | null;
+            review_window_seconds: number | null;
             slug: string;
             tags: string[];
             title: string;
             upcoming: components["schemas"]["UpcomingOut"] | null;
             updated_at: string;
             version: components["schemas"]["MessageVersion"];
+        };
+        /**
+         * MessageAcknowledgementOverdueEvent
+         * @description A `message.acknowledgement_overdue` event: the Standard Webhooks envelope.
+         */
+        MessageAcknowledgementOverdueEvent: {
+            data: components["schemas"]["EntryEventData"];
+            /**
+             * Format: date-time
+             * @description When the change happened (RFC 3339).
+             */
+            timestamp: string;
+            /** @constant */
+            type: "message.acknowledgement_overdue";
         };
         /**
          * MessageApprovedEvent
@@ -3112,6 +3609,7 @@ export interface components {
         };
         /** MessageContentPatch */
         MessageContentPatch: {
+            acknowledge_teams?: string[];
             audience?: string | null;
             body?: string;
             channel?: string | null;
@@ -3129,6 +3627,8 @@ export interface components {
         };
         /** MessageCreate */
         MessageCreate: {
+            /** @default [] */
+            acknowledge_teams?: string[];
             content?: components["schemas"]["MessageContent"];
             owners: string[];
             /** @default null */
@@ -3275,6 +3775,34 @@ export interface components {
             type: "message.retired";
         };
         /**
+         * MessageReviewOverdueEvent
+         * @description A `message.review_overdue` event: the Standard Webhooks envelope.
+         */
+        MessageReviewOverdueEvent: {
+            data: components["schemas"]["EntryEventData"];
+            /**
+             * Format: date-time
+             * @description When the change happened (RFC 3339).
+             */
+            timestamp: string;
+            /** @constant */
+            type: "message.review_overdue";
+        };
+        /**
+         * MessageReviewRequestedEvent
+         * @description A `message.review_requested` event: the Standard Webhooks envelope.
+         */
+        MessageReviewRequestedEvent: {
+            data: components["schemas"]["EntryEventData"];
+            /**
+             * Format: date-time
+             * @description When the change happened (RFC 3339).
+             */
+            timestamp: string;
+            /** @constant */
+            type: "message.review_requested";
+        };
+        /**
          * MessageSubmittedEvent
          * @description A `message.submitted` event: the Standard Webhooks envelope.
          */
@@ -3302,6 +3830,7 @@ export interface components {
             required_teams: string[];
             retired: boolean;
             retired_at: string | null;
+            review_window_seconds: number | null;
             slug: string;
             tags: string[];
             title: string;
@@ -3330,6 +3859,7 @@ export interface components {
         };
         /** MessageVersion */
         MessageVersion: {
+            acknowledge_teams: string[];
             approvals: components["schemas"]["ApprovalOut"][];
             author: string;
             based_on: number | null;
@@ -3357,6 +3887,8 @@ export interface components {
         /** MessageVersionCreate */
         MessageVersionCreate: {
             /** @default null */
+            acknowledge_teams?: string[] | null;
+            /** @default null */
             content?: components["schemas"]["MessageContent"] | null;
             /** @default null */
             from_version?: number | null;
@@ -3378,6 +3910,32 @@ export interface components {
         OpenVersionOut: {
             number: number;
             status: string;
+        };
+        /**
+         * Outstanding
+         * @description A version in effect the caller has yet to acknowledge.
+         */
+        Outstanding: {
+            acknowledge_url: string;
+            due_at: string;
+            in_effect_since: string;
+            kind: string;
+            overdue: boolean;
+            slug: string;
+            teams: string[];
+            title: string;
+            url: string;
+            version: number;
+        };
+        /** OutstandingPage */
+        OutstandingPage: {
+            items: components["schemas"]["Outstanding"][];
+            next_cursor: string | null;
+        };
+        /** PendingPerson */
+        PendingPerson: {
+            name: string;
+            subject: string;
         };
         /** PeoplePage */
         PeoplePage: {
@@ -3487,6 +4045,29 @@ export interface components {
             after: string;
         };
         /**
+         * ReviewItem
+         * @description A version awaiting the approval of one of the queried teams.
+         */
+        ReviewItem: {
+            changes: string[];
+            due_at: string;
+            kind: string;
+            overdue: boolean;
+            pending_teams: string[];
+            slug: string;
+            submitted_at: string;
+            submitted_by: components["schemas"]["Actor"];
+            summary: string;
+            title: string;
+            url: string;
+            version: number;
+        };
+        /** ReviewPage */
+        ReviewPage: {
+            items: components["schemas"]["ReviewItem"][];
+            next_cursor: string | null;
+        };
+        /**
          * Role
          * @enum {unknown}
          */
@@ -3590,6 +4171,19 @@ export interface components {
              * @default 900
              */
             ttl_seconds?: number;
+        };
+        /**
+         * TeamAcknowledgements
+         * @description One addressed team: its active members now, who of them has acknowledged, and who has not.
+         */
+        TeamAcknowledgements: {
+            acknowledged: number;
+            acknowledged_by: components["schemas"]["AcknowledgedBy"][];
+            members: number;
+            not_acknowledged: components["schemas"]["PendingPerson"][];
+            pending: number;
+            rate: number | null;
+            team: string;
         };
         /**
          * UpcomingOut
@@ -5603,6 +6197,196 @@ export interface operations {
             };
             /** @description This write needs If-Match */
             428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many failed authentications from this address, searches, or replayed deliveries waiting; retry after Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (database, object storage, search) is unavailable; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_asset_acknowledgements: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: string;
+                number: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AcknowledgementStatus"];
+                };
+            };
+            /** @description The body is not valid JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key lacks the role (or team) this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or not visible to this key */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input; `errors` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many failed authentications from this address, searches, or replayed deliveries waiting; retry after Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (database, object storage, search) is unavailable; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    acknowledge_asset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: string;
+                number: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Already acknowledged: the acknowledgement given before, unchanged (the call is idempotent). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AcknowledgementOut"];
+                };
+            };
+            /** @description Document created, URL follows */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AcknowledgementOut"];
+                };
+            };
+            /** @description The body is not valid JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key lacks the role (or team) this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or not visible to this key */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state (duplicate slug, wrong lifecycle step) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input; `errors` names each field */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8271,6 +9055,196 @@ export interface operations {
             };
         };
     };
+    list_definition_acknowledgements: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: string;
+                number: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AcknowledgementStatus"];
+                };
+            };
+            /** @description The body is not valid JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key lacks the role (or team) this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or not visible to this key */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input; `errors` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many failed authentications from this address, searches, or replayed deliveries waiting; retry after Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (database, object storage, search) is unavailable; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    acknowledge_definition: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: string;
+                number: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Already acknowledged: the acknowledgement given before, unchanged (the call is idempotent). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AcknowledgementOut"];
+                };
+            };
+            /** @description Document created, URL follows */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AcknowledgementOut"];
+                };
+            };
+            /** @description The body is not valid JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key lacks the role (or team) this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or not visible to this key */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state (duplicate slug, wrong lifecycle step) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input; `errors` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many failed authentications from this address, searches, or replayed deliveries waiting; retry after Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (database, object storage, search) is unavailable; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     approve_definition: {
         parameters: {
             query?: never;
@@ -9530,6 +10504,94 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Me"];
+                };
+            };
+            /** @description The body is not valid JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key lacks the role (or team) this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or not visible to this key */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input; `errors` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many failed authentications from this address, searches, or replayed deliveries waiting; retry after Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (database, object storage, search) is unavailable; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_my_acknowledgements: {
+        parameters: {
+            query?: {
+                /** @description `next_cursor` of the previous page (opaque). */
+                cursor?: string;
+                /** @description Page size (1 to 200). */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OutstandingPage"];
                 };
             };
             /** @description The body is not valid JSON */
@@ -11014,6 +12076,196 @@ export interface operations {
             };
         };
     };
+    list_message_acknowledgements: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: string;
+                number: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AcknowledgementStatus"];
+                };
+            };
+            /** @description The body is not valid JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key lacks the role (or team) this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or not visible to this key */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input; `errors` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many failed authentications from this address, searches, or replayed deliveries waiting; retry after Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (database, object storage, search) is unavailable; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    acknowledge_message: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: string;
+                number: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Already acknowledged: the acknowledgement given before, unchanged (the call is idempotent). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AcknowledgementOut"];
+                };
+            };
+            /** @description Document created, URL follows */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AcknowledgementOut"];
+                };
+            };
+            /** @description The body is not valid JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key lacks the role (or team) this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or not visible to this key */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state (duplicate slug, wrong lifecycle step) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input; `errors` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many failed authentications from this address, searches, or replayed deliveries waiting; retry after Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (database, object storage, search) is unavailable; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     approve_message: {
         parameters: {
             query?: never;
@@ -11979,6 +13231,96 @@ export interface operations {
             };
             /** @description This write needs If-Match */
             428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many failed authentications from this address, searches, or replayed deliveries waiting; retry after Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (database, object storage, search) is unavailable; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_reviews: {
+        parameters: {
+            query?: {
+                /** @description One team's queue: one of your own teams, or any team for an admin (another team is 403). */
+                team?: string;
+                /** @description `next_cursor` of the previous page (opaque). */
+                cursor?: string;
+                /** @description Page size (1 to 200). */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReviewPage"];
+                };
+            };
+            /** @description The body is not valid JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key lacks the role (or team) this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or not visible to this key */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input; `errors` names each field */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13514,6 +14856,41 @@ export interface operations {
             };
         };
     };
+    receive_asset_acknowledgement_overdue: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description The message id: the same for every attempt of a delivery, so receivers can deduplicate on it.
+                 * @example msg_5
+                 */
+                "webhook-id": components["parameters"]["WebhookId"];
+                /**
+                 * @description When this attempt was signed, in Unix seconds; refuse times far from your clock (5 minutes).
+                 * @example 1795421503
+                 */
+                "webhook-timestamp": components["parameters"]["WebhookTimestamp"];
+                /**
+                 * @description `v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{raw body}`, keyed with the secret's base64-decoded part after `whsec_`; during a secret rotation two, separated by a space: accept either.
+                 * @example v1,8vDak50C+nyMHN2ikAwv1kMdjr23NU5WSwAxsejA3V8=
+                 */
+                "webhook-signature": components["parameters"]["WebhookSignature"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The event, signed (docs/webhooks.md): verify the signature over the raw bytes, then parse. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AssetAcknowledgementOverdueEvent"];
+            };
+        };
+        responses: {
+            410: components["responses"]["WebhookGone"];
+            "2XX": components["responses"]["WebhookAcknowledged"];
+            default: components["responses"]["WebhookRetried"];
+        };
+    };
     receive_asset_approved: {
         parameters: {
             query?: never;
@@ -13864,6 +15241,76 @@ export interface operations {
             default: components["responses"]["WebhookRetried"];
         };
     };
+    receive_asset_review_overdue: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description The message id: the same for every attempt of a delivery, so receivers can deduplicate on it.
+                 * @example msg_5
+                 */
+                "webhook-id": components["parameters"]["WebhookId"];
+                /**
+                 * @description When this attempt was signed, in Unix seconds; refuse times far from your clock (5 minutes).
+                 * @example 1795421503
+                 */
+                "webhook-timestamp": components["parameters"]["WebhookTimestamp"];
+                /**
+                 * @description `v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{raw body}`, keyed with the secret's base64-decoded part after `whsec_`; during a secret rotation two, separated by a space: accept either.
+                 * @example v1,8vDak50C+nyMHN2ikAwv1kMdjr23NU5WSwAxsejA3V8=
+                 */
+                "webhook-signature": components["parameters"]["WebhookSignature"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The event, signed (docs/webhooks.md): verify the signature over the raw bytes, then parse. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AssetReviewOverdueEvent"];
+            };
+        };
+        responses: {
+            410: components["responses"]["WebhookGone"];
+            "2XX": components["responses"]["WebhookAcknowledged"];
+            default: components["responses"]["WebhookRetried"];
+        };
+    };
+    receive_asset_review_requested: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description The message id: the same for every attempt of a delivery, so receivers can deduplicate on it.
+                 * @example msg_5
+                 */
+                "webhook-id": components["parameters"]["WebhookId"];
+                /**
+                 * @description When this attempt was signed, in Unix seconds; refuse times far from your clock (5 minutes).
+                 * @example 1795421503
+                 */
+                "webhook-timestamp": components["parameters"]["WebhookTimestamp"];
+                /**
+                 * @description `v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{raw body}`, keyed with the secret's base64-decoded part after `whsec_`; during a secret rotation two, separated by a space: accept either.
+                 * @example v1,8vDak50C+nyMHN2ikAwv1kMdjr23NU5WSwAxsejA3V8=
+                 */
+                "webhook-signature": components["parameters"]["WebhookSignature"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The event, signed (docs/webhooks.md): verify the signature over the raw bytes, then parse. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AssetReviewRequestedEvent"];
+            };
+        };
+        responses: {
+            410: components["responses"]["WebhookGone"];
+            "2XX": components["responses"]["WebhookAcknowledged"];
+            default: components["responses"]["WebhookRetried"];
+        };
+    };
     receive_asset_submitted: {
         parameters: {
             query?: never;
@@ -13926,6 +15373,41 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["AssetUpdatedEvent"];
+            };
+        };
+        responses: {
+            410: components["responses"]["WebhookGone"];
+            "2XX": components["responses"]["WebhookAcknowledged"];
+            default: components["responses"]["WebhookRetried"];
+        };
+    };
+    receive_definition_acknowledgement_overdue: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description The message id: the same for every attempt of a delivery, so receivers can deduplicate on it.
+                 * @example msg_5
+                 */
+                "webhook-id": components["parameters"]["WebhookId"];
+                /**
+                 * @description When this attempt was signed, in Unix seconds; refuse times far from your clock (5 minutes).
+                 * @example 1795421503
+                 */
+                "webhook-timestamp": components["parameters"]["WebhookTimestamp"];
+                /**
+                 * @description `v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{raw body}`, keyed with the secret's base64-decoded part after `whsec_`; during a secret rotation two, separated by a space: accept either.
+                 * @example v1,8vDak50C+nyMHN2ikAwv1kMdjr23NU5WSwAxsejA3V8=
+                 */
+                "webhook-signature": components["parameters"]["WebhookSignature"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The event, signed (docs/webhooks.md): verify the signature over the raw bytes, then parse. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DefinitionAcknowledgementOverdueEvent"];
             };
         };
         responses: {
@@ -14284,6 +15766,76 @@ export interface operations {
             default: components["responses"]["WebhookRetried"];
         };
     };
+    receive_definition_review_overdue: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description The message id: the same for every attempt of a delivery, so receivers can deduplicate on it.
+                 * @example msg_5
+                 */
+                "webhook-id": components["parameters"]["WebhookId"];
+                /**
+                 * @description When this attempt was signed, in Unix seconds; refuse times far from your clock (5 minutes).
+                 * @example 1795421503
+                 */
+                "webhook-timestamp": components["parameters"]["WebhookTimestamp"];
+                /**
+                 * @description `v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{raw body}`, keyed with the secret's base64-decoded part after `whsec_`; during a secret rotation two, separated by a space: accept either.
+                 * @example v1,8vDak50C+nyMHN2ikAwv1kMdjr23NU5WSwAxsejA3V8=
+                 */
+                "webhook-signature": components["parameters"]["WebhookSignature"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The event, signed (docs/webhooks.md): verify the signature over the raw bytes, then parse. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DefinitionReviewOverdueEvent"];
+            };
+        };
+        responses: {
+            410: components["responses"]["WebhookGone"];
+            "2XX": components["responses"]["WebhookAcknowledged"];
+            default: components["responses"]["WebhookRetried"];
+        };
+    };
+    receive_definition_review_requested: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description The message id: the same for every attempt of a delivery, so receivers can deduplicate on it.
+                 * @example msg_5
+                 */
+                "webhook-id": components["parameters"]["WebhookId"];
+                /**
+                 * @description When this attempt was signed, in Unix seconds; refuse times far from your clock (5 minutes).
+                 * @example 1795421503
+                 */
+                "webhook-timestamp": components["parameters"]["WebhookTimestamp"];
+                /**
+                 * @description `v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{raw body}`, keyed with the secret's base64-decoded part after `whsec_`; during a secret rotation two, separated by a space: accept either.
+                 * @example v1,8vDak50C+nyMHN2ikAwv1kMdjr23NU5WSwAxsejA3V8=
+                 */
+                "webhook-signature": components["parameters"]["WebhookSignature"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The event, signed (docs/webhooks.md): verify the signature over the raw bytes, then parse. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DefinitionReviewRequestedEvent"];
+            };
+        };
+        responses: {
+            410: components["responses"]["WebhookGone"];
+            "2XX": components["responses"]["WebhookAcknowledged"];
+            default: components["responses"]["WebhookRetried"];
+        };
+    };
     receive_definition_submitted: {
         parameters: {
             query?: never;
@@ -14346,6 +15898,41 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["DefinitionUpdatedEvent"];
+            };
+        };
+        responses: {
+            410: components["responses"]["WebhookGone"];
+            "2XX": components["responses"]["WebhookAcknowledged"];
+            default: components["responses"]["WebhookRetried"];
+        };
+    };
+    receive_message_acknowledgement_overdue: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description The message id: the same for every attempt of a delivery, so receivers can deduplicate on it.
+                 * @example msg_5
+                 */
+                "webhook-id": components["parameters"]["WebhookId"];
+                /**
+                 * @description When this attempt was signed, in Unix seconds; refuse times far from your clock (5 minutes).
+                 * @example 1795421503
+                 */
+                "webhook-timestamp": components["parameters"]["WebhookTimestamp"];
+                /**
+                 * @description `v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{raw body}`, keyed with the secret's base64-decoded part after `whsec_`; during a secret rotation two, separated by a space: accept either.
+                 * @example v1,8vDak50C+nyMHN2ikAwv1kMdjr23NU5WSwAxsejA3V8=
+                 */
+                "webhook-signature": components["parameters"]["WebhookSignature"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The event, signed (docs/webhooks.md): verify the signature over the raw bytes, then parse. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MessageAcknowledgementOverdueEvent"];
             };
         };
         responses: {
@@ -14696,6 +16283,76 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["MessageRetiredEvent"];
+            };
+        };
+        responses: {
+            410: components["responses"]["WebhookGone"];
+            "2XX": components["responses"]["WebhookAcknowledged"];
+            default: components["responses"]["WebhookRetried"];
+        };
+    };
+    receive_message_review_overdue: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description The message id: the same for every attempt of a delivery, so receivers can deduplicate on it.
+                 * @example msg_5
+                 */
+                "webhook-id": components["parameters"]["WebhookId"];
+                /**
+                 * @description When this attempt was signed, in Unix seconds; refuse times far from your clock (5 minutes).
+                 * @example 1795421503
+                 */
+                "webhook-timestamp": components["parameters"]["WebhookTimestamp"];
+                /**
+                 * @description `v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{raw body}`, keyed with the secret's base64-decoded part after `whsec_`; during a secret rotation two, separated by a space: accept either.
+                 * @example v1,8vDak50C+nyMHN2ikAwv1kMdjr23NU5WSwAxsejA3V8=
+                 */
+                "webhook-signature": components["parameters"]["WebhookSignature"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The event, signed (docs/webhooks.md): verify the signature over the raw bytes, then parse. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MessageReviewOverdueEvent"];
+            };
+        };
+        responses: {
+            410: components["responses"]["WebhookGone"];
+            "2XX": components["responses"]["WebhookAcknowledged"];
+            default: components["responses"]["WebhookRetried"];
+        };
+    };
+    receive_message_review_requested: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description The message id: the same for every attempt of a delivery, so receivers can deduplicate on it.
+                 * @example msg_5
+                 */
+                "webhook-id": components["parameters"]["WebhookId"];
+                /**
+                 * @description When this attempt was signed, in Unix seconds; refuse times far from your clock (5 minutes).
+                 * @example 1795421503
+                 */
+                "webhook-timestamp": components["parameters"]["WebhookTimestamp"];
+                /**
+                 * @description `v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{raw body}`, keyed with the secret's base64-decoded part after `whsec_`; during a secret rotation two, separated by a space: accept either.
+                 * @example v1,8vDak50C+nyMHN2ikAwv1kMdjr23NU5WSwAxsejA3V8=
+                 */
+                "webhook-signature": components["parameters"]["WebhookSignature"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The event, signed (docs/webhooks.md): verify the signature over the raw bytes, then parse. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MessageReviewRequestedEvent"];
             };
         };
         responses: {

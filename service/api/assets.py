@@ -10,6 +10,7 @@ from litestar import Response, Router, post, put, route
 from litestar.params import HeaderParameter, JSONBody, QueryParameter
 from litestar.response import Redirect, Stream
 
+from service.api.acknowledgements import acknowledgement_routes
 from service.api.deps import (
     ACCEPTS_DOWNLOAD_LINKS,
     Assets,
@@ -295,5 +296,12 @@ def _parse_range(header: str, size: int) -> tuple[int, int] | None:
 
 def assets_router() -> Router:
     return entry_router(
-        ASSET_ROUTES, extra=[upload_content, start_direct_upload, complete_direct_upload, download_content]
+        ASSET_ROUTES,
+        extra=[
+            upload_content,
+            start_direct_upload,
+            complete_direct_upload,
+            download_content,
+            *acknowledgement_routes(ASSET_ROUTES.spec.name),
+        ],
     )

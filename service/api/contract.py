@@ -44,10 +44,19 @@ _ACTIONS: Final = {
     "updated": "The entry's own fields changed, not a version; `data.changes` names them.",
     "draft_updated": "A draft was edited or its file uploaded, or a version was rejected back to draft.",
     "submitted": "A version went to review.",
+    "review_requested": "A submitted version awaits one team's approval (`data.review_request.team`): one per team.",
+    "review_overdue": (
+        "A team's review is still pending after the review window (`data.review_request.windows_overdue` windows); "
+        "sent once per window and team."
+    ),
     "approved": "One team approved (`data.review`); `data.status` is `approved` once every required team has.",
     "rejected": "A version was rejected (`data.review.comment`).",
     "published": "A version became current (`data.previous_version`, `data.stale_dependents`).",
     "effective": "A scheduled version came into effect (`data.effective_at`).",
+    "acknowledgement_overdue": (
+        "People of the addressed teams had not acknowledged the version in effect when its acknowledgement window "
+        "ended (`data.acknowledgements_due.people`); each person is named once per version."
+    ),
     "retired": "The entry was retired.",
     "restored": "The entry was restored.",
     "expiring": "The current version expires soon (sent once per version; only assets expire today).",

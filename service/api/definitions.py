@@ -5,6 +5,7 @@ from __future__ import annotations
 from litestar import Router, post
 from litestar.params import JSONBody
 
+from service.api.acknowledgements import acknowledgement_routes
 from service.api.deps import Caller, Entries, SlugPath
 from service.api.entries import DEFINITION_ROUTES, entry_router, parse_as_of
 from service.api.problems import WRITE_PROBLEMS, problem_responses
@@ -34,4 +35,4 @@ async def evaluate(
 
 
 def definitions_router() -> Router:
-    return entry_router(DEFINITION_ROUTES, extra=[evaluate])
+    return entry_router(DEFINITION_ROUTES, extra=[evaluate, *acknowledgement_routes(DEFINITION_ROUTES.spec.name)])

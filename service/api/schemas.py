@@ -54,6 +54,7 @@ class VersionOut(msgspec.Struct, forbid_unknown_fields=True):
     tags: list[str]
     owners: list[str]
     required_teams: list[str]
+    acknowledge_teams: list[str]  # people of these teams acknowledge the version once it is in effect
     review_teams: list[str] | None
     based_on: int | None
     review_comment: str | None
@@ -88,6 +89,7 @@ class EntryFieldsOut(msgspec.Struct, forbid_unknown_fields=True):
     created_by: str
     created_at: dt.datetime
     updated_at: dt.datetime
+    review_window_seconds: int | None  # the entry's own review window; null: the deployment's
     upcoming: UpcomingOut | None
 
 

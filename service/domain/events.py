@@ -20,17 +20,24 @@ ENTRY_ACTIONS = (
     "updated",
     "draft_updated",
     "submitted",
+    "review_requested",
+    "review_overdue",
     "approved",
     "rejected",
     "published",
     "effective",
+    "acknowledgement_overdue",
     "retired",
     "restored",
     "expiring",
     "expired",
 )
 # Events about versions not yet released: readers' feed passes over them (their drafts are hidden everywhere).
-UNRELEASED_ACTIONS = frozenset({"created", "draft_updated", "submitted", "approved", "rejected"})
+UNRELEASED_ACTIONS = frozenset(
+    {"created", "draft_updated", "submitted", "review_requested", "review_overdue", "approved", "rejected"}
+)
+# Events naming the people who have not acknowledged a version: for editors and up, like the acknowledgement status.
+PEOPLE_ACTIONS = frozenset({"acknowledgement_overdue"})
 ENTRY_EVENT_TYPES: tuple[str, ...] = tuple(f"{kind}.{action}" for kind in ENTRY_KINDS for action in ENTRY_ACTIONS)
 # `webhook.test` is sent to one endpoint on request; `webhook.disabled` is in the feed like any change.
 WEBHOOK_EVENT_TYPES = ("webhook.disabled", "webhook.test")
@@ -57,6 +64,33 @@ class StaleDependent(msgspec.Struct, frozen=True):
     kind: str
     slug: str
     cited_version: int
+
+
+class ReviewRequest(msgspec.Struct, frozen=True, omit_defaults=True):
+    """`review_requested` and `review_overdue`: the team whose approval is awaited, since when, and by when."""
+
+    team: str
+    pending_teams: list[str]  # every team still to approve, this one included
+    requested_at: dt.datetime  # when the version was submitted
+    due_at: dt.datetime  # the end of the first review window
+    windows_overdue: int | None = None  # `review_overdue`: how many review windows have passed (1, 2, ...)
+
+
+class Addressee(msgspec.Struct, frozen=True):
+    """A person a version is addressed to, with those of their teams it names."""
+
+    subject: str
+    name: str
+    teams: list[str]
+
+
+class AcknowledgementsDue(msgspec.Struct, frozen=True):
+    """`acknowledgement_overdue`: the people of the addressed teams who had not acknowledged the version in effect
+    when its acknowledgement window ended; each person is named once per version."""
+
+    teams: list[str]  # the version's `acknowledge_teams`
+    due_at: dt.datetime
+    people: list[Addressee]
 
 
 class Approver(msgspec.Struct, frozen=True):
@@ -92,6 +126,8 @@ class EntryEventData(msgspec.Struct, frozen=True, omit_defaults=True):
     # Every team the entry's version concerns (owners, required and reviewing teams, teams asked to acknowledge it),
     # sorted: what subscriptions filter by `teams` match.
     teams: list[str] = msgspec.field(default_factory=list)
+    review_request: ReviewRequest | None = None  # `review_requested`, `review_overdue`
+    acknowledgements_due: AcknowledgementsDue | None = None  # `acknowledgement_overdue`
 
 
 class WebhookEventData(msgspec.Struct, frozen=True, omit_defaults=True):
@@ -124,7 +160,7 @@ def data_type(event_type: str) -> type[msgspec.Struct]:
 def audience(event_type: str) -> Role:
     """The least role that may see an event in the feed."""
     action = event_type.rpartition(".")[2]
-    return Role.editor if action in UNRELEASED_ACTIONS else Role.reader
+    return Role.editor if action in UNRELEASED_ACTIONS or action in PEOPLE_ACTIONS else Role.reader
 
 
 class Event(msgspec.Struct, frozen=True):

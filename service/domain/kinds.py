@@ -14,7 +14,7 @@ import msgspec
 
 from service.domain import criteria as criteria_rules
 from service.domain.errors import FieldError
-from service.domain.model import LongText, Owners, RequiredTeams, ShortText, Slug, Tags, Title, VersionNumber
+from service.domain.model import LongText, Owners, RequiredTeams, ShortText, Slug, Tags, Teams, Title, VersionNumber
 
 
 class VersionFieldsPatch(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
@@ -24,6 +24,7 @@ class VersionFieldsPatch(msgspec.Struct, forbid_unknown_fields=True, kw_only=Tru
     tags: Tags | msgspec.UnsetType = msgspec.UNSET
     owners: Owners | msgspec.UnsetType = msgspec.UNSET
     required_teams: RequiredTeams | msgspec.UnsetType = msgspec.UNSET
+    acknowledge_teams: Teams | msgspec.UnsetType = msgspec.UNSET  # an empty list: nobody is asked to acknowledge
 
 
 VERSION_FIELDS = tuple(VersionFieldsPatch.__struct_fields__)

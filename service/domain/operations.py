@@ -43,16 +43,32 @@ VersionCreateT = TypeVar("VersionCreateT", bound="VersionCreate")
 PatchT = TypeVar("PatchT", bound=msgspec.Struct)
 
 
-class EntryUpdate(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
-    """Refused field by field: title, tags, owners and required teams are reviewed with each version, so they change
-    only through a new version (`POST .../versions`). Kept so such a request gets a 422 that says so."""
+# An entry's own settings, edited in place (`PATCH /v1/{kind}/{slug}`); everything else is reviewed with a version.
+ENTRY_SETTINGS = ("review_window_seconds",)
+# An entry's review window in seconds: a minute to a year.
+ReviewWindowSeconds = Annotated[int, msgspec.Meta(ge=60, le=31_536_000, examples=[86400])]
 
-    __json_schema_extra__: ClassVar[dict[str, Any]] = {"maxProperties": 0}  # every field is refused
+
+class EntryUpdate(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    """An entry's own settings: `review_window_seconds` (how long each team has to review a version of it before
+    reminders; `null`: CANON_REVIEW_WINDOW_SECONDS). Title, tags, owners, required and acknowledging teams are refused
+    field by field: they are reviewed with each version, so they change only through a new version (`POST
+    .../versions`). Kept so such a request gets a 422 that says so."""
+
+    __json_schema_extra__: ClassVar[dict[str, Any]] = {  # the reviewed fields are refused
+        "not": {
+            "anyOf": [
+                {"required": [name]} for name in ("title", "tags", "owners", "required_teams", "acknowledge_teams")
+            ]
+        }
+    }
 
     title: Title | msgspec.UnsetType = msgspec.UNSET
     tags: Tags | msgspec.UnsetType = msgspec.UNSET
     owners: Owners | msgspec.UnsetType = msgspec.UNSET
     required_teams: Teams | msgspec.UnsetType = msgspec.UNSET
+    acknowledge_teams: Teams | msgspec.UnsetType = msgspec.UNSET
+    review_window_seconds: ReviewWindowSeconds | msgspec.UnsetType | None = msgspec.UNSET
 
 
 class Approve(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
@@ -114,13 +130,16 @@ class EntryCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     owners: Owners
     tags: Tags = msgspec.field(default_factory=list)
     required_teams: RequiredTeams | None = None
+    # The audience teams whose people must acknowledge the version once it is in effect (none: nobody is asked).
+    acknowledge_teams: Teams = msgspec.field(default_factory=list)
     content: msgspec.Struct
 
 
 class VersionCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """A new draft copied from `from_version` (rollback), or with the given content, or else copied from the current
-    version. Title, tags, owners and required teams not given are copied too. Each kind's subclass names its
-    `content` type (spelled out: OpenAPI generation does not resolve a generic base's parameters in a subclass)."""
+    version. Title, tags, owners, required and acknowledging teams not given are copied too. Each kind's subclass
+    names its `content` type (spelled out: OpenAPI generation does not resolve a generic base's parameters in a
+    subclass)."""
 
     from_version: VersionNumber | None = None
     content: msgspec.Struct | None = None
@@ -128,6 +147,7 @@ class VersionCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     tags: Tags | None = None
     owners: Owners | None = None
     required_teams: RequiredTeams | None = None
+    acknowledge_teams: Teams | None = None
 
 
 class DefinitionCreate(EntryCreate, kw_only=True, forbid_unknown_fields=True):

@@ -31,6 +31,7 @@ class EntryRecord(msgspec.Struct, frozen=True):
     latest_version: int
     revision: int
     created_by: str
+    review_window_seconds: int | None = None  # the entry's own review window; None: CANON_REVIEW_WINDOW_SECONDS
 
     @property
     def retired(self) -> bool:
@@ -44,6 +45,7 @@ class VersionFields(msgspec.Struct, frozen=True, kw_only=True):
     tags: list[str]
     owners: list[str]
     required_teams: list[str]
+    acknowledge_teams: list[str] = msgspec.field(default_factory=list)  # who must acknowledge it once in effect
 
 
 def reviewed(fields: VersionFields, content: dict[str, Any]) -> dict[str, Any]:
@@ -67,7 +69,13 @@ class VersionRecord(VersionFields, frozen=True, kw_only=True):
 
     @property
     def fields(self) -> VersionFields:
-        return VersionFields(title=self.title, tags=self.tags, owners=self.owners, required_teams=self.required_teams)
+        return VersionFields(
+            title=self.title,
+            tags=self.tags,
+            owners=self.owners,
+            required_teams=self.required_teams,
+            acknowledge_teams=self.acknowledge_teams,
+        )
 
     @property
     def reviewed(self) -> dict[str, Any]:
@@ -81,11 +89,11 @@ class VersionRecord(VersionFields, frozen=True, kw_only=True):
 
 _ENTRY_COLUMNS = (
     "id, kind, slug, title, tags, owners, required_teams, retired_at, current_version, latest_version, "
-    "revision, created_by"
+    "revision, created_by, review_window_seconds"
 )
 _VERSION_COLUMNS = (
     "number, status, content, author, author_key, author_id, editor_ids, based_on, review_teams, "
-    "title, tags, owners, required_teams, published_at, effective_from"
+    "title, tags, owners, required_teams, acknowledge_teams, published_at, effective_from"
 )
 
 
@@ -203,9 +211,9 @@ async def insert_version(
 ) -> None:
     await conn.execute(
         f"""INSERT INTO versions (entry_id, number, status, content, author, author_key, author_id, based_on,
-                                 expires_at, title, tags, owners, required_teams)
+                                 expires_at, title, tags, owners, required_teams, acknowledge_teams)
            VALUES ($1, $2, {statuses.DRAFT}, $3, $4, $5, $6, $7, ($3::jsonb ->> 'expires_at')::timestamptz,
-                   $8, $9, $10, $11)""",
+                   $8, $9, $10, $11, $12)""",
         entry_id,
         number,
         content,
@@ -217,6 +225,7 @@ async def insert_version(
         fields.tags,
         fields.owners,
         fields.required_teams,
+        fields.acknowledge_teams,
     )
 
 
@@ -232,7 +241,7 @@ async def set_draft(
     """Replace a draft's fields and content, remembering who edited it (they may not approve it)."""
     await conn.execute(
         """UPDATE versions SET content = $3, updated_at = now(), expires_at = ($3::jsonb ->> 'expires_at')::timestamptz,
-                  title = $4, tags = $5, owners = $6, required_teams = $7,
+                  title = $4, tags = $5, owners = $6, required_teams = $7, acknowledge_teams = $9,
                   editor_ids = CASE WHEN $8::uuid IS NULL OR $8::uuid = ANY(editor_ids) THEN editor_ids
                                     ELSE editor_ids || $8::uuid END
            WHERE entry_id = $1 AND number = $2""",
@@ -244,6 +253,7 @@ async def set_draft(
         fields.owners,
         fields.required_teams,
         editor_id,
+        fields.acknowledge_teams,
     )
 
 

@@ -27,7 +27,7 @@ _PENDING = f"""coalesce((SELECT json_agg(t ORDER BY t) FROM unnest(v.review_team
 
 VERSION_JSON = f"""json_build_object('number', v.number, 'status', v.status, 'author', v.author,
     'title', v.title, 'tags', v.tags, 'owners', v.owners, 'required_teams', v.required_teams,
-    'review_teams', v.review_teams,
+    'acknowledge_teams', v.acknowledge_teams, 'review_teams', v.review_teams,
     'based_on', v.based_on, 'review_comment', v.review_comment, 'effective_from', v.effective_from,
     'created_at', v.created_at, 'updated_at', v.updated_at, 'submitted_at', v.submitted_at,
     'published_at', v.published_at, 'superseded_at', v.superseded_at,
@@ -44,6 +44,7 @@ def _entry_fields_json(f: str) -> str:
     'owners', {f}.owners, 'required_teams', {f}.required_teams, 'retired', e.retired_at IS NOT NULL,
     'retired_at', e.retired_at, 'current_version', e.current_version, 'latest_version', e.latest_version,
     'created_by', e.created_by, 'created_at', e.created_at, 'updated_at', e.updated_at,
+    'review_window_seconds', e.review_window_seconds,
     'upcoming', (SELECT json_build_object('version', u.number, 'effective_at', u.effective_from) FROM versions u
                  WHERE u.entry_id = e.id AND u.status = {statuses.PUBLISHED} AND u.effective_from > now()
                  ORDER BY u.effective_from, u.number LIMIT 1)"""

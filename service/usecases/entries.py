@@ -13,16 +13,26 @@ from uuid import uuid4
 import msgspec
 
 from service.domain import lifecycle
+from service.domain import reviews as review_rules
 from service.domain.change_summary import summarize
 from service.domain.concurrency import check_if_match
 from service.domain.diff import changed_fields, changed_values
 from service.domain.errors import Conflict, FieldError, Invalid
-from service.domain.events import Approver, EntryEventData, Review, StaleDependent, concerned_teams
+from service.domain.events import (
+    AcknowledgementsDue,
+    Approver,
+    EntryEventData,
+    Review,
+    ReviewRequest,
+    StaleDependent,
+    concerned_teams,
+)
 from service.domain.kinds import VERSION_FIELDS, KindSpec, Reference, apply_patch
 from service.domain.model import Actor, Principal, Role, VersionStatus
-from service.domain.operations import EntryCreate, EntryUpdate, VersionCreate
+from service.domain.operations import ENTRY_SETTINGS, EntryCreate, EntryUpdate, VersionCreate
 from service.domain.timeline import in_effect, timeline
 from service.store import audit, entries, entry_views, events
+from service.store import reviews as review_requests
 from service.store import timeline as timelines
 from service.store.database import Connection, Pool, transaction
 from service.store.entries import EntryRecord, VersionFields
@@ -41,6 +51,7 @@ class EntryContext:
     spec: KindSpec
     base_url: str
     views: ViewCache = field(default_factory=ViewCache)  # rendered released views, shared by all kinds
+    review_window_seconds: float = 172_800.0  # CANON_REVIEW_WINDOW_SECONDS: an entry may set its own
 
     @asynccontextmanager
     async def writing(self, slug: str) -> AsyncIterator[Connection]:
@@ -95,6 +106,8 @@ async def log_change(
     backdated: bool | None = None,
     summary: str | None = None,
     approvals: list[entries.ApprovalBy] | None = None,
+    review_request: ReviewRequest | None = None,
+    acknowledgements_due: AcknowledgementsDue | None = None,
 ) -> None:
     """Append the event and the audit record of a change, in the change's own transaction.
 
@@ -123,6 +136,8 @@ async def log_change(
         summary=summary,
         approvals=[Approver(a.team, a.approver, a.name) for a in approvals] if approvals else None,
         teams=_teams_of(shown),
+        review_request=review_request,
+        acknowledgements_due=acknowledgements_due,
     )
     await events.append(
         conn, event_type=event_type, kind=entry.kind, entry_id=entry.id, slug=entry.slug, version=version, data=data
@@ -158,6 +173,7 @@ async def create(ctx: EntryContext, principal: Principal, data: EntryCreate) -> 
         tags=_unique(data.tags),
         owners=_unique(data.owners),
         required_teams=_unique(data.owners if data.required_teams is None else data.required_teams),
+        acknowledge_teams=_unique(data.acknowledge_teams),
     )
     async with ctx.writing(data.slug) as conn:
         content = await _prepared_content(conn, ctx, data.slug, data.content, "/content")
@@ -191,9 +207,14 @@ async def create(ctx: EntryContext, principal: Principal, data: EntryCreate) -> 
 async def update(
     ctx: EntryContext, principal: Principal, slug: str, if_match: str | None, data: EntryUpdate
 ) -> entry_views.EntryView:
-    """Nothing of an entry is edited in place any more: what it says and who signs it off is in its versions."""
+    """An entry's own settings (its review window). Nothing it says or who signs it off is edited in place: that is
+    in its versions."""
     lifecycle.require_role(principal, Role.editor)
-    refused = [name for name in data.__struct_fields__ if getattr(data, name) is not msgspec.UNSET]
+    refused = [
+        name
+        for name in data.__struct_fields__
+        if name not in ENTRY_SETTINGS and getattr(data, name) is not msgspec.UNSET
+    ]
     if refused:
         path = f"{ctx.spec.path}/{slug}/versions"
         raise Invalid(
@@ -201,9 +222,25 @@ async def update(
             f"start a new version (POST {path}) or edit the open draft, then submit it for approval",
             [FieldError(f"/{name}", f"changes only through a new version (POST {path})") for name in refused],
         )
-    async with ctx.pool.acquire() as conn:
-        entry = await entries.find_entry(conn, ctx.spec.name, slug)
+    async with ctx.writing(slug) as conn:
+        entry = await entries.lock_entry(conn, ctx.spec.name, slug)
         check_if_match(if_match, entry.revision, required=True)
+        window = data.review_window_seconds
+        if window is not msgspec.UNSET:
+            review_rules.check_review_window_change(principal, entry.owners)
+        if window is not msgspec.UNSET and window != entry.review_window_seconds:
+            values = {"review_window_seconds": {"old": entry.review_window_seconds, "new": window}}
+            entry = await entries.update_entry(conn, entry.id, review_window_seconds=window)
+            await log_change(
+                conn,
+                ctx,
+                principal,
+                entry,
+                "updated",
+                version=entry.current_version,
+                changes=["review_window_seconds"],
+                values=values,
+            )
         return await _render_current(conn, ctx, entry)
 
 
@@ -219,6 +256,9 @@ def _given_fields(data: VersionCreate, source: VersionFields) -> VersionFields:
         tags=source.tags if data.tags is None else _unique(data.tags),
         owners=source.owners if data.owners is None else _unique(data.owners),
         required_teams=source.required_teams if data.required_teams is None else _unique(data.required_teams),
+        acknowledge_teams=(
+            source.acknowledge_teams if data.acknowledge_teams is None else _unique(data.acknowledge_teams)
+        ),
     )
 
 
@@ -347,7 +387,40 @@ async def submit(
             values=values,
             summary=summary_of(in_effect, version),
         )
+        await _request_reviews(conn, ctx, principal, entry, version, in_effect, teams, status)
         return await _render(conn, ctx, slug, number)
+
+
+async def _request_reviews(
+    conn: Connection,
+    ctx: EntryContext,
+    principal: Principal,
+    entry: EntryRecord,
+    version: entries.VersionRecord,
+    in_effect: entries.VersionRecord | None,
+    teams: list[str],
+    status: VersionStatus,
+) -> None:
+    """Put the version in each review team's queue, and tell each team: one `review_requested` event per team."""
+    requested_at = await review_requests.request(conn, entry.id, version.number, teams, Actor.of(principal))
+    window = review_rules.review_window(entry.review_window_seconds, ctx.review_window_seconds)
+    changes = _changes_since(in_effect, version)
+    summary = summary_of(in_effect, version)
+    for team in teams:
+        request = ReviewRequest(team=team, pending_teams=teams, requested_at=requested_at, due_at=requested_at + window)
+        await log_change(
+            conn,
+            ctx,
+            principal,
+            entry,
+            "review_requested",
+            version=version.number,
+            about=version,
+            status=status,
+            changes=changes,
+            summary=summary,
+            review_request=request,
+        )
 
 
 async def approve(
@@ -384,6 +457,7 @@ async def approve(
             key=principal.key_id,
             comment=comment,
         )
+        await review_requests.close(conn, entry.id, number, team)
         approved = [*(a.team for a in given), team]
         status = lifecycle.review_status(review_teams, approved)
         await entries.set_status(conn, entry.id, number, status)
@@ -418,6 +492,7 @@ async def reject(
         review_teams = version.review_teams or []
         lifecycle.check_reject(principal, version.status, number, review_teams)
         await entries.clear_approvals(conn, entry.id, number)
+        await review_requests.withdraw(conn, entry.id, number)
         await entries.set_status(conn, entry.id, number, VersionStatus.draft, review_comment=comment)
         await entries.set_review_teams(conn, entry.id, number, None)
         entry = await entries.update_entry(conn, entry.id)

@@ -25,7 +25,9 @@ from tests.support import (
 )
 
 ALL_CONTENT_FIELDS = ["aliases", "body", "criteria", "effective_date", "examples", "related", "summary"]
-ALL_CONTENT_FIELDS_AND_REVIEWED = sorted([*ALL_CONTENT_FIELDS, "owners", "required_teams", "tags", "title"])
+ALL_CONTENT_FIELDS_AND_REVIEWED = sorted(
+    [*ALL_CONTENT_FIELDS, "acknowledge_teams", "owners", "required_teams", "tags", "title"]
+)
 
 
 def _path(slug: str = "mql", number: int | None = None, action: str | None = None) -> str:
@@ -759,14 +761,22 @@ async def test_every_mutation_leaves_an_event_and_an_audit_record(client: AsyncT
     author, marketing, seller, publisher = (
         _person(s) for s in ("author", "approver-marketing", "approver-sales", "publisher")
     )
+
+    def requested(version: int, changes: list[str]) -> list[tuple[Any, ...]]:
+        """The request to each review team that follows a submission, naming what changed since the version in
+        effect."""
+        return [("definition.review_requested", version, author, "in_review", None, changes, None)] * 2
+
     # (type, version, actor, status, previous_version, changes, review)
     expected = [
         ("definition.created", 1, author, "draft", None, [], None),
         ("definition.draft_updated", 1, author, "draft", None, ["summary"], None),
         ("definition.draft_updated", 1, author, "draft", None, ["title"], None),
         ("definition.submitted", 1, author, "in_review", None, [], None),
+        *requested(1, ALL_CONTENT_FIELDS_AND_REVIEWED),
         ("definition.rejected", 1, seller, "draft", None, [], rejection),
         ("definition.submitted", 1, author, "in_review", None, [], None),
+        *requested(1, ALL_CONTENT_FIELDS_AND_REVIEWED),
         ("definition.approved", 1, marketing, "in_review", None, [], approved_by_marketing),
         ("definition.approved", 1, seller, "approved", None, [], approved_by_sales),
         ("definition.published", 1, publisher, "published", None, ALL_CONTENT_FIELDS_AND_REVIEWED, None),
@@ -774,6 +784,7 @@ async def test_every_mutation_leaves_an_event_and_an_audit_record(client: AsyncT
         ("definition.draft_updated", 2, author, "draft", 1, [], None),
         ("definition.draft_updated", 2, author, "draft", None, ["aliases"], None),
         ("definition.submitted", 2, author, "in_review", None, [], None),
+        *requested(2, ["aliases"]),
         ("definition.approved", 2, marketing, "in_review", None, [], approved_by_marketing),
         ("definition.approved", 2, seller, "approved", None, [], approved_by_sales),
         ("definition.published", 2, publisher, "published", 1, ["aliases"], None),
@@ -815,6 +826,7 @@ async def test_every_mutation_leaves_an_event_and_an_audit_record(client: AsyncT
     audited = {
         "definition.created": [f for f in ALL_CONTENT_FIELDS_AND_REVIEWED if f != "effective_date"],  # set: not null
         "definition.submitted": ["review_teams", "status"],
+        "definition.review_requested": [],
         "definition.rejected": ["status"],
         "definition.published": ["current_version", "effective_from", "status"],
         "definition.effective": ["current_version"],

@@ -116,6 +116,8 @@ async def test_a_publication_tells_its_whole_story_in_order(client: AsyncTestCli
     assert [(item["type"], item["data"]["actor"]["subject"], item["data"]["status"]) for item in items] == [
         ("definition.created", "author", "draft"),
         ("definition.submitted", "author", "in_review"),
+        ("definition.review_requested", "author", "in_review"),
+        ("definition.review_requested", "author", "in_review"),
         ("definition.approved", "approver-marketing", "in_review"),
         ("definition.approved", "approver-sales", "approved"),
         ("definition.published", "publisher", "published"),
@@ -124,11 +126,14 @@ async def test_a_publication_tells_its_whole_story_in_order(client: AsyncTestCli
     assert [item["data"].get("review", {}).get("team") for item in items] == [
         None,
         None,
+        None,
+        None,
         "marketing",
         "sales",
         None,
         None,
     ]
+    assert [item["data"].get("review_request", {}).get("team") for item in items[2:4]] == ["marketing", "sales"]
     assert {item["data"]["version"] for item in items} == {1}
 
 
@@ -152,6 +157,8 @@ async def test_readers_page_the_feed_past_events_about_unreleased_versions(clien
     assert [item["type"] for item in after.json()["items"]] == ["definition.published", "definition.effective"]
     assert await editor_types(client, await api.key("editor", "revops", "author"), passed) == [
         "definition.submitted",
+        "definition.review_requested",
+        "definition.review_requested",
         "definition.approved",
         "definition.approved",
         "definition.published",
@@ -210,14 +217,14 @@ async def test_a_reader_polling_during_concurrent_reviews_sees_every_publication
 
 @pytest.fixture
 async def history(client: AsyncTestClient[Any]) -> list[Any]:
-    """Eight events: three definitions created, one of them taken through review to publication (published, and so
-    in effect)."""
+    """Ten events: three definitions created, one of them taken through review (a request to each of its two
+    teams) to publication (published, and so in effect)."""
     api = Api(client)
     await api.create("lead")
     await api.published("mql")
     await api.create("sql")
     body = await page(client, limit=200)
-    assert len(body["items"]) == 8
+    assert len(body["items"]) == 10
     return list(body["items"])
 
 
@@ -236,10 +243,10 @@ async def test_paging_visits_every_event_once_in_order(
         pages.append(ids(body["items"]))
         after = body["next_cursor"]
     assert [event_id for chunk in pages for event_id in chunk] == ids(history)
-    assert len(pages) == -(-8 // limit)
+    assert len(pages) == -(-10 // limit)
     numbers = [int(event_id.removeprefix("evt_")) for event_id in ids(history)]
     assert numbers == sorted(numbers)
-    assert len(set(numbers)) == 8
+    assert len(set(numbers)) == 10
 
 
 async def test_a_cursor_is_stable_and_reusable(client: AsyncTestClient[Any], history: list[Any]) -> None:

@@ -17,6 +17,7 @@ TEAMS = ("marketing", "sales")
 
 # What a message's first publication changes: every content field and every reviewed field.
 EVERY_FIELD = [
+    "acknowledge_teams",
     "audience",
     "body",
     "channel",
@@ -102,6 +103,8 @@ async def test_a_message_is_created_reviewed_and_published(client: AsyncTestClie
     assert [(e["type"], e["data"]["version"], e["data"].get("status")) for e in events] == [
         ("message.created", 1, "draft"),
         ("message.submitted", 1, "in_review"),
+        ("message.review_requested", 1, "in_review"),
+        ("message.review_requested", 1, "in_review"),
         ("message.approved", 1, "in_review"),
         ("message.approved", 1, "approved"),
         ("message.published", 1, "published"),
@@ -120,6 +123,8 @@ async def test_a_message_is_created_reviewed_and_published(client: AsyncTestClie
     assert [(r["action"], r["kind"], r["actor"], r["to_version"]) for r in records] == [
         ("message.created", "message", "author", 1),
         ("message.submitted", "message", "author", 1),
+        ("message.review_requested", "message", "author", 1),
+        ("message.review_requested", "message", "author", 1),
         ("message.approved", "message", "approver-marketing", 1),
         ("message.approved", "message", "approver-sales", 1),
         ("message.published", "message", "publisher", 1),

@@ -402,7 +402,8 @@ async def test_a_test_ping_queues_a_delivery(hook_client: AsyncTestClient[Any], 
 
 
 async def publish_events(hook_client: AsyncTestClient[Any], hook_pool: Pool, slug: str = "mql") -> None:
-    """created, submitted, approved, approved, published, effective: six definition events, fanned out."""
+    """created, submitted, review_requested (twice: one per team), approved, approved, published, effective: eight
+    definition events, fanned out."""
     await Api(hook_client).published(slug)
     await drain(hook_pool, FanOut())
 
@@ -416,12 +417,14 @@ async def test_deliveries_filter_by_status_and_type_with_cursor_pagination(
     assert [r.event_type for r in rows] == [
         "definition.created",
         "definition.submitted",
+        "definition.review_requested",
+        "definition.review_requested",
         "definition.approved",
         "definition.approved",
         "definition.published",
         "definition.effective",
     ]
-    created, submitted, _, _, published, effective = rows
+    created, submitted, requested, requested_too, approved, approved_too, published, effective = rows
     async with hook_pool.acquire() as conn:
         for row in (created, submitted):
             await store.finish(conn, row.id, status="succeeded", last_status=200, last_error=None)
@@ -437,8 +440,9 @@ async def test_deliveries_filter_by_status_and_type_with_cursor_pagination(
     assert await ids() == everything
     assert await ids(status="succeeded") == [submitted.id, created.id]
     assert await ids(status="failed") == [published.id]
-    assert await ids(status="pending") == [effective.id, rows[3].id, rows[2].id]
-    assert await ids(event_type="definition.approved") == [rows[3].id, rows[2].id]
+    pending = [effective, approved_too, approved, requested_too, requested]
+    assert await ids(status="pending") == [row.id for row in pending]
+    assert await ids(event_type="definition.approved") == [approved_too.id, approved.id]
     assert await ids(event_type="definition.approved", status="succeeded") == []
     assert await ids(event_type="message.created") == []
 
@@ -453,7 +457,7 @@ async def test_deliveries_filter_by_status_and_type_with_cursor_pagination(
         cursor = page["next_cursor"]
         if cursor is None:
             break
-    assert (seen, pages) == (everything, 3)
+    assert (seen, pages) == (everything, 4)
 
     first = (await hook_client.get(path, params={"status": "succeeded", "limit": 1})).json()
     assert [d["id"] for d in first["items"]] == [submitted.id]

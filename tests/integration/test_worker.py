@@ -120,13 +120,15 @@ async def test_drain_hands_every_event_once_in_order_across_drains(pool: Pool, c
     await api.create("lead")
     await api.published("mql")
     first = await feed_order(pool)
-    assert len(first) == 7
-    assert await drain(pool, consumer) == 7
+    assert len(first) == 9
+    assert await drain(pool, consumer) == 9
     assert consumer.seen == first
     assert consumer.types == [
         "definition.created",
         "definition.created",
         "definition.submitted",
+        "definition.review_requested",
+        "definition.review_requested",
         "definition.approved",
         "definition.approved",
         "definition.published",
@@ -137,7 +139,7 @@ async def test_drain_hands_every_event_once_in_order_across_drains(pool: Pool, c
     assert await drain(pool, consumer) == 3
     everything = await feed_order(pool)
     assert consumer.seen == everything
-    assert len(set(consumer.seen)) == 10
+    assert len(set(consumer.seen)) == 12
     assert await drain(pool, consumer) == 0
     assert consumer.seen == everything
     async with pool.acquire() as conn:

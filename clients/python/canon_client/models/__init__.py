@@ -1,8 +1,13 @@
 """ Contains all the data models used in inputs/outputs """
 
+from .acknowledged_by import AcknowledgedBy
+from .acknowledgement_out import AcknowledgementOut
+from .acknowledgement_status import AcknowledgementStatus
+from .actor import Actor
 from .approval_out import ApprovalOut
 from .approve import Approve
 from .asset import Asset
+from .asset_acknowledgement_overdue_event import AssetAcknowledgementOverdueEvent
 from .asset_approved_event import AssetApprovedEvent
 from .asset_content import AssetContent
 from .asset_content_create import AssetContentCreate
@@ -18,6 +23,8 @@ from .asset_published_event import AssetPublishedEvent
 from .asset_rejected_event import AssetRejectedEvent
 from .asset_restored_event import AssetRestoredEvent
 from .asset_retired_event import AssetRetiredEvent
+from .asset_review_overdue_event import AssetReviewOverdueEvent
+from .asset_review_requested_event import AssetReviewRequestedEvent
 from .asset_submitted_event import AssetSubmittedEvent
 from .asset_summary import AssetSummary
 from .asset_updated_event import AssetUpdatedEvent
@@ -49,6 +56,7 @@ from .criteria_scalar_comparison import CriteriaScalarComparison
 from .criteria_scalar_comparison_op import CriteriaScalarComparisonOp
 from .criteria_value_type import CriteriaValueType
 from .definition import Definition
+from .definition_acknowledgement_overdue_event import DefinitionAcknowledgementOverdueEvent
 from .definition_approved_event import DefinitionApprovedEvent
 from .definition_content import DefinitionContent
 from .definition_content_patch import DefinitionContentPatch
@@ -63,6 +71,8 @@ from .definition_published_event import DefinitionPublishedEvent
 from .definition_rejected_event import DefinitionRejectedEvent
 from .definition_restored_event import DefinitionRestoredEvent
 from .definition_retired_event import DefinitionRetiredEvent
+from .definition_review_overdue_event import DefinitionReviewOverdueEvent
+from .definition_review_requested_event import DefinitionReviewRequestedEvent
 from .definition_submitted_event import DefinitionSubmittedEvent
 from .definition_summary import DefinitionSummary
 from .definition_updated_event import DefinitionUpdatedEvent
@@ -88,12 +98,15 @@ from .evaluate import Evaluate
 from .evaluate_record import EvaluateRecord
 from .evaluation_result import EvaluationResult
 from .event import Event
+from .event_acknowledgements_due import EventAcknowledgementsDue
 from .event_actor import EventActor
+from .event_addressee import EventAddressee
 from .event_approver import EventApprover
 from .event_data import EventData
 from .event_kind import EventKind
 from .event_page import EventPage
 from .event_review import EventReview
+from .event_review_request import EventReviewRequest
 from .event_stale_dependent import EventStaleDependent
 from .field_change import FieldChange
 from .field_error import FieldError
@@ -107,6 +120,7 @@ from .key_record import KeyRecord
 from .line_diff import LineDiff
 from .me import Me
 from .message import Message
+from .message_acknowledgement_overdue_event import MessageAcknowledgementOverdueEvent
 from .message_approved_event import MessageApprovedEvent
 from .message_content import MessageContent
 from .message_content_message_type import MessageContentMessageType
@@ -123,6 +137,8 @@ from .message_published_event import MessagePublishedEvent
 from .message_rejected_event import MessageRejectedEvent
 from .message_restored_event import MessageRestoredEvent
 from .message_retired_event import MessageRetiredEvent
+from .message_review_overdue_event import MessageReviewOverdueEvent
+from .message_review_requested_event import MessageReviewRequestedEvent
 from .message_submitted_event import MessageSubmittedEvent
 from .message_summary import MessageSummary
 from .message_type_name import MessageTypeName
@@ -131,6 +147,9 @@ from .message_version import MessageVersion
 from .message_version_create import MessageVersionCreate
 from .message_version_list import MessageVersionList
 from .open_version_out import OpenVersionOut
+from .outstanding import Outstanding
+from .outstanding_page import OutstandingPage
+from .pending_person import PendingPerson
 from .people_page import PeoplePage
 from .person_create import PersonCreate
 from .person_out import PersonOut
@@ -144,6 +163,8 @@ from .reference_kind import ReferenceKind
 from .reject import Reject
 from .replay_type_0 import ReplayType0
 from .replay_type_1 import ReplayType1
+from .review_item import ReviewItem
+from .review_page import ReviewPage
 from .role import Role
 from .rotate_secret import RotateSecret
 from .rule_change import RuleChange
@@ -154,6 +175,7 @@ from .search_page import SearchPage
 from .search_page_facets import SearchPageFacets
 from .search_page_facets_additional_property import SearchPageFacetsAdditionalProperty
 from .search_token_create import SearchTokenCreate
+from .team_acknowledgements import TeamAcknowledgements
 from .upcoming_out import UpcomingOut
 from .version_diff import VersionDiff
 from .webhook_create import WebhookCreate
@@ -168,9 +190,14 @@ from .webhook_update import WebhookUpdate
 from .webhook_with_secret import WebhookWithSecret
 
 __all__ = (
+    "AcknowledgedBy",
+    "AcknowledgementOut",
+    "AcknowledgementStatus",
+    "Actor",
     "ApprovalOut",
     "Approve",
     "Asset",
+    "AssetAcknowledgementOverdueEvent",
     "AssetApprovedEvent",
     "AssetContent",
     "AssetContentCreate",
@@ -186,6 +213,8 @@ __all__ = (
     "AssetRejectedEvent",
     "AssetRestoredEvent",
     "AssetRetiredEvent",
+    "AssetReviewOverdueEvent",
+    "AssetReviewRequestedEvent",
     "AssetSubmittedEvent",
     "AssetSummary",
     "AssetUpdatedEvent",
@@ -217,6 +246,7 @@ __all__ = (
     "CriteriaScalarComparisonOp",
     "CriteriaValueType",
     "Definition",
+    "DefinitionAcknowledgementOverdueEvent",
     "DefinitionApprovedEvent",
     "DefinitionContent",
     "DefinitionContentPatch",
@@ -231,6 +261,8 @@ __all__ = (
     "DefinitionRejectedEvent",
     "DefinitionRestoredEvent",
     "DefinitionRetiredEvent",
+    "DefinitionReviewOverdueEvent",
+    "DefinitionReviewRequestedEvent",
     "DefinitionSubmittedEvent",
     "DefinitionSummary",
     "DefinitionUpdatedEvent",
@@ -256,12 +288,15 @@ __all__ = (
     "EvaluateRecord",
     "EvaluationResult",
     "Event",
+    "EventAcknowledgementsDue",
     "EventActor",
+    "EventAddressee",
     "EventApprover",
     "EventData",
     "EventKind",
     "EventPage",
     "EventReview",
+    "EventReviewRequest",
     "EventStaleDependent",
     "FieldChange",
     "FieldError",
@@ -275,6 +310,7 @@ __all__ = (
     "LineDiff",
     "Me",
     "Message",
+    "MessageAcknowledgementOverdueEvent",
     "MessageApprovedEvent",
     "MessageContent",
     "MessageContentMessageType",
@@ -291,6 +327,8 @@ __all__ = (
     "MessageRejectedEvent",
     "MessageRestoredEvent",
     "MessageRetiredEvent",
+    "MessageReviewOverdueEvent",
+    "MessageReviewRequestedEvent",
     "MessageSubmittedEvent",
     "MessageSummary",
     "MessageTypeName",
@@ -299,6 +337,9 @@ __all__ = (
     "MessageVersionCreate",
     "MessageVersionList",
     "OpenVersionOut",
+    "Outstanding",
+    "OutstandingPage",
+    "PendingPerson",
     "PeoplePage",
     "PersonCreate",
     "PersonOut",
@@ -312,6 +353,8 @@ __all__ = (
     "Reject",
     "ReplayType0",
     "ReplayType1",
+    "ReviewItem",
+    "ReviewPage",
     "Role",
     "RotateSecret",
     "RuleChange",
@@ -322,6 +365,7 @@ __all__ = (
     "SearchPageFacets",
     "SearchPageFacetsAdditionalProperty",
     "SearchTokenCreate",
+    "TeamAcknowledgements",
     "UpcomingOut",
     "VersionDiff",
     "WebhookCreate",

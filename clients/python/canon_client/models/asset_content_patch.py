@@ -22,6 +22,7 @@ T = TypeVar("T", bound="AssetContentPatch")
 class AssetContentPatch:
     """
         Attributes:
+            acknowledge_teams (list[str] | Unset):
             description (str | Unset):
             expires_at (None | str | Unset):
             file_name (str | Unset):
@@ -32,6 +33,7 @@ class AssetContentPatch:
             title (str | Unset):
      """
 
+    acknowledge_teams: list[str] | Unset = UNSET
     description: str | Unset = UNSET
     expires_at: None | str | Unset = UNSET
     file_name: str | Unset = UNSET
@@ -44,6 +46,11 @@ class AssetContentPatch:
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.reference import Reference # noqa: PLC0415
+        acknowledge_teams: list[str] | Unset = UNSET
+        if not isinstance(self.acknowledge_teams, Unset):
+            acknowledge_teams = self.acknowledge_teams
+
+
         description = self.description
 
         expires_at: None | str | Unset
@@ -84,6 +91,8 @@ class AssetContentPatch:
 
         field_dict.update({
         })
+        if acknowledge_teams is not UNSET:
+            field_dict["acknowledge_teams"] = acknowledge_teams
         if description is not UNSET:
             field_dict["description"] = description
         if expires_at is not UNSET:
@@ -108,6 +117,9 @@ class AssetContentPatch:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.reference import Reference # noqa: PLC0415
         d = dict(src_dict)
+        acknowledge_teams = cast(list[str], d.pop("acknowledge_teams", UNSET))
+
+
         description = d.pop("description", UNSET)
 
         def _parse_expires_at(data: object) -> None | str | Unset:
@@ -145,6 +157,7 @@ class AssetContentPatch:
         title = d.pop("title", UNSET)
 
         asset_content_patch = cls(
+            acknowledge_teams=acknowledge_teams,
             description=description,
             expires_at=expires_at,
             file_name=file_name,

@@ -25,6 +25,7 @@ class AssetCreate:
             owners (list[str]):
             slug (str): Lower-case letters, digits and inner hyphens; unique within a kind.
             title (str):
+            acknowledge_teams (list[str] | Unset):
             content (AssetContentCreate | Unset): What a client may say about an asset; the file itself is uploaded to the
                 version afterwards.
             required_teams (list[str] | None | Unset):
@@ -34,6 +35,7 @@ class AssetCreate:
     owners: list[str]
     slug: str
     title: str
+    acknowledge_teams: list[str] | Unset = UNSET
     content: AssetContentCreate | Unset = UNSET
     required_teams: list[str] | None | Unset = UNSET
     tags: list[str] | Unset = UNSET
@@ -47,6 +49,11 @@ class AssetCreate:
         slug = self.slug
 
         title = self.title
+
+        acknowledge_teams: list[str] | Unset = UNSET
+        if not isinstance(self.acknowledge_teams, Unset):
+            acknowledge_teams = self.acknowledge_teams
+
 
         content: dict[str, Any] | Unset = UNSET
         if not isinstance(self.content, Unset):
@@ -74,6 +81,8 @@ class AssetCreate:
             "slug": slug,
             "title": title,
         })
+        if acknowledge_teams is not UNSET:
+            field_dict["acknowledge_teams"] = acknowledge_teams
         if content is not UNSET:
             field_dict["content"] = content
         if required_teams is not UNSET:
@@ -94,6 +103,9 @@ class AssetCreate:
         slug = d.pop("slug")
 
         title = d.pop("title")
+
+        acknowledge_teams = cast(list[str], d.pop("acknowledge_teams", UNSET))
+
 
         _content = d.pop("content", UNSET)
         content: AssetContentCreate | Unset
@@ -128,6 +140,7 @@ class AssetCreate:
             owners=owners,
             slug=slug,
             title=title,
+            acknowledge_teams=acknowledge_teams,
             content=content,
             required_teams=required_teams,
             tags=tags,

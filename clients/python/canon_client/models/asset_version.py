@@ -22,6 +22,7 @@ T = TypeVar("T", bound="AssetVersion")
 class AssetVersion:
     """
         Attributes:
+            acknowledge_teams (list[str]):
             approvals (list[ApprovalOut]):
             author (str):
             based_on (int | None):
@@ -48,6 +49,7 @@ class AssetVersion:
             updated_at (str):
      """
 
+    acknowledge_teams: list[str]
     approvals: list[ApprovalOut]
     author: str
     based_on: int | None
@@ -76,6 +78,9 @@ class AssetVersion:
     def to_dict(self) -> dict[str, Any]:
         from ..models.approval_out import ApprovalOut # noqa: PLC0415
         from ..models.asset_content import AssetContent # noqa: PLC0415
+        acknowledge_teams = self.acknowledge_teams
+
+
         approvals = []
         for approvals_item_data in self.approvals:
             approvals_item = approvals_item_data.to_dict()
@@ -147,6 +152,7 @@ class AssetVersion:
         field_dict: dict[str, Any] = {}
 
         field_dict.update({
+            "acknowledge_teams": acknowledge_teams,
             "approvals": approvals,
             "author": author,
             "based_on": based_on,
@@ -180,6 +186,9 @@ class AssetVersion:
         from ..models.approval_out import ApprovalOut # noqa: PLC0415
         from ..models.asset_content import AssetContent # noqa: PLC0415
         d = dict(src_dict)
+        acknowledge_teams = cast(list[str], d.pop("acknowledge_teams"))
+
+
         approvals = []
         _approvals = d.pop("approvals")
         for approvals_item_data in (_approvals):
@@ -295,6 +304,7 @@ class AssetVersion:
         updated_at = d.pop("updated_at")
 
         asset_version = cls(
+            acknowledge_teams=acknowledge_teams,
             approvals=approvals,
             author=author,
             based_on=based_on,

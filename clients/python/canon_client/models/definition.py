@@ -34,6 +34,7 @@ class Definition:
             required_teams (list[str]):
             retired (bool):
             retired_at (None | str):
+            review_window_seconds (int | None):
             slug (str):
             tags (list[str]):
             title (str):
@@ -52,6 +53,7 @@ class Definition:
     required_teams: list[str]
     retired: bool
     retired_at: None | str
+    review_window_seconds: int | None
     slug: str
     tags: list[str]
     title: str
@@ -87,6 +89,9 @@ class Definition:
         retired_at: None | str
         retired_at = self.retired_at
 
+        review_window_seconds: int | None
+        review_window_seconds = self.review_window_seconds
+
         slug = self.slug
 
         tags = self.tags
@@ -118,6 +123,7 @@ class Definition:
             "required_teams": required_teams,
             "retired": retired,
             "retired_at": retired_at,
+            "review_window_seconds": review_window_seconds,
             "slug": slug,
             "tags": tags,
             "title": title,
@@ -169,6 +175,14 @@ class Definition:
         retired_at = _parse_retired_at(d.pop("retired_at"))
 
 
+        def _parse_review_window_seconds(data: object) -> int | None:
+            if data is None:
+                return data
+            return cast(int | None, data)
+
+        review_window_seconds = _parse_review_window_seconds(d.pop("review_window_seconds"))
+
+
         slug = d.pop("slug")
 
         tags = cast(list[str], d.pop("tags"))
@@ -209,6 +223,7 @@ class Definition:
             required_teams=required_teams,
             retired=retired,
             retired_at=retired_at,
+            review_window_seconds=review_window_seconds,
             slug=slug,
             tags=tags,
             title=title,

@@ -33,6 +33,7 @@ class DefinitionContentPatch:
     """ A partial edit of a draft: absent fields stay as they are, `null` clears the nullable ones.
 
         Attributes:
+            acknowledge_teams (list[str] | Unset):
             aliases (list[str] | Unset):
             body (str | Unset):
             criteria (CriteriaAll | CriteriaAny | CriteriaExistsComparison | CriteriaListComparison | CriteriaNot |
@@ -48,6 +49,7 @@ class DefinitionContentPatch:
             title (str | Unset):
      """
 
+    acknowledge_teams: list[str] | Unset = UNSET
     aliases: list[str] | Unset = UNSET
     body: str | Unset = UNSET
     criteria: CriteriaAll | CriteriaAny | CriteriaExistsComparison | CriteriaListComparison | CriteriaNot | CriteriaOrderComparison | CriteriaPrefixComparison | CriteriaRangeComparison | CriteriaRecencyComparison | CriteriaScalarComparison | None | Unset = UNSET
@@ -72,6 +74,11 @@ class DefinitionContentPatch:
         from ..models.criteria_range_comparison import CriteriaRangeComparison # noqa: PLC0415
         from ..models.criteria_recency_comparison import CriteriaRecencyComparison # noqa: PLC0415
         from ..models.criteria_scalar_comparison import CriteriaScalarComparison # noqa: PLC0415
+        acknowledge_teams: list[str] | Unset = UNSET
+        if not isinstance(self.acknowledge_teams, Unset):
+            acknowledge_teams = self.acknowledge_teams
+
+
         aliases: list[str] | Unset = UNSET
         if not isinstance(self.aliases, Unset):
             aliases = self.aliases
@@ -147,6 +154,8 @@ class DefinitionContentPatch:
 
         field_dict.update({
         })
+        if acknowledge_teams is not UNSET:
+            field_dict["acknowledge_teams"] = acknowledge_teams
         if aliases is not UNSET:
             field_dict["aliases"] = aliases
         if body is not UNSET:
@@ -186,6 +195,9 @@ class DefinitionContentPatch:
         from ..models.criteria_recency_comparison import CriteriaRecencyComparison # noqa: PLC0415
         from ..models.criteria_scalar_comparison import CriteriaScalarComparison # noqa: PLC0415
         d = dict(src_dict)
+        acknowledge_teams = cast(list[str], d.pop("acknowledge_teams", UNSET))
+
+
         aliases = cast(list[str], d.pop("aliases", UNSET))
 
 
@@ -330,6 +342,7 @@ class DefinitionContentPatch:
         title = d.pop("title", UNSET)
 
         definition_content_patch = cls(
+            acknowledge_teams=acknowledge_teams,
             aliases=aliases,
             body=body,
             criteria=criteria,

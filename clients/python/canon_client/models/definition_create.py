@@ -25,6 +25,7 @@ class DefinitionCreate:
             owners (list[str]):
             slug (str): Lower-case letters, digits and inner hyphens; unique within a kind.
             title (str):
+            acknowledge_teams (list[str] | Unset):
             content (DefinitionContent | Unset): What a definition version says: prose for people, criteria for machines.
             required_teams (list[str] | None | Unset):
             tags (list[str] | Unset):
@@ -33,6 +34,7 @@ class DefinitionCreate:
     owners: list[str]
     slug: str
     title: str
+    acknowledge_teams: list[str] | Unset = UNSET
     content: DefinitionContent | Unset = UNSET
     required_teams: list[str] | None | Unset = UNSET
     tags: list[str] | Unset = UNSET
@@ -46,6 +48,11 @@ class DefinitionCreate:
         slug = self.slug
 
         title = self.title
+
+        acknowledge_teams: list[str] | Unset = UNSET
+        if not isinstance(self.acknowledge_teams, Unset):
+            acknowledge_teams = self.acknowledge_teams
+
 
         content: dict[str, Any] | Unset = UNSET
         if not isinstance(self.content, Unset):
@@ -73,6 +80,8 @@ class DefinitionCreate:
             "slug": slug,
             "title": title,
         })
+        if acknowledge_teams is not UNSET:
+            field_dict["acknowledge_teams"] = acknowledge_teams
         if content is not UNSET:
             field_dict["content"] = content
         if required_teams is not UNSET:
@@ -93,6 +102,9 @@ class DefinitionCreate:
         slug = d.pop("slug")
 
         title = d.pop("title")
+
+        acknowledge_teams = cast(list[str], d.pop("acknowledge_teams", UNSET))
+
 
         _content = d.pop("content", UNSET)
         content: DefinitionContent | Unset
@@ -127,6 +139,7 @@ class DefinitionCreate:
             owners=owners,
             slug=slug,
             title=title,
+            acknowledge_teams=acknowledge_teams,
             content=content,
             required_teams=required_teams,
             tags=tags,

@@ -22,6 +22,7 @@ T = TypeVar("T", bound="DefinitionVersion")
 class DefinitionVersion:
     """
         Attributes:
+            acknowledge_teams (list[str]):
             approvals (list[ApprovalOut]):
             author (str):
             based_on (int | None):
@@ -47,6 +48,7 @@ class DefinitionVersion:
             updated_at (str):
      """
 
+    acknowledge_teams: list[str]
     approvals: list[ApprovalOut]
     author: str
     based_on: int | None
@@ -75,6 +77,9 @@ class DefinitionVersion:
     def to_dict(self) -> dict[str, Any]:
         from ..models.approval_out import ApprovalOut # noqa: PLC0415
         from ..models.definition_content import DefinitionContent # noqa: PLC0415
+        acknowledge_teams = self.acknowledge_teams
+
+
         approvals = []
         for approvals_item_data in self.approvals:
             approvals_item = approvals_item_data.to_dict()
@@ -146,6 +151,7 @@ class DefinitionVersion:
         field_dict: dict[str, Any] = {}
 
         field_dict.update({
+            "acknowledge_teams": acknowledge_teams,
             "approvals": approvals,
             "author": author,
             "based_on": based_on,
@@ -179,6 +185,9 @@ class DefinitionVersion:
         from ..models.approval_out import ApprovalOut # noqa: PLC0415
         from ..models.definition_content import DefinitionContent # noqa: PLC0415
         d = dict(src_dict)
+        acknowledge_teams = cast(list[str], d.pop("acknowledge_teams"))
+
+
         approvals = []
         _approvals = d.pop("approvals")
         for approvals_item_data in (_approvals):
@@ -294,6 +303,7 @@ class DefinitionVersion:
         updated_at = d.pop("updated_at")
 
         definition_version = cls(
+            acknowledge_teams=acknowledge_teams,
             approvals=approvals,
             author=author,
             based_on=based_on,

@@ -13,9 +13,11 @@ from typing import cast
 from uuid import UUID
 
 if TYPE_CHECKING:
+  from ..models.event_acknowledgements_due import EventAcknowledgementsDue
   from ..models.event_actor import EventActor
   from ..models.event_approver import EventApprover
   from ..models.event_review import EventReview
+  from ..models.event_review_request import EventReviewRequest
   from ..models.event_stale_dependent import EventStaleDependent
 
 
@@ -34,12 +36,14 @@ class EntryEventData:
             title (str):
             url (str):
             version (int | None):
+            acknowledgements_due (EventAcknowledgementsDue | None | Unset):
             approvals (list[EventApprover] | None | Unset):
             backdated (bool | None | Unset):
             changes (list[str] | Unset):
             effective_at (None | str | Unset):
             previous_version (int | None | Unset):
             review (EventReview | None | Unset):
+            review_request (EventReviewRequest | None | Unset):
             stale_dependents (list[EventStaleDependent] | None | Unset):
             status (None | str | Unset):
             summary (None | str | Unset):
@@ -54,12 +58,14 @@ class EntryEventData:
     title: str
     url: str
     version: int | None
+    acknowledgements_due: EventAcknowledgementsDue | None | Unset = UNSET
     approvals: list[EventApprover] | None | Unset = UNSET
     backdated: bool | None | Unset = UNSET
     changes: list[str] | Unset = UNSET
     effective_at: None | str | Unset = UNSET
     previous_version: int | None | Unset = UNSET
     review: EventReview | None | Unset = UNSET
+    review_request: EventReviewRequest | None | Unset = UNSET
     stale_dependents: list[EventStaleDependent] | None | Unset = UNSET
     status: None | str | Unset = UNSET
     summary: None | str | Unset = UNSET
@@ -69,9 +75,11 @@ class EntryEventData:
 
 
     def to_dict(self) -> dict[str, Any]:
+        from ..models.event_acknowledgements_due import EventAcknowledgementsDue # noqa: PLC0415
         from ..models.event_actor import EventActor # noqa: PLC0415
         from ..models.event_approver import EventApprover # noqa: PLC0415
         from ..models.event_review import EventReview # noqa: PLC0415
+        from ..models.event_review_request import EventReviewRequest # noqa: PLC0415
         from ..models.event_stale_dependent import EventStaleDependent # noqa: PLC0415
         actor = self.actor.to_dict()
 
@@ -87,6 +95,14 @@ class EntryEventData:
 
         version: int | None
         version = self.version
+
+        acknowledgements_due: dict[str, Any] | None | Unset
+        if isinstance(self.acknowledgements_due, Unset):
+            acknowledgements_due = UNSET
+        elif isinstance(self.acknowledgements_due, EventAcknowledgementsDue):
+            acknowledgements_due = self.acknowledgements_due.to_dict()
+        else:
+            acknowledgements_due = self.acknowledgements_due
 
         approvals: list[dict[str, Any]] | None | Unset
         if isinstance(self.approvals, Unset):
@@ -131,6 +147,14 @@ class EntryEventData:
             review = self.review.to_dict()
         else:
             review = self.review
+
+        review_request: dict[str, Any] | None | Unset
+        if isinstance(self.review_request, Unset):
+            review_request = UNSET
+        elif isinstance(self.review_request, EventReviewRequest):
+            review_request = self.review_request.to_dict()
+        else:
+            review_request = self.review_request
 
         stale_dependents: list[dict[str, Any]] | None | Unset
         if isinstance(self.stale_dependents, Unset):
@@ -178,6 +202,8 @@ class EntryEventData:
             "url": url,
             "version": version,
         })
+        if acknowledgements_due is not UNSET:
+            field_dict["acknowledgements_due"] = acknowledgements_due
         if approvals is not UNSET:
             field_dict["approvals"] = approvals
         if backdated is not UNSET:
@@ -190,6 +216,8 @@ class EntryEventData:
             field_dict["previous_version"] = previous_version
         if review is not UNSET:
             field_dict["review"] = review
+        if review_request is not UNSET:
+            field_dict["review_request"] = review_request
         if stale_dependents is not UNSET:
             field_dict["stale_dependents"] = stale_dependents
         if status is not UNSET:
@@ -206,9 +234,11 @@ class EntryEventData:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.event_acknowledgements_due import EventAcknowledgementsDue # noqa: PLC0415
         from ..models.event_actor import EventActor # noqa: PLC0415
         from ..models.event_approver import EventApprover # noqa: PLC0415
         from ..models.event_review import EventReview # noqa: PLC0415
+        from ..models.event_review_request import EventReviewRequest # noqa: PLC0415
         from ..models.event_stale_dependent import EventStaleDependent # noqa: PLC0415
         d = dict(src_dict)
         actor = EventActor.from_dict(d.pop("actor"))
@@ -231,6 +261,25 @@ class EntryEventData:
             return cast(int | None, data)
 
         version = _parse_version(d.pop("version"))
+
+
+        def _parse_acknowledgements_due(data: object) -> EventAcknowledgementsDue | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                acknowledgements_due_type_0 = EventAcknowledgementsDue.from_dict(data)
+
+
+                return acknowledgements_due_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(EventAcknowledgementsDue | None | Unset, data)
+
+        acknowledgements_due = _parse_acknowledgements_due(d.pop("acknowledgements_due", UNSET))
 
 
         def _parse_approvals(data: object) -> list[EventApprover] | None | Unset:
@@ -309,6 +358,25 @@ class EntryEventData:
         review = _parse_review(d.pop("review", UNSET))
 
 
+        def _parse_review_request(data: object) -> EventReviewRequest | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                review_request_type_0 = EventReviewRequest.from_dict(data)
+
+
+                return review_request_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(EventReviewRequest | None | Unset, data)
+
+        review_request = _parse_review_request(d.pop("review_request", UNSET))
+
+
         def _parse_stale_dependents(data: object) -> list[EventStaleDependent] | None | Unset:
             if data is None:
                 return data
@@ -367,12 +435,14 @@ class EntryEventData:
             title=title,
             url=url,
             version=version,
+            acknowledgements_due=acknowledgements_due,
             approvals=approvals,
             backdated=backdated,
             changes=changes,
             effective_at=effective_at,
             previous_version=previous_version,
             review=review,
+            review_request=review_request,
             stale_dependents=stale_dependents,
             status=status,
             summary=summary,

@@ -23,6 +23,7 @@ T = TypeVar("T", bound="MessageContentPatch")
 class MessageContentPatch:
     """
         Attributes:
+            acknowledge_teams (list[str] | Unset):
             audience (None | str | Unset):
             body (str | Unset):
             channel (None | str | Unset):
@@ -36,6 +37,7 @@ class MessageContentPatch:
             title (str | Unset):
      """
 
+    acknowledge_teams: list[str] | Unset = UNSET
     audience: None | str | Unset = UNSET
     body: str | Unset = UNSET
     channel: None | str | Unset = UNSET
@@ -51,6 +53,11 @@ class MessageContentPatch:
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.reference import Reference # noqa: PLC0415
+        acknowledge_teams: list[str] | Unset = UNSET
+        if not isinstance(self.acknowledge_teams, Unset):
+            acknowledge_teams = self.acknowledge_teams
+
+
         audience: None | str | Unset
         if isinstance(self.audience, Unset):
             audience = UNSET
@@ -108,6 +115,8 @@ class MessageContentPatch:
 
         field_dict.update({
         })
+        if acknowledge_teams is not UNSET:
+            field_dict["acknowledge_teams"] = acknowledge_teams
         if audience is not UNSET:
             field_dict["audience"] = audience
         if body is not UNSET:
@@ -138,6 +147,9 @@ class MessageContentPatch:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.reference import Reference # noqa: PLC0415
         d = dict(src_dict)
+        acknowledge_teams = cast(list[str], d.pop("acknowledge_teams", UNSET))
+
+
         def _parse_audience(data: object) -> None | str | Unset:
             if data is None:
                 return data
@@ -203,6 +215,7 @@ class MessageContentPatch:
         title = d.pop("title", UNSET)
 
         message_content_patch = cls(
+            acknowledge_teams=acknowledge_teams,
             audience=audience,
             body=body,
             channel=channel,

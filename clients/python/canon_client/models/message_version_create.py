@@ -22,6 +22,7 @@ T = TypeVar("T", bound="MessageVersionCreate")
 class MessageVersionCreate:
     """
         Attributes:
+            acknowledge_teams (list[str] | None | Unset):
             content (MessageContent | None | Unset):
             from_version (int | None | Unset):
             owners (list[str] | None | Unset):
@@ -30,6 +31,7 @@ class MessageVersionCreate:
             title (None | str | Unset):
      """
 
+    acknowledge_teams: list[str] | None | Unset = UNSET
     content: MessageContent | None | Unset = UNSET
     from_version: int | None | Unset = UNSET
     owners: list[str] | None | Unset = UNSET
@@ -40,6 +42,16 @@ class MessageVersionCreate:
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.message_content import MessageContent # noqa: PLC0415
+        acknowledge_teams: list[str] | None | Unset
+        if isinstance(self.acknowledge_teams, Unset):
+            acknowledge_teams = UNSET
+        elif isinstance(self.acknowledge_teams, list):
+            acknowledge_teams = self.acknowledge_teams
+
+
+        else:
+            acknowledge_teams = self.acknowledge_teams
+
         content: dict[str, Any] | None | Unset
         if isinstance(self.content, Unset):
             content = UNSET
@@ -95,6 +107,8 @@ class MessageVersionCreate:
 
         field_dict.update({
         })
+        if acknowledge_teams is not UNSET:
+            field_dict["acknowledge_teams"] = acknowledge_teams
         if content is not UNSET:
             field_dict["content"] = content
         if from_version is not UNSET:
@@ -115,6 +129,24 @@ class MessageVersionCreate:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.message_content import MessageContent # noqa: PLC0415
         d = dict(src_dict)
+        def _parse_acknowledge_teams(data: object) -> list[str] | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, list):
+                    raise TypeError()
+                acknowledge_teams_type_0 = cast(list[str], data)
+
+                return acknowledge_teams_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(list[str] | None | Unset, data)
+
+        acknowledge_teams = _parse_acknowledge_teams(d.pop("acknowledge_teams", UNSET))
+
+
         def _parse_content(data: object) -> MessageContent | None | Unset:
             if data is None:
                 return data
@@ -209,6 +241,7 @@ class MessageVersionCreate:
 
 
         message_version_create = cls(
+            acknowledge_teams=acknowledge_teams,
             content=content,
             from_version=from_version,
             owners=owners,

@@ -146,10 +146,13 @@ def sync_detailed(
         slug (str):
         if_match (str): The ETag of the entry this edit is based on: 428 without it (`*` does not
             count), 412 when stale.
-        body (EntryUpdate): Refused field by field: title, tags, owners and required teams are
-            reviewed with each version, so they change
-            only through a new version (`POST .../versions`). Kept so such a request gets a 422 that
-            says so.
+        body (EntryUpdate): An entry's own settings: `review_window_seconds` (how long each team
+            has to review a version of it before
+            reminders; `null`: CANON_REVIEW_WINDOW_SECONDS). Title, tags, owners, required and
+            acknowledging teams are refused
+            field by field: they are reviewed with each version, so they change only through a new
+            version (`POST
+            .../versions`). Kept so such a request gets a 422 that says so.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -187,10 +190,13 @@ def sync(
         slug (str):
         if_match (str): The ETag of the entry this edit is based on: 428 without it (`*` does not
             count), 412 when stale.
-        body (EntryUpdate): Refused field by field: title, tags, owners and required teams are
-            reviewed with each version, so they change
-            only through a new version (`POST .../versions`). Kept so such a request gets a 422 that
-            says so.
+        body (EntryUpdate): An entry's own settings: `review_window_seconds` (how long each team
+            has to review a version of it before
+            reminders; `null`: CANON_REVIEW_WINDOW_SECONDS). Title, tags, owners, required and
+            acknowledging teams are refused
+            field by field: they are reviewed with each version, so they change only through a new
+            version (`POST
+            .../versions`). Kept so such a request gets a 422 that says so.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -223,10 +229,13 @@ async def asyncio_detailed(
         slug (str):
         if_match (str): The ETag of the entry this edit is based on: 428 without it (`*` does not
             count), 412 when stale.
-        body (EntryUpdate): Refused field by field: title, tags, owners and required teams are
-            reviewed with each version, so they change
-            only through a new version (`POST .../versions`). Kept so such a request gets a 422 that
-            says so.
+        body (EntryUpdate): An entry's own settings: `review_window_seconds` (how long each team
+            has to review a version of it before
+            reminders; `null`: CANON_REVIEW_WINDOW_SECONDS). Title, tags, owners, required and
+            acknowledging teams are refused
+            field by field: they are reviewed with each version, so they change only through a new
+            version (`POST
+            .../versions`). Kept so such a request gets a 422 that says so.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -264,10 +273,13 @@ async def asyncio(
         slug (str):
         if_match (str): The ETag of the entry this edit is based on: 428 without it (`*` does not
             count), 412 when stale.
-        body (EntryUpdate): Refused field by field: title, tags, owners and required teams are
-            reviewed with each version, so they change
-            only through a new version (`POST .../versions`). Kept so such a request gets a 422 that
-            says so.
+        body (EntryUpdate): An entry's own settings: `review_window_seconds` (how long each team
+            has to review a version of it before
+            reminders; `null`: CANON_REVIEW_WINDOW_SECONDS). Title, tags, owners, required and
+            acknowledging teams are refused
+            field by field: they are reviewed with each version, so they change only through a new
+            version (`POST
+            .../versions`). Kept so such a request gets a 422 that says so.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -1,0 +1,86 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar, BinaryIO, TextIO, TYPE_CHECKING, Generator
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+from typing import cast
+
+
+T = TypeVar("T", bound="EventAddressee")
+
+
+@_attrs_define
+class EventAddressee:
+    """ A person a version is addressed to, with those of their teams it names.
+
+        Attributes:
+            name (str):
+            subject (str):
+            teams (list[str]):
+     """
+
+    name: str
+    subject: str
+    teams: list[str]
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+
+    def to_dict(self) -> dict[str, Any]:
+        name = self.name
+
+        subject = self.subject
+
+        teams = self.teams
+
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update({
+            "name": name,
+            "subject": subject,
+            "teams": teams,
+        })
+
+        return field_dict
+
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        name = d.pop("name")
+
+        subject = d.pop("subject")
+
+        teams = cast(list[str], d.pop("teams"))
+
+
+        event_addressee = cls(
+            name=name,
+            subject=subject,
+            teams=teams,
+        )
+
+
+        event_addressee.additional_properties = d
+        return event_addressee
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties
