@@ -71,7 +71,7 @@ export interface paths {
         options?: never;
         /** Read a asset: in effect now, ?version=N, or ?as_of= and ?known_at= */
         head: operations["head_asset"];
-        /** Refused: a asset's title, tags, owners and required teams change only through a new version */
+        /** Set this asset's own review window; its reviewed fields change only through a new version */
         patch: operations["update_asset"];
         trace?: never;
     };
@@ -399,7 +399,7 @@ export interface paths {
         options?: never;
         /** Read a definition: in effect now, ?version=N, or ?as_of= and ?known_at= */
         head: operations["head_definition"];
-        /** Refused: a definition's title, tags, owners and required teams change only through a new version */
+        /** Set this definition's own review window; its reviewed fields change only through a new version */
         patch: operations["update_definition"];
         trace?: never;
     };
@@ -777,7 +777,7 @@ export interface paths {
         options?: never;
         /** Read a message: in effect now, ?version=N, or ?as_of= and ?known_at= */
         head: operations["head_message"];
-        /** Refused: a message's title, tags, owners and required teams change only through a new version */
+        /** Set this message's own review window; its reviewed fields change only through a new version */
         patch: operations["update_message"];
         trace?: never;
     };

@@ -484,7 +484,7 @@ def entry_router(  # noqa: C901  # a flat list of routes
             responses=WRITES,
             response_headers=ENTRY_HEADERS,
             operation_id=f"update_{name}",
-            summary=f"Refused: a {name}'s title, tags, owners and required teams change only through a new version",
+            summary=f"Set this {name}'s own review window; its reviewed fields change only through a new version",
         )(update),
         get(
             one + "/versions",

@@ -140,7 +140,7 @@ def sync_detailed(
     if_match: str,
 
 ) -> Response[Asset | Problem]:
-    """ Refused: a asset's title, tags, owners and required teams change only through a new version
+    """ Set this asset's own review window; its reviewed fields change only through a new version
 
     Args:
         slug (str):
@@ -184,7 +184,7 @@ def sync(
     if_match: str,
 
 ) -> Asset | Problem | None:
-    """ Refused: a asset's title, tags, owners and required teams change only through a new version
+    """ Set this asset's own review window; its reviewed fields change only through a new version
 
     Args:
         slug (str):
@@ -223,7 +223,7 @@ async def asyncio_detailed(
     if_match: str,
 
 ) -> Response[Asset | Problem]:
-    """ Refused: a asset's title, tags, owners and required teams change only through a new version
+    """ Set this asset's own review window; its reviewed fields change only through a new version
 
     Args:
         slug (str):
@@ -267,7 +267,7 @@ async def asyncio(
     if_match: str,
 
 ) -> Asset | Problem | None:
-    """ Refused: a asset's title, tags, owners and required teams change only through a new version
+    """ Set this asset's own review window; its reviewed fields change only through a new version
 
     Args:
         slug (str):

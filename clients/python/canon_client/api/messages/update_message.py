@@ -140,7 +140,7 @@ def sync_detailed(
     if_match: str,
 
 ) -> Response[Message | Problem]:
-    """ Refused: a message's title, tags, owners and required teams change only through a new version
+    """ Set this message's own review window; its reviewed fields change only through a new version
 
     Args:
         slug (str):
@@ -184,7 +184,7 @@ def sync(
     if_match: str,
 
 ) -> Message | Problem | None:
-    """ Refused: a message's title, tags, owners and required teams change only through a new version
+    """ Set this message's own review window; its reviewed fields change only through a new version
 
     Args:
         slug (str):
@@ -223,7 +223,7 @@ async def asyncio_detailed(
     if_match: str,
 
 ) -> Response[Message | Problem]:
-    """ Refused: a message's title, tags, owners and required teams change only through a new version
+    """ Set this message's own review window; its reviewed fields change only through a new version
 
     Args:
         slug (str):
@@ -267,7 +267,7 @@ async def asyncio(
     if_match: str,
 
 ) -> Message | Problem | None:
-    """ Refused: a message's title, tags, owners and required teams change only through a new version
+    """ Set this message's own review window; its reviewed fields change only through a new version
 
     Args:
         slug (str):
