@@ -221,7 +221,7 @@ def build_worker(services: Services, metrics: CanonMetrics | None = None) -> Wor
         observe=None if metrics is None else metrics.observe_delivery,
     )
     extraction = AssetTextExtraction(services.pool, services.blobs, on_extracted=index_extracted)
-    consumers: list[Consumer] = [FanOut(services.pool), SearchSync(services.search, settings.public_url)]
+    consumers: list[Consumer] = [FanOut(), SearchSync(services.search, settings.public_url)]
     keep = retention.Retention.days(
         settings.retention_deliveries_days, settings.retention_events_days, settings.retention_audit_days
     )

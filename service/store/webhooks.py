@@ -136,7 +136,9 @@ async def delete(conn: Connection, subscription_id: UUID) -> None:
 
 
 # One delivery per (event, enabled subscription whose filters match). A disabled endpoint is not told that it was
-# disabled; everyone else subscribed to `webhook.*` is.
+# disabled; everyone else subscribed to `webhook.*` is. Inserted in queue key order (subscription, scope), each
+# queue's deliveries in feed order: the queue rows the insert trigger locks are taken in the order every other
+# statement takes them (migration 0018), so concurrent writers never deadlock.
 _FAN_OUT = """
 INSERT INTO webhook_deliveries (subscription_id, event_id, event_type, scope, payload)
 SELECT s.id, e.id, e.type, e.kind || ':' || coalesce(e.slug, e.entry_id::text, ''),
@@ -152,18 +154,13 @@ JOIN webhook_subscriptions s ON s.enabled
           OR s.teams && ARRAY(SELECT jsonb_array_elements_text(coalesce(e.data -> 'teams', '[]'))))
      AND NOT (e.kind = 'webhook' AND e.entry_id = s.id)
      AND ($2::uuid IS NULL OR s.id = $2)
-ORDER BY b.ord, s.id"""
+ORDER BY s.id, 4, b.ord"""
 
 
 async def fan_out(conn: Connection, event_ids: list[int], only: UUID | None = None) -> int:
     """Queue deliveries for these events (in this order) to every matching subscription, or only to `only`."""
     status: str = await conn.execute(_FAN_OUT, event_ids, only)
     return int(status.rsplit(" ", 1)[-1])
-
-
-async def analyze_deliveries(conn: Connection) -> None:
-    """Refresh the planner's statistics of the deliveries table (the claim's plan follows how many are pending)."""
-    await conn.execute("ANALYZE webhook_deliveries")
 
 
 async def insert_direct(conn: Connection, subscription_id: UUID, event_type: str, payload: dict[str, Any]) -> int:
@@ -188,11 +185,12 @@ class Claimed(msgspec.Struct, frozen=True):
     format: str = "standard"  # how the stored envelope is sent: service/webhooks/formats.py
 
 
-# Due, not leased, subscription enabled, and no earlier pending delivery in the same scope (per-entry order).
-# One index probe per enabled subscription (`webhook_deliveries_subscription_due`, migration 0008), capped at
-# `per_subscription` minus this worker's sends already under way there: the cost follows the number of
-# subscriptions, never the size of the backlog (the window function this replaced ranked the whole backlog on every
-# claim: decision 24).
+# Due, not leased, subscription enabled, and the head of its queue: the oldest pending delivery of its subscription
+# and scope (per-entry order), marked by the triggers of migration 0018 when deliveries are queued and finish. One
+# probe per enabled subscription on migration 0021's index of due heads, capped at `per_subscription` minus this
+# worker's sends already under way there: the cost follows the number of subscriptions and their due heads, never
+# the size of the backlog, and no plan has to prove that nothing older is pending (an anti-join whose cost the
+# planner misjudged from stale statistics: decisions 24, 30 and 50).
 # A failing subscription (its latest attempt failed) gets one send at a time: a probe. Its other due deliveries wait
 # for the probe's outcome instead of each hanging on a dead endpoint until the timeout; the first success clears
 # `failing_since`, and the backlog goes out at full width again.
@@ -205,10 +203,7 @@ WITH candidates AS (
     CROSS JOIN LATERAL (
         SELECT d.id, d.next_attempt_at FROM webhook_deliveries d
         WHERE d.subscription_id = s.id AND d.status = 'pending' AND d.next_attempt_at <= now()
-          AND (d.lease_until IS NULL OR d.lease_until < now())
-          AND NOT EXISTS (SELECT 1 FROM webhook_deliveries p
-                          WHERE p.subscription_id = d.subscription_id AND p.scope = d.scope
-                            AND p.status = 'pending' AND p.id < d.id)
+          AND d.head AND (d.lease_until IS NULL OR d.lease_until < now())
         ORDER BY d.next_attempt_at, d.id
         LIMIT greatest(CASE WHEN s.failing_since IS NULL THEN $5 ELSE 1 END - coalesce(f.in_flight, 0), 0)
         FOR UPDATE OF d SKIP LOCKED) AS d

@@ -35,46 +35,14 @@ CHANNEL = "canon_deliveries"
 class FanOut:
     """The event-log consumer that turns each event into deliveries.
 
-    After a burst of new deliveries it refreshes the planner's statistics of the deliveries table (given `pool`):
-    the claim's plan depends on how many deliveries are pending, and autovacuum re-analyses only a minute or so later.
-    Statistics taken while the queue was nearly empty (after a subscription with a backlog was deleted, say) made the
-    claim scan every pending row once per candidate, so each claim grew with the backlog and webhooks stalled
-    meanwhile (decision 30).
+    Nothing here tends the planner: the claim reads queue heads (migration 0018) by index whatever the statistics
+    say, so the statistics refresh after each burst that decision 30 needed is gone (decision 50).
     """
 
     name = "webhook-fan-out"
-    # A refresh only samples the table, so its cost does not grow with the backlog, and these limits keep it rare
-    # even at full fan-out speed. Autovacuum may analyse at an unlucky moment (just after a backlog was deleted)
-    # as well: a short interval bounds that too.
-    ANALYZE_AFTER = 5_000  # deliveries created since the last refresh
-    ANALYZE_EVERY = 5.0  # seconds, at the most
-
-    def __init__(self, pool: Pool | None = None) -> None:
-        self._pool = pool
-        self._created = 0
-        self._analyzed_at = float("-inf")
-        self._refresh: asyncio.Task[None] | None = None
 
     async def handle(self, conn: Connection, batch: Sequence[events.StoredEvent]) -> None:
-        self._created += await store.fan_out(conn, [event.id for event in batch])
-        now = time.monotonic()
-        if (
-            self._pool is not None
-            and self._created >= self.ANALYZE_AFTER
-            and now - self._analyzed_at >= self.ANALYZE_EVERY
-            and (self._refresh is None or self._refresh.done())
-        ):
-            self._created, self._analyzed_at = 0, now
-            self._refresh = asyncio.create_task(self._analyze(self._pool))
-
-    @staticmethod
-    async def _analyze(pool: Pool) -> None:
-        await asyncio.sleep(0.2)  # after the batch's transaction has committed: the new rows are to be counted
-        try:
-            async with pool.acquire() as conn:
-                await store.analyze_deliveries(conn)
-        except Exception as exc:  # autovacuum gets there later; nothing else depends on this
-            log.info("could not refresh the deliveries' statistics (%s: %s)", type(exc).__name__, exc)
+        await store.fan_out(conn, [event.id for event in batch])
 
 
 @dataclass

@@ -84,7 +84,7 @@ def test_a_no_transaction_file_is_split_into_its_statements() -> None:
 
 async def test_the_index_migrations_run_outside_a_transaction() -> None:
     outside = {m.version for m in migrations.load() if not m.in_transaction}
-    assert outside == {8, 10, 17}
+    assert outside == {8, 10, 17, 21}
     for migration in migrations.load():
         if not migration.in_transaction:
             for statement in migration.statements():  # nothing that would make writers wait
@@ -393,3 +393,37 @@ async def test_vocabulary_words_are_written_while_0010_rebuilds_its_index(
     assert state[0] is True
     assert "siglen='256'" in state[1]
     assert concurrent < max(0.1, build / 5), f"longest insert {concurrent:.3f}s during a {build:.2f}s rebuild"
+
+
+async def test_deliveries_are_written_while_0018_queues_them_and_0021_indexes_the_heads(
+    conn: Conn, empty_database_url: str, tmp_path: Path
+) -> None:
+    """0018 adds the head marker and its triggers and marks the heads of what is pending, in one transaction (writes
+    wait for that, which reads the pending deliveries only); 0021 indexes the heads without blocking. Deliveries
+    written all along, before the triggers existed, meanwhile and after, end in queues with exactly one head each:
+    the oldest pending delivery."""
+    folder = copy_up_to(tmp_path / "m", 17)
+    await migrations.migrate(conn, folder)
+    await seed_deliveries(conn, 300_000)
+    await conn.execute("SET maintenance_work_mem = '1MB'")
+    for name in ("0018_webhook_queue_heads.sql", "0021_webhook_claim_heads_index.sql"):
+        shutil.copy(migrations.default_directory() / name, folder)
+    pending_before = await conn.fetchval("SELECT count(*) FROM webhook_deliveries WHERE status = 'pending'")
+
+    started = time.monotonic()
+    longest = await write_while(empty_database_url, insert_delivery, migrations.migrate(conn, folder, policy=QUICK))
+    took = time.monotonic() - started
+    assert [v for v in await ledger_versions(conn) if v > 17] == [18, 21]
+    assert (await index_state(conn, "webhook_deliveries_due_heads") or (False,))[0] is True
+
+    written = await conn.fetchval("SELECT count(*) FROM webhook_deliveries WHERE scope = 'definition:w'")
+    assert written > 5
+    heads = await conn.fetch(
+        """SELECT scope, array_agg(id ORDER BY id) FILTER (WHERE head) AS heads, min(id) AS oldest
+           FROM webhook_deliveries WHERE status = 'pending' GROUP BY scope"""
+    )
+    assert len(heads) == 900 + 1  # a scope whose number ends in 0 has only succeeded deliveries
+    assert all(row["heads"] == [row["oldest"]] for row in heads), [r for r in heads if r["heads"] != [r["oldest"]]]
+    assert await conn.fetchval("SELECT count(*) FROM webhook_delivery_queues") == 900 + 1
+    assert pending_before > 250_000
+    assert longest < took, f"longest insert {longest:.3f}s during {took:.2f}s of migrations"

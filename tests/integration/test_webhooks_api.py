@@ -9,7 +9,6 @@ import re
 import uuid
 from typing import Any
 
-import pytest
 from litestar.testing import AsyncTestClient
 
 from service.store import webhooks as store
@@ -18,7 +17,7 @@ from service.webhooks.dispatcher import FanOut, disable
 from service.worker import drain
 from tests.asset_fixtures import create_entry, message_body, running_client
 from tests.support import Api, full_problem
-from tests.webhook_fixtures import deliveries, subscribe, until, webhook_settings
+from tests.webhook_fixtures import deliveries, subscribe, webhook_settings
 
 SECRET = re.compile(r"^whsec_([A-Za-z0-9+/]+={0,2})$")
 HOOK = "http://127.0.0.1:9/hook"  # never contacted: these tests run no worker
@@ -558,26 +557,3 @@ async def test_replay_since_a_time_or_after_a_cursor_queues_for_that_subscriptio
         problem = full_problem(await hook_client.post(f"/v1/webhooks/{target.id}/replay", json=body), 422)
         assert problem.errors is not None
         assert [(e.pointer, e.source) for e in problem.errors] == [(pointer, "body")], body
-
-
-async def test_a_burst_of_deliveries_refreshes_the_planner_statistics(
-    hook_client: AsyncTestClient[Any], hook_pool: Pool, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    async def analyzed() -> int:
-        async with hook_pool.acquire() as conn:
-            count: int = await conn.fetchval(
-                "SELECT analyze_count FROM pg_stat_user_tables WHERE relname = 'webhook_deliveries'"
-            )
-            return count
-
-    monkeypatch.setattr(FanOut, "ANALYZE_AFTER", 5)  # five events, five deliveries: a burst, for this test
-    before = await analyzed()
-    await subscribe(hook_client, HOOK, event_types=["definition.*"])
-    await Api(hook_client).published("mql")
-    fan_out = FanOut(hook_pool)
-    await drain(hook_pool, fan_out)
-
-    async def refreshed() -> bool:
-        return await analyzed() > before
-
-    await until(refreshed, what="ANALYZE webhook_deliveries")
