@@ -629,10 +629,11 @@ async def log_taking_effect(
 
 
 def _teams_of(shown: VersionFields | EntryRecord) -> list[str]:
-    """The teams an event about `shown` (a version, or the entry as listed) concerns: its owners, its required teams
-    and the teams reviewing it once submitted."""
+    """The teams an event about `shown` (a version, or the entry as listed) concerns: its owners, its required teams,
+    the teams reviewing it once submitted, and the teams asked to acknowledge it."""
     review = shown.review_teams if isinstance(shown, entries.VersionRecord) else None
-    return concerned_teams(shown.owners, shown.required_teams, review)
+    acknowledge = shown.acknowledge_teams if isinstance(shown, VersionFields) else None
+    return concerned_teams(shown.owners, shown.required_teams, review, acknowledge)
 
 
 def summary_of(previous: entries.VersionRecord | None, version: entries.VersionRecord) -> str:

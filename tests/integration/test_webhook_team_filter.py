@@ -86,3 +86,21 @@ async def test_a_team_filter_lets_through_what_concerns_its_teams(
     assert seen(finance_created) == [("definition.created", "arr")]
     for hit in legal.hits:
         assert "legal" in hit.json["data"]["teams"]
+
+
+async def test_the_teams_asked_to_acknowledge_a_version_hear_of_it(
+    hook_client: AsyncTestClient[Any], hook_pool: Pool, hook_settings: Settings, receivers: Receivers
+) -> None:
+    field_sales, everything = receivers(), receivers()
+    await subscribe(hook_client, field_sales.url, teams=["field-sales"], event_types=["definition.published"])
+    await subscribe(hook_client, everything.url, event_types=["definition.published"])
+    api = Api(hook_client)
+    async with running_worker(hook_pool, hook_settings):
+        await api.published("mql", acknowledge_teams=["field-sales"])
+        await api.published("sql")  # not addressed to field-sales
+        await until(lambda: len(everything.hits) == 2, what="both publications at the catch-all subscriber")
+        await until(lambda: settled(hook_pool, 3), what="the deliveries")
+
+    [hit] = field_sales.hits
+    assert (hit.type, hit.slug) == ("definition.published", "mql")
+    assert hit.json["data"]["teams"] == ["field-sales", "marketing", "sales"]
