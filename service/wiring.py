@@ -26,6 +26,7 @@ from service.store.database import Connection, DatabaseTimeouts, Pool, create_po
 from service.store.view_cache import ViewCache
 from service.usecases import acknowledgements, blob_gc, expiry, retention, reviews, timeline
 from service.usecases.assets import AssetContext
+from service.usecases.digests import DigestBuilder
 from service.usecases.entries import EntryContext
 from service.usecases.webhooks import WebhookContext
 from service.webhooks import policy
@@ -197,6 +198,11 @@ def build_worker(services: Services, metrics: CanonMetrics | None = None) -> Wor
         window = dt.timedelta(seconds=settings.acknowledgement_window_seconds)
         await acknowledgements.send_overdue(services.pool, services.entry_contexts, window)
 
+    digest_builder = DigestBuilder(services.pool)
+
+    async def send_digests() -> None:
+        await digest_builder.run()
+
     async def collect_garbage() -> None:
         await blob_gc.collect(services.pool, services.blobs, grace)
 
@@ -245,6 +251,8 @@ def build_worker(services: Services, metrics: CanonMetrics | None = None) -> Wor
             Periodic("retention", settings.retention_every_seconds, prune),
             Periodic("review-reminders", settings.reminders_every_seconds, remind_reviews),
             Periodic("acknowledgement-reminders", settings.reminders_every_seconds, remind_acknowledgements),
+            # A digest goes out within a second or so of its period's end.
+            Periodic("digests", 1.0, send_digests),
         ],
         # Text extraction runs beside the consumers, not between their batches: one slow file must not delay sync.
         alongside=[dispatcher.run, extraction.run],

@@ -63,6 +63,10 @@ _ACTIONS: Final = {
     "expired": "The current version has expired and left the portal's search (only assets expire today).",
     "disabled": "Canon stopped sending to another endpoint (`data.reason`); see docs/webhooks.md, Disabled endpoints.",
     "test": "A test of this endpoint, asked for with `POST /v1/webhooks/{id}/test`; `data.id` is the subscription.",
+    "digest": (
+        "A digest subscription's period ended (`data.period`): its changes grouped by entry, runs of one kind of "
+        "change collapsed into one line with its count (`data.entries`); nothing is sent for a period without changes."
+    ),
 }
 
 

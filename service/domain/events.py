@@ -12,6 +12,7 @@ from uuid import UUID
 
 import msgspec
 
+from service.domain.digests import DigestEntry
 from service.domain.model import Actor, Role
 
 ENTRY_KINDS = ("definition", "message", "asset")
@@ -39,8 +40,9 @@ UNRELEASED_ACTIONS = frozenset(
 # Events naming the people who have not acknowledged a version: for editors and up, like the acknowledgement status.
 PEOPLE_ACTIONS = frozenset({"acknowledgement_overdue"})
 ENTRY_EVENT_TYPES: tuple[str, ...] = tuple(f"{kind}.{action}" for kind in ENTRY_KINDS for action in ENTRY_ACTIONS)
-# `webhook.test` is sent to one endpoint on request; `webhook.disabled` is in the feed like any change.
-WEBHOOK_EVENT_TYPES = ("webhook.disabled", "webhook.test")
+# `webhook.test` is sent to one endpoint on request, `webhook.digest` to a digest subscription once per period;
+# `webhook.disabled` is in the feed like any change.
+WEBHOOK_EVENT_TYPES = ("webhook.disabled", "webhook.test", "webhook.digest")
 EVENT_TYPES: tuple[str, ...] = ENTRY_EVENT_TYPES + WEBHOOK_EVENT_TYPES
 
 # `*`, or `kind.action` where either part may be `*`: a bare `definition` would silently match nothing.
@@ -146,6 +148,27 @@ class WebhookTestData(msgspec.Struct, frozen=True):
     message: str
 
 
+class DigestPeriod(msgspec.Struct, frozen=True, omit_defaults=True):
+    """The period a digest covers: events committed from `start` (inclusive) to `end` (exclusive), with the schedule
+    that ended it. A period of more events than one digest holds is sent in parts with the same period, one right
+    after the other, each with the events that follow the previous one's."""
+
+    start: dt.datetime
+    end: dt.datetime
+    timezone: str
+    every: str | None = None  # None: the last digest of a subscription that went back to one delivery per event
+
+
+class DigestData(msgspec.Struct, frozen=True):
+    """`data` of `webhook.digest`: one period's changes that the subscription's filters let through, grouped by
+    entry (first changed first) and collapsed: a run of one kind of change is one line with its count."""
+
+    id: UUID  # the subscription
+    period: DigestPeriod
+    events: int
+    entries: list[DigestEntry]
+
+
 def concerned_teams(*groups: Iterable[str] | None) -> list[str]:
     """The sorted union of the team lists given (None is no list): the `teams` of an entry event."""
     return sorted({team for group in groups if group for team in group})
@@ -153,7 +176,11 @@ def concerned_teams(*groups: Iterable[str] | None) -> list[str]:
 
 def data_type(event_type: str) -> type[msgspec.Struct]:
     """The Struct of an event type's `data` (for its JSON Schema)."""
-    special: dict[str, type[msgspec.Struct]] = {"webhook.disabled": WebhookEventData, "webhook.test": WebhookTestData}
+    special: dict[str, type[msgspec.Struct]] = {
+        "webhook.disabled": WebhookEventData,
+        "webhook.test": WebhookTestData,
+        "webhook.digest": DigestData,
+    }
     return special.get(event_type, EntryEventData)
 
 

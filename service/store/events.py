@@ -150,6 +150,15 @@ async def unhandled(conn: Connection, consumer: str) -> bool:
     return waiting
 
 
+async def by_ids(conn: Connection, event_ids: list[int]) -> list[StoredEvent]:
+    """These events (any order; unknown ids left out)."""
+    rows = await conn.fetch(
+        """SELECT id, txid::text::bigint AS txid, type, occurred_at, data FROM events WHERE id = ANY($1::bigint[])""",
+        event_ids,
+    )
+    return [StoredEvent(**dict(r)) for r in rows]
+
+
 async def head(conn: Connection) -> tuple[int, int]:
     """The position after the newest visible event: where a new consumer that wants only the future starts."""
     row = await conn.fetchrow(

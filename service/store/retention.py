@@ -35,7 +35,8 @@ async def prune_deliveries(conn: Connection, before: dt.datetime, limit: int) ->
 
 
 # Events are walked in feed order (events_feed_order) from a position, `limit` at a time, up to the lowest position
-# in consumer_offsets (a consumer that stopped long ago holds pruning back until its row is deleted), and only while
+# in consumer_offsets (a consumer that stopped long ago holds pruning back until its row is deleted) and in the digest
+# subscriptions (a digest holds the events of its period until it is queued), and only while
 # every consumer this worker runs has a position (one without starts from the beginning of the log). Of those, the
 # ones older than the cutoff that no stored delivery refers to (index webhook_deliveries_event, migration 0017) are
 # deleted. The walk goes on after the last event looked at, so events kept (referenced) are passed over, not looked
@@ -46,6 +47,8 @@ WITH candidates AS (
     SELECT e.id, e.txid, e.occurred_at FROM events e
     WHERE (e.txid, e.id) > ($3::text::xid8, $4::bigint)
       AND (e.txid, e.id) <= (SELECT o.txid, o.event_id FROM consumer_offsets o ORDER BY o.txid, o.event_id LIMIT 1)
+      AND NOT EXISTS (SELECT 1 FROM webhook_subscriptions s WHERE s.digest_after_txid IS NOT NULL
+                      AND (e.txid, e.id) > (s.digest_after_txid, s.digest_after_id))
       AND NOT EXISTS (SELECT 1 FROM unnest($5::text[]) AS c(name)
                       WHERE NOT EXISTS (SELECT 1 FROM consumer_offsets o WHERE o.name = c.name))
     ORDER BY e.txid, e.id LIMIT $2),

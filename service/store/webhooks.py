@@ -22,6 +22,9 @@ class Subscription(msgspec.Struct, frozen=True):
     teams: list[str]
     format: str
     enabled: bool
+    digest: dict[str, Any] | None  # the DigestSchedule's fields; None: one delivery per event
+    digest_period_start: dt.datetime | None
+    digest_next_at: dt.datetime | None
     failing_since: dt.datetime | None
     disabled_at: dt.datetime | None
     disabled_reason: str | None
@@ -33,9 +36,9 @@ class Subscription(msgspec.Struct, frozen=True):
 
 
 _COLUMNS = (
-    "id, url, description, event_types, tags, slugs, teams, format, enabled, failing_since, disabled_at, "
-    "disabled_reason, "
-    "previous_secret_until, revision, created_by, created_at, updated_at"
+    "id, url, description, event_types, tags, slugs, teams, format, enabled, digest, digest_period_start, "
+    "digest_next_at, failing_since, disabled_at, disabled_reason, previous_secret_until, revision, created_by, "
+    "created_at, updated_at"
 )
 
 
@@ -58,11 +61,20 @@ async def insert(
     enabled: bool,
     secret: str,
     created_by: str,
+    digest: dict[str, Any] | None = None,
+    digest_next_at: dt.datetime | None = None,
 ) -> Subscription:
+    """A digest subscription's first period starts now, and its digests hold the events committed from now on."""
     row = await conn.fetchrow(
         f"""INSERT INTO webhook_subscriptions
-                (id, url, description, event_types, type_likes, tags, slugs, enabled, secret, created_by, format, teams)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING {_COLUMNS}""",
+                (id, url, description, event_types, type_likes, tags, slugs, enabled, secret, created_by, format, teams,
+                 digest, digest_next_at, digest_period_start, digest_after_txid, digest_after_id)
+            SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14,
+                   CASE WHEN $13::jsonb IS NOT NULL THEN now() END,
+                   CASE WHEN $13::jsonb IS NOT NULL THEN coalesce(h.txid, '0'::xid8) END,
+                   CASE WHEN $13::jsonb IS NOT NULL THEN coalesce(h.id, 0) END
+            FROM (SELECT NULL) AS one LEFT JOIN LATERAL ({_FEED_HEAD}) AS h ON true
+            RETURNING {_COLUMNS}""",
         subscription_id,
         url,
         description,
@@ -75,8 +87,15 @@ async def insert(
         created_by,
         format,
         teams,
+        digest,
+        digest_next_at,
     )
     return _subscription(row)
+
+
+# The newest event every transaction has finished writing: a digest started now holds the events after it.
+_FEED_HEAD = """SELECT txid, id FROM events WHERE txid < pg_snapshot_xmin(pg_current_snapshot())
+                ORDER BY txid DESC, id DESC LIMIT 1"""
 
 
 async def get(conn: Connection, subscription_id: UUID, *, lock: bool = False) -> Subscription:
@@ -113,6 +132,25 @@ async def update(conn: Connection, subscription_id: UUID, **fields: object) -> S
     return _subscription(row)
 
 
+async def switch_mode(conn: Connection, subscription_id: UUID, *, to_digest: bool) -> Subscription:
+    """Mark where in the log the delivery mode changed (the newest event committed now). Into digests, the first
+    period starts now with the events after that; out of them, the last digest ends there (and is due now)."""
+    row = await conn.fetchrow(
+        f"""UPDATE webhook_subscriptions s
+            SET mode_switched_txid = coalesce(h.txid, '0'::xid8), mode_switched_id = coalesce(h.id, 0),
+                digest_period_start = CASE WHEN $2 THEN now() ELSE s.digest_period_start END,
+                digest_after_txid = CASE WHEN $2 THEN coalesce(h.txid, '0'::xid8) ELSE s.digest_after_txid END,
+                digest_after_id = CASE WHEN $2 THEN coalesce(h.id, 0) ELSE s.digest_after_id END
+            FROM (SELECT NULL) AS one LEFT JOIN LATERAL ({_FEED_HEAD}) AS h ON true
+            WHERE s.id = $1 RETURNING {", ".join(f"s.{c}" for c in _COLUMNS.split(", "))}""",
+        subscription_id,
+        to_digest,
+    )
+    if row is None:
+        raise NotFound(f"no webhook subscription {subscription_id}")
+    return _subscription(row)
+
+
 async def rotate_secret(
     conn: Connection, subscription_id: UUID, secret: str, previous_until: dt.datetime
 ) -> Subscription:
@@ -139,20 +177,27 @@ async def delete(conn: Connection, subscription_id: UUID) -> None:
 # disabled; everyone else subscribed to `webhook.*` is. Inserted in queue key order (subscription, scope), each
 # queue's deliveries in feed order: the queue rows the insert trigger locks are taken in the order every other
 # statement takes them (migration 0018), so concurrent writers never deadlock.
-_FAN_OUT = """
-INSERT INTO webhook_deliveries (subscription_id, event_id, event_type, scope, payload)
-SELECT s.id, e.id, e.type, e.kind || ':' || coalesce(e.slug, e.entry_id::text, ''),
-       jsonb_build_object('type', e.type, 'timestamp', e.occurred_at, 'data', e.data)
-FROM unnest($1::bigint[]) WITH ORDINALITY AS b(event_id, ord)
-JOIN events e ON e.id = b.event_id
-JOIN webhook_subscriptions s ON s.enabled
-     AND (cardinality(s.type_likes) = 0 OR e.type LIKE ANY (s.type_likes))
+# Whether subscription `s` wants event `e`: its type, tag, slug and team filters (each empty: any).
+_WANTS = """(cardinality(s.type_likes) = 0 OR e.type LIKE ANY (s.type_likes))
      AND (cardinality(s.tags) = 0
           OR s.tags && ARRAY(SELECT jsonb_array_elements_text(coalesce(e.data -> 'tags', '[]'))))
      AND (cardinality(s.slugs) = 0 OR e.slug = ANY (s.slugs))
      AND (cardinality(s.teams) = 0
           OR s.teams && ARRAY(SELECT jsonb_array_elements_text(coalesce(e.data -> 'teams', '[]'))))
-     AND NOT (e.kind = 'webhook' AND e.entry_id = s.id)
+     AND NOT (e.kind = 'webhook' AND e.entry_id = s.id)"""
+
+# Digest subscriptions take their events from the log when a period ends (`digest_window`), not one by one here;
+# an event from before the subscription's last change of mode follows the mode it had then.
+_ONE_BY_ONE = """CASE WHEN s.mode_switched_txid IS NULL THEN s.digest IS NULL
+          ELSE ((e.txid, e.id) > (s.mode_switched_txid, s.mode_switched_id)) = (s.digest IS NULL) END"""
+_FAN_OUT = f"""
+INSERT INTO webhook_deliveries (subscription_id, event_id, event_type, scope, payload)
+SELECT s.id, e.id, e.type, e.kind || ':' || coalesce(e.slug, e.entry_id::text, ''),
+       jsonb_build_object('type', e.type, 'timestamp', e.occurred_at, 'data', e.data)
+FROM unnest($1::bigint[]) WITH ORDINALITY AS b(event_id, ord)
+JOIN events e ON e.id = b.event_id
+JOIN webhook_subscriptions s ON s.enabled AND {_ONE_BY_ONE}
+     AND {_WANTS}
      AND ($2::uuid IS NULL OR s.id = $2)
 ORDER BY s.id, 4, b.ord"""
 
@@ -163,16 +208,119 @@ async def fan_out(conn: Connection, event_ids: list[int], only: UUID | None = No
     return int(status.rsplit(" ", 1)[-1])
 
 
-async def insert_direct(conn: Connection, subscription_id: UUID, event_type: str, payload: dict[str, Any]) -> int:
-    """A delivery that is not from the event log (a test ping)."""
+async def insert_direct(
+    conn: Connection,
+    subscription_id: UUID,
+    event_type: str,
+    payload: dict[str, Any] | msgspec.Raw,
+    *,
+    scope: str = "test",
+) -> int:
+    """A delivery that is not one event of the log (a test ping, a digest); `scope` names its queue of the
+    subscription's (deliveries of one queue go out in order)."""
     delivery_id: int = await conn.fetchval(
         """INSERT INTO webhook_deliveries (subscription_id, event_type, scope, payload)
-           VALUES ($1::uuid, $2, 'test:' || $1::uuid::text, $3) RETURNING id""",
+           VALUES ($1::uuid, $2, $4 || ':' || $1::uuid::text, $3) RETURNING id""",
         subscription_id,
         event_type,
         payload,
+        scope,
     )
     return delivery_id
+
+
+class DueDigest(msgspec.Struct, frozen=True):
+    id: UUID
+    digest: dict[str, Any]  # {}: the subscription went back to one delivery per event; its last digest is due
+    period_start: dt.datetime
+    next_at: dt.datetime
+    after_txid: int
+    after_id: int
+    until_txid: int | None  # the last digest's events end at this position (where the mode changed)
+    until_id: int | None
+
+
+async def due_digests(conn: Connection, now: dt.datetime, limit: int) -> list[DueDigest]:
+    """Lock up to `limit` subscriptions whose digest period has ended by `now` (skipping those another worker holds);
+    also a subscription that left digest mode with a period under way (its last digest goes out)."""
+    rows = await conn.fetch(
+        """SELECT id, coalesce(digest, '{}') AS digest, digest_period_start AS period_start, digest_next_at AS next_at,
+                  digest_after_txid::text::bigint AS after_txid, digest_after_id AS after_id,
+                  CASE WHEN digest IS NULL THEN mode_switched_txid::text::bigint END AS until_txid,
+                  CASE WHEN digest IS NULL THEN mode_switched_id END AS until_id
+           FROM webhook_subscriptions WHERE digest_next_at <= $1
+           ORDER BY digest_next_at LIMIT $2 FOR UPDATE SKIP LOCKED""",
+        now,
+        limit,
+    )
+    return [DueDigest(**dict(r)) for r in rows]
+
+
+async def next_digest_in(conn: Connection, now: dt.datetime) -> float | None:
+    """Seconds from `now` until the next digest period ends, or None when no subscription takes digests."""
+    seconds: float | None = await conn.fetchval(
+        "SELECT extract(epoch FROM min(digest_next_at) - $1)::float8 FROM webhook_subscriptions", now
+    )
+    return seconds
+
+
+class WindowEvent(msgspec.Struct, frozen=True):
+    id: int
+    txid: int
+    occurred_at: dt.datetime
+    wanted: bool
+
+
+# Committed events after the digest's position in feed order (the feed's rule: no gaps), each said wanted or not by
+# the subscription's filters. The caller stops at the first one from after the period's end.
+_DIGEST_WINDOW = f"""
+SELECT e.id, e.txid::text::bigint AS txid, e.occurred_at, ({_WANTS}) AS wanted
+FROM events e JOIN webhook_subscriptions s ON s.id = $1
+WHERE (e.txid, e.id) > ($2::text::xid8, $3::bigint) AND e.txid < pg_snapshot_xmin(pg_current_snapshot())
+ORDER BY e.txid, e.id LIMIT $4"""
+
+
+async def digest_window(
+    conn: Connection, subscription_id: UUID, *, after_txid: int, after_id: int, limit: int
+) -> list[WindowEvent]:
+    rows = await conn.fetch(_DIGEST_WINDOW, subscription_id, str(after_txid), after_id, limit)
+    return [WindowEvent(**dict(r)) for r in rows]
+
+
+async def wanted_events(conn: Connection, subscription_id: UUID, event_ids: list[int]) -> list[int]:
+    """Those of these events (in this order) that the subscription's filters let through (a digest replay)."""
+    rows = await conn.fetch(
+        f"""SELECT e.id FROM unnest($2::bigint[]) WITH ORDINALITY AS b(event_id, ord)
+            JOIN events e ON e.id = b.event_id JOIN webhook_subscriptions s ON s.id = $1
+            WHERE {_WANTS} ORDER BY b.ord""",
+        subscription_id,
+        event_ids,
+    )
+    return [r["id"] for r in rows]
+
+
+async def digest_done(
+    conn: Connection,
+    subscription_id: UUID,
+    *,
+    after: tuple[int, int],
+    period_start: dt.datetime | None,
+    next_at: dt.datetime | None,
+) -> None:
+    """Move a digest's position past the events it queued, and start its next period (None: digests stopped, and
+    the position is dropped: nothing in the log waits for this subscription any more)."""
+    await conn.execute(
+        """UPDATE webhook_subscriptions
+           SET digest_after_txid = CASE WHEN $5::timestamptz IS NOT NULL THEN $2::text::xid8 END,
+               digest_after_id = CASE WHEN $5::timestamptz IS NOT NULL THEN $3::bigint END,
+               digest_period_start = $4, digest_next_at = $5
+           WHERE id = $1""",
+        subscription_id,
+        str(after[0]),
+        after[1],
+        period_start,
+        next_at,
+    )
 
 
 class Claimed(msgspec.Struct, frozen=True):

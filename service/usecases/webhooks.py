@@ -10,7 +10,7 @@ from uuid import UUID, uuid4
 
 import msgspec
 
-from service.domain import lifecycle
+from service.domain import digests, lifecycle
 from service.domain.concurrency import check_if_match
 from service.domain.cursors import CURSOR_PATTERN, decode_cursor, decode_int_cursor, encode_cursor
 from service.domain.errors import Conflict, FieldError, Invalid, TooBusy
@@ -24,6 +24,7 @@ from service.domain.model import Principal, Role, Slug, Tag, Team
 from service.store import audit
 from service.store import webhooks as store
 from service.store.database import Pool, transaction
+from service.usecases import digests as digest_deliveries
 from service.webhooks import network, signing
 from service.webhooks.formats import WebhookFormat
 
@@ -57,6 +58,7 @@ class WebhookCreate(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     slugs: Annotated[list[Slug], msgspec.Meta(max_length=200)] = msgspec.field(default_factory=list)
     teams: TeamFilter = msgspec.field(default_factory=list)
     format: WebhookFormat = WebhookFormat.standard
+    delivery: digests.Delivery = msgspec.field(default_factory=digests.EachEvent)
     enabled: bool = True
 
 
@@ -68,6 +70,8 @@ class WebhookUpdate(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     slugs: Annotated[list[Slug], msgspec.Meta(max_length=200)] | msgspec.UnsetType = msgspec.UNSET
     teams: TeamFilter | msgspec.UnsetType = msgspec.UNSET
     format: WebhookFormat | msgspec.UnsetType = msgspec.UNSET
+    # A new schedule applies from the next period; back to `each`, the period under way is sent as a digest at once.
+    delivery: digests.Delivery | msgspec.UnsetType = msgspec.UNSET
     enabled: bool | msgspec.UnsetType = msgspec.UNSET
 
 
@@ -98,6 +102,9 @@ class WebhookOut(msgspec.Struct, frozen=True):
     slugs: list[str]
     teams: list[str]
     format: WebhookFormat
+    delivery: digests.Delivery
+    # Digests: when the period under way ends and its digest is sent (None: one delivery per event).
+    next_digest_at: dt.datetime | None
     enabled: bool
     failing_since: dt.datetime | None
     disabled_at: dt.datetime | None
@@ -134,6 +141,8 @@ def out(subscription: store.Subscription) -> WebhookOut:
         slugs=subscription.slugs,
         teams=subscription.teams,
         format=WebhookFormat(subscription.format),
+        delivery=delivery_of(subscription),
+        next_digest_at=subscription.digest_next_at if subscription.digest is not None else None,
         enabled=subscription.enabled,
         failing_since=subscription.failing_since,
         disabled_at=subscription.disabled_at,
@@ -143,6 +152,20 @@ def out(subscription: store.Subscription) -> WebhookOut:
         created_at=subscription.created_at,
         updated_at=subscription.updated_at,
     )
+
+
+def delivery_of(subscription: store.Subscription) -> digests.Delivery:
+    if subscription.digest is None:
+        return digests.EachEvent()
+    return msgspec.convert(subscription.digest, digests.DigestSchedule)
+
+
+def _digest_start(delivery: digests.Delivery, now: dt.datetime) -> tuple[dict[str, Any] | None, dt.datetime | None]:
+    """What a subscription stores for its delivery mode: the schedule and when its first period ends."""
+    if isinstance(delivery, digests.EachEvent):
+        return None, None
+    digests.check(delivery)
+    return msgspec.to_builtins(delivery), digests.next_end(delivery, now)
 
 
 async def _checked_url(ctx: WebhookContext, url: str) -> str:
@@ -174,6 +197,7 @@ def _type_likes(patterns: list[str]) -> list[str]:
 async def create(ctx: WebhookContext, principal: Principal, data: WebhookCreate) -> WebhookWithSecret:
     lifecycle.require_role(principal, Role.admin)
     likes = _type_likes(data.event_types)
+    digest, digest_next_at = _digest_start(data.delivery, dt.datetime.now(dt.UTC))
     url = await _checked_url(ctx, data.url)
     secret = signing.new_secret()
     async with transaction(ctx.pool) as conn:
@@ -191,6 +215,8 @@ async def create(ctx: WebhookContext, principal: Principal, data: WebhookCreate)
             enabled=data.enabled,
             secret=secret,
             created_by=principal.subject,
+            digest=digest,
+            digest_next_at=digest_next_at,
         )
         await audit.record(conn, principal, "webhook.created", detail={"webhook_id": str(subscription.id), "url": url})
     return WebhookWithSecret(webhook=out(subscription), secret=secret)
@@ -235,14 +261,36 @@ async def update(
     if fields.get("enabled") is True:
         # Re-enabling starts a clean slate: the disabling reason and the failure streak are history.
         fields.update(disabled_at=None, disabled_reason=None, failing_since=None)
+    delivery: digests.Delivery | None = fields.pop("delivery", None)
+    now = dt.datetime.now(dt.UTC)
+    digest, first_end = _digest_start(delivery, now) if delivery is not None else (None, None)
     async with transaction(ctx.pool) as conn:
         current = await store.get(conn, subscription_id, lock=True)
         check_if_match(if_match, current.revision, required=False)
+        if delivery is not None:
+            fields.update(_delivery_change(current, digest, first_end, now))
         updated = await store.update(conn, subscription_id, **fields) if fields else current
+        if delivery is not None and (current.digest is None) != (digest is None):
+            updated = await store.switch_mode(conn, subscription_id, to_digest=digest is not None)
+        if delivery is not None:
+            fields["delivery"] = delivery
         await audit.record(
             conn, principal, "webhook.updated", detail={"webhook_id": str(subscription_id), "changes": sorted(fields)}
         )
     return updated
+
+
+def _delivery_change(
+    current: store.Subscription, digest: dict[str, Any] | None, first_end: dt.datetime | None, now: dt.datetime
+) -> dict[str, Any]:
+    """The columns a change of delivery mode sets. A digest's new schedule applies from its next period (the one
+    under way ends as planned); from one delivery per event, the first period starts now; back to one per event,
+    the period under way ends now and its digest goes out at once (the worker builds it)."""
+    if digest is not None:
+        return {"digest": digest} if current.digest is not None else {"digest": digest, "digest_next_at": first_end}
+    if current.digest is not None:
+        return {"digest": None, "digest_next_at": now}
+    return {}
 
 
 async def delete(ctx: WebhookContext, principal: Principal, subscription_id: UUID) -> None:
@@ -305,7 +353,8 @@ async def replay(ctx: WebhookContext, principal: Principal, subscription_id: UUI
     if data.after is not None:
         txid, event_id = decode_int_cursor(data.after, 2, "/after", "body")
     async with transaction(ctx.pool) as conn:
-        await store.get(conn, subscription_id, lock=True)  # one replay at a time per subscription: the bound holds
+        # One replay at a time per subscription: the bound holds.
+        subscription = await store.get(conn, subscription_id, lock=True)
         pending = await store.pending_count(conn, subscription_id, cap=ctx.replay_max_in_flight)
         room = ctx.replay_max_in_flight - pending
         if room <= 0:
@@ -317,7 +366,12 @@ async def replay(ctx: WebhookContext, principal: Principal, subscription_id: UUI
         ids = await store.event_ids_since(
             conn, after_txid=txid, after_id=event_id, since=data.since, limit=min(REPLAY_LIMIT, room)
         )
-        queued = await store.fan_out(conn, ids, only=subscription_id) if ids else 0
+        if not ids:
+            queued = 0
+        elif subscription.digest is not None:  # the replayed events as one digest, now
+            queued = await digest_deliveries.queue_replay(conn, subscription, ids)
+        else:
+            queued = await store.fan_out(conn, ids, only=subscription_id)
         await audit.record(
             conn, principal, "webhook.replayed", detail={"webhook_id": str(subscription_id), "queued": queued}
         )

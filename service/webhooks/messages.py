@@ -12,6 +12,7 @@ import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from typing import Final
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import msgspec
 
@@ -58,7 +59,65 @@ def describe(envelope: object) -> ChatMessage:
             [("Event", event_type)],
             None,
         )
+    if event_type == "webhook.digest":
+        return _digest_message(data)
     return _entry_message(event_type, data)
+
+
+DIGEST_ENTRIES_SHOWN: Final = 15  # lines a chat message shows; the rest are counted
+
+
+def _digest_message(data: _Data) -> ChatMessage:
+    """A headline ("Canon digest: 12 changes to 4 entries") and a line per entry ("MQL (definition mql): draft
+    updated 5 times, published v3 by Ana Ruiz")."""
+    entries = [_mapping(entry) for entry in _list(data.get("entries"))]
+    count = data.get("events")
+    changes = count if isinstance(count, int) and not isinstance(count, bool) else len(entries)
+    period = _mapping(data.get("period"))
+    lines = [_digest_line(entry) for entry in entries[:DIGEST_ENTRIES_SHOWN]]
+    if len(entries) > DIGEST_ENTRIES_SHOWN:
+        lines.append(f"and {len(entries) - DIGEST_ENTRIES_SHOWN} more entries")
+    words = f"{changes} change{'s' if changes != 1 else ''} to {len(entries)} entr{'ies' if len(entries) != 1 else 'y'}"
+    facts = [("Period", _period_words(period)), ("Event", "webhook.digest")]
+    return ChatMessage(subject="Canon digest", headline=f"Canon digest: {words}", details=lines, facts=facts, url=None)
+
+
+def _digest_line(entry: _Data) -> str:
+    title = _text(entry.get("title")) or _text(entry.get("slug"))
+    name = f"{title} ({_text(entry.get('kind'))} {_text(entry.get('slug'))})".strip()
+    said = []
+    for line in (_mapping(item) for item in _list(entry.get("lines"))):
+        action = _text(line.get("type")).rpartition(".")[2].replace("_", " ") or "changed"
+        version = line.get("version")
+        if action in {"published", "effective", "approved", "rejected", "submitted"} and isinstance(version, int):
+            action += f" v{version}"
+        times = line.get("count")
+        if isinstance(times, int) and not isinstance(times, bool) and times > 1:
+            action += f" {times} times"
+        said.append(action + _by(_text(line.get("actor"))))
+    omitted = entry.get("omitted_lines")
+    if isinstance(omitted, int) and not isinstance(omitted, bool) and omitted > 0:
+        said.insert(0, f"{omitted} earlier changes")
+    return f"{name}: {', '.join(said)}" if said else name
+
+
+def _period_words(period: _Data) -> str:
+    """`3 Dec 2026 09:00 to 4 Dec 2026 09:00 (Europe/Berlin)` on the digest's own clock (UTC if it has none)."""
+    name = _text(period.get("timezone")) or "UTC"
+    try:
+        zone: dt.tzinfo = ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        zone, name = dt.UTC, "UTC"
+
+    def moment(value: object) -> str:
+        try:
+            instant = dt.datetime.fromisoformat(_text(value))
+        except ValueError:
+            return _text(value)
+        local = instant.astimezone(zone) if instant.tzinfo is not None else instant
+        return f"{day_words(local.date())} {local:%H:%M}"
+
+    return f"{moment(period.get('start'))} to {moment(period.get('end'))} ({name})"
 
 
 def _entry_message(event_type: str, data: _Data) -> ChatMessage:

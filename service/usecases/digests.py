@@ -1,0 +1,174 @@
+"""Digest deliveries: when a digest subscription's period ends, the events of the period that its filters let
+through become one delivery (`webhook.digest`), queued like any other so it has the same signing, retries, log,
+replay and order; an empty period sends nothing.
+
+A digest holds the events committed after the subscription's position in the event log, in feed order, up to the
+first one that happened after the period's end; the position then moves past them in the transaction that queues
+the delivery, so each event is in exactly one digest even with several workers (each locks the subscriptions it
+builds for) or a worker that dies mid-way (its transaction rolls back). An event committed late, after a digest was
+built, is in the next one. After a worker was down, each missed period gets its own digest.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Final
+from uuid import UUID
+
+import msgspec
+
+from service.domain import digests
+from service.domain.events import DigestPeriod
+from service.store import events
+from service.store import webhooks as store
+from service.store.database import Connection, Pool, transaction
+
+log = logging.getLogger(__name__)
+
+EVENT_TYPE: Final = "webhook.digest"
+_encoder = msgspec.json.Encoder()
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+@dataclass
+class DigestBuilder:
+    """Builds and queues every digest whose period has ended (a periodic worker task; safe with several workers).
+
+    `window` events are read from the log at a time; a digest holds at most `max_events` (a busier period is sent in
+    parts, one right after the other)."""
+
+    pool: Pool
+    clock: Callable[[], dt.datetime] = _now
+    batch: int = 20
+    window: int = 5_000
+    max_events: int = 20_000
+    on_queued: Callable[[int], None] | None = None
+    _bodies: dict[tuple[int, ...], bytes] = field(default_factory=dict, init=False, repr=False)
+    _events: dict[int, tuple[str, dt.datetime, dict[str, Any]]] = field(default_factory=dict, init=False, repr=False)
+
+    async def run(self) -> int:
+        """Queue every digest due now; the number queued."""
+        queued = 0
+        try:
+            while True:
+                now = self.clock()
+                async with transaction(self.pool) as conn:
+                    due = await store.due_digests(conn, now, self.batch)
+                    for subscription in due:
+                        queued += await self._build(conn, subscription, now)
+                if not due:  # a busy period's next part, or a missed period, is due again at once
+                    break
+        finally:
+            # Shared by the subscriptions of one run (most filter alike); a run starts from the log again.
+            self._bodies.clear()
+            self._events.clear()
+        if queued and self.on_queued is not None:
+            self.on_queued(queued)
+        return queued
+
+    async def _build(self, conn: Connection, due: store.DueDigest, now: dt.datetime) -> int:
+        schedule = msgspec.convert(due.digest, digests.DigestSchedule) if due.digest else None
+        end = due.next_at if schedule is not None else min(due.next_at, now)
+        until = None if due.until_txid is None or due.until_id is None else (due.until_txid, due.until_id)
+        position, wanted, complete = await self._collect(conn, due, end, until)
+        queued = 0
+        if wanted:
+            period = DigestPeriod(
+                start=due.period_start,
+                end=end,
+                timezone=schedule.timezone if schedule else "UTC",
+                every=schedule.every.value if schedule else None,
+            )
+            await store.insert_direct(
+                conn,
+                due.id,
+                EVENT_TYPE,
+                msgspec.Raw(await self._payload(conn, due.id, period, wanted, now)),
+                scope="digest",
+            )
+            queued = 1
+        if not complete:  # the rest of this period right after, as the next part
+            await store.digest_done(conn, due.id, after=position, period_start=due.period_start, next_at=due.next_at)
+        elif schedule is None:
+            await store.digest_done(conn, due.id, after=position, period_start=None, next_at=None)
+        else:
+            # The schedule as it is now decides when the next period ends (a change applies from the next period).
+            await store.digest_done(
+                conn, due.id, after=position, period_start=end, next_at=digests.next_end(schedule, end)
+            )
+        return queued
+
+    async def _collect(
+        self, conn: Connection, due: store.DueDigest, end: dt.datetime, until: tuple[int, int] | None
+    ) -> tuple[tuple[int, int], list[int], bool]:
+        """The new position, the wanted events up to it, and whether the period is complete with them. The period
+        ends at the first event after `end`; a last digest (`until` given) ends at that position in the log."""
+        position = (due.after_txid, due.after_id)
+        wanted: list[int] = []
+        while True:
+            window = await store.digest_window(
+                conn, due.id, after_txid=position[0], after_id=position[1], limit=self.window
+            )
+            for event in window:
+                if (event.txid, event.id) > until if until is not None else event.occurred_at >= end:
+                    return position, wanted, True
+                if event.wanted and len(wanted) == self.max_events:
+                    return position, wanted, False
+                position = (event.txid, event.id)
+                if event.wanted:
+                    wanted.append(event.id)
+            if len(window) < self.window:
+                return position, wanted, True
+
+    async def _payload(
+        self, conn: Connection, subscription_id: UUID, period: DigestPeriod, wanted: Sequence[int], now: dt.datetime
+    ) -> bytes:
+        key = tuple(wanted)
+        entries = self._bodies.get(key)
+        if entries is None:
+            entries = await collapsed(conn, wanted, self._events)
+            self._bodies[key] = entries
+        return envelope(subscription_id, period, len(wanted), entries, now)
+
+
+async def collapsed(
+    conn: Connection, event_ids: Sequence[int], known: dict[int, tuple[str, dt.datetime, dict[str, Any]]] | None = None
+) -> bytes:
+    """The JSON of these events' digest entries (`known` caches events read before, and gains those read now)."""
+    cache = {} if known is None else known
+    for row in await events.by_ids(conn, [event_id for event_id in event_ids if event_id not in cache]):
+        cache[row.id] = (row.type, row.occurred_at, row.data)
+    return _encoder.encode(digests.collapse(cache[event_id] for event_id in event_ids if event_id in cache))
+
+
+def envelope(subscription_id: UUID, period: DigestPeriod, count: int, entries: bytes, now: dt.datetime) -> bytes:
+    """A digest delivery's Standard Webhooks envelope (its `data` is a DigestData)."""
+    data = {"id": subscription_id, "period": period, "events": count, "entries": msgspec.Raw(entries)}
+    return _encoder.encode({"type": EVENT_TYPE, "timestamp": now, "data": data})
+
+
+async def queue_replay(conn: Connection, subscription: store.Subscription, event_ids: list[int]) -> int:
+    """A replay to a digest subscription: the replayed events its filters let through, as one digest queued now
+    (covering from the first of them to now); 0 when none passes."""
+    wanted = await store.wanted_events(conn, subscription.id, event_ids)
+    if not wanted:
+        return 0
+    now = dt.datetime.now(dt.UTC)
+    entries = await collapsed(conn, wanted)
+    first = await events.by_ids(conn, wanted[:1])
+    schedule = msgspec.convert(subscription.digest, digests.DigestSchedule) if subscription.digest else None
+    period = DigestPeriod(
+        start=first[0].occurred_at if first else now,
+        end=now,
+        timezone=schedule.timezone if schedule else "UTC",
+        every=schedule.every.value if schedule else None,
+    )
+    body = envelope(subscription.id, period, len(wanted), entries, now)
+    await store.insert_direct(conn, subscription.id, EVENT_TYPE, msgspec.Raw(body), scope="digest")
+    return 1
