@@ -57,6 +57,11 @@ _ACTIONS: Final = {
         "People of the addressed teams had not acknowledged the version in effect when its acknowledgement window "
         "ended (`data.acknowledgements_due.people`); each person is named once per version."
     ),
+    "citation_stale": (
+        "The version in effect of this message or asset cites a version that a newer one of the cited entry has just "
+        "replaced (`data.stale_citations`: the entry cited, the version cited, the version now in effect); sent once "
+        "per citation falling behind."
+    ),
     "retired": "The entry was retired.",
     "restored": "The entry was restored.",
     "expiring": "The current version expires soon (sent once per version; only assets expire today).",

@@ -44,6 +44,16 @@ class OpenVersionOut(msgspec.Struct, forbid_unknown_fields=True):
     status: str
 
 
+class StaleCitationOut(msgspec.Struct, forbid_unknown_fields=True):
+    """A citation of a version no longer in effect: the entry cited, the version cited, and the version in effect at
+    the instant read (now, or `as_of`)."""
+
+    kind: str
+    slug: str
+    cited_version: int
+    current_version: int
+
+
 class VersionOut(msgspec.Struct, forbid_unknown_fields=True):
     """One version of an entry; each kind's subclass adds its `content`."""
 
@@ -70,6 +80,9 @@ class VersionOut(msgspec.Struct, forbid_unknown_fields=True):
     scheduled: bool
     approvals: list[ApprovalOut]
     pending_teams: list[str]
+    # Its citations of versions no longer in effect at the instant read (now, or as_of), with the version then in
+    # effect: its owners should refresh it.
+    stale_citations: list[StaleCitationOut]
 
 
 class EntryFieldsOut(msgspec.Struct, forbid_unknown_fields=True):
@@ -97,6 +110,7 @@ class EntrySummaryOut(EntryFieldsOut, forbid_unknown_fields=True):
     """An entry in a listing, with its open draft or review if any."""
 
     open_version: OpenVersionOut | None
+    stale_citations: list[StaleCitationOut]  # of the version listed, now
 
 
 # Each kind's types by name: the names are those of the OpenAPI document and of generated clients. They are spelled

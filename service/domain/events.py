@@ -28,6 +28,7 @@ ENTRY_ACTIONS = (
     "published",
     "effective",
     "acknowledgement_overdue",
+    "citation_stale",
     "retired",
     "restored",
     "expiring",
@@ -66,6 +67,16 @@ class StaleDependent(msgspec.Struct, frozen=True):
     kind: str
     slug: str
     cited_version: int
+
+
+class StaleCitation(msgspec.Struct, frozen=True):
+    """A citation of a version that is no longer in effect: the entry cited, the version cited, and the version in
+    effect at the instant asked about (now, in events and search hits)."""
+
+    kind: str
+    slug: str
+    cited_version: int
+    current_version: int
 
 
 class ReviewRequest(msgspec.Struct, frozen=True, omit_defaults=True):
@@ -130,6 +141,9 @@ class EntryEventData(msgspec.Struct, frozen=True, omit_defaults=True):
     teams: list[str] = msgspec.field(default_factory=list)
     review_request: ReviewRequest | None = None  # `review_requested`, `review_overdue`
     acknowledgements_due: AcknowledgementsDue | None = None  # `acknowledgement_overdue`
+    # `citation_stale`: the citations of this entry's version in effect that a newer version of the entry they cite
+    # has just left behind
+    stale_citations: list[StaleCitation] | None = None
 
 
 class WebhookEventData(msgspec.Struct, frozen=True, omit_defaults=True):

@@ -43,6 +43,8 @@ from typing import TYPE_CHECKING, Literal, Protocol, runtime_checkable
 
 import msgspec
 
+from service.domain.events import StaleCitation
+
 if TYPE_CHECKING:
     from service.store.database import Connection
 
@@ -81,6 +83,9 @@ class SearchDocument(msgspec.Struct, frozen=True, kw_only=True):
     locale: str | None = None
     audience: str | None = None
     segment: str | None = None
+    # Messages and assets: the version's citations of versions no longer in effect, as of the sync that rendered it
+    # (the sync renders citing entries again whenever a version they cite falls behind).
+    stale_citations: list[StaleCitation] = msgspec.field(default_factory=list)
 
     @property
     def doc_id(self) -> str:
@@ -125,6 +130,7 @@ class SearchHit(msgspec.Struct, frozen=True, kw_only=True):
     locale: str | None = None
     audience: str | None = None
     segment: str | None = None
+    stale_citations: list[StaleCitation] = msgspec.field(default_factory=list)  # versions cited no longer in effect
 
 
 class SearchResult(msgspec.Struct, frozen=True, kw_only=True):

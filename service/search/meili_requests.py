@@ -1,7 +1,8 @@
 """What Canon sends to Meilisearch and how it reads the answers: pure code, no I/O (see `meilisearch.py`).
 
-- Documents carry `SearchDocument`'s fields plus `id` (the `doc_id`), `sort_title`, `expires_ms` (epoch
-  milliseconds, a far-future sentinel when the document never expires), `tag_keys` and, for messages,
+- Documents carry `SearchDocument`'s fields (`stale_citations` is only stored and retrieved, never searched) plus
+  `id` (the `doc_id`), `sort_title`, `expires_ms` (epoch milliseconds, a far-future sentinel when the document
+  never expires), `tag_keys` and, for messages,
   `locale_key`, `audience_key` and `segment_key` for filtering and sorting. Meilisearch compares filter and facet
   values lower-cased, trimmed and Unicode-normalised, where Canon's values are exact ("Public" is not "public", and a
   search token restricted to one must not see the other): tags, locales, audiences and segments are filtered and
@@ -27,6 +28,7 @@ from typing import Any
 
 import msgspec
 
+from service.domain.events import StaleCitation
 from service.search import query as lang
 from service.search.base import MARK_CLOSE, MARK_OPEN, MAX_WINDOW, Layer, SearchDocument, SearchHit, SearchQuery
 
@@ -53,6 +55,7 @@ RETRIEVE = [
     "locale",
     "audience",
     "segment",
+    "stale_citations",
 ]
 SORT = ["sort_title:asc", "kind:asc", "slug:asc", "status:desc"]  # the listing order; a tie-break for queries
 
@@ -256,6 +259,7 @@ class _Hit(msgspec.Struct, frozen=True):
     locale: str | None = None
     audience: str | None = None
     segment: str | None = None
+    stale_citations: list[StaleCitation] = msgspec.field(default_factory=list)
     formatted: dict[str, Any] | None = msgspec.field(default=None, name="_formatted")
     ranking_score: float | None = msgspec.field(default=None, name="_rankingScore")
     federation: _Federation | None = msgspec.field(default=None, name="_federation")
@@ -306,4 +310,5 @@ def hit(raw: _Hit, *, scored: bool) -> SearchHit:
         locale=raw.locale,
         audience=raw.audience,
         segment=raw.segment,
+        stale_citations=raw.stale_citations,
     )

@@ -21,6 +21,7 @@ from contextlib import asynccontextmanager
 import asyncpg
 import msgspec
 
+from service.domain.events import StaleCitation
 from service.limits import Lru
 from service.search import query as lang
 from service.search.base import FACETS, Layer, SearchDocument, SearchHit, SearchQuery, SearchResult
@@ -64,6 +65,7 @@ class _RawHit(msgspec.Struct, frozen=True):
     locale: str | None = None
     audience: str | None = None
     segment: str | None = None
+    stale_citations: list[StaleCitation] = msgspec.field(default_factory=list)
 
 
 class _Cached(msgspec.Struct, frozen=True):
@@ -260,6 +262,7 @@ def _result(record: asyncpg.Record, query: SearchQuery) -> SearchResult:
             locale=h.locale,
             audience=h.audience,
             segment=h.segment,
+            stale_citations=h.stale_citations,
         )
         for h in _hits_decoder.decode(record["hits"])
     ]

@@ -15,7 +15,7 @@ from typing import Any
 from service.domain.kinds import ASSET, DEFINITION, KINDS, MESSAGE
 from service.domain.model import VersionStatus
 from service.search.base import Layer, SearchDocument, SearchIndex
-from service.store import events, search_sources
+from service.store import citations, events, search_sources
 from service.store.database import Connection, Pool
 from service.store.search_sources import VersionRow
 
@@ -75,6 +75,7 @@ def render(row: VersionRow, base_url: str) -> SearchDocument:
         locale=_field(kind, content, "locale"),
         audience=_field(kind, content, "audience"),
         segment=_field(kind, content, "segment"),
+        stale_citations=list(row.stale_citations),
     )
 
 
@@ -123,10 +124,14 @@ async def refresh_blob(conn: Connection, index: SearchIndex, sha256: str, base_u
     await sync_entries(conn, index, await search_sources.entries_naming_file(conn, sha256), base_url)
 
 
-def _entry_keys(batch: Iterable[events.StoredEvent]) -> tuple[list[tuple[str, str]], list[str]]:
-    """The entries the batch is about, and the definitions whose synonym group may have changed."""
+def _entry_keys(
+    batch: Iterable[events.StoredEvent],
+) -> tuple[list[tuple[str, str]], list[str], list[tuple[str, str]]]:
+    """The entries the batch is about, the definitions whose synonym group may have changed, and the entries whose
+    version in effect changed (the documents of the entries citing them show it in `stale_citations`)."""
     keys: dict[tuple[str, str], None] = {}
     glossary: dict[str, None] = {}
+    moved: dict[tuple[str, str], None] = {}
     for event in batch:
         kind, _, action = event.type.partition(".")
         slug = event.data.get("slug")
@@ -135,7 +140,9 @@ def _entry_keys(batch: Iterable[events.StoredEvent]) -> tuple[list[tuple[str, st
         keys[(kind, slug)] = None
         if kind == DEFINITION.name and action in _GLOSSARY_ACTIONS:
             glossary[slug] = None
-    return list(keys), list(glossary)
+        if action == "effective":
+            moved[(kind, slug)] = None
+    return list(keys), list(glossary), list(moved)
 
 
 class SearchSync:
@@ -162,7 +169,10 @@ class SearchSync:
         self._position: tuple[int, int] | None = None  # the position after the last batch this process handled
 
     async def handle(self, conn: Connection, batch: Sequence[events.StoredEvent]) -> None:
-        keys, definitions = _entry_keys(batch)
+        keys, definitions, moved = _entry_keys(batch)
+        if moved:
+            citing = await citations.citing_entries(conn, moved)
+            keys = list(dict.fromkeys([*keys, *citing]))
         if keys:
             await self._sync(conn, keys, definitions)
         self._position = (batch[-1].txid, batch[-1].id) if batch else self._position

@@ -432,7 +432,8 @@ async def dependents(
 ) -> list[Dependent]:
     """Entries whose current version (or latest, if never published) cites `kind`/`slug`, oldest citation first.
     With `before` (and `known_before`): whose version in effect just before then, as recorded by then, cites it
-    (the timeline rule, as in `entry_views`), among entries not retired by then."""
+    (the timeline rule, as in `entry_views`), among entries not retired by then. An asset whose version had expired
+    by then (now, or just before `before`) is no live dependent and is left out."""
     rows = await conn.fetch(
         f"""SELECT e.kind, e.slug, v.title, v.number AS version, v.status, (ref ->> 'version')::int AS cited_version
            FROM entries e
@@ -449,6 +450,8 @@ async def dependents(
                  @> jsonb_build_array(jsonb_build_object('kind', $1::text, 'slug', $2::text))
              AND ref ->> 'kind' = $1 AND ref ->> 'slug' = $2
              AND (e.retired_at IS NULL OR ($4::timestamptz IS NOT NULL AND e.retired_at >= $4::timestamptz))
+             AND NOT coalesce(CASE WHEN $4::timestamptz IS NULL THEN v.expires_at <= now()
+                                   ELSE v.expires_at < $4::timestamptz END, false)
            ORDER BY (ref ->> 'version')::int, e.kind, e.slug
            LIMIT $3""",
         kind,

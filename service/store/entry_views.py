@@ -14,6 +14,7 @@ import msgspec
 from service.domain.errors import Gone, NotFound
 from service.domain.model import RELEASED_STATUSES
 from service.store import statuses
+from service.store.citations import stale_citations_sql
 from service.store.database import Connection
 
 _APPROVALS = """coalesce((SELECT json_agg(json_build_object('team', a.team, 'approver', a.approver,
@@ -25,7 +26,11 @@ _PENDING = f"""coalesce((SELECT json_agg(t ORDER BY t) FROM unnest(v.review_team
       AND NOT EXISTS (SELECT 1 FROM approvals a WHERE a.entry_id = v.entry_id AND a.number = v.number
                       AND a.team = t)), '[]'::json)"""
 
-VERSION_JSON = f"""json_build_object('number', v.number, 'status', v.status, 'author', v.author,
+
+def version_json(before: str | None = None, known_before: str | None = None) -> str:
+    """Version row `v` as JSON; its `stale_citations` are those stale at the instant `before` as recorded by
+    `known_before` (SQL expressions, None: now; see `service/store/citations.py`)."""
+    return f"""json_build_object('number', v.number, 'status', v.status, 'author', v.author,
     'title', v.title, 'tags', v.tags, 'owners', v.owners, 'required_teams', v.required_teams,
     'acknowledge_teams', v.acknowledge_teams, 'review_teams', v.review_teams,
     'based_on', v.based_on, 'review_comment', v.review_comment, 'effective_from', v.effective_from,
@@ -34,7 +39,9 @@ VERSION_JSON = f"""json_build_object('number', v.number, 'status', v.status, 'au
     'expires_at', v.expires_at, 'expired', coalesce(v.expires_at <= now(), false),
     'in_effect', v.number IS NOT DISTINCT FROM e.current_version,
     'scheduled', v.status = {statuses.PUBLISHED} AND v.effective_from > now(),
-    'approvals', {_APPROVALS}, 'pending_teams', {_PENDING}, 'content', v.content)"""
+    'approvals', {_APPROVALS}, 'pending_teams', {_PENDING},
+    'stale_citations', {stale_citations_sql("v.content -> 'references'", before, known_before)},
+    'content', v.content)"""
 
 
 def _entry_fields_json(f: str) -> str:
@@ -52,7 +59,8 @@ def _entry_fields_json(f: str) -> str:
 
 _ENTRY_VIEW = f"""
 SELECT e.revision, e.retired_at, v.status, v.expires_at,
-       json_build_object({_entry_fields_json("v")}, 'version', {VERSION_JSON})::text AS body
+       json_build_object({_entry_fields_json("v")},
+                         'version', {version_json("$4::timestamptz", "$5::timestamptz")})::text AS body
 FROM entries e
 LEFT JOIN versions v ON v.entry_id = e.id AND v.number = CASE
     WHEN $3::int IS NOT NULL THEN $3::int
@@ -119,7 +127,7 @@ def _missing_version(
 
 
 _VERSION_LIST = f"""
-SELECT v.number, {VERSION_JSON}::text AS body FROM versions v JOIN entries e ON e.id = v.entry_id
+SELECT v.number, {version_json()}::text AS body FROM versions v JOIN entries e ON e.id = v.entry_id
 WHERE v.entry_id = $1 AND v.number < $2 AND (NOT $3 OR v.status IN {statuses.RELEASED})
 ORDER BY v.number DESC LIMIT $4"""
 
@@ -135,9 +143,14 @@ async def version_list(
 _OPEN_JSON = f"""(SELECT json_build_object('number', o.number, 'status', o.status) FROM versions o
     WHERE o.entry_id = e.id AND o.status IN {statuses.OPEN})"""
 
+# The citations of the version a row is listed under (for readers the one in effect: they see no draft's).
+_LISTED_REFERENCES = """(SELECT l.content -> 'references' FROM versions l WHERE l.entry_id = e.id
+    AND l.number = CASE WHEN $8 THEN coalesce(e.current_version, e.latest_version) ELSE e.current_version END)"""
+
 _ENTRY_LIST = f"""
 SELECT e.slug,
-       json_build_object({_entry_fields_json("e")}, 'open_version', CASE WHEN $8 THEN {_OPEN_JSON} END)::text
+       json_build_object({_entry_fields_json("e")}, 'open_version', CASE WHEN $8 THEN {_OPEN_JSON} END,
+                         'stale_citations', {stale_citations_sql(_LISTED_REFERENCES)})::text
        AS body
 FROM entries e
 WHERE e.kind = $1 AND e.slug > $2

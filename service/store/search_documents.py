@@ -28,7 +28,7 @@ WITH docs AS (
         kind text, slug text, status text, version integer, version_status text, title text, tags text[],
         teams text[], aliases text[], summary text, body text, extracted_text text, expires_at timestamptz,
         updated_at timestamptz, api_url text, content_url text, message_type text, locale text, audience text,
-        segment text)
+        segment text, stale_citations jsonb)
 ), changed AS (
     SELECT d.* FROM docs d
     WHERE NOT EXISTS (SELECT 1 FROM search_documents s
@@ -38,9 +38,10 @@ WITH docs AS (
 ), stored AS (
     INSERT INTO search_documents AS s (kind, slug, layer, version, version_status, title, tags, teams, aliases,
         summary, body, extracted_text, expires_at, updated_at, api_url, content_url, message_type, locale, audience,
-        segment, title_key, tsv, names_tsv, head_tsv)
+        segment, stale_citations, title_key, tsv, names_tsv, head_tsv)
     SELECT kind, slug, status, version, version_status, title, tags, teams, aliases, summary, body, extracted_text,
-        expires_at, updated_at, api_url, content_url, message_type, locale, audience, segment, canon_fold(title),
+        expires_at, updated_at, api_url, content_url, message_type, locale, audience, segment,
+        coalesce(stale_citations, '[]'), canon_fold(title),
         setweight(to_tsvector('{CONFIG}', title), 'A')
             || setweight(to_tsvector('{CONFIG}', array_to_string(aliases, ' , ')), 'A')
             || setweight(to_tsvector('{CONFIG}', summary), 'B') || setweight(to_tsvector('{CONFIG}', body), 'C')
@@ -55,20 +56,20 @@ WITH docs AS (
         extracted_text = EXCLUDED.extracted_text, expires_at = EXCLUDED.expires_at,
         updated_at = EXCLUDED.updated_at, api_url = EXCLUDED.api_url, content_url = EXCLUDED.content_url,
         message_type = EXCLUDED.message_type, locale = EXCLUDED.locale, audience = EXCLUDED.audience,
-        segment = EXCLUDED.segment, title_key = EXCLUDED.title_key, tsv = EXCLUDED.tsv, names_tsv = EXCLUDED.names_tsv,
-        head_tsv = EXCLUDED.head_tsv
+        segment = EXCLUDED.segment, stale_citations = EXCLUDED.stale_citations, title_key = EXCLUDED.title_key,
+        tsv = EXCLUDED.tsv, names_tsv = EXCLUDED.names_tsv, head_tsv = EXCLUDED.head_tsv
 ), moved AS (
     UPDATE search_documents s SET version = d.version, version_status = d.version_status, tags = d.tags,
         teams = d.teams, expires_at = d.expires_at, updated_at = d.updated_at, api_url = d.api_url,
         content_url = d.content_url, message_type = d.message_type, locale = d.locale, audience = d.audience,
-        segment = d.segment
+        segment = d.segment, stale_citations = coalesce(d.stale_citations, '[]')
     FROM docs d
     WHERE (s.kind, s.slug, s.layer) = (d.kind, d.slug, d.status)
       AND NOT EXISTS (SELECT 1 FROM changed c WHERE (c.kind, c.slug, c.status) = (d.kind, d.slug, d.status))
       AND (s.version, s.version_status, s.tags, s.teams, s.expires_at, s.updated_at, s.api_url, s.content_url,
-           s.message_type, s.locale, s.audience, s.segment)
+           s.message_type, s.locale, s.audience, s.segment, s.stale_citations)
           IS DISTINCT FROM (d.version, d.version_status, d.tags, d.teams, d.expires_at, d.updated_at, d.api_url,
-              d.content_url, d.message_type, d.locale, d.audience, d.segment)
+              d.content_url, d.message_type, d.locale, d.audience, d.segment, coalesce(d.stale_citations, '[]'))
 )
 INSERT INTO search_terms AS t (term, hits, stem)
 SELECT word, count(*), canon_stem(word) FROM changed, regexp_split_to_table(canon_fold(concat_ws(' ', title,
@@ -223,7 +224,7 @@ SELECT (SELECT count(*) FROM matched) AS total,
         'version', d.version, 'status', d.version_status, 'source', {source}, 'score', p.score,
         'api_url', d.api_url, 'content_url', d.content_url, 'tags', d.tags, 'teams', d.teams,
         'expires_at', d.expires_at, 'message_type', d.message_type, 'locale', d.locale, 'audience', d.audience,
-        'segment', d.segment) ORDER BY {_ORDER.format(p="p.")}), '[]')
+        'segment', d.segment, 'stale_citations', d.stale_citations) ORDER BY {_ORDER.format(p="p.")}), '[]')
      FROM page p JOIN search_documents d USING (kind, slug, layer))::text AS hits,
     {words} AS words,
     CASE WHEN 'kind' = ANY($12::text[]) THEN (SELECT coalesce(json_object_agg(f.kind, f.n), '{{}}') FROM (

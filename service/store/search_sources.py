@@ -9,7 +9,9 @@ from typing import Any
 
 import msgspec
 
+from service.domain.events import StaleCitation
 from service.store import statuses
+from service.store.citations import stale_citations_sql
 from service.store.database import Connection
 
 
@@ -27,11 +29,12 @@ class VersionRow(msgspec.Struct, frozen=True):
     expires_at: dt.datetime | None
     updated_at: dt.datetime
     extracted_text: str | None  # of an asset's file, read as the type the version declares
+    stale_citations: list[StaleCitation]  # its citations of versions no longer in effect now
 
 
 _VERSION_ROWS = f"""
 SELECT e.kind, e.slug, v.title, v.tags, v.owners, v.number, v.status, v.content, v.expires_at, v.updated_at,
-       t.text AS extracted_text
+       t.text AS extracted_text, {stale_citations_sql("v.content -> 'references'")}::jsonb AS stale_citations
 FROM entries e
 JOIN versions v ON v.entry_id = e.id
     AND (v.number = e.current_version OR v.status IN {statuses.OPEN})
@@ -44,7 +47,7 @@ ORDER BY e.kind, e.slug, v.number"""
 async def version_rows(conn: Connection, keys: Sequence[tuple[str, str]]) -> list[VersionRow]:
     """The versions with a document of these entries (none for retired or unknown entries)."""
     rows = await conn.fetch(_VERSION_ROWS, [k for k, _ in keys], [s for _, s in keys])
-    return [VersionRow(**dict(row)) for row in rows]
+    return [msgspec.convert(dict(row), VersionRow) for row in rows]
 
 
 async def entry_keys(conn: Connection, after: tuple[str, str], limit: int) -> list[tuple[str, str]]:

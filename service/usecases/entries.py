@@ -37,7 +37,7 @@ from service.store import timeline as timelines
 from service.store.database import Connection, Pool, transaction
 from service.store.entries import EntryRecord, VersionFields
 from service.store.view_cache import ViewCache
-from service.usecases import citations
+from service.usecases import citations, staleness
 
 # A published event names at most this many dependents citing an older version; the API lists them all.
 STALE_IN_EVENT = 100
@@ -602,7 +602,8 @@ async def _stale_dependents(conn: Connection, entry: EntryRecord, number: int) -
 async def log_taking_effect(
     conn: Connection, ctx: EntryContext, principal: Principal, entry: EntryRecord, previous: int | None
 ) -> None:
-    """`<kind>.effective`: the version in effect changed (at its publication, or later when it was scheduled)."""
+    """`<kind>.effective`: the version in effect changed (at its publication, or later when it was scheduled); then
+    the entries citing it follow (`staleness.follow_new_version`: `citation_stale` for those it left behind)."""
     if entry.current_version is None:
         return
     version = await entries.get_version(conn, entry, entry.current_version)
@@ -626,6 +627,7 @@ async def log_taking_effect(
         backdated=version.effective_from < version.published_at or None,
         summary=summary_of(replaced, version),
     )
+    await staleness.follow_new_version(conn, ctx, principal, entry, previous)
 
 
 def _teams_of(shown: VersionFields | EntryRecord) -> list[str]:

@@ -10,6 +10,7 @@ from uuid import UUID
 import msgspec
 
 from service.domain import criteria, lifecycle
+from service.domain.citations import is_stale
 from service.domain.cursors import decode_cursor, decode_int_cursor, encode_cursor
 from service.domain.diff import VersionDiff, diff_content
 from service.domain.errors import Conflict, FieldError, Forbidden, Gone, Invalid, NotFound
@@ -356,7 +357,8 @@ async def dependents(
     known_at: dt.datetime | None = None,
 ) -> DependentsOut:
     """The messages and assets citing this entry, and whether each cites its current version; with `as_of` (and
-    `known_at`), those whose version then in effect cited it, against this entry's version then in effect."""
+    `known_at`), those whose version then in effect cited it, against this entry's version then in effect. Expired
+    assets are no live dependents: they are not listed."""
     async with ctx.pool.acquire() as conn:
         found = await entries.find_entry(conn, ctx.spec.name, slug)
         rows = await entries.dependents(
@@ -371,7 +373,7 @@ async def dependents(
             version=row.version,
             status=row.status,
             cited_version=row.cited_version,
-            stale=current is not None and row.cited_version < current,
+            stale=is_stale(row.cited_version, current),
         )
         for row in rows
         if principal.sees_unreleased() or row.status in RELEASED_STATUSES

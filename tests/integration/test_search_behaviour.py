@@ -21,6 +21,7 @@ import msgspec
 import pytest
 
 from service.config import Settings
+from service.domain.events import StaleCitation
 from service.search.base import SearchDocument, SearchHit, SearchIndex, SearchQuery, SearchResult
 from service.search.postgres import PostgresSearchIndex
 from service.store.database import create_pool
@@ -505,6 +506,26 @@ async def test_a_message_field_changed_alone_is_rewritten(mutable_index: SearchI
     await mutable_index.upsert([msgspec.structs.replace(note, locale="fr", audience="Partners")])
     assert slugs(await find(mutable_index, "zephyr", locales=["en"])) == []
     assert slugs(await find(mutable_index, "zephyr", locales=["fr"], audiences=["Partners"])) == ["zephyr-note"]
+
+
+async def test_hits_show_stale_citations_as_rendered_and_take_a_change_of_them_alone(
+    mutable_index: SearchIndex,
+) -> None:
+    """A cited entry's newer version takes effect without the citing entry changing: the document's only change is
+    its stale citations, and the hit still shows the new ones, in the references' order. They are never searched."""
+    note = _doc("message", "zephyr-note", "Zephyr note", body="Same words.", message_type="other", locale="en")
+    await mutable_index.upsert([note])
+    [hit] = of(await find(mutable_index, "zephyr"), "zephyr-note")
+    assert hit.stale_citations == []
+    behind = [StaleCitation("definition", "sql", 3, 4), StaleCitation("definition", "mql", 1, 2)]
+    await mutable_index.upsert([msgspec.structs.replace(note, stale_citations=behind)])
+    [hit] = of(await find(mutable_index, "zephyr"), "zephyr-note")
+    assert hit.stale_citations == behind
+    further = [StaleCitation("definition", "mql", 1, 3)]
+    await mutable_index.upsert([msgspec.structs.replace(note, stale_citations=further)])
+    [listed] = of(await find(mutable_index, "", kinds=["message"], locales=["en"]), "zephyr-note")
+    assert listed.stale_citations == further
+    assert "zephyr-note" not in slugs(await find(mutable_index, "sql"))
 
 
 async def test_token_restrictions_limit_what_is_visible(index: SearchIndex) -> None:
