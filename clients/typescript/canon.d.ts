@@ -1258,6 +1258,26 @@ export interface webhooks {
         patch?: never;
         trace?: never;
     };
+    "asset.citation_stale": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * asset.citation_stale
+         * @description The version in effect of this message or asset cites a version that a newer one of the cited entry has just replaced (`data.stale_citations`: the entry cited, the version cited, the version now in effect); sent once per citation falling behind.
+         */
+        post: operations["receive_asset_citation_stale"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "asset.created": {
         parameters: {
             query?: never;
@@ -1552,6 +1572,26 @@ export interface webhooks {
          * @description One team approved (`data.review`); `data.status` is `approved` once every required team has.
          */
         post: operations["receive_definition_approved"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "definition.citation_stale": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * definition.citation_stale
+         * @description The version in effect of this message or asset cites a version that a newer one of the cited entry has just replaced (`data.stale_citations`: the entry cited, the version cited, the version now in effect); sent once per citation falling behind.
+         */
+        post: operations["receive_definition_citation_stale"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1858,6 +1898,26 @@ export interface webhooks {
         patch?: never;
         trace?: never;
     };
+    "message.citation_stale": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * message.citation_stale
+         * @description The version in effect of this message or asset cites a version that a newer one of the cited entry has just replaced (`data.stale_citations`: the entry cited, the version cited, the version now in effect); sent once per citation falling behind.
+         */
+        post: operations["receive_message_citation_stale"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "message.created": {
         parameters: {
             query?: never;
@@ -2118,6 +2178,26 @@ export interface webhooks {
         patch?: never;
         trace?: never;
     };
+    "webhook.digest": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * webhook.digest
+         * @description A digest subscription's period ended (`data.period`): its changes grouped by entry, runs of one kind of change collapsed into one line with its count (`data.entries`); nothing is sent for a period without changes.
+         */
+        post: operations["receive_webhook_digest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "webhook.disabled": {
         parameters: {
             query?: never;
@@ -2273,6 +2353,20 @@ export interface components {
             timestamp: string;
             /** @constant */
             type: "asset.approved";
+        };
+        /**
+         * AssetCitationStaleEvent
+         * @description A `asset.citation_stale` event: the Standard Webhooks envelope.
+         */
+        AssetCitationStaleEvent: {
+            data: components["schemas"]["EntryEventData"];
+            /**
+             * Format: date-time
+             * @description When the change happened (RFC 3339).
+             */
+            timestamp: string;
+            /** @constant */
+            type: "asset.citation_stale";
         };
         /**
          * AssetContent
@@ -2528,6 +2622,7 @@ export interface components {
             retired_at: string | null;
             review_window_seconds: number | null;
             slug: string;
+            stale_citations: components["schemas"]["StaleCitationOut"][];
             tags: string[];
             title: string;
             upcoming: components["schemas"]["UpcomingOut"] | null;
@@ -2567,6 +2662,7 @@ export interface components {
             review_comment: string | null;
             review_teams: string[] | null;
             scheduled: boolean;
+            stale_citations: components["schemas"]["StaleCitationOut"][];
             status: string;
             submitted_at: string | null;
             superseded_at: string | null;
@@ -2827,6 +2923,20 @@ export interface components {
             type: "definition.approved";
         };
         /**
+         * DefinitionCitationStaleEvent
+         * @description A `definition.citation_stale` event: the Standard Webhooks envelope.
+         */
+        DefinitionCitationStaleEvent: {
+            data: components["schemas"]["EntryEventData"];
+            /**
+             * Format: date-time
+             * @description When the change happened (RFC 3339).
+             */
+            timestamp: string;
+            /** @constant */
+            type: "definition.citation_stale";
+        };
+        /**
          * DefinitionContent
          * @description What a definition version says: prose for people, criteria for machines.
          */
@@ -3072,6 +3182,7 @@ export interface components {
             retired_at: string | null;
             review_window_seconds: number | null;
             slug: string;
+            stale_citations: components["schemas"]["StaleCitationOut"][];
             tags: string[];
             title: string;
             upcoming: components["schemas"]["UpcomingOut"] | null;
@@ -3116,6 +3227,7 @@ export interface components {
             review_comment: string | null;
             review_teams: string[] | null;
             scheduled: boolean;
+            stale_citations: components["schemas"]["StaleCitationOut"][];
             status: string;
             submitted_at: string | null;
             superseded_at: string | null;
@@ -3192,6 +3304,42 @@ export interface components {
             slug: string;
         };
         /**
+         * DigestData
+         * @description `data` of `webhook.digest`: one period's changes that the subscription's filters let through, grouped by
+         *     entry (first changed first) and collapsed: a run of one kind of change is one line with its count.
+         */
+        DigestData: {
+            entries: components["schemas"]["EventDigestEntry"][];
+            events: number;
+            /** Format: uuid */
+            id: string;
+            period: components["schemas"]["EventDigestPeriod"];
+        };
+        /**
+         * DigestSchedule
+         * @description One delivery per period listing its changes, when the period ends: every hour at minute MM of `at`, every day
+         *     at `at`, or every week on `on` at `at`, on the clock of `timezone`. A period without changes sends nothing.
+         */
+        DigestSchedule: {
+            /**
+             * @description Local time `HH:MM` (24-hour) at which a period ends; every hour uses its minutes only.
+             * @default 09:00
+             * @example 09:00
+             */
+            at?: string;
+            every: components["schemas"]["Every"];
+            /** @enum {unknown} */
+            mode: "digest";
+            /** @default monday */
+            on?: components["schemas"]["Weekday"];
+            /**
+             * @description An IANA time zone name, such as `Europe/Berlin` or `UTC`.
+             * @default UTC
+             * @example Europe/Berlin
+             */
+            timezone?: string;
+        };
+        /**
          * DirectUpload
          * @description Send the file with `PUT url` and exactly `headers`, then call the completion endpoint with `upload_id`.
          */
@@ -3222,6 +3370,14 @@ export interface components {
             size: number;
         };
         /**
+         * EachEvent
+         * @description One delivery per event, as soon as it happens (the default).
+         */
+        EachEvent: {
+            /** @enum {unknown} */
+            mode: "each";
+        };
+        /**
          * EntryEventData
          * @description `data` of every entry event. Small by design: `url` links to the full content.
          */
@@ -3247,6 +3403,8 @@ export interface components {
             /** @default null */
             review_request?: components["schemas"]["EventReviewRequest"] | null;
             slug: string;
+            /** @default null */
+            stale_citations?: components["schemas"]["EventStaleCitation"][] | null;
             /** @default null */
             stale_dependents?: components["schemas"]["EventStaleDependent"][] | null;
             /** @default null */
@@ -3358,6 +3516,53 @@ export interface components {
             team: string;
         };
         /**
+         * EventDigestEntry
+         * @description An entry changed in the period: what it is now (as the last event said) and the lines that got it there.
+         */
+        EventDigestEntry: {
+            events: number;
+            kind: string;
+            lines: components["schemas"]["EventDigestLine"][];
+            /** @default 0 */
+            omitted_lines?: number;
+            slug: string;
+            /** @default null */
+            status?: string | null;
+            title: string;
+            url: string;
+            /** @default null */
+            version?: number | null;
+        };
+        /**
+         * EventDigestLine
+         * @description One line about an entry: `count` events of one type in a row, the last one's version and words.
+         */
+        EventDigestLine: {
+            /** @default null */
+            actor?: string | null;
+            count: number;
+            first_at: string;
+            last_at: string;
+            /** @default null */
+            summary?: string | null;
+            type: string;
+            /** @default null */
+            version?: number | null;
+        };
+        /**
+         * EventDigestPeriod
+         * @description The period a digest covers: events committed from `start` (inclusive) to `end` (exclusive), with the schedule
+         *     that ended it. A period of more events than one digest holds is sent in parts with the same period, one right
+         *     after the other, each with the events that follow the previous one's.
+         */
+        EventDigestPeriod: {
+            end: string;
+            /** @default null */
+            every?: string | null;
+            start: string;
+            timezone: string;
+        };
+        /**
          * EventKind
          * @description What an event is about: a kind of entry, or a webhook subscription.
          * @enum {unknown}
@@ -3398,6 +3603,17 @@ export interface components {
             windows_overdue?: number | null;
         };
         /**
+         * EventStaleCitation
+         * @description A citation of a version that is no longer in effect: the entry cited, the version cited, and the version in
+         *     effect at the instant asked about (now, in events and search hits).
+         */
+        EventStaleCitation: {
+            cited_version: number;
+            current_version: number;
+            kind: string;
+            slug: string;
+        };
+        /**
          * EventStaleDependent
          * @description A message or asset that cites an older version of the entry just published: its owners should refresh it.
          */
@@ -3406,6 +3622,12 @@ export interface components {
             kind: string;
             slug: string;
         };
+        /**
+         * Every
+         * @description How often a digest is sent.
+         * @enum {unknown}
+         */
+        Every: "day" | "hour" | "week";
         /**
          * FieldChange
          * @description How one top-level field changed; `added_items`/`removed_items` are set only for list-valued fields.
@@ -3580,6 +3802,20 @@ export interface components {
             timestamp: string;
             /** @constant */
             type: "message.approved";
+        };
+        /**
+         * MessageCitationStaleEvent
+         * @description A `message.citation_stale` event: the Standard Webhooks envelope.
+         */
+        MessageCitationStaleEvent: {
+            data: components["schemas"]["EntryEventData"];
+            /**
+             * Format: date-time
+             * @description When the change happened (RFC 3339).
+             */
+            timestamp: string;
+            /** @constant */
+            type: "message.citation_stale";
         };
         /**
          * MessageContent
@@ -3832,6 +4068,7 @@ export interface components {
             retired_at: string | null;
             review_window_seconds: number | null;
             slug: string;
+            stale_citations: components["schemas"]["StaleCitationOut"][];
             tags: string[];
             title: string;
             upcoming: components["schemas"]["UpcomingOut"] | null;
@@ -3877,6 +4114,7 @@ export interface components {
             review_comment: string | null;
             review_teams: string[] | null;
             scheduled: boolean;
+            stale_citations: components["schemas"]["StaleCitationOut"][];
             status: string;
             submitted_at: string | null;
             superseded_at: string | null;
@@ -4135,6 +4373,8 @@ export interface components {
             segment?: string | null;
             slug: string;
             snippet: string;
+            /** @default [] */
+            stale_citations?: components["schemas"]["StaleCitation"][];
             status: string;
             /** @default [] */
             tags?: string[];
@@ -4173,6 +4413,28 @@ export interface components {
             ttl_seconds?: number;
         };
         /**
+         * StaleCitation
+         * @description A citation of a version that is no longer in effect: the entry cited, the version cited, and the version in
+         *     effect at the instant asked about (now, in events and search hits).
+         */
+        StaleCitation: {
+            cited_version: number;
+            current_version: number;
+            kind: string;
+            slug: string;
+        };
+        /**
+         * StaleCitationOut
+         * @description A citation of a version no longer in effect: the entry cited, the version cited, and the version in effect at
+         *     the instant read (now, or `as_of`).
+         */
+        StaleCitationOut: {
+            cited_version: number;
+            current_version: number;
+            kind: string;
+            slug: string;
+        };
+        /**
          * TeamAcknowledgements
          * @description One addressed team: its active members now, who of them has acknowledged, and who has not.
          */
@@ -4208,6 +4470,7 @@ export interface components {
         };
         /** WebhookCreate */
         WebhookCreate: {
+            delivery?: components["schemas"]["EachEvent"] | components["schemas"]["DigestSchedule"];
             /** @default  */
             description?: string;
             /** @default true */
@@ -4230,6 +4493,20 @@ export interface components {
              * @description Where events are sent: http or https (private and loopback addresses only where allowed).
              */
             url: string;
+        };
+        /**
+         * WebhookDigestEvent
+         * @description A `webhook.digest` event: the Standard Webhooks envelope.
+         */
+        WebhookDigestEvent: {
+            data: components["schemas"]["DigestData"];
+            /**
+             * Format: date-time
+             * @description When the change happened (RFC 3339).
+             */
+            timestamp: string;
+            /** @constant */
+            type: "webhook.digest";
         };
         /**
          * WebhookDisabledEvent
@@ -4269,6 +4546,7 @@ export interface components {
         WebhookOut: {
             created_at: string;
             created_by: string;
+            delivery: components["schemas"]["EachEvent"] | components["schemas"]["DigestSchedule"];
             description: string;
             disabled_at: string | null;
             disabled_reason: string | null;
@@ -4278,6 +4556,7 @@ export interface components {
             format: components["schemas"]["WebhookFormat"];
             /** Format: uuid */
             id: string;
+            next_digest_at: string | null;
             rotating_until: string | null;
             slugs: string[];
             tags: string[];
@@ -4315,6 +4594,7 @@ export interface components {
         };
         /** WebhookUpdate */
         WebhookUpdate: {
+            delivery?: components["schemas"]["EachEvent"] | components["schemas"]["DigestSchedule"];
             description?: string;
             enabled?: boolean;
             event_types?: string[];
@@ -4337,6 +4617,12 @@ export interface components {
             secret: string;
             webhook: components["schemas"]["WebhookOut"];
         };
+        /**
+         * Weekday
+         * @description The day a weekly digest is sent.
+         * @enum {unknown}
+         */
+        Weekday: "friday" | "monday" | "saturday" | "sunday" | "thursday" | "tuesday" | "wednesday";
     };
     responses: {
         /** @description Received: any 2xx within 15 seconds. Answer first, then do the work; the body is ignored. */
@@ -14926,6 +15212,41 @@ export interface operations {
             default: components["responses"]["WebhookRetried"];
         };
     };
+    receive_asset_citation_stale: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description The message id: the same for every attempt of a delivery, so receivers can deduplicate on it.
+                 * @example msg_5
+                 */
+                "webhook-id": components["parameters"]["WebhookId"];
+                /**
+                 * @description When this attempt was signed, in Unix seconds; refuse times far from your clock (5 minutes).
+                 * @example 1795421503
+                 */
+                "webhook-timestamp": components["parameters"]["WebhookTimestamp"];
+                /**
+                 * @description `v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{raw body}`, keyed with the secret's base64-decoded part after `whsec_`; during a secret rotation two, separated by a space: accept either.
+                 * @example v1,8vDak50C+nyMHN2ikAwv1kMdjr23NU5WSwAxsejA3V8=
+                 */
+                "webhook-signature": components["parameters"]["WebhookSignature"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The event, signed (docs/webhooks.md): verify the signature over the raw bytes, then parse. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AssetCitationStaleEvent"];
+            };
+        };
+        responses: {
+            410: components["responses"]["WebhookGone"];
+            "2XX": components["responses"]["WebhookAcknowledged"];
+            default: components["responses"]["WebhookRetried"];
+        };
+    };
     receive_asset_created: {
         parameters: {
             query?: never;
@@ -15443,6 +15764,41 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["DefinitionApprovedEvent"];
+            };
+        };
+        responses: {
+            410: components["responses"]["WebhookGone"];
+            "2XX": components["responses"]["WebhookAcknowledged"];
+            default: components["responses"]["WebhookRetried"];
+        };
+    };
+    receive_definition_citation_stale: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description The message id: the same for every attempt of a delivery, so receivers can deduplicate on it.
+                 * @example msg_5
+                 */
+                "webhook-id": components["parameters"]["WebhookId"];
+                /**
+                 * @description When this attempt was signed, in Unix seconds; refuse times far from your clock (5 minutes).
+                 * @example 1795421503
+                 */
+                "webhook-timestamp": components["parameters"]["WebhookTimestamp"];
+                /**
+                 * @description `v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{raw body}`, keyed with the secret's base64-decoded part after `whsec_`; during a secret rotation two, separated by a space: accept either.
+                 * @example v1,8vDak50C+nyMHN2ikAwv1kMdjr23NU5WSwAxsejA3V8=
+                 */
+                "webhook-signature": components["parameters"]["WebhookSignature"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The event, signed (docs/webhooks.md): verify the signature over the raw bytes, then parse. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DefinitionCitationStaleEvent"];
             };
         };
         responses: {
@@ -15976,6 +16332,41 @@ export interface operations {
             default: components["responses"]["WebhookRetried"];
         };
     };
+    receive_message_citation_stale: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description The message id: the same for every attempt of a delivery, so receivers can deduplicate on it.
+                 * @example msg_5
+                 */
+                "webhook-id": components["parameters"]["WebhookId"];
+                /**
+                 * @description When this attempt was signed, in Unix seconds; refuse times far from your clock (5 minutes).
+                 * @example 1795421503
+                 */
+                "webhook-timestamp": components["parameters"]["WebhookTimestamp"];
+                /**
+                 * @description `v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{raw body}`, keyed with the secret's base64-decoded part after `whsec_`; during a secret rotation two, separated by a space: accept either.
+                 * @example v1,8vDak50C+nyMHN2ikAwv1kMdjr23NU5WSwAxsejA3V8=
+                 */
+                "webhook-signature": components["parameters"]["WebhookSignature"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The event, signed (docs/webhooks.md): verify the signature over the raw bytes, then parse. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MessageCitationStaleEvent"];
+            };
+        };
+        responses: {
+            410: components["responses"]["WebhookGone"];
+            "2XX": components["responses"]["WebhookAcknowledged"];
+            default: components["responses"]["WebhookRetried"];
+        };
+    };
     receive_message_created: {
         parameters: {
             query?: never;
@@ -16423,6 +16814,41 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["MessageUpdatedEvent"];
+            };
+        };
+        responses: {
+            410: components["responses"]["WebhookGone"];
+            "2XX": components["responses"]["WebhookAcknowledged"];
+            default: components["responses"]["WebhookRetried"];
+        };
+    };
+    receive_webhook_digest: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description The message id: the same for every attempt of a delivery, so receivers can deduplicate on it.
+                 * @example msg_5
+                 */
+                "webhook-id": components["parameters"]["WebhookId"];
+                /**
+                 * @description When this attempt was signed, in Unix seconds; refuse times far from your clock (5 minutes).
+                 * @example 1795421503
+                 */
+                "webhook-timestamp": components["parameters"]["WebhookTimestamp"];
+                /**
+                 * @description `v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{raw body}`, keyed with the secret's base64-decoded part after `whsec_`; during a secret rotation two, separated by a space: accept either.
+                 * @example v1,8vDak50C+nyMHN2ikAwv1kMdjr23NU5WSwAxsejA3V8=
+                 */
+                "webhook-signature": components["parameters"]["WebhookSignature"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The event, signed (docs/webhooks.md): verify the signature over the raw bytes, then parse. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookDigestEvent"];
             };
         };
         responses: {

@@ -9,6 +9,7 @@ from .approve import Approve
 from .asset import Asset
 from .asset_acknowledgement_overdue_event import AssetAcknowledgementOverdueEvent
 from .asset_approved_event import AssetApprovedEvent
+from .asset_citation_stale_event import AssetCitationStaleEvent
 from .asset_content import AssetContent
 from .asset_content_create import AssetContentCreate
 from .asset_content_patch import AssetContentPatch
@@ -58,6 +59,7 @@ from .criteria_value_type import CriteriaValueType
 from .definition import Definition
 from .definition_acknowledgement_overdue_event import DefinitionAcknowledgementOverdueEvent
 from .definition_approved_event import DefinitionApprovedEvent
+from .definition_citation_stale_event import DefinitionCitationStaleEvent
 from .definition_content import DefinitionContent
 from .definition_content_patch import DefinitionContentPatch
 from .definition_create import DefinitionCreate
@@ -86,10 +88,15 @@ from .delivery_row import DeliveryRow
 from .delivery_status import DeliveryStatus
 from .dependent_out import DependentOut
 from .dependents_out import DependentsOut
+from .digest_data import DigestData
+from .digest_schedule import DigestSchedule
+from .digest_schedule_mode import DigestScheduleMode
 from .direct_upload import DirectUpload
 from .direct_upload_complete import DirectUploadComplete
 from .direct_upload_headers import DirectUploadHeaders
 from .direct_upload_start import DirectUploadStart
+from .each_event import EachEvent
+from .each_event_mode import EachEventMode
 from .entry_event_data import EntryEventData
 from .entry_kind_name import EntryKindName
 from .entry_status_filter import EntryStatusFilter
@@ -103,11 +110,16 @@ from .event_actor import EventActor
 from .event_addressee import EventAddressee
 from .event_approver import EventApprover
 from .event_data import EventData
+from .event_digest_entry import EventDigestEntry
+from .event_digest_line import EventDigestLine
+from .event_digest_period import EventDigestPeriod
 from .event_kind import EventKind
 from .event_page import EventPage
 from .event_review import EventReview
 from .event_review_request import EventReviewRequest
+from .event_stale_citation import EventStaleCitation
 from .event_stale_dependent import EventStaleDependent
+from .every import Every
 from .field_change import FieldChange
 from .field_error import FieldError
 from .health import Health
@@ -122,6 +134,7 @@ from .me import Me
 from .message import Message
 from .message_acknowledgement_overdue_event import MessageAcknowledgementOverdueEvent
 from .message_approved_event import MessageApprovedEvent
+from .message_citation_stale_event import MessageCitationStaleEvent
 from .message_content import MessageContent
 from .message_content_message_type import MessageContentMessageType
 from .message_content_patch import MessageContentPatch
@@ -175,10 +188,13 @@ from .search_page import SearchPage
 from .search_page_facets import SearchPageFacets
 from .search_page_facets_additional_property import SearchPageFacetsAdditionalProperty
 from .search_token_create import SearchTokenCreate
+from .stale_citation import StaleCitation
+from .stale_citation_out import StaleCitationOut
 from .team_acknowledgements import TeamAcknowledgements
 from .upcoming_out import UpcomingOut
 from .version_diff import VersionDiff
 from .webhook_create import WebhookCreate
+from .webhook_digest_event import WebhookDigestEvent
 from .webhook_disabled_event import WebhookDisabledEvent
 from .webhook_event_data import WebhookEventData
 from .webhook_format import WebhookFormat
@@ -188,6 +204,7 @@ from .webhook_test_data import WebhookTestData
 from .webhook_test_event import WebhookTestEvent
 from .webhook_update import WebhookUpdate
 from .webhook_with_secret import WebhookWithSecret
+from .weekday import Weekday
 
 __all__ = (
     "AcknowledgedBy",
@@ -199,6 +216,7 @@ __all__ = (
     "Asset",
     "AssetAcknowledgementOverdueEvent",
     "AssetApprovedEvent",
+    "AssetCitationStaleEvent",
     "AssetContent",
     "AssetContentCreate",
     "AssetContentPatch",
@@ -248,6 +266,7 @@ __all__ = (
     "Definition",
     "DefinitionAcknowledgementOverdueEvent",
     "DefinitionApprovedEvent",
+    "DefinitionCitationStaleEvent",
     "DefinitionContent",
     "DefinitionContentPatch",
     "DefinitionCreate",
@@ -276,10 +295,15 @@ __all__ = (
     "DeliveryStatus",
     "DependentOut",
     "DependentsOut",
+    "DigestData",
+    "DigestSchedule",
+    "DigestScheduleMode",
     "DirectUpload",
     "DirectUploadComplete",
     "DirectUploadHeaders",
     "DirectUploadStart",
+    "EachEvent",
+    "EachEventMode",
     "EntryEventData",
     "EntryKindName",
     "EntryStatusFilter",
@@ -293,11 +317,16 @@ __all__ = (
     "EventAddressee",
     "EventApprover",
     "EventData",
+    "EventDigestEntry",
+    "EventDigestLine",
+    "EventDigestPeriod",
     "EventKind",
     "EventPage",
     "EventReview",
     "EventReviewRequest",
+    "EventStaleCitation",
     "EventStaleDependent",
+    "Every",
     "FieldChange",
     "FieldError",
     "Health",
@@ -312,6 +341,7 @@ __all__ = (
     "Message",
     "MessageAcknowledgementOverdueEvent",
     "MessageApprovedEvent",
+    "MessageCitationStaleEvent",
     "MessageContent",
     "MessageContentMessageType",
     "MessageContentPatch",
@@ -365,10 +395,13 @@ __all__ = (
     "SearchPageFacets",
     "SearchPageFacetsAdditionalProperty",
     "SearchTokenCreate",
+    "StaleCitation",
+    "StaleCitationOut",
     "TeamAcknowledgements",
     "UpcomingOut",
     "VersionDiff",
     "WebhookCreate",
+    "WebhookDigestEvent",
     "WebhookDisabledEvent",
     "WebhookEventData",
     "WebhookFormat",
@@ -378,4 +411,5 @@ __all__ = (
     "WebhookTestEvent",
     "WebhookUpdate",
     "WebhookWithSecret",
+    "Weekday",
 )

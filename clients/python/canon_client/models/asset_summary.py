@@ -13,6 +13,7 @@ from uuid import UUID
 
 if TYPE_CHECKING:
   from ..models.open_version_out import OpenVersionOut
+  from ..models.stale_citation_out import StaleCitationOut
   from ..models.upcoming_out import UpcomingOut
 
 
@@ -36,6 +37,7 @@ class AssetSummary:
             retired_at (None | str):
             review_window_seconds (int | None):
             slug (str):
+            stale_citations (list[StaleCitationOut]):
             tags (list[str]):
             title (str):
             upcoming (None | UpcomingOut):
@@ -55,6 +57,7 @@ class AssetSummary:
     retired_at: None | str
     review_window_seconds: int | None
     slug: str
+    stale_citations: list[StaleCitationOut]
     tags: list[str]
     title: str
     upcoming: None | UpcomingOut
@@ -63,6 +66,7 @@ class AssetSummary:
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.open_version_out import OpenVersionOut # noqa: PLC0415
+        from ..models.stale_citation_out import StaleCitationOut # noqa: PLC0415
         from ..models.upcoming_out import UpcomingOut # noqa: PLC0415
         created_at = self.created_at
 
@@ -99,6 +103,12 @@ class AssetSummary:
 
         slug = self.slug
 
+        stale_citations = []
+        for stale_citations_item_data in self.stale_citations:
+            stale_citations_item = stale_citations_item_data.to_dict()
+            stale_citations.append(stale_citations_item)
+
+
         tags = self.tags
 
 
@@ -129,6 +139,7 @@ class AssetSummary:
             "retired_at": retired_at,
             "review_window_seconds": review_window_seconds,
             "slug": slug,
+            "stale_citations": stale_citations,
             "tags": tags,
             "title": title,
             "upcoming": upcoming,
@@ -141,6 +152,7 @@ class AssetSummary:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.open_version_out import OpenVersionOut # noqa: PLC0415
+        from ..models.stale_citation_out import StaleCitationOut # noqa: PLC0415
         from ..models.upcoming_out import UpcomingOut # noqa: PLC0415
         d = dict(src_dict)
         created_at = d.pop("created_at")
@@ -205,6 +217,15 @@ class AssetSummary:
 
         slug = d.pop("slug")
 
+        stale_citations = []
+        _stale_citations = d.pop("stale_citations")
+        for stale_citations_item_data in (_stale_citations):
+            stale_citations_item = StaleCitationOut.from_dict(stale_citations_item_data)
+
+
+            stale_citations.append(stale_citations_item)
+
+
         tags = cast(list[str], d.pop("tags"))
 
 
@@ -243,6 +264,7 @@ class AssetSummary:
             retired_at=retired_at,
             review_window_seconds=review_window_seconds,
             slug=slug,
+            stale_citations=stale_citations,
             tags=tags,
             title=title,
             upcoming=upcoming,

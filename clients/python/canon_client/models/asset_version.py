@@ -13,6 +13,7 @@ from typing import cast
 if TYPE_CHECKING:
   from ..models.approval_out import ApprovalOut
   from ..models.asset_content import AssetContent
+  from ..models.stale_citation_out import StaleCitationOut
 
 
 T = TypeVar("T", bound="AssetVersion")
@@ -41,6 +42,7 @@ class AssetVersion:
             review_comment (None | str):
             review_teams (list[str] | None):
             scheduled (bool):
+            stale_citations (list[StaleCitationOut]):
             status (str):
             submitted_at (None | str):
             superseded_at (None | str):
@@ -67,6 +69,7 @@ class AssetVersion:
     review_comment: None | str
     review_teams: list[str] | None
     scheduled: bool
+    stale_citations: list[StaleCitationOut]
     status: str
     submitted_at: None | str
     superseded_at: None | str
@@ -78,6 +81,7 @@ class AssetVersion:
     def to_dict(self) -> dict[str, Any]:
         from ..models.approval_out import ApprovalOut # noqa: PLC0415
         from ..models.asset_content import AssetContent # noqa: PLC0415
+        from ..models.stale_citation_out import StaleCitationOut # noqa: PLC0415
         acknowledge_teams = self.acknowledge_teams
 
 
@@ -133,6 +137,12 @@ class AssetVersion:
 
         scheduled = self.scheduled
 
+        stale_citations = []
+        for stale_citations_item_data in self.stale_citations:
+            stale_citations_item = stale_citations_item_data.to_dict()
+            stale_citations.append(stale_citations_item)
+
+
         status = self.status
 
         submitted_at: None | str
@@ -170,6 +180,7 @@ class AssetVersion:
             "review_comment": review_comment,
             "review_teams": review_teams,
             "scheduled": scheduled,
+            "stale_citations": stale_citations,
             "status": status,
             "submitted_at": submitted_at,
             "superseded_at": superseded_at,
@@ -185,6 +196,7 @@ class AssetVersion:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.approval_out import ApprovalOut # noqa: PLC0415
         from ..models.asset_content import AssetContent # noqa: PLC0415
+        from ..models.stale_citation_out import StaleCitationOut # noqa: PLC0415
         d = dict(src_dict)
         acknowledge_teams = cast(list[str], d.pop("acknowledge_teams"))
 
@@ -278,6 +290,15 @@ class AssetVersion:
 
         scheduled = d.pop("scheduled")
 
+        stale_citations = []
+        _stale_citations = d.pop("stale_citations")
+        for stale_citations_item_data in (_stale_citations):
+            stale_citations_item = StaleCitationOut.from_dict(stale_citations_item_data)
+
+
+            stale_citations.append(stale_citations_item)
+
+
         status = d.pop("status")
 
         def _parse_submitted_at(data: object) -> None | str:
@@ -322,6 +343,7 @@ class AssetVersion:
             review_comment=review_comment,
             review_teams=review_teams,
             scheduled=scheduled,
+            stale_citations=stale_citations,
             status=status,
             submitted_at=submitted_at,
             superseded_at=superseded_at,

@@ -13,6 +13,7 @@ from typing import cast
 if TYPE_CHECKING:
   from ..models.approval_out import ApprovalOut
   from ..models.definition_content import DefinitionContent
+  from ..models.stale_citation_out import StaleCitationOut
 
 
 T = TypeVar("T", bound="DefinitionVersion")
@@ -40,6 +41,7 @@ class DefinitionVersion:
             review_comment (None | str):
             review_teams (list[str] | None):
             scheduled (bool):
+            stale_citations (list[StaleCitationOut]):
             status (str):
             submitted_at (None | str):
             superseded_at (None | str):
@@ -66,6 +68,7 @@ class DefinitionVersion:
     review_comment: None | str
     review_teams: list[str] | None
     scheduled: bool
+    stale_citations: list[StaleCitationOut]
     status: str
     submitted_at: None | str
     superseded_at: None | str
@@ -77,6 +80,7 @@ class DefinitionVersion:
     def to_dict(self) -> dict[str, Any]:
         from ..models.approval_out import ApprovalOut # noqa: PLC0415
         from ..models.definition_content import DefinitionContent # noqa: PLC0415
+        from ..models.stale_citation_out import StaleCitationOut # noqa: PLC0415
         acknowledge_teams = self.acknowledge_teams
 
 
@@ -132,6 +136,12 @@ class DefinitionVersion:
 
         scheduled = self.scheduled
 
+        stale_citations = []
+        for stale_citations_item_data in self.stale_citations:
+            stale_citations_item = stale_citations_item_data.to_dict()
+            stale_citations.append(stale_citations_item)
+
+
         status = self.status
 
         submitted_at: None | str
@@ -169,6 +179,7 @@ class DefinitionVersion:
             "review_comment": review_comment,
             "review_teams": review_teams,
             "scheduled": scheduled,
+            "stale_citations": stale_citations,
             "status": status,
             "submitted_at": submitted_at,
             "superseded_at": superseded_at,
@@ -184,6 +195,7 @@ class DefinitionVersion:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.approval_out import ApprovalOut # noqa: PLC0415
         from ..models.definition_content import DefinitionContent # noqa: PLC0415
+        from ..models.stale_citation_out import StaleCitationOut # noqa: PLC0415
         d = dict(src_dict)
         acknowledge_teams = cast(list[str], d.pop("acknowledge_teams"))
 
@@ -277,6 +289,15 @@ class DefinitionVersion:
 
         scheduled = d.pop("scheduled")
 
+        stale_citations = []
+        _stale_citations = d.pop("stale_citations")
+        for stale_citations_item_data in (_stale_citations):
+            stale_citations_item = StaleCitationOut.from_dict(stale_citations_item_data)
+
+
+            stale_citations.append(stale_citations_item)
+
+
         status = d.pop("status")
 
         def _parse_submitted_at(data: object) -> None | str:
@@ -321,6 +342,7 @@ class DefinitionVersion:
             review_comment=review_comment,
             review_teams=review_teams,
             scheduled=scheduled,
+            stale_citations=stale_citations,
             status=status,
             submitted_at=submitted_at,
             superseded_at=superseded_at,

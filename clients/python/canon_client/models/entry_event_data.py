@@ -18,6 +18,7 @@ if TYPE_CHECKING:
   from ..models.event_approver import EventApprover
   from ..models.event_review import EventReview
   from ..models.event_review_request import EventReviewRequest
+  from ..models.event_stale_citation import EventStaleCitation
   from ..models.event_stale_dependent import EventStaleDependent
 
 
@@ -44,6 +45,7 @@ class EntryEventData:
             previous_version (int | None | Unset):
             review (EventReview | None | Unset):
             review_request (EventReviewRequest | None | Unset):
+            stale_citations (list[EventStaleCitation] | None | Unset):
             stale_dependents (list[EventStaleDependent] | None | Unset):
             status (None | str | Unset):
             summary (None | str | Unset):
@@ -66,6 +68,7 @@ class EntryEventData:
     previous_version: int | None | Unset = UNSET
     review: EventReview | None | Unset = UNSET
     review_request: EventReviewRequest | None | Unset = UNSET
+    stale_citations: list[EventStaleCitation] | None | Unset = UNSET
     stale_dependents: list[EventStaleDependent] | None | Unset = UNSET
     status: None | str | Unset = UNSET
     summary: None | str | Unset = UNSET
@@ -80,6 +83,7 @@ class EntryEventData:
         from ..models.event_approver import EventApprover # noqa: PLC0415
         from ..models.event_review import EventReview # noqa: PLC0415
         from ..models.event_review_request import EventReviewRequest # noqa: PLC0415
+        from ..models.event_stale_citation import EventStaleCitation # noqa: PLC0415
         from ..models.event_stale_dependent import EventStaleDependent # noqa: PLC0415
         actor = self.actor.to_dict()
 
@@ -156,6 +160,19 @@ class EntryEventData:
         else:
             review_request = self.review_request
 
+        stale_citations: list[dict[str, Any]] | None | Unset
+        if isinstance(self.stale_citations, Unset):
+            stale_citations = UNSET
+        elif isinstance(self.stale_citations, list):
+            stale_citations = []
+            for stale_citations_type_0_item_data in self.stale_citations:
+                stale_citations_type_0_item = stale_citations_type_0_item_data.to_dict()
+                stale_citations.append(stale_citations_type_0_item)
+
+
+        else:
+            stale_citations = self.stale_citations
+
         stale_dependents: list[dict[str, Any]] | None | Unset
         if isinstance(self.stale_dependents, Unset):
             stale_dependents = UNSET
@@ -218,6 +235,8 @@ class EntryEventData:
             field_dict["review"] = review
         if review_request is not UNSET:
             field_dict["review_request"] = review_request
+        if stale_citations is not UNSET:
+            field_dict["stale_citations"] = stale_citations
         if stale_dependents is not UNSET:
             field_dict["stale_dependents"] = stale_dependents
         if status is not UNSET:
@@ -239,6 +258,7 @@ class EntryEventData:
         from ..models.event_approver import EventApprover # noqa: PLC0415
         from ..models.event_review import EventReview # noqa: PLC0415
         from ..models.event_review_request import EventReviewRequest # noqa: PLC0415
+        from ..models.event_stale_citation import EventStaleCitation # noqa: PLC0415
         from ..models.event_stale_dependent import EventStaleDependent # noqa: PLC0415
         d = dict(src_dict)
         actor = EventActor.from_dict(d.pop("actor"))
@@ -377,6 +397,30 @@ class EntryEventData:
         review_request = _parse_review_request(d.pop("review_request", UNSET))
 
 
+        def _parse_stale_citations(data: object) -> list[EventStaleCitation] | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, list):
+                    raise TypeError()
+                stale_citations_type_0 = []
+                _stale_citations_type_0 = data
+                for stale_citations_type_0_item_data in (_stale_citations_type_0):
+                    stale_citations_type_0_item = EventStaleCitation.from_dict(stale_citations_type_0_item_data)
+
+
+                    stale_citations_type_0.append(stale_citations_type_0_item)
+
+                return stale_citations_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(list[EventStaleCitation] | None | Unset, data)
+
+        stale_citations = _parse_stale_citations(d.pop("stale_citations", UNSET))
+
+
         def _parse_stale_dependents(data: object) -> list[EventStaleDependent] | None | Unset:
             if data is None:
                 return data
@@ -443,6 +487,7 @@ class EntryEventData:
             previous_version=previous_version,
             review=review,
             review_request=review_request,
+            stale_citations=stale_citations,
             stale_dependents=stale_dependents,
             status=status,
             summary=summary,

@@ -11,6 +11,9 @@ from ..types import UNSET, Unset
 from ..types import UNSET, Unset
 from typing import cast
 
+if TYPE_CHECKING:
+  from ..models.stale_citation import StaleCitation
+
 
 T = TypeVar("T", bound="SearchHit")
 
@@ -33,6 +36,7 @@ class SearchHit:
             locale (None | str | Unset):
             message_type (None | str | Unset):
             segment (None | str | Unset):
+            stale_citations (list[StaleCitation] | Unset):
             tags (list[str] | Unset):
             teams (list[str] | Unset):
      """
@@ -51,12 +55,14 @@ class SearchHit:
     locale: None | str | Unset = UNSET
     message_type: None | str | Unset = UNSET
     segment: None | str | Unset = UNSET
+    stale_citations: list[StaleCitation] | Unset = UNSET
     tags: list[str] | Unset = UNSET
     teams: list[str] | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
 
     def to_dict(self) -> dict[str, Any]:
+        from ..models.stale_citation import StaleCitation # noqa: PLC0415
         api_url = self.api_url
 
         kind = self.kind
@@ -109,6 +115,14 @@ class SearchHit:
         else:
             segment = self.segment
 
+        stale_citations: list[dict[str, Any]] | Unset = UNSET
+        if not isinstance(self.stale_citations, Unset):
+            stale_citations = []
+            for stale_citations_item_data in self.stale_citations:
+                stale_citations_item = stale_citations_item_data.to_dict()
+                stale_citations.append(stale_citations_item)
+
+
         tags: list[str] | Unset = UNSET
         if not isinstance(self.tags, Unset):
             tags = self.tags
@@ -143,6 +157,8 @@ class SearchHit:
             field_dict["message_type"] = message_type
         if segment is not UNSET:
             field_dict["segment"] = segment
+        if stale_citations is not UNSET:
+            field_dict["stale_citations"] = stale_citations
         if tags is not UNSET:
             field_dict["tags"] = tags
         if teams is not UNSET:
@@ -153,6 +169,7 @@ class SearchHit:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.stale_citation import StaleCitation # noqa: PLC0415
         d = dict(src_dict)
         api_url = d.pop("api_url")
 
@@ -230,6 +247,17 @@ class SearchHit:
         segment = _parse_segment(d.pop("segment", UNSET))
 
 
+        _stale_citations = d.pop("stale_citations", UNSET)
+        stale_citations: list[StaleCitation] | Unset = UNSET
+        if _stale_citations is not UNSET:
+            stale_citations = []
+            for stale_citations_item_data in _stale_citations:
+                stale_citations_item = StaleCitation.from_dict(stale_citations_item_data)
+
+
+                stale_citations.append(stale_citations_item)
+
+
         tags = cast(list[str], d.pop("tags", UNSET))
 
 
@@ -251,6 +279,7 @@ class SearchHit:
             locale=locale,
             message_type=message_type,
             segment=segment,
+            stale_citations=stale_citations,
             tags=tags,
             teams=teams,
         )

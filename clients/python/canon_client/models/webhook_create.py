@@ -12,6 +12,10 @@ from ..models.webhook_format import WebhookFormat
 from ..types import UNSET, Unset
 from typing import cast
 
+if TYPE_CHECKING:
+  from ..models.digest_schedule import DigestSchedule
+  from ..models.each_event import EachEvent
+
 
 T = TypeVar("T", bound="WebhookCreate")
 
@@ -21,6 +25,7 @@ class WebhookCreate:
     """
         Attributes:
             url (str): Where events are sent: http or https (private and loopback addresses only where allowed).
+            delivery (DigestSchedule | EachEvent | Unset):
             description (str | Unset):  Default: ''.
             enabled (bool | Unset):  Default: True.
             event_types (list[str] | Unset):
@@ -35,6 +40,7 @@ class WebhookCreate:
      """
 
     url: str
+    delivery: DigestSchedule | EachEvent | Unset = UNSET
     description: str | Unset = ''
     enabled: bool | Unset = True
     event_types: list[str] | Unset = UNSET
@@ -45,7 +51,18 @@ class WebhookCreate:
 
 
     def to_dict(self) -> dict[str, Any]:
+        from ..models.digest_schedule import DigestSchedule # noqa: PLC0415
+        from ..models.each_event import EachEvent # noqa: PLC0415
         url = self.url
+
+        delivery: dict[str, Any] | Unset
+        if isinstance(self.delivery, Unset):
+            delivery = UNSET
+        elif isinstance(self.delivery, EachEvent):
+            delivery = self.delivery.to_dict()
+        else:
+            delivery = self.delivery.to_dict()
+
 
         description = self.description
 
@@ -81,6 +98,8 @@ class WebhookCreate:
         field_dict.update({
             "url": url,
         })
+        if delivery is not UNSET:
+            field_dict["delivery"] = delivery
         if description is not UNSET:
             field_dict["description"] = description
         if enabled is not UNSET:
@@ -101,8 +120,32 @@ class WebhookCreate:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.digest_schedule import DigestSchedule # noqa: PLC0415
+        from ..models.each_event import EachEvent # noqa: PLC0415
         d = dict(src_dict)
         url = d.pop("url")
+
+        def _parse_delivery(data: object) -> DigestSchedule | EachEvent | Unset:
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                delivery_type_0 = EachEvent.from_dict(data)
+
+
+                return delivery_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, dict):
+                raise TypeError()
+            delivery_type_1 = DigestSchedule.from_dict(data)
+
+
+            return delivery_type_1
+
+        delivery = _parse_delivery(d.pop("delivery", UNSET))
+
 
         description = d.pop("description", UNSET)
 
@@ -130,6 +173,7 @@ class WebhookCreate:
 
         webhook_create = cls(
             url=url,
+            delivery=delivery,
             description=description,
             enabled=enabled,
             event_types=event_types,

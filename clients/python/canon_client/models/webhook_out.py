@@ -12,6 +12,10 @@ from ..models.webhook_format import WebhookFormat
 from typing import cast
 from uuid import UUID
 
+if TYPE_CHECKING:
+  from ..models.digest_schedule import DigestSchedule
+  from ..models.each_event import EachEvent
+
 
 T = TypeVar("T", bound="WebhookOut")
 
@@ -22,6 +26,7 @@ class WebhookOut:
         Attributes:
             created_at (str):
             created_by (str):
+            delivery (DigestSchedule | EachEvent):
             description (str):
             disabled_at (None | str):
             disabled_reason (None | str):
@@ -33,6 +38,7 @@ class WebhookOut:
                 message (`text` and Block Kit `blocks`); `teams`, a Microsoft Teams message with an Adaptive Card. Every format
                 is signed the same way (docs/webhooks.md).
             id (UUID):
+            next_digest_at (None | str):
             rotating_until (None | str):
             slugs (list[str]):
             tags (list[str]):
@@ -43,6 +49,7 @@ class WebhookOut:
 
     created_at: str
     created_by: str
+    delivery: DigestSchedule | EachEvent
     description: str
     disabled_at: None | str
     disabled_reason: None | str
@@ -51,6 +58,7 @@ class WebhookOut:
     failing_since: None | str
     format_: WebhookFormat
     id: UUID
+    next_digest_at: None | str
     rotating_until: None | str
     slugs: list[str]
     tags: list[str]
@@ -61,9 +69,18 @@ class WebhookOut:
 
 
     def to_dict(self) -> dict[str, Any]:
+        from ..models.digest_schedule import DigestSchedule # noqa: PLC0415
+        from ..models.each_event import EachEvent # noqa: PLC0415
         created_at = self.created_at
 
         created_by = self.created_by
+
+        delivery: dict[str, Any]
+        if isinstance(self.delivery, EachEvent):
+            delivery = self.delivery.to_dict()
+        else:
+            delivery = self.delivery.to_dict()
+
 
         description = self.description
 
@@ -84,6 +101,9 @@ class WebhookOut:
         format_ = self.format_.value
 
         id = str(self.id)
+
+        next_digest_at: None | str
+        next_digest_at = self.next_digest_at
 
         rotating_until: None | str
         rotating_until = self.rotating_until
@@ -107,6 +127,7 @@ class WebhookOut:
         field_dict.update({
             "created_at": created_at,
             "created_by": created_by,
+            "delivery": delivery,
             "description": description,
             "disabled_at": disabled_at,
             "disabled_reason": disabled_reason,
@@ -115,6 +136,7 @@ class WebhookOut:
             "failing_since": failing_since,
             "format": format_,
             "id": id,
+            "next_digest_at": next_digest_at,
             "rotating_until": rotating_until,
             "slugs": slugs,
             "tags": tags,
@@ -128,10 +150,32 @@ class WebhookOut:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.digest_schedule import DigestSchedule # noqa: PLC0415
+        from ..models.each_event import EachEvent # noqa: PLC0415
         d = dict(src_dict)
         created_at = d.pop("created_at")
 
         created_by = d.pop("created_by")
+
+        def _parse_delivery(data: object) -> DigestSchedule | EachEvent:
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                delivery_type_0 = EachEvent.from_dict(data)
+
+
+                return delivery_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, dict):
+                raise TypeError()
+            delivery_type_1 = DigestSchedule.from_dict(data)
+
+
+            return delivery_type_1
+
+        delivery = _parse_delivery(d.pop("delivery"))
+
 
         description = d.pop("description")
 
@@ -170,6 +214,14 @@ class WebhookOut:
         id = UUID(d.pop("id"))
 
 
+        def _parse_next_digest_at(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        next_digest_at = _parse_next_digest_at(d.pop("next_digest_at"))
+
+
         def _parse_rotating_until(data: object) -> None | str:
             if data is None:
                 return data
@@ -194,6 +246,7 @@ class WebhookOut:
         webhook_out = cls(
             created_at=created_at,
             created_by=created_by,
+            delivery=delivery,
             description=description,
             disabled_at=disabled_at,
             disabled_reason=disabled_reason,
@@ -202,6 +255,7 @@ class WebhookOut:
             failing_since=failing_since,
             format_=format_,
             id=id,
+            next_digest_at=next_digest_at,
             rotating_until=rotating_until,
             slugs=slugs,
             tags=tags,

@@ -12,6 +12,10 @@ from ..models.webhook_format import WebhookFormat
 from ..types import UNSET, Unset
 from typing import cast
 
+if TYPE_CHECKING:
+  from ..models.digest_schedule import DigestSchedule
+  from ..models.each_event import EachEvent
+
 
 T = TypeVar("T", bound="WebhookUpdate")
 
@@ -20,6 +24,7 @@ T = TypeVar("T", bound="WebhookUpdate")
 class WebhookUpdate:
     """
         Attributes:
+            delivery (DigestSchedule | EachEvent | Unset):
             description (str | Unset):
             enabled (bool | Unset):
             event_types (list[str] | Unset):
@@ -34,6 +39,7 @@ class WebhookUpdate:
             url (str | Unset): Where events are sent: http or https (private and loopback addresses only where allowed).
      """
 
+    delivery: DigestSchedule | EachEvent | Unset = UNSET
     description: str | Unset = UNSET
     enabled: bool | Unset = UNSET
     event_types: list[str] | Unset = UNSET
@@ -45,6 +51,17 @@ class WebhookUpdate:
 
 
     def to_dict(self) -> dict[str, Any]:
+        from ..models.digest_schedule import DigestSchedule # noqa: PLC0415
+        from ..models.each_event import EachEvent # noqa: PLC0415
+        delivery: dict[str, Any] | Unset
+        if isinstance(self.delivery, Unset):
+            delivery = UNSET
+        elif isinstance(self.delivery, EachEvent):
+            delivery = self.delivery.to_dict()
+        else:
+            delivery = self.delivery.to_dict()
+
+
         description = self.description
 
         enabled = self.enabled
@@ -81,6 +98,8 @@ class WebhookUpdate:
 
         field_dict.update({
         })
+        if delivery is not UNSET:
+            field_dict["delivery"] = delivery
         if description is not UNSET:
             field_dict["description"] = description
         if enabled is not UNSET:
@@ -103,7 +122,31 @@ class WebhookUpdate:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.digest_schedule import DigestSchedule # noqa: PLC0415
+        from ..models.each_event import EachEvent # noqa: PLC0415
         d = dict(src_dict)
+        def _parse_delivery(data: object) -> DigestSchedule | EachEvent | Unset:
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                delivery_type_0 = EachEvent.from_dict(data)
+
+
+                return delivery_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, dict):
+                raise TypeError()
+            delivery_type_1 = DigestSchedule.from_dict(data)
+
+
+            return delivery_type_1
+
+        delivery = _parse_delivery(d.pop("delivery", UNSET))
+
+
         description = d.pop("description", UNSET)
 
         enabled = d.pop("enabled", UNSET)
@@ -131,6 +174,7 @@ class WebhookUpdate:
         url = d.pop("url", UNSET)
 
         webhook_update = cls(
+            delivery=delivery,
             description=description,
             enabled=enabled,
             event_types=event_types,
