@@ -159,10 +159,13 @@ async def by_ids(conn: Connection, event_ids: list[int]) -> list[StoredEvent]:
     return [StoredEvent(**dict(r)) for r in rows]
 
 
+# The newest event of a transaction older than every one still running: everything up to it is committed, and
+# whatever commits later comes after it in feed order.
+NEWEST_SETTLED = """SELECT txid, id FROM events WHERE txid < pg_snapshot_xmin(pg_current_snapshot())
+                    ORDER BY txid DESC, id DESC LIMIT 1"""
+
+
 async def head(conn: Connection) -> tuple[int, int]:
     """The position after the newest visible event: where a new consumer that wants only the future starts."""
-    row = await conn.fetchrow(
-        """SELECT txid::text::bigint AS txid, id FROM events
-           WHERE txid < pg_snapshot_xmin(pg_current_snapshot()) ORDER BY txid DESC, id DESC LIMIT 1"""
-    )
+    row = await conn.fetchrow(f"SELECT txid::text::bigint AS txid, id FROM ({NEWEST_SETTLED}) AS newest")
     return (0, 0) if row is None else (row["txid"], row["id"])

@@ -10,6 +10,7 @@ import msgspec
 
 from service.domain.errors import NotFound
 from service.store.database import Connection
+from service.store.events import NEWEST_SETTLED
 
 
 class Subscription(msgspec.Struct, frozen=True):
@@ -73,7 +74,7 @@ async def insert(
                    CASE WHEN $13::jsonb IS NOT NULL THEN now() END,
                    CASE WHEN $13::jsonb IS NOT NULL THEN coalesce(h.txid, '0'::xid8) END,
                    CASE WHEN $13::jsonb IS NOT NULL THEN coalesce(h.id, 0) END
-            FROM (SELECT NULL) AS one LEFT JOIN LATERAL ({_FEED_HEAD}) AS h ON true
+            FROM (SELECT NULL) AS one LEFT JOIN LATERAL ({NEWEST_SETTLED}) AS h ON true
             RETURNING {_COLUMNS}""",
         subscription_id,
         url,
@@ -91,11 +92,6 @@ async def insert(
         digest_next_at,
     )
     return _subscription(row)
-
-
-# The newest event every transaction has finished writing: a digest started now holds the events after it.
-_FEED_HEAD = """SELECT txid, id FROM events WHERE txid < pg_snapshot_xmin(pg_current_snapshot())
-                ORDER BY txid DESC, id DESC LIMIT 1"""
 
 
 async def get(conn: Connection, subscription_id: UUID, *, lock: bool = False) -> Subscription:
@@ -141,7 +137,7 @@ async def switch_mode(conn: Connection, subscription_id: UUID, *, to_digest: boo
                 digest_period_start = CASE WHEN $2 THEN now() ELSE s.digest_period_start END,
                 digest_after_txid = CASE WHEN $2 THEN coalesce(h.txid, '0'::xid8) ELSE s.digest_after_txid END,
                 digest_after_id = CASE WHEN $2 THEN coalesce(h.id, 0) ELSE s.digest_after_id END
-            FROM (SELECT NULL) AS one LEFT JOIN LATERAL ({_FEED_HEAD}) AS h ON true
+            FROM (SELECT NULL) AS one LEFT JOIN LATERAL ({NEWEST_SETTLED}) AS h ON true
             WHERE s.id = $1 RETURNING {", ".join(f"s.{c}" for c in _COLUMNS.split(", "))}""",
         subscription_id,
         to_digest,
