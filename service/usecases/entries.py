@@ -565,6 +565,8 @@ async def publish(
         )
         if entry.current_version != previous:
             await log_taking_effect(conn, ctx, principal, entry, previous)
+        else:  # scheduled: what entries citing it read as of a later date changes (their ETags must too)
+            await staleness.touch_citers(conn, ctx, entry)
         return await _render(conn, ctx, slug, number)
 
 

@@ -20,6 +20,13 @@ if TYPE_CHECKING:
     from service.usecases.entries import EntryContext
 
 
+async def touch_citers(conn: Connection, ctx: EntryContext, cited: EntryRecord) -> None:
+    """`cited`'s timeline changed: every entry with a version citing it gets a new revision (what it reads, now or as
+    of a date, names the version of `cited` in effect then: new ETags, cached views dropped)."""
+    for kind, slug in await citations.touch_citing(conn, cited.kind, cited.slug):
+        ctx.views.invalidate(kind, slug)  # this process at once; the others when the row's notification reaches them
+
+
 async def follow_new_version(
     conn: Connection, ctx: EntryContext, principal: Principal, cited: EntryRecord, previous: int | None
 ) -> int:
@@ -27,8 +34,7 @@ async def follow_new_version(
     versions gets a new revision (its reads show the version now in effect: new ETags, cached views dropped), and
     each live entry whose version in effect cites a version that has just fallen behind gets one
     `<kind>.citation_stale` event, about that version of it, for its owners' subscriptions. Return how many."""
-    for kind, slug in await citations.touch_citing(conn, cited.kind, cited.slug):
-        ctx.views.invalidate(kind, slug)  # this process at once; the others when the row's notification reaches them
+    await touch_citers(conn, ctx, cited)
     current = cited.current_version
     if current is None:
         return 0

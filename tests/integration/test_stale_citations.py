@@ -37,7 +37,7 @@ from tests.asset_fixtures import (
     services,
 )
 from tests.conftest import ADMIN_KEY
-from tests.support import Api, edit_draft, entry_events, start_version
+from tests.support import Api, edit_draft, entry_events, problem, start_version
 from tests.webhook_fixtures import Receiver, running_worker, settled, subscribe, until
 
 
@@ -128,7 +128,10 @@ async def test_staleness_is_relative_to_the_instant_asked_about(client: AsyncTes
     await new_mql(api, 2)
     after_v2 = dt.datetime.now(dt.UTC).isoformat()
     later = days_from_today(30)
+    then = await client.get("/v1/messages/why-canon", params={"as_of": later})
     await new_mql(api, 3, effective_date=later)  # scheduled: v2 stays in effect until then
+    # What the message reads as of that date changed: so did its ETag.
+    assert (await client.get("/v1/messages/why-canon", params={"as_of": later})).headers["ETag"] != then.headers["ETag"]
 
     assert stale((await message(client)).version.stale_citations) == [("definition", "mql", 1, 2)]
     assert (await message(client, as_of=before_v2)).version.stale_citations == []
@@ -137,6 +140,9 @@ async def test_staleness_is_relative_to_the_instant_asked_about(client: AsyncTes
     # As Canon had recorded it before v2 was published, nothing had replaced v1, whenever asked about.
     recorded = await message(client, as_of=later, known_at=before_v2)
     assert recorded.version.stale_citations == []
+
+    for params in ({"as_of": "soon"}, {"known_at": "2026-13-01"}, {"version": 1, "as_of": later}):
+        problem(await client.get("/v1/messages/why-canon", params=params), 422)
 
     # A message citing the scheduled version is not stale: that version is not in effect yet, nor replaced.
     await cite(api, "ahead", [{"slug": "mql", "version": 3}])
