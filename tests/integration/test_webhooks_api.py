@@ -63,6 +63,8 @@ async def test_create_shows_the_secret_once_and_reads_never_do(hook_client: Asyn
         "slugs": ["mql"],
         "teams": [],
         "format": "standard",
+        "delivery": {"mode": "each"},
+        "next_digest_at": None,
         "enabled": True,
         "failing_since": None,
         "disabled_at": None,
