@@ -29,6 +29,7 @@ from service.api.people import PEOPLE_ROUTES
 from service.api.problems import EXCEPTION_HANDLERS
 from service.api.webhooks import webhooks_router
 from service.config import Settings
+from service.console import console_router, template_config
 from service.observability.http import ObservedApp
 from service.observability.metrics import CanonMetrics
 from service.shared_secrets import keep_fresh, load
@@ -187,11 +188,13 @@ def create_app(settings: Settings, *, migrate: bool = False, background: Backgro
             health.healthz,
             health.readyz,
             metrics_api.metrics,
+            console_router(),
         ],
         plugins=[CanonPlugin()],
         exception_handlers=EXCEPTION_HANDLERS,
         lifespan=[_lifespan(settings, migrate=migrate, background=background)],
         openapi_config=openapi_config(),
+        template_config=template_config(),  # the console's pages (service/console)
         request_max_body_size=settings.max_body_bytes,
         cors_config=None if not settings.cors_origins else CORSConfig(allow_origins=list(settings.cors_origins)),
         debug=False,

@@ -126,6 +126,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     # highest role granted, else oidc_default_role). Unset: they are managed in Canon (`/v1/people`).
     oidc_groups: str | None = None
     oidc_default_role: Literal["reader", "editor", "approver", "admin"] = "reader"
+    # The console's sign-in sessions (docs/operations.md): one ends after this long unused, and this long after
+    # sign-in however busy; both are checked on every page, by every replica (sessions live in PostgreSQL).
+    console_session_idle_seconds: Seconds = 3600.0
+    console_session_absolute_seconds: Seconds = 43200.0
 
     def __post_init__(self) -> None:
         if (self.oidc_issuer is None) != (self.oidc_audience is None):

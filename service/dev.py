@@ -50,6 +50,7 @@ async def dev_background(app: Litestar, settings: Settings, base_url: str) -> No
     print(
         f"Canon is running at {base_url}{seeded}\n"
         f"  API docs:  {base_url}/schema  (Swagger UI: {base_url}/schema/swagger)\n"
+        f"  Console:   {base_url}/console  (sign in with a person's API key)\n"
         f"  Admin key: {admin_key}\n"
         f"  Try:       curl -H 'Authorization: Bearer {admin_key}' {base_url}/v1/definitions/mql\n"
         f"  People:    {', '.join(f'{p.subject} ({p.role.value}, {p.teams[0]})' for p in PEOPLE)}\n"

@@ -86,6 +86,9 @@ ACCEPTS_SEARCH_TOKENS = "accepts_search_tokens"
 # link alone, whatever its Authorization header says; a link that does not verify is 401.
 ACCEPTS_DOWNLOAD_LINKS = "accepts_download_links"
 PUBLIC_PATHS = ["^/schema"]  # the OpenAPI document and its viewers: they describe the API, they do not use it
+# The console authenticates people by its own session cookie, never a bearer key (service/console/security.py), and
+# fails closed in the same way: its pages need a session unless declared public.
+OWN_AUTHENTICATION_PATHS = ["^/console(/|$)"]
 
 _SEND_A_KEY = "send an API key as 'Authorization: Bearer <key>'"
 
@@ -265,6 +268,6 @@ class CanonPlugin(InitPluginProtocol):
 
     def on_app_init(self, app_config: AppConfig) -> AppConfig:
         app_config.dependencies = {**PROVIDERS, **app_config.dependencies}
-        authentication = DefineMiddleware(BearerAuthentication, exclude=PUBLIC_PATHS)
+        authentication = DefineMiddleware(BearerAuthentication, exclude=[*PUBLIC_PATHS, *OWN_AUTHENTICATION_PATHS])
         app_config.middleware = [strict_requests, authentication, *app_config.middleware]
         return app_config

@@ -23,7 +23,16 @@ import msgspec
 
 from service.domain.json_values import changed_fields, json_key, same_json
 
-__all__ = ["MAX_SUMMARY", "RuleChange", "VersionChange", "day_words", "diff_criteria", "one_line", "summarize"]
+__all__ = [
+    "MAX_SUMMARY",
+    "RuleChange",
+    "VersionChange",
+    "day_words",
+    "diff_criteria",
+    "one_line",
+    "rule_words",
+    "summarize",
+]
 
 MAX_SUMMARY: Final = 300  # characters in a one-line summary
 _PART_CHARS: Final = 120  # one part of a summary (a rule, a field) is cut to this, so several fit
@@ -258,6 +267,12 @@ def _test(rule: Mapping[str, object]) -> str:
     test = op if op == "exists" and value is True else f"{op} {_plain(value)}"
     extras = ", ".join(f"{key}: {_plain(given)}" for key, given in _extras(rule))
     return f"{test} ({extras})" if extras else test
+
+
+def rule_words(rule: object) -> str:
+    """A rule in the words summaries use (`lead_score ≥ 60`, `any of (score ≥ 60, demo = true)`): what the console
+    shows for each comparison of a definition's criteria."""
+    return _said(rule)
 
 
 def _said(rule: object) -> str:

@@ -103,7 +103,7 @@ class Principal(msgspec.Struct, frozen=True, kw_only=True):
     teams: tuple[str, ...] = ()
     id: UUID | None = None  # the stored principal; None for the bootstrap key, the CLI and the worker
     key_id: UUID | None = None  # the API key presented, if any
-    credential: str = "api_key"  # how the caller proved who they are: api_key, oidc, bootstrap, cli, worker
+    credential: str = "api_key"  # how the caller proved who they are: api_key, oidc, bootstrap, cli, worker, console
 
     def can(self, role: Role) -> bool:
         return self.role.includes(role)

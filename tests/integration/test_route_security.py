@@ -12,7 +12,7 @@ from litestar import Litestar
 from litestar.routes import HTTPRoute
 from litestar.testing import AsyncTestClient
 
-from service.api.deps import PUBLIC_PATHS
+from service.api.deps import OWN_AUTHENTICATION_PATHS, PUBLIC_PATHS
 from tests.support import full_problem
 
 # Public by decision: the probes (an orchestrator has no key), the metrics (their own token, if set) and the API's
@@ -21,6 +21,14 @@ PUBLIC = {
     ("GET", "/healthz"),
     ("GET", "/readyz"),
     ("GET", "/metrics"),
+}
+# The console (service/console) signs people in with a session cookie, never a bearer key: without a session its
+# pages answer 303 to the sign-in page, whatever Authorization header comes with them. Public by decision: the
+# sign-in form itself and the console's static files (HTMX, the stylesheet), which the sign-in page needs.
+CONSOLE_PUBLIC = {
+    ("GET", "/console/sign-in"),
+    ("POST", "/console/sign-in"),
+    ("GET", "/console/static/{name}"),
 }
 _PARAMETER = re.compile(r"\{(\w+)\}")
 _SAMPLES: dict[type, str] = {str: "mql", int: "1", uuid.UUID: str(uuid.UUID(int=7))}
@@ -43,6 +51,10 @@ def _is_documentation(path: str) -> bool:
     return any(re.match(pattern, path) for pattern in PUBLIC_PATHS)
 
 
+def _is_console(path: str) -> bool:
+    return any(re.match(pattern, path) for pattern in OWN_AUTHENTICATION_PATHS)
+
+
 def test_the_walk_finds_the_whole_api(client: AsyncTestClient[Any]) -> None:
     operations = _every_operation(client.app)
     paths = {path for _, path, _ in operations}
@@ -55,6 +67,8 @@ def test_the_walk_finds_the_whole_api(client: AsyncTestClient[Any]) -> None:
         "/v1/people/{subject}",
         "/v1/search",
         "/v1/evaluate/stream",
+        "/console/glossary/{slug}",
+        "/console/sign-out",
     ):
         assert expected in paths
     assert len(operations) > 80
@@ -71,6 +85,12 @@ async def test_every_route_demands_a_credential_unless_public_by_decision(client
             continue
         if _is_documentation(path):
             continue
+        if _is_console(path):
+            if (method, path) in CONSOLE_PUBLIC:
+                public_seen.add((method, path))
+            else:
+                await _assert_sends_to_sign_in(client, method, concrete)
+            continue
         if (method, path) in PUBLIC:
             public_seen.add((method, path))
             continue
@@ -81,7 +101,28 @@ async def test_every_route_demands_a_credential_unless_public_by_decision(client
         problem = full_problem(response, 401, "unauthorized")
         assert problem.status == 401, (method, path)
         assert response.headers["www-authenticate"] == 'Bearer realm="canon"'
-    assert public_seen == PUBLIC
+    assert public_seen == PUBLIC | CONSOLE_PUBLIC
+
+
+async def _assert_sends_to_sign_in(client: AsyncTestClient[Any], method: str, path: str) -> None:
+    response = await client.request(method, path, follow_redirects=False)
+    assert (response.status_code, response.headers.get("location")) == (303, "/console/sign-in"), (method, path)
+
+
+async def test_console_pages_want_a_session_not_a_key(client: AsyncTestClient[Any]) -> None:
+    """The admin's bearer key opens no console page, and a forged session cookie is no session."""
+    protected = [
+        (method, concrete)
+        for method, path, concrete in _every_operation(client.app)
+        if _is_console(path) and method != "OPTIONS" and (method, path) not in CONSOLE_PUBLIC
+    ]
+    assert ("GET", "/console/glossary") in protected
+    assert ("POST", "/console/sign-out") in protected
+    for method, path in protected:
+        await _assert_sends_to_sign_in(client, method, path)
+    client.cookies.set("canon_console", "forged-session-id", domain="canon.test", path="/console")
+    for method, path in protected:
+        await _assert_sends_to_sign_in(client, method, path)
 
 
 @pytest.mark.parametrize("header", ["Bearer cst_a.\xe9", "Bearer canon_\xe9\xe9", "Bearer canon_a\x7fb"])
