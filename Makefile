@@ -17,8 +17,20 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/canon dev --host $(HOST) --port $(PORT)
 
-test: $(STAMP)
+test: $(STAMP) chromium
 	$(BIN)/pytest
+
+# The console's browser tests (tests/e2e/test_console_browser.py) drive Debian's chromium package, installed here when
+# it is missing: as root, or with sudo if it asks no password. Where neither works, those tests fail and say why.
+CHROMIUM ?= /usr/bin/chromium
+.PHONY: chromium
+chromium:
+	@test -x $(CHROMIUM) || { \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=""; elif sudo -n true 2>/dev/null; then SUDO="sudo -n"; \
+	  else echo "make: chromium is missing and cannot be installed here (not root, no sudo)" >&2; exit 0; fi; \
+	  $$SUDO apt-get update -qq && \
+	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null || \
+	  echo "make: installing chromium failed: the browser tests will say so" >&2; }
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

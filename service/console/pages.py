@@ -34,6 +34,7 @@ _HERE: Final = Path(__file__).parent
 STATIC_FILES: Final = {  # served name: (file, media type)
     "htmx-2.0.11.min.js": ("htmx-2.0.11.min.js", "text/javascript; charset=utf-8"),
     "console.css": ("console.css", "text/css; charset=utf-8"),
+    "favicon.svg": ("favicon.svg", "image/svg+xml"),
 }
 _GLOSSARY: Final = f"{security.PATH}/glossary"
 _PAGE_SIZE: Final = 200

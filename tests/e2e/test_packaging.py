@@ -157,6 +157,14 @@ async def _wait_for(url: str, proc: subprocess.Popen[bytes], log: Path, seconds:
             await asyncio.sleep(0.1)
 
 
+async def _console_is_served(http: httpx.AsyncClient) -> None:
+    """The console's templates and static files came with the wheel."""
+    sign_in = await http.get("/console/sign-in")
+    assert sign_in.status_code == 200, sign_in.text
+    [script] = re.findall(r'<script src="(/console/static/[^"]+)"', sign_in.text)
+    assert (await http.get(script)).status_code == 200
+
+
 async def test_the_installed_wheel_migrates_serves_and_works(
     installed: Path, empty_database_url: str, tmp_path: Path
 ) -> None:
@@ -185,6 +193,7 @@ async def test_the_installed_wheel_migrates_serves_and_works(
             served = await http.get(script)
             assert served.status_code == 200, served.text
             assert served.headers["content-type"] == "text/javascript; charset=utf-8"
+            await _console_is_served(http)
         serve.send_signal(signal.SIGTERM)
         assert serve.wait(15) in (0, 128 + signal.SIGTERM)
     first = (tmp_path / "serve.log").read_text().splitlines()[0]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import logging
 import re
 from typing import Any
 
@@ -95,8 +96,9 @@ async def test_the_cookie_is_secure_when_the_browser_came_over_https(client: Asy
 
 
 async def test_service_keys_bootstrap_keys_and_unknown_keys_cannot_sign_in(
-    client: AsyncTestClient[Any], browser: AsyncTestClient[Any]
+    client: AsyncTestClient[Any], browser: AsyncTestClient[Any], caplog: pytest.LogCaptureFixture
 ) -> None:
+    caplog.set_level(logging.DEBUG)
     service = await Api(client).service_key("admin", "crm")
     form = await browser.get("/console/sign-in")
     token = csrf_in(form.text)
@@ -112,6 +114,9 @@ async def test_service_keys_bootstrap_keys_and_unknown_keys_cannot_sign_in(
     assert "canon_nope" not in unknown.text  # the form never echoes a key
     # A key in the URL is not a parameter of the page: refused, never read.
     assert (await browser.get("/console/sign-in", params={"key": "canon_x"})).status_code == 400
+    assert "POST /console/sign-in 401" in caplog.text  # the access log names the request, never the key
+    assert "canon_nope" not in caplog.text
+    assert key_of(service) not in caplog.text
 
 
 async def test_a_bearer_key_opens_no_console_page(client: AsyncTestClient[Any]) -> None:
