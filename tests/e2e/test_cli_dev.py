@@ -216,7 +216,9 @@ def test_dev_seeds_serves_and_keeps_its_data_and_key_across_restarts(data_dir: P
         assert admin_key.startswith("canon_")
         assert "(seeded: lead, mql, sql)" in first.output
         assert f"Canon is running at {first.base_url}" in first.output
+        assert f"Console:   {first.base_url}/console " in first.output
         with first.client(admin_key) as http:
+            assert http.get("/console/sign-in").status_code == 200
             _assert_the_seeded_glossary_is_served(http)
             _assert_docs_probes_and_evaluation_work(first, http)
             created = http.post("/v1/keys", json={"name": "kept", "role": "reader"})
