@@ -19,7 +19,7 @@ from litestar.response import Redirect, Template
 from litestar.template import TemplateConfig
 
 from service import limits
-from service.api.deps import AllServices, Caller, Injected, SlugPath, client_address
+from service.api.deps import AllServices, Caller, Injected, Keys, SlugPath, client_address
 from service.api.problems import EXCEPTION_HANDLERS, Problem
 from service.api.schemas import Definition as DefinitionOut
 from service.api.schemas import DefinitionSummary, DefinitionVersion
@@ -96,24 +96,27 @@ def _sign_in_form(request: HttpRequest, *, error: str | None, status: int) -> Te
 
 
 @post("/sign-in", opt={security.PUBLIC: True}, status_code=303)
-async def sign_in(request: HttpRequest, services: AllServices, console_sessions: Sessions) -> Response[Any]:
+async def sign_in(
+    request: HttpRequest, services: AllServices, key_resolver: Keys, console_sessions: Sessions
+) -> Response[Any]:
     """Open a session for the person whose API key the form carries (never a service's key). The key travels only
     in this POST's body: never in a URL, never logged."""
     failures = services.limits.auth_failures
     address = client_address(request)
     wait = failures.wait(address)
     if wait > 0:
-        return _sign_in_form(
-            request,
-            error=f"Too many failed sign-ins from this address: try again in {limits.retry_after(wait)} s.",
-            status=429,
+        seconds = limits.retry_after(wait)
+        refused = _sign_in_form(
+            request, error=f"Too many failed sign-ins from this address: try again in {seconds} s.", status=429
         )
+        refused.headers["Retry-After"] = str(seconds)
+        return refused
     key = (await request.form()).get("key")
     key = key.strip() if isinstance(key, str) else ""
     if not key or not (key.isascii() and key.isprintable()):
         return _sign_in_form(request, error="Paste one of your API keys.", status=400)
     try:
-        session_id = await console_sessions.sign_in(request.app.state.key_resolver, key)
+        session_id = await console_sessions.sign_in(key_resolver, key)
     except NotForTheConsole as exc:
         return _sign_in_form(request, error=exc.detail, status=403)
     if session_id is None:

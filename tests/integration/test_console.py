@@ -11,6 +11,7 @@ import re
 from typing import Any
 
 import asyncpg
+import msgspec
 import pytest
 from litestar.testing import AsyncTestClient
 
@@ -117,6 +118,20 @@ async def test_service_keys_bootstrap_keys_and_unknown_keys_cannot_sign_in(
     assert "POST /console/sign-in 401" in caplog.text  # the access log names the request, never the key
     assert "canon_nope" not in caplog.text
     assert key_of(service) not in caplog.text
+
+
+async def test_failed_sign_ins_spend_the_addresses_budget(settings: Settings) -> None:
+    limited = msgspec.structs.replace(settings, rate_limit_auth_failures=2)
+    async with AsyncTestClient(app=create_app(limited), base_url="http://canon.test") as console:
+        token = csrf_in((await console.get("/console/sign-in")).text)
+        statuses = [
+            (await console.post("/console/sign-in", data={"key": f"canon_wrong{n}", "csrf_token": token})).status_code
+            for n in range(3)
+        ]
+        assert statuses == [401, 401, 429]
+        refused = await console.post("/console/sign-in", data={"key": "canon_wrong", "csrf_token": token})
+        assert int(refused.headers["retry-after"]) >= 1
+        assert "Too many failed sign-ins from this address" in refused.text
 
 
 async def test_a_bearer_key_opens_no_console_page(client: AsyncTestClient[Any]) -> None:
