@@ -234,6 +234,13 @@ def _static_bytes(file: str) -> bytes:
 # --- errors -------------------------------------------------------------------------------------------------------
 
 
+@get("/{rest:path}")
+async def no_such_page() -> None:
+    """Any other path under /console: a console 404 page, with the console's headers (and only for people signed
+    in, like every page), rather than the API's problem+json."""
+    raise NotFoundException("there is no such page in the console")
+
+
 def console_error(request: HttpRequest, exc: Exception) -> Response[Any]:
     """Any error on a console route as a page that says what went wrong in words, with the status the API's
     problem+json answer would have (the same handlers decide it, and log what they log)."""
@@ -253,7 +260,7 @@ def console_router() -> Router:
     """`/console`, kept out of the OpenAPI document: it is pages for people, not the API's contract."""
     return Router(
         path=security.PATH,
-        route_handlers=[sign_in_page, sign_in, sign_out, home, glossary, definition, static_file],
+        route_handlers=[sign_in_page, sign_in, sign_out, home, glossary, definition, static_file, no_such_page],
         middleware=[security.console_guard],
         dependencies={"console_sessions": Provide(security.provide_console_sessions, sync_to_thread=False)},
         exception_handlers={DomainError: console_error, HTTPException: console_error, Exception: console_error},

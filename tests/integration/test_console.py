@@ -178,8 +178,9 @@ async def test_every_console_response_carries_the_security_headers(
         await browser.get("/console/glossary/mql"),
         await browser.get("/console/glossary/nothing"),
         await browser.post("/console/sign-out", data={"csrf_token": "bad"}),
+        await browser.get("/console/no/such/page"),
     ]
-    assert [r.status_code for r in responses] == [303, 200, 200, 200, 404, 303, 200, 200, 404, 403]
+    assert [r.status_code for r in responses] == [303, 200, 200, 200, 404, 303, 200, 200, 404, 403, 404]
     for response in responses:
         policy = response.headers["content-security-policy"]
         assert policy == CONTENT_SECURITY_POLICY
@@ -193,8 +194,9 @@ async def test_every_console_response_carries_the_security_headers(
     assert responses[2].headers["content-type"].startswith("text/css")
     assert responses[3].headers["content-type"].startswith("text/javascript")
     assert responses[6].headers["cache-control"] == "no-store"
-    assert "Not found" in responses[8].text
-    assert responses[8].headers["content-type"].startswith("text/html")
+    for missing in (responses[8], responses[10]):
+        assert "<h1>Not found</h1>" in missing.text
+        assert missing.headers["content-type"].startswith("text/html")
 
 
 async def test_no_page_has_inline_script_or_style(client: AsyncTestClient[Any], browser: AsyncTestClient[Any]) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -31,7 +32,7 @@ CONSOLE_PUBLIC = {
     ("GET", "/console/static/{name}"),
 }
 _PARAMETER = re.compile(r"\{(\w+)\}")
-_SAMPLES: dict[type, str] = {str: "mql", int: "1", uuid.UUID: str(uuid.UUID(int=7))}
+_SAMPLES: dict[type, str] = {str: "mql", int: "1", uuid.UUID: str(uuid.UUID(int=7)), Path: "no/such/page"}
 
 
 def _every_operation(app: Litestar) -> list[tuple[str, str, str]]:
