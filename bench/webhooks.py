@@ -64,7 +64,7 @@ import sys
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -896,7 +896,7 @@ def measure_components(
 # Where the worker's time goes, by the frames that matter for the proposals (inclusive: any depth of the stack).
 AREAS = (
     ("HTTP client (HttpSender: connect, send, read the response)", ("HttpSender._attempt",)),
-    ("signing (HMAC-SHA256)", ("signing.headers",)),
+    ("signing (HMAC-SHA256)", ("(service/webhooks/signing.py",)),
     ("recording outcomes (Dispatcher._flush: 1 transaction per batch)", ("Dispatcher._flush",)),
     ("claiming (store.claim)", ("claim (service/store/webhooks.py",)),
     ("fan-out (event log → deliveries)", ("drain (service/worker.py",)),
@@ -916,14 +916,15 @@ class Profile:
 
 def summarise_profile(path: Path, seconds: float) -> Profile:
     wanted = ("service/", "httpx", "httpcore", "asyncpg/pool", "asyncpg/connection")
-    counts = harness.summarise_profile(path, wanted, top=20, group=_areas)
+    counts = harness.summarise_profile(path, wanted, top=20, group=areas_of)
     areas = [(label, counts.groups[label]) for label in [label for label, _ in AREAS] + [IDLE]]
     return Profile(counts.samples, seconds, counts.functions, areas, counts.inclusive)
 
 
-def _areas(frames: list[str]) -> list[str]:
+def areas_of(frames: list[str], areas: Sequence[tuple[str, tuple[str, ...]]] = AREAS) -> list[str]:
+    """The labels of `areas` whose frames are in this stack, and IDLE when it ends waiting in `select`."""
     stack = ";".join(frames)
-    found = [label for label, needles in AREAS if any(needle in stack for needle in needles)]
+    found = [label for label, needles in areas if any(needle in stack for needle in needles)]
     return [*found, IDLE] if "EpollSelector.select" in frames[-1] else found
 
 
