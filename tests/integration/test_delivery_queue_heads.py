@@ -200,7 +200,8 @@ async def test_a_claim_reads_due_heads_only_even_when_statistics_say_the_table_i
         await conn.execute("ANALYZE webhook_deliveries")
         await conn.execute(
             """INSERT INTO webhook_deliveries (subscription_id, event_type, scope, payload)
-               SELECT s, 'definition.updated', 'definition:e' || (g % 5), ('{"padding": "' || repeat('x', 200) || '"}')::jsonb
+               SELECT s, 'definition.updated', 'definition:e' || (g % 5),
+                      ('{"padding": "' || repeat('x', 200) || '"}')::jsonb
                FROM unnest($1::uuid[]) s, generate_series(1, 20000 / cardinality($1::uuid[])) g
                ORDER BY s, 3, g""",
             SUBSCRIPTIONS,
