@@ -20,8 +20,9 @@ One run:
    (4 threads, not measured); one subscription to `definition.published` tagged `bench` on the latency port (the
    day's changes carry other tags, so only the publishes timed reach it); `--subscriptions` digest subscriptions,
    daily at 09:00 in one of seven time zones, without filters (every digest holds every change: the largest
-   digests), spread evenly over the `--ports` ports (the sender sends at most 8 at a time to one host:port);
-3. baseline: the worker caught up, definitions are published one at a time at `--publish-rate`/s (open loop, one
+   digests), spread evenly over the `--ports` ports (the sender sends at most 8 at a time to one host:port); once
+   the worker has caught up, `VACUUM (ANALYZE)` and a checkpoint, so that neither lands in a window;
+3. baseline: definitions are published one at a time at `--publish-rate`/s (open loop, one
    keep-alive connection) for `--baseline-seconds`; latency = the receiver's arrival time minus the time the publish
    response had been read, as `bench/webhooks.py` (a) measures it;
 4. the day: `--events` entry events about `--entries` entries (60 % definitions, 25 % messages, 15 % assets) inserted
@@ -55,14 +56,17 @@ import secrets
 import threading
 import time
 import uuid
+from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 import _harness as harness
+import asyncpg
 import webhooks
 
+T = TypeVar("T")
 MARKS = harness.marks("digests")
 TARGET_SECONDS = 60.0
 LEAD_SECONDS = 3.0  # from setting the period's end to it
@@ -218,19 +222,33 @@ SET digest_after_txid = $1::text::xid8, digest_after_id = $2, digest_period_star
 WHERE digest IS NOT NULL"""
 
 
-async def insert_day(url: str, rows: list[tuple[Any, ...]], end: dt.datetime) -> None:
+def on_database(url: str, work: Callable[[asyncpg.Connection[Any]], Awaitable[T]]) -> T:
+    """`work(connection)` on a connection of its own, in an event loop of its own."""
+
+    async def run() -> T:
+        conn = await asyncpg.connect(url)
+        try:
+            return await work(conn)
+        finally:
+            await conn.close()
+
+    return asyncio.run(run())
+
+
+async def settle(conn: asyncpg.Connection[Any]) -> None:
+    """VACUUM ANALYZE and a checkpoint after the preparation's writes, so that neither lands in a window."""
+    await conn.execute("VACUUM (ANALYZE)")
+    with contextlib.suppress(asyncpg.InsufficientPrivilegeError):  # CANON_DATABASE_URL may not be a superuser
+        await conn.execute("CHECKPOINT")
+
+
+async def insert_day(conn: asyncpg.Connection[Any], rows: list[tuple[Any, ...]], end: dt.datetime) -> None:
     """The day's events, 200 to a transaction, and every digest subscription's period set to the day ending at
     `end`, its position just before these events."""
-    import asyncpg  # noqa: PLC0415
-
-    conn = await asyncpg.connect(url)
-    try:
-        head = await conn.fetchrow(_FEED_HEAD)
-        for at in range(0, len(rows), 200):
-            await conn.execute(_INSERT_EVENTS, *(list(column) for column in zip(*rows[at : at + 200], strict=True)))
-        await conn.execute(_DIGESTS_FROM, str(head["txid"] if head else 0), head["id"] if head else 0, end - DAY, end)
-    finally:
-        await conn.close()
+    head = await conn.fetchrow(_FEED_HEAD)
+    for at in range(0, len(rows), 200):
+        await conn.execute(_INSERT_EVENTS, *(list(column) for column in zip(*rows[at : at + 200], strict=True)))
+    await conn.execute(_DIGESTS_FROM, str(head["txid"] if head else 0), head["id"] if head else 0, end - DAY, end)
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -374,37 +392,23 @@ FROM (SELECT octet_length(p::text) AS sent, (p -> 'data' ->> 'events')::int AS e
 def watch_digests(url: str, receivers: webhooks.Receivers, expected: int, t0: float, timeout: float) -> list[Sample]:
     """Every 0.25 s from T0: digest deliveries queued and succeeded (database), received, and the age of the worker's
     heartbeat, until all are in."""
-    import asyncpg  # noqa: PLC0415
 
-    async def poll() -> list[Sample]:
-        conn = await asyncpg.connect(url)
+    async def poll(conn: asyncpg.Connection[Any]) -> list[Sample]:
         samples: list[Sample] = []
-        try:
-            while time.monotonic() - t0 < timeout:
-                counts = await conn.fetchrow(_DIGEST_COUNTS)
-                received = webhooks.healthy_total(receivers.stats(), receivers.hooks)
-                samples.append(Sample(time.monotonic() - t0, received=received, **dict(counts)))
-                if received >= expected:
-                    break
-                await asyncio.sleep(SAMPLE_SECONDS)
-        finally:
-            await conn.close()
+        while time.monotonic() - t0 < timeout:
+            counts = await conn.fetchrow(_DIGEST_COUNTS)
+            received = webhooks.healthy_total(receivers.stats(), receivers.hooks)
+            samples.append(Sample(time.monotonic() - t0, received=received, **dict(counts)))
+            if received >= expected:
+                break
+            await asyncio.sleep(SAMPLE_SECONDS)
         return samples
 
-    return asyncio.run(poll())
+    return on_database(url, poll)
 
 
-def digest_sizes(url: str) -> dict[str, Any]:
-    import asyncpg  # noqa: PLC0415
-
-    async def fetch() -> dict[str, Any]:
-        conn = await asyncpg.connect(url)
-        try:
-            return dict(await conn.fetchrow(_DIGEST_SIZES))
-        finally:
-            await conn.close()
-
-    return asyncio.run(fetch())
+async def digest_sizes(conn: asyncpg.Connection[Any]) -> dict[str, Any]:
+    return dict(await conn.fetchrow(_DIGEST_SIZES))
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -544,7 +548,8 @@ def render(
         "periodic task, every second) and sends them; the deliveries are counted in the database and at the "
         f"receivers every {SAMPLE_SECONDS:g} s, so each time is late by up to that. Latency: definitions created, "
         "submitted and approved beforehand are published one at a time, open loop, to one `definition.published` "
-        "subscriber on its own port, as `bench/webhooks.py` (a) measures it: *baseline* for "
+        "subscriber on its own port, as `bench/webhooks.py` (a) measures it (after the preparation, `VACUUM "
+        "(ANALYZE)` and a checkpoint): *baseline* for "
         f"{args.baseline_seconds:g} s before the day's events are inserted, *during* from T0 until the last digest is "
         f"received (at most {args.during_seconds:g} s). Cores = CPU seconds per wall second of the window.",
         "",
@@ -592,6 +597,7 @@ def run(procs: harness.Processes, folder: Path, args: argparse.Namespace) -> str
         subscribe_digests(port, keys.admin, receivers.hooks, args.subscriptions)
         print(f"prepared {len(slugs)} definitions and the subscriptions in {time.monotonic() - started:.0f} s")
         webhooks.wait_caught_up(url)
+        on_database(url, settle)
 
         # Baseline: publishes with the digest subscriptions in place, before the day's events.
         before, start = meter.snapshot(), time.monotonic()
@@ -606,7 +612,7 @@ def run(procs: harness.Processes, folder: Path, args: argparse.Namespace) -> str
         end = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=LEAD_SECONDS)
         t0 = time.monotonic() + LEAD_SECONDS
         inserted = time.monotonic()
-        asyncio.run(insert_day(url, rows, end))
+        on_database(url, lambda conn: insert_day(conn, rows, end))
         print(
             f"inserted {len(rows)} events in {time.monotonic() - inserted:.1f} s; T0 in {t0 - time.monotonic():.1f} s"
         )
@@ -625,7 +631,7 @@ def run(procs: harness.Processes, folder: Path, args: argparse.Namespace) -> str
             answered = publisher.finish()
         windows.append(close_window("during the digests", t0, answered, receivers, meter, before, url))
         duplicates = int(receivers.stats()["duplicates"])
-        digests = Digests(samples, args.subscriptions, digest_cpu, digest_sizes(url), duplicates)
+        digests = Digests(samples, args.subscriptions, digest_cpu, on_database(url, digest_sizes), duplicates)
         print(
             f"digests: all queued at {_seconds(digests.first_at('queued', args.subscriptions))}, all received at "
             f"{_seconds(digests.first_at('received', args.subscriptions))}; latency p50/p99 "
