@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
@@ -41,31 +42,37 @@ class DigestBuilder:
     """Builds and queues every digest whose period has ended (a periodic worker task; safe with several workers).
 
     `window` events are read from the log at a time; a digest holds at most `max_events` (a busier period is sent in
-    parts, one right after the other)."""
+    parts, one right after the other). One run builds for about `budget` seconds (at least one digest) and leaves
+    the rest to the next: the worker's loop that runs it also beats the worker's heartbeat and runs the other
+    periodic tasks (scheduled versions taking effect), which a day's digests for many subscriptions would otherwise
+    hold back for minutes (docs/benchmarks.md, Digests)."""
 
     pool: Pool
     clock: Callable[[], dt.datetime] = _now
     batch: int = 20
     window: int = 5_000
     max_events: int = 20_000
+    budget: float = 1.0
     on_queued: Callable[[int], None] | None = None
     _bodies: dict[tuple[int, ...], bytes] = field(default_factory=dict, init=False, repr=False)
     _events: dict[int, tuple[str, dt.datetime, dict[str, Any]]] = field(default_factory=dict, init=False, repr=False)
 
     async def run(self) -> int:
-        """Queue every digest due now; the number queued."""
-        queued = 0
-        try:
-            while True:
-                now = self.clock()
-                async with transaction(self.pool) as conn:
-                    due = await store.due_digests(conn, now, self.batch)
-                    for subscription in due:
-                        queued += await self._build(conn, subscription, now)
-                if not due:  # a busy period's next part, or a missed period, is due again at once
-                    break
-        finally:
-            # Shared by the subscriptions of one run (most filter alike); a run starts from the log again.
+        """Queue the digests due now, for about `budget` seconds; the number queued."""
+        queued, finished = 0, False
+        until = time.monotonic() + self.budget
+        while not finished and time.monotonic() < until:
+            now = self.clock()
+            async with transaction(self.pool) as conn:
+                due = await store.due_digests(conn, now, self.batch)
+                for subscription in due:
+                    queued += await self._build(conn, subscription, now)
+                    if time.monotonic() >= until:
+                        break  # the rest stay due, unlocked with this commit
+            finished = not due  # a busy period's next part, or a missed period, is due again at once
+        if finished:
+            # Shared by the subscriptions of one burst (most filter alike) until a run finds nothing due; the runs of
+            # a burst share them, a later burst starts from the log again.
             self._bodies.clear()
             self._events.clear()
         if queued and self.on_queued is not None:
