@@ -260,27 +260,70 @@ async def next_digest_in(conn: Connection, now: dt.datetime) -> float | None:
     return seconds
 
 
-class WindowEvent(msgspec.Struct, frozen=True):
-    id: int
-    txid: int
-    occurred_at: dt.datetime
-    wanted: bool
+class DigestWindow(msgspec.Struct, frozen=True):
+    """What one read of the log gave a digest: the wanted events (feed order), the position after the last event
+    taken, whether the period's end was met (`ended`), whether the digest is full (`full`), and how many events were
+    read (fewer than asked: the log is exhausted for now)."""
+
+    wanted: list[int]
+    last_txid: int | None
+    last_id: int | None
+    ended: bool
+    full: bool
+    read: int
 
 
-# Committed events after the digest's position in feed order (the feed's rule: no gaps), each said wanted or not by
-# the subscription's filters. The caller stops at the first one from after the period's end.
+# Committed events after the digest's position in feed order (the feed's rule: no gaps), walked in SQL so a day of
+# events comes back as one row of ids, not a row per event: each taken while it is before the end of the period
+# (`$5`, by when it happened, or, for a last digest, the log position `$6`, `$7`) and while the digest holds fewer
+# than `$8` wanted events; the subscription's filters say which are wanted.
 _DIGEST_WINDOW = f"""
-SELECT e.id, e.txid::text::bigint AS txid, e.occurred_at, ({_WANTS}) AS wanted
-FROM events e JOIN webhook_subscriptions s ON s.id = $1
-WHERE (e.txid, e.id) > ($2::text::xid8, $3::bigint) AND e.txid < pg_snapshot_xmin(pg_current_snapshot())
-ORDER BY e.txid, e.id LIMIT $4"""
+WITH read AS (
+    SELECT e.id, e.txid, e.occurred_at, ({_WANTS}) AS wanted
+    FROM events e JOIN webhook_subscriptions s ON s.id = $1
+    WHERE (e.txid, e.id) > ($2::text::xid8, $3::bigint) AND e.txid < pg_snapshot_xmin(pg_current_snapshot())
+    ORDER BY e.txid, e.id LIMIT $4),
+walked AS (
+    SELECT r.*,
+           bool_or(CASE WHEN $6::text IS NULL THEN r.occurred_at >= $5
+                        ELSE (r.txid, r.id) > ($6::text::xid8, $7::bigint) END)
+               OVER (ORDER BY r.txid, r.id) AS past,
+           count(*) FILTER (WHERE r.wanted) OVER (ORDER BY r.txid, r.id) AS nth
+    FROM read r),
+taken AS (SELECT * FROM walked WHERE NOT past AND nth <= $8)
+SELECT coalesce((SELECT array_agg(id ORDER BY txid, id) FROM taken WHERE wanted), '{{}}') AS wanted,
+       (SELECT txid::text::bigint FROM taken ORDER BY txid DESC, id DESC LIMIT 1) AS last_txid,
+       (SELECT id FROM taken ORDER BY txid DESC, id DESC LIMIT 1) AS last_id,
+       coalesce((SELECT bool_or(past) FROM walked), false) AS ended,
+       coalesce((SELECT bool_or(NOT past AND wanted AND nth > $8) FROM walked), false) AS full,
+       (SELECT count(*) FROM read) AS read"""
 
 
 async def digest_window(
-    conn: Connection, subscription_id: UUID, *, after_txid: int, after_id: int, limit: int
-) -> list[WindowEvent]:
-    rows = await conn.fetch(_DIGEST_WINDOW, subscription_id, str(after_txid), after_id, limit)
-    return [WindowEvent(**dict(r)) for r in rows]
+    conn: Connection,
+    subscription_id: UUID,
+    *,
+    after: tuple[int, int],
+    end: dt.datetime,
+    until: tuple[int, int] | None,
+    room: int,
+    limit: int,
+) -> DigestWindow:
+    """Read up to `limit` events after `after` for a digest ending at `end` (or at the position `until`) with room
+    for `room` more wanted events."""
+    row = await conn.fetchrow(
+        _DIGEST_WINDOW,
+        subscription_id,
+        str(after[0]),
+        after[1],
+        limit,
+        end,
+        None if until is None else str(until[0]),
+        None if until is None else until[1],
+        room,
+    )
+    assert row is not None
+    return DigestWindow(**dict(row))
 
 
 async def wanted_events(conn: Connection, subscription_id: UUID, event_ids: list[int]) -> list[int]:

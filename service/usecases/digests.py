@@ -120,18 +120,21 @@ class DigestBuilder:
         wanted: list[int] = []
         while True:
             window = await store.digest_window(
-                conn, due.id, after_txid=position[0], after_id=position[1], limit=self.window
+                conn,
+                due.id,
+                after=position,
+                end=end,
+                until=until,
+                room=self.max_events - len(wanted),
+                limit=self.window,
             )
-            for event in window:
-                if (event.txid, event.id) > until if until is not None else event.occurred_at >= end:
-                    return position, wanted, True
-                if event.wanted and len(wanted) == self.max_events:
-                    return position, wanted, False
-                position = (event.txid, event.id)
-                if event.wanted:
-                    wanted.append(event.id)
-            if len(window) < self.window:
-                return position, wanted, True
+            wanted.extend(window.wanted)
+            if window.last_txid is not None and window.last_id is not None:
+                position = (window.last_txid, window.last_id)
+            if window.ended or window.read < self.window:
+                return position, wanted, not window.full
+            if window.full:
+                return position, wanted, False
 
     async def _payload(
         self, conn: Connection, subscription_id: UUID, period: DigestPeriod, wanted: Sequence[int], now: dt.datetime
