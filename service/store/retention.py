@@ -24,14 +24,30 @@ WITH doomed AS (
     ORDER BY completed_at LIMIT $2
     FOR UPDATE SKIP LOCKED),
 attempts AS (DELETE FROM webhook_attempts WHERE delivery_id = ANY(ARRAY(SELECT id FROM doomed)) RETURNING 1),
-deliveries AS (DELETE FROM webhook_deliveries WHERE id = ANY(ARRAY(SELECT id FROM doomed)) RETURNING 1)
-SELECT (SELECT count(*) FROM deliveries) AS deliveries, (SELECT count(*) FROM attempts) AS attempts"""
+deliveries AS (DELETE FROM webhook_deliveries WHERE id = ANY(ARRAY(SELECT id FROM doomed)) RETURNING digest_body_id),
+bodies AS (
+    DELETE FROM webhook_digest_bodies b
+    WHERE b.id = ANY(ARRAY(SELECT DISTINCT digest_body_id FROM deliveries WHERE digest_body_id IS NOT NULL))
+      AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d
+                      WHERE d.digest_body_id = b.id AND d.id <> ALL(ARRAY(SELECT id FROM doomed)))
+    RETURNING 1)
+SELECT (SELECT count(*) FROM deliveries) AS deliveries, (SELECT count(*) FROM attempts) AS attempts,
+       (SELECT count(*) FROM bodies) AS bodies"""
 
 
-async def prune_deliveries(conn: Connection, before: dt.datetime, limit: int) -> tuple[int, int]:
-    """Delete up to `limit` deliveries finished before `before`, and their attempts: (deliveries, attempts)."""
+class DeliveriesPruned(msgspec.Struct, frozen=True):
+    deliveries: int
+    attempts: int
+    bodies: int  # digests' shared entries that no delivery refers to any more (webhook_deliveries_digest_body)
+
+
+async def prune_deliveries(conn: Connection, before: dt.datetime, limit: int) -> DeliveriesPruned:
+    """Delete up to `limit` deliveries finished before `before`, their attempts, and the digest bodies only they
+    referred to."""
     row = await conn.fetchrow(_DELIVERIES, before, limit)
-    return (0, 0) if row is None else (int(row["deliveries"]), int(row["attempts"]))
+    if row is None:
+        return DeliveriesPruned(0, 0, 0)
+    return DeliveriesPruned(int(row["deliveries"]), int(row["attempts"]), int(row["bodies"]))
 
 
 # Events are walked in feed order (events_feed_order) from a position, `limit` at a time, up to the lowest position

@@ -211,18 +211,28 @@ async def insert_direct(
     payload: dict[str, Any] | msgspec.Raw,
     *,
     scope: str = "test",
+    digest_body_id: int | None = None,
 ) -> int:
     """A delivery that is not one event of the log (a test ping, a digest); `scope` names its queue of the
-    subscription's (deliveries of one queue go out in order)."""
+    subscription's (deliveries of one queue go out in order); a digest's entries are in `digest_body_id`."""
     delivery_id: int = await conn.fetchval(
-        """INSERT INTO webhook_deliveries (subscription_id, event_type, scope, payload)
-           VALUES ($1::uuid, $2, $4 || ':' || $1::uuid::text, $3) RETURNING id""",
+        """INSERT INTO webhook_deliveries (subscription_id, event_type, scope, payload, digest_body_id)
+           VALUES ($1::uuid, $2, $4 || ':' || $1::uuid::text, $3, $5) RETURNING id""",
         subscription_id,
         event_type,
         payload,
         scope,
+        digest_body_id,
     )
     return delivery_id
+
+
+async def insert_digest_body(conn: Connection, entries: bytes) -> int:
+    """Store a digest's entries (a JSON array) once, for every delivery of the same changes to refer to."""
+    body_id: int = await conn.fetchval(
+        "INSERT INTO webhook_digest_bodies (entries) VALUES ($1) RETURNING id", entries.decode()
+    )
+    return body_id
 
 
 class DueDigest(msgspec.Struct, frozen=True):
@@ -370,6 +380,7 @@ class Claimed(msgspec.Struct, frozen=True):
     payload: str
     attempts: int
     format: str = "standard"  # how the stored envelope is sent: service/webhooks/formats.py
+    digest_entries: str | None = None  # a digest's shared entries, for `data.entries` (the payload lacks them)
 
 
 # Due, not leased, subscription enabled, and the head of its queue: the oldest pending delivery of its subscription
@@ -402,6 +413,7 @@ SET lease_until = now() + $2::interval, attempts = d.attempts + 1
 FROM candidates c, webhook_subscriptions s
 WHERE d.id = c.id AND s.id = d.subscription_id
 RETURNING d.id, d.subscription_id, s.url, s.format, d.payload::text AS payload, d.attempts,
+          (SELECT b.entries FROM webhook_digest_bodies b WHERE b.id = d.digest_body_id) AS digest_entries,
           array_remove(ARRAY[s.secret, CASE WHEN s.previous_secret_until > now() THEN s.previous_secret END], NULL)
               AS secrets"""
 

@@ -54,7 +54,7 @@ class DigestBuilder:
     max_events: int = 20_000
     budget: float = 1.0
     on_queued: Callable[[int], None] | None = None
-    _bodies: dict[tuple[int, ...], bytes] = field(default_factory=dict, init=False, repr=False)
+    _bodies: dict[tuple[int, ...], int] = field(default_factory=dict, init=False, repr=False)
     _events: dict[int, tuple[str, dt.datetime, dict[str, Any]]] = field(default_factory=dict, init=False, repr=False)
 
     async def run(self) -> int:
@@ -92,12 +92,14 @@ class DigestBuilder:
                 timezone=schedule.timezone if schedule else "UTC",
                 every=schedule.every.value if schedule else None,
             )
+            body_id = await self._body(conn, wanted)
             await store.insert_direct(
                 conn,
                 due.id,
                 EVENT_TYPE,
-                msgspec.Raw(await self._payload(conn, due.id, period, wanted, now)),
+                msgspec.Raw(envelope(due.id, period, len(wanted), None, now)),
                 scope="digest",
+                digest_body_id=body_id,
             )
             queued = 1
         if not complete:  # the rest of this period right after, as the next part
@@ -136,15 +138,18 @@ class DigestBuilder:
             if window.full:
                 return position, wanted, False
 
-    async def _payload(
-        self, conn: Connection, subscription_id: UUID, period: DigestPeriod, wanted: Sequence[int], now: dt.datetime
-    ) -> bytes:
+    async def _body(self, conn: Connection, wanted: Sequence[int]) -> int:
+        """The stored entries of these events, written once for every subscription whose digest holds the same ones.
+        Committed on a connection of its own, so a later transaction can refer to it; one whose digest rolls back is
+        left for retention."""
         key = tuple(wanted)
-        entries = self._bodies.get(key)
-        if entries is None:
+        body_id = self._bodies.get(key)
+        if body_id is None:
             entries = await collapsed(conn, wanted, self._events)
-            self._bodies[key] = entries
-        return envelope(subscription_id, period, len(wanted), entries, now)
+            async with self.pool.acquire() as own:
+                body_id = await store.insert_digest_body(own, entries)
+            self._bodies[key] = body_id
+        return body_id
 
 
 async def collapsed(
@@ -157,9 +162,12 @@ async def collapsed(
     return _encoder.encode(digests.collapse(cache[event_id] for event_id in event_ids if event_id in cache))
 
 
-def envelope(subscription_id: UUID, period: DigestPeriod, count: int, entries: bytes, now: dt.datetime) -> bytes:
-    """A digest delivery's Standard Webhooks envelope (its `data` is a DigestData)."""
-    data = {"id": subscription_id, "period": period, "events": count, "entries": msgspec.Raw(entries)}
+def envelope(subscription_id: UUID, period: DigestPeriod, count: int, entries: bytes | None, now: dt.datetime) -> bytes:
+    """A digest delivery's Standard Webhooks envelope (its `data` is a DigestData); without `entries` as stored when
+    they are shared (the dispatcher puts them in: digests.with_entries)."""
+    data: dict[str, Any] = {"id": subscription_id, "period": period, "events": count}
+    if entries is not None:
+        data["entries"] = msgspec.Raw(entries)
     return _encoder.encode({"type": EVENT_TYPE, "timestamp": now, "data": data})
 
 

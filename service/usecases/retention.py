@@ -13,7 +13,7 @@ from service.store.database import Pool
 
 BATCH = 1000  # rows per statement: each holds its row locks for milliseconds
 BUDGET_SECONDS = 2.0  # per run: the worker's other periodic tasks (timeline, every second) wait meanwhile
-TABLES = ("webhook_deliveries", "webhook_attempts", "events", "audit_log")
+TABLES = ("webhook_deliveries", "webhook_attempts", "webhook_digest_bodies", "events", "audit_log")
 
 
 @dataclass(frozen=True)
@@ -60,10 +60,11 @@ async def prune(
 
     async def deliveries(before: dt.datetime) -> int:
         async with pool.acquire() as conn:
-            gone, attempts = await retention.prune_deliveries(conn, before, batch)
-        count("webhook_deliveries", gone)
-        count("webhook_attempts", attempts)
-        return gone
+            gone = await retention.prune_deliveries(conn, before, batch)
+        count("webhook_deliveries", gone.deliveries)
+        count("webhook_attempts", gone.attempts)
+        count("webhook_digest_bodies", gone.bodies)
+        return gone.deliveries
 
     async def events(before: dt.datetime) -> None:
         after: tuple[int, int] | None = (0, 0)

@@ -19,6 +19,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from uuid import UUID
 
+from service.domain import digests
 from service.domain.events import WebhookEventData
 from service.stopping import sleep_unless, wait_any
 from service.store import events
@@ -225,7 +226,7 @@ class Dispatcher:
                 url=claimed.url,
                 msg_id=f"msg_{claimed.id}",
                 timestamp=int(time.time()),
-                body=formats.render(claimed.format, claimed.payload.encode()),
+                body=formats.render(claimed.format, _body(claimed)),
                 secrets=claimed.secrets,
             )
         )
@@ -335,3 +336,10 @@ async def disable(conn: Connection, subscription_id: UUID, reason: str, failing_
         data=WebhookEventData(id=subscription_id, url=subscription.url, reason=reason, failing_since=failing_since),
     )
     log.warning("webhook %s disabled: %s", subscription_id, reason)
+
+
+def _body(claimed: store.Claimed) -> bytes:
+    """The stored envelope, with a digest's shared entries put back in."""
+    if claimed.digest_entries is None:
+        return claimed.payload.encode()
+    return digests.with_entries(claimed.payload, claimed.digest_entries)

@@ -42,11 +42,13 @@ async def end_period(pool: Pool, subscription_id: UUID) -> None:
 async def digest_bodies(pool: Pool, subscription_id: UUID) -> list[DigestData]:
     async with pool.acquire() as conn:
         rows = await conn.fetch(
-            """SELECT payload::text FROM webhook_deliveries WHERE subscription_id = $1 AND event_type = 'webhook.digest'
-               ORDER BY id""",
+            """SELECT d.payload::text AS payload, b.entries FROM webhook_deliveries d
+               LEFT JOIN webhook_digest_bodies b ON b.id = d.digest_body_id
+               WHERE d.subscription_id = $1 AND d.event_type = 'webhook.digest' ORDER BY d.id""",
             subscription_id,
         )
-    return [msgspec.convert(json.loads(r["payload"])["data"], DigestData, strict=False) for r in rows]
+    bodies = [digests.with_entries(r["payload"], r["entries"]) if r["entries"] else r["payload"] for r in rows]
+    return [msgspec.convert(json.loads(body)["data"], DigestData, strict=False) for body in bodies]
 
 
 async def feed_events(client: AsyncTestClient[Any], prefix: str = "definition.") -> list[dict[str, Any]]:
@@ -294,3 +296,26 @@ async def test_a_digest_reaches_its_receiver_signed_in_its_format(
     assert message["text"].startswith("Canon digest: ")
     assert "MQL &lt;!here&gt;" in json.dumps(message)
     assert len(standard.hits) == len(slack.hits) == 1
+
+
+async def test_digests_of_the_same_changes_share_one_stored_body_which_retention_removes_with_them(
+    hook_client: AsyncTestClient[Any], hook_pool: Pool
+) -> None:
+    hooks = [await subscribe(hook_client, HOOK, event_types=["definition.created"], delivery=DAILY) for _ in range(4)]
+    await Api(hook_client).create("lead")
+    for hook in hooks:
+        await end_period(hook_pool, hook.id)
+    assert await DigestBuilder(hook_pool).run() == 4
+    for hook in hooks:
+        assert [e.slug for e in (await digest_bodies(hook_pool, hook.id))[0].entries] == ["lead"]
+    async with hook_pool.acquire() as conn:
+        assert await conn.fetchval("SELECT count(*) FROM webhook_digest_bodies") == 1
+        await conn.execute(
+            "UPDATE webhook_deliveries SET status = 'succeeded', completed_at = now() - interval '40 days'"
+        )
+        cutoff = dt.datetime.now(dt.UTC) - dt.timedelta(days=30)
+        some = await retention.prune_deliveries(conn, cutoff, 2)
+        assert (some.deliveries, some.bodies) == (2, 0)  # two deliveries still refer to it
+        rest = await retention.prune_deliveries(conn, cutoff, 10)
+        assert (rest.deliveries, rest.bodies) == (2, 1)
+        assert await conn.fetchval("SELECT count(*) FROM webhook_digest_bodies") == 0
