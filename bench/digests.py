@@ -376,17 +376,22 @@ _DIGEST_COUNTS = """
 SELECT count(*) AS queued, count(*) FILTER (WHERE status = 'succeeded') AS succeeded,
        (SELECT extract(epoch FROM clock_timestamp() - max(seen_at))::float8 FROM worker_heartbeats) AS heartbeat_age
 FROM webhook_deliveries WHERE event_type = 'webhook.digest'"""
-# Sizes from a sample: digests of one period differ only in their subscription's id, and turning every one back
-# into text (1.5 GB for the default run) would take PostgreSQL minutes. The stored size needs no detoasting.
+# Sizes from a sample: digests of one period differ only in their subscription's id. A digest's entries are stored
+# once and shared (webhook_digest_bodies); what is sent is the envelope with them put back (as the dispatcher does:
+# the size sent is the envelope's plus the entries', less the `{}` closing an empty object in their place). The
+# stored size counts each delivery's envelope and each body once; it needs no detoasting.
 _DIGEST_SIZES = """
 SELECT min(sent) AS min, percentile_disc(0.5) WITHIN GROUP (ORDER BY sent) AS median, max(sent) AS max,
        min(events) AS min_events, max(events) AS max_events, min(entries) AS min_entries, max(entries) AS max_entries,
        (SELECT count(*) FROM webhook_deliveries WHERE event_type = 'webhook.digest') AS digests,
-       (SELECT sum(pg_column_size(payload)) FROM webhook_deliveries WHERE event_type = 'webhook.digest') AS stored
-FROM (SELECT octet_length(p::text) AS sent, (p -> 'data' ->> 'events')::int AS events,
-             jsonb_array_length(p -> 'data' -> 'entries') AS entries
-      FROM (SELECT payload AS p FROM webhook_deliveries WHERE event_type = 'webhook.digest'
-            ORDER BY random() LIMIT 25 OFFSET 0) AS sample) AS d"""
+       (SELECT sum(pg_column_size(payload)) FROM webhook_deliveries WHERE event_type = 'webhook.digest')
+         + (SELECT coalesce(sum(pg_column_size(entries)), 0) FROM webhook_digest_bodies) AS stored
+FROM (SELECT octet_length(p::text) + coalesce(octet_length(b.entries) + 14, 0) AS sent,
+             (p -> 'data' ->> 'events')::int AS events,
+             coalesce(jsonb_array_length(b.entries::jsonb), jsonb_array_length(p -> 'data' -> 'entries')) AS entries
+      FROM (SELECT payload AS p, digest_body_id FROM webhook_deliveries WHERE event_type = 'webhook.digest'
+            ORDER BY random() LIMIT 25 OFFSET 0) AS sample
+      LEFT JOIN webhook_digest_bodies b ON b.id = sample.digest_body_id) AS d"""
 
 
 def watch_digests(url: str, receivers: webhooks.Receivers, expected: int, t0: float, timeout: float) -> list[Sample]:
