@@ -86,18 +86,13 @@ class DigestBuilder:
         position, wanted, complete = await self._collect(conn, due, end, until)
         queued = 0
         if wanted:
-            period = DigestPeriod(
-                start=due.period_start,
-                end=end,
-                timezone=schedule.timezone if schedule else "UTC",
-                every=schedule.every.value if schedule else None,
-            )
+            period = _period(schedule, due.period_start, end)
             body_id = await self._body(conn, wanted)
             await store.insert_direct(
                 conn,
                 due.id,
                 EVENT_TYPE,
-                msgspec.Raw(envelope(due.id, period, len(wanted), None, now)),
+                msgspec.Raw(envelope(due.id, period, len(wanted), now)),
                 scope="digest",
                 digest_body_id=body_id,
             )
@@ -162,13 +157,21 @@ async def collapsed(
     return _encoder.encode(digests.collapse(cache[event_id] for event_id in event_ids if event_id in cache))
 
 
-def envelope(subscription_id: UUID, period: DigestPeriod, count: int, entries: bytes | None, now: dt.datetime) -> bytes:
-    """A digest delivery's Standard Webhooks envelope (its `data` is a DigestData); without `entries` as stored when
-    they are shared (the dispatcher puts them in: digests.with_entries)."""
-    data: dict[str, Any] = {"id": subscription_id, "period": period, "events": count}
-    if entries is not None:
-        data["entries"] = msgspec.Raw(entries)
+def envelope(subscription_id: UUID, period: DigestPeriod, count: int, now: dt.datetime) -> bytes:
+    """A digest delivery's Standard Webhooks envelope as stored: its `data` is a DigestData but for `entries`, which
+    are stored once and shared (the dispatcher puts them in: digests.with_entries)."""
+    data = {"id": subscription_id, "period": period, "events": count}
     return _encoder.encode({"type": EVENT_TYPE, "timestamp": now, "data": data})
+
+
+def _period(schedule: digests.DigestSchedule | None, start: dt.datetime, end: dt.datetime) -> DigestPeriod:
+    """The period a digest covers, named by its schedule (None: the last digest before going back to each event)."""
+    return DigestPeriod(
+        start=start,
+        end=end,
+        timezone=schedule.timezone if schedule else "UTC",
+        every=schedule.every.value if schedule else None,
+    )
 
 
 async def queue_replay(conn: Connection, subscription: store.Subscription, event_ids: list[int]) -> int:
@@ -178,15 +181,12 @@ async def queue_replay(conn: Connection, subscription: store.Subscription, event
     if not wanted:
         return 0
     now = dt.datetime.now(dt.UTC)
-    entries = await collapsed(conn, wanted)
-    first = await events.by_ids(conn, wanted[:1])
+    read: dict[int, tuple[str, dt.datetime, dict[str, Any]]] = {}
+    body_id = await store.insert_digest_body(conn, await collapsed(conn, wanted, read))
     schedule = msgspec.convert(subscription.digest, digests.DigestSchedule) if subscription.digest else None
-    period = DigestPeriod(
-        start=first[0].occurred_at if first else now,
-        end=now,
-        timezone=schedule.timezone if schedule else "UTC",
-        every=schedule.every.value if schedule else None,
+    start = read[wanted[0]][1] if wanted[0] in read else now
+    body = envelope(subscription.id, _period(schedule, start, now), len(wanted), now)
+    await store.insert_direct(
+        conn, subscription.id, EVENT_TYPE, msgspec.Raw(body), scope="digest", digest_body_id=body_id
     )
-    body = envelope(subscription.id, period, len(wanted), entries, now)
-    await store.insert_direct(conn, subscription.id, EVENT_TYPE, msgspec.Raw(body), scope="digest")
     return 1
