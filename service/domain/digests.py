@@ -268,11 +268,11 @@ def _int(value: object) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
-def with_entries(envelope: str, entries: str) -> bytes:
+def with_entries(envelope: str, entries: str | bytes) -> bytes:
     """A digest delivery's body: its stored envelope (without them) with the shared entries as `data.entries`."""
     decoded = msgspec.json.decode(envelope)
     data = decoded.get("data") if isinstance(decoded, dict) else None
     if not isinstance(data, dict):
         return envelope.encode()
-    data["entries"] = msgspec.Raw(entries.encode())
+    data["entries"] = msgspec.Raw(entries.encode() if isinstance(entries, str) else entries)
     return msgspec.json.encode(decoded)

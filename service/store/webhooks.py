@@ -244,6 +244,7 @@ class DueDigest(msgspec.Struct, frozen=True):
     after_id: int
     until_txid: int | None  # the last digest's events end at this position (where the mode changed)
     until_id: int | None
+    filters: tuple[tuple[str, ...], ...]  # type patterns, tags, slugs, teams: equal filters want the same events
 
 
 async def due_digests(conn: Connection, now: dt.datetime, limit: int) -> list[DueDigest]:
@@ -253,13 +254,21 @@ async def due_digests(conn: Connection, now: dt.datetime, limit: int) -> list[Du
         """SELECT id, coalesce(digest, '{}') AS digest, digest_period_start AS period_start, digest_next_at AS next_at,
                   digest_after_txid::text::bigint AS after_txid, digest_after_id AS after_id,
                   CASE WHEN digest IS NULL THEN mode_switched_txid::text::bigint END AS until_txid,
-                  CASE WHEN digest IS NULL THEN mode_switched_id END AS until_id
+                  CASE WHEN digest IS NULL THEN mode_switched_id END AS until_id,
+                  type_likes, tags, slugs, teams
            FROM webhook_subscriptions WHERE digest_next_at <= $1
            ORDER BY digest_next_at LIMIT $2 FOR UPDATE SKIP LOCKED""",
         now,
         limit,
     )
-    return [DueDigest(**dict(r)) for r in rows]
+    filters = ("type_likes", "tags", "slugs", "teams")
+    return [
+        DueDigest(
+            **{k: v for k, v in r.items() if k not in filters},
+            filters=tuple(tuple(sorted(r[name])) for name in filters),
+        )
+        for r in rows
+    ]
 
 
 async def next_digest_in(conn: Connection, now: dt.datetime) -> float | None:
@@ -281,6 +290,9 @@ class DigestWindow(msgspec.Struct, frozen=True):
     ended: bool
     full: bool
     read: int
+    # Events about webhook subscriptions among those taken: a subscription never hears about itself, so only then
+    # may two subscriptions with equal filters want different events.
+    about_webhooks: bool
 
 
 # Committed events after the digest's position in feed order (the feed's rule: no gaps), walked in SQL so a day of
@@ -289,7 +301,7 @@ class DigestWindow(msgspec.Struct, frozen=True):
 # than `$8` wanted events; the subscription's filters say which are wanted.
 _DIGEST_WINDOW = f"""
 WITH read AS (
-    SELECT e.id, e.txid, e.occurred_at, ({_WANTS}) AS wanted
+    SELECT e.id, e.txid, e.occurred_at, ({_WANTS}) AS wanted, e.kind = 'webhook' AS about_webhook
     FROM events e JOIN webhook_subscriptions s ON s.id = $1
     WHERE (e.txid, e.id) > ($2::text::xid8, $3::bigint) AND e.txid < pg_snapshot_xmin(pg_current_snapshot())
     ORDER BY e.txid, e.id LIMIT $4),
@@ -306,7 +318,8 @@ SELECT coalesce((SELECT array_agg(id ORDER BY txid, id) FROM taken WHERE wanted)
        (SELECT id FROM taken ORDER BY txid DESC, id DESC LIMIT 1) AS last_id,
        coalesce((SELECT bool_or(past) FROM walked), false) AS ended,
        coalesce((SELECT bool_or(NOT past AND wanted AND nth > $8) FROM walked), false) AS full,
-       (SELECT count(*) FROM read) AS read"""
+       (SELECT count(*) FROM read) AS read,
+       coalesce((SELECT bool_or(about_webhook) FROM taken), false) AS about_webhooks"""
 
 
 async def digest_window(
@@ -380,7 +393,7 @@ class Claimed(msgspec.Struct, frozen=True):
     payload: str
     attempts: int
     format: str = "standard"  # how the stored envelope is sent: service/webhooks/formats.py
-    digest_entries: str | None = None  # a digest's shared entries, for `data.entries` (the payload lacks them)
+    digest_body_id: int | None = None  # a digest's shared entries (`digest_bodies`), for `data.entries`
 
 
 # Due, not leased, subscription enabled, and the head of its queue: the oldest pending delivery of its subscription
@@ -394,40 +407,65 @@ class Claimed(msgspec.Struct, frozen=True):
 # `failing_since`, and the backlog goes out at full width again.
 # The row's own conditions sit at the level that locks it, so a row another worker leased and committed meanwhile
 # is re-checked against them when locked.
+# Digests take at most `$6` of the claim: a burst of large digests at a period's end never holds back the single
+# events queued behind it (each digest waits its turn in its own queue; the others go by).
 _CLAIM = """
-WITH candidates AS (
-    SELECT d.id FROM webhook_subscriptions s
+WITH heads AS (
+    SELECT d.id, d.next_attempt_at, d.digest_body_id IS NOT NULL AS digest FROM webhook_subscriptions s
     LEFT JOIN unnest($3::uuid[], $4::int[]) AS f(subscription_id, in_flight) ON f.subscription_id = s.id
     CROSS JOIN LATERAL (
-        SELECT d.id, d.next_attempt_at FROM webhook_deliveries d
+        SELECT d.id, d.next_attempt_at, d.digest_body_id FROM webhook_deliveries d
         WHERE d.subscription_id = s.id AND d.status = 'pending' AND d.next_attempt_at <= now()
           AND d.head AND (d.lease_until IS NULL OR d.lease_until < now())
         ORDER BY d.next_attempt_at, d.id
         LIMIT greatest(CASE WHEN s.failing_since IS NULL THEN $5 ELSE 1 END - coalesce(f.in_flight, 0), 0)
         FOR UPDATE OF d SKIP LOCKED) AS d
-    WHERE s.enabled
-    ORDER BY d.next_attempt_at, d.id
+    WHERE s.enabled),
+candidates AS (
+    SELECT id FROM (
+        SELECT h.*, row_number() OVER (PARTITION BY h.digest ORDER BY h.next_attempt_at, h.id) AS nth FROM heads h
+    ) AS ranked
+    WHERE NOT digest OR nth <= $6
+    ORDER BY next_attempt_at, id
     LIMIT $1)
 UPDATE webhook_deliveries d
 SET lease_until = now() + $2::interval, attempts = d.attempts + 1
 FROM candidates c, webhook_subscriptions s
 WHERE d.id = c.id AND s.id = d.subscription_id
-RETURNING d.id, d.subscription_id, s.url, s.format, d.payload::text AS payload, d.attempts,
-          (SELECT b.entries FROM webhook_digest_bodies b WHERE b.id = d.digest_body_id) AS digest_entries,
+RETURNING d.id, d.subscription_id, s.url, s.format, d.payload::text AS payload, d.attempts, d.digest_body_id,
           array_remove(ARRAY[s.secret, CASE WHEN s.previous_secret_until > now() THEN s.previous_secret END], NULL)
               AS secrets"""
 
 
 async def claim(
-    conn: Connection, limit: int, lease: dt.timedelta, in_flight: dict[UUID, int], per_subscription: int
+    conn: Connection,
+    limit: int,
+    lease: dt.timedelta,
+    in_flight: dict[UUID, int],
+    per_subscription: int,
+    digests: int | None = None,
 ) -> list[Claimed]:
     """Lease up to `limit` due deliveries, at most `per_subscription` per endpoint including `in_flight` ones (one
-    while the endpoint is failing).
+    while the endpoint is failing), and at most `digests` digests among them (None: no cap).
 
     Each lease is fenced by the delivery's `attempts` (incremented here): outcomes and lease renewals carry it, so a
     worker whose lease ran out and was taken over cannot overwrite the new holder's work."""
-    rows = await conn.fetch(_CLAIM, limit, lease, list(in_flight), list(in_flight.values()), per_subscription)
+    rows = await conn.fetch(
+        _CLAIM,
+        limit,
+        lease,
+        list(in_flight),
+        list(in_flight.values()),
+        per_subscription,
+        limit if digests is None else digests,
+    )
     return [Claimed(**dict(r)) for r in rows]
+
+
+async def digest_bodies(conn: Connection, body_ids: list[int]) -> dict[int, str]:
+    """Digests' shared entries by id (bodies are written once and never change: callers may keep them)."""
+    rows = await conn.fetch("SELECT id, entries FROM webhook_digest_bodies WHERE id = ANY($1::bigint[])", body_ids)
+    return {r["id"]: r["entries"] for r in rows}
 
 
 async def renew(conn: Connection, leases: list[tuple[int, int]], lease: dt.timedelta) -> int:

@@ -55,6 +55,9 @@ class DigestBuilder:
     budget: float = 1.0
     on_queued: Callable[[int], None] | None = None
     _bodies: dict[tuple[int, ...], int] = field(default_factory=dict, init=False, repr=False)
+    _collected: dict[tuple[Any, ...], tuple[tuple[int, int], list[int], bool]] = field(
+        default_factory=dict, init=False, repr=False
+    )
     _events: dict[int, tuple[str, dt.datetime, dict[str, Any]]] = field(default_factory=dict, init=False, repr=False)
 
     async def run(self) -> int:
@@ -75,6 +78,7 @@ class DigestBuilder:
             # a burst share them, a later burst starts from the log again.
             self._bodies.clear()
             self._events.clear()
+            self._collected.clear()
         if queued and self.on_queued is not None:
             self.on_queued(queued)
         return queued
@@ -112,9 +116,26 @@ class DigestBuilder:
         self, conn: Connection, due: store.DueDigest, end: dt.datetime, until: tuple[int, int] | None
     ) -> tuple[tuple[int, int], list[int], bool]:
         """The new position, the wanted events up to it, and whether the period is complete with them. The period
-        ends at the first event after `end`; a last digest (`until` given) ends at that position in the log."""
+        ends at the first event after `end`; a last digest (`until` given) ends at that position in the log.
+
+        Subscriptions with equal filters, position and end take the same events: the log is walked once for all of
+        them (unless they are about webhook subscriptions, which each subscription filters for itself). One reused
+        from an earlier transaction of the burst is as if that digest had been built then: events committed since
+        are after its position, in the next digest."""
+        key = (due.filters, due.after_txid, due.after_id, end, until)
+        collected = self._collected.get(key)
+        if collected is None:
+            collected, shared = await self._walk(conn, due, end, until)
+            if shared:
+                self._collected[key] = collected
+        return collected
+
+    async def _walk(
+        self, conn: Connection, due: store.DueDigest, end: dt.datetime, until: tuple[int, int] | None
+    ) -> tuple[tuple[tuple[int, int], list[int], bool], bool]:
         position = (due.after_txid, due.after_id)
         wanted: list[int] = []
+        shared = True
         while True:
             window = await store.digest_window(
                 conn,
@@ -126,12 +147,13 @@ class DigestBuilder:
                 limit=self.window,
             )
             wanted.extend(window.wanted)
+            shared = shared and not window.about_webhooks
             if window.last_txid is not None and window.last_id is not None:
                 position = (window.last_txid, window.last_id)
             if window.ended or window.read < self.window:
-                return position, wanted, not window.full
+                return (position, wanted, not window.full), shared
             if window.full:
-                return position, wanted, False
+                return (position, wanted, False), shared
 
     async def _body(self, conn: Connection, wanted: Sequence[int]) -> int:
         """The stored entries of these events, written once for every subscription whose digest holds the same ones.

@@ -12,6 +12,7 @@ from typing import Any
 from uuid import UUID
 
 import msgspec
+import pytest
 from litestar.testing import AsyncTestClient
 from standardwebhooks import Webhook
 
@@ -19,9 +20,10 @@ from service.config import Settings
 from service.domain import digests
 from service.domain.events import DigestData
 from service.store import retention
-from service.store.database import Pool
+from service.store import webhooks as store
+from service.store.database import Connection, Pool
 from service.usecases.digests import DigestBuilder
-from service.webhooks.dispatcher import FanOut
+from service.webhooks.dispatcher import FanOut, disable
 from service.worker import drain
 from tests.support import Api, edit_draft, full_problem
 from tests.webhook_fixtures import Receiver, deliveries, running_worker, settled, subscribe, until
@@ -250,6 +252,48 @@ async def test_two_workers_building_at_once_queue_each_period_once(
     for hook in hooks:
         (body,) = await digest_bodies(hook_pool, hook.id)
         assert [e.slug for e in body.entries] == [f"d{n}" for n in range(5)]
+
+
+async def test_subscriptions_with_equal_filters_walk_the_log_once_and_none_hears_about_itself(
+    hook_client: AsyncTestClient[Any], hook_pool: Pool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    hooks = [await subscribe(hook_client, HOOK, delivery=DAILY) for _ in range(3)]
+    ids = [hook.id for hook in hooks]
+    walks: list[UUID] = []
+    walk = store.digest_window
+
+    async def counted(conn: Connection, subscription_id: UUID, **kwargs: Any) -> store.DigestWindow:
+        walks.append(subscription_id)
+        return await walk(conn, subscription_id, **kwargs)
+
+    monkeypatch.setattr(store, "digest_window", counted)
+
+    async def end_periods_together() -> None:
+        async with hook_pool.acquire() as conn:
+            await conn.execute("UPDATE webhook_subscriptions SET digest_next_at = now() WHERE id = ANY($1)", ids)
+
+    await Api(hook_client).create("lead")
+    await end_periods_together()
+    assert await DigestBuilder(hook_pool).run() == 3
+    assert len(walks) == 1
+    first = [(await digest_bodies(hook_pool, i))[0] for i in ids]
+    assert [[e.slug for e in body.entries] for body in first] == [["lead"]] * 3
+
+    # An event about one of them: that one does not hear it, the others do; each walks the log for itself.
+    async with hook_pool.acquire() as conn:
+        await disable(conn, ids[0], "the endpoint answered 410 Gone", None)
+        await conn.execute("UPDATE webhook_subscriptions SET enabled = true WHERE id = $1", ids[0])
+    await Api(hook_client).create("sql")
+    await end_periods_together()
+    walks.clear()
+    assert await DigestBuilder(hook_pool).run() == 3
+    assert sorted(walks) == sorted(ids)
+    second = [(await digest_bodies(hook_pool, i))[1] for i in ids]
+    assert [sorted(e.kind for e in body.entries) for body in second] == [
+        ["definition"],
+        ["definition", "webhook"],
+        ["definition", "webhook"],
+    ]
 
 
 async def test_retention_keeps_the_events_a_digest_has_not_sent(
