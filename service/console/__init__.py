@@ -6,6 +6,7 @@ will be a second way to open the same sessions (`ConsoleSessions`), beside the A
 
 from __future__ import annotations
 
-from service.console.pages import console_router, template_config
+from service.console.pages import console_router
+from service.console.render import template_config
 
 __all__ = ["console_router", "template_config"]

@@ -4,110 +4,12 @@ forged cookie is no session. Every page loads with no console error and nothing 
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import AsyncIterator, Iterator
-from pathlib import Path
-from typing import Any
-
-import httpx
 import pytest
-from playwright.async_api import Browser, Page, async_playwright
+from playwright.async_api import Browser
 
-from tests.browsers import CHROMIUM_ARGS, chromium
-from tests.e2e.test_graceful_shutdown import Canon
-from tests.support import Api
-from tests.webhook_fixtures import free_port
+from tests.e2e.console_support import admin_api, sign_in, watched_page
 
 pytestmark = pytest.mark.e2e
-
-ADMIN_KEY = "e2e-console-admin-key"
-# Recorded in every page before its own scripts run (an init script comes through the DevTools protocol, so the CSP
-# does not apply to it): what the CSP refused, if anything.
-WATCH_CSP = """window.__violations = [];
-document.addEventListener("securitypolicyviolation",
-    (e) => window.__violations.push(e.violatedDirective + " " + e.blockedURI));"""
-
-
-@pytest.fixture(scope="module")
-async def browser() -> AsyncIterator[Browser]:
-    """One Chromium for the module (a fresh profile in a temporary directory, as Playwright launches it)."""
-    executable = chromium()
-    async with async_playwright() as playwright:
-        launched = await playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS, headless=True)
-        try:
-            yield launched
-        finally:
-            await launched.close()
-
-
-@pytest.fixture
-def served(database_url: str, tmp_path: Path) -> Iterator[str]:
-    """`canon serve` on the test's database, on 127.0.0.1."""
-    port = free_port()
-    env = {"CANON_DATABASE_URL": database_url, "CANON_BOOTSTRAP_ADMIN_KEY": ADMIN_KEY, "CANON_KEY_CACHE_SECONDS": "0"}
-    server = Canon(tmp_path, "serve", ["serve", "--host", "127.0.0.1", "--port", str(port)], env)
-    base_url = f"http://127.0.0.1:{port}"
-    try:
-        server.wait_for(lambda: _healthy(base_url), "healthy")
-        yield base_url
-    finally:
-        server.kill()
-
-
-def _healthy(base_url: str) -> bool:
-    with contextlib.suppress(httpx.TransportError):
-        return httpx.get(f"{base_url}/healthz", timeout=1).status_code == 200
-    return False
-
-
-@contextlib.asynccontextmanager
-async def admin_api(base_url: str) -> AsyncIterator[Api]:
-    async with httpx.AsyncClient(base_url=base_url, headers={"Authorization": f"Bearer {ADMIN_KEY}"}) as client:
-        yield Api(client)  # type: ignore[arg-type]  # the same calls as the test client's
-
-
-class Watched:
-    """A page whose console errors, uncaught errors, failed requests, dialogs and CSP violations are recorded."""
-
-    def __init__(self, page: Page) -> None:
-        self.page = page
-        self.problems: list[str] = []
-        self.dialogs: list[str] = []
-        page.on("console", lambda message: message.type == "error" and self.problems.append(f"console: {message.text}"))
-        page.on("pageerror", lambda error: self.problems.append(f"page error: {error}"))
-        page.on("requestfailed", self._failed)
-        page.on("dialog", self._dialog)
-
-    def _failed(self, request: Any) -> None:
-        # A request the browser itself abandoned because the page moved on (a favicon during a navigation) is not a
-        # failure of Canon's; anything else is.
-        if request.failure != "net::ERR_ABORTED":
-            self.problems.append(f"failed: {request.url} {request.failure}")
-
-    async def _dialog(self, dialog: Any) -> None:
-        self.dialogs.append(dialog.message)
-        await dialog.dismiss()
-
-    async def assert_clean(self) -> None:
-        violations = await self.page.evaluate("window.__violations")
-        assert violations == [], violations
-        assert self.problems == []
-        assert self.dialogs == []
-
-
-async def watched_page(browser: Browser) -> Watched:
-    context = await browser.new_context()
-    await context.add_init_script(WATCH_CSP)
-    return Watched(await context.new_page())
-
-
-async def sign_in(watched: Watched, base_url: str, key: str) -> None:
-    page = watched.page
-    await page.goto(f"{base_url}/console")
-    assert page.url == f"{base_url}/console/sign-in"
-    await page.get_by_label("API key").fill(key)
-    await page.get_by_role("button", name="Sign in").click()
-    await page.wait_for_url(f"{base_url}/console/glossary")
 
 
 async def test_a_person_signs_in_reads_the_glossary_and_signs_out(browser: Browser, served: str) -> None:
@@ -121,6 +23,7 @@ async def test_a_person_signs_in_reads_the_glossary_and_signs_out(browser: Brows
     assert await page.evaluate("typeof htmx") == "object"  # the vendored HTMX loaded under the CSP
     await page.get_by_role("link", name="Annual Recurring Revenue").wait_for()
     await watched.assert_clean()
+    await watched.shot("glossary")
 
     await page.evaluate("window.__same_page = true")
     await page.get_by_label("Tag").select_option("finance")
@@ -135,12 +38,14 @@ async def test_a_person_signs_in_reads_the_glossary_and_signs_out(browser: Brows
     assert await page.get_by_text("company.employees ≥ 50").count() == 1
     assert await page.get_by_text("version 1 in effect").count() == 1
     await watched.assert_clean()
+    await watched.shot("definition")
 
     await page.get_by_role("button", name="Sign out").click()
     await page.wait_for_url(f"{served}/console/sign-in")
     await page.goto(f"{served}/console/glossary")
     assert page.url == f"{served}/console/sign-in"
     await watched.assert_clean()
+    await watched.shot("sign-in")
     await page.context.close()
 
 
