@@ -18,45 +18,13 @@ from litestar.testing import AsyncTestClient
 from service.app import create_app
 from service.config import Settings
 from service.console.security import CONTENT_SECURITY_POLICY, SESSION_COOKIE, replace_clock
+from tests.console_support import browser_of, csrf_in, key_of, sign_in
 from tests.support import Api, definition_body, edit_draft, start_version
-
-CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
-
-
-def key_of(headers: dict[str, str]) -> str:
-    return headers["Authorization"].removeprefix("Bearer ")
-
-
-def csrf_in(page: str) -> str:
-    found = CSRF.search(page)
-    assert found, page
-    return found.group(1)
-
-
-def browser_of(client: AsyncTestClient[Any], base_url: str = "http://canon.test") -> AsyncTestClient[Any]:
-    """Another browser on `client`'s running app: no admin key, cookies of its own. It shares the client's event
-    loop (its blocking portal), where the app's pool lives."""
-    console = AsyncTestClient(app=client.app, base_url=base_url)
-    console.follow_redirects = False  # a browser follows them, but the tests look at each
-    console.blocking_portal = client.blocking_portal
-    return console
 
 
 @pytest.fixture
 def browser(client: AsyncTestClient[Any]) -> AsyncTestClient[Any]:
     return browser_of(client)
-
-
-async def sign_in(console: AsyncTestClient[Any], key: str) -> str:
-    """Sign in through the form; return the session's CSRF token (from the page the redirect leads to)."""
-    form = await console.get("/console/sign-in")
-    assert form.status_code == 200, form.text
-    response = await console.post("/console/sign-in", data={"key": key, "csrf_token": csrf_in(form.text)})
-    assert response.status_code == 303, response.text
-    assert response.headers["location"] == "/console/glossary"
-    page = await console.get("/console/glossary")
-    assert page.status_code == 200, page.text
-    return csrf_in(page.text)
 
 
 async def test_a_person_signs_in_with_their_key_sees_the_glossary_and_signs_out(

@@ -1,0 +1,42 @@
+"""What the console's in-process tests share: another "browser" on a test client's app (cookies of its own, no key),
+signing in through the form, and the CSRF token of a page."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from litestar.testing import AsyncTestClient
+
+CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def key_of(headers: dict[str, str]) -> str:
+    return headers["Authorization"].removeprefix("Bearer ")
+
+
+def csrf_in(page: str) -> str:
+    found = CSRF.search(page)
+    assert found, page
+    return found.group(1)
+
+
+def browser_of(client: AsyncTestClient[Any], base_url: str = "http://canon.test") -> AsyncTestClient[Any]:
+    """Another browser on `client`'s running app: no admin key, cookies of its own. It shares the client's event
+    loop (its blocking portal), where the app's pool lives."""
+    console = AsyncTestClient(app=client.app, base_url=base_url)
+    console.follow_redirects = False  # a browser follows them, but the tests look at each
+    console.blocking_portal = client.blocking_portal
+    return console
+
+
+async def sign_in(console: AsyncTestClient[Any], key: str) -> str:
+    """Sign in through the form; return the session's CSRF token (from the page the redirect leads to)."""
+    form = await console.get("/console/sign-in")
+    assert form.status_code == 200, form.text
+    response = await console.post("/console/sign-in", data={"key": key, "csrf_token": csrf_in(form.text)})
+    assert response.status_code == 303, response.text
+    assert response.headers["location"] == "/console/glossary"
+    page = await console.get("/console/glossary")
+    assert page.status_code == 200, page.text
+    return csrf_in(page.text)
