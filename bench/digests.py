@@ -424,7 +424,7 @@ AREAS = (
     ("reading the log per subscription (store.digest_window)", ("digest_window (service/store/webhooks.py",)),
     ("collapsing (collapsed, once per list of events)", ("collapsed (service/usecases/digests.py",)),
     ("encoding each digest (envelope)", ("envelope (service/usecases/digests.py",)),
-    ("queueing each digest (store.insert_direct)", ("insert_direct (service/store/webhooks.py",)),
+    ("queueing the digests (store.insert_digests)", ("insert_digests (service/store/webhooks.py",)),
     *webhooks.AREAS,  # sending, signing, recording, claiming, fan-out, asyncpg
 )
 

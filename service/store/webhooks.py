@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 from uuid import UUID
 
@@ -216,15 +217,35 @@ async def insert_direct(
     """A delivery that is not one event of the log (a test ping, a digest); `scope` names its queue of the
     subscription's (deliveries of one queue go out in order); a digest's entries are in `digest_body_id`."""
     delivery_id: int = await conn.fetchval(
-        """INSERT INTO webhook_deliveries (subscription_id, event_type, scope, payload, digest_body_id)
-           VALUES ($1::uuid, $2, $4 || ':' || $1::uuid::text, $3, $5) RETURNING id""",
-        subscription_id,
-        event_type,
-        payload,
-        scope,
-        digest_body_id,
+        _INSERT_DIRECT + " RETURNING id", subscription_id, event_type, payload, scope, digest_body_id
     )
     return delivery_id
+
+
+_INSERT_DIRECT = """INSERT INTO webhook_deliveries (subscription_id, event_type, scope, payload, digest_body_id)
+           VALUES ($1::uuid, $2, $4 || ':' || $1::uuid::text, $3, $5)"""
+
+
+class QueuedDigest(msgspec.Struct, frozen=True):
+    """A digest to queue for a subscription: its envelope (without the entries) and its shared entries' body."""
+
+    subscription_id: UUID
+    envelope: msgspec.Raw
+    body_id: int
+
+
+async def insert_digests(conn: Connection, event_type: str, queued: Sequence[QueuedDigest]) -> None:
+    """Queue digest deliveries (scope `digest`), in one round trip; in subscription order, the order every writer
+    takes the queues' locks in (migration 0018)."""
+    if not queued:
+        return
+    await conn.executemany(
+        _INSERT_DIRECT,
+        [
+            (q.subscription_id, event_type, q.envelope, "digest", q.body_id)
+            for q in sorted(queued, key=lambda q: str(q.subscription_id))
+        ],
+    )
 
 
 async def insert_digest_body(conn: Connection, entries: bytes) -> int:
@@ -361,27 +382,27 @@ async def wanted_events(conn: Connection, subscription_id: UUID, event_ids: list
     return [r["id"] for r in rows]
 
 
-async def digest_done(
-    conn: Connection,
-    subscription_id: UUID,
-    *,
-    after: tuple[int, int],
-    period_start: dt.datetime | None,
-    next_at: dt.datetime | None,
-) -> None:
-    """Move a digest's position past the events it queued, and start its next period (None: digests stopped, and
-    the position is dropped: nothing in the log waits for this subscription any more)."""
-    await conn.execute(
+class DigestDone(msgspec.Struct, frozen=True):
+    """A subscription's digest position moved past the events it queued (`after`), and its next period (None:
+    digests stopped, and the position is dropped: nothing in the log waits for this subscription any more)."""
+
+    subscription_id: UUID
+    after: tuple[int, int]
+    period_start: dt.datetime | None
+    next_at: dt.datetime | None
+
+
+async def digests_done(conn: Connection, done: Sequence[DigestDone]) -> None:
+    """Record where each of these subscriptions' digests got to, in one round trip."""
+    if not done:
+        return
+    await conn.executemany(
         """UPDATE webhook_subscriptions
            SET digest_after_txid = CASE WHEN $5::timestamptz IS NOT NULL THEN $2::text::xid8 END,
                digest_after_id = CASE WHEN $5::timestamptz IS NOT NULL THEN $3::bigint END,
                digest_period_start = $4, digest_next_at = $5
            WHERE id = $1""",
-        subscription_id,
-        str(after[0]),
-        after[1],
-        period_start,
-        next_at,
+        [(d.subscription_id, str(d.after[0]), d.after[1], d.period_start, d.next_at) for d in done],
     )
 
 

@@ -68,10 +68,15 @@ class DigestBuilder:
             now = self.clock()
             async with transaction(self.pool) as conn:
                 due = await store.due_digests(conn, now, self.batch)
+                built: list[tuple[store.QueuedDigest | None, store.DigestDone]] = []
                 for subscription in due:
-                    queued += await self._build(conn, subscription, now)
+                    built.append(await self._build(conn, subscription, now))
                     if time.monotonic() >= until:
                         break  # the rest stay due, unlocked with this commit
+                digests = [digest for digest, _ in built if digest is not None]
+                await store.insert_digests(conn, EVENT_TYPE, digests)
+                await store.digests_done(conn, [done for _, done in built])
+                queued += len(digests)
             finished = not due  # a busy period's next part, or a missed period, is due again at once
         if finished:
             # Shared by the subscriptions of one burst (most filter alike) until a run finds nothing due; the runs of
@@ -83,34 +88,27 @@ class DigestBuilder:
             self.on_queued(queued)
         return queued
 
-    async def _build(self, conn: Connection, due: store.DueDigest, now: dt.datetime) -> int:
+    async def _build(
+        self, conn: Connection, due: store.DueDigest, now: dt.datetime
+    ) -> tuple[store.QueuedDigest | None, store.DigestDone]:
+        """The digest to queue for this subscription (None: the period sends nothing), and where its position goes."""
         schedule = msgspec.convert(due.digest, digests.DigestSchedule) if due.digest else None
         end = due.next_at if schedule is not None else min(due.next_at, now)
         until = None if due.until_txid is None or due.until_id is None else (due.until_txid, due.until_id)
         position, wanted, complete = await self._collect(conn, due, end, until)
-        queued = 0
+        queued = None
         if wanted:
             period = _period(schedule, due.period_start, end)
-            body_id = await self._body(conn, wanted)
-            await store.insert_direct(
-                conn,
-                due.id,
-                EVENT_TYPE,
-                msgspec.Raw(envelope(due.id, period, len(wanted), now)),
-                scope="digest",
-                digest_body_id=body_id,
-            )
-            queued = 1
+            body = msgspec.Raw(envelope(due.id, period, len(wanted), now))
+            queued = store.QueuedDigest(due.id, body, await self._body(conn, wanted))
         if not complete:  # the rest of this period right after, as the next part
-            await store.digest_done(conn, due.id, after=position, period_start=due.period_start, next_at=due.next_at)
+            done = store.DigestDone(due.id, position, due.period_start, due.next_at)
         elif schedule is None:
-            await store.digest_done(conn, due.id, after=position, period_start=None, next_at=None)
+            done = store.DigestDone(due.id, position, None, None)
         else:
             # The schedule as it is now decides when the next period ends (a change applies from the next period).
-            await store.digest_done(
-                conn, due.id, after=position, period_start=end, next_at=digests.next_end(schedule, end)
-            )
-        return queued
+            done = store.DigestDone(due.id, position, end, digests.next_end(schedule, end))
+        return queued, done
 
     async def _collect(
         self, conn: Connection, due: store.DueDigest, end: dt.datetime, until: tuple[int, int] | None
