@@ -74,6 +74,7 @@ def _lifespan(settings: Settings, *, migrate: bool, background: Background | Non
             await load(services.search_token_keys, pool, settings.search_token_refresh_seconds)
             app.state.search_pool = search_reads
             oidc = oidc_verifier(settings)
+            app.state.oidc = oidc  # the console's single sign-on redeems codes with it
             app.state.key_resolver = KeyResolver(
                 pool, bootstrap_key=settings.bootstrap_admin_key, ttl=settings.key_cache_seconds, oidc=oidc
             )

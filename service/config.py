@@ -126,6 +126,11 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     # highest role granted, else oidc_default_role). Unset: they are managed in Canon (`/v1/people`).
     oidc_groups: str | None = None
     oidc_default_role: Literal["reader", "editor", "approver", "admin"] = "reader"
+    # The console signs people in with the provider (authorization code flow with PKCE) as this client; unset: the
+    # audience. Its redirect URI is `{public_url}/console/sso/callback` (register it with the provider). A public
+    # client needs no secret; a confidential one sends it to the token endpoint.
+    oidc_client_id: str | None = None
+    oidc_client_secret: str | None = None
     # The console's sign-in sessions (docs/operations.md): one ends after this long unused, and this long after
     # sign-in however busy; both are checked on every page, by every replica (sessions live in PostgreSQL).
     console_session_idle_seconds: Seconds = 3600.0

@@ -4,13 +4,18 @@ use cases with the signed-in person as the principal, so the API's rules and rol
 
 from __future__ import annotations
 
+import hmac
+import logging
 import secrets
-from typing import Any, Final
+from typing import Annotated, Any, Final
 
+import httpx
+import msgspec
 from litestar import Response, Router, get, post
 from litestar.datastructures import Cookie
 from litestar.di import Provide
 from litestar.exceptions import HTTPException, NotFoundException
+from litestar.params import QueryParameter
 from litestar.response import Redirect, Template
 
 from service import limits
@@ -18,7 +23,10 @@ from service.api.deps import AllServices, Injected, Keys, SlugPath, client_addre
 from service.api.problems import EXCEPTION_HANDLERS, Problem
 from service.console import admin, edit, glossary, library, search, security, work
 from service.console.render import HERE, HttpRequest, page
-from service.domain.errors import DomainError
+from service.domain.errors import DomainError, Unavailable
+from service.domain.model import Principal
+from service.identity.oidc import OidcClient, OidcVerifier, start_sign_in
+from service.usecases import people
 from service.usecases.console_sessions import ConsoleSessions, NotForTheConsole, csrf_token
 
 STATIC_FILES: Final = {  # served name: (file, media type)
@@ -29,6 +37,7 @@ STATIC_FILES: Final = {  # served name: (file, media type)
 _GLOSSARY: Final = f"{security.PATH}/glossary"
 
 Sessions = Injected[ConsoleSessions]  # `console_sessions`
+log = logging.getLogger(__name__)
 
 
 # --- sign-in and sign-out -----------------------------------------------------------------------------------------
@@ -42,7 +51,7 @@ async def sign_in_page(request: HttpRequest) -> Template:
 
 def _sign_in_form(request: HttpRequest, *, error: str | None, status: int) -> Template:
     secret = request.cookies.get(security.SIGN_IN_COOKIE) or secrets.token_urlsafe(32)
-    form = page(request, "sign_in.html", status, error=error)
+    form = page(request, "sign_in.html", status, error=error, single_sign_on=request.app.state.get("oidc") is not None)
     form.context["csrf_token"] = csrf_token(secret)
     form.cookies.append(
         Cookie(
@@ -84,6 +93,11 @@ async def sign_in(
     if session_id is None:
         failures.take(address)
         return _sign_in_form(request, error="That key is unknown, revoked or expired.", status=401)
+    return _signed_in(request, session_id, console_sessions)
+
+
+def _signed_in(request: HttpRequest, session_id: str, console_sessions: ConsoleSessions) -> Response[Any]:
+    """To the glossary with the new session's cookie; the sign-in's own cookies are spent."""
     response: Response[Any] = Redirect(_GLOSSARY, status_code=303)
     response.set_cookie(
         security.SESSION_COOKIE,
@@ -95,7 +109,116 @@ async def sign_in(
         samesite="lax",
     )
     response.delete_cookie(security.SIGN_IN_COOKIE, path=security.SIGN_IN_PATH)
+    response.delete_cookie(security.SSO_COOKIE, path=security.SSO_PATH)
     return response
+
+
+# --- single sign-on: the authorization code flow with PKCE ----------------------------------------------------------
+
+OidcQuery = Annotated[str | None, QueryParameter(max_length=4096)]
+
+
+def _single_sign_on(request: HttpRequest, services: AllServices) -> tuple[OidcVerifier, OidcClient] | None:
+    """The provider and the console as its client, when single sign-on is configured."""
+    oidc: OidcVerifier | None = request.app.state.get("oidc")
+    if oidc is None:
+        return None
+    settings = services.settings
+    base = settings.public_url.rstrip("/") or str(request.base_url).rstrip("/")
+    client = OidcClient(
+        client_id=settings.oidc_client_id or oidc.settings.audience,
+        redirect_uri=f"{base}{security.SSO_PATH}/callback",
+        client_secret=settings.oidc_client_secret,
+    )
+    return oidc, client
+
+
+@get("/sso", opt={security.PUBLIC: True})
+async def sso_start(request: HttpRequest, services: AllServices) -> Response[Any]:
+    """Off to the identity provider, with a fresh state, nonce and PKCE challenge; the state, nonce and verifier
+    wait in a cookie of this browser's (HttpOnly, ten minutes, only for /console/sso) for its way back."""
+    found = _single_sign_on(request, services)
+    if found is None:
+        raise NotFoundException("single sign-on is not configured: sign in with one of your API keys")
+    oidc, client = found
+    try:
+        started = await start_sign_in(oidc, client)
+    except (httpx.HTTPError, ValueError, msgspec.DecodeError) as exc:
+        log.warning("single sign-on could not start: %s", exc)
+        return _sign_in_form(request, error=_PROVIDER_DOWN, status=503)
+    response: Response[Any] = Redirect(started.url, status_code=303)
+    response.set_cookie(
+        security.SSO_COOKIE,
+        f"{started.state}.{started.nonce}.{started.verifier}",
+        path=security.SSO_PATH,
+        max_age=600,
+        httponly=True,
+        secure=security.is_secure(request),
+        samesite="lax",  # the provider sends the browser back with a top-level GET from its own site
+    )
+    return response
+
+
+_PROVIDER_DOWN: Final = "The identity provider cannot be reached: try again shortly, or sign in with an API key."
+
+
+class _Refused(Exception):
+    """A single sign-on that opens no session: the sign-in page says `message`, with `status`."""
+
+    def __init__(self, message: str, status: int) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status = status
+
+
+async def _returning_person(
+    services: AllServices, oidc: OidcVerifier, client: OidcClient, code: str, *, verifier: str, nonce: str
+) -> Principal:
+    """The person the provider's code names, created or updated as a bearer token would (`people.sign_in`)."""
+    try:
+        identity = await oidc.redeem(code, client=client, verifier=verifier, nonce=nonce)
+    except Unavailable:
+        raise _Refused(_PROVIDER_DOWN, 503) from None
+    if identity is None:
+        raise _Refused("The identity provider's answer could not be verified: start again.", 401)
+    principal = await people.sign_in(services.pool, identity, oidc.settings.default_role)
+    if principal is None:
+        raise _Refused("This account cannot sign in to the console: it is a service's, or deactivated.", 403)
+    return principal
+
+
+@get("/sso/callback", opt={security.PUBLIC: True})
+async def sso_callback(
+    request: HttpRequest,
+    services: AllServices,
+    console_sessions: Sessions,
+    code: OidcQuery = None,
+    returned_state: Annotated[str | None, QueryParameter(name="state", max_length=4096)] = None,
+    error: OidcQuery = None,
+    error_description: OidcQuery = None,
+) -> Response[Any]:
+    """Back from the identity provider: the state must be the one this browser set off with; the code is redeemed
+    with its PKCE verifier, and the ID token must carry its nonce. The person it names gets a session."""
+    found = _single_sign_on(request, services)
+    if found is None:
+        raise NotFoundException("single sign-on is not configured: sign in with one of your API keys")
+    oidc, client = found
+    kept = (request.cookies.get(security.SSO_COOKIE) or "").split(".")
+    try:
+        if error:
+            said = f": {error_description}" if error_description else ""
+            raise _Refused(f"The identity provider did not sign you in ({error}{said}).", 401)
+        state = returned_state or ""
+        if len(kept) != 3 or not state or not hmac.compare_digest(kept[0].encode(), state.encode()):
+            raise _Refused("This sign-in was not started in this browser, or took too long: start again.", 400)
+        if not code:
+            raise _Refused("The identity provider sent no sign-in code: start again.", 400)
+        principal = await _returning_person(services, oidc, client, code, verifier=kept[2], nonce=kept[1])
+    except _Refused as refusal:
+        form = _sign_in_form(request, error=refusal.message, status=refusal.status)
+        form.delete_cookie(security.SSO_COOKIE, path=security.SSO_PATH)  # a sign-in is tried once
+        return form
+    return _signed_in(request, await console_sessions.sign_in_person(principal), console_sessions)
 
 
 @post("/sign-out", status_code=303)
@@ -170,6 +293,8 @@ def console_router() -> Router:
             sign_in_page,
             sign_in,
             sign_out,
+            sso_start,
+            sso_callback,
             home,
             static_file,
             *glossary.ROUTES,

@@ -9,17 +9,22 @@ take from the public JWKS) never verify.
 from __future__ import annotations
 
 import asyncio
+import base64
+import hashlib
 import logging
 import math
+import secrets
 import time
 from collections.abc import Callable, Mapping
 from typing import Any
+from urllib.parse import quote, urlencode
 
 import httpx
 import msgspec
 from joserfc import jws, jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
+from joserfc.jwt import ClaimsOption
 
 from service.domain.errors import Unavailable
 from service.domain.model import Role
@@ -75,6 +80,62 @@ class Identity(msgspec.Struct, frozen=True):
     expires_at: float  # the token's `exp`, in seconds since the epoch
 
 
+class Discovery(msgspec.Struct, frozen=True):
+    """The parts of an issuer's `/.well-known/openid-configuration` that Canon uses."""
+
+    issuer: str
+    jwks_uri: str
+    authorization_endpoint: str | None = None
+    token_endpoint: str | None = None
+
+
+class TokenAnswer(msgspec.Struct, frozen=True):
+    id_token: str
+
+
+class OidcClient(msgspec.Struct, frozen=True):
+    """The console as a client of the provider (authorization code flow with PKCE)."""
+
+    client_id: str
+    redirect_uri: str
+    client_secret: str | None = None
+
+
+class SignInStart(msgspec.Struct, frozen=True):
+    """One sign-in under way: where to send the browser, and what to keep until it comes back (in its cookie)."""
+
+    url: str
+    state: str
+    nonce: str
+    verifier: str
+
+
+def pkce_challenge(verifier: str) -> str:
+    """RFC 7636's S256 challenge of a code verifier."""
+    digest = hashlib.sha256(verifier.encode("ascii")).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
+
+
+async def start_sign_in(verifier: OidcVerifier, client: OidcClient) -> SignInStart:
+    """A new authorization request: fresh state, nonce and PKCE verifier (each 256 random bits)."""
+    endpoint = (await verifier.discovery()).authorization_endpoint
+    if endpoint is None:
+        raise ValueError("the discovery document names no authorization_endpoint")
+    state, nonce, code_verifier = (secrets.token_urlsafe(32) for _ in range(3))
+    query = {
+        "response_type": "code",
+        "client_id": client.client_id,
+        "redirect_uri": client.redirect_uri,
+        "scope": "openid email profile",
+        "state": state,
+        "nonce": nonce,
+        "code_challenge": pkce_challenge(code_verifier),
+        "code_challenge_method": "S256",
+    }
+    separator = "&" if "?" in endpoint else "?"
+    return SignInStart(url=f"{endpoint}{separator}{urlencode(query)}", state=state, nonce=nonce, verifier=code_verifier)
+
+
 class OidcVerifier:
     """Verifies bearer JWTs of one issuer and reads the caller's identity from their claims."""
 
@@ -91,6 +152,7 @@ class OidcVerifier:
         self._http = http or httpx.AsyncClient(timeout=FETCH_TIMEOUT_SECONDS, follow_redirects=False)
         self._clock = clock
         self._keys: KeySet | None = None
+        self._discovery: Discovery | None = None
         self._fetched_at = -math.inf
         self._lock = asyncio.Lock()
 
@@ -101,8 +163,9 @@ class OidcVerifier:
     def looks_like_jwt(token: str) -> bool:
         return token.startswith("eyJ") and token.count(".") == 2
 
-    async def verify(self, token: str) -> Identity | None:
-        """The caller's identity, or None when the token is not a valid token of this issuer for this audience."""
+    async def verify(self, token: str, *, audience: str | None = None, nonce: str | None = None) -> Identity | None:
+        """The caller's identity, or None when the token is not a valid token of this issuer for this audience
+        (`audience`, default the settings'), or, with `nonce`, not the answer to the sign-in that sent it."""
         try:
             header = jws.extract_compact(token.encode("ascii")).protected
         except (JoseError, ValueError, UnicodeError):
@@ -114,13 +177,14 @@ class OidcVerifier:
             return None
         try:
             decoded = jwt.decode(token, keys, algorithms=list(ALGORITHMS))
-            registry = jwt.JWTClaimsRegistry(
-                now=int(self._clock()),
-                leeway=LEEWAY_SECONDS,
-                iss={"essential": True, "value": self.settings.issuer},
-                aud={"essential": True, "value": self.settings.audience},
-                exp={"essential": True},
-            )
+            options: dict[str, ClaimsOption] = {
+                "iss": {"essential": True, "value": self.settings.issuer},
+                "aud": {"essential": True, "value": audience or self.settings.audience},
+                "exp": {"essential": True},
+            }
+            if nonce is not None:
+                options["nonce"] = {"essential": True, "value": nonce}
+            registry = jwt.JWTClaimsRegistry(now=int(self._clock()), leeway=LEEWAY_SECONDS, **options)
             registry.validate(decoded.claims)
         except (JoseError, ValueError, TypeError) as exc:
             log.info("a bearer token was refused: %s", type(exc).__name__)
@@ -175,13 +239,52 @@ class OidcVerifier:
     def _holds(keys: KeySet, kid: object) -> bool:
         return kid is None or any(key.kid == kid for key in keys.keys)
 
+    async def discovery(self) -> Discovery:
+        """The issuer's discovery document (fetched once, then kept)."""
+        if self._discovery is None:
+            issuer = self.settings.issuer.rstrip("/")
+            answer = await self._http.get(f"{issuer}/.well-known/openid-configuration")
+            answer.raise_for_status()
+            document = msgspec.json.decode(answer.content, type=Discovery)
+            if document.issuer != self.settings.issuer:
+                raise ValueError(f"the discovery document names issuer {document.issuer!r}")
+            self._discovery = document
+        return self._discovery
+
     async def _fetch_keys(self) -> KeySet:
-        issuer = self.settings.issuer.rstrip("/")
-        discovery = await self._http.get(f"{issuer}/.well-known/openid-configuration")
-        discovery.raise_for_status()
-        document = discovery.json()
-        if document.get("issuer") != self.settings.issuer:
-            raise ValueError(f"the discovery document names issuer {document.get('issuer')!r}")
-        found = await self._http.get(document["jwks_uri"])
+        found = await self._http.get((await self.discovery()).jwks_uri)
         found.raise_for_status()
         return KeySet.import_key_set(found.json())
+
+    async def redeem(self, code: str, *, client: OidcClient, verifier: str, nonce: str) -> Identity | None:
+        """The person an authorization code names (`client`'s code, redeemed with its PKCE `verifier`): the ID token
+        the provider answers with, verified like a bearer token, for `client`, and carrying `nonce`. None when the
+        provider refuses the code or the token is not valid; `Unavailable` when the provider cannot be reached."""
+        try:
+            endpoint = (await self.discovery()).token_endpoint
+            if endpoint is None:
+                raise ValueError("the discovery document names no token_endpoint")
+            form = {
+                "grant_type": "authorization_code",
+                "code": code,
+                "redirect_uri": client.redirect_uri,
+                "client_id": client.client_id,
+                "code_verifier": verifier,
+            }
+            headers = {"Accept": "application/json"}
+            if client.client_secret:
+                # client_secret_basic, which every provider must accept (RFC 6749, 2.3.1: each part form-encoded).
+                pair = f"{quote(client.client_id, safe='')}:{quote(client.client_secret, safe='')}"
+                headers["Authorization"] = "Basic " + base64.b64encode(pair.encode()).decode("ascii")
+            answer = await self._http.post(endpoint, data=form, headers=headers)
+        except (httpx.HTTPError, ValueError, msgspec.DecodeError) as exc:
+            log.warning("the identity provider could not be reached to redeem a sign-in: %s", exc)
+            raise Unavailable("the identity provider cannot be reached; try again shortly") from None
+        if answer.status_code != 200:
+            log.info("the identity provider refused a sign-in code: %s %s", answer.status_code, answer.text[:200])
+            return None
+        try:
+            token = msgspec.json.decode(answer.content, type=TokenAnswer).id_token
+        except msgspec.DecodeError:
+            return None
+        return await self.verify(token, audience=client.client_id, nonce=nonce)

@@ -13,7 +13,7 @@ from service.store.database import Connection
 class SessionRecord(msgspec.Struct, frozen=True):
     """A session with the person it acts for, as of now (their current role and teams)."""
 
-    key_id: UUID
+    key_id: UUID | None  # None: opened by single sign-on, for the person itself
     created_at: dt.datetime
     last_seen_at: dt.datetime
     principal_id: UUID
@@ -24,24 +24,31 @@ class SessionRecord(msgspec.Struct, frozen=True):
     teams: list[str]
 
 
-async def create(conn: Connection, id_hash: bytes, key_id: UUID, now: dt.datetime) -> None:
+async def create(
+    conn: Connection, id_hash: bytes, now: dt.datetime, *, key_id: UUID | None = None, principal_id: UUID | None = None
+) -> None:
+    """A session acting through an API key, or (single sign-on) for a person."""
     await conn.execute(
-        "INSERT INTO console_sessions (id_hash, key_id, created_at, last_seen_at) VALUES ($1, $2, $3, $3)",
+        """INSERT INTO console_sessions (id_hash, key_id, principal_id, created_at, last_seen_at)
+           VALUES ($1, $2, $3, $4, $4)""",
         id_hash,
         key_id,
+        principal_id,
         now,
     )
 
 
 async def find(conn: Connection, id_hash: bytes) -> SessionRecord | None:
-    """The session with this hash while its key may still be used (not revoked, not expired, its person active)."""
+    """The session with this hash while it may still act: its key not revoked or expired (a key's session), its
+    person active (either kind)."""
     row = await conn.fetchrow(
         """SELECT s.key_id, s.created_at, s.last_seen_at, p.id AS principal_id, p.type, p.subject, p.name, p.role,
                   p.teams
            FROM console_sessions s
-           JOIN api_keys k ON k.id = s.key_id
-           JOIN principals p ON p.id = k.principal_id
-           WHERE s.id_hash = $1 AND k.revoked_at IS NULL AND (k.expires_at IS NULL OR k.expires_at > now())
+           LEFT JOIN api_keys k ON k.id = s.key_id
+           JOIN principals p ON p.id = coalesce(k.principal_id, s.principal_id)
+           WHERE s.id_hash = $1
+             AND (s.key_id IS NULL OR (k.revoked_at IS NULL AND (k.expires_at IS NULL OR k.expires_at > now())))
              AND p.deactivated_at IS NULL""",
         id_hash,
     )

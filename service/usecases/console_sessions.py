@@ -1,5 +1,6 @@
-"""Sign-in sessions of the console: opened with a person's API key, kept in PostgreSQL (every replica sees them),
-ended by sign-out, by either timeout, or by revoking the key they were opened with.
+"""Sign-in sessions of the console: opened with a person's API key or by single sign-on, kept in PostgreSQL (every
+replica sees them), ended by sign-out, by either timeout, by revoking the key they were opened with, or by
+deactivating their person.
 
 The session id is 256 random bits, given to the browser once (its cookie) and stored only as a SHA-256. The
 session's CSRF token is derived from the id (`csrf_token`), so it is per session, needs no storage, and cannot be
@@ -14,6 +15,7 @@ import hmac
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from uuid import UUID
 
 from service.domain.errors import Forbidden
 from service.domain.model import Principal, PrincipalType, Role
@@ -75,11 +77,20 @@ class ConsoleSessions:
             return None
         if principal.type is not PrincipalType.person or principal.key_id is None:
             raise NotForTheConsole("the console is for people: sign in with one of your own API keys, not a service's")
+        return await self._open(key_id=principal.key_id)
+
+    async def sign_in_person(self, principal: Principal) -> str:
+        """A new session's id for a person single sign-on has just verified (`people.sign_in`)."""
+        if principal.type is not PrincipalType.person or principal.id is None:
+            raise NotForTheConsole("the console is for people")
+        return await self._open(principal_id=principal.id)
+
+    async def _open(self, *, key_id: UUID | None = None, principal_id: UUID | None = None) -> str:
         session_id = secrets.token_urlsafe(32)
         now = self.clock()
         async with self.pool.acquire() as conn, conn.transaction():
             await console_sessions.delete_ended(conn, now - self.idle, now - self.absolute)
-            await console_sessions.create(conn, _hash(session_id), principal.key_id, now)
+            await console_sessions.create(conn, _hash(session_id), now, key_id=key_id, principal_id=principal_id)
         return session_id
 
     async def resolve(self, session_id: str) -> Session | None:

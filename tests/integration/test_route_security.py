@@ -25,10 +25,13 @@ PUBLIC = {
 }
 # The console (service/console) signs people in with a session cookie, never a bearer key: without a session its
 # pages answer 303 to the sign-in page, whatever Authorization header comes with them. Public by decision: the
-# sign-in form itself and the console's static files (HTMX, the stylesheet), which the sign-in page needs.
+# sign-in form itself, the console's static files (HTMX, the stylesheet), which the sign-in page needs, and single
+# sign-on's way out to the identity provider and back (its own state cookie protects the way back).
 CONSOLE_PUBLIC = {
     ("GET", "/console/sign-in"),
     ("POST", "/console/sign-in"),
+    ("GET", "/console/sso"),
+    ("GET", "/console/sso/callback"),
     ("GET", "/console/static/{name}"),
 }
 _PARAMETER = re.compile(r"\{(\w+)\}")
