@@ -6,6 +6,6 @@ from __future__ import annotations
 
 from litestar.handlers import HTTPRouteHandler
 
-from service.console import admin_people
+from service.console import admin_people, admin_webhooks
 
-ROUTES: list[HTTPRouteHandler] = [*admin_people.ROUTES]
+ROUTES: list[HTTPRouteHandler] = [*admin_people.ROUTES, *admin_webhooks.ROUTES]

@@ -8,8 +8,10 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final, TypeVar
+from uuid import UUID
 
 import msgspec
+from litestar.exceptions import NotFoundException
 
 from service.api.problems import body_error
 from service.console.render import HttpRequest
@@ -19,7 +21,7 @@ from service.domain.errors import FieldError
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _LIST_SEPARATORS = re.compile(r"[,\n\r]+")
 _LENGTH = re.compile(r"^Expected `(?P<what>str|array)` of length (?P<op>>=|<=) (?P<n>\d+)$")
-_ENUM = re.compile(r"^Invalid enum value (?P<value>.*)$")
+_ENUM = re.compile(r"^Invalid (?:enum )?value (?P<value>.*)$")
 _REGEX = re.compile(r"^Expected `str` matching regex ")
 _MISSING = re.compile(r"^Object missing required field `(?P<name>[^`]*)`$")
 StructT = TypeVar("StructT", bound=msgspec.Struct)
@@ -75,6 +77,15 @@ async def read_form(request: HttpRequest, errors: FormErrors) -> Form:
             value = _CONTROL.sub("", value)
         values[name] = value
     return Form(values)
+
+
+def uuid_or_404(text: str) -> UUID:
+    """An id from a page's path: a malformed one names nothing there is, so it is a 404 (a console page, not the
+    router's bare answer to a path whose typed parameter does not parse)."""
+    try:
+        return UUID(text)
+    except ValueError:
+        raise NotFoundException(f"there is nothing at {text!r}") from None
 
 
 def checked(

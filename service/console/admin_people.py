@@ -8,14 +8,13 @@ import datetime as dt
 from enum import StrEnum
 from typing import Annotated, Any, Final
 from urllib.parse import quote
-from uuid import UUID
 
 from litestar import get, post
 from litestar.params import FromPath, QueryParameter
 from litestar.response import Redirect, Template
 
 from service.api.deps import AllServices, Caller, Keys
-from service.console.admin_forms import FormErrors, checked, place_all, read_form
+from service.console.admin_forms import FormErrors, checked, place_all, read_form, uuid_or_404
 from service.console.render import CursorQuery, HttpRequest, page
 from service.domain import lifecycle
 from service.domain.errors import Conflict, Invalid
@@ -278,10 +277,10 @@ async def issue_key(request: HttpRequest, services: AllServices, principal: Call
     return await _keys(request, services, principal, form=form.values, errors=errors, status=status)
 
 
-@post("/admin/keys/{key_id:uuid}/revoke", status_code=303)
-async def revoke_key(principal: Caller, services: AllServices, key_resolver: Keys, key_id: FromPath[UUID]) -> Redirect:
+@post("/admin/keys/{key_id:str}/revoke", status_code=303)
+async def revoke_key(principal: Caller, services: AllServices, key_resolver: Keys, key_id: FromPath[str]) -> Redirect:
     """Revoke a key (`DELETE /v1/keys/{id}`): it stops working, and the sessions it opened end."""
-    await keys.revoke(services.pool, principal, key_id)
+    await keys.revoke(services.pool, principal, uuid_or_404(key_id))
     key_resolver.forget()
     return Redirect(f"{ADMIN}/keys?done={Done.revoked.value}", status_code=303)
 

@@ -8,13 +8,18 @@ from __future__ import annotations
 import html
 import logging
 import re
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 from litestar.testing import AsyncTestClient
+from standardwebhooks.webhooks import Webhook
 
+from service.config import Settings
+from service.store.database import Pool
 from tests.console_support import browser_of, csrf_in, key_of, sign_in
 from tests.support import Api
+from tests.webhook_fixtures import Receiver, Reply, deliveries, running_worker, settled, subscribe, until
 
 ADMIN = "/console/admin"
 
@@ -252,3 +257,382 @@ async def test_a_service_key_and_revoking_a_key(client: AsyncTestClient[Any], ad
     unknown = await admin.post(f"{ADMIN}/keys/00000000-0000-0000-0000-000000000000/revoke", data={"csrf_token": token})
     assert unknown.status_code == 404
     assert (await admin.post(f"{ADMIN}/keys/not-a-key/revoke", data={"csrf_token": token})).status_code in (404, 405)
+
+
+# --- webhooks -------------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+async def hook_admin(hook_client: AsyncTestClient[Any]) -> AsyncTestClient[Any]:
+    """A browser signed in as an admin person, on an app that accepts loopback webhook targets."""
+    console = browser_of(hook_client)
+    await sign_in(console, key_of(await Api(hook_client).key("admin", None, "ada@acme.example")))
+    return console
+
+
+def subscription_form(target: str, token: str, **fields: str) -> dict[str, str]:
+    return {"url": target, "format": "standard", "mode": "each", "enabled": "on", "csrf_token": token, **fields}
+
+
+async def test_an_admin_subscribes_sees_the_secret_once_sends_a_test_and_sees_its_attempt(
+    hook_client: AsyncTestClient[Any],
+    hook_admin: AsyncTestClient[Any],
+    hook_pool: Pool,
+    hook_settings: Settings,
+    receivers: Callable[..., Receiver],
+) -> None:
+    receiver = receivers()
+    empty = await hook_admin.get(f"{ADMIN}/webhooks")
+    assert "No subscriptions yet" in empty.text
+    form = await hook_admin.get(f"{ADMIN}/webhooks/new")
+    assert form.status_code == 200
+    created = await hook_admin.post(
+        f"{ADMIN}/webhooks",
+        data=subscription_form(
+            receiver.url,
+            csrf_in(form.text),
+            description="CRM sync",
+            event_types="webhook.test,\ndefinition.*",
+            tags="funnel",
+            teams="sales, marketing",
+        ),
+    )
+    assert created.status_code == 201, created.text
+    assert "location" not in created.headers
+    assert created.headers["cache-control"] == "no-store"
+    assert "it will not be shown again" in created.text
+    found = re.search(r'id="secret"[^>]*value="(whsec_[^"]+)"', created.text)
+    assert found, created.text
+    secret = found.group(1)
+    [listed] = (await hook_client.get("/v1/webhooks")).json()["items"]
+    assert (listed["event_types"], listed["tags"], listed["teams"]) == (
+        ["webhook.test", "definition.*"],
+        ["funnel"],
+        ["sales", "marketing"],
+    )
+    page_url = f"{ADMIN}/webhooks/{listed['id']}"
+    listing = (await hook_admin.get(f"{ADMIN}/webhooks")).text
+    assert receiver.url in listing
+    assert "each event as it happens" in listing
+    assert "healthy" in listing
+    subscription = await hook_admin.get(page_url)
+    assert secret not in subscription.text
+    assert "Nothing sent yet" in subscription.text
+
+    async with running_worker(hook_pool, hook_settings):
+        sent = await hook_admin.post(f"{page_url}/test", data={"csrf_token": csrf_in(subscription.text)})
+        assert (sent.status_code, sent.headers["location"]) == (303, f"{page_url}?done=test")
+        await until(lambda: len(receiver.received("webhook.test")) == 1, what="the test event")
+        await until(lambda: settled(hook_pool), what="the attempt to be recorded")
+    assert Webhook(secret).verify(receiver.hits[0].body, receiver.hits[0].headers)["type"] == "webhook.test"
+    after = await hook_admin.get(sent.headers["location"])
+    assert "A webhook.test event is queued" in after.text
+    delivery = re.search(rf'href="({page_url}/deliveries/\d+)"', after.text)
+    assert delivery
+    assert "succeeded" in after.text
+    detail = (await hook_admin.get(delivery.group(1))).text
+    assert "<code>webhook.test</code>" in detail
+    assert re.search(r"<td>200</td>\s*<td>\d+ ms</td>", detail)
+    assert '<pre class="admin-excerpt">ok</pre>' in detail
+
+
+async def test_a_failed_delivery_is_retried_from_the_console_and_its_attempts_are_listed(
+    hook_client: AsyncTestClient[Any],
+    hook_admin: AsyncTestClient[Any],
+    hook_pool: Pool,
+    hook_settings: Settings,
+    receivers: Callable[..., Receiver],
+) -> None:
+    receiver = receivers().answer(*[Reply(500, body=b"<b>down</b> for maintenance")] * 4)
+    subscribed = await subscribe(hook_client, receiver.url)
+    page_url = f"{ADMIN}/webhooks/{subscribed.id}"
+    token = await token_of(hook_admin, page_url)
+    async with running_worker(hook_pool, hook_settings):
+        await hook_admin.post(f"{page_url}/test", data={"csrf_token": token})
+        await until(lambda: settled(hook_pool), within=10, what="the delivery to fail")
+        [failed] = await deliveries(hook_pool, subscribed.id)
+        assert failed.status == "failed"
+        listing = (await hook_admin.get(page_url, params={"status": "failed"})).text
+        assert f"Retry #{failed.id}" in listing
+        assert "HTTP 500" in listing
+        detail_url = f"{page_url}/deliveries/{failed.id}"
+        detail = (await hook_admin.get(detail_url)).text
+        assert detail.count("<td>500</td>") == 4
+        assert "&lt;b&gt;down&lt;/b&gt; for maintenance" in detail
+        retried = await hook_admin.post(f"{detail_url}/retry", data={"csrf_token": token})
+        assert (retried.status_code, retried.headers["location"]) == (303, f"{detail_url}?done=retried")
+        await until(lambda: len(receiver.hits) == 5, what="the retry")
+        await until(lambda: settled(hook_pool), what="the retry to be recorded")
+    detail = (await hook_admin.get(retried.headers["location"])).text
+    assert "Queued again" in detail
+    assert "<td>200</td>" in detail
+    assert "succeeded" in detail
+    assert len({hit.webhook_id for hit in receiver.hits}) == 1  # the same webhook-id every time
+
+
+async def test_the_deliveries_refresh_by_htmx_while_one_is_pending(
+    hook_client: AsyncTestClient[Any], hook_admin: AsyncTestClient[Any], receivers: Callable[..., Receiver]
+) -> None:
+    subscribed = await subscribe(hook_client, receivers().url)
+    page_url = f"{ADMIN}/webhooks/{subscribed.id}"
+    await hook_admin.post(f"{page_url}/test", data={"csrf_token": await token_of(hook_admin, page_url)})
+    full = await hook_admin.get(page_url)
+    assert full.headers["vary"] == "HX-Request"
+    partial = await hook_admin.get(page_url, headers={"HX-Request": "true"})
+    assert "<html" not in partial.text
+    assert partial.text.lstrip().startswith('<div id="deliveries"')
+    assert f'hx-get="{page_url}"' in partial.text
+    assert 'hx-trigger="every 2s"' in partial.text
+    assert "pending" in partial.text
+
+
+async def test_each_fault_of_a_subscription_is_shown_at_its_field(
+    hook_admin: AsyncTestClient[Any], receivers: Callable[..., Receiver]
+) -> None:
+    url = receivers().url
+    token = await token_of(hook_admin, f"{ADMIN}/webhooks/new")
+    cases = [
+        ({"url": "ftp://example.com/hook"}, "url", "the scheme must be"),
+        ({"url": "http://10.1.2.3/hook"}, "url", "is not allowed"),
+        ({"url": "http://example.com/" + "x" * 3000}, "url", "at most 2000 characters"),
+        ({"url": ""}, "url", "required"),
+        ({"description": "d" * 501}, "description", "at most 500 characters"),
+        ({"event_types": "definition.publishd"}, "event_types", "did you mean 'definition.published'?"),
+        ({"event_types": "webhook.test, not a type!"}, "event_types", "is not an event type pattern"),
+        ({"teams": "sales, Sales Ops"}, "teams", "“Sales Ops”: lower-case letters"),
+        ({"slugs": "MQL"}, "slugs", "“MQL”: lower-case letters, digits and inner hyphens"),
+        ({"tags": ",".join(f"t{n}" for n in range(51))}, "tags", "at most 50 items"),
+        ({"format": "xml"}, "format", "'xml' is not one of the choices"),
+        ({"mode": "digest", "every": "day", "at": "09:00", "timezone": "Mars/Base"}, "timezone", "no time zone"),
+        ({"mode": "digest", "every": "day", "at": "25:00", "timezone": "UTC"}, "at", "HH:MM"),
+        ({"mode": "digest", "every": "fortnight", "at": "09:00", "timezone": "UTC"}, "every", "not one of the choices"),
+        ({"mode": "sometimes"}, "mode", "not one of the choices"),
+    ]
+    for fields, name, expected in cases:
+        refused = await hook_admin.post(f"{ADMIN}/webhooks", data=subscription_form(url, token, **fields))
+        assert refused.status_code == 422, (fields, refused.text)
+        assert expected in field_error(refused.text, name), fields
+        assert "whsec_" not in refused.text
+    kept = await hook_admin.post(
+        f"{ADMIN}/webhooks",
+        data=subscription_form(
+            url,
+            token,
+            description="Keep me",
+            mode="digest",
+            every="week",
+            on="friday",
+            at="17:30",
+            timezone="Mars/Base",
+        ),
+    )
+    assert 'value="Keep me"' in kept.text
+    assert 'value="17:30"' in kept.text
+    assert '<option value="friday" selected>' in kept.text
+    assert re.search(r'id="f-mode-digest" name="mode" value="digest" checked', kept.text)
+    digest = await hook_admin.post(
+        f"{ADMIN}/webhooks",
+        data=subscription_form(
+            url, token, mode="digest", every="week", on="friday", at="17:30", timezone="Europe/Berlin"
+        ),
+    )
+    assert digest.status_code == 201
+    listing = (await hook_admin.get(f"{ADMIN}/webhooks")).text
+    assert "digest every week on friday at 17:30 (Europe/Berlin)" in listing
+
+
+async def test_a_subscription_is_disabled_and_enabled_again(
+    hook_client: AsyncTestClient[Any],
+    hook_admin: AsyncTestClient[Any],
+    hook_pool: Pool,
+    receivers: Callable[..., Receiver],
+) -> None:
+    subscribed = await subscribe(hook_client, receivers().url)
+    page_url = f"{ADMIN}/webhooks/{subscribed.id}"
+    token = await token_of(hook_admin, page_url)
+    disabled = await hook_admin.post(f"{page_url}/enabled", data={"enabled": "false", "csrf_token": token})
+    assert (disabled.status_code, disabled.headers["location"]) == (303, f"{page_url}?done=disabled")
+    assert (await hook_client.get(f"/v1/webhooks/{subscribed.id}")).json()["enabled"] is False
+    page = (await hook_admin.get(disabled.headers["location"])).text
+    assert "disabled</span> by an admin" in page
+    assert "Enable this subscription" in page
+    async with hook_pool.acquire() as connection:
+        await connection.execute(
+            "UPDATE webhook_subscriptions SET disabled_at = now(), disabled_reason = $1, failing_since = now()",
+            "failing for 120 hours <b>",
+        )
+    page = (await hook_admin.get(page_url)).text
+    assert "failing for 120 hours &lt;b&gt;" in page
+    enabled = await hook_admin.post(f"{page_url}/enabled", data={"enabled": "true", "csrf_token": token})
+    assert enabled.headers["location"] == f"{page_url}?done=enabled"
+    body = (await hook_client.get(f"/v1/webhooks/{subscribed.id}")).json()
+    assert (body["enabled"], body["disabled_reason"], body["failing_since"]) == (True, None, None)
+    assert "healthy" in (await hook_admin.get(page_url)).text
+
+
+async def test_bad_ids_are_not_found(
+    hook_client: AsyncTestClient[Any], hook_admin: AsyncTestClient[Any], receivers: Callable[..., Receiver]
+) -> None:
+    first = await subscribe(hook_client, receivers().url)
+    second = await subscribe(hook_client, receivers().url)
+    token = await token_of(hook_admin, f"{ADMIN}/webhooks/{first.id}")
+    await hook_admin.post(f"{ADMIN}/webhooks/{first.id}/test", data={"csrf_token": token})
+    [delivery] = (await hook_client.get(f"/v1/webhooks/{first.id}/deliveries")).json()["items"]
+    for path in (
+        f"{ADMIN}/webhooks/not-a-uuid",
+        f"{ADMIN}/webhooks/00000000-0000-0000-0000-000000000000",
+        f"{ADMIN}/webhooks/{first.id}/deliveries/0",
+        f"{ADMIN}/webhooks/{first.id}/deliveries/-1",
+        f"{ADMIN}/webhooks/{first.id}/deliveries/99999999999999999999999",
+        f"{ADMIN}/webhooks/{first.id}/deliveries/123456",
+        f"{ADMIN}/webhooks/{second.id}/deliveries/{delivery['id']}",  # another subscription's
+    ):
+        response = await hook_admin.get(path)
+        assert response.status_code == 404, path
+        assert "<h1>Not found</h1>" in response.text
+    for path in (
+        f"{ADMIN}/webhooks/00000000-0000-0000-0000-000000000000/test",
+        f"{ADMIN}/webhooks/{second.id}/deliveries/{delivery['id']}/retry",
+        f"{ADMIN}/webhooks/{first.id}/deliveries/99999999999999999999999/retry",
+    ):
+        assert (await hook_admin.post(path, data={"csrf_token": token})).status_code == 404, path
+    assert (await hook_admin.get(f"{ADMIN}/webhooks", params={"cursor": "garbage"})).status_code in (400, 422)
+    assert (await hook_admin.get(f"{ADMIN}/webhooks/{first.id}", params={"status": "lost"})).status_code in (400, 422)
+
+
+# --- who may, forms from elsewhere, user text -----------------------------------------------------------------------
+
+
+async def admin_paths(client: AsyncTestClient[Any], receiver_url: str) -> tuple[list[str], list[str]]:
+    """Every admin page (GET) and form action (POST), on real ids."""
+    await client.post("/v1/people", json={"subject": "kim@acme.example", "name": "Kim", "role": "reader"})
+    key_id = (await client.post("/v1/keys", json={"name": "kim-key", "person": "kim@acme.example"})).json()["id"]
+    subscribed = await subscribe(client, receiver_url)
+    delivery_id = (await client.post(f"/v1/webhooks/{subscribed.id}/test")).json()["delivery_id"]
+    hook = f"{ADMIN}/webhooks/{subscribed.id}"
+    pages = [
+        ADMIN,
+        f"{ADMIN}/people",
+        f"{ADMIN}/people/kim@acme.example",
+        f"{ADMIN}/keys",
+        f"{ADMIN}/webhooks",
+        f"{ADMIN}/webhooks/new",
+        hook,
+        f"{hook}/deliveries/{delivery_id}",
+    ]
+    actions = [
+        f"{ADMIN}/people",
+        f"{ADMIN}/people/kim@acme.example",
+        f"{ADMIN}/keys",
+        f"{ADMIN}/keys/{key_id}/revoke",
+        f"{ADMIN}/webhooks",
+        f"{hook}/test",
+        f"{hook}/enabled",
+        f"{hook}/deliveries/{delivery_id}/retry",
+    ]
+    return pages, actions
+
+
+FORM: dict[str, str] = {"subject": "eve@acme.example", "name": "Eve", "role": "admin", "url": "http://127.0.0.1:9/x"}
+
+
+@pytest.mark.parametrize(("role", "team"), [("reader", "sales"), ("editor", "revops"), ("approver", "marketing")])
+async def test_anyone_but_an_admin_gets_the_apis_refusal_in_words(
+    hook_client: AsyncTestClient[Any], receivers: Callable[..., Receiver], role: str, team: str
+) -> None:
+    pages, actions = await admin_paths(hook_client, receivers().url)
+    console = browser_of(hook_client)
+    token = await sign_in(console, key_of(await Api(hook_client).key(role, team, f"{role}@acme.example")))
+    glossary = (await console.get("/console/glossary")).text
+    assert 'href="/console/admin"' not in glossary  # no Admin link for them
+    for path in pages:
+        refused = await console.get(path)
+        assert refused.status_code == 403, path
+        assert "<h1>Forbidden</h1>" in refused.text
+        assert f"this needs the admin role; &#39;{role}@acme.example&#39; has {role}" in refused.text, path
+    for path in actions:
+        refused = await console.post(path, data={**FORM, "csrf_token": token})
+        assert refused.status_code == 403, path
+        assert "this needs the admin role" in refused.text, path
+    assert (await hook_client.get("/v1/people/eve@acme.example")).status_code == 404
+    assert len((await hook_client.get("/v1/webhooks")).json()["items"]) == 1
+    assert [
+        key["revoked_at"] for key in (await hook_client.get("/v1/keys")).json()["items"] if key["name"] == "kim-key"
+    ] == [None]
+
+
+async def test_every_admin_form_needs_its_csrf_token(
+    hook_client: AsyncTestClient[Any], hook_admin: AsyncTestClient[Any], receivers: Callable[..., Receiver]
+) -> None:
+    _, actions = await admin_paths(hook_client, receivers().url)
+    other = browser_of(hook_client)
+    other_token = await sign_in(other, key_of(await Api(hook_client).key("admin", None, "other@acme.example")))
+    for path in actions:
+        for data in (FORM, {**FORM, "csrf_token": "forged"}, {**FORM, "csrf_token": other_token}):
+            refused = await hook_admin.post(path, data=data)
+            assert refused.status_code == 403, (path, data)
+            assert "did not come from Canon" in refused.text
+    assert (await hook_client.get("/v1/people/eve@acme.example")).status_code == 404
+    assert len((await hook_client.get("/v1/webhooks")).json()["items"]) == 1
+
+
+async def test_names_urls_and_replies_stay_text(
+    hook_client: AsyncTestClient[Any],
+    hook_admin: AsyncTestClient[Any],
+    hook_pool: Pool,
+    hook_settings: Settings,
+    receivers: Callable[..., Receiver],
+) -> None:
+    attack = "<script>alert(1)</script>"
+    image = '"><img src=x onerror=alert(1)>'
+    receiver = receivers().answer(Reply(200, body=f"{attack}{image}".encode()))
+    await hook_client.post(
+        "/v1/people", json={"subject": "x@acme.example", "name": attack, "role": "reader", "teams": []}
+    )
+    await hook_client.post("/v1/keys", json={"name": image, "person": "x@acme.example"})
+    token = await token_of(hook_admin)
+    svg = '"><svg/onload=alert(1)>'
+    url = f"{receiver.url}?q={svg}"
+    created = await hook_admin.post(
+        f"{ADMIN}/webhooks", data=subscription_form(url, token, description=attack, tags=image)
+    )
+    assert created.status_code == 201, created.text
+    [listed] = (await hook_client.get("/v1/webhooks")).json()["items"]
+    hook = f"{ADMIN}/webhooks/{listed['id']}"
+    async with running_worker(hook_pool, hook_settings):
+        await hook_admin.post(f"{hook}/test", data={"csrf_token": token})
+        await until(lambda: settled(hook_pool), what="the test event")
+    [delivery] = (await hook_client.get(f"/v1/webhooks/{listed['id']}/deliveries")).json()["items"]
+    refused = await hook_admin.post(f"{ADMIN}/people", data={"subject": image, "name": attack, "csrf_token": token})
+    paths = [
+        f"{ADMIN}/people",
+        f"{ADMIN}/people/x@acme.example",
+        f"{ADMIN}/keys",
+        f"{ADMIN}/webhooks",
+        hook,
+        f"{hook}/deliveries/{delivery['id']}",
+    ]
+    for text in [created.text, refused.text, *[(await hook_admin.get(path)).text for path in paths]]:
+        assert attack not in text
+        assert "<img" not in text
+        assert "<svg" not in text
+        assert any(escaped in text for escaped in ("&lt;script&gt;alert(1)", "&lt;img src=x", "&lt;svg/onload"))
+
+
+async def test_no_admin_page_has_inline_script_or_style(
+    hook_client: AsyncTestClient[Any], hook_admin: AsyncTestClient[Any], receivers: Callable[..., Receiver]
+) -> None:
+    pages, _ = await admin_paths(hook_client, receivers().url)
+    for path in pages:
+        page = await hook_admin.get(path)
+        assert page.status_code == 200, path
+        scripts = re.findall(r"<script\b[^>]*>(.*?)</script>", page.text, re.DOTALL)
+        assert scripts == [""], path
+        assert "<style" not in page.text
+        assert " style=" not in page.text
+        assert not re.search(r"\son[a-z]+=", page.text), path
+        assert "hx-on" not in page.text
+        # Every field has its label.
+        ids = set(re.findall(r'<(?:input|select|textarea)[^>]*\bid="([^"]+)"', page.text))
+        labelled = set(re.findall(r'<label for="([^"]+)"', page.text))
+        assert ids <= labelled, (path, ids - labelled)
