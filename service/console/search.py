@@ -168,7 +168,7 @@ def facet_groups(
             FacetOption(
                 value=value,
                 label=_value_label(name, value),
-                count=counted.get(value, 0 if name == "kind" else None),
+                count=_count(counted, value, chosen),
                 chosen=value in chosen,
                 id=f"facet-{parameter}-{hashlib.sha256(value.encode()).hexdigest()[:12]}",
             )
@@ -176,6 +176,14 @@ def facet_groups(
         ]
         groups.append(FacetGroup(parameter=parameter, legend=legend, options=options))
     return groups
+
+
+def _count(counted: dict[str, int], value: str, chosen: list[str]) -> int | None:
+    """How many of the result have `value`: counted, or none when the result left it out by itself (no filter of
+    this facet); unknown (None) when a filter of this facet left it out, since it was counted within that filter."""
+    if value in counted:
+        return counted[value]
+    return None if chosen and value not in chosen else 0
 
 
 def _value_label(facet: str, value: str) -> str:

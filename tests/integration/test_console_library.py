@@ -130,6 +130,7 @@ async def test_facets_filter_the_library_with_or_without_htmx(api: Api) -> None:
     assert rows(assets.text) == ["Brand book", "Pricing deck"]
     assert 'value="asset" checked' in assets.text
     assert 'value="message"' in assets.text  # the other kind can still be ticked
+    assert "Messages</label>" in assets.text  # not counted within the kind filter (not "0")
     both = await browser.get("/console/library", params=[("tag", "pitch"), ("tag", "brand")])
     assert rows(both.text) == ["Brand book", "Why Canon"]
     cfos = await browser.get("/console/library", params={"audience": "CFOs", "message_type": "objection_handling"})
