@@ -148,6 +148,7 @@ async def _definition_page(
         progress=progress,
         progress_hidden=progress_hidden,
         trial=trial,
+        outcome_words=_outcome_words(criteria, trial),
         sample=msgspec.json.format(msgspec.json.encode(sample_record(criteria)), indent=2).decode(),
     )
 
@@ -192,6 +193,25 @@ async def _progress(
     except Forbidden:
         return None, True
     return found, False
+
+
+def _outcome_words(criteria: object, trial: Trial | None) -> dict[str, RuleLine]:
+    """Each evaluated rule (by its JSON Pointer) in the words the rules above are shown in."""
+    if trial is None or trial.result is None:
+        return {}
+    return {outcome.path: readable(_rule_at(criteria, outcome.path)) for outcome in trial.result.outcomes}
+
+
+def _rule_at(tree: object, pointer: str) -> object:
+    node = tree
+    for part in pointer.split("/")[1:]:
+        if isinstance(node, dict):
+            node = node.get(part)
+        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
+            node = node[int(part)]
+        else:
+            return None
+    return node
 
 
 def sample_record(criteria: object) -> dict[str, Any]:

@@ -220,9 +220,9 @@ async def test_try_it_shows_each_rules_outcome(client: AsyncTestClient[Any], bro
     text = tried.text
     assert "Does not meet" in text
     assert re.search(
-        r'<tr class="passed">\s*<th scope="row" class="definition-depth-1">company.employees gte 50</th>', text
+        r'<tr class="passed">\s*<th scope="row" class="definition-depth-1">company.employees ≥ 50</th>', text
     )
-    assert re.search(r'class="definition-depth-2">score gte 60</th>\s*<td><span class="badge retired">✗ failed', text)
+    assert re.search(r'class="definition-depth-2">score ≥ 60</th>\s*<td><span class="badge retired">✗ failed', text)
     assert "<code>80</code>" in text
     assert str(escape(record)) in text  # kept in the form
     met = await browser.post(
