@@ -70,7 +70,7 @@ class Done(StrEnum):
 
 
 NOTICES: Final = {
-    Done.test: "A webhook.test event is queued: it appears below as soon as the worker sends it.",
+    Done.test: "A webhook.test event is queued: its delivery below shows the outcome once the worker has sent it.",
     Done.enabled: "Enabled: deliveries resume, and the failure streak is cleared.",
     Done.disabled: "Disabled: nothing is sent until it is enabled again.",
     Done.retried: "Queued again: the worker sends it now, with the same webhook-id.",
