@@ -93,6 +93,7 @@ async def library(
         found=found,
         facets=facets,
         form_id="library-filters",
+        noun="item",
         offers_drafts=sees_unreleased,
         first_page=cursor is None,
         next_href=_next_href(found, filters),

@@ -350,6 +350,7 @@ async def search_page(
         found=found,
         facets=facet_groups(found.page.facets if found.page else {}, filters, fixed_kinds=tuple(KIND_LABELS)),
         form_id="search-form",
+        noun="result",
         offers_drafts=sees_unreleased,
         first_page=cursor is None,
         next_href=_next_href(found, filters, words),

@@ -17,7 +17,7 @@ from playwright.async_api import Browser
 from tests.asset_fixtures import PDF, asset_body, create_entry, message_body, publish_entry, upload
 from tests.e2e.console_support import admin_api, sign_in, watched_page
 from tests.e2e.test_graceful_shutdown import Canon
-from tests.support import Api
+from tests.support import Api, start_version
 
 pytestmark = pytest.mark.e2e
 
@@ -49,6 +49,8 @@ async def seeded(api: Api) -> None:
     response = await upload(api, "brand-book", 1, b"Our colours are blue and white.\n", content_type="text/plain")
     assert response.status_code == 200, response.text
     await publish_entry(api, "assets", "brand-book")
+    await start_version(api, "mql")  # version 2 in effect: the message now cites an outdated version
+    await api.publish_through_review("mql", 2)
 
 
 async def wait_until_searchable(served: str, key: str, slug: str) -> None:
@@ -93,19 +95,19 @@ async def test_find_mql_by_a_misspelling_then_the_library_a_facet_and_a_download
     # The library, narrowed by a facet (an HTMX swap), then an asset and its file.
     await page.get_by_role("link", name="Library", exact=True).click()
     await page.wait_for_url(f"{served}/console/library")
-    await page.get_by_role("link", name="Why Canon").wait_for()
+    await page.get_by_role("link", name="Why Canon", exact=True).wait_for()
     assert await page.get_by_text("expires in 7 days").count() == 1
     await page.evaluate("window.__same_page = true")
     await page.get_by_label("Assets (2)").check()  # by keyboard too: a checkbox, with its label
     await page.wait_for_url(f"{served}/console/library?kind=asset")
     await page.get_by_text("2 items matching the filters").wait_for()
-    assert await page.get_by_role("link", name="Why Canon").count() == 0
+    assert await page.get_by_role("link", name="Why Canon", exact=True).count() == 0
     assert await page.evaluate("window.__same_page") is True
     assert await page.evaluate("document.activeElement.name") == "kind"  # the focus stays on the box ticked
     await watched.assert_clean()
     # After the swap: a full-page screenshot touches the inputs' style, which a later swap would then copy (CSP).
     await watched.shot("library")
-    await page.get_by_role("link", name="Pricing deck").click()
+    await page.get_by_role("link", name="Pricing deck", exact=True).click()
     await page.wait_for_url(f"{served}/console/library/assets/pricing-deck")
     await page.get_by_role("heading", name="The file").wait_for()
     await watched.shot("asset")
@@ -115,6 +117,13 @@ async def test_find_mql_by_a_misspelling_then_the_library_a_facet_and_a_download
     assert download.suggested_filename == "pricing.pdf"
     assert await asyncio.to_thread(Path(await download.path()).read_bytes) == PDF
     await watched.assert_clean()
+
+    # A message whose citation fell behind says so, naming the definition.
+    await page.goto(f"{served}/console/library/messages/why-canon")
+    await page.get_by_role("heading", name="Cites an outdated version").wait_for()
+    assert await page.get_by_role("link", name="Marketing Qualified Lead").count() == 2  # the warning, the table
+    await watched.assert_clean()
+    await watched.shot("message")
     await page.context.close()
 
 
@@ -132,7 +141,7 @@ async def test_the_search_page_fits_a_phone(browser: Browser, served: str, worke
     await watched.assert_clean()
     await watched.shot("search-phone")
     await page.goto(f"{served}/console/library")
-    await page.get_by_role("link", name="Brand book").wait_for()
+    await page.get_by_role("link", name="Brand book", exact=True).wait_for()
     assert await page.evaluate("document.documentElement.scrollWidth") <= 375
     await page.goto(f"{served}/console/library/assets/pricing-deck")
     assert await page.evaluate("document.documentElement.scrollWidth") <= 375

@@ -9,6 +9,7 @@ import datetime as dt
 import re
 from typing import Any
 
+import httpx
 import msgspec
 import pytest
 from litestar.testing import AsyncTestClient
@@ -106,7 +107,8 @@ async def test_the_library_lists_messages_and_assets_with_facets_and_expiry_badg
     assert "4 items" in page
     assert "expires in 10 days" in page  # the pricing deck; the brand book never expires
     assert page.count("expires") == 1
-    assert '<a class="download" href="/console/library/assets/pricing-deck/download">Download</a>' in page
+    assert '<a class="download" href="/console/library/assets/pricing-deck/download">Download<span' in page
+    assert '<p id="result-status" class="library-visually-hidden" role="status">4 items' in page
     assert "Value proposition, for RevOps leaders (mid-market)" in page
     # Facets with counts, as checkboxes named like the query parameters.
     for name, value, label in [
@@ -141,6 +143,7 @@ async def test_facets_filter_the_library_with_or_without_htmx(api: Api) -> None:
     assert "<html" not in swapped.text  # the fragment only: the list, and the facets out of band
     assert rows(swapped.text) == ["Brand book"]
     assert '<div id="facets" hx-swap-oob="innerHTML">' in swapped.text
+    assert '<p id="result-status" hx-swap-oob="innerHTML">1 item' in swapped.text
     assert swapped.headers["vary"] == "HX-Request"
 
     nothing = await browser.get("/console/library", params={"tag": "no-such-tag"})
@@ -260,7 +263,7 @@ async def test_an_asset_page_shows_its_file_its_versions_and_downloads_them(api:
     page = response.text
     assert "version 2 in effect" in page
     assert "Download pricing.pdf" in page
-    assert '<a class="button download" href="/console/library/assets/pricing-deck/download" download>' in page
+    assert '<a class="library-download" href="/console/library/assets/pricing-deck/download" download>' in page
     assert "expires in 3 days" in page
     assert f"{len(PDF_V2)} bytes" in page
     assert 'href="/console/library/assets/pricing-deck/download?version=1" download>v1 file</a>' in page
@@ -283,6 +286,20 @@ async def test_an_asset_page_shows_its_file_its_versions_and_downloads_them(api:
     with_key = await api.client.get("/console/library/assets/pricing-deck/download", follow_redirects=False)
     assert with_key.status_code == 303
     assert PDF_V2 not in with_key.content
+
+
+async def test_a_file_in_object_storage_downloads_by_a_presigned_redirect(s3_client: AsyncTestClient[Any]) -> None:
+    api = Api(s3_client)
+    await publish_asset(api, "pricing-deck")
+    browser = await signed_in(api)
+    response = await browser.get("/console/library/assets/pricing-deck/download")
+    assert response.status_code == 307, response.text
+    location = response.headers["location"]
+    assert "X-Amz-Signature=" in location
+    async with httpx.AsyncClient() as storage:
+        fetched = await storage.get(location)
+    assert (fetched.status_code, fetched.content) == (200, PDF)
+    assert fetched.headers["content-type"] == "application/pdf"
 
 
 async def test_an_expired_file_is_not_served_and_the_page_says_so(api: Api) -> None:
