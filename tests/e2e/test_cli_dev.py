@@ -203,6 +203,25 @@ def _assert_docs_probes_and_evaluation_work(dev_server: Dev, http: httpx.Client)
     assert free_mail.json()["matched"] is False
 
 
+def _console_key(output: str) -> str:
+    found = re.search(r"Console: .*\(sign in as Avery Kim \(admin\) with (canon_\S+)\)", output)
+    assert found, output
+    return found.group(1)
+
+
+def _assert_signs_in_to_the_console(http: httpx.Client, key: str) -> None:
+    """The key `canon dev` prints for the console opens a session as its admin person (the admin key would not)."""
+    form = http.get("/console/sign-in")
+    assert form.status_code == 200, form.text
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', form.text)
+    assert csrf, form.text
+    signed_in = http.post("/console/sign-in", data={"key": key, "csrf_token": csrf.group(1)})
+    assert (signed_in.status_code, signed_in.headers.get("location")) == (303, "/console/glossary"), signed_in.text
+    glossary = http.get("/console/glossary")
+    assert glossary.status_code == 200
+    assert "Avery Kim (admin)" in glossary.text
+
+
 def _all_events(http: httpx.Client) -> list[dict[str, object]]:
     response = http.get("/v1/events", params={"limit": 200})
     assert response.status_code == 200, response.text
@@ -217,8 +236,9 @@ def test_dev_seeds_serves_and_keeps_its_data_and_key_across_restarts(data_dir: P
         assert "(seeded: lead, mql, sql)" in first.output
         assert f"Canon is running at {first.base_url}" in first.output
         assert f"Console:   {first.base_url}/console " in first.output
+        console_key = _console_key(first.output)
         with first.client(admin_key) as http:
-            assert http.get("/console/sign-in").status_code == 200
+            _assert_signs_in_to_the_console(http, console_key)
             _assert_the_seeded_glossary_is_served(http)
             _assert_docs_probes_and_evaluation_work(first, http)
             created = http.post("/v1/keys", json={"name": "kept", "role": "reader"})
@@ -239,6 +259,7 @@ def test_dev_seeds_serves_and_keeps_its_data_and_key_across_restarts(data_dir: P
 
     with dev(data_dir) as second:
         assert second.wait_ready() == admin_key, "a restart prints the same admin key"
+        assert _console_key(second.output) == console_key, "and the same console key"
         assert "seeded:" not in second.output, "a restart does not seed again"
         with second.client(reader_key) as http:
             _assert_the_seeded_glossary_is_served(http)
