@@ -317,6 +317,39 @@ def test_retention_settings_reach_the_configmap_as_canon_reads_them() -> None:
     assert written["CANON_RETENTION_AUDIT_DAYS"] == "365", "config wins over the dedicated value"
 
 
+def test_review_console_and_single_sign_on_settings_reach_canon_as_it_reads_them() -> None:
+    """Unset, Canon's own defaults hold (nothing written); set, the ConfigMap says them as Canon reads them, and the
+    console's client secret comes from the Secret, to the API pods only."""
+    defaults = render()
+    [config] = by_kind(defaults)["ConfigMap"]
+    read = Settings.from_env(config["data"])
+    assert (read.review_window_seconds, read.console_session_idle_seconds, read.oidc_client_id) == (
+        Settings().review_window_seconds,
+        Settings().console_session_idle_seconds,
+        None,
+    )
+    values = {
+        "oidc": {"issuer": "https://id.acme.example", "audience": "canon", "clientId": "canon-console"},
+        "reviews": {"windowSeconds": 86400, "acknowledgementWindowSeconds": 259200, "remindersEverySeconds": 30},
+        "console": {"sessionIdleSeconds": 900, "sessionAbsoluteSeconds": 28800},
+    }
+    configured = render(values)
+    [config] = by_kind(configured)["ConfigMap"]
+    read = Settings.from_env(config["data"])
+    assert (
+        read.oidc_client_id,
+        read.review_window_seconds,
+        read.acknowledgement_window_seconds,
+        read.reminders_every_seconds,
+        read.console_session_idle_seconds,
+        read.console_session_absolute_seconds,
+    ) == ("canon-console", 86400.0, 259200.0, 30.0, 900.0, 28800.0)
+    assert _env(_container(configured, "api"))["CANON_OIDC_CLIENT_SECRET"] == {
+        "secretKeyRef": {"name": "canon-secrets", "key": "CANON_OIDC_CLIENT_SECRET", "optional": True}
+    }
+    assert "CANON_OIDC_CLIENT_SECRET" not in _env(_container(configured, "worker"))
+
+
 def test_config_overrides_and_extra_settings_reach_the_configmap() -> None:
     [config] = by_kind(render(FULL))["ConfigMap"]
     assert config["data"]["CANON_WEBHOOK_TIMEOUT_SECONDS"] == "10"
@@ -350,6 +383,8 @@ def test_config_overrides_and_extra_settings_reach_the_configmap() -> None:
         {"retention": {"deliveriesDays": "thirty"}},
         {"retention": {"everySeconds": 0}},
         {"retention": {"days": 30}},
+        {"reviews": {"windowSeconds": 0}},
+        {"console": {"sessionIdleSeconds": "an hour"}},
     ],
     ids=[
         "replicas-type",
@@ -369,6 +404,8 @@ def test_config_overrides_and_extra_settings_reach_the_configmap() -> None:
         "retention-type",
         "retention-never",
         "retention-unknown-key",
+        "review-window-never",
+        "session-idle-words",
     ],
 )
 def test_the_values_schema_refuses_bad_values(values: dict[str, Any]) -> None:

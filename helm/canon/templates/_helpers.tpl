@@ -53,7 +53,7 @@ ones this component needs. Pass (dict "root" $ "optional" (list "bootstrapAdminK
 {{- define "canon.secretEnv" -}}
 {{- $secret := .root.Values.existingSecret -}}
 {{- $keys := .root.Values.secretKeys -}}
-{{- $names := dict "bootstrapAdminKey" "CANON_BOOTSTRAP_ADMIN_KEY" "meilisearchApiKey" "CANON_MEILISEARCH_API_KEY" "searchTokenSecret" "CANON_SEARCH_TOKEN_SECRET" "searchTokenSecrets" "CANON_SEARCH_TOKEN_SECRETS" "metricsToken" "CANON_METRICS_TOKEN" "awsAccessKeyId" "AWS_ACCESS_KEY_ID" "awsSecretAccessKey" "AWS_SECRET_ACCESS_KEY" -}}
+{{- $names := dict "bootstrapAdminKey" "CANON_BOOTSTRAP_ADMIN_KEY" "meilisearchApiKey" "CANON_MEILISEARCH_API_KEY" "searchTokenSecret" "CANON_SEARCH_TOKEN_SECRET" "searchTokenSecrets" "CANON_SEARCH_TOKEN_SECRETS" "metricsToken" "CANON_METRICS_TOKEN" "oidcClientSecret" "CANON_OIDC_CLIENT_SECRET" "awsAccessKeyId" "AWS_ACCESS_KEY_ID" "awsSecretAccessKey" "AWS_SECRET_ACCESS_KEY" -}}
 - name: CANON_DATABASE_URL
   valueFrom:
     secretKeyRef: {name: {{ $secret | quote }}, key: {{ $keys.databaseUrl | quote }}}
