@@ -7,6 +7,7 @@ from __future__ import annotations
 import html
 import re
 from typing import Annotated, Final
+from urllib.parse import urlencode
 
 import msgspec
 from litestar import get
@@ -102,6 +103,10 @@ async def glossary(
         next_cursor=next_cursor,
     )
     result.headers["Vary"] = "HX-Request"
+    if partial:  # the address bar shows what was asked, without the empty fields of the form
+        asked = {"q": text, "tag": chosen_tag, "team": chosen_team}
+        query = urlencode({name: value for name, value in asked.items() if value})
+        result.headers["HX-Push-Url"] = f"/console/glossary?{query}" if query else "/console/glossary"
     return result
 
 

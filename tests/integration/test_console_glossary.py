@@ -72,6 +72,11 @@ async def test_typing_finds_definitions_with_typos_and_marks_the_words_found(
     assert "Sales Qualified Lead" in typed.text
     assert "Annual Recurring Revenue" not in typed.text
     assert "found for “qualifed”" in typed.text
+    assert typed.headers["hx-push-url"] == "/console/glossary?q=qualifed"
+    filtered = await browser.get(
+        "/console/glossary", params={"q": "", "tag": "funnel", "team": ""}, headers={"HX-Request": "true"}
+    )
+    assert filtered.headers["hx-push-url"] == "/console/glossary?tag=funnel"
     # The whole page with the text typed, as the URL HTMX pushed loads it.
     whole = (await browser.get("/console/glossary", params={"q": "qualifed"})).text
     assert 'value="qualifed"' in whole
@@ -295,7 +300,7 @@ async def test_the_definition_page_lists_what_cites_it_and_flags_stale_citations
     await publish_entry(api, "messages", "why-canon")
     await sign_in(browser, key_of(await api.key("reader", "sales")))
     page = (await browser.get("/console/glossary/mql")).text
-    assert "Why Canon <code>why-canon</code>" in page
+    assert '<a href="/console/library/messages/why-canon">Why Canon</a> <code>why-canon</code>' in page
     assert '<span class="badge live">current</span>' in page
     await start_version(api, "mql", {"content": {"summary": "Fit, engagement and intent."}})
     await api.publish_through_review("mql", 2)
