@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 import msgspec
-from litestar import Response, get, post
+from litestar import MediaType, Response, get, post
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
@@ -89,10 +89,11 @@ async def _latest(ctx: EntryContext, principal: Principal, slug: str) -> EntryVi
 
 
 def _done(request: HttpRequest, edit: EditKind, view: EntryView, what: str, number: int, based_on: int = 0) -> Any:
-    """303 to the entry's page (its editing page while no version is in effect: the entry's page shows only what
-    is), carrying what happened to the next page."""
+    """303 to the entry's page (its editing page while no version is in effect, where the entry's page shows only
+    what is), carrying what happened to the next page."""
     entry = _entry(edit, view)
-    target = edit.entry_page(entry.slug) if entry.current_version is not None else _hub(edit, entry.slug)
+    shown = entry.current_version is not None or edit.page_shows_drafts
+    target = edit.entry_page(entry.slug) if shown else _hub(edit, entry.slug)
     response: Response[Any] = Redirect(target, status_code=303)
     response.set_cookie(
         DONE_COOKIE,
@@ -138,7 +139,8 @@ def _refused(request: HttpRequest, edit: EditKind, slug: str, doing: str, exc: D
     )
 
 
-# --- forms ------------------------------------------------------------------------------------------------------------
+# --- forms ---------------------------------------------------------------------------------------------------------
+# Their handlers answer a page or a redirect: `media_type` says the page is HTML, as a `Template` alone would.
 
 
 @dataclass(frozen=True)
@@ -247,7 +249,7 @@ async def new_entry(request: HttpRequest, principal: Caller, kind: KindPath) -> 
     return _form_page(request, edit, _create_form(edit), values_of(edit, "create", defaults))
 
 
-@post("/edit/{kind:str}/new", status_code=303)
+@post("/edit/{kind:str}/new", status_code=303, media_type=MediaType.HTML)
 async def create_entry(request: HttpRequest, services: AllServices, principal: Caller, kind: KindPath) -> Any:
     edit = _kind(kind)
     ctx = _context(services, edit)
@@ -292,7 +294,7 @@ async def new_version_form(
     return _form_page(request, edit, form, values_of(edit, "version", msgspec.to_builtins(entry.version)))
 
 
-@post("/edit/{kind:str}/{slug:str}/versions/new", status_code=303)
+@post("/edit/{kind:str}/{slug:str}/versions/new", status_code=303, media_type=MediaType.HTML)
 async def create_version(
     request: HttpRequest, services: AllServices, principal: Caller, kind: KindPath, slug: SlugPath
 ) -> Any:
@@ -339,7 +341,7 @@ async def draft_form(
     return _form_page(request, edit, form, values_of(edit, "draft", msgspec.to_builtins(version)))
 
 
-@post("/edit/{kind:str}/{slug:str}/versions/{number:int}", status_code=303)
+@post("/edit/{kind:str}/{slug:str}/versions/{number:int}", status_code=303, media_type=MediaType.HTML)
 async def save_draft(
     request: HttpRequest, services: AllServices, principal: Caller, kind: KindPath, slug: SlugPath, number: VersionPath
 ) -> Any:
@@ -409,7 +411,7 @@ async def rollback_form(
     return await _rollback_page(request, _context(services, edit), principal, edit, slug)
 
 
-@post("/edit/{kind:str}/{slug:str}/rollback", status_code=303)
+@post("/edit/{kind:str}/{slug:str}/rollback", status_code=303, media_type=MediaType.HTML)
 async def roll_back(
     request: HttpRequest, services: AllServices, principal: Caller, kind: KindPath, slug: SlugPath
 ) -> Any:
@@ -456,7 +458,7 @@ async def _act(
     return _done(request, edit, view, what, entry.version.number)
 
 
-@post("/edit/{kind:str}/{slug:str}/versions/{number:int}/submit", status_code=303)
+@post("/edit/{kind:str}/{slug:str}/versions/{number:int}/submit", status_code=303, media_type=MediaType.HTML)
 async def submit(
     request: HttpRequest, services: AllServices, principal: Caller, kind: KindPath, slug: SlugPath, number: VersionPath
 ) -> Any:
@@ -466,7 +468,7 @@ async def submit(
     return await _act(request, services, kind, slug, f"submit version {number} for review", "submitted", call)
 
 
-@post("/edit/{kind:str}/{slug:str}/versions/{number:int}/publish", status_code=303)
+@post("/edit/{kind:str}/{slug:str}/versions/{number:int}/publish", status_code=303, media_type=MediaType.HTML)
 async def publish(
     request: HttpRequest, services: AllServices, principal: Caller, kind: KindPath, slug: SlugPath, number: VersionPath
 ) -> Any:
@@ -476,7 +478,7 @@ async def publish(
     return await _act(request, services, kind, slug, f"publish version {number}", "published", call)
 
 
-@post("/edit/{kind:str}/{slug:str}/retire", status_code=303)
+@post("/edit/{kind:str}/{slug:str}/retire", status_code=303, media_type=MediaType.HTML)
 async def retire(request: HttpRequest, services: AllServices, principal: Caller, kind: KindPath, slug: SlugPath) -> Any:
     async def call(ctx: EntryContext, if_match: str | None) -> EntryView:
         return await writes.retire(ctx, principal, slug, if_match)
@@ -484,7 +486,7 @@ async def retire(request: HttpRequest, services: AllServices, principal: Caller,
     return await _act(request, services, kind, slug, "retire it", "retired", call)
 
 
-@post("/edit/{kind:str}/{slug:str}/restore", status_code=303)
+@post("/edit/{kind:str}/{slug:str}/restore", status_code=303, media_type=MediaType.HTML)
 async def restore(
     request: HttpRequest, services: AllServices, principal: Caller, kind: KindPath, slug: SlugPath
 ) -> Any:
@@ -555,7 +557,7 @@ async def entry_versions(
     return result
 
 
-@get("/edit/{kind:str}/{slug:str}/actions")
+@get("/edit/{kind:str}/{slug:str}/actions", media_type=MediaType.HTML)
 async def entry_actions(
     request: HttpRequest, services: AllServices, principal: Caller, kind: KindPath, slug: SlugPath
 ) -> Response[Any]:

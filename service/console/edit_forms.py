@@ -176,6 +176,7 @@ class EditKind:
     content_fields: tuple[FormField, ...]
     page: str  # the entry's page, with {slug}
     section: str  # the console section it belongs to (the header's current link)
+    page_shows_drafts: bool = False  # its page shows the newest version while none is in effect
 
     def fields(self, mode: Mode) -> list[FormField]:
         every = ((SLUG,) if mode == "create" else ()) + VERSION_FIELDS + self.content_fields
@@ -193,12 +194,17 @@ class EditKind:
         return self.spec.name
 
 
-GLOSSARY: Final = "glossary"
 EDIT_KINDS: Final = {
     kind.name: kind
     for kind in (
         EditKind(
-            "definitions", DEFINITION, DEFINITION_INPUT, DEFINITION_FIELDS, "/console/glossary/{slug}", "glossary"
+            "definitions",
+            DEFINITION,
+            DEFINITION_INPUT,
+            DEFINITION_FIELDS,
+            "/console/glossary/{slug}",
+            "glossary",
+            page_shows_drafts=True,
         ),
         EditKind("messages", MESSAGE, MESSAGE_INPUT, MESSAGE_FIELDS, "/console/library/messages/{slug}", "library"),
         EditKind("assets", ASSET, ASSET_INPUT, ASSET_FIELDS, "/console/library/assets/{slug}", "library"),
@@ -408,9 +414,8 @@ def _has_nul(value: Any) -> bool:
 def check(kind: EditKind, mode: Mode, parsed: Parsed) -> msgspec.Struct | None:
     """The body as the API's request Struct, checked as the API checks it (strictly); each field is checked on its
     own first, so every field in error is named at once, not only the first. None when something is wrong (then
-    `parsed.errors` says what)."""
-    if parsed.errors:
-        return None
+    `parsed.errors` says what). Fields whose text could not be read are missing from the body: the others are still
+    checked, so one mistake does not hide the rest."""
     types = _field_types(kind, mode)
     for f in kind.fields(mode):
         value = (parsed.body.get("content", {}) if f.content and mode != "draft" else parsed.body).get(f.name, _OMIT)
