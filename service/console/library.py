@@ -21,7 +21,7 @@ from service.api.deps import AllServices, Caller, SearchCaller, SlugPath
 from service.api.entries import VersionQuery
 from service.api.schemas import Asset, AssetVersion, Message, MessageVersion
 from service.blobs.base import content_disposition
-from service.console.render import HttpRequest, is_partial, page
+from service.console.render import HttpRequest, page
 from service.console.search import (
     MESSAGE_TYPE_LABELS,
     Filters,
@@ -35,6 +35,7 @@ from service.console.search import (
     facet_groups,
     filters_of,
     run,
+    wants_fragment,
 )
 from service.domain.errors import DomainError
 from service.domain.kinds import ASSET, MESSAGE
@@ -83,7 +84,7 @@ async def library(
     )
     kinds = filters.kind or list(LIBRARY_KINDS)
     found = await run(services, searcher, filters.params(q="", kinds=kinds, cursor=cursor, limit=PAGE_SIZE))
-    partial = is_partial(request)
+    partial = wants_fragment(request)
     facets = facet_groups(found.page.facets if found.page else {}, filters, fixed_kinds=LIBRARY_KINDS)
     result = page(
         request,

@@ -23,7 +23,7 @@ from service.api.deps import AllServices, SearchCaller
 from service.console.render import HttpRequest, is_partial, page
 from service.domain.errors import Invalid
 from service.domain.model import VersionStatus
-from service.search.base import FACETS, MARK_CLOSE, MARK_OPEN, SearchHit
+from service.search.base import FACETS, MARK_CLOSE, MARK_OPEN, MAX_WINDOW, SearchHit
 from service.usecases import search as usecase
 from service.usecases.search import Searcher, SearchPage, SearchParams
 from service.wiring import Services
@@ -39,7 +39,6 @@ TextQuery = FromQuery[str | None]
 FlagQuery = FromQuery[bool]
 
 KIND_LABELS: Final = {"definition": "Definitions", "message": "Messages", "asset": "Assets"}
-KIND_NAMES: Final = {"definition": "definition", "message": "message", "asset": "asset"}
 MESSAGE_TYPE_LABELS: Final = {
     "positioning": "Positioning",
     "value_proposition": "Value proposition",
@@ -134,6 +133,12 @@ def filters_of(
         locale=kept(locale),
         include_drafts=include_drafts and sees_unreleased,
     )
+
+
+def wants_fragment(request: HttpRequest) -> bool:
+    """An HTMX swap of the results; not when HTMX restores a page of its history it no longer holds (it asks with
+    `HX-Request` too, and needs the whole page)."""
+    return is_partial(request) and request.headers.get("hx-history-restore-request") != "true"
 
 
 @dataclass(frozen=True)
@@ -252,7 +257,6 @@ class HitView:
     hit: SearchHit
     href: str
     snippet: Markup
-    kind_label: str
     message_type: str | None
     expiry: Badge | None
     download: str | None  # the console's download of its file, when it is served
@@ -267,7 +271,6 @@ def hit_view(hit: SearchHit, now: dt.datetime) -> HitView:
         hit=hit,
         href=entry_href(hit.kind, hit.slug, hit.version if in_progress else None),
         snippet=marked(hit.snippet),
-        kind_label=KIND_NAMES.get(hit.kind, hit.kind),
         message_type=MESSAGE_TYPE_LABELS.get(hit.message_type, hit.message_type) if hit.message_type else None,
         expiry=expiry_badge(hit.expires_at, now) if hit.kind == "asset" else None,
         download=download_href(hit.slug, hit.version if in_progress else None) if servable else None,
@@ -282,6 +285,11 @@ class Found:
     page: SearchPage | None
     hits: list[HitView]
     errors: list[str]
+
+    @property
+    def beyond_reach(self) -> bool:
+        """More match than paging reaches (MAX_WINDOW): the page says to narrow the search."""
+        return self.page is not None and self.page.next_cursor is None and self.page.total > MAX_WINDOW
 
 
 async def run(services: Services, searcher: Searcher, params: SearchParams) -> Found:
@@ -335,6 +343,7 @@ async def search_page(
         include_drafts=include_drafts,
         sees_unreleased=sees_unreleased,
     )
+    fragment = wants_fragment(request)
     words = q.strip()
     if len(words) > QUERY_MAX:
         found = Found(page=None, hits=[], errors=[f"The search is too long: at most {QUERY_MAX} characters."])
@@ -343,8 +352,8 @@ async def search_page(
         found = await run(services, searcher, params)
     result = page(
         request,
-        "_search_results.html" if is_partial(request) else "search.html",
-        400 if found.errors and not is_partial(request) else 200,
+        "_search_results.html" if fragment else "search.html",
+        400 if found.errors and not fragment else 200,
         q=words,
         filters=filters,
         found=found,

@@ -101,6 +101,11 @@ async def test_the_search_form_searches_as_you_type_and_works_without_javascript
     assert titles(typed.text) == ["Pricing deck"]
     assert '<div id="facets" hx-swap-oob="innerHTML">' in typed.text
     assert typed.headers["vary"] == "HX-Request"
+    # Back to a page HTMX no longer holds: it asks for the whole page, and gets it.
+    restored = await browser.get(
+        "/console/search", params={"q": "pricing"}, headers={"HX-Request": "true", "HX-History-Restore-Request": "true"}
+    )
+    assert "<html" in restored.text
 
 
 async def test_facets_count_and_narrow_the_results(api: Api) -> None:
