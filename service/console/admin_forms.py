@@ -15,7 +15,7 @@ from litestar.exceptions import NotFoundException
 
 from service.api.problems import body_error
 from service.console.render import HttpRequest
-from service.domain.errors import FieldError
+from service.domain.errors import FieldError, Invalid
 
 # Control characters other than tab and line breaks: no field of Canon's takes them (PostgreSQL refuses NUL).
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -77,6 +77,21 @@ async def read_form(request: HttpRequest, errors: FormErrors) -> Form:
             value = _CONTROL.sub("", value)
         values[name] = value
     return Form(values)
+
+
+def plain_or_404(text: str) -> str:
+    """A name from a page's path (a person's subject): one with control characters names nobody, so it is a 404
+    here rather than the database's refusal of NUL further down."""
+    if _CONTROL.search(text):
+        raise NotFoundException("there is nobody with such a name")
+    return text
+
+
+def plain_query(text: str | None, name: str) -> str | None:
+    """A query parameter that reaches the database: control characters refused (422, at the parameter)."""
+    if text is not None and _CONTROL.search(text):
+        raise Invalid("control characters are not allowed", [FieldError(name, "contains control characters", "query")])
+    return text
 
 
 def uuid_or_404(text: str) -> UUID:

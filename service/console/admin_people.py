@@ -14,7 +14,15 @@ from litestar.params import FromPath, QueryParameter
 from litestar.response import Redirect, Template
 
 from service.api.deps import AllServices, Caller, Keys
-from service.console.admin_forms import FormErrors, checked, place_all, read_form, uuid_or_404
+from service.console.admin_forms import (
+    FormErrors,
+    checked,
+    place_all,
+    plain_or_404,
+    plain_query,
+    read_form,
+    uuid_or_404,
+)
 from service.console.render import CursorQuery, HttpRequest, page
 from service.domain import lifecycle
 from service.domain.errors import Conflict, Invalid
@@ -89,7 +97,7 @@ async def _people(
     errors: FormErrors | None = None,
     status: int = 200,
 ) -> Template:
-    chosen = (team or "").strip() or None
+    chosen = plain_query((team or "").strip() or None, "team")
     found = await people.page(services.pool, principal, team=chosen, cursor=cursor, limit=PAGE_SIZE)
     return page(
         request,
@@ -135,7 +143,7 @@ async def person_page(
     request: HttpRequest, services: AllServices, principal: Caller, subject: FromPath[str], done: DoneQuery = None
 ) -> Template:
     """A person: their details, the form to change name, role and teams, and (de)activation."""
-    return await _person(request, services, principal, subject.removeprefix("/"), done=done)
+    return await _person(request, services, principal, plain_or_404(subject.removeprefix("/")), done=done)
 
 
 async def _person(
@@ -171,7 +179,7 @@ async def change_person(
 ) -> Template | Redirect:
     """Change what the form sends of a person's name, role and teams, or (de)activate them (`PATCH /v1/people/...`)."""
     admin_only(principal)
-    subject = subject.removeprefix("/")
+    subject = plain_or_404(subject.removeprefix("/"))
     errors = FormErrors()
     form = await read_form(request, errors)
     body: dict[str, Any] = {}
@@ -209,7 +217,7 @@ async def keys_page(
 ) -> Template:
     """Every API key (never a secret): whose, its role, when created, last used and expiring, whether revoked; the
     form to issue one (`?person=` fills in whose)."""
-    form = {"person": person.strip()} if person else {}
+    form = {"person": person.strip()} if plain_query(person, "person") else {}
     return await _keys(request, services, principal, cursor=cursor, done=done, form=form)
 
 

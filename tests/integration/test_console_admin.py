@@ -161,6 +161,33 @@ async def test_a_subject_with_a_slash_or_question_mark_has_a_page(
     assert "<h1>Odd</h1>" in person.text
 
 
+async def test_odd_queries_and_paths_are_answered_in_words_never_with_a_500(admin: AsyncTestClient[Any]) -> None:
+    for path, params in (
+        (f"{ADMIN}/people", {"cursor": "garbage"}),
+        (f"{ADMIN}/people", {"team": "t" * 500}),
+        (f"{ADMIN}/people", {"done": "hacked"}),
+        (f"{ADMIN}/people", {"unknown": "1"}),
+        (f"{ADMIN}/keys", {"cursor": "Zm9v"}),
+        (f"{ADMIN}/keys", {"person": "p" * 1000}),
+        (f"{ADMIN}/people/{'x' * 5000}", {}),
+        (f"{ADMIN}/people/%00", {}),
+        (f"{ADMIN}/people", {"team": "sales\x00"}),
+        (f"{ADMIN}/keys", {"person": "kim\x00"}),
+    ):
+        response = await admin.get(path, params=params)
+        assert 400 <= response.status_code < 500, (path, params, response.status_code)
+        assert response.headers["content-type"].startswith("text/html"), (path, params)
+        assert "<h1>" in response.text
+    token = await token_of(admin)
+    posted = await admin.post(f"{ADMIN}/people/{'x' * 5000}", data={"name": "X", "csrf_token": token})
+    assert posted.status_code == 404
+    files = await admin.post(
+        f"{ADMIN}/people", data={"csrf_token": token}, files={"subject": ("a.txt", b"kim@acme.example")}
+    )
+    assert files.status_code == 422  # a file is no text field: the subject is missing
+    assert field_error(files.text, "subject") == "at least 3 characters"
+
+
 # --- keys -----------------------------------------------------------------------------------------------------------
 
 
