@@ -217,7 +217,8 @@ async def keys_page(
 ) -> Template:
     """Every API key (never a secret): whose, its role, when created, last used and expiring, whether revoked; the
     form to issue one (`?person=` fills in whose)."""
-    form = {"person": person.strip()} if plain_query(person, "person") else {}
+    wanted = plain_query(person, "person")
+    form = {"person": wanted.strip()} if wanted else {}
     return await _keys(request, services, principal, cursor=cursor, done=done, form=form)
 
 
