@@ -4,6 +4,7 @@ console rather than signed links, and odd parameters answered in words."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
 
@@ -13,7 +14,7 @@ from litestar.testing import AsyncTestClient
 
 from service.config import Settings
 from service.console import search
-from service.console.search import marked
+from service.console.search import expiry_badge, marked
 from service.search.sync import SearchSync
 from service.worker import drain
 from tests.asset_fixtures import create_entry, message_body, publish_entry, published_asset, services
@@ -171,6 +172,21 @@ def test_marks_are_the_only_markup_a_snippet_keeps() -> None:
         "<mark>&lt;img src=&#34;x&#34; onerror=&#34;alert(1)&#34;&gt;</mark>"
     )
     assert str(marked("")) == ""
+
+
+def test_expiry_badges_say_when_in_words() -> None:
+    now = dt.datetime(2026, 12, 3, 12, 0, tzinfo=dt.UTC)
+    cases = {
+        None: None,
+        now: ("expired", "expired"),
+        now + dt.timedelta(hours=5): ("expires today", "soon"),
+        now + dt.timedelta(days=1, hours=1): ("expires in 1 day", "soon"),
+        now + dt.timedelta(days=30, hours=1): ("expires in 30 days", "soon"),
+        now + dt.timedelta(days=31, hours=1): ("expires on 2027-01-03", "later"),
+    }
+    for expires_at, wanted in cases.items():
+        badge = expiry_badge(expires_at, now)
+        assert (None if badge is None else (badge.text, badge.tone)) == wanted, expires_at
 
 
 async def test_editors_may_search_versions_in_progress_readers_are_not_refused(api: Api) -> None:
