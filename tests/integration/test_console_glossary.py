@@ -15,6 +15,7 @@ from litestar.testing import AsyncTestClient
 from markupsafe import escape
 
 from service.config import Settings
+from service.search.base import SearchError
 from service.search.sync import SearchSync
 from service.worker import drain
 from tests.asset_fixtures import create_entry, in_app, message_body, publish_entry, services
@@ -172,6 +173,7 @@ async def test_the_definition_page_shows_a_version_chosen_in_the_timeline_and_it
     older = (await browser.get("/console/glossary/mql", params={"version": 1})).text
     assert "version 1: superseded" in older
     assert "Read the version in effect (v2)" in older
+    assert 'href="/console/glossary/mql/diff?from=2&amp;to=1"' in older
 
     diff = await browser.get("/console/glossary/mql/diff", params={"from": 1, "to": 2})
     assert diff.status_code == 200, diff.text
@@ -373,3 +375,20 @@ async def test_every_glossary_page_is_free_of_inline_script_and_style(
         assert "<style" not in page
         assert "hx-on" not in page
         assert csrf_in(page)
+
+
+async def test_when_search_is_down_typing_still_finds_titles(
+    client: AsyncTestClient[Any], browser: AsyncTestClient[Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    api = await glossary_of(client)
+
+    async def unavailable(query: object) -> None:
+        raise SearchError("connection refused")
+
+    monkeypatch.setattr(services(client).search, "search", unavailable)
+    await sign_in(browser, key_of(await api.key("reader", "sales")))
+    found = await browser.get("/console/glossary", params={"q": "marketing"}, headers={"HX-Request": "true"})
+    assert found.status_code == 200
+    assert "Search is unavailable right now" in found.text
+    assert "Marketing Qualified Lead" in found.text
+    assert "Sales Qualified Lead" not in found.text
