@@ -21,7 +21,7 @@ from service.console.render import CursorQuery, HttpRequest, is_partial, page
 from service.domain.digests import Every, Weekday
 from service.domain.errors import Invalid
 from service.usecases import webhooks
-from service.usecases.webhooks import WebhookCreate, WebhookUpdate
+from service.usecases.webhooks import RotateSecret, WebhookCreate, WebhookUpdate, WebhookWithSecret
 from service.webhooks.formats import WebhookFormat
 
 PAGE_SIZE: Final = 50
@@ -67,6 +67,7 @@ class Done(StrEnum):
     enabled = "enabled"
     disabled = "disabled"
     retried = "retried"
+    deleted = "deleted"
 
 
 NOTICES: Final = {
@@ -74,6 +75,7 @@ NOTICES: Final = {
     Done.enabled: "Enabled: deliveries resume, and the failure streak is cleared.",
     Done.disabled: "Disabled: nothing is sent until it is enabled again.",
     Done.retried: "Queued again: the worker sends it now, with the same webhook-id.",
+    Done.deleted: "The subscription was deleted: nothing more is sent to that endpoint.",
 }
 DoneQuery = Annotated[Done | None, QueryParameter()]
 StatusQuery = Annotated[DeliveryStatus | None, QueryParameter()]
@@ -81,7 +83,7 @@ StatusQuery = Annotated[DeliveryStatus | None, QueryParameter()]
 
 @get("/admin/webhooks")
 async def webhooks_page(
-    request: HttpRequest, services: AllServices, principal: Caller, cursor: CursorQuery = None
+    request: HttpRequest, services: AllServices, principal: Caller, cursor: CursorQuery = None, done: DoneQuery = None
 ) -> Template:
     """Every subscription: where it sends, what it filters, in which format and mode, and whether it is healthy."""
     found = await webhooks.page(services.webhooks, principal, cursor=cursor, limit=PAGE_SIZE)
@@ -92,6 +94,7 @@ async def webhooks_page(
         tab="webhooks",
         items=found.items,
         next_cursor=found.next_cursor,
+        notice=None if done is None else NOTICES[done],
     )
 
 
@@ -125,18 +128,24 @@ async def create_webhook(request: HttpRequest, services: AllServices, principal:
             else:
                 errors.form.append(exc.detail)
         else:
-            shown = page(
-                request,
-                "admin_webhook_created.html",
-                201,
-                active="admin",
-                tab="webhooks",
-                webhook=created.webhook,
-                secret=created.secret,
-            )
-            shown.headers["Cache-Control"] = "no-store"
-            return shown
+            return _secret(request, created, 201, rotated=False)
     return _form(request, form.values, errors, 422)
+
+
+def _secret(request: HttpRequest, shown: WebhookWithSecret, status: int, *, rotated: bool) -> Template:
+    """The page that shows a signing secret, the only time it is shown: never in a URL, never stored by a cache."""
+    answer = page(
+        request,
+        "admin_webhook_created.html",
+        status,
+        active="admin",
+        tab="webhooks",
+        webhook=shown.webhook,
+        secret=shown.secret,
+        rotated=rotated,
+    )
+    answer.headers["Cache-Control"] = "no-store"
+    return answer
 
 
 def _body(form: Form) -> dict[str, Any]:
@@ -218,6 +227,31 @@ async def set_enabled(
     return Redirect(f"{WEBHOOKS}/{subscription_id}?done={done.value}", status_code=303)
 
 
+@post("/admin/webhooks/{webhook_id:str}/rotate-secret", status_code=200)
+async def rotate_secret(
+    request: HttpRequest, services: AllServices, principal: Caller, webhook_id: FromPath[str]
+) -> Template:
+    """A new signing secret, shown once; the old one keeps signing alongside for a day (`POST .../rotate-secret`)."""
+    rotated = await webhooks.rotate_secret(services.webhooks, principal, uuid_or_404(webhook_id), RotateSecret())
+    return _secret(request, rotated, 200, rotated=True)
+
+
+@get("/admin/webhooks/{webhook_id:str}/delete")
+async def confirm_delete(
+    request: HttpRequest, services: AllServices, principal: Caller, webhook_id: FromPath[str]
+) -> Template:
+    """Are you sure? The subscription, with the button that deletes it."""
+    subscription = webhooks.out(await webhooks.read(services.webhooks, principal, uuid_or_404(webhook_id)))
+    return page(request, "admin_webhook_delete.html", active="admin", tab="webhooks", webhook=subscription)
+
+
+@post("/admin/webhooks/{webhook_id:str}/delete", status_code=303)
+async def delete_webhook(services: AllServices, principal: Caller, webhook_id: FromPath[str]) -> Redirect:
+    """Unsubscribe (`DELETE /v1/webhooks/{id}`): nothing more is sent, and its deliveries go with it."""
+    await webhooks.delete(services.webhooks, principal, uuid_or_404(webhook_id))
+    return Redirect(f"{WEBHOOKS}?done={Done.deleted.value}", status_code=303)
+
+
 @get("/admin/webhooks/{webhook_id:str}/deliveries/{delivery_id:str}")
 async def delivery_page(
     request: HttpRequest,
@@ -268,6 +302,9 @@ ROUTES = [
     webhook_page,
     send_test,
     set_enabled,
+    rotate_secret,
+    confirm_delete,
+    delete_webhook,
     delivery_page,
     retry_delivery,
 ]

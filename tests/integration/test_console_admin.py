@@ -497,6 +497,33 @@ async def test_a_subscription_is_disabled_and_enabled_again(
     assert "healthy" in (await hook_admin.get(page_url)).text
 
 
+async def test_a_secret_is_rotated_and_shown_once_and_a_subscription_deleted_after_a_confirmation(
+    hook_client: AsyncTestClient[Any], hook_admin: AsyncTestClient[Any], receivers: Callable[..., Receiver]
+) -> None:
+    subscribed = await subscribe(hook_client, receivers().url)
+    page_url = f"{ADMIN}/webhooks/{subscribed.id}"
+    token = await token_of(hook_admin, page_url)
+    rotated = await hook_admin.post(f"{page_url}/rotate-secret", data={"csrf_token": token})
+    assert rotated.status_code == 200
+    assert rotated.headers["cache-control"] == "no-store"
+    found = re.search(r'id="secret"[^>]*value="(whsec_[^"]+)"', rotated.text)
+    assert found
+    assert found.group(1) != subscribed.secret
+    assert "The previous secret keeps signing alongside it until" in rotated.text
+    assert (await hook_client.get(f"/v1/webhooks/{subscribed.id}")).json()["rotating_until"] is not None
+    assert found.group(1) not in (await hook_admin.get(page_url)).text
+
+    confirm = await hook_admin.get(f"{page_url}/delete")
+    assert confirm.status_code == 200
+    assert "Delete this subscription?" in confirm.text
+    assert (await hook_client.get(f"/v1/webhooks/{subscribed.id}")).status_code == 200  # asking deletes nothing
+    deleted = await hook_admin.post(f"{page_url}/delete", data={"csrf_token": token})
+    assert (deleted.status_code, deleted.headers["location"]) == (303, f"{ADMIN}/webhooks?done=deleted")
+    assert (await hook_client.get(f"/v1/webhooks/{subscribed.id}")).status_code == 404
+    assert "The subscription was deleted" in (await hook_admin.get(deleted.headers["location"])).text
+    assert (await hook_admin.get(page_url)).status_code == 404
+
+
 async def test_bad_ids_are_not_found(
     hook_client: AsyncTestClient[Any], hook_admin: AsyncTestClient[Any], receivers: Callable[..., Receiver]
 ) -> None:
@@ -546,6 +573,7 @@ async def admin_paths(client: AsyncTestClient[Any], receiver_url: str) -> tuple[
         f"{ADMIN}/webhooks/new",
         hook,
         f"{hook}/deliveries/{delivery_id}",
+        f"{hook}/delete",
     ]
     actions = [
         f"{ADMIN}/people",
@@ -556,6 +584,8 @@ async def admin_paths(client: AsyncTestClient[Any], receiver_url: str) -> tuple[
         f"{hook}/test",
         f"{hook}/enabled",
         f"{hook}/deliveries/{delivery_id}/retry",
+        f"{hook}/rotate-secret",
+        f"{hook}/delete",
     ]
     return pages, actions
 
