@@ -278,7 +278,8 @@ def console_error(request: HttpRequest, exc: Exception) -> Response[Any]:
     problem = problem_response.content
     status = problem_response.status_code or 500
     title, detail = (problem.title, problem.detail) if isinstance(problem, Problem) else ("Error", None)
-    shown = page(request, "error.html", status, title=title, detail=detail)
+    faults = (problem.errors or []) if isinstance(problem, Problem) else []
+    shown = page(request, "error.html", status, title=title, detail=detail, faults=faults)
     shown.headers.update(
         {name: value for name, value in problem_response.headers.items() if name.lower() == "retry-after"}
     )

@@ -49,5 +49,11 @@ def page(request: HttpRequest, name: str, status_code: int = 200, **context: Any
 
 
 def is_partial(request: HttpRequest) -> bool:
-    """An HTMX request for a fragment (not a boosted navigation): answer with the part of the page it swaps in."""
-    return request.headers.get("hx-request") == "true" and request.headers.get("hx-boosted") != "true"
+    """An HTMX request for a fragment: answer with the part of the page it swaps in. Not a boosted navigation, and
+    not a history restore (HTMX asks for a page it no longer holds with `HX-Request` too, and needs all of it)."""
+    headers = request.headers
+    return (
+        headers.get("hx-request") == "true"
+        and headers.get("hx-boosted") != "true"
+        and headers.get("hx-history-restore-request") != "true"
+    )

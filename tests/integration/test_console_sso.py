@@ -154,6 +154,9 @@ async def test_a_callback_this_browser_did_not_start_or_a_wrong_answer_opens_no_
         odd = await browser_of(sso).get("/console/sso/callback", params=params)
         assert odd.status_code == status, (params, odd.text)
         assert "<html" in odd.text
+    # A value the route refuses is named on the page, with what is wrong with it.
+    too_long = await browser_of(sso).get("/console/sso/callback", params={"state": "x" * 5000})
+    assert "<code>state</code>: " in too_long.text
 
 
 async def test_without_single_sign_on_there_is_no_such_sign_in(client: AsyncTestClient[Any]) -> None:
