@@ -584,6 +584,10 @@ class Result:
     def server_cores(self) -> float:
         return self.server_cpu / self.load.seconds if self.load.seconds else 0.0
 
+    @property
+    def db_cores(self) -> float | None:
+        return None if self.db_cpu is None or not self.load.seconds else self.db_cpu / self.load.seconds
+
 
 def measure(page: Page, port: int, session: str, pids: Pids, args: argparse.Namespace) -> Result:
     headers = headers_for(page, session)
@@ -606,24 +610,29 @@ def measure(page: Page, port: int, session: str, pids: Pids, args: argparse.Name
 
 
 def _bound(result: Result, clients: int) -> str:
-    """What the CPU accounting says limits a page: the one server process, the machine's cores, or neither."""
+    """What the CPU accounting says limits a page: the one server process, PostgreSQL and the server together
+    filling the cores, other processes taking them, or none of these."""
     server_ms = result.per_request_ms(result.server_cpu) or 0.0
     db_ms = result.per_request_ms(result.db_cpu) or 0.0
-    spent = f"`canon serve` {server_ms:.1f} ms and PostgreSQL {db_ms:.1f} ms of CPU per request"
-    db_cores = (result.db_cpu or 0.0) / result.load.seconds if result.load.seconds else 0.0
+    mostly = "mostly PostgreSQL's" if db_ms > server_ms else "mostly the server's"
+    spent = f"`canon serve` {server_ms:.1f} ms + PostgreSQL {db_ms:.1f} ms of CPU per request ({mostly})"
+    db_cores = result.db_cores or 0.0
     if result.server_cores >= 0.85:
         return (
             f"{spent}; the server's one process was busy {result.server_cores:.2f} cores: it is the bound ({clients} "
             f"clients queue behind it, p50 ≈ {clients} x {server_ms:.1f} ms)"
         )
+    if result.server_cores + db_cores >= 1.6:
+        return (
+            f"{spent}; together they kept {result.server_cores + db_cores:.2f} cores busy: the machine's cores are the "
+            f"bound ({clients} clients share them, p50 ≈ {clients} x ({server_ms:.1f} + {db_ms:.1f}) / 2 ms)"
+        )
     if result.other_cores >= 0.5:
         return (
-            f"{spent}, neither saturated (server {result.server_cores:.2f} cores) while other processes kept "
+            f"{spent}, using {result.server_cores + db_cores:.2f} cores while other processes kept "
             f"{result.other_cores:.2f} cores busy: requests waited for the cores"
         )
-    if result.server_cores + db_cores >= 1.7:
-        return f"{spent}: together they kept the machine's cores busy ({result.server_cores + db_cores:.2f})"
-    return f"{spent}, neither saturated (server {result.server_cores:.2f} cores): waits outside the CPU"
+    return f"{spent}, using {result.server_cores + db_cores:.2f} cores: waits outside the CPU"
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -677,7 +686,7 @@ def render(
         "measurement divided by the requests served",
         "",
         "| page | path | requests | req/s | p50 ms | p95 ms | p99 ms | non-200 | p95 ≤ 50 ms | `canon serve` "
-        "CPU ms/req | PostgreSQL CPU ms/req | `canon serve` cores | KiB/response |",
+        "CPU ms/req | PostgreSQL CPU ms/req | cores: serve / PostgreSQL / others | KiB/response |",
         "|---|---|---:|---:|---:|---:|---:|---:|:---:|---:|---:|---:|---:|",
     ]
     for r in results:
@@ -685,7 +694,8 @@ def render(
         lines.append(
             f"| {r.page.label} | `{r.page.path}` | {r.load.requests} | {r.load.rps:.0f} | {r.load.p50_ms:.1f} | "
             f"**{r.load.p95_ms:.1f}** | {r.load.p99_ms:.1f} | {r.load.errors} | {'yes' if r.ok else '**no**'} | "
-            f"{_ms(r.per_request_ms(r.server_cpu))} | {_ms(r.per_request_ms(r.db_cpu))} | {r.server_cores:.2f} | "
+            f"{_ms(r.per_request_ms(r.server_cpu))} | {_ms(r.per_request_ms(r.db_cpu))} | {r.server_cores:.2f} / "
+            f"{'-' if r.db_cores is None else f'{r.db_cores:.2f}'} / {r.other_cores:.2f} | "
             f"{'-' if size is None else f'{size / 1024:.1f}'} |"
         )
     worker = sum(r.worker_cpu for r in results)
