@@ -101,6 +101,21 @@ async def approve_from_my_work(watched: Watched, base_url: str, comment: str | N
     await watched.assert_clean()
 
 
+async def on_a_phone(browser: Browser, served: str, seller: str) -> None:
+    """A definition's page and a diff on a phone: nothing wider than the screen."""
+    phone = await watched_page(browser, viewport=PHONE)
+    await sign_in(phone, served, seller)
+    for path, shot in (
+        ("/console/glossary/mql", "definition-mobile"),
+        ("/console/glossary/mql/diff?from=1&to=2", "definition-diff-mobile"),
+    ):
+        await phone.page.goto(f"{served}{path}")
+        await fits_the_screen(phone.page)
+        await phone.shot(shot)
+    await phone.assert_clean()
+    await phone.page.context.close()
+
+
 async def test_two_approvers_sign_off_and_a_seller_acknowledges(browser: Browser, served: str) -> None:
     async with admin_api(served) as api:
         await mql_v2_in_review(api)
@@ -223,3 +238,5 @@ async def test_a_seller_finds_compares_and_tries_a_definition(
     assert await page.get_by_label("Record (JSON)").get_attribute("aria-invalid") == "true"
     await watched.shot("try-it-invalid")
     await page.context.close()
+
+    await on_a_phone(browser, served, seller)

@@ -234,3 +234,22 @@ async def test_odd_queries_are_refused_not_errors(client: AsyncTestClient[Any], 
     api = Api(client)
     reader, _ = await person(client, api, "reader", "sales", "sam@acme.example")
     assert (await reader.get("/console/work", params=params)).status_code in (400, 422)
+
+
+async def test_messages_are_reviewed_from_the_same_queue(client: AsyncTestClient[Any]) -> None:
+    api = Api(client)
+    await create_entry(api, "messages", message_body("why-canon"))  # needs marketing
+    submitted_message = await client.post(
+        "/v1/messages/why-canon/versions/1/submit", headers=await api.key("editor", "revops", "author")
+    )
+    assert submitted_message.status_code == 200, submitted_message.text
+    marketing, token = await person(client, api, "approver", "marketing", "meg@acme.example")
+    page = (await marketing.get("/console/work")).text
+    assert '<a href="/console/library/messages/why-canon?version=1">Why Canon</a>' in page
+    path = "/console/work/reviews/message/why-canon/1/approve"
+    assert f'action="{path}"' in page
+    done = await marketing.post(path, data={"csrf_token": token})
+    assert done.headers["location"] == "/console/work?done=approved&kind=message&slug=why-canon&version=1"
+    assert "You approved version 1 of message why-canon." in (await marketing.get(done.headers["location"])).text
+    version = (await client.get("/v1/messages/why-canon", params={"version": 1})).json()["version"]
+    assert version["status"] == "approved"
