@@ -253,3 +253,19 @@ async def test_messages_are_reviewed_from_the_same_queue(client: AsyncTestClient
     assert "You approved version 1 of message why-canon." in (await marketing.get(done.headers["location"])).text
     version = (await client.get("/v1/messages/why-canon", params={"version": 1})).json()["version"]
     assert version["status"] == "approved"
+
+
+async def test_nul_characters_and_odd_text_are_refused_not_errors(client: AsyncTestClient[Any]) -> None:
+    api = Api(client)
+    await submitted(api)
+    sales, token = await person(client, api, "approver", "sales", "sal@acme.example")
+    for data in ({"comment": "a\x00b"}, {"comment": "\u202e\ud7ff"}, {"team": "\x00"}):
+        response = await sales.post(APPROVE, data={**data, "csrf_token": token})
+        assert response.status_code < 500, (data, response.text)
+    response = await sales.post(REJECT, data={"comment": "no\x00", "csrf_token": token})
+    assert response.status_code < 500, response.text
+    for params in ({"q": "\x00"}, {"tag": "\x00"}, {"team": "\x00"}, {"q": "a\x00b", "tag": "x"}):
+        response = await sales.get("/console/glossary", params=params)
+        assert response.status_code < 500, (params, response.text)
+    response = await sales.post("/console/glossary/mql/try", data={"record": '{"a": "\\u0000"}', "csrf_token": token})
+    assert response.status_code < 500, response.text
