@@ -45,6 +45,7 @@ import argparse
 import contextlib
 import copy
 import datetime as dt
+import html
 import http.client
 import http.cookies
 import http.server
@@ -62,6 +63,7 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 import _harness as harness
+import msgspec
 import read_path  # its Python load generator: every request timed, every status counted
 import search  # the generated vocabulary (topics, rare words, tags, acronyms) and `settle`
 
@@ -314,7 +316,7 @@ class Seeded:
 
 
 def seed(port: int, admin: str, receiver: int, args: argparse.Namespace) -> Seeded:
-    from service.seed import GLOSSARY  # noqa: PLC0415  # the glossary `canon dev` starts with
+    from service.seed import GLOSSARY, PEOPLE  # noqa: PLC0415  # the people and glossary `canon dev` starts with
 
     started = time.monotonic()
     run = secrets.token_hex(2)  # slugs unique per run, so an external database can be reused
@@ -325,6 +327,8 @@ def seed(port: int, admin: str, receiver: int, args: argparse.Namespace) -> Seed
     seeded.person = json.loads(me)["subject"]
     conn = _connection(port)
     try:
+        for person in PEOPLE:  # 409: an external database that has them already
+            harness.send(conn, "POST", "/v1/people", key=admin, body=msgspec.to_builtins(person))
         for item in GLOSSARY:
             status, _, _ = harness.send(conn, "POST", "/v1/definitions", key=keys.editor, body=item)
             if status == 201:  # 409: an external database that has it already
@@ -409,9 +413,9 @@ def sign_in(port: int, key: str) -> str:
     try:
         conn.request("GET", "/console/sign-in")
         form = conn.getresponse()
-        html = form.read().decode()
+        page = form.read().decode()
         secret = _cookies(form)[SIGN_IN_COOKIE].value
-        token = re.search(r'name="csrf_token" value="([^"]+)"', html)
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page)
         if form.status != 200 or token is None:
             raise RuntimeError(f"GET /console/sign-in: {form.status}, CSRF token found: {token is not None}")
         fields = urlencode({"key": key, "csrf_token": token.group(1)})
@@ -481,6 +485,7 @@ def candidates(seeded: Seeded) -> list[Page]:
         Page("admin: webhooks", "/console/admin/webhooks"),
         Page("admin: new webhook", "/console/admin/webhooks/new"),
         Page("admin: a webhook", webhook),
+        Page("admin: delete a webhook?", f"{webhook}/delete"),
         Page("admin: a delivery", f"{webhook}/deliveries/{seeded.delivery}"),
     ]
 
@@ -503,7 +508,7 @@ def _heading(body: bytes) -> str:
     text = body.decode(errors="replace")
     found = re.search(r"<h1[^>]*>(.*?)</h1>.*?<p[^>]*>(.*?)</p>", text, re.S)
     said = " ".join(found.groups()) if found else text[:120]
-    return " ".join(re.sub(r"<[^>]+>", "", said).split())
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", "", said)).split())
 
 
 def probe(port: int, pages: list[Page], session: str) -> tuple[list[tuple[Page, int]], list[Skipped]]:
@@ -550,6 +555,38 @@ def unreached_routes(pages: list[Page]) -> list[str]:
         if not any(pattern.fullmatch(path) for path in paths):
             unreached.append(route.path)
     return unreached
+
+
+def _parameter(name: str, route: str, seeded: Seeded) -> str | None:
+    """A value from the seeded data for a path parameter of a console route, by its name (None: unknown)."""
+    if name == "slug":
+        found = seeded.messages if "/messages" in route else seeded.assets if "/assets" in route else seeded.versioned
+        return found[0] if found else None
+    values = {
+        "kind": "definitions",
+        "number": "1",
+        "subject": quote(seeded.person, safe="@"),
+        "webhook_id": seeded.webhook,
+        "delivery_id": seeded.delivery,
+    }
+    return values.get(name)
+
+
+def route_pages(routes: list[str], seeded: Seeded) -> tuple[list[Page], list[str]]:
+    """Pages for GET routes no candidate reaches, their parameters filled from the seeded data; and the routes whose
+    parameters it cannot fill."""
+    pages, unfilled = [], []
+    for route in routes:
+        path = route
+        for whole, name in re.findall(r"(\{(\w+):[^}]+\})", route):
+            value = _parameter(name, route, seeded)
+            if value is None:
+                unfilled.append(route)
+                break
+            path = path.replace(whole, value)
+        else:
+            pages.append(Page(f"route `{route.removeprefix('/console')}`", path))
+    return pages, unfilled
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -648,7 +685,7 @@ def render(
     seeded: Seeded,
     results: list[Result],
     skipped: list[Skipped],
-    unreached: list[str],
+    routes: tuple[list[str], list[str]],
     database_kind: str,
     loads: tuple[str, str],
 ) -> str:
@@ -724,10 +761,15 @@ def render(
             + "; ".join(f"{s.page.label} `{s.page.path}`: {s.why}" for s in skipped)
             + "."
         )
+    unreached, unfilled = routes
     if unreached:
         lines.append(
-            "- Console GET routes no candidate reaches (pages newer than this script): "
-            + ", ".join(f"`{path}`" for path in unreached)
+            "- Console GET routes newer than this script's list of pages (measured above as `route …`, their "
+            "parameters filled from the seeded data, unless named here as not measured): "
+            + ", ".join(
+                f"`{path}`" + (" (not measured: a parameter it cannot fill)" if path in unfilled else "")
+                for path in unreached
+            )
             + "."
         )
     lines.append(
@@ -769,13 +811,14 @@ def run(procs: harness.Processes, folder: Path, args: argparse.Namespace) -> str
         wait_for_worker(port, reader, admin, seeded)
         search.settle(url)
         session = sign_in(port, seeded.key)
-        pages = chosen(candidates(seeded), args.pages)
-        kept, skipped = probe(port, pages, session)
-        unreached = unreached_routes(candidates(seeded))
+        listed = candidates(seeded)
+        unreached = unreached_routes(listed)
+        found, unfilled = route_pages(unreached, seeded)
+        for path in unreached:
+            print(f"no listed page reaches {path}: {'not measured' if path in unfilled else 'measured'}", flush=True)
+        kept, skipped = probe(port, chosen(listed + found, args.pages), session)
         for s in skipped:
             print(f"skipped {s.page.label} {s.page.path}: {s.why}", flush=True)
-        for path in unreached:
-            print(f"no candidate reaches {path}", flush=True)
         if args.wait_idle > 0:
             harness.wait_idle(args.wait_idle)
         load_before = harness.load_average()
@@ -792,7 +835,13 @@ def run(procs: harness.Processes, folder: Path, args: argparse.Namespace) -> str
             )
         load_after = harness.load_average()
         section = render(
-            args, seeded, results, skipped, unreached, harness.database_kind(postmaster), (load_before, load_after)
+            args,
+            seeded,
+            results,
+            skipped,
+            (unreached, unfilled),
+            harness.database_kind(postmaster),
+            (load_before, load_after),
         )
         procs.stop_all()  # before the database goes away
         return section
