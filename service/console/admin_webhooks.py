@@ -261,13 +261,14 @@ async def delivery_page(
     delivery_id: FromPath[str],
     done: DoneQuery = None,
 ) -> Template:
-    """One delivery and every attempt at it: when, the status code, latency, error and the response's start."""
+    """One delivery and every attempt at it: when, the status code, latency, error and the response's start. For
+    HTMX, the attempts alone (a delivery's row on the subscription's page opens them in place)."""
     subscription_id = uuid_or_404(webhook_id)
     found = await webhooks.delivery_detail(services.webhooks, principal, subscription_id, _delivery(delivery_id))
     subscription = webhooks.out(await webhooks.read(services.webhooks, principal, subscription_id))
-    return page(
+    shown = page(
         request,
-        "admin_delivery.html",
+        "_admin_attempts.html" if is_partial(request) else "admin_delivery.html",
         active="admin",
         tab="webhooks",
         webhook=subscription,
@@ -275,6 +276,8 @@ async def delivery_page(
         attempts=found.attempts,
         notice=None if done is None else NOTICES[done],
     )
+    shown.headers["Vary"] = "HX-Request"
+    return shown
 
 
 @post("/admin/webhooks/{webhook_id:str}/deliveries/{delivery_id:str}/retry", status_code=303)

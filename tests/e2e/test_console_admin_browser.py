@@ -125,6 +125,10 @@ async def subscribe_and_send_a_test(watched: Watched, receiver: Receiver) -> Non
     await succeeded.wait_for(timeout=20_000)  # HTMX asks again every 2 s while the delivery is pending
     assert await page.evaluate("window.__same_page") is True  # refreshed in place, not reloaded
     assert len(receiver.received("webhook.test")) == 1
+    await page.locator("#deliveries summary", has_text="1 attempt").click()  # the attempts open in place
+    opened = page.locator("#deliveries details table tbody tr").first
+    await opened.wait_for()
+    assert re.search(r"200\s+\d+ ms", await opened.inner_text())
     await watched.assert_clean()
     await watched.shot("admin-webhook")
     await page.locator("#deliveries").get_by_role("link", name=re.compile(r"^#\d+$")).click()

@@ -361,6 +361,12 @@ async def test_an_admin_subscribes_sees_the_secret_once_sends_a_test_and_sees_it
     assert "<code>webhook.test</code>" in detail
     assert re.search(r"<td>200</td>\s*<td>\d+ ms</td>", detail)
     assert '<pre class="admin-excerpt">ok</pre>' in detail
+    # Opened in place on the subscription's page: HTMX asks for the attempts alone.
+    assert f'hx-get="{delivery.group(1)}" hx-trigger="toggle once"' in after.text
+    attempts = await hook_admin.get(delivery.group(1), headers={"HX-Request": "true"})
+    assert "<html" not in attempts.text
+    assert attempts.text.lstrip().startswith('<div class="admin-scroll"')
+    assert re.search(r"<td>200</td>\s*<td>\d+ ms</td>", attempts.text)
 
 
 async def test_a_failed_delivery_is_retried_from_the_console_and_its_attempts_are_listed(
