@@ -14,6 +14,7 @@ import pytest
 from litestar.testing import AsyncTestClient
 
 from service.console.edit import DONE_COOKIE
+from tests.asset_fixtures import PDF
 from tests.console_support import browser_of, key_of, sign_in
 from tests.support import Api, assert_no_stack_trace
 
@@ -528,3 +529,40 @@ async def test_messages_and_assets_are_created_through_their_forms(client: Async
     refused = await console.post("/console/edit/assets/deck/versions/1/submit", data={"csrf_token": csrf})
     assert refused.status_code == 409
     assert "upload the file first" in refused.text
+
+
+async def test_an_asset_drafts_file_is_uploaded_through_a_file_field(client: AsyncTestClient[Any]) -> None:
+    console, csrf = await signed_in(client, "editor", "marketing", "erin")
+    typed = {"csrf_token": csrf, "slug": "deck", "title": "Sales deck", "owners": "marketing"}
+    assert (await console.post("/console/edit/assets/new", data=typed)).status_code == 303
+    actions = await panel(console, "assets", "deck")
+    assert 'enctype="multipart/form-data"' in actions
+    etag = html.unescape(re.search(r'name="if_match" value="([^"]+)"', actions).group(1))  # type: ignore[union-attr]
+    path = "/console/edit/assets/deck/versions/1/file"
+    no_file = await console.post(path, data={"csrf_token": csrf, "if_match": etag}, files={"other": ("x", b"")})
+    assert no_file.status_code == 422
+    assert "choose a file to upload" in no_file.text
+    lying = await console.post(
+        path,
+        data={"csrf_token": csrf, "if_match": etag},
+        files={"file": ("deck.pdf", b"MZ not a pdf", "application/pdf")},
+    )
+    assert lying.status_code == 415, lying.text
+    assert lying.headers["content-type"].startswith("text/html")
+    # A multipart form without the token (and without a file part: security.py leaves refused files to the GC).
+    without_token = await console.post(path, data={"if_match": etag}, files={"note": (None, b"x")})
+    assert without_token.status_code == 403
+    uploaded = await console.post(
+        path, data={"csrf_token": csrf, "if_match": etag}, files={"file": ("deck.pdf", PDF, "application/pdf")}
+    )
+    assert uploaded.status_code == 303, uploaded.text
+    assert flash_of(uploaded) == "assets:deck:uploaded:1:"
+    content = (await client.get("/v1/assets/deck", params={"version": 1})).json()["version"]["content"]
+    assert (content["file_name"], content["content_type"], content["size"]) == ("deck.pdf", "application/pdf", len(PDF))
+    stale = await console.post(
+        path, data={"csrf_token": csrf, "if_match": etag}, files={"file": ("deck.pdf", PDF, "application/pdf")}
+    )
+    assert stale.status_code == 412
+    actions = await panel(console, "assets", "deck")
+    assert "Submit version 1 for review" in actions
+    assert "Replace the file of version 1 (deck.pdf)" in actions
