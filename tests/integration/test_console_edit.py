@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from litestar.testing import AsyncTestClient
 
-from service.console.edit import DONE_COOKIE
+from service.console.edit_common import DONE_COOKIE
 from tests.asset_fixtures import PDF
 from tests.console_support import browser_of, key_of, sign_in
 from tests.support import Api, assert_no_stack_trace
