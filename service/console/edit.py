@@ -33,7 +33,8 @@ from service.console.edit_common import (
     refused,
     status_of,
 )
-from service.console.edit_forms import EditKind, Mode, Parsed, Placed, check, parse, place, values_of
+from service.console.edit_fields import EditKind, Mode
+from service.console.edit_forms import Parsed, Placed, check, parse, place, values_of
 from service.console.render import HttpRequest, page
 from service.domain import lifecycle
 from service.domain.concurrency import etag

@@ -33,7 +33,7 @@ from service.console.edit_common import (
     refused,
     status_of,
 )
-from service.console.edit_forms import EditKind
+from service.console.edit_fields import EditKind
 from service.console.render import HttpRequest, is_partial, page
 from service.domain import lifecycle
 from service.domain.concurrency import etag

@@ -16,7 +16,7 @@ from service.api.deps import AllServices
 from service.api.problems import domain_error_handler
 from service.api.schemas import entry_out
 from service.console import security
-from service.console.edit_forms import EDIT_KINDS, EditKind
+from service.console.edit_fields import EDIT_KINDS, EditKind
 from service.console.render import HttpRequest, page
 from service.domain.errors import DomainError, Invalid, PreconditionFailed
 from service.domain.model import Principal

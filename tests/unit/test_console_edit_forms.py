@@ -8,7 +8,8 @@ from typing import Any
 
 import msgspec
 
-from service.console.edit_forms import EDIT_KINDS, check, in_words, parse, place, values_of
+from service.console.edit_fields import EDIT_KINDS
+from service.console.edit_forms import check, in_words, parse, place, values_of
 from service.domain.errors import FieldError
 from service.domain.operations import DefinitionContentPatch, DefinitionCreate, MessageVersionCreate
 
