@@ -14,7 +14,7 @@ import msgspec
 from litestar import Response, Router, get, post
 from litestar.datastructures import Cookie
 from litestar.di import Provide
-from litestar.exceptions import HTTPException, NotFoundException
+from litestar.exceptions import NotFoundException
 from litestar.params import QueryParameter
 from litestar.response import Redirect, Template
 
@@ -23,7 +23,7 @@ from service.api.deps import AllServices, Injected, Keys, SlugPath, client_addre
 from service.api.problems import EXCEPTION_HANDLERS, Problem
 from service.console import admin, edit, glossary, library, search, security, work
 from service.console.render import HERE, HttpRequest, page
-from service.domain.errors import DomainError, Unavailable
+from service.domain.errors import Unavailable
 from service.domain.model import Principal
 from service.identity.oidc import OidcClient, OidcVerifier, start_sign_in
 from service.usecases import people
@@ -308,7 +308,9 @@ def console_router() -> Router:
         ],
         middleware=[security.console_guard],
         dependencies={"console_sessions": Provide(security.provide_console_sessions, sync_to_thread=False)},
-        exception_handlers={DomainError: console_error, HTTPException: console_error, Exception: console_error},
+        # Every error the API answers in problem+json (a NUL character refused by PostgreSQL, a database that went
+        # away, ...) is a console page here, with the status the API's handler gives it.
+        exception_handlers=dict.fromkeys(EXCEPTION_HANDLERS, console_error),
         include_in_schema=False,
         # Form posts, not JSON: the API's body checks (service/api/guards.py) leave these bodies alone.
         opt={"raw_body": True},

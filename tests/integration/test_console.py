@@ -15,8 +15,10 @@ import msgspec
 import pytest
 from litestar.testing import AsyncTestClient
 
+from service.api.problems import EXCEPTION_HANDLERS
 from service.app import create_app
 from service.config import Settings
+from service.console.pages import console_error, console_router
 from service.console.security import CONTENT_SECURITY_POLICY, SESSION_COOKIE, replace_clock
 from tests.console_support import browser_of, csrf_in, key_of, sign_in
 from tests.support import Api, definition_body, edit_draft, start_version
@@ -319,3 +321,11 @@ async def test_the_glossary_shows_each_role_what_the_api_shows_it(
 async def test_console_routes_stay_out_of_the_openapi_document(client: AsyncTestClient[Any]) -> None:
     document = (await client.get("/schema/openapi.json")).json()
     assert not [path for path in document["paths"] if path.startswith("/console")]
+
+
+def test_every_error_the_api_answers_in_problem_json_is_a_console_page_here() -> None:
+    """Whatever the API's handlers answer (a NUL character PostgreSQL refuses, a database gone away, any 4xx), the
+    console answers with its own page: no error class is left to the app's problem+json handlers on its routes."""
+    router = console_router()
+    assert set(router.exception_handlers) >= set(EXCEPTION_HANDLERS)
+    assert set(router.exception_handlers.values()) == {console_error}
