@@ -109,6 +109,10 @@ DEFINITION_FIELDS: Final = (
         "Takes effect on",
         "date",
         hint="Optional. Empty: when it is published; a later date schedules it.",
+        hints={
+            "version": "Optional. Empty: when it is published; a later date schedules it; an earlier one (such as "
+            "the date copied from the version it is based on) backdates it."
+        },
         content=True,
     ),
     FormField(

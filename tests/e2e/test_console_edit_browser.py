@@ -94,4 +94,16 @@ async def test_the_edit_form_fits_a_phone_screen(browser: Browser, served: str) 
     expected_status(watched, 422)
     await watched.assert_clean()
     await watched.shot("edit-phone")
+
+    await page.get_by_label("Owning teams").fill("marketing")
+    await page.get_by_label("Criteria (JSON)").fill("")
+    await page.get_by_role("button", name="Create the definition").click()
+    await page.wait_for_url(f"{served}/console/glossary/a-slug-that-is-rather-long-for-a-phone-screen-but-allowed")
+    await page.goto(
+        f"{served}/console/edit/definitions/a-slug-that-is-rather-long-for-a-phone-screen-but-allowed/versions"
+    )
+    await expect(page.get_by_role("button", name="Submit version 1 for review")).to_be_visible()
+    assert await page.evaluate("document.documentElement.scrollWidth") <= 375
+    await watched.assert_clean()
+    await watched.shot("edit-versions-phone")
     await page.context.close()
