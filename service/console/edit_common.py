@@ -75,7 +75,9 @@ async def latest(ctx: EntryContext, principal: Principal, slug: str) -> EntryVie
 # --- what happened, and what was refused ----------------------------------------------------------------------------
 
 
-def done(request: HttpRequest, edit: EditKind, view: EntryView, what: str, number: int, based_on: int = 0) -> Any:
+def done(
+    request: HttpRequest, edit: EditKind, view: EntryView, what: str, number: int, based_on: int = 0
+) -> Response[Any]:
     """303 to the entry's page (its editing page while no version is in effect, where the entry's page shows only
     what is), carrying what happened to the next page."""
     entry = entry_of(edit, view)
