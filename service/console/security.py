@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import Any, Final
 
 from litestar import Request
-from litestar.datastructures import State
+from litestar.datastructures import State, UploadFile
 from litestar.enums import ScopeType
 from litestar.types import ASGIApp, HTTPResponseStartEvent, Message, Receive, Scope, Send
 
@@ -103,6 +103,7 @@ def console_guard(app: ASGIApp) -> ASGIApp:
             scope["user"] = session.principal
             scope["auth"] = session
         if scope["method"] not in _SAFE_METHODS and not await _csrf_ok(request, session):
+            await _close_uploads(request)
             await _plain(send, 403, "The form has expired or did not come from Canon: reload the page and try again.")
             return
         await app(scope, receive, send)
@@ -121,6 +122,15 @@ async def _csrf_ok(request: Request[Any, Any, Any], session: Session | None) -> 
         return presented is not None and session.accepts(presented)
     secret = request.cookies.get(SIGN_IN_COOKIE)
     return bool(secret) and csrf_matches(str(secret), presented)
+
+
+async def _close_uploads(request: Request[Any, Any, Any]) -> None:
+    """The files of a refused multipart form (read for its token): no handler will, so they are closed here."""
+    if "multipart/form-data" not in request.headers.get("content-type", "").lower():
+        return
+    for _, value in (await request.form()).multi_items():
+        if isinstance(value, UploadFile):
+            await value.close()
 
 
 def _with_security_headers(send: Send) -> Send:
