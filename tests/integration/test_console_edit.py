@@ -80,6 +80,10 @@ async def test_an_editor_creates_a_definition_with_criteria_through_the_form(
     client: AsyncTestClient[Any], api: Api
 ) -> None:
     console, csrf = await signed_in(client, "editor", "marketing", "erin@acme.example")
+    assert 'href="/console/edit/definitions/new"' in (await console.get("/console/glossary")).text
+    library = (await console.get("/console/library")).text
+    assert 'href="/console/edit/messages/new"' in library
+    assert 'href="/console/edit/assets/new"' in library
     form = await console.get("/console/edit/definitions/new")
     assert form.status_code == 200
     for name in ("slug", "title", "tags", "owners", "required_teams", "acknowledge_teams", "summary", "criteria"):
@@ -218,6 +222,8 @@ async def test_readers_see_no_action_and_are_refused_every_form(client: AsyncTes
     entry = await console.get("/console/glossary/mql")
     assert entry.status_code == 200
     assert "/console/edit/" not in entry.text
+    for listing in ("/console/glossary", "/console/library"):
+        assert "/console/edit/" not in (await console.get(listing)).text, listing
     assert (await console.get("/console/edit/definitions/new")).status_code == 403
     refused = await console.post("/console/edit/definitions/new", data={**definition_form(), "csrf_token": csrf})
     assert refused.status_code == 403
