@@ -647,28 +647,26 @@ def measure(page: Page, port: int, session: str, pids: Pids, args: argparse.Name
 
 
 def _bound(result: Result, clients: int) -> str:
-    """What the CPU accounting says limits a page: the one server process, PostgreSQL and the server together
-    filling the cores, other processes taking them, or none of these."""
+    """What the CPU accounting says limits a page: the one server process (a closed loop of N clients then waits
+    about N times its CPU per request), the machine's cores, other processes taking them, or none of these."""
     server_ms = result.per_request_ms(result.server_cpu) or 0.0
     db_ms = result.per_request_ms(result.db_cpu) or 0.0
-    mostly = "mostly PostgreSQL's" if db_ms > server_ms else "mostly the server's"
-    spent = f"`canon serve` {server_ms:.1f} ms + PostgreSQL {db_ms:.1f} ms of CPU per request ({mostly})"
+    spent = f"`canon serve` {server_ms:.1f} ms + PostgreSQL {db_ms:.1f} ms of CPU per request"
     db_cores = result.db_cores or 0.0
-    if result.server_cores >= 0.85:
+    machine = result.server_cores + db_cores + result.other_cores + result.generator_cores
+    if result.server_cores >= 0.75:
         return (
-            f"{spent}; the server's one process was busy {result.server_cores:.2f} cores: it is the bound ({clients} "
-            f"clients queue behind it, p50 ≈ {clients} x {server_ms:.1f} ms)"
+            f"{spent}; the one `canon serve` process was busy {result.server_cores:.0%} of the time: it is the bound "
+            f"({clients} clients queue behind it: p50 ≈ {clients} x {server_ms:.1f} = {clients * server_ms:.0f} ms, "
+            f"measured {result.load.p50_ms:.0f} ms)"
         )
-    if result.server_cores + db_cores >= 1.6:
+    if machine >= 1.7:
         return (
-            f"{spent}; together they kept {result.server_cores + db_cores:.2f} cores busy: the machine's cores are the "
-            f"bound ({clients} clients share them, p50 ≈ {clients} x ({server_ms:.1f} + {db_ms:.1f}) / 2 ms)"
+            f"{spent}; the machine's cores were full (server {result.server_cores:.2f}, PostgreSQL {db_cores:.2f}, "
+            f"other processes {result.other_cores:.2f}, load generator {result.generator_cores:.2f})"
         )
     if result.other_cores >= 0.5:
-        return (
-            f"{spent}, using {result.server_cores + db_cores:.2f} cores while other processes kept "
-            f"{result.other_cores:.2f} cores busy: requests waited for the cores"
-        )
+        return f"{spent}; other processes kept {result.other_cores:.2f} cores busy: requests waited for the cores"
     return f"{spent}, using {result.server_cores + db_cores:.2f} cores: waits outside the CPU"
 
 
