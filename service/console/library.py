@@ -24,18 +24,17 @@ from service.blobs.base import content_disposition
 from service.console.render import HttpRequest, page
 from service.console.search import (
     MESSAGE_TYPE_LABELS,
-    Filters,
     FlagQuery,
-    Found,
     TextQuery,
     Values,
     download_href,
     entry_href,
     expiry_badge,
-    facet_groups,
     filters_of,
+    next_href,
+    results_page,
     run,
-    wants_fragment,
+    sees_unreleased,
 )
 from service.domain.errors import DomainError
 from service.domain.kinds import ASSET, MESSAGE
@@ -69,8 +68,6 @@ async def library(
     include_drafts: FlagQuery = False,
 ) -> Template:
     """Messages and assets by title, narrowed by the facets ticked; an HTMX request gets the list and the facets."""
-    principal = searcher.principal
-    sees_unreleased = principal is not None and principal.sees_unreleased()
     filters = filters_of(
         kind=[name for name in kind or () if name in LIBRARY_KINDS],  # the library holds these two kinds only
         tag=tag,
@@ -80,33 +77,23 @@ async def library(
         segment=segment,
         locale=locale,
         include_drafts=include_drafts,
-        sees_unreleased=sees_unreleased,
+        sees_unreleased=sees_unreleased(searcher),
     )
     kinds = filters.kind or list(LIBRARY_KINDS)
     found = await run(services, searcher, filters.params(q="", kinds=kinds, cursor=cursor, limit=PAGE_SIZE))
-    partial = wants_fragment(request)
-    facets = facet_groups(found.page.facets if found.page else {}, filters, fixed_kinds=LIBRARY_KINDS)
-    result = page(
+    return results_page(
         request,
-        "_library_results.html" if partial else "library.html",
-        400 if found.errors and not partial else 200,
-        filters=filters,
-        found=found,
-        facets=facets,
+        searcher,
+        found,
+        filters,
+        whole="library.html",
+        fragment="_library_results.html",
+        fixed_kinds=LIBRARY_KINDS,
         form_id="library-filters",
         noun="item",
-        offers_drafts=sees_unreleased,
         first_page=cursor is None,
-        next_href=_next_href(found, filters),
+        next_href=next_href("/console/library", found, filters),
     )
-    result.headers["Vary"] = "HX-Request"
-    return result
-
-
-def _next_href(found: Found, filters: Filters) -> str | None:
-    if found.page is None or found.page.next_cursor is None:
-        return None
-    return "/console/library?" + filters.query(cursor=found.page.next_cursor)
 
 
 # --- an entry's page ------------------------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ import hashlib
 import html
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Final
+from typing import Any, Final
 from urllib.parse import urlencode
 
 from litestar import get
@@ -133,12 +133,6 @@ def filters_of(
         locale=kept(locale),
         include_drafts=include_drafts and sees_unreleased,
     )
-
-
-def wants_fragment(request: HttpRequest) -> bool:
-    """An HTMX swap of the results; not when HTMX restores a page of its history it no longer holds (it asks with
-    `HX-Request` too, and needs the whole page)."""
-    return is_partial(request) and request.headers.get("hx-history-restore-request") != "true"
 
 
 @dataclass(frozen=True)
@@ -303,6 +297,56 @@ async def run(services: Services, searcher: Searcher, params: SearchParams) -> F
     return Found(page=found, hits=[hit_view(hit, now) for hit in found.hits], errors=[])
 
 
+def sees_unreleased(searcher: Searcher) -> bool:
+    """Whether the searcher may ask for versions in progress and expired assets too (an editor signed in)."""
+    principal = searcher.principal
+    return principal is not None and principal.sees_unreleased()
+
+
+def results_page(
+    request: HttpRequest,
+    searcher: Searcher,
+    found: Found,
+    filters: Filters,
+    *,
+    whole: str,
+    fragment: str,
+    fixed_kinds: Sequence[str],
+    form_id: str,
+    noun: str,
+    first_page: bool,
+    next_href: str | None,
+    **context: Any,
+) -> Template:
+    """A page of hits with its facets (the search's, the library's list): the template `whole`, or `fragment` (the
+    results and the facets) for an HTMX swap. A parameter the search refused makes the whole page a 400; a swap is
+    a 200, so that HTMX shows the words in place."""
+    swapped = is_partial(request)
+    result = page(
+        request,
+        fragment if swapped else whole,
+        400 if found.errors and not swapped else 200,
+        filters=filters,
+        found=found,
+        facets=facet_groups(found.page.facets if found.page else {}, filters, fixed_kinds=fixed_kinds),
+        form_id=form_id,
+        noun=noun,
+        offers_drafts=sees_unreleased(searcher),
+        first_page=first_page,
+        next_href=next_href,
+        **context,
+    )
+    result.headers["Vary"] = "HX-Request"  # the same URL answers a swap and a whole page
+    return result
+
+
+def next_href(path: str, found: Found, filters: Filters, **extra: str | None) -> str | None:
+    """The link to the page after this one at `path`, with the same filters (and `extra`), if there is one."""
+    if found.page is None or found.page.next_cursor is None:
+        return None
+    return f"{path}?" + filters.query(**extra, cursor=found.page.next_cursor)
+
+
 def _in_words(parameter: str, detail: str) -> str:
     if parameter == "cursor":
         return "That link's page marker is not one Canon made (or it is out of date): start again from the first page."
@@ -330,8 +374,6 @@ async def search_page(
 ) -> Template:
     """Definitions, messages and assets for the words typed (best first, typos forgiven), with snippets and facets;
     an HTMX request (search as you type, a ticked facet) gets the results and the facets only."""
-    principal = searcher.principal
-    sees_unreleased = principal is not None and principal.sees_unreleased()
     filters = filters_of(
         kind=kind,
         tag=tag,
@@ -341,38 +383,29 @@ async def search_page(
         segment=segment,
         locale=locale,
         include_drafts=include_drafts,
-        sees_unreleased=sees_unreleased,
+        sees_unreleased=sees_unreleased(searcher),
     )
-    fragment = wants_fragment(request)
     words = q.strip()
     if len(words) > QUERY_MAX:
         found = Found(page=None, hits=[], errors=[f"The search is too long: at most {QUERY_MAX} characters."])
     else:
         params = filters.params(q=words, kinds=filters.kind, cursor=cursor, limit=PAGE_SIZE)
         found = await run(services, searcher, params)
-    result = page(
+    return results_page(
         request,
-        "_search_results.html" if fragment else "search.html",
-        400 if found.errors and not fragment else 200,
-        q=words,
-        filters=filters,
-        found=found,
-        facets=facet_groups(found.page.facets if found.page else {}, filters, fixed_kinds=tuple(KIND_LABELS)),
+        searcher,
+        found,
+        filters,
+        whole="search.html",
+        fragment="_search_results.html",
+        fixed_kinds=tuple(KIND_LABELS),
         form_id="search-form",
         noun="result",
-        offers_drafts=sees_unreleased,
         first_page=cursor is None,
-        next_href=_next_href(found, filters, words),
+        next_href=next_href("/console/search", found, filters, q=words or None),
+        q=words,
         query_max=QUERY_MAX,
     )
-    result.headers["Vary"] = "HX-Request"
-    return result
-
-
-def _next_href(found: Found, filters: Filters, q: str) -> str | None:
-    if found.page is None or found.page.next_cursor is None:
-        return None
-    return "/console/search?" + filters.query(q=q or None, cursor=found.page.next_cursor)
 
 
 ROUTES = [search_page]
