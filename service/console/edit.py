@@ -29,6 +29,8 @@ from service.console.edit_common import (
     if_match_of,
     kind_of,
     latest,
+    newest_for_editor,
+    open_version_refused,
     reason_of,
     refused,
     status_of,
@@ -39,7 +41,7 @@ from service.console.render import HttpRequest, page
 from service.domain import lifecycle
 from service.domain.concurrency import etag
 from service.domain.errors import DomainError, Invalid
-from service.domain.model import OPEN_STATUSES, Role
+from service.domain.model import Role
 from service.store.entry_views import EntryView
 from service.usecases import entries as writes
 from service.usecases import reads
@@ -182,14 +184,10 @@ async def new_version_form(
 ) -> Template:
     """A new version's form, filled in from the newest version."""
     edit = kind_of(kind)
-    lifecycle.require_role(principal, Role.editor)
-    view = await latest(context_of(services, edit), principal, slug)
-    entry = entry_of(edit, view)
-    if entry.version.status in OPEN_STATUSES:
-        try:
-            lifecycle.check_new_version(entry.version.number, slug)
-        except DomainError as exc:
-            return refused(request, edit, slug, "start a new version", exc)
+    view, entry = await newest_for_editor(services, principal, edit, slug)
+    refusal = open_version_refused(request, edit, slug, entry, "start a new version")
+    if refusal is not None:
+        return refusal
     form = _version_form(edit, slug, entry.version, etag(view.revision))
     return _form_page(request, edit, form, values_of(edit, "version", msgspec.to_builtins(entry.version)))
 

@@ -29,6 +29,8 @@ from service.console.edit_common import (
     if_match_of,
     kind_of,
     latest,
+    newest_for_editor,
+    open_version_refused,
     reason_of,
     refused,
     status_of,
@@ -67,11 +69,10 @@ async def _rollback_page(
 ) -> Template:
     view = await latest(ctx, principal, slug)
     entry = entry_of(edit, view)
-    if entry.version.status in OPEN_STATUSES and refusal is None:
-        try:
-            lifecycle.check_new_version(entry.version.number, slug)
-        except DomainError as exc:
-            return refused(request, edit, slug, "roll back", exc)
+    if refusal is None:
+        blocked = open_version_refused(request, edit, slug, entry, "roll back")
+        if blocked is not None:
+            return blocked
     listed = await reads.version_page(ctx, principal, slug, cursor=None, limit=VERSIONS_SHOWN)
     released = [VERSION_ROWS.decode(item) for item in listed.items]
     choices = [v for v in released if v.status in RELEASED_STATUSES and v.number != entry.current_version]
@@ -260,9 +261,7 @@ class Panel:
 
 
 async def _panel(services: AllServices, principal: Principal, edit: EditKind, slug: str) -> Panel:
-    lifecycle.require_role(principal, Role.editor)
-    view = await latest(context_of(services, edit), principal, slug)
-    entry = entry_of(edit, view)
+    view, entry = await newest_for_editor(services, principal, edit, slug)
     version = entry.version
     not_ready = None
     if version.status == VersionStatus.draft:

@@ -18,8 +18,9 @@ from service.api.schemas import entry_out
 from service.console import security
 from service.console.edit_fields import EDIT_KINDS, EditKind
 from service.console.render import HttpRequest, page
+from service.domain import lifecycle
 from service.domain.errors import DomainError, Invalid, PreconditionFailed
-from service.domain.model import Principal
+from service.domain.model import OPEN_STATUSES, Principal, Role
 from service.store.entry_views import EntryView
 from service.usecases import reads
 from service.usecases.entries import EntryContext
@@ -70,6 +71,16 @@ async def latest(ctx: EntryContext, principal: Principal, slug: str) -> EntryVie
     if not newest.items:
         raise NotFoundException(f"{slug!r} has no version this person may see")
     return await reads.entry(ctx, principal, slug, version=VERSION_ROWS.decode(newest.items[0]).number, as_of=None)
+
+
+async def newest_for_editor(
+    services: AllServices, principal: Principal, edit: EditKind, slug: str
+) -> tuple[EntryView, Any]:
+    """The entry with its newest version as an editor starts from it (the editor role checked first), and that entry
+    as the API's Struct (`entry_of`)."""
+    lifecycle.require_role(principal, Role.editor)
+    view = await latest(context_of(services, edit), principal, slug)
+    return view, entry_of(edit, view)
 
 
 # --- what happened, and what was refused ----------------------------------------------------------------------------
@@ -126,6 +137,18 @@ def refused(request: HttpRequest, edit: EditKind, slug: str, doing: str, exc: Do
         hub=hub_of(edit, slug),
         active=edit.section,
     )
+
+
+def open_version_refused(request: HttpRequest, edit: EditKind, slug: str, entry: Any, doing: str) -> Template | None:
+    """The refusal page when the entry's newest version is still open and so blocks `doing` (a new version, or a roll
+    back, which starts one); None when nothing blocks it."""
+    if entry.version.status not in OPEN_STATUSES:
+        return None
+    try:
+        lifecycle.check_new_version(entry.version.number, slug)
+    except DomainError as exc:
+        return refused(request, edit, slug, doing, exc)
+    return None
 
 
 def if_match_of(value: object) -> str | None:
