@@ -7,13 +7,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Final, TypeVar
+from typing import Any, Final
 from uuid import UUID
 
 import msgspec
 from litestar.exceptions import NotFoundException
 
-from service.api.problems import body_error
+from service.console.form_checks import StructT, convert_checked
 from service.console.render import HttpRequest
 from service.domain.errors import FieldError, Invalid
 
@@ -24,7 +24,6 @@ _LENGTH = re.compile(r"^Expected `(?P<what>str|array)` of length (?P<op>>=|<=) (
 _ENUM = re.compile(r"^Invalid (?:enum )?value (?P<value>.*)$")
 _REGEX = re.compile(r"^Expected `str` matching regex ")
 _MISSING = re.compile(r"^Object missing required field `(?P<name>[^`]*)`$")
-StructT = TypeVar("StructT", bound=msgspec.Struct)
 MAX_FIELD_CHARS: Final = 10_000  # a form field longer than any of Canon's fields is cut here before it is checked
 
 
@@ -109,19 +108,13 @@ def checked(
     """`body` as the Struct `struct` (what the API decodes from its JSON), or None with each field's fault added to
     `errors` at its form field (`at` maps API pointers to form fields, see `place`)."""
     types = {info.name: info.type for info in msgspec.structs.fields(struct)}
-    for name, value in body.items():
-        try:
-            msgspec.convert(value, types[name])
-        except msgspec.ValidationError as exc:
-            inner = body_error(exc)
-            place(errors, FieldError(f"/{name}{inner.pointer}", inner.detail), at, value=value)
-    if errors:
-        return None
-    try:
-        return msgspec.convert(dict(body), struct)
-    except msgspec.ValidationError as exc:  # what no single field shows (a required field left out)
-        place(errors, body_error(exc), at)
-        return None
+    fields = [(f"/{name}", value, types[name]) for name, value in body.items()]
+    found = convert_checked(struct, body, fields, faulty=bool(errors))
+    if not isinstance(found, list):
+        return found
+    for fault in found:
+        place(errors, fault.error, at, value=fault.value)
+    return None
 
 
 def place(errors: FormErrors, error: FieldError, at: Mapping[str, str], *, value: object = None) -> None:

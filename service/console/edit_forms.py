@@ -17,8 +17,8 @@ from typing import Any, Final
 import msgspec
 
 from service.api.guards import MAX_JSON_DEPTH, nested_deeper_than
-from service.api.problems import body_error
 from service.console.edit_fields import EditKind, FormField, Mode
+from service.console.form_checks import convert_checked
 from service.domain.errors import FieldError
 
 _OMIT: Final = object()  # an empty field the body leaves out: the API's default applies
@@ -229,22 +229,16 @@ def check(kind: EditKind, mode: Mode, parsed: Parsed) -> msgspec.Struct | None:
     `parsed.errors` says what). Fields whose text could not be read are missing from the body: the others are still
     checked, so one mistake does not hide the rest."""
     types = _field_types(kind, mode)
+    fields = []
     for f in kind.fields(mode):
         value = (parsed.body.get("content", {}) if f.content and mode != "draft" else parsed.body).get(f.name, _OMIT)
-        if value is _OMIT:
-            continue
-        try:
-            msgspec.convert(value, types[f.name].type, strict=True)
-        except msgspec.ValidationError as exc:
-            inner = body_error(exc)
-            parsed.errors.append(FieldError(_pointer_of(f, mode) + inner.pointer, inner.detail))
-    if parsed.errors:
-        return None
-    try:
-        return msgspec.convert(parsed.body, kind.body_type(mode), strict=True)
-    except msgspec.ValidationError as exc:
-        parsed.errors.append(body_error(exc))
-        return None
+        if value is not _OMIT:
+            fields.append((_pointer_of(f, mode), value, types[f.name].type))
+    found = convert_checked(kind.body_type(mode), parsed.body, fields, faulty=bool(parsed.errors))
+    if not isinstance(found, list):
+        return found
+    parsed.errors.extend(fault.error for fault in found)
+    return None
 
 
 # --- the API's complaints at their fields, in words ----------------------------------------------------------------
