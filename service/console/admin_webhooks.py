@@ -17,7 +17,7 @@ from service.api.deps import AllServices, Caller
 from service.api.webhooks import DeliveryStatus
 from service.console.admin_forms import Form, FormErrors, checked, place_all, read_form, uuid_or_404
 from service.console.admin_people import admin_only
-from service.console.render import CursorQuery, HttpRequest, is_partial, page
+from service.console.render import CursorQuery, HttpRequest, page, page_or_fragment
 from service.domain.digests import Every, Weekday
 from service.domain.errors import Invalid
 from service.usecases import webhooks
@@ -189,9 +189,10 @@ async def webhook_page(
         cursor=cursor,
         limit=DELIVERIES_SHOWN,
     )
-    shown = page(
+    return page_or_fragment(
         request,
-        "_admin_deliveries.html" if is_partial(request) else "admin_webhook.html",
+        "admin_webhook.html",
+        "_admin_deliveries.html",
         active="admin",
         tab="webhooks",
         webhook=subscription,
@@ -203,8 +204,6 @@ async def webhook_page(
         notice=None if done is None else NOTICES[done],
         statuses=CHOICES["statuses"],
     )
-    shown.headers["Vary"] = "HX-Request"
-    return shown
 
 
 @post("/admin/webhooks/{webhook_id:str}/test", status_code=303)
@@ -266,9 +265,10 @@ async def delivery_page(
     subscription_id = uuid_or_404(webhook_id)
     found = await webhooks.delivery_detail(services.webhooks, principal, subscription_id, _delivery(delivery_id))
     subscription = webhooks.out(await webhooks.read(services.webhooks, principal, subscription_id))
-    shown = page(
+    return page_or_fragment(
         request,
-        "_admin_attempts.html" if is_partial(request) else "admin_delivery.html",
+        "admin_delivery.html",
+        "_admin_attempts.html",
         active="admin",
         tab="webhooks",
         webhook=subscription,
@@ -276,8 +276,6 @@ async def delivery_page(
         attempts=found.attempts,
         notice=None if done is None else NOTICES[done],
     )
-    shown.headers["Vary"] = "HX-Request"
-    return shown
 
 
 @post("/admin/webhooks/{webhook_id:str}/deliveries/{delivery_id:str}/retry", status_code=303)

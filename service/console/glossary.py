@@ -18,7 +18,7 @@ from markupsafe import Markup, escape
 from service.api.deps import AllServices, Caller
 from service.api.schemas import DefinitionSummary
 from service.console import glossary_definition
-from service.console.render import CursorQuery, HttpRequest, TagQuery, is_partial, page
+from service.console.render import CursorQuery, HttpRequest, TagQuery, is_partial, page_or_fragment
 from service.domain.errors import Unavailable
 from service.domain.kinds import DEFINITION
 from service.domain.model import Principal
@@ -89,9 +89,10 @@ async def glossary(
         tags, teams = await _choices(context, principal, items, filtered=bool(chosen_tag or chosen_team or text))
         tags = sorted(set(tags) | ({chosen_tag} if chosen_tag else set()))
         teams = sorted(set(teams) | ({chosen_team} if chosen_team else set()))
-    result = page(
+    result = page_or_fragment(
         request,
-        "_definitions.html" if partial else "glossary.html",
+        "glossary.html",
+        "_definitions.html",
         items=items,
         matches=matches,
         tags=tags,
@@ -102,7 +103,6 @@ async def glossary(
         notice=notice,
         next_cursor=next_cursor,
     )
-    result.headers["Vary"] = "HX-Request"
     if partial:  # the address bar shows what was asked, without the empty fields of the form
         asked = {"q": text, "tag": chosen_tag, "team": chosen_team}
         query = urlencode({name: value for name, value in asked.items() if value})

@@ -48,6 +48,16 @@ def page(request: HttpRequest, name: str, status_code: int = 200, **context: Any
     )
 
 
+def page_or_fragment(
+    request: HttpRequest, whole: str, fragment: str, status_code: int = 200, **context: Any
+) -> Template:
+    """`page` for an address that answers with the whole page `whole`, or with `fragment` to HTMX (`is_partial`). The
+    answer varies by `HX-Request`, so that no cache serves the one for the other."""
+    shown = page(request, fragment if is_partial(request) else whole, status_code, **context)
+    shown.headers["Vary"] = "HX-Request"
+    return shown
+
+
 def is_partial(request: HttpRequest) -> bool:
     """An HTMX request for a fragment: answer with the part of the page it swaps in. Not a boosted navigation, and
     not a history restore (HTMX asks for a page it no longer holds with `HX-Request` too, and needs all of it)."""

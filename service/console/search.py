@@ -20,7 +20,7 @@ from litestar.response import Template
 from markupsafe import Markup, escape
 
 from service.api.deps import AllServices, SearchCaller
-from service.console.render import HttpRequest, is_partial, page
+from service.console.render import HttpRequest, is_partial, page_or_fragment
 from service.domain.errors import Invalid
 from service.domain.model import VersionStatus
 from service.search.base import FACETS, MARK_CLOSE, MARK_OPEN, MAX_WINDOW, SearchHit
@@ -321,11 +321,11 @@ def results_page(
     """A page of hits with its facets (the search's, the library's list): the template `whole`, or `fragment` (the
     results and the facets) for an HTMX swap. A parameter the search refused makes the whole page a 400; a swap is
     a 200, so that HTMX shows the words in place."""
-    swapped = is_partial(request)
-    result = page(
+    return page_or_fragment(
         request,
-        fragment if swapped else whole,
-        400 if found.errors and not swapped else 200,
+        whole,
+        fragment,
+        400 if found.errors and not is_partial(request) else 200,
         filters=filters,
         found=found,
         facets=facet_groups(found.page.facets if found.page else {}, filters, fixed_kinds=fixed_kinds),
@@ -336,8 +336,6 @@ def results_page(
         next_href=next_href,
         **context,
     )
-    result.headers["Vary"] = "HX-Request"  # the same URL answers a swap and a whole page
-    return result
 
 
 def next_href(path: str, found: Found, filters: Filters, **extra: str | None) -> str | None:
