@@ -1,5 +1,5 @@
 """What the console's in-process tests share: another "browser" on a test client's app (cookies of its own, no key),
-signing in through the form, and the CSRF token of a page."""
+signing in through the form, the CSRF token of a page, and the worker's search sync the lists and search read."""
 
 from __future__ import annotations
 
@@ -7,6 +7,11 @@ import re
 from typing import Any
 
 from litestar.testing import AsyncTestClient
+
+from service.search.sync import SearchSync
+from service.worker import drain
+from tests.asset_fixtures import in_app, services
+from tests.support import Api
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
@@ -40,3 +45,16 @@ async def sign_in(console: AsyncTestClient[Any], key: str) -> str:
     page = await console.get("/console/glossary")
     assert page.status_code == 200, page.text
     return csrf_in(page.text)
+
+
+async def signed_in(api: Api, role: str = "reader", team: str = "sales") -> AsyncTestClient[Any]:
+    """Another browser, signed in with a new key of `role` in `team` (its person `<role>@acme.example`)."""
+    browser = browser_of(api.client)
+    await sign_in(browser, key_of(await api.key(role, team, f"{role}@acme.example")))
+    return browser
+
+
+async def synced(client: AsyncTestClient[Any]) -> int:
+    """Run the worker's search sync until it has handled every event (as `canon worker` would); how many it handled."""
+    found = services(client)
+    return await in_app(client, drain, found.pool, SearchSync(found.search, found.settings.public_url))

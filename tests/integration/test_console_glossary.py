@@ -16,10 +16,8 @@ from markupsafe import escape
 
 from service.config import Settings
 from service.search.base import SearchError
-from service.search.sync import SearchSync
-from service.worker import drain
-from tests.asset_fixtures import create_entry, in_app, message_body, publish_entry, services
-from tests.console_support import browser_of, csrf_in, key_of, sign_in
+from tests.asset_fixtures import create_entry, message_body, publish_entry, services
+from tests.console_support import browser_of, csrf_in, key_of, sign_in, synced
 from tests.support import Api, edit_draft, start_version
 
 
@@ -32,12 +30,6 @@ def settings(settings: Settings) -> Settings:
 @pytest.fixture
 def browser(client: AsyncTestClient[Any]) -> AsyncTestClient[Any]:
     return browser_of(client)
-
-
-async def synced(client: AsyncTestClient[Any]) -> int:
-    """Run the worker's search sync until it has handled every event (as `canon worker` would)."""
-    found = services(client)
-    return await in_app(client, drain, found.pool, SearchSync(found.search, found.settings.public_url))
 
 
 async def as_person(client: AsyncTestClient[Any], api: Api, role: str, team: str, name: str) -> AsyncTestClient[Any]:

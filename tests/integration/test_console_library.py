@@ -16,8 +16,6 @@ from litestar.testing import AsyncTestClient
 
 from service.config import Settings
 from service.console import library
-from service.search.sync import SearchSync
-from service.worker import drain
 from tests.asset_fixtures import (
     PDF,
     PDF_V2,
@@ -27,11 +25,9 @@ from tests.asset_fixtures import (
     message_body,
     publish_entry,
     published_asset,
-    services,
     upload,
 )
-from tests.asset_fixtures import in_app as run_in_app
-from tests.console_support import browser_of, key_of, sign_in
+from tests.console_support import browser_of, signed_in, synced
 from tests.support import Api, start_version
 
 
@@ -44,18 +40,6 @@ def settings(settings: Settings) -> Settings:
 @pytest.fixture
 def api(local_client: AsyncTestClient[Any]) -> Api:
     return Api(local_client)
-
-
-async def synced(client: AsyncTestClient[Any]) -> None:
-    """The worker's search sync, run until it has handled every event."""
-    found = services(client)
-    await run_in_app(client, drain, found.pool, SearchSync(found.search, found.settings.public_url))
-
-
-async def signed_in(api: Api, role: str = "reader", team: str = "sales") -> AsyncTestClient[Any]:
-    browser = browser_of(api.client)
-    await sign_in(browser, key_of(await api.key(role, team, f"{role}@acme.example")))
-    return browser
 
 
 def at(delta: dt.timedelta) -> str:

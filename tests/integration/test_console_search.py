@@ -15,11 +15,8 @@ from litestar.testing import AsyncTestClient
 from service.config import Settings
 from service.console import search
 from service.console.search import expiry_badge, marked
-from service.search.sync import SearchSync
-from service.worker import drain
-from tests.asset_fixtures import create_entry, message_body, publish_entry, published_asset, services
-from tests.asset_fixtures import in_app as run_in_app
-from tests.console_support import browser_of, key_of, sign_in
+from tests.asset_fixtures import create_entry, message_body, publish_entry, published_asset
+from tests.console_support import browser_of, signed_in, synced
 from tests.support import Api, edit_draft, start_version
 
 
@@ -31,17 +28,6 @@ def settings(settings: Settings) -> Settings:
 @pytest.fixture
 def api(local_client: AsyncTestClient[Any]) -> Api:
     return Api(local_client)
-
-
-async def synced(client: AsyncTestClient[Any]) -> None:
-    found = services(client)
-    await run_in_app(client, drain, found.pool, SearchSync(found.search, found.settings.public_url))
-
-
-async def signed_in(api: Api, role: str = "reader", team: str = "sales") -> AsyncTestClient[Any]:
-    browser = browser_of(api.client)
-    await sign_in(browser, key_of(await api.key(role, team, f"{role}@acme.example")))
-    return browser
 
 
 async def publish_message(api: Api, slug: str, title: str, body: str, **content: Any) -> None:
