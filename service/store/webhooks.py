@@ -426,8 +426,10 @@ class Claimed(msgspec.Struct, frozen=True):
 # A failing subscription (its latest attempt failed) gets one send at a time: a probe. Its other due deliveries wait
 # for the probe's outcome instead of each hanging on a dead endpoint until the timeout; the first success clears
 # `failing_since`, and the backlog goes out at full width again.
-# The row's own conditions sit at the level that locks it, so a row another worker leased and committed meanwhile
-# is re-checked against them when locked.
+# Only the deliveries chosen are locked (`locked`), not every due head probed: when a period's end leaves a thousand
+# digests due, a claim that locked them all wrote a thousand row locks each time a send finished. The row's own
+# conditions sit at the level that locks it, so a row another worker leased and committed meanwhile is re-checked
+# against them when locked (and one it holds is skipped: the next claim takes what this one missed).
 # Digests take at most `$6` of the claim: a burst of large digests at a period's end never holds back the single
 # events queued behind it (each digest waits its turn in its own queue; the others go by).
 _CLAIM = """
@@ -439,8 +441,7 @@ WITH heads AS (
         WHERE d.subscription_id = s.id AND d.status = 'pending' AND d.next_attempt_at <= now()
           AND d.head AND (d.lease_until IS NULL OR d.lease_until < now())
         ORDER BY d.next_attempt_at, d.id
-        LIMIT greatest(CASE WHEN s.failing_since IS NULL THEN $5 ELSE 1 END - coalesce(f.in_flight, 0), 0)
-        FOR UPDATE OF d SKIP LOCKED) AS d
+        LIMIT greatest(CASE WHEN s.failing_since IS NULL THEN $5 ELSE 1 END - coalesce(f.in_flight, 0), 0)) AS d
     WHERE s.enabled),
 candidates AS (
     SELECT id FROM (
@@ -448,10 +449,15 @@ candidates AS (
     ) AS ranked
     WHERE NOT digest OR nth <= $6
     ORDER BY next_attempt_at, id
-    LIMIT $1)
+    LIMIT $1),
+locked AS (
+    SELECT d.id FROM webhook_deliveries d
+    WHERE d.id = ANY(ARRAY(SELECT id FROM candidates)) AND d.status = 'pending' AND d.next_attempt_at <= now()
+      AND d.head AND (d.lease_until IS NULL OR d.lease_until < now())
+    FOR UPDATE OF d SKIP LOCKED)
 UPDATE webhook_deliveries d
 SET lease_until = now() + $2::interval, attempts = d.attempts + 1
-FROM candidates c, webhook_subscriptions s
+FROM locked c, webhook_subscriptions s
 WHERE d.id = c.id AND s.id = d.subscription_id
 RETURNING d.id, d.subscription_id, s.url, s.format, d.payload::text AS payload, d.attempts, d.digest_body_id,
           array_remove(ARRAY[s.secret, CASE WHEN s.previous_secret_until > now() THEN s.previous_secret END], NULL)

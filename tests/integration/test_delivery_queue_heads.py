@@ -182,9 +182,9 @@ async def test_concurrent_queueing_finishing_and_requeueing_never_leave_a_queue_
 
 
 def _candidates_buffers(node: dict[str, Any]) -> int | None:
-    """Pages read (from cache or disk) to find the deliveries to claim: the `heads` and `candidates` parts of the
-    plan (the planner may fold the one into the other)."""
-    if node.get("Subplan Name") in ("CTE heads", "CTE candidates"):
+    """Pages read (from cache or disk) to find and lock the deliveries to claim: the `heads`, `candidates` and
+    `locked` parts of the plan (the planner folds the first two into the last)."""
+    if node.get("Subplan Name") in ("CTE heads", "CTE candidates", "CTE locked"):
         return int(node.get("Shared Hit Blocks", 0)) + int(node.get("Shared Read Blocks", 0))
     found = [b for child in node.get("Plans", []) if (b := _candidates_buffers(child)) is not None]
     return max(found) if found else None
