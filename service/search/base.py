@@ -168,8 +168,11 @@ class SearchIndex(Protocol):
         """Run a query. `now` (default: the current time) decides expiry; tests pass it to travel in time."""
         ...
 
-    async def set_synonyms(self, groups: list[list[str]], *, conn: Connection | None = None) -> None:
-        """Replace all synonym groups: each group's terms (single words or phrases) are equivalent in queries."""
+    async def set_synonyms(
+        self, groups: list[list[str]], *, conn: Connection | None = None, previous: list[list[str]] | None = None
+    ) -> None:
+        """Replace all synonym groups: each group's terms (single words or phrases) are equivalent in queries.
+        `previous`, the groups as last set, lets a backend write only the difference."""
         ...
 
     async def check(self) -> None:

@@ -120,8 +120,10 @@ class MeilisearchIndex:
         ids = req.doc_ids(kind, slug, layers)
         await self.client.run("POST", f"/indexes/{self.index_uid}/documents/delete-batch", body=ids)
 
-    async def set_synonyms(self, groups: list[list[str]], *, conn: Connection | None = None) -> None:
-        await self.prepare()
+    async def set_synonyms(
+        self, groups: list[list[str]], *, conn: Connection | None = None, previous: list[list[str]] | None = None
+    ) -> None:
+        await self.prepare()  # Meilisearch's synonyms are one setting: always written whole
         await self.client.run("PUT", f"/indexes/{self.index_uid}/settings/synonyms", body=req.synonyms(groups))
 
     # --- reads --------------------------------------------------------------------------------------------------

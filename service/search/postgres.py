@@ -140,9 +140,19 @@ class PostgresSearchIndex:
         async with self._writing(conn) as db:
             await documents.delete(db, kind, slug, layers)
 
-    async def set_synonyms(self, groups: list[list[str]], *, conn: Connection | None = None) -> None:
+    async def set_synonyms(
+        self, groups: list[list[str]], *, conn: Connection | None = None, previous: list[list[str]] | None = None
+    ) -> None:
         async with self._writing(conn) as db:
-            await documents.set_synonyms(db, groups)
+            if previous is None:
+                await documents.set_synonyms(db, groups)
+                return
+            # Folding every term of a large glossary costs about 30 µs a term in PostgreSQL (60 ms for 2,000
+            # definitions), once per publish; only the groups that changed are folded and written.
+            now, before = {tuple(group) for group in groups}, {tuple(group) for group in previous}
+            await documents.change_synonyms(
+                db, removed=[list(group) for group in before - now], added=[list(group) for group in now - before]
+            )
 
     async def reindex(self, docs: AsyncIterator[SearchDocument], synonyms: list[list[str]]) -> int:
         """Replace everything in one transaction: searches read the old documents until it commits (MVCC), so the

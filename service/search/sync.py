@@ -187,16 +187,19 @@ class SearchSync:
             current = await glossary_groups(conn, definitions)
             if any(self._groups.get(slug) != current.get(slug) for slug in definitions):
                 kept = {slug: group for slug, group in self._groups.items() if slug not in definitions}
-                await self._write_synonyms(conn, kept | current)
+                await self._write_synonyms(conn, kept | current, previous=list(self._groups.values()))
 
     async def _position_is_ours(self, conn: Connection) -> bool:
         """Whether the committed position (its row locked by the batch being handled) is where this process left it."""
         position = await events.position(conn, CONSUMER)
         return position is not None and position == self._position
 
-    async def _write_synonyms(self, conn: Connection, groups: dict[str, list[str]]) -> None:
+    async def _write_synonyms(
+        self, conn: Connection, groups: dict[str, list[str]], previous: list[list[str]] | None = None
+    ) -> None:
+        """Write these groups (only their difference from `previous`, the groups this process wrote last)."""
         self._groups = None  # unknown until the write succeeds
-        await self._index.set_synonyms(list(groups.values()), conn=conn)
+        await self._index.set_synonyms(list(groups.values()), conn=conn, previous=previous)
         self._groups = groups
 
 

@@ -107,6 +107,38 @@ SELECT (SELECT coalesce(max(group_id), 0) FROM search_synonyms) + f.n, w.term, w
 FROM wanted w JOIN fresh f USING (ord)
 ON CONFLICT DO NOTHING"""
 
+# The difference only: the stored groups equal to a removed group go (unless an added one is the same), added groups
+# not stored yet come. Two definitions whose titles and aliases fold to the very same terms share one stored group:
+# removing one of them removes it until the next full write (`canon reindex`, or a worker's first write).
+_CHANGE_SYNONYMS = """
+WITH folded AS (
+    SELECT g.side, g.ord, array_to_string(x.words, ' ') AS term, x.words
+    FROM (SELECT 'added' AS side, a.terms, a.ord FROM json_array_elements($1::json) WITH ORDINALITY AS a(terms, ord)
+          UNION ALL
+          SELECT 'removed', r.terms, r.ord FROM json_array_elements($2::json) WITH ORDINALITY AS r(terms, ord)) g,
+         json_array_elements_text(g.terms) AS t(term),
+         LATERAL (SELECT array_remove(regexp_split_to_array(canon_fold(t.term), '[^[:alnum:]]+'), '') AS words) x
+    WHERE cardinality(x.words) > 0
+), groups AS (
+    SELECT side, ord, array_agg(DISTINCT term ORDER BY term) AS terms FROM folded GROUP BY side, ord
+), stored_groups AS (
+    SELECT group_id, array_agg(term ORDER BY term) AS terms FROM search_synonyms
+    WHERE group_id IN (SELECT group_id FROM search_synonyms WHERE term IN (SELECT term FROM folded))
+    GROUP BY group_id
+), gone AS (
+    DELETE FROM search_synonyms s USING stored_groups g
+    WHERE s.group_id = g.group_id
+      AND g.terms IN (SELECT terms FROM groups WHERE side = 'removed')
+      AND g.terms NOT IN (SELECT terms FROM groups WHERE side = 'added')
+), fresh AS (
+    SELECT a.ord, row_number() OVER (ORDER BY a.ord) AS n FROM groups a
+    WHERE a.side = 'added' AND NOT EXISTS (SELECT 1 FROM stored_groups g WHERE g.terms = a.terms)
+)
+INSERT INTO search_synonyms (group_id, term, words)
+SELECT (SELECT coalesce(max(group_id), 0) FROM search_synonyms) + f.n, w.term, w.words
+FROM folded w JOIN fresh f ON w.side = 'added' AND w.ord = f.ord
+ON CONFLICT DO NOTHING"""
+
 _SYNONYM_GROUPS = "SELECT array_agg(term ORDER BY term) AS terms FROM search_synonyms GROUP BY group_id"
 
 _GENERATION = "SELECT documents, synonyms FROM search_generation"
@@ -258,6 +290,16 @@ async def delete(conn: Connection, kind: str, slug: str, layers: Sequence[str] |
 async def set_synonyms(conn: Connection, groups: Sequence[Sequence[str]]) -> None:
     """Make the stored synonym groups these (groups of one term are not groups)."""
     await conn.execute(_SET_SYNONYMS, [list(group) for group in groups if len(group) > 1])
+
+
+async def change_synonyms(
+    conn: Connection, *, removed: Sequence[Sequence[str]], added: Sequence[Sequence[str]]
+) -> None:
+    """Write only a difference of synonym groups (groups of one term are not groups)."""
+    removed = [list(group) for group in removed if len(group) > 1]
+    added = [list(group) for group in added if len(group) > 1]
+    if removed or added:
+        await conn.execute(_CHANGE_SYNONYMS, added, removed)
 
 
 async def clear(conn: Connection) -> None:
