@@ -68,7 +68,7 @@ class DispatchSettings:
     flush_delay: float = 0.005
     # Digests in flight at most: when a period ends for many subscriptions at once, their large digests go out this
     # many at a time while single events keep the other slots and their latency (docs/benchmarks.md, Digests).
-    digests_in_flight: int = 8
+    digests_in_flight: int = 32
     # Digests' shared entries kept in memory (bytes, least recently used dropped first): a period's subscriptions
     # mostly share one body, read from PostgreSQL once instead of once per delivery.
     digest_cache_bytes: int = 64 * 1024 * 1024
