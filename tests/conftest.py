@@ -125,6 +125,11 @@ async def empty_database_url(pg_url: str) -> AsyncIterator[str]:
 
 @pytest.fixture
 def settings(database_url: str) -> Settings:
+    return settings_of(database_url)
+
+
+def settings_of(database_url: str) -> Settings:
+    """The tests' settings for an app on `database_url`."""
     return Settings(
         database_url=database_url,
         bootstrap_admin_key=ADMIN_KEY,

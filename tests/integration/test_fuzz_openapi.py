@@ -20,8 +20,9 @@ What a document cannot say is stated here, each with its reason, and nowhere els
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
+from urllib.parse import urlsplit
 
 import hypothesis
 import msgspec
@@ -48,7 +49,7 @@ from service.seed import seed_glossary
 from service.store.database import create_pool
 from service.usecases import entries
 from service.usecases.entries import EntryContext
-from tests.conftest import ADMIN_KEY
+from tests.conftest import ADMIN_KEY, TEMPLATE, scratch_database, settings_of
 
 MAX_EXAMPLES = 25
 SEEDED_SLUGS = ("mql", "lead", "sql")
@@ -161,19 +162,27 @@ def _operation_ids() -> list[str]:
     return sorted(op["operationId"] for item in paths.values() for op in item.values() if isinstance(op, dict))
 
 
+@pytest.fixture(scope="module")
+async def seeded_template(pg_url: str, template_url: str) -> AsyncIterator[str]:
+    """A database with the published glossary (lead, mql, sql) and a draft `mql` v2, seeded once for the module: each
+    operation's test gets a copy of it (a file copy takes a fraction of what seeding through the use cases does)."""
+    async with scratch_database(pg_url, TEMPLATE) as url:
+        pool = await create_pool(url, min_size=1, max_size=2)
+        try:
+            ctx = EntryContext(pool=pool, spec=DEFINITION, base_url=settings_of(url).public_url)
+            assert sorted(await seed_glossary(ctx)) == sorted(SEEDED_SLUGS)
+            author = Principal(subject="fuzz:author", name="fuzz", role=Role.editor, teams=("revops",))
+            await entries.new_version(ctx, author, DRAFT[0], None, DefinitionVersionCreate())
+        finally:
+            await pool.close()
+        yield urlsplit(url).path.lstrip("/")
+
+
 @pytest.fixture
-async def seeded(settings: Settings) -> Settings:
-    """The test database with the published glossary (lead, mql, sql) and a draft `mql` v2."""
-    assert settings.database_url
-    pool = await create_pool(settings.database_url, min_size=1, max_size=2)
-    try:
-        ctx = EntryContext(pool=pool, spec=DEFINITION, base_url=settings.public_url)
-        assert sorted(await seed_glossary(ctx)) == sorted(SEEDED_SLUGS)
-        author = Principal(subject="fuzz:author", name="fuzz", role=Role.editor, teams=("revops",))
-        await entries.new_version(ctx, author, DRAFT[0], None, DefinitionVersionCreate())
-    finally:
-        await pool.close()
-    return settings
+async def seeded(pg_url: str, seeded_template: str) -> AsyncIterator[Settings]:
+    """A copy of the seeded database, this test's own."""
+    async with scratch_database(pg_url, seeded_template) as url:
+        yield settings_of(url)
 
 
 @pytest.fixture
